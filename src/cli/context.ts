@@ -1,0 +1,62 @@
+/**
+ * What every CLI command shares: the database (opened on demand, closed at the end), the local operator
+ * as actor, the user's language, and one way to report errors.
+ */
+import os from 'node:os';
+import { loadConfig } from '../config';
+import { openDb, type Database } from '../db/connect';
+import { DataDirInUseError } from '../db/data-dir-lock';
+import { cliOperator, type Actor } from '../domain/access';
+import { AppError } from '../errors';
+import { errorBody } from '../http/plugins/errors';
+import { isLanguage, translator, type Language } from '../i18n/index';
+
+export interface CliContext {
+  lang: Language;
+  actor: Actor;
+  t: ReturnType<typeof translator>;
+  /** Runs `fn` with the database open, and closes it afterwards whatever happens. */
+  withDb<T>(fn: (database: Database) => Promise<T>): Promise<T>;
+  out(text: string): void;
+  json(value: unknown): void;
+}
+
+export function cliLanguage(env: NodeJS.ProcessEnv = process.env): Language {
+  const chosen = env.COVERDESK_LANG ?? '';
+  return isLanguage(chosen) ? chosen : 'vi';
+}
+
+export function createContext(lang: Language = cliLanguage()): CliContext {
+  const config = loadConfig();
+  return {
+    lang,
+    actor: { ...cliOperator(os.userInfo().username), language: lang },
+    t: translator(lang),
+    async withDb(fn) {
+      const database = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'cli' });
+      try {
+        return await fn(database);
+      } finally {
+        await database.close();
+      }
+    },
+    out: (text) => process.stdout.write(`${text}\n`),
+    json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+  };
+}
+
+/** Prints an error the way a user can act on it; returns the exit code. */
+export function reportError(e: unknown, lang: Language): number {
+  if (e instanceof DataDirInUseError) {
+    process.stderr.write(`${e.message}\n`);
+    return 3;
+  }
+  if (e instanceof AppError) {
+    const body = errorBody(lang, e.code, e.params, e.fields).error;
+    process.stderr.write(`${body.message}\n`);
+    for (const f of body.fields ?? []) process.stderr.write(`  ${f.path || '-'}: ${f.message}\n`);
+    return e.status >= 500 ? 1 : 2;
+  }
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 1;
+}

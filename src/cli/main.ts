@@ -1,0 +1,43 @@
+/**
+ * bin/coverdesk: every capability from the command line, on the same services as the API. On the
+ * embedded database it refuses clearly while the server owns the data directory.
+ */
+import { Command, CommanderError } from 'commander';
+import { cliLanguage, createContext, reportError, type CliContext } from './context';
+import { migrateToLatest } from '../db/connect';
+import { registerUnitsCommands } from '../modules/units/units.cli';
+import { registerAccessCommands } from '../modules/access/access.cli';
+
+export function buildProgram(): Command {
+  const program = new Command('coverdesk')
+    .description('coverdesk: BHYT health-insurance coverage campaigns (donation programmes and coverage drives)')
+    .option('--lang <lang>', 'language of messages: vi | en (default vi, or COVERDESK_LANG)')
+    .showHelpAfterError()
+    .exitOverride();
+  let context: CliContext | undefined;
+  const ctx = () => (context ??= createContext(program.opts().lang === 'en' ? 'en' : cliLanguage()));
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date (also done at every start)')
+    .action(async () => {
+      const c = ctx();
+      const applied = await c.withDb(({ db }) => migrateToLatest(db));
+      // openDb has already migrated; report what this run applied
+      c.out(applied.length ? c.t('cli.migrated', { count: applied.length }) : c.t('cli.up_to_date'));
+    });
+
+  registerUnitsCommands(program, ctx);
+  registerAccessCommands(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
+    process.exit(reportError(e, program.opts().lang === 'en' ? 'en' : cliLanguage()));
+  }
+}

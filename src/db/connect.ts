@@ -1,0 +1,137 @@
+/**
+ * openDb: the one way to reach the database. PGlite (embedded, in a worker thread) by default, a
+ * PostgreSQL server when a postgres:// URL is given. Both return the same Kysely<DB> and the same types.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import type { DB } from './schema';
+import { migrations } from './migrations/index';
+import { configurePgTypes } from './types';
+import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
+import { acquireLock, type LockInfo } from './data-dir-lock';
+import { createBulkLoader, type BulkLoader } from './bulk';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface OpenDbOptions {
+  /** postgres://... ; when absent the embedded database is used. */
+  databaseUrl?: string;
+  /** Folder for the embedded database (its files go in `<dataDir>/db`); omit for an in-memory one. */
+  dataDir?: string;
+  /** PostgreSQL only: work inside this schema (created if missing); used by tests. */
+  schema?: string;
+  /** Embedded only: start from a saved data directory (a dumpDataDir tarball). */
+  loadFrom?: Uint8Array;
+  /** Who holds the embedded data directory (written to its lock file). */
+  role?: LockInfo['role'];
+  /** Run the migrations now (default true). */
+  migrate?: boolean;
+}
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  bulk: BulkLoader;
+  /** Embedded only: a tarball of the whole data directory, for fast test set-up. */
+  dump(): Promise<Uint8Array>;
+  /** Tell the lock file which port the server listens on. */
+  announcePort(port: number): void;
+  close(): Promise<void>;
+}
+
+export async function openDb(options: OpenDbOptions = {}): Promise<Database> {
+  const db = options.databaseUrl ? await openPostgres(options) : await openPglite(options);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(db.db);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+  return db;
+}
+
+async function openPglite(options: OpenDbOptions): Promise<Database> {
+  let lock: ReturnType<typeof acquireLock> | undefined;
+  let dbDir: string | undefined;
+  if (options.dataDir) {
+    lock = acquireLock(options.dataDir, { pid: process.pid, role: options.role ?? 'cli' });
+    dbDir = path.join(options.dataDir, 'db');
+    fs.mkdirSync(dbDir, { recursive: true });
+  }
+  const worker = new PgliteWorker({ dataDir: dbDir, loadFrom: options.loadFrom });
+  try {
+    await worker.ready;
+  } catch (e) {
+    lock?.release();
+    await worker.close().catch(() => undefined);
+    throw e;
+  }
+  const db = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker), plugins: [new CamelCasePlugin()] });
+  return {
+    db,
+    engine: 'pglite',
+    bulk: createBulkLoader({ engine: 'pglite', worker }),
+    dump: () => worker.request<Uint8Array>({ type: 'dump' }),
+    announcePort: (port) => lock?.update({ role: 'server', port }),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+async function openPostgres(options: OpenDbOptions): Promise<Database> {
+  configurePgTypes();
+  const schema = options.schema;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 10,
+    options: schema ? `-c search_path=${schema}` : undefined,
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return {
+    db,
+    engine: 'postgres',
+    bulk: createBulkLoader({ engine: 'postgres', pool }),
+    dump: () => Promise.reject(new Error('dump is only for the embedded database')),
+    announcePort: () => undefined,
+    close: () => db.destroy(),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Drops a test schema on PostgreSQL. */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export { sql };

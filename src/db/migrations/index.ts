@@ -1,0 +1,9 @@
+/** Forward-only migrations, in order. Each runs on PGlite and on PostgreSQL 15+. */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation';
+import * as m0002 from './0002_admin_units';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_admin_units': m0002,
+};

@@ -1,0 +1,165 @@
+/**
+ * A Kysely dialect whose queries run in the worker thread that owns PGlite. PGlite has one connection,
+ * so the driver hands it to one user at a time (a transaction holds it from BEGIN to COMMIT).
+ */
+import { Worker } from 'node:worker_threads';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import type { DbErrorInfo, WorkerRequest, WorkerResponse } from './worker-protocol';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** A PostgreSQL error raised in the worker, with its SQLSTATE code and constraint. */
+export class DbError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  constructor(info: DbErrorInfo) {
+    super(info.message);
+    this.name = 'DbError';
+    Object.assign(this, info);
+  }
+}
+
+export class PgliteWorker {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  readonly ready: Promise<void>;
+
+  constructor(options: { dataDir?: string; loadFrom?: Uint8Array }) {
+    this.worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+      workerData: options,
+      // the worker must not inherit a test runner's loader flags: it registers tsx itself
+      execArgv: [],
+    });
+    let readyResolve!: () => void;
+    let readyReject!: (e: unknown) => void;
+    this.ready = new Promise((res, rej) => {
+      readyResolve = res;
+      readyReject = rej;
+    });
+    this.pending.set(0, { resolve: () => readyResolve(), reject: readyReject });
+    this.worker.on('message', (msg: WorkerResponse) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new DbError(msg.error));
+    });
+    this.worker.on('error', (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+  }
+
+  request<T>(req: Distribute<WorkerRequest>): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+
+  query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], blob?: Uint8Array) {
+    return this.request<{ rows: R[]; affectedRows: number }>({ type: 'query', sql, params, blob });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.request({ type: 'close' });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+/** Serialises access to the single embedded connection. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return acquired;
+  }
+}
+
+class WorkerConnection implements DatabaseConnection {
+  constructor(private readonly pg: PgliteWorker) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const r = await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    const isWrite = /^\s*(insert|update|delete|merge)/i.test(compiled.sql);
+    return { rows: r.rows, numAffectedRows: isWrite ? BigInt(r.affectedRows) : undefined };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield await this.executeQuery<R>(compiled);
+  }
+}
+
+class WorkerDriver implements Driver {
+  private mutex = new Mutex();
+  private releases = new WeakMap<DatabaseConnection, () => void>();
+  private connection: WorkerConnection;
+
+  constructor(private readonly pg: PgliteWorker) {
+    this.connection = new WorkerConnection(pg);
+  }
+
+  async init(): Promise<void> {
+    await this.pg.ready;
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await this.mutex.lock();
+    this.releases.set(this.connection, release);
+    return this.connection;
+  }
+  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const iso = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
+    await conn.executeQuery(CompiledQuery.raw(`begin${iso}`));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('commit'));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('rollback'));
+  }
+  async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    const release = this.releases.get(conn);
+    this.releases.delete(conn);
+    release?.();
+  }
+  async destroy(): Promise<void> {
+    await this.pg.close();
+  }
+}
+
+export class PgliteWorkerDialect implements Dialect {
+  constructor(private readonly pg: PgliteWorker) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver() {
+    return new WorkerDriver(this.pg);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<any>) {
+    return new PostgresIntrospector(db);
+  }
+}

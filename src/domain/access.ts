@@ -1,0 +1,71 @@
+/**
+ * Who may do what, and where. Pure: the caller supplies the actor and the unit's ancestry.
+ */
+import type { Role } from '../db/schema';
+
+export type { Role };
+export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer'];
+
+/** What a route or a use case needs. `public` needs nothing; `signed_in` any user. */
+export type Permission =
+  | 'public'
+  | 'signed_in'
+  | 'units:read'
+  | 'units:write'
+  | 'users:manage'
+  | 'audit:read'
+  | 'rules:manage';
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['signed_in', 'units:read', 'units:write', 'users:manage', 'audit:read', 'rules:manage'],
+  province_staff: ['signed_in', 'units:read', 'units:write'],
+  commune_officer: ['signed_in', 'units:read', 'units:write'],
+  viewer: ['signed_in', 'units:read'],
+};
+
+export interface Actor {
+  /** null for the local CLI operator. */
+  userId: string | null;
+  username: string;
+  role: Role;
+  /** null means the whole country (a national admin, the local CLI operator). */
+  scopeCode: string | null;
+  language: 'vi' | 'en';
+}
+
+export function can(actor: Actor | undefined, permission: Permission): boolean {
+  if (permission === 'public') return true;
+  if (!actor) return false;
+  return ROLE_PERMISSIONS[actor.role].includes(permission);
+}
+
+/**
+ * Is a unit inside the actor's scope? `lineage` is the unit's code followed by its ancestors' codes
+ * (e.g. village, commune, province).
+ */
+export function inScope(actor: Actor, lineage: readonly string[]): boolean {
+  return actor.scopeCode === null || lineage.includes(actor.scopeCode);
+}
+
+/** Allowed scopes per role: commune officers work in a commune, province staff in a province. */
+export function scopeLevelsFor(role: Role): readonly ('province' | 'commune' | null)[] {
+  switch (role) {
+    case 'admin':
+      return [null, 'province', 'commune'];
+    case 'province_staff':
+      return ['province'];
+    case 'commune_officer':
+      return ['commune'];
+    case 'viewer':
+      return ['province', 'commune'];
+  }
+}
+
+/** The local operator of the CLI: whoever can read the data directory is its administrator. */
+export const cliOperator = (username: string): Actor => ({
+  userId: null,
+  username: `cli:${username}`,
+  role: 'admin',
+  scopeCode: null,
+  language: 'vi',
+});

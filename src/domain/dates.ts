@@ -1,0 +1,22 @@
+/** Calendar dates as 'YYYY-MM-DD' strings; no time zones, no clock. */
+export type IsoDate = string;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+/** 'YYYY-MM-DD' -> 'dd/MM/yyyy' */
+export function formatDateVi(iso: IsoDate): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** Today's calendar date in Vietnam (UTC+7), for the edges (routes, CLI) that pass "today" in. */
+export function todayInVietnam(now: Date = new Date()): IsoDate {
+  return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}

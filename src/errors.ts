@@ -1,0 +1,55 @@
+/**
+ * AppError: the one way a service says "no". The HTTP layer turns it into
+ * `{"error":{"code","message","fields"}}` with the message in the user's language (key `errors.<code>`);
+ * the CLI prints the same message.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'too_many_attempts'
+  | 'csrf'
+  | 'forbidden'
+  | 'out_of_scope'
+  | 'not_found'
+  | 'conflict'
+  | 'old_code_split'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  too_many_attempts: 429,
+  csrf: 403,
+  forbidden: 403,
+  out_of_scope: 403,
+  not_found: 404,
+  conflict: 409,
+  old_code_split: 409,
+  internal: 500,
+};
+
+export interface FieldError {
+  /** Path of the field, e.g. "members.2.groups.0" or "name". */
+  path: string;
+  /** Catalogue key under `fields.` (e.g. 'required') or a ready message. */
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, unknown> = {},
+    readonly fields: FieldError[] = [],
+  ) {
+    super(code);
+    this.name = 'AppError';
+    this.status = STATUS[code];
+  }
+}
+
+export const notFound = (entity: string, id: string) => new AppError('not_found', { entity, id });
+export const validationError = (fields: FieldError[]) => new AppError('validation', {}, fields);

@@ -1,0 +1,92 @@
+/**
+ * Assembles the HTTP server: plugins (cookies, OpenAPI, auth, errors), every module's routes, and the
+ * built web app. `buildApp` does not listen, so tests use `app.inject()`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import './types';
+import type { Database } from '../db/connect';
+import { PROJECT_ROOT } from '../config';
+import { AppError } from '../errors';
+import { issuesToFields } from '../validation';
+import { registerAuth, type RouteRecord } from './plugins/auth';
+import { errorBody, registerErrorHandling } from './plugins/errors';
+import { LoginThrottle } from '../modules/access/login-throttle';
+import { accessRoutes } from '../modules/access/access.routes';
+import { unitsRoutes } from '../modules/units/units.routes';
+import { auditRoutes } from '../modules/audit/audit.routes';
+
+export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
+
+export interface AppOptions {
+  database: Database;
+  logger?: boolean;
+  /** Serve the built web app from this folder (default web/dist, when it exists). */
+  webDist?: string | false;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance & { routeTable: RouteRecord[] }> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 5 * 1024 * 1024,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  const routeTable: RouteRecord[] = [];
+
+  app.decorate('database', options.database);
+  app.setValidatorCompiler(({ schema, httpPart }) => (data: unknown) => {
+    const r = (schema as z.ZodType).safeParse(data);
+    if (r.success) return { value: r.data };
+    const where = httpPart === 'body' ? '' : `${httpPart}.`;
+    const fields = issuesToFields(r.error.issues).map((f) => ({ ...f, path: `${where}${f.path}`.replace(/\.$/, '') }));
+    return { error: new AppError('validation', {}, fields) as unknown as Error };
+  });
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'coverdesk API', description: 'BHYT coverage campaigns: units, access, audit and more', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'cd_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, routeTable);
+  registerErrorHandling(app);
+
+  app.get(
+    '/api/health',
+    { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Liveness: answers without touching the database' } },
+    async () => ({ status: 'ok', engine: options.database.engine }),
+  );
+
+  await app.register(accessRoutes(new LoginThrottle()));
+  await app.register(unitsRoutes);
+  await app.register(auditRoutes);
+
+  const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
+  const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (!request.url.startsWith('/api') && hasWeb && request.method === 'GET') return reply.sendFile('index.html');
+    return reply.status(404).send(errorBody(request.lang ?? 'vi', 'route_not_found'));
+  });
+
+  return Object.assign(app, { routeTable });
+}

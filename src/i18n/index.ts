@@ -1,0 +1,48 @@
+/**
+ * The one catalogue of user-facing text (web, API errors, CLI, and later PDF and Excel headers):
+ * src/i18n/locales/<lang>/<namespace>.json, Vietnamese first, English second.
+ */
+import i18next, { type TFunction } from 'i18next';
+import viCommon from './locales/vi/common.json';
+import enCommon from './locales/en/common.json';
+import viWeb from './locales/vi/web.json';
+import enWeb from './locales/en/web.json';
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'vi';
+
+export const resources = {
+  vi: { common: viCommon, web: viWeb },
+  en: { common: enCommon, web: enWeb },
+} as const;
+
+const instance = i18next.createInstance();
+void instance.init({
+  resources,
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  ns: ['common', 'web'],
+  defaultNS: 'common',
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** The translator for one language (keys like 'errors.not_found' or 'web:nav.units'). */
+export function translator(lang: Language): TFunction {
+  return instance.getFixedT(lang);
+}
+
+/** Picks a supported language from an Accept-Language header. */
+export function languageFromHeader(header: string | undefined): Language | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const tag = part.split(';')[0].trim().slice(0, 2).toLowerCase();
+    if (isLanguage(tag)) return tag;
+  }
+  return undefined;
+}

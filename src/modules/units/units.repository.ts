@@ -1,0 +1,77 @@
+/** SQL for administrative units and villages. */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, UnitTable } from '../../db/schema';
+
+export type UnitRow = Selectable<UnitTable>;
+const columns = ['code', 'name', 'level', 'kind', 'parentCode', 'localCode'] as const;
+export type Unit = Pick<UnitRow, (typeof columns)[number]>;
+
+export function findUnit(db: Kysely<DB>, code: string): Promise<Unit | undefined> {
+  return db.selectFrom('unit').select(columns).where('code', '=', code).executeTakeFirst();
+}
+
+export function listProvinces(db: Kysely<DB>): Promise<Unit[]> {
+  return db.selectFrom('unit').select(columns).where('level', '=', 'province').execute();
+}
+
+export function listChildren(db: Kysely<DB>, parentCode: string): Promise<Unit[]> {
+  return db.selectFrom('unit').select(columns).where('parentCode', '=', parentCode).execute();
+}
+
+/** Units whose folded name contains every word of the folded query. */
+export function searchUnits(db: Kysely<DB>, words: string[], limit: number) {
+  let q = db
+    .selectFrom('unit as u')
+    .leftJoin('unit as p', 'p.code', 'u.parentCode')
+    .select(['u.code', 'u.name', 'u.level', 'u.kind', 'u.parentCode', 'u.localCode', 'p.name as parentName']);
+  for (const w of words) q = q.where('u.searchName', 'like', `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return q
+    .orderBy(sql`case u.level when 'province' then 0 when 'commune' then 1 else 2 end`)
+    .orderBy('u.code')
+    .limit(limit)
+    .execute();
+}
+
+/** The unit's ancestors from the province down (at most two levels above a village). */
+export async function findAncestors(db: Kysely<DB>, unit: Unit): Promise<Unit[]> {
+  const ancestors: Unit[] = [];
+  let parent = unit.parentCode;
+  while (parent) {
+    const p = await findUnit(db, parent);
+    if (!p) break;
+    ancestors.unshift(p);
+    parent = p.parentCode;
+  }
+  return ancestors;
+}
+
+export function findByOldCode(db: Kysely<DB>, oldCode: string) {
+  return db
+    .selectFrom('communeMapping as m')
+    .innerJoin('unit as u', 'u.code', 'm.newCode')
+    .select(['u.code', 'u.name', 'u.level', 'u.kind', 'u.parentCode', 'u.localCode', 'm.oldName', 'm.oldProvinceName'])
+    .where('m.oldCode', '=', oldCode)
+    .orderBy('u.code')
+    .execute();
+}
+
+export async function insertUnit(db: Kysely<DB>, unit: Unit & { searchName: string }): Promise<void> {
+  await db.insertInto('unit').values(unit).execute();
+}
+
+export async function updateUnit(db: Kysely<DB>, code: string, patch: { name?: string; searchName?: string; kind?: string }) {
+  await db.updateTable('unit').set(patch).where('code', '=', code).execute();
+}
+
+export async function deleteUnit(db: Kysely<DB>, code: string): Promise<void> {
+  await db.deleteFrom('unit').where('code', '=', code).execute();
+}
+
+export async function countChildren(db: Kysely<DB>, code: string): Promise<number> {
+  const r = await db
+    .selectFrom('unit')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('parentCode', '=', code)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

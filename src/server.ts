@@ -1,0 +1,35 @@
+/**
+ * `npm start`: open the database (embedded unless DATABASE_URL is set), migrate, make sure someone can
+ * log in, and serve the API and the web app.
+ */
+import { loadConfig } from './config';
+import { openDb } from './db/connect';
+import { buildApp } from './http/app';
+import { ensureInitialAdmin } from './modules/access/access.service';
+import { cliOperator } from './domain/access';
+import { translator } from './i18n/index';
+
+const config = loadConfig();
+const t = translator('vi');
+
+const database = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' });
+const password = await ensureInitialAdmin(database.db, cliOperator('system'));
+if (password) console.log(`\n${t('cli.admin_created', { password })}\n`);
+
+const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1' });
+await app.listen({ port: config.port, host: config.host });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+database.announcePort(port);
+console.log(t('cli.listening', { port }));
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await app.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,144 @@
+/**
+ * The app shell: checks the session, shows the login page when there is none, and otherwise the page
+ * the hash route names.
+ *   #/login                 login
+ *   #/units                 the 34 provinces
+ *   #/units/15              a province's communes
+ *   #/units/15/02905        a commune's villages (add, rename, delete)
+ *   #/users                 users (admin)
+ *   #/audit                 audit log (admin)
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, onUnauthenticated, setCsrfToken, type User } from './api';
+import { Header, type Section } from './components/Header';
+import { ErrorBanner, Notice } from './components/ErrorBanner';
+import { isLanguage, readLanguageCookie, setLanguage } from './i18n';
+import { navigate, useRoute } from './router';
+import { LoginPage } from './pages/LoginPage';
+import { UnitsPage } from './pages/UnitsPage';
+import { UsersPage } from './pages/UsersPage';
+import { AuditPage } from './pages/AuditPage';
+
+type AuthState =
+  | { status: 'loading' }
+  | { status: 'anonymous'; notice?: string; error?: string }
+  | { status: 'authenticated'; user: User };
+
+function sectionOf(route: string[]): Section {
+  const first = route[0];
+  return first === 'units' || first === 'users' || first === 'audit' ? first : null;
+}
+
+export function App() {
+  const { t } = useTranslation('web');
+  const route = useRoute();
+  const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
+
+  const signedIn = useCallback((user: User, csrfToken: string) => {
+    setCsrfToken(csrfToken);
+    // the user's own language applies unless this browser has already chosen one
+    if (!readLanguageCookie() && isLanguage(user.language)) void setLanguage(user.language);
+    setAuth({ status: 'authenticated', user });
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .me()
+      .then((session) => {
+        if (!cancelled) signedIn(session.user, session.csrfToken);
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        const unauthenticated = err instanceof ApiError && err.status === 401;
+        setAuth({ status: 'anonymous', error: unauthenticated ? undefined : (err as Error).message });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [signedIn]);
+
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        setCsrfToken(null);
+        setAuth({ status: 'anonymous', notice: t('auth.sessionExpired') });
+      }),
+    [t],
+  );
+
+  // an empty route or #/login once signed in goes to the units browser (the user's own unit if scoped)
+  useEffect(() => {
+    if (auth.status !== 'authenticated') return;
+    if (route.length === 0 || route[0] === 'login') {
+      if (auth.user.scopeCode) navigate('units', auth.user.scopeCode);
+      else navigate('units');
+    }
+  }, [auth, route]);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.logout();
+    } catch {
+      // the session is dropped on this side in any case
+    }
+    setCsrfToken(null);
+    setAuth({ status: 'anonymous' });
+    navigate('login');
+  }, []);
+
+  if (auth.status === 'loading') {
+    return (
+      <div className="app">
+        <Header user={null} section={null} onLogout={logout} />
+        <main className="container">
+          <p className="muted" role="status">
+            {t('common.loading')}
+          </p>
+        </main>
+      </div>
+    );
+  }
+
+  if (auth.status === 'anonymous') {
+    return (
+      <div className="app">
+        <Header user={null} section={null} onLogout={logout} />
+        <main className="container container-narrow">
+          <Notice message={auth.notice} />
+          <LoginPage initialError={auth.error} onSignedIn={signedIn} />
+        </main>
+      </div>
+    );
+  }
+
+  const user = auth.user;
+  const section = sectionOf(route);
+  let page;
+  if (section === 'users') {
+    page = user.role === 'admin' ? <UsersPage currentUser={user} /> : <ErrorBanner message={t('errors.adminOnly')} />;
+  } else if (section === 'audit') {
+    page = user.role === 'admin' ? <AuditPage /> : <ErrorBanner message={t('errors.adminOnly')} />;
+  } else if (section === 'units') {
+    page = <UnitsPage user={user} codes={route.slice(1)} />;
+  } else if (route.length === 0 || route[0] === 'login') {
+    page = null;
+  } else {
+    page = (
+      <div className="card">
+        <h1>{t('errors.pageNotFound')}</h1>
+        <p>
+          <a href="#/units">{t('nav.units')}</a>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="app">
+      <Header user={user} section={section} onLogout={logout} />
+      <main className="container">{page}</main>
+    </div>
+  );
+}

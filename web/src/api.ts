@@ -1,0 +1,198 @@
+/**
+ * The HTTP API client of the web app: same origin, cookie session, CSRF header on every non-GET
+ * request, JSON bodies. Errors come back as ApiError carrying the server's (already translated)
+ * message, its code and the per-field messages.
+ */
+import { i18n } from './i18n';
+
+export type Role = 'admin' | 'province_staff' | 'commune_officer' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer'];
+
+export type UnitLevel = 'province' | 'commune' | 'village';
+export type UnitKind =
+  | 'province'
+  | 'city'
+  | 'commune'
+  | 'ward'
+  | 'special_zone'
+  | 'village'
+  | 'hamlet'
+  | 'residential_group';
+export type VillageKind = 'village' | 'hamlet' | 'residential_group';
+export const VILLAGE_KINDS: readonly VillageKind[] = ['village', 'hamlet', 'residential_group'];
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  scopeCode: string | null;
+  language?: string | null;
+}
+
+export interface ManagedUser extends User {
+  active: boolean;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  level: UnitLevel;
+  kind: UnitKind;
+  parentCode: string | null;
+  localCode?: string | null;
+  /** present on search (?q=) results */
+  parentName?: string | null;
+}
+
+export interface UnitDetail {
+  unit: Unit;
+  ancestors: Unit[];
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface AuditItem {
+  id: string;
+  at: string;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  unitCode: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: FieldError[];
+
+  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+let csrfToken: string | null = null;
+const unauthenticatedListeners = new Set<() => void>();
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request (other than the session check itself) finds the session gone. */
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** do not notify the unauthenticated listeners on 401 (login, session check) */
+  quiet401?: boolean;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', i18n.t('web:errors.network'));
+  }
+
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (response.ok) return data as T;
+
+  const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)?.error;
+  const apiError = new ApiError(
+    response.status,
+    error?.code ?? `http_${response.status}`,
+    error?.message ?? i18n.t('web:errors.unexpected', { status: response.status }),
+    Array.isArray(error?.fields) ? error.fields : [],
+  );
+  if (response.status === 401 && !options.quiet401) {
+    for (const listener of unauthenticatedListeners) listener();
+  }
+  throw apiError;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<Session>('POST', '/api/auth/login', { body: { username, password }, quiet401: true }),
+  me: () => request<Session>('GET', '/api/auth/me', { quiet401: true }),
+  logout: () => request<void>('POST', '/api/auth/logout', { quiet401: true }),
+
+  provinces: (signal?: AbortSignal) => request<Unit[]>('GET', '/api/units', { signal }),
+  children: (parentCode: string, signal?: AbortSignal) =>
+    request<Unit[]>('GET', `/api/units?parent=${enc(parentCode)}`, { signal }),
+  searchUnits: (q: string, signal?: AbortSignal) => request<Unit[]>('GET', `/api/units?q=${enc(q)}`, { signal }),
+  unitsByOldCode: (oldCode: string, signal?: AbortSignal) =>
+    request<Unit[]>('GET', `/api/units?oldCode=${enc(oldCode)}`, { signal }),
+  unit: (code: string, signal?: AbortSignal) => request<UnitDetail>('GET', `/api/units/${enc(code)}`, { signal }),
+  createVillage: (input: { parentCode: string; code: string; name: string; kind: VillageKind }) =>
+    request<Unit>('POST', '/api/units', { body: input }),
+  updateVillage: (code: string, patch: { name?: string; kind?: VillageKind }) =>
+    request<Unit>('PATCH', `/api/units/${enc(code)}`, { body: patch }),
+  deleteVillage: (code: string) => request<void>('DELETE', `/api/units/${enc(code)}`),
+
+  users: (signal?: AbortSignal) => request<ManagedUser[]>('GET', '/api/users', { signal }),
+  createUser: (input: {
+    username: string;
+    displayName: string;
+    role: Role;
+    scopeCode: string | null;
+    password: string;
+  }) => request<ManagedUser>('POST', '/api/users', { body: input }),
+  updateUser: (
+    id: string,
+    patch: Partial<{ displayName: string; role: Role; scopeCode: string | null; active: boolean; password: string }>,
+  ) => request<ManagedUser>('PATCH', `/api/users/${enc(id)}`, { body: patch }),
+
+  audit: (params: { limit?: number; before?: string; entity?: string }, signal?: AbortSignal) => {
+    const search = new URLSearchParams();
+    search.set('limit', String(params.limit ?? 50));
+    if (params.before) search.set('before', params.before);
+    if (params.entity) search.set('entity', params.entity);
+    return request<{ items: AuditItem[] }>('GET', `/api/audit?${search.toString()}`, { signal });
+  },
+};
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}

@@ -1,0 +1,64 @@
+/**
+ * Pure formatting helpers for the interface: dates as dd/MM/yyyy, times as dd/MM/yyyy HH:mm
+ * (in the browser's time zone), compact JSON for audit rows. No clock, no I/O.
+ */
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function toDate(value: string | Date): Date | undefined {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * A calendar date 'YYYY-MM-DD' (taken as is, no time zone shift) or a timestamp (local date) as
+ * dd/MM/yyyy; '' for an empty or invalid value.
+ */
+export function formatDate(value: string | Date | null | undefined): string {
+  if (value == null || value === '') return '';
+  if (typeof value === 'string') {
+    const m = CALENDAR_DATE.exec(value);
+    if (m) return `${m[3]}/${m[2]}/${m[1]}`;
+  }
+  const date = toDate(value);
+  if (!date) return '';
+  return `${pad(date.getDate())}/${pad(date.getMonth() + 1)}/${date.getFullYear()}`;
+}
+
+/** A timestamp as dd/MM/yyyy HH:mm in local time; '' for an empty or invalid value. */
+export function formatDateTime(value: string | Date | null | undefined): string {
+  if (value == null || value === '') return '';
+  const date = toDate(value);
+  if (!date) return '';
+  return `${formatDate(date)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** JSON on one line, '' for null/undefined, cut to maxLength characters with an ellipsis. */
+export function compactJson(value: unknown, maxLength = 400): string {
+  if (value === null || value === undefined) return '';
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
+/** The part of a village code after the commune code: '02905.01' -> '01'. */
+export function localPart(code: string): string {
+  const dot = code.indexOf('.');
+  return dot >= 0 ? code.slice(dot + 1) : code;
+}
+
+/** For matching names: 'Xã Bảo Thắng' -> 'xa bao thang' (no diacritics, đ -> d, lower case). */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,68 @@
+/**
+ * The web app's i18next instance. The text lives in the project's one catalogue
+ * (src/i18n/locales/<lang>/web.json, namespace 'web'); the JSON files are imported directly so the
+ * bundle carries only the web namespace. The chosen language is kept in the `cd_lang` cookie, which the
+ * server also reads to translate its error messages.
+ */
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import viWeb from '../../src/i18n/locales/vi/web.json';
+import enWeb from '../../src/i18n/locales/en/web.json';
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'vi';
+const COOKIE = 'cd_lang';
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+export function readLanguageCookie(): Language | undefined {
+  if (typeof document === 'undefined') return undefined;
+  for (const part of document.cookie.split(';')) {
+    const [name, value] = part.trim().split('=');
+    if (name === COOKIE && isLanguage(value)) return value;
+  }
+  return undefined;
+}
+
+function writeLanguageCookie(lang: Language): void {
+  document.cookie = `${COOKIE}=${lang}; path=/; max-age=31536000; samesite=lax`;
+}
+
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: { vi: { web: viWeb }, en: { web: enWeb } },
+  lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...LANGUAGES],
+  ns: ['web'],
+  defaultNS: 'web',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+
+function syncDocument(lang: string): void {
+  if (typeof document === 'undefined') return;
+  document.documentElement.lang = lang;
+  document.title = i18n.t('web:app.title');
+}
+syncDocument(i18n.language);
+i18n.on('languageChanged', syncDocument);
+
+/** Switches the interface language and remembers it in the cookie the server reads. */
+export async function setLanguage(lang: Language): Promise<void> {
+  writeLanguageCookie(lang);
+  await i18n.changeLanguage(lang);
+}
+
+/** Current language as one of ours. */
+export function currentLanguage(): Language {
+  return isLanguage(i18n.language) ? i18n.language : DEFAULT_LANGUAGE;
+}
+
+/** Vietnamese-order comparison for names shown in the current language. */
+export const compareNames = (a: string, b: string): number =>
+  new Intl.Collator('vi', { sensitivity: 'base', numeric: true }).compare(a, b);
