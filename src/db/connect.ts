@@ -45,7 +45,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Database> {
   const db = options.databaseUrl ? await openPostgres(options) : await openPglite(options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(db.db);
+      await migrateToLatest(db.db, options.schema);
     } catch (e) {
       await db.close();
       throw e;
@@ -116,8 +116,8 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

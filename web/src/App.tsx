@@ -31,7 +31,7 @@ function sectionOf(route: string[]): Section {
 }
 
 export function App() {
-  const { t } = useTranslation('web');
+  const { t, i18n } = useTranslation('web');
   const route = useRoute();
   const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
 
@@ -105,7 +105,7 @@ export function App() {
     return (
       <div className="app">
         <Header user={null} section={null} onLogout={logout} />
-        <main className="container container-narrow">
+        <main className="container container-narrow" key={i18n.language}>
           <Notice message={auth.notice} />
           <LoginPage initialError={auth.error} onSignedIn={signedIn} />
         </main>
@@ -138,7 +138,10 @@ export function App() {
   return (
     <div className="app">
       <Header user={user} section={section} onLogout={logout} />
-      <main className="container">{page}</main>
+      {/* a new language remounts the page: no message stays behind in the other language */}
+      <main className="container" key={i18n.language}>
+        {page}
+      </main>
     </div>
   );
 }

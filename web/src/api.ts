@@ -41,8 +41,10 @@ export interface Unit {
   kind: UnitKind;
   parentCode: string | null;
   localCode?: string | null;
-  /** present on search (?q=) results */
+  /** present on search (?q=) and old-code results */
   parentName?: string | null;
+  /** present on old-code (?oldCode=) results: the pre-2025 commune's name */
+  oldName?: string | null;
 }
 
 export interface UnitDetail {
@@ -107,7 +109,8 @@ interface RequestOptions {
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // the server translates its messages by the cd_lang cookie, else by Accept-Language: send ours
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'vi' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 

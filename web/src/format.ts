@@ -62,3 +62,32 @@ export function foldText(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * For an update: only the keys whose values differ between before and after (both objects);
+ * otherwise before and after unchanged.
+ */
+export function changedFields(before: unknown, after: unknown): { before: unknown; after: unknown; partial: boolean } {
+  if (!isPlainObject(before) || !isPlainObject(after)) return { before, after, partial: false };
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      if (key in before) b[key] = before[key];
+      if (key in after) a[key] = after[key];
+    }
+  }
+  if (Object.keys(b).length === 0 && Object.keys(a).length === 0) return { before, after, partial: false };
+  return { before: b, after: a, partial: true };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID cut to its first 8 characters; any other id unchanged. */
+export function shortId(id: string): string {
+  return UUID.test(id) ? id.slice(0, 8) : id;
+}

@@ -122,7 +122,10 @@ export async function login(
   client: { ip: string; now: Date },
 ): Promise<LoginResult> {
   const { username, password } = parseInput(loginInput, input);
-  const keys = [`u:${username.trim().toLowerCase()}`, `ip:${client.ip}`];
+  const keys = [
+    { kind: 'user' as const, value: username.trim().toLowerCase() },
+    { kind: 'ip' as const, value: client.ip },
+  ];
   const now = client.now.getTime();
   if (throttle.isBlocked(keys, now)) throw new AppError('too_many_attempts');
   const user = await repo.findUserByUsername(db, username.trim());

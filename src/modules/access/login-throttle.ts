@@ -1,15 +1,17 @@
 /**
- * Rate-limits failed logins per username and per client address: after MAX_FAILURES failures within
- * WINDOW_MS, further attempts are refused until the window has passed. Kept in memory (one server process).
+ * Rate-limits failed logins: after 5 failures for one username, or 30 from one client address, within
+ * 15 minutes, further attempts are refused until the window has passed. Kept in memory (one server process).
  */
-const MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60 * 1000;
+export const DEFAULT_LIMITS = { user: 5, ip: 30 };
+
+export type ThrottleKey = { kind: keyof typeof DEFAULT_LIMITS; value: string };
 
 export class LoginThrottle {
   private failures = new Map<string, number[]>();
 
   constructor(
-    private readonly maxFailures = MAX_FAILURES,
+    private readonly limits = DEFAULT_LIMITS,
     private readonly windowMs = WINDOW_MS,
   ) {}
 
@@ -20,15 +22,19 @@ export class LoginThrottle {
     return list;
   }
 
-  isBlocked(keys: string[], now: number): boolean {
-    return keys.some((k) => this.recent(k, now).length >= this.maxFailures);
+  isBlocked(keys: ThrottleKey[], now: number): boolean {
+    return keys.some((k) => this.recent(`${k.kind}:${k.value}`, now).length >= this.limits[k.kind]);
   }
 
-  recordFailure(keys: string[], now: number): void {
-    for (const k of keys) this.failures.set(k, [...this.recent(k, now), now]);
+  recordFailure(keys: ThrottleKey[], now: number): void {
+    for (const k of keys) {
+      const id = `${k.kind}:${k.value}`;
+      this.failures.set(id, [...this.recent(id, now), now]);
+    }
   }
 
-  reset(keys: string[]): void {
-    for (const k of keys) this.failures.delete(k);
+  /** A successful login clears the username's failures (not the address's). */
+  reset(keys: ThrottleKey[]): void {
+    for (const k of keys) if (k.kind === 'user') this.failures.delete(`${k.kind}:${k.value}`);
   }
 }

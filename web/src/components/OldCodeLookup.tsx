@@ -22,7 +22,8 @@ export function OldCodeLookup({ onError }: { onError: (message: string | null) =
     setBusy(true);
     try {
       const units = await api.unitsByOldCode(oldCode);
-      setResult({ code: oldCode, units });
+      const oldName = units.find((u) => u.oldName)?.oldName;
+      setResult({ code: oldName ? `${oldCode} (${oldName})` : oldCode, units });
       onError(null);
     } catch (err) {
       setResult(null);

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('foundation in the browser', () => {
+  it('shows the login page in Vietnamese and refuses a wrong password', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill('sai mat khau');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('error-banner').textContent()).toContain('Tên đăng nhập hoặc mật khẩu không đúng');
+    await screenshot(page, 'login-error');
+  });
+
+  it('logs in, browses to Lào Cai and its communes, and opens Xã Bảo Thắng', async () => {
+    await logIn(page, server);
+    await page.getByTestId('nav-units').click();
+    await page.getByTestId('unit-item-15').click();
+    await expect.poll(() => page.getByTestId('unit-list').locator('[data-testid^="unit-item-"]').count()).toBe(99);
+    await expect.poll(() => page.getByTestId('breadcrumb').textContent()).toContain('Lào Cai');
+    await screenshot(page, 'lao-cai-communes');
+    await page.getByTestId('unit-item-02905').click();
+    await expect.poll(() => page.getByTestId('breadcrumb').textContent()).toContain('Xã Bảo Thắng');
+  });
+
+  it('adds a village to the commune', async () => {
+    await page.getByTestId('village-code').fill('T01');
+    await page.getByTestId('village-name').fill('Thôn Phú Lâm');
+    await page.getByTestId('village-submit').click();
+    await page.getByTestId('unit-item-02905.T01').waitFor();
+    expect(await page.getByTestId('unit-item-02905.T01').textContent()).toContain('Thôn Phú Lâm');
+    await screenshot(page, 'bao-thang-villages');
+  });
+
+  it('searches a commune by name typed without diacritics', async () => {
+    await page.getByTestId('nav-units').click();
+    await page.getByTestId('unit-search').fill('bao thang');
+    await page.getByTestId('unit-search').press('Enter');
+    await expect.poll(() => page.getByTestId('unit-search-results').textContent()).toContain('Xã Bảo Thắng');
+    await screenshot(page, 'search-bao-thang');
+  });
+
+  it('switches to English', async () => {
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(async () => (await page.textContent('body')) ?? '').toMatch(/Administrative units|Log out/);
+  });
+});
