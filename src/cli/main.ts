@@ -7,6 +7,7 @@ import { cliLanguage, createContext, reportError, type CliContext } from './cont
 import { migrateToLatest } from '../db/connect';
 import { registerUnitsCommands } from '../modules/units/units.cli';
 import { registerAccessCommands } from '../modules/access/access.cli';
+import { registerPremiumCommands, registerRulesCommands } from '../modules/premium/premium.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -29,6 +30,8 @@ export function buildProgram(): Command {
 
   registerUnitsCommands(program, ctx);
   registerAccessCommands(program, ctx);
+  registerPremiumCommands(program, ctx);
+  registerRulesCommands(program, ctx);
   return program;
 }
 

@@ -77,6 +77,24 @@ export interface AuditLogTable {
   after: unknown;
 }
 
+export interface PremiumRuleTable {
+  id: string;
+  kind: 'base-salary' | 'local-policy';
+  entry: unknown;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface PremiumQuoteTable {
+  id: string;
+  input: unknown;
+  result: unknown;
+  /** The rule entries that priced the quote, as they were. */
+  rules: unknown;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
 export interface DB {
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
@@ -84,4 +102,6 @@ export interface DB {
   userSession: UserSessionTable;
   apiToken: ApiTokenTable;
   auditLog: AuditLogTable;
+  premiumRule: PremiumRuleTable;
+  premiumQuote: PremiumQuoteTable;
 }

@@ -22,6 +22,7 @@ import { LoginThrottle } from '../modules/access/login-throttle';
 import { accessRoutes } from '../modules/access/access.routes';
 import { unitsRoutes } from '../modules/units/units.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
+import { premiumRoutes } from '../modules/premium/premium.routes';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(accessRoutes(new LoginThrottle()));
   await app.register(unitsRoutes);
   await app.register(auditRoutes);
+  await app.register(premiumRoutes);
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));

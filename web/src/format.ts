@@ -34,9 +34,10 @@ export function formatDateTime(value: string | Date | null | undefined): string 
   return `${formatDate(date)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** JSON on one line, '' for null/undefined, cut to maxLength characters with an ellipsis. */
+/** JSON on one line, '' for null/undefined/{}, cut to maxLength characters with an ellipsis. */
 export function compactJson(value: unknown, maxLength = 400): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) return '';
   let text: string;
   try {
     text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -81,7 +82,7 @@ export function changedFields(before: unknown, after: unknown): { before: unknow
       if (key in after) a[key] = after[key];
     }
   }
-  if (Object.keys(b).length === 0 && Object.keys(a).length === 0) return { before, after, partial: false };
+  // nothing recorded changed (e.g. only a password, which the log never holds): show neither side
   return { before: b, after: a, partial: true };
 }
 

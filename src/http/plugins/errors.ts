@@ -15,7 +15,7 @@ export function errorBody(lang: Language, code: ErrorCode | string, params: Reco
   const t = translator(lang);
   const named = typeof params.entity === 'string' && params.entity ? { entity: t(`entities.${params.entity}`, { defaultValue: params.entity }) } : {};
   const message = t(`errors.${code}`, { ...params, ...named, defaultValue: t('errors.bad_request') });
-  const body: ErrorBody = { error: { code, message } };
+  const body: ErrorBody = { error: { code, message: message.charAt(0).toUpperCase() + message.slice(1) } };
   if (fields.length)
     body.error.fields = fields.map((f) => ({
       path: f.path,

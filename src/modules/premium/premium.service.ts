@@ -1,0 +1,178 @@
+/**
+ * Premium quotes and the rules behind them: the defaults of src/domain/premium-rules.ts plus what
+ * admins add (base salaries, local policies), stored in the database and audited.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import { can, type Actor } from '../../domain/access';
+import { DEFAULT_RULES, RuleError, isKnownGroup, mergeRules, type BaseSalaryRule, type LocalPolicy, type RuleEntry, type RuleSet } from '../../domain/premium-rules';
+import { listRulesInForce, quote as priceQuote, ruleHistory, type Quote, type QuoteInput } from '../../domain/premium';
+import { vnd } from '../../domain/money';
+import { AppError, notFound } from '../../errors';
+import { parseInput } from '../../validation';
+import { audit } from '../audit/audit.service';
+import { lineageOf } from '../units/units.service';
+import * as repo from './premium.repository';
+import { baseSalaryInput, localPolicyInput, quoteInput, type BaseSalaryInput, type LocalPolicyInput, type QuoteRequest } from './premium.schemas';
+
+/** 'members[2].groups[0]' -> 'members.2.groups.0', the path style of every other validation error. */
+const fieldPath = (field: string) => field.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
+
+/** The engine's refusals become validation errors naming the field, in the user's language. */
+export function toAppError(e: unknown): unknown {
+  if (e instanceof RuleError) return new AppError('validation', {}, [{ path: fieldPath(e.field), key: `rule_${e.code}`, params: { detail: e.message } }]);
+  return e;
+}
+
+/** The defaults merged with the admins' additions. */
+export async function loadRules(db: Kysely<DB>): Promise<RuleSet> {
+  const rows = await repo.listRuleAdditions(db);
+  const additions = {
+    baseSalaries: rows.filter((r) => r.kind === 'base-salary').map((r) => r.entry as BaseSalaryRule),
+    localPolicies: rows.filter((r) => r.kind === 'local-policy').map((r) => r.entry as LocalPolicy),
+  };
+  return mergeRules(DEFAULT_RULES, additions);
+}
+
+export interface RuleDescription {
+  id: string;
+  kind: RuleEntry['kind'];
+  from: string;
+  to?: string;
+  source: string;
+  uncertain: boolean;
+  note?: string;
+}
+
+const describe = (e: RuleEntry): RuleDescription => ({
+  id: e.rule.id,
+  kind: e.kind,
+  from: e.rule.from,
+  to: e.rule.to,
+  source: e.rule.source,
+  uncertain: e.rule.uncertain === true,
+  note: e.rule.note,
+});
+
+export type QuoteWithRules = Quote & { rules: RuleDescription[] };
+
+/** Price a payment; the answer names each rule used with its legal source. Needs no login. */
+export function quoteWith(rules: RuleSet, request: QuoteRequest): QuoteWithRules {
+  const input = parseInput(quoteInput, request) as QuoteInput;
+  try {
+    const q = priceQuote(input, rules);
+    const used = new Set(q.ruleIds);
+    return { ...q, rules: ruleHistory(rules).filter((e) => used.has(e.rule.id)).map(describe) };
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export async function quote(db: Kysely<DB>, request: QuoteRequest): Promise<QuoteWithRules> {
+  return quoteWith(await loadRules(db), request);
+}
+
+/** Price and keep a quote with the rule entries that priced it. */
+export async function saveQuote(db: Kysely<DB>, actor: Actor, request: QuoteRequest) {
+  const rules = await loadRules(db);
+  const result = quoteWith(rules, request);
+  const used = new Set(result.ruleIds);
+  const snapshot = ruleHistory(rules).filter((e) => used.has(e.rule.id));
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await repo.insertQuote(trx, { id, input: request, result, rules: snapshot, createdBy: actor.username });
+    await audit(trx, actor, { action: 'create', entity: 'premium_quote', entityId: id, after: { input: request, total: result.total } });
+  });
+  return { id, ...result };
+}
+
+export async function getSavedQuote(db: Kysely<DB>, id: string) {
+  const row = await repo.findQuote(db, id);
+  if (!row) throw notFound('quote', id);
+  return { id: row.id, createdAt: row.createdAt, createdBy: row.createdBy, input: row.input, ...(row.result as QuoteWithRules) };
+}
+
+export async function rulesInForce(db: Kysely<DB>, date: string) {
+  const rules = await loadRules(db);
+  try {
+    return { date, rules: listRulesInForce(date, rules).map((e) => ({ ...describe(e), rule: e.rule })) };
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export async function rulesHistory(db: Kysely<DB>) {
+  return ruleHistory(await loadRules(db)).map((e) => ({ ...describe(e), rule: e.rule }));
+}
+
+/** The participant groups in force on a date, for pickers. */
+export async function groupsOn(db: Kysely<DB>, date: string) {
+  const { rules } = await rulesInForce(db, date);
+  return rules.filter((r) => r.kind === 'group').map((r) => r.rule);
+}
+
+function requireRulesAdmin(actor: Actor) {
+  if (!can(actor, 'rules:manage')) throw new AppError('forbidden');
+}
+
+/** Validates the merged rule set before storing, so a bad addition never breaks pricing. */
+async function storeAddition(db: Kysely<DB>, actor: Actor, kind: 'base-salary' | 'local-policy', entry: BaseSalaryRule | LocalPolicy, unitCode: string | null) {
+  return db.transaction().execute(async (trx) => {
+    const before = (await repo.findRuleAddition(trx, entry.id))?.entry ?? null;
+    const current = await loadRules(trx);
+    try {
+      mergeRules(current, kind === 'base-salary' ? { baseSalaries: [entry as BaseSalaryRule] } : { localPolicies: [entry as LocalPolicy] });
+    } catch (e) {
+      throw toAppError(e);
+    }
+    await repo.upsertRuleAddition(trx, { id: entry.id, kind, entry, createdBy: actor.username });
+    await audit(trx, actor, { action: before ? 'update' : 'create', entity: 'premium_rule', entityId: entry.id, unitCode, before, after: entry });
+    return entry;
+  });
+}
+
+/** A new base salary from a date (or a correction of the one starting that day). */
+export async function addBaseSalary(db: Kysely<DB>, actor: Actor, input: BaseSalaryInput): Promise<BaseSalaryRule> {
+  requireRulesAdmin(actor);
+  const data = parseInput(baseSalaryInput, input);
+  const entry: BaseSalaryRule = {
+    id: `base-salary-${data.from}`,
+    from: data.from,
+    amount: vnd(data.amount),
+    source: data.source,
+    ...(data.note ? { note: data.note } : {}),
+    ...(data.uncertain ? { uncertain: true } : {}),
+  };
+  return storeAddition(db, actor, 'base-salary', entry, null) as Promise<BaseSalaryRule>;
+}
+
+/** A provincial support policy on top of the state share. */
+export async function addLocalPolicy(db: Kysely<DB>, actor: Actor, input: LocalPolicyInput): Promise<LocalPolicy> {
+  requireRulesAdmin(actor);
+  const data = parseInput(localPolicyInput, input);
+  const province = await lineageOf(db, data.province);
+  if (!province || province.unit.level !== 'province')
+    throw new AppError('validation', {}, [{ path: 'province', key: 'unknown_unit', params: { code: data.province } }]);
+  const rules = await loadRules(db);
+  const badGroup = (data.groups ?? []).findIndex((g) => !isKnownGroup(rules, g.toUpperCase()));
+  if (badGroup >= 0) throw new AppError('validation', {}, [{ path: `groups.${badGroup}`, key: 'rule_unknown_group', params: { detail: data.groups![badGroup] } }]);
+  if (data.ageFrom !== undefined && data.ageBelow !== undefined && data.ageBelow <= data.ageFrom)
+    throw new AppError('validation', {}, [{ path: 'ageBelow', key: 'too_small', params: { minimum: data.ageFrom + 1 } }]);
+  const entry: LocalPolicy = {
+    id: `local-${data.province}-${data.from}-${randomUUID().slice(0, 8)}`,
+    province: data.province,
+    nameVi: data.nameVi,
+    nameEn: data.nameEn ?? data.nameVi,
+    ...(data.groups?.length ? { groups: data.groups.map((g) => g.toUpperCase()) } : {}),
+    ...(data.ageFrom !== undefined ? { ageFrom: data.ageFrom } : {}),
+    ...(data.ageBelow !== undefined ? { ageBelow: data.ageBelow } : {}),
+    basisPoints: Math.round(data.percent * 100),
+    from: data.from,
+    ...(data.to ? { to: data.to } : {}),
+    source: data.source,
+    ...(data.note ? { note: data.note } : {}),
+    ...(data.uncertain ? { uncertain: true } : {}),
+  };
+  return storeAddition(db, actor, 'local-policy', entry, data.province) as Promise<LocalPolicy>;
+}

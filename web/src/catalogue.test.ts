@@ -1,0 +1,32 @@
+/** The web catalogues: Vietnamese and English have the same keys (plural forms aside). */
+import { describe, expect, it } from 'vitest';
+import vi from '../../src/i18n/locales/vi/web.json';
+import en from '../../src/i18n/locales/en/web.json';
+
+function keys(obj: unknown, prefix = ''): string[] {
+  if (typeof obj !== 'object' || obj === null) return [prefix];
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+
+describe('web catalogues', () => {
+  it('have the same keys in vi and en', () => {
+    const viKeys = [...new Set(keys(vi).map(base))].sort();
+    const enKeys = [...new Set(keys(en).map(base))].sort();
+    expect(enKeys).toEqual(viKeys);
+  });
+  it('have an _other form for every plural key in both languages', () => {
+    for (const cat of [vi, en]) {
+      const all = keys(cat);
+      for (const k of all.filter((x) => /_(one|other)$/.test(x))) expect(all).toContain(`${base(k)}_other`);
+    }
+  });
+  it('use the Vietnamese role labels', () => {
+    expect(vi.roles).toEqual({
+      admin: 'Quản trị viên',
+      province_staff: 'Cán bộ tỉnh',
+      commune_officer: 'Cán bộ xã',
+      viewer: 'Người xem',
+    });
+  });
+});
