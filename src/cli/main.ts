@@ -8,6 +8,7 @@ import { migrateToLatest } from '../db/connect';
 import { registerUnitsCommands } from '../modules/units/units.cli';
 import { registerAccessCommands } from '../modules/access/access.cli';
 import { registerPremiumCommands, registerRulesCommands } from '../modules/premium/premium.cli';
+import { registerRegisterCommands } from '../modules/register/register.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program, ctx);
   registerPremiumCommands(program, ctx);
   registerRulesCommands(program, ctx);
+  registerRegisterCommands(program, ctx);
   return program;
 }
 

@@ -15,7 +15,7 @@ export interface BulkLoader {
 
 const IDENT = /^[a-z_][a-z0-9_.]*$/;
 
-function copySql(table: string, columns: string[], source: string): string {
+export function copySql(table: string, columns: string[], source: string): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`invalid identifier ${name}`);
   return `copy ${table} (${columns.join(', ')}) from ${source} with (format csv)`;
 }
@@ -37,7 +37,12 @@ export function createBulkLoader(
   if (target.engine === 'pglite') {
     return {
       async copyCsv(table, columns, csv) {
-        await target.worker.query(copySql(table, columns, `'/dev/blob'`), [], new TextEncoder().encode(csv));
+        const release = await target.worker.lock();
+        try {
+          await target.worker.query(copySql(table, columns, `'/dev/blob'`), [], new TextEncoder().encode(csv));
+        } finally {
+          release();
+        }
       },
     };
   }

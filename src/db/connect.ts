@@ -11,7 +11,10 @@ import { migrations } from './migrations/index';
 import { configurePgTypes } from './types';
 import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
 import { acquireLock, type LockInfo } from './data-dir-lock';
-import { createBulkLoader, type BulkLoader } from './bulk';
+import { copySql, createBulkLoader, type BulkLoader } from './bulk';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -30,10 +33,20 @@ export interface OpenDbOptions {
   migrate?: boolean;
 }
 
+/**
+ * One connection held for a whole unit of work that mixes COPY and SQL (an import): temp tables and the
+ * transaction live on it. On the embedded database nothing else runs meanwhile.
+ */
+export interface Session {
+  db: Kysely<DB>;
+  copyCsv: BulkLoader['copyCsv'];
+}
+
 export interface Database {
   db: Kysely<DB>;
   engine: Engine;
   bulk: BulkLoader;
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /** Embedded only: a tarball of the whole data directory, for fast test set-up. */
   dump(): Promise<Uint8Array>;
   /** Tell the lock file which port the server listens on. */
@@ -75,6 +88,20 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
     db,
     engine: 'pglite',
     bulk: createBulkLoader({ engine: 'pglite', worker }),
+    session: async (fn) => {
+      const release = await worker.lock();
+      const pinned = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker, true), plugins: [new CamelCasePlugin()] });
+      try {
+        return await fn({
+          db: pinned,
+          copyCsv: async (table, columns, csv) => {
+            await worker.query(copySql(table, columns, `'/dev/blob'`), [], new TextEncoder().encode(csv));
+          },
+        });
+      } finally {
+        release();
+      }
+    },
     dump: () => worker.request<Uint8Array>({ type: 'dump' }),
     announcePort: (port) => lock?.update({ role: 'server', port }),
     close: async () => {
@@ -110,6 +137,21 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
     db,
     engine: 'postgres',
     bulk: createBulkLoader({ engine: 'postgres', pool }),
+    session: async (fn) => {
+      const client = await pool.connect();
+      const single = { connect: async () => Object.assign(client, { release: () => undefined }), end: async () => undefined };
+      const pinned = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }), plugins: [new CamelCasePlugin()] });
+      try {
+        return await fn({
+          db: pinned,
+          copyCsv: async (table, columns, csv) => {
+            await pipeline(Readable.from([csv]), client.query(copyFrom(copySql(table, columns, 'stdin'))));
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
     dump: () => Promise.reject(new Error('dump is only for the embedded database')),
     announcePort: () => undefined,
     close: () => db.destroy(),

@@ -95,6 +95,67 @@ export interface PremiumQuoteTable {
   createdAt: Generated<Date>;
 }
 
+export type PovertyStatus = 'poor' | 'near_poor' | 'average_agri' | 'none';
+
+export interface HouseholdTable {
+  id: string;
+  communeCode: string;
+  /** Unique within the commune. */
+  code: string;
+  villageCode: string | null;
+  address: string | null;
+  povertyStatus: Generated<PovertyStatus>;
+  povertyYear: number | null;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface PersonTable {
+  householdId: string;
+  id: string;
+  /** The household's commune, kept here for scoped queries without a join. */
+  communeCode: string;
+  relationship: string | null;
+  fullName: string;
+  /** fullName folded (no diacritics, lower case) for search and matching. */
+  nameKey: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+  citizenId: string | null;
+  insuranceCode: string | null;
+  ethnicity: string | null;
+  phone: string | null;
+  /** The participant groups in force now (those of person_group with no valid_to), sorted. */
+  groupCodes: ColumnType<string[], string[] | undefined, string[]>;
+  school: string | null;
+  grade: number | null;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface PersonGroupTable {
+  householdId: string;
+  personId: string;
+  groupCode: string;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export type CardSource = 'import' | 'manual' | 'programme';
+
+export interface CardTable {
+  householdId: string;
+  id: string;
+  personId: string;
+  groupCode: string;
+  validFrom: string;
+  validTo: string;
+  /** Card number or insurance number printed on it. */
+  number: string | null;
+  source: CardSource;
+  createdAt: Generated<Date>;
+}
+
 export interface DB {
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
@@ -104,4 +165,8 @@ export interface DB {
   auditLog: AuditLogTable;
   premiumRule: PremiumRuleTable;
   premiumQuote: PremiumQuoteTable;
+  household: HouseholdTable;
+  person: PersonTable;
+  personGroup: PersonGroupTable;
+  card: CardTable;
 }

@@ -32,8 +32,23 @@ export class DbError extends Error {
   }
 }
 
+/** Serialises access to the single embedded connection. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return acquired;
+  }
+}
+
 export class PgliteWorker {
   private worker: Worker;
+  private mutex = new Mutex();
+  /** PGlite has one connection: whoever talks to it (a query, a transaction, a COPY) holds this first. */
+  readonly lock = () => this.mutex.lock();
   private nextId = 1;
   private pending = new Map<number, Pending>();
   readonly ready: Promise<void>;
@@ -85,18 +100,6 @@ export class PgliteWorker {
   }
 }
 
-/** Serialises access to the single embedded connection. */
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((r) => (release = r));
-    const acquired = this.tail.then(() => release);
-    this.tail = this.tail.then(() => next);
-    return acquired;
-  }
-}
-
 class WorkerConnection implements DatabaseConnection {
   constructor(private readonly pg: PgliteWorker) {}
 
@@ -112,11 +115,14 @@ class WorkerConnection implements DatabaseConnection {
 }
 
 class WorkerDriver implements Driver {
-  private mutex = new Mutex();
   private releases = new WeakMap<DatabaseConnection, () => void>();
   private connection: WorkerConnection;
 
-  constructor(private readonly pg: PgliteWorker) {
+  /** `pinned`: the caller already holds the worker's lock for a whole session (see Database.session). */
+  constructor(
+    private readonly pg: PgliteWorker,
+    private readonly pinned = false,
+  ) {
     this.connection = new WorkerConnection(pg);
   }
 
@@ -124,7 +130,7 @@ class WorkerDriver implements Driver {
     await this.pg.ready;
   }
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.mutex.lock();
+    const release = this.pinned ? () => undefined : await this.pg.lock();
     this.releases.set(this.connection, release);
     return this.connection;
   }
@@ -144,17 +150,20 @@ class WorkerDriver implements Driver {
     release?.();
   }
   async destroy(): Promise<void> {
-    await this.pg.close();
+    if (!this.pinned) await this.pg.close();
   }
 }
 
 export class PgliteWorkerDialect implements Dialect {
-  constructor(private readonly pg: PgliteWorker) {}
+  constructor(
+    private readonly pg: PgliteWorker,
+    private readonly pinned = false,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver() {
-    return new WorkerDriver(this.pg);
+    return new WorkerDriver(this.pg, this.pinned);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();

@@ -69,6 +69,181 @@ export interface AuditItem {
   after: unknown;
 }
 
+// ---- premium and subsidy rules ----
+
+/** Roles the rules engine treats specially (household order, child under 6, pupil card dates). */
+export type GroupRole = 'household' | 'child-under-6' | 'pupil';
+
+/** What every dated rule entry carries. `to` is EXCLUSIVE: the first day it no longer applies. */
+export interface DatedRule {
+  id: string;
+  from: string;
+  to?: string;
+  source: string;
+  uncertain?: boolean;
+  note?: string;
+}
+
+/** A participant group (đối tượng tham gia), e.g. HS 'Học sinh'. */
+export interface PremiumGroup extends DatedRule {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  role?: GroupRole;
+  firstTimeWait: boolean;
+  firstTimeWaitUncertain?: boolean;
+}
+
+export type RuleKind =
+  | 'base-salary'
+  | 'premium-rate'
+  | 'household-factors'
+  | 'pricing-basis'
+  | 'group'
+  | 'state-share'
+  | 'local-policy'
+  | 'card-validity';
+
+/** The rules page's order of kinds. */
+export const RULE_KINDS: readonly RuleKind[] = [
+  'base-salary',
+  'premium-rate',
+  'household-factors',
+  'pricing-basis',
+  'group',
+  'state-share',
+  'local-policy',
+  'card-validity',
+];
+
+/** A rule as a quote names it. */
+export interface RuleDescription {
+  id: string;
+  kind: RuleKind;
+  from: string;
+  to?: string;
+  source: string;
+  uncertain: boolean;
+  note?: string;
+}
+
+/** The full entry of any kind; which fields are present depends on the kind. */
+export interface RuleBody extends DatedRule {
+  amount?: number;
+  basisPoints?: number;
+  factors?: number[];
+  basis?: 'payment-date' | 'card-start' | string;
+  code?: string;
+  nameVi?: string;
+  nameEn?: string;
+  role?: GroupRole;
+  firstTimeWait?: boolean;
+  firstTimeWaitUncertain?: boolean;
+  group?: string;
+  province?: string;
+  groups?: string[];
+  ageFrom?: number;
+  ageBelow?: number;
+  firstTimeWaitDays?: number;
+  breakMonths?: number;
+  childCardAgeMonths?: number;
+  childCardCutoff?: string;
+  pupilFirstGradeStart?: string;
+  pupilFinalGrade?: number;
+  pupilFinalGradeEnd?: string;
+  schoolYearStart?: string;
+}
+
+export interface RuleItem extends RuleDescription {
+  rule: RuleBody;
+}
+
+export interface QuoteMemberRequest {
+  groups: string[];
+  birthDate?: string;
+  grade?: number;
+  previousCardTo?: string;
+}
+
+export interface QuoteRequest {
+  date: string;
+  months: number;
+  members: QuoteMemberRequest[];
+  province?: string;
+  enrolledThisYear?: number;
+}
+
+export type QuoteNoteCode =
+  | 'auto_child_under_6'
+  | 'base_salary_changes_in_period'
+  | 'local_policy_needs_birth_date'
+  | 'child_card_end_unknown'
+  | 'first_time_wait_uncertain';
+
+export interface QuoteNote {
+  code: QuoteNoteCode | string;
+  /** English, for codes this interface does not know */
+  message: string;
+}
+
+export interface Amounts {
+  premium: number;
+  state: number;
+  local: number;
+  payable: number;
+}
+
+export interface MemberQuote extends Amounts {
+  group: string;
+  /** household order (1 = first member this year) in household mode, otherwise null */
+  order: number | null;
+  validFrom: string;
+  validTo: string;
+  baseSalary: number;
+  fullPremium: number;
+  householdFactor: number | null;
+  stateBasisPoints: number;
+  localBasisPoints: number;
+  continuous: boolean;
+  ruleIds: string[];
+  uncertainRuleIds: string[];
+  notes: QuoteNote[];
+}
+
+export interface QuoteResult {
+  date: string;
+  months: number;
+  members: MemberQuote[];
+  total: Amounts;
+  ruleIds: string[];
+  uncertainRuleIds: string[];
+  rules: RuleDescription[];
+}
+
+export interface BaseSalaryInput {
+  from: string;
+  amount: number;
+  source: string;
+  note?: string;
+  uncertain?: boolean;
+}
+
+export interface LocalPolicyInput {
+  province: string;
+  nameVi: string;
+  nameEn?: string;
+  groups?: string[];
+  ageFrom?: number;
+  ageBelow?: number;
+  /** percent of what remains after the state share, 0-100 */
+  percent: number;
+  from: string;
+  to?: string;
+  source: string;
+  note?: string;
+  uncertain?: boolean;
+}
+
 export interface FieldError {
   path: string;
   message: string;
@@ -194,6 +369,21 @@ export const api = {
     if (params.entity) search.set('entity', params.entity);
     return request<{ items: AuditItem[] }>('GET', `/api/audit?${search.toString()}`, { signal });
   },
+
+  /** public */
+  premiumGroups: (date: string, signal?: AbortSignal) =>
+    request<PremiumGroup[]>('GET', `/api/premium/groups?date=${enc(date)}`, { signal }),
+  /** public: prices a payment, nothing is stored */
+  quote: (input: QuoteRequest, signal?: AbortSignal) =>
+    request<QuoteResult>('POST', '/api/premium/quote', { body: input, signal }),
+  premiumRules: (date: string, signal?: AbortSignal) =>
+    request<{ date: string; rules: RuleItem[] }>('GET', `/api/premium/rules?date=${enc(date)}`, { signal }),
+  premiumRulesHistory: (signal?: AbortSignal) =>
+    request<{ history: RuleItem[] }>('GET', '/api/premium/rules?history=true', { signal }),
+  addBaseSalary: (input: BaseSalaryInput) =>
+    request<RuleBody>('POST', '/api/premium/rules/base-salaries', { body: input }),
+  addLocalPolicy: (input: LocalPolicyInput) =>
+    request<RuleBody>('POST', '/api/premium/rules/local-policies', { body: input }),
 };
 
 export function isAbort(err: unknown): boolean {

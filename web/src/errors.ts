@@ -41,3 +41,33 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   return i18n.t('web:errors.unknown');
 }
+
+/** 'body.members.1.groups.0' or '/members/1/groups/0' -> ['members', '1', 'groups', '0'] */
+export function pathParts(path: unknown): string[] {
+  const text = Array.isArray(path) ? path.join('.') : String(path ?? '');
+  const parts = text.split(/[./]/).filter(Boolean);
+  return parts[0] === 'body' ? parts.slice(1) : parts;
+}
+
+/**
+ * Like splitErrors, for forms whose fields are named by more than the last path segment: `keyOf`
+ * turns an API path (as parts) into the form's field key, or null when no field shows it (then the
+ * banner carries the error's message). The first message per field wins.
+ */
+export function mapErrors(err: unknown, keyOf: (parts: string[]) => string | null): FormErrors {
+  if (err instanceof ApiError) {
+    const fields: Record<string, string> = {};
+    const unmatched: string[] = [];
+    for (const f of err.fields) {
+      const key = keyOf(pathParts(f.path));
+      if (key) {
+        if (!fields[key]) fields[key] = f.message;
+      } else if (f.message && !unmatched.includes(f.message)) {
+        unmatched.push(f.message);
+      }
+    }
+    if (unmatched.length) return { fields, banner: `${err.message}: ${unmatched.join('; ')}` };
+    return { fields, banner: Object.keys(fields).length > 0 ? null : err.message };
+  }
+  return { fields: {}, banner: errorMessage(err) };
+}

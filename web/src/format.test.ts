@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, compactJson, foldText, formatDate, formatDateTime, localPart, shortId } from './format';
+import {
+  changedFields,
+  compactJson,
+  dayBefore,
+  foldText,
+  formatDate,
+  formatDateTime,
+  formatPercent,
+  formatVnd,
+  isIsoDate,
+  isoDateOf,
+  localPart,
+  parseDecimal,
+  parseVnd,
+  parseWhole,
+  shortId,
+} from './format';
 
 describe('formatDate', () => {
   it('formats a calendar date as dd/MM/yyyy without a time zone shift', () => {
@@ -70,5 +86,57 @@ describe('small helpers', () => {
   it('foldText ignores diacritics, đ and case', () => {
     expect(foldText('Xã Bảo Thắng')).toBe('xa bao thang');
     expect(foldText('  Đặc khu  Phú Quốc ')).toBe('dac khu phu quoc');
+  });
+});
+
+describe('money and percentages', () => {
+  it('formatVnd puts dots between thousands and ₫ after', () => {
+    expect(formatVnd(1263600)).toBe('1.263.600 ₫');
+    expect(formatVnd(2779920)).toBe('2.779.920 ₫');
+    expect(formatVnd(0)).toBe('0 ₫');
+    expect(formatVnd(999)).toBe('999 ₫');
+    expect(formatVnd(1000)).toBe('1.000 ₫');
+    expect(formatVnd(-631800)).toBe('-631.800 ₫');
+    expect(formatVnd(null)).toBe('');
+    expect(formatVnd(Number.NaN)).toBe('');
+  });
+  it('formatPercent reads basis points with the language decimal mark', () => {
+    expect(formatPercent(450)).toBe('4,5%');
+    expect(formatPercent(450, 'en')).toBe('4.5%');
+    expect(formatPercent(7000)).toBe('70%');
+    expect(formatPercent(10000)).toBe('100%');
+    expect(formatPercent(1250)).toBe('12,5%');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(undefined)).toBe('');
+  });
+  it('parses amounts and decimals as people type them', () => {
+    expect(parseVnd('2.530.000')).toBe(2530000);
+    expect(parseVnd('2 530 000 ₫')).toBe(2530000);
+    expect(parseVnd('2530000')).toBe(2530000);
+    expect(parseVnd('abc')).toBeNull();
+    expect(parseVnd('')).toBeNull();
+    expect(parseDecimal('12,5')).toBe(12.5);
+    expect(parseDecimal('20')).toBe(20);
+    expect(parseDecimal('x')).toBeNull();
+    expect(parseWhole('3')).toBe(3);
+    expect(parseWhole('3.5')).toBeNull();
+    expect(parseWhole('')).toBeNull();
+  });
+});
+
+describe('calendar dates', () => {
+  it('isoDateOf gives the local calendar day', () => {
+    expect(isoDateOf(new Date(2025, 8, 1, 23, 30))).toBe('2025-09-01');
+  });
+  it('isIsoDate accepts real dates only', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2025-02-29')).toBe(false);
+    expect(isIsoDate('2025-9-1')).toBe(false);
+  });
+  it('dayBefore turns an exclusive end into the last day', () => {
+    expect(dayBefore('2026-07-01')).toBe('2026-06-30');
+    expect(dayBefore('2025-01-01')).toBe('2024-12-31');
+    expect(dayBefore('2024-03-01')).toBe('2024-02-29');
+    expect(dayBefore('x')).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Pure formatting helpers for the interface: dates as dd/MM/yyyy, times as dd/MM/yyyy HH:mm
- * (in the browser's time zone), compact JSON for audit rows. No clock, no I/O.
+ * (in the browser's time zone), money as 1.263.600 ₫, basis points as percentages, compact JSON for
+ * audit rows, and parsers for numbers as people type them. No clock, no I/O.
  */
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -91,4 +92,69 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID cut to its first 8 characters; any other id unchanged. */
 export function shortId(id: string): string {
   return UUID.test(id) ? id.slice(0, 8) : id;
+}
+
+/**
+ * Whole dong as '1.263.600 ₫' (dots between thousands, ' ₫' after), in every interface language;
+ * '' for a value that is not a finite number.
+ */
+export function formatVnd(value: number | null | undefined): string {
+  if (value == null || !Number.isFinite(value)) return '';
+  const rounded = Math.round(value);
+  const digits = String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${rounded < 0 ? '-' : ''}${digits} ₫`;
+}
+
+/**
+ * Basis points (10000 = 100%) as a percentage with at most two decimals and the language's decimal
+ * mark: 450 -> '4,5%' in Vietnamese, '4.5%' in English; 7000 -> '70%'.
+ */
+export function formatPercent(basisPoints: number | null | undefined, language = 'vi'): string {
+  if (basisPoints == null || !Number.isFinite(basisPoints)) return '';
+  const text = String(Math.round(basisPoints) / 100);
+  return `${language === 'vi' ? text.replace('.', ',') : text}%`;
+}
+
+/** A local date as 'YYYY-MM-DD' (the browser's calendar day). */
+export function isoDateOf(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** Whether a value is a real calendar date 'YYYY-MM-DD'. */
+export function isIsoDate(value: string): boolean {
+  const m = CALENDAR_DATE.exec(value);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
+}
+
+/** The day before a calendar date: '2026-07-01' -> '2026-06-30' ('' for an invalid date). */
+export function dayBefore(value: string): string {
+  if (!isIsoDate(value)) return '';
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d - 1));
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+/**
+ * An amount of dong as typed: '2.530.000', '2 530 000', '2530000' or '2,530,000' -> 2530000;
+ * null when it is not a whole number.
+ */
+export function parseVnd(text: string): number | null {
+  const compact = text.replace(/[\s.,₫đ]/gi, '');
+  if (!/^\d{1,13}$/.test(compact)) return null;
+  return Number(compact);
+}
+
+/** A decimal number as typed, with a comma or a dot: '12,5' -> 12.5; null when it is not a number. */
+export function parseDecimal(text: string): number | null {
+  const t = text.trim().replace(',', '.');
+  if (!/^\d+(\.\d+)?$/.test(t)) return null;
+  return Number(t);
+}
+
+/** A whole number as typed ('' and anything else -> null). */
+export function parseWhole(text: string): number | null {
+  const t = text.trim();
+  return /^\d{1,9}$/.test(t) ? Number(t) : null;
 }

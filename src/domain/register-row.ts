@@ -1,0 +1,732 @@
+/**
+ * One row of the population-register import template (households, persons, cards): header mapping,
+ * cell parsers and row validation. Pure: the caller reads the file (Excel/CSV), passes the cells and
+ * "today", and gets back either a normalised row or every problem of the row as stable codes + params
+ * (the i18n catalogue turns codes into sentences).
+ */
+import { dateParts, makeDate } from './calendar';
+import { isIsoDate, type IsoDate } from './dates';
+import { normalizeName, normalizePhone, validateCitizenId, validateInsuranceCode, type Sex } from './identity';
+import { foldVietnamese } from './text';
+
+// ---------------------------------------------------------------------------------------------------
+// Columns and headers
+// ---------------------------------------------------------------------------------------------------
+
+export const CANONICAL_COLUMNS = [
+  'household_code',
+  'commune_code',
+  'village',
+  'address',
+  'poverty_status',
+  'full_name',
+  'relationship',
+  'birth_date',
+  'sex',
+  'citizen_id',
+  'insurance_code',
+  'ethnicity',
+  'phone',
+  'groups',
+  'card_group',
+  'card_from',
+  'card_to',
+] as const;
+
+export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
+
+export const REQUIRED_COLUMNS: readonly CanonicalColumn[] = ['household_code', 'commune_code', 'full_name', 'birth_date', 'sex'];
+
+/** The headers our Vietnamese template writes. */
+export const TEMPLATE_HEADERS_VI: Record<CanonicalColumn, string> = {
+  household_code: 'Mã hộ',
+  commune_code: 'Mã xã',
+  village: 'Thôn/Tổ dân phố',
+  address: 'Địa chỉ',
+  poverty_status: 'Hộ nghèo/cận nghèo',
+  full_name: 'Họ và tên',
+  relationship: 'Quan hệ với chủ hộ',
+  birth_date: 'Ngày sinh',
+  sex: 'Giới tính',
+  citizen_id: 'Số CCCD',
+  insurance_code: 'Mã số BHXH',
+  ethnicity: 'Dân tộc',
+  phone: 'Số điện thoại',
+  groups: 'Đối tượng',
+  card_group: 'Mã đối tượng thẻ',
+  card_from: 'Thẻ từ ngày',
+  card_to: 'Thẻ đến ngày',
+};
+
+/** The headers of the English template. */
+export const TEMPLATE_HEADERS_EN: Record<CanonicalColumn, string> = {
+  household_code: 'Household code',
+  commune_code: 'Commune code',
+  village: 'Village',
+  address: 'Address',
+  poverty_status: 'Poverty status',
+  full_name: 'Full name',
+  relationship: 'Relationship to head',
+  birth_date: 'Date of birth',
+  sex: 'Sex',
+  citizen_id: 'Citizen ID',
+  insurance_code: 'Social insurance code',
+  ethnicity: 'Ethnicity',
+  phone: 'Phone',
+  groups: 'Participant groups',
+  card_group: 'Card group',
+  card_from: 'Card valid from',
+  card_to: 'Card valid to',
+};
+
+/** Other headers seen in lists people keep (written with diacritics; matching ignores them and case). */
+const ALTERNATIVE_HEADERS: Record<CanonicalColumn, readonly string[]> = {
+  household_code: ['Mã hộ gia đình', 'Mã HGĐ', 'Mã số hộ', 'Số hộ', 'Household', 'Household ID'],
+  commune_code: ['Mã xã/phường', 'Mã xã, phường', 'Mã xã phường', 'Mã đơn vị hành chính', 'Mã ĐVHC', 'Commune', 'Commune ID'],
+  village: [
+    'Thôn',
+    'Bản',
+    'Thôn/Bản',
+    'Thôn, bản',
+    'Thôn/Tổ',
+    'Thôn/Bản/Tổ dân phố',
+    'Thôn, bản, tổ dân phố',
+    'Thôn/Bản/TDP',
+    'Thôn/TDP',
+    'Tổ dân phố',
+    'TDP',
+    'Ấp',
+    'Khóm',
+    'Village/residential group',
+  ],
+  address: ['Địa chỉ thường trú', 'Nơi thường trú', 'Nơi cư trú', 'Địa chỉ cư trú', 'Chỗ ở hiện tại'],
+  poverty_status: ['Hộ nghèo', 'Hộ nghèo, cận nghèo', 'Phân loại hộ', 'Loại hộ', 'Diện hộ', 'Household status'],
+  full_name: ['Họ tên', 'Họ và tên người tham gia', 'Họ tên người tham gia', 'Tên', 'Name'],
+  relationship: ['Quan hệ', 'Quan hệ chủ hộ', 'Quan hệ với chủ hộ gia đình', 'QH với chủ hộ', 'QHCH', 'Relationship'],
+  birth_date: [
+    'Ngày tháng năm sinh',
+    'Ngày, tháng, năm sinh',
+    'Ngày/tháng/năm sinh',
+    'NTNS',
+    'Birth date',
+    'Birthdate',
+    'DOB',
+  ],
+  sex: ['Giới', 'Nam/Nữ', 'Gender'],
+  citizen_id: [
+    'CCCD',
+    'Số định danh',
+    'Số định danh cá nhân',
+    'Mã định danh',
+    'Số ĐDCN',
+    'ĐDCN',
+    'Số CCCD/ĐDCN',
+    'CCCD/ĐDCN',
+    'Số CCCD/Số định danh',
+    'Số CMND/CCCD',
+    'CMND/CCCD',
+    'Căn cước công dân',
+    'Số căn cước công dân',
+    'Căn cước',
+    'Số căn cước',
+    'Personal ID',
+    'National ID',
+  ],
+  insurance_code: ['Mã BHXH', 'Số BHXH', 'Mã số bảo hiểm xã hội', 'Số sổ BHXH', 'Insurance code', 'BHXH code'],
+  ethnicity: ['Dân tộc (ghi rõ)', 'Ethnic group'],
+  phone: ['SĐT', 'Điện thoại', 'ĐT', 'Số ĐT', 'Điện thoại liên hệ', 'Di động', 'Số di động', 'Phone number', 'Mobile'],
+  groups: ['Nhóm đối tượng', 'Mã nhóm đối tượng', 'Mã đối tượng', 'Đối tượng ưu tiên', 'Đối tượng tham gia', 'Groups'],
+  card_group: ['Đối tượng thẻ', 'Mã đối tượng trên thẻ', 'Nhóm đối tượng thẻ', 'Mã nhóm thẻ'],
+  card_from: ['Hạn thẻ từ', 'Hạn thẻ từ ngày', 'Thẻ có giá trị từ', 'Giá trị sử dụng từ', 'Giá trị sử dụng từ ngày', 'Từ ngày', 'Card from'],
+  card_to: ['Hạn thẻ đến', 'Hạn thẻ đến ngày', 'Thẻ có giá trị đến', 'Giá trị sử dụng đến', 'Giá trị sử dụng đến ngày', 'Đến ngày', 'Card to'],
+};
+
+/** Headers of columns that carry nothing to import (row numbers): neither mapped nor reported unknown. */
+const IGNORED_HEADERS = new Set(['stt', 'tt', 'so tt', 'so thu tu', 'no', 'no.', '#']);
+
+/** Header key: folded (no diacritics, lower case), punctuation spacing and a trailing '*' removed. */
+function headerKey(text: string): string {
+  return foldVietnamese(text)
+    .replace(/\s*([/,;:.-])\s*/g, '$1')
+    .replace(/[\s*:]+$/, '')
+    .replace(/^[\s*]+/, '')
+    .trim();
+}
+
+function buildAliases(): Record<string, CanonicalColumn> {
+  const aliases: Record<string, CanonicalColumn> = {};
+  const add = (header: string, column: CanonicalColumn) => {
+    const key = headerKey(header);
+    const previous = aliases[key];
+    if (previous !== undefined && previous !== column) {
+      throw new Error(`header alias "${header}" maps to both ${previous} and ${column}`);
+    }
+    aliases[key] = column;
+  };
+  for (const column of CANONICAL_COLUMNS) {
+    add(column, column);
+    add(TEMPLATE_HEADERS_VI[column], column);
+    add(TEMPLATE_HEADERS_EN[column], column);
+    for (const header of ALTERNATIVE_HEADERS[column]) add(header, column);
+  }
+  return aliases;
+}
+
+/**
+ * Header aliases, keyed by the folded header (see `headerKey`: "Số CCCD" -> "so cccd",
+ * "Thôn / Tổ dân phố" -> "thon/to dan pho"). Canonical names and the English template headers are aliases too.
+ */
+export const HEADER_ALIASES: Readonly<Record<string, CanonicalColumn>> = buildAliases();
+
+/** The canonical column a header cell names, or undefined. Ignores diacritics, case, '*' marks and "(hints)". */
+export function columnForHeader(header: string): CanonicalColumn | undefined {
+  const key = headerKey(header);
+  if (key === '') return undefined;
+  const direct = HEADER_ALIASES[key];
+  if (direct !== undefined) return direct;
+  // 'Ngày sinh (dd/mm/yyyy)', 'Số CCCD (12 số) *': drop the hints in brackets and try again.
+  const bare = headerKey(key.replace(/\([^)]*\)|\[[^\]]*\]/g, ' '));
+  return bare === '' ? undefined : HEADER_ALIASES[bare];
+}
+
+export interface HeaderMapping {
+  /** For each header cell, the canonical column it feeds, or null (unknown, ignored, empty or a repeat). */
+  columns: (CanonicalColumn | null)[];
+  /** Required columns that no header names. */
+  missing: CanonicalColumn[];
+  /** Non-empty header cells that name no column (as written). */
+  unknown: string[];
+  /** Columns named more than once; the first occurrence is used, the others map to null. */
+  duplicates: CanonicalColumn[];
+}
+
+export function mapHeader(headerCells: string[]): HeaderMapping {
+  const seen = new Set<CanonicalColumn>();
+  const duplicates: CanonicalColumn[] = [];
+  const unknown: string[] = [];
+  const columns = headerCells.map((cell): CanonicalColumn | null => {
+    const text = cell == null ? '' : String(cell).trim();
+    if (text === '') return null;
+    const column = columnForHeader(text);
+    if (column === undefined) {
+      if (!IGNORED_HEADERS.has(headerKey(text))) unknown.push(text);
+      return null;
+    }
+    if (seen.has(column)) {
+      if (!duplicates.includes(column)) duplicates.push(column);
+      return null;
+    }
+    seen.add(column);
+    return column;
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => !seen.has(c));
+  return { columns, missing, unknown, duplicates };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cell parsers
+// ---------------------------------------------------------------------------------------------------
+
+export type CellValue = string | number | Date | null | undefined;
+
+/** Excel's 1900 date system: serial 1 = 1900-01-01; 60 is the non-existent 1900-02-29 (Lotus bug). */
+function excelSerialToDate(serial: number): IsoDate | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial >= 2_958_466) return undefined; // up to 9999-12-31
+  const day = Math.floor(serial);
+  if (day === 60) return undefined;
+  const offset = day < 60 ? day : day - 1; // days after 1899-12-31
+  return new Date(Date.UTC(1899, 11, 31) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+function dateFromParts(year: number, month: number, day: number): IsoDate | undefined {
+  if (year < 1000 || year > 9999) return undefined;
+  const iso = makeDate(year, month, day);
+  return isIsoDate(iso) ? iso : undefined;
+}
+
+/** Optional time after a date, as some systems export it ('... 00:00:00', 'T00:00:00.000Z'). */
+const TIME = '(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?';
+const DMY = new RegExp(`^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})${TIME}$`);
+const YMD = new RegExp(`^(\\d{4})([/.-])(\\d{1,2})\\2(\\d{1,2})${TIME}$`);
+
+/**
+ * A calendar date from a cell: 'dd/MM/yyyy' or 'd/M/yyyy' (also with '-' or '.'), 'yyyy-mm-dd'
+ * (also with '/'), a JS Date (its UTC parts, as spreadsheet readers produce them) or a number taken as
+ * an Excel serial day (1900 date system). Returns 'YYYY-MM-DD', or undefined for anything else,
+ * impossible dates (31/02/2020) included. Numeric strings are not taken as serials.
+ */
+export function parseDate(value: CellValue): IsoDate | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return excelSerialToDate(value);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined;
+    return dateFromParts(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
+  }
+  const text = String(value).normalize('NFKC').trim();
+  let m = DMY.exec(text);
+  if (m) return dateFromParts(Number(m[4]), Number(m[3]), Number(m[1]));
+  m = YMD.exec(text);
+  if (m) return dateFromParts(Number(m[1]), Number(m[3]), Number(m[4]));
+  return undefined;
+}
+
+/** 'nam' / 'nữ' / 'nu' / 'male' / 'female' / 'm' / 'f', any case -> 'male' | 'female'; anything else undefined. */
+export function parseSex(value: CellValue): Sex | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = value.normalize('NFC').trim().toLocaleLowerCase('vi');
+  switch (text) {
+    case 'nam':
+    case 'male':
+    case 'm':
+      return 'male';
+    case 'nữ':
+    case 'nu':
+    case 'female':
+    case 'f':
+      return 'female';
+    default:
+      return undefined;
+  }
+}
+
+export type PovertyStatus = 'poor' | 'near_poor' | 'average_agri' | 'none';
+
+const POVERTY_WORDS: Record<string, PovertyStatus> = {
+  '': 'none',
+  khong: 'none',
+  '-': 'none',
+  none: 'none',
+  'binh thuong': 'none',
+  ngheo: 'poor',
+  'ho ngheo': 'poor',
+  hn: 'poor',
+  poor: 'poor',
+  'can ngheo': 'near_poor',
+  'ho can ngheo': 'near_poor',
+  cn: 'near_poor',
+  hcn: 'near_poor',
+  'near poor': 'near_poor',
+  'near-poor': 'near_poor',
+  'muc song trung binh': 'average_agri',
+  'ho muc song trung binh': 'average_agri',
+  'ho co muc song trung binh': 'average_agri',
+  'ho nong, lam, ngu nghiep co muc song trung binh': 'average_agri',
+  'ho nong lam ngu nghiep co muc song trung binh': 'average_agri',
+  mstb: 'average_agri',
+  gb: 'average_agri',
+  'average living standard': 'average_agri',
+};
+
+/**
+ * 'Hộ nghèo', 'nghèo', 'HN' -> poor; 'Cận nghèo', 'Hộ cận nghèo', 'CN' -> near_poor; 'Mức sống trung
+ * bình', 'GB' -> average_agri; '' or 'Không' -> none. An optional year of the poverty list may follow
+ * ('Hộ nghèo 2025', 'HN năm 2025', 'Cận nghèo (2024)'). Undefined when not recognised.
+ */
+export function parsePovertyStatus(value: CellValue): { status: PovertyStatus; year?: number } | undefined {
+  if (value === null || value === undefined) return { status: 'none' };
+  if (typeof value !== 'string') return undefined;
+  let text = foldVietnamese(value);
+  let year: number | undefined;
+  const m = /^(.*?)[\s(,/-]*(?:nam\s*)?\(?((?:19|20)\d{2})\)?$/.exec(text);
+  if (m) {
+    year = Number(m[2]);
+    text = m[1].trim();
+  }
+  const status = POVERTY_WORDS[text];
+  if (status === undefined) return undefined;
+  if (year === undefined) return { status };
+  if (status === 'none') return undefined;
+  return { status, year };
+}
+
+export type Relationship = string;
+
+/** Recognised relationships, by exact lower-case Vietnamese (NFC) or English. */
+const RELATIONSHIP_EXACT: Record<string, string> = {
+  'chủ hộ': 'head',
+  head: 'head',
+  'head of household': 'head',
+  vợ: 'vợ',
+  wife: 'vợ',
+  chồng: 'chồng',
+  husband: 'chồng',
+  con: 'con',
+  'con trai': 'con',
+  'con gái': 'con',
+  'con đẻ': 'con',
+  child: 'con',
+  son: 'con',
+  daughter: 'con',
+  'con dâu': 'con dâu',
+  'con rể': 'con rể',
+  'con nuôi': 'con nuôi',
+  cha: 'cha',
+  bố: 'cha',
+  father: 'cha',
+  mẹ: 'mẹ',
+  mother: 'mẹ',
+  ông: 'ông',
+  grandfather: 'ông',
+  bà: 'bà',
+  grandmother: 'bà',
+  cháu: 'cháu',
+  'cháu nội': 'cháu',
+  'cháu ngoại': 'cháu',
+  grandchild: 'cháu',
+  anh: 'anh',
+  chị: 'chị',
+  em: 'em',
+  khác: 'khác',
+  other: 'khác',
+};
+
+/**
+ * Relationships typed without diacritics. 'ba' is left out on purpose: it is 'bà' (grandmother) typed
+ * plainly, but also the southern word for father.
+ */
+const RELATIONSHIP_FOLDED: Record<string, string> = {
+  'chu ho': 'head',
+  vo: 'vợ',
+  chong: 'chồng',
+  'con trai': 'con',
+  'con gai': 'con',
+  'con de': 'con',
+  'con dau': 'con dâu',
+  're': 'con rể',
+  'con re': 'con rể',
+  'con nuoi': 'con nuôi',
+  bo: 'cha',
+  me: 'mẹ',
+  ong: 'ông',
+  chau: 'cháu',
+  'chau noi': 'cháu',
+  'chau ngoai': 'cháu',
+  chi: 'chị',
+  khac: 'khác',
+};
+
+/**
+ * Relationship to the head of household: 'chủ hộ' / 'head' -> 'head'; 'vợ', 'chồng', 'con', 'cha', 'mẹ',
+ * 'ông', 'bà', 'cháu', 'anh', 'chị', 'em', 'khác' (and a few variants: 'bố' -> 'cha', 'con trai' -> 'con',
+ * 'con dâu', 'con rể', 'con nuôi', English words) -> that Vietnamese word in lower case; anything else is
+ * kept as typed (NFC, trimmed, single spaces). Undefined for an empty cell.
+ */
+export function parseRelationship(value: CellValue): Relationship | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value).normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (text === '') return undefined;
+  const lower = text.toLocaleLowerCase('vi');
+  return RELATIONSHIP_EXACT[lower] ?? RELATIONSHIP_FOLDED[foldVietnamese(lower)] ?? text;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Row validation
+// ---------------------------------------------------------------------------------------------------
+
+export const ROW_ERROR_CODES = [
+  'required',
+  'invalid_date',
+  'future_date',
+  'invalid_sex',
+  'invalid_citizen_id',
+  'citizen_id_birth_year',
+  'citizen_id_sex',
+  'invalid_insurance_code',
+  'invalid_phone',
+  'unknown_group',
+  'invalid_poverty_status',
+  'invalid_commune_code',
+  'card_incomplete',
+  'card_dates_order',
+  'too_long',
+] as const;
+
+export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
+
+export interface RowError {
+  column: CanonicalColumn;
+  /** The cell as text (as the user typed it, for the error report). */
+  value: string;
+  code: RowErrorCode;
+  params?: Record<string, unknown>;
+}
+
+export interface RegisterCard {
+  group: string;
+  from: IsoDate;
+  to: IsoDate;
+}
+
+export interface RegisterRow {
+  householdCode: string;
+  /** 5 digits. */
+  communeCode: string;
+  village?: string;
+  address?: string;
+  povertyStatus: PovertyStatus;
+  povertyYear?: number;
+  /** Normalised (`normalizeName`). */
+  fullName: string;
+  /** 'head', a recognised Vietnamese word, or the text as typed (see `parseRelationship`). */
+  relationship?: Relationship;
+  birthDate: IsoDate;
+  sex: Sex;
+  citizenId?: string;
+  insuranceCode?: string;
+  ethnicity?: string;
+  /** National format, e.g. '0912345678'. */
+  phone?: string;
+  /** Upper-case group codes, each known, without repeats, in the order given. */
+  groups: string[];
+  card?: RegisterCard;
+}
+
+export interface RowContext {
+  knownGroups: (code: string) => boolean;
+  today: IsoDate;
+}
+
+export type RowCells = Partial<Record<CanonicalColumn, CellValue>>;
+
+export type RowResult = { ok: true; row: RegisterRow } | { ok: false; errors: RowError[] };
+
+/** Longest text accepted per column (characters, after trimming). */
+export const MAX_LENGTH: Record<CanonicalColumn, number> = {
+  household_code: 50,
+  commune_code: 20,
+  village: 200,
+  address: 500,
+  poverty_status: 100,
+  full_name: 100,
+  relationship: 50,
+  birth_date: 40,
+  sex: 20,
+  citizen_id: 30,
+  insurance_code: 30,
+  ethnicity: 50,
+  phone: 30,
+  groups: 200,
+  card_group: 30,
+  card_from: 40,
+  card_to: 40,
+};
+
+/** Births before this are taken as typing mistakes. */
+export const EARLIEST_BIRTH_DATE: IsoDate = '1900-01-01';
+
+/** A cell as text for messages and text columns: strings NFC-trimmed, numbers in plain digits, dates ISO. */
+function cellText(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return String(value);
+    return Number.isInteger(value) && Math.abs(value) < 1e21 ? BigInt(value).toString() : String(value);
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  return String(value).normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Digits of an identifier cell: numbers (Excel dropped the leading zeros) and digit strings that are
+ * short by `maxPad` digits or less are left-padded with zeros to `width`. Spaces, dots and dashes inside a
+ * text cell and a leading apostrophe (Excel's "keep as text" mark) are removed.
+ */
+function identifierDigits(value: CellValue, width: number, maxPad: number): string {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) return cellText(value);
+    text = BigInt(value).toString();
+  } else {
+    text = cellText(value).normalize('NFKC').replace(/^'/, '').replace(/[\s.-]/g, '');
+  }
+  if (/^\d+$/.test(text) && text.length < width && width - text.length <= maxPad) text = text.padStart(width, '0');
+  return text;
+}
+
+/** Commune code: 5 digits; a number or a 1-4 digit text that lost its leading zeros is padded ('2905' -> '02905'). */
+export function parseCommuneCode(value: CellValue): string | undefined {
+  const text = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? String(value) : '') : cellText(value);
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  return text.padStart(5, '0');
+}
+
+/**
+ * Citizen id from a cell. Every old province code starts with 0 ('001'-'096'), so Excel numbers lose 1
+ * or 2 leading zeros: 10- and 11-digit numbers or digit strings are padded to 12.
+ */
+export function parseCitizenIdCell(value: CellValue): string {
+  return identifierDigits(value, 12, 2);
+}
+
+/** Legacy insurance code from a cell: a 9-digit number or digit string (lost zero of province '0x') is padded to 10. */
+export function parseInsuranceCodeCell(value: CellValue): string {
+  return identifierDigits(value, 10, 1);
+}
+
+/** Group codes from a cell: separated by ';', ',' or spaces; upper case; repeats dropped. */
+export function parseGroupCodes(value: CellValue): string[] {
+  const text = cellText(value);
+  const codes: string[] = [];
+  for (const part of text.split(/[;,\s]+/)) {
+    const code = part.trim().toUpperCase();
+    if (code !== '' && !codes.includes(code)) codes.push(code);
+  }
+  return codes;
+}
+
+function isBlank(value: CellValue): boolean {
+  return cellText(value) === '';
+}
+
+/**
+ * Validates one import row and returns the normalised row, or ALL the problems found in it. Cells may
+ * be strings, numbers (Excel numeric cells, dates as serials) or Dates (UTC parts). Cross-checks (citizen
+ * id against birth date and sex) only run when both sides are valid themselves.
+ */
+export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
+  const errors: RowError[] = [];
+  const fail = (column: CanonicalColumn, code: RowErrorCode, params?: Record<string, unknown>) => {
+    const error: RowError = { column, value: cellText(cells[column]), code };
+    if (params !== undefined) error.params = params;
+    errors.push(error);
+  };
+
+  // Length first: an over-long cell is reported once, as too long, and not parsed further.
+  const usable = (column: CanonicalColumn): boolean => {
+    const text = cellText(cells[column]);
+    if (text.length > MAX_LENGTH[column]) {
+      fail(column, 'too_long', { max: MAX_LENGTH[column], length: text.length });
+      return false;
+    }
+    return true;
+  };
+  const required = (column: CanonicalColumn): boolean => {
+    if (isBlank(cells[column])) {
+      fail(column, 'required');
+      return false;
+    }
+    return usable(column);
+  };
+  const optional = (column: CanonicalColumn): boolean => !isBlank(cells[column]) && usable(column);
+
+  // Household
+  let householdCode = '';
+  if (required('household_code')) householdCode = cellText(cells.household_code);
+
+  let communeCode = '';
+  if (required('commune_code')) {
+    const code = parseCommuneCode(cells.commune_code);
+    if (code === undefined) fail('commune_code', 'invalid_commune_code');
+    else communeCode = code;
+  }
+
+  const village = optional('village') ? cellText(cells.village) : undefined;
+  const address = optional('address') ? cellText(cells.address) : undefined;
+
+  let povertyStatus: PovertyStatus = 'none';
+  let povertyYear: number | undefined;
+  if (optional('poverty_status')) {
+    const parsed = parsePovertyStatus(cellText(cells.poverty_status));
+    if (parsed === undefined) fail('poverty_status', 'invalid_poverty_status');
+    else {
+      povertyStatus = parsed.status;
+      povertyYear = parsed.year;
+    }
+  }
+
+  // Person
+  let fullName = '';
+  if (required('full_name')) fullName = normalizeName(cellText(cells.full_name));
+
+  const relationship = optional('relationship') ? parseRelationship(cellText(cells.relationship)) : undefined;
+
+  let birthDate: IsoDate | undefined;
+  if (required('birth_date')) {
+    const parsed = parseDate(cells.birth_date);
+    if (parsed === undefined || parsed < EARLIEST_BIRTH_DATE) {
+      fail('birth_date', 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
+    } else if (parsed > ctx.today) fail('birth_date', 'future_date', { today: ctx.today });
+    else birthDate = parsed;
+  }
+
+  let sex: Sex | undefined;
+  if (required('sex')) {
+    sex = parseSex(cellText(cells.sex));
+    if (sex === undefined) fail('sex', 'invalid_sex');
+  }
+
+  let citizenId: string | undefined;
+  if (optional('citizen_id')) {
+    const id = parseCitizenIdCell(cells.citizen_id);
+    const check = validateCitizenId(id, birthDate, sex);
+    if (check.ok) citizenId = id;
+    else if (check.reason === 'format') fail('citizen_id', 'invalid_citizen_id');
+    else if (check.reason === 'sex_mismatch') fail('citizen_id', 'citizen_id_sex', { sex });
+    else fail('citizen_id', 'citizen_id_birth_year', { birthYear: birthDate ? dateParts(birthDate).year : undefined });
+  }
+
+  let insuranceCode: string | undefined;
+  if (optional('insurance_code')) {
+    const code = parseInsuranceCodeCell(cells.insurance_code);
+    if (validateInsuranceCode(code)) insuranceCode = code;
+    else fail('insurance_code', 'invalid_insurance_code');
+  }
+
+  const ethnicity = optional('ethnicity') ? cellText(cells.ethnicity) : undefined;
+
+  let phone: string | undefined;
+  if (optional('phone')) {
+    phone = normalizePhone(cellText(cells.phone));
+    if (phone === undefined) fail('phone', 'invalid_phone');
+  }
+
+  const groups: string[] = [];
+  if (optional('groups')) {
+    for (const code of parseGroupCodes(cells.groups)) {
+      if (ctx.knownGroups(code)) groups.push(code);
+      else fail('groups', 'unknown_group', { code });
+    }
+  }
+
+  // Card: all three cells or none.
+  let card: RegisterCard | undefined;
+  const cardColumns = ['card_group', 'card_from', 'card_to'] as const;
+  const present = cardColumns.filter((c) => !isBlank(cells[c]));
+  if (present.length > 0 && present.length < 3) {
+    const missing = cardColumns.filter((c) => isBlank(cells[c]));
+    for (const column of missing) fail(column, 'card_incomplete', { missing });
+  }
+  let cardGroup: string | undefined;
+  let cardFrom: IsoDate | undefined;
+  let cardTo: IsoDate | undefined;
+  if (optional('card_group')) {
+    const code = cellText(cells.card_group).toUpperCase();
+    if (ctx.knownGroups(code)) cardGroup = code;
+    else fail('card_group', 'unknown_group', { code });
+  }
+  for (const column of ['card_from', 'card_to'] as const) {
+    if (!optional(column)) continue;
+    const parsed = parseDate(cells[column]);
+    if (parsed === undefined) fail(column, 'invalid_date');
+    else if (column === 'card_from') cardFrom = parsed;
+    else cardTo = parsed;
+  }
+  if (cardFrom !== undefined && cardTo !== undefined && cardFrom > cardTo) {
+    fail('card_to', 'card_dates_order', { from: cardFrom, to: cardTo });
+  } else if (cardGroup !== undefined && cardFrom !== undefined && cardTo !== undefined) {
+    card = { group: cardGroup, from: cardFrom, to: cardTo };
+  }
+
+  if (errors.length > 0 || birthDate === undefined || sex === undefined) return { ok: false, errors };
+
+  const row: RegisterRow = { householdCode, communeCode, povertyStatus, fullName, birthDate, sex, groups };
+  if (village !== undefined) row.village = village;
+  if (address !== undefined) row.address = address;
+  if (povertyYear !== undefined) row.povertyYear = povertyYear;
+  if (relationship !== undefined) row.relationship = relationship;
+  if (citizenId !== undefined) row.citizenId = citizenId;
+  if (insuranceCode !== undefined) row.insuranceCode = insuranceCode;
+  if (ethnicity !== undefined) row.ethnicity = ethnicity;
+  if (phone !== undefined) row.phone = phone;
+  if (card !== undefined) row.card = card;
+  return { ok: true, row };
+}

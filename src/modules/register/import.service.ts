@@ -1,0 +1,464 @@
+/**
+ * Register import: a CSV or XLSX list (the documented template, Vietnamese or English headers) into
+ * households, persons, their groups and cards.
+ *
+ * 1. Stream the file, map the header, validate each row (src/domain/register-row.ts), resolve the commune
+ *    (pre-2025 codes through the mapping; a split commune is an error naming the candidates) and the
+ *    actor's scope; good rows go to a temporary staging table by COPY in chunks, so memory stays bounded.
+ * 2. In ONE transaction on the same connection: create missing villages and households, match each row to
+ *    a person (citizen id, then insurance code, then name + birth date + household; more than one
+ *    candidate is an error row, never a merge), insert new persons, update changed ones, add new cards.
+ *    Any error row rolls everything back unless `validRowsOnly`; `dryRun` always rolls back. A crash or
+ *    kill before COMMIT leaves the register as it was: the same command can simply be run again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Session } from '../../db/connect';
+import type { DB } from '../../db/schema';
+import { inScope, type Actor } from '../../domain/access';
+import { todayInVietnam } from '../../domain/dates';
+import { foldVietnamese } from '../../domain/text';
+import { nameKey } from '../../domain/identity';
+import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
+import { mapHeader, validateRow, type CanonicalColumn, type RegisterRow, type RowCells } from '../../domain/register-row';
+import { AppError } from '../../errors';
+import { readCsvRows } from '../../io/csv';
+import { readXlsxRows, type CellValue } from '../../io/excel';
+import { translator, type Language } from '../../i18n/index';
+import { toCsv } from '../../db/bulk';
+import { audit } from '../audit/audit.service';
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  validRowsOnly?: boolean;
+  /** For messages in the error report. */
+  language?: Language;
+  /** Called now and then while reading and once per apply step. */
+  onProgress?: (p: ImportProgress) => void;
+  /** 'YYYY-MM-DD' (the edge passes today in). */
+  today?: string;
+  /** Stop collecting error details after this many (all rejected rows are still counted). */
+  maxErrors?: number;
+}
+
+export interface ImportProgress {
+  phase: 'reading' | 'applying' | 'done';
+  rows: number;
+  bytesRead?: number;
+  totalBytes?: number;
+}
+
+export interface ImportErrorRow {
+  /** As the spreadsheet numbers it: the header is row 1. */
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: ImportErrorRow[];
+  /** True when nothing was written (dry run, or an all-or-nothing import with errors). */
+  rolledBack: boolean;
+}
+
+export type ImportSource = { path: string; format?: 'csv' | 'xlsx' } | { stream: Readable; format: 'csv' | 'xlsx'; totalBytes?: number };
+
+const CHUNK_ROWS = 20_000;
+
+const STAGE_COLUMNS = [
+  'row_no',
+  'household_code',
+  'commune_code',
+  'village_name',
+  'village_key',
+  'village_local',
+  'address',
+  'poverty_status',
+  'poverty_year',
+  'full_name',
+  'name_key',
+  'relationship',
+  'birth_date',
+  'sex',
+  'citizen_id',
+  'insurance_code',
+  'ethnicity',
+  'phone',
+  'group_codes',
+  'card_group',
+  'card_from',
+  'card_to',
+] as const;
+
+/** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
+export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'thon';
+
+const pgArray = (codes: string[]) => `{${codes.join(',')}}`;
+
+function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[] {
+  const villageKey = r.village ? foldVietnamese(r.village) : null;
+  return [
+    rowNo,
+    r.householdCode,
+    communeCode,
+    r.village ?? null,
+    villageKey,
+    villageKey ? villageLocalCode(villageKey) : null,
+    r.address ?? null,
+    r.povertyStatus,
+    r.povertyYear ?? null,
+    r.fullName,
+    nameKey(r.fullName),
+    r.relationship ?? null,
+    r.birthDate,
+    r.sex,
+    r.citizenId ?? null,
+    r.insuranceCode ?? null,
+    r.ethnicity ?? null,
+    r.phone ?? null,
+    pgArray([...r.groups].sort()),
+    r.card?.group ?? null,
+    r.card?.from ?? null,
+    r.card?.to ?? null,
+  ];
+}
+
+/** Units and old codes, loaded once per import: which commune a code means, and where it lies. */
+async function loadCommunes(db: Kysely<DB>) {
+  const units = await db.selectFrom('unit').select(['code', 'parentCode', 'level', 'name']).where('level', '!=', 'village').execute();
+  const communes = new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, u]));
+  const mapping = new Map<string, string[]>();
+  for (const m of await db.selectFrom('communeMapping').select(['oldCode', 'newCode']).execute()) {
+    mapping.set(m.oldCode, [...(mapping.get(m.oldCode) ?? []), m.newCode]);
+  }
+  return { communes, mapping };
+}
+
+function detectFormat(source: ImportSource): 'csv' | 'xlsx' {
+  if (source.format) return source.format;
+  const ext = path.extname((source as { path: string }).path).toLowerCase();
+  if (ext === '.xlsx') return 'xlsx';
+  if (ext === '.csv' || ext === '.txt') return 'csv';
+  throw new AppError('validation', {}, [{ path: 'file', key: 'import_format' }]);
+}
+
+async function* rowsOf(source: ImportSource, format: 'csv' | 'xlsx'): AsyncGenerator<CellValue[]> {
+  const input = 'path' in source ? source.path : source.stream;
+  if (format === 'csv') yield* readCsvRows(input);
+  else yield* readXlsxRows(input);
+}
+
+export async function importRegister(database: Database, actor: Actor, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
+  if (actor.role === 'viewer') throw new AppError('forbidden');
+  const lang = options.language ?? actor.language;
+  const t = translator(lang);
+  const today = options.today ?? todayInVietnam();
+  const maxErrors = options.maxErrors ?? 10_000;
+  const format = detectFormat(source);
+  const totalBytes = 'path' in source ? fs.statSync(source.path).size : source.totalBytes;
+  const { communes, mapping } = await loadCommunes(database.db);
+  const knownGroups = (code: string) => isKnownGroup(DEFAULT_RULES, code);
+
+  const report: ImportReport = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], rolledBack: false };
+  const addError = (row: number, column: string, value: unknown, key: string, params: Record<string, unknown> = {}) => {
+    if (report.errors.length < maxErrors)
+      report.errors.push({ row, column, value: value === null || value === undefined ? '' : String(value), message: t(`import.${key}`, { ...params, defaultValue: key }) });
+  };
+  const lineage = (communeCode: string) => [communeCode, communes.get(communeCode)?.parentCode ?? ''];
+
+  /** The commune a row's code means, or undefined after reporting why not. */
+  const resolveCommune = (rowNo: number, code: string): string | undefined => {
+    if (communes.has(code)) return code;
+    const candidates = mapping.get(code);
+    if (candidates?.length === 1) return candidates[0];
+    if (candidates && candidates.length > 1) {
+      const names = candidates.map((c) => `${c} ${communes.get(c)?.name ?? ''}`.trim()).join('; ');
+      addError(rowNo, 'commune_code', code, 'old_code_split', { candidates: names });
+    } else addError(rowNo, 'commune_code', code, 'unknown_commune');
+    return undefined;
+  };
+
+  return database.session(async (session) => {
+    const stage = `import_stage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await createStage(session, stage);
+    try {
+      // 1. read, validate, stage
+      let header: ReturnType<typeof mapHeader> | undefined;
+      let chunk: unknown[][] = [];
+      let rowNo = 1;
+      let rejectedRows = 0;
+      const flush = async () => {
+        if (chunk.length) await session.copyCsv(stage, [...STAGE_COLUMNS], toCsv(chunk));
+        chunk = [];
+      };
+      let bytesRead = 0;
+      for await (const cells of rowsOf(source, format)) {
+        if (!header) {
+          header = mapHeader(cells.map((c) => (c === null ? '' : String(c))));
+          if (header.missing.length)
+            throw new AppError(
+              'validation',
+              {},
+              header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } })),
+            );
+          continue;
+        }
+        rowNo++;
+        report.rows++;
+        bytesRead += cells.reduce<number>((n, c) => n + (c === null ? 1 : String(c).length + 1), 0);
+        const rowCells: RowCells = {};
+        header.columns.forEach((col, i) => {
+          if (col) rowCells[col as CanonicalColumn] = cells[i] as RowCells[CanonicalColumn];
+        });
+        const result = validateRow(rowCells, { knownGroups, today });
+        if (!result.ok) {
+          rejectedRows++;
+          for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
+          continue;
+        }
+        const communeCode = resolveCommune(rowNo, result.row.communeCode);
+        if (!communeCode) {
+          rejectedRows++;
+          continue;
+        }
+        if (!inScope(actor, lineage(communeCode))) {
+          rejectedRows++;
+          addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
+          continue;
+        }
+        chunk.push(stageRow(rowNo, result.row, communeCode));
+        if (chunk.length >= CHUNK_ROWS) {
+          await flush();
+          options.onProgress?.({ phase: 'reading', rows: report.rows, bytesRead, totalBytes });
+        }
+      }
+      await flush();
+      if (!header) throw new AppError('validation', {}, [{ path: 'file', key: 'import_empty' }]);
+      options.onProgress?.({ phase: 'applying', rows: report.rows, bytesRead, totalBytes });
+
+      // 2. apply in one transaction
+      try {
+        await session.db.transaction().execute(async (trx) => {
+          await sql`analyze ${sql.table(stage)}`.execute(trx);
+          const conflicts = await findConflicts(trx, stage);
+          for (const c of conflicts) addError(c.rowNo, c.column, c.value, c.code);
+          report.rejected = rejectedRows + new Set(conflicts.map((c) => c.rowNo)).size;
+          if (report.rejected > 0 && !options.validRowsOnly) throw new Rollback();
+          if (conflicts.length) await sql`delete from ${sql.table(stage)} where row_no in (${sql.join(conflicts.map((c) => c.rowNo))})`.execute(trx);
+          const counts = await applyStage(trx, stage, today);
+          Object.assign(report, counts);
+          await audit(trx, actor, {
+            action: options.dryRun ? 'import-dry-run' : 'import',
+            entity: 'register',
+            entityId: 'path' in source ? path.basename(source.path) : 'upload',
+            unitCode: actor.scopeCode,
+            after: { rows: report.rows, ...counts, rejected: report.rejected },
+          });
+          if (options.dryRun) throw new Rollback();
+        });
+      } catch (e) {
+        if (!(e instanceof Rollback)) throw e;
+        report.rolledBack = true;
+        if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+      }
+      report.errors.sort((a, b) => a.row - b.row);
+      options.onProgress?.({ phase: 'done', rows: report.rows, bytesRead, totalBytes });
+      return report;
+    } finally {
+      await sql`drop table if exists ${sql.table(stage)}`.execute(session.db);
+    }
+  });
+}
+
+class Rollback extends Error {}
+
+async function createStage(session: Session, stage: string) {
+  await sql`create temporary table ${sql.table(stage)} (
+    row_no integer primary key,
+    household_code text not null,
+    commune_code text not null,
+    village_name text,
+    village_key text,
+    village_local text,
+    address text,
+    poverty_status text not null,
+    poverty_year integer,
+    full_name text not null,
+    name_key text not null,
+    relationship text,
+    birth_date date not null,
+    sex text not null,
+    citizen_id text,
+    insurance_code text,
+    ethnicity text,
+    phone text,
+    group_codes text[] not null,
+    card_group text,
+    card_from date,
+    card_to date,
+    household_id uuid,
+    village_code text,
+    person_id uuid,
+    person_household_id uuid,
+    candidates integer,
+    action text
+  )`.execute(session.db);
+}
+
+interface Conflict {
+  rowNo: number;
+  column: string;
+  value: string;
+  code: 'ambiguous_match' | 'duplicate_in_file';
+}
+
+/**
+ * Rows that cannot be applied safely: several persons match (never merge silently), or two rows of the
+ * file are the same person. Fills household_id and person_id of the rows as a side effect.
+ */
+async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]> {
+  const s = sql.table(stage);
+  await sql`update ${s} st set household_id = h.id from household h where h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
+  // candidates, in order of the keys: citizen id, then insurance code, then name + birth date + household
+  await sql`
+    update ${s} st set candidates = m.n, person_id = m.pid, person_household_id = m.hid
+    from (
+      select st2.row_no, coalesce(c.n, i.n, k.n, 0) as n, coalesce(c.pid, i.pid, k.pid) as pid, coalesce(c.hid, i.hid, k.hid) as hid
+      from ${s} st2
+      left join lateral (
+        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
+        from person p where st2.citizen_id is not null and p.citizen_id = st2.citizen_id
+        having count(*) > 0
+      ) c on true
+      left join lateral (
+        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
+        from person p
+        where st2.insurance_code is not null and p.insurance_code = st2.insurance_code
+          and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
+        having count(*) > 0
+      ) i on true
+      left join lateral (
+        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
+        from person p
+        where st2.household_id is not null and p.household_id = st2.household_id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
+          and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
+        having count(*) > 0
+      ) k on true
+    ) m
+    where m.row_no = st.row_no`.execute(trx);
+  const ambiguous = await sql<{ rowNo: number; fullName: string }>`
+    select row_no as "rowNo", full_name as "fullName" from ${s} where candidates > 1`.execute(trx);
+  // two rows of the file that are one person: same matched person, or same citizen id / insurance code,
+  // or same name + birth date in the same household
+  const duplicates = await sql<{ rowNo: number; value: string; column: string }>`
+    select row_no as "rowNo", value, col as "column" from (
+      select row_no, coalesce(citizen_id, insurance_code, full_name) as value,
+        case when citizen_id is not null then 'citizen_id' when insurance_code is not null then 'insurance_code' else 'full_name' end as col,
+        row_number() over (partition by coalesce(person_id::text, 'c:' || citizen_id, 'i:' || insurance_code, 'n:' || commune_code || '/' || household_code || '/' || name_key || '/' || birth_date::text) order by row_no) as nth
+      from ${s} where coalesce(candidates, 0) <= 1
+    ) d where nth > 1`.execute(trx);
+  return [
+    ...ambiguous.rows.map((r) => ({ rowNo: r.rowNo, column: 'full_name', value: r.fullName, code: 'ambiguous_match' as const })),
+    ...duplicates.rows.map((r) => ({ rowNo: r.rowNo, column: r.column, value: r.value, code: 'duplicate_in_file' as const })),
+  ];
+}
+
+/** Writes the staged rows into the register; returns what happened per row. */
+async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
+  const s = sql.table(stage);
+  // villages that do not exist yet (matched by name without diacritics within the commune)
+  await sql`
+    insert into unit (code, name, search_name, level, kind, parent_code, local_code)
+    select distinct on (st.commune_code, st.village_key)
+      st.commune_code || '.' || st.village_local, st.village_name, st.village_key, 'village', 'village', st.commune_code, st.village_local
+    from ${s} st
+    where st.village_key is not null
+      and not exists (select 1 from unit u where u.parent_code = st.commune_code and u.search_name = st.village_key)
+      and not exists (select 1 from unit u where u.code = st.commune_code || '.' || st.village_local)
+    order by st.commune_code, st.village_key, st.row_no`.execute(trx);
+  await sql`
+    update ${s} st set village_code = u.code
+    from unit u where st.village_key is not null and u.parent_code = st.commune_code and u.search_name = st.village_key`.execute(trx);
+
+  // households: new ones inserted, changed ones updated (the first row of a household in the file wins)
+  await sql`
+    insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
+    select gen_random_uuid(), commune_code, household_code, village_code, address, poverty_status, poverty_year
+    from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
+    on conflict (commune_code, code) do update set
+      village_code = coalesce(excluded.village_code, household.village_code),
+      address = coalesce(excluded.address, household.address),
+      poverty_status = excluded.poverty_status,
+      poverty_year = excluded.poverty_year,
+      updated_at = now()
+    where (household.village_code, household.address, household.poverty_status, household.poverty_year)
+      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)`.execute(trx);
+  await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
+
+  // what happens to each row: insert a new person, update a changed one, or nothing
+  await sql`update ${s} set action = 'insert', person_id = gen_random_uuid() where person_id is null`.execute(trx);
+  await sql`
+    update ${s} st set action = case when
+      (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes)
+      is not distinct from
+      (st.household_id, st.full_name, coalesce(st.relationship, p.relationship), st.birth_date, st.sex, coalesce(st.citizen_id, p.citizen_id),
+       coalesce(st.insurance_code, p.insurance_code), coalesce(st.ethnicity, p.ethnicity), coalesce(st.phone, p.phone), st.group_codes)
+      and (st.card_group is null or exists (
+        select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
+          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to))
+      then 'unchanged' else 'update' end
+    from person p where st.action is null and p.household_id = st.person_household_id and p.id = st.person_id`.execute(trx);
+
+  // a person who moved to another household takes their groups and cards along (keys include household_id)
+  await sql`
+    update person p set household_id = st.household_id, commune_code = st.commune_code
+    from ${s} st where st.action = 'update' and p.id = st.person_id and p.household_id = st.person_household_id and st.person_household_id <> st.household_id`.execute(trx);
+  await sql`
+    update person p set
+      full_name = st.full_name, name_key = st.name_key, relationship = coalesce(st.relationship, p.relationship),
+      birth_date = st.birth_date, sex = st.sex, citizen_id = coalesce(st.citizen_id, p.citizen_id),
+      insurance_code = coalesce(st.insurance_code, p.insurance_code), ethnicity = coalesce(st.ethnicity, p.ethnicity),
+      phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, updated_at = now()
+    from ${s} st where st.action = 'update' and p.household_id = st.household_id and p.id = st.person_id`.execute(trx);
+  // groups that ended and groups that began
+  await sql`
+    update person_group g set valid_to = ${today}::date
+    from ${s} st where st.action = 'update' and g.household_id = st.household_id and g.person_id = st.person_id
+      and g.valid_to is null and not (g.group_code = any(st.group_codes))`.execute(trx);
+  await sql`
+    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
+    select st.household_id, st.person_id, code, ${today}::date, null
+    from ${s} st cross join lateral unnest(st.group_codes) as code
+    where st.action = 'update' and not exists (
+      select 1 from person_group g where g.household_id = st.household_id and g.person_id = st.person_id and g.group_code = code and g.valid_to is null)`.execute(trx);
+
+  await sql`
+    insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes)
+    select household_id, person_id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes
+    from ${s} where action = 'insert'`.execute(trx);
+  await sql`
+    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
+    select st.household_id, st.person_id, code, null, null
+    from ${s} st cross join lateral unnest(st.group_codes) as code where st.action = 'insert'`.execute(trx);
+
+  await sql`
+    insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
+    select st.household_id, gen_random_uuid(), st.person_id, st.card_group, st.card_from, st.card_to, 'import'
+    from ${s} st
+    where st.card_group is not null and st.action <> 'unchanged'
+      and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
+        and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
+
+  const counts = await sql<{ action: string; n: number }>`select action, count(*)::int as n from ${s} group by action`.execute(trx);
+  const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
+  return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
+}
