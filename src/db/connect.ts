@@ -139,7 +139,10 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
     bulk: createBulkLoader({ engine: 'postgres', pool }),
     session: async (fn) => {
       const client = await pool.connect();
-      const single = { connect: async () => Object.assign(client, { release: () => undefined }), end: async () => undefined };
+      // Kysely releases the connection after each query: keep it until the session ends
+      const release = client.release.bind(client);
+      client.release = () => undefined;
+      const single = { connect: async () => client, end: async () => undefined };
       const pinned = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }), plugins: [new CamelCasePlugin()] });
       try {
         return await fn({
@@ -149,7 +152,8 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
           },
         });
       } finally {
-        client.release();
+        client.release = release;
+        release();
       }
     },
     dump: () => Promise.reject(new Error('dump is only for the embedded database')),

@@ -7,14 +7,16 @@ import viCommon from './locales/vi/common.json';
 import enCommon from './locales/en/common.json';
 import viWeb from './locales/vi/web.json';
 import enWeb from './locales/en/web.json';
+import viRegister from './locales/vi/register.json';
+import enRegister from './locales/en/register.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb },
-  en: { common: enCommon, web: enWeb },
+  vi: { common: viCommon, web: viWeb, register: viRegister },
+  en: { common: enCommon, web: enWeb, register: enRegister },
 } as const;
 
 const instance = i18next.createInstance();
@@ -22,7 +24,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web'],
+  ns: ['common', 'web', 'register'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

@@ -7,6 +7,8 @@
  *   #/units/15/02905        a commune's villages (add, rename, delete)
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
+ *   #/rules                 premium and subsidy rules (signed in; admins add entries)
+ *   #/calculator            premium calculator (public: no login needed)
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +21,8 @@ import { LoginPage } from './pages/LoginPage';
 import { UnitsPage } from './pages/UnitsPage';
 import { UsersPage } from './pages/UsersPage';
 import { AuditPage } from './pages/AuditPage';
+import { CalculatorPage } from './pages/CalculatorPage';
+import { RulesPage } from './pages/RulesPage';
 
 type AuthState =
   | { status: 'loading' }
@@ -27,7 +31,9 @@ type AuthState =
 
 function sectionOf(route: string[]): Section {
   const first = route[0];
-  return first === 'units' || first === 'users' || first === 'audit' ? first : null;
+  return first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+    ? first
+    : null;
 }
 
 export function App() {
@@ -88,6 +94,21 @@ export function App() {
     navigate('login');
   }, []);
 
+  // the calculator is public: it shows whatever the session, and keeps its form across a language
+  // switch (it prices again in the new language by itself)
+  if (route[0] === 'calculator') {
+    const user = auth.status === 'authenticated' ? auth.user : null;
+    return (
+      <div className="app">
+        <Header user={user} section="calculator" onLogout={logout} />
+        <main className="container">
+          {auth.status === 'anonymous' && <Notice message={auth.notice} />}
+          <CalculatorPage />
+        </main>
+      </div>
+    );
+  }
+
   if (auth.status === 'loading') {
     return (
       <div className="app">
@@ -120,6 +141,8 @@ export function App() {
     page = user.role === 'admin' ? <UsersPage currentUser={user} /> : <ErrorBanner message={t('errors.adminOnly')} />;
   } else if (section === 'audit') {
     page = user.role === 'admin' ? <AuditPage /> : <ErrorBanner message={t('errors.adminOnly')} />;
+  } else if (section === 'rules') {
+    page = <RulesPage user={user} />;
   } else if (section === 'units') {
     page = <UnitsPage user={user} codes={route.slice(1)} />;
   } else if (route.length === 0 || route[0] === 'login') {

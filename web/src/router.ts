@@ -1,6 +1,7 @@
 /**
  * A tiny hash router: '#/units/15/02905' -> ['units', '15', '02905'].
- * Routes: #/login, #/units, #/units/<code>[/<code>...] (last code is the unit shown), #/users, #/audit.
+ * Routes: #/login, #/units, #/units/<code>[/<code>...] (last code is the unit shown), #/users, #/audit,
+ * #/rules, #/calculator (public).
  */
 import { useEffect, useState } from 'react';
 

@@ -73,6 +73,14 @@ export interface ImportReport {
 export type ImportSource = { path: string; format?: 'csv' | 'xlsx' } | { stream: Readable; format: 'csv' | 'xlsx'; totalBytes?: number };
 
 const CHUNK_ROWS = 20_000;
+const debug = process.env.COVERDESK_DEBUG_IMPORT === '1';
+let lastMark = Date.now();
+const mark = (what: string) => {
+  if (!debug) return;
+  const now = Date.now();
+  process.stderr.write(`[import] ${what}: ${now - lastMark} ms\n`);
+  lastMark = now;
+};
 
 const STAGE_COLUMNS = [
   'row_no',
@@ -242,6 +250,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
         }
       }
       await flush();
+      mark('read+stage');
       if (!header) throw new AppError('validation', {}, [{ path: 'file', key: 'import_empty' }]);
       options.onProgress?.({ phase: 'applying', rows: report.rows, bytesRead, totalBytes });
 
@@ -404,6 +413,8 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)`.execute(trx);
   await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
 
+  // the staged rows changed: fresh statistics keep the planner from nested loops over thousands of rows
+  await sql`analyze ${s}`.execute(trx);
   // what happens to each row: insert a new person, update a changed one, or nothing
   await sql`update ${s} set action = 'insert', person_id = gen_random_uuid() where person_id is null`.execute(trx);
   await sql`
@@ -418,6 +429,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       then 'unchanged' else 'update' end
     from person p where st.action is null and p.household_id = st.person_household_id and p.id = st.person_id`.execute(trx);
 
+  await sql`analyze ${s}`.execute(trx);
   // a person who moved to another household takes their groups and cards along (keys include household_id)
   await sql`
     update person p set household_id = st.household_id, commune_code = st.commune_code

@@ -3,9 +3,21 @@ import type { User } from '../api';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'units' | 'users' | 'audit' | null;
+export type Section = 'units' | 'users' | 'audit' | 'rules' | 'calculator' | null;
 
-/** The top bar: product name, navigation, language switch, the signed-in user and logout. */
+function NavLink({ to, current, label }: { to: Exclude<Section, null>; current: Section; label: string }) {
+  const active = current === to;
+  return (
+    <a href={href(to)} data-testid={`nav-${to}`} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+}
+
+/**
+ * The top bar: product name, navigation, language switch, the signed-in user and logout. The premium
+ * calculator is public: its link shows to everyone, with a sign-in link for visitors.
+ */
 export function Header({
   user,
   section,
@@ -21,7 +33,8 @@ export function Header({
 
   return (
     <header className="topbar">
-      <div className="topbar-inner">
+      {/* with the admin's five links the navigation gets a row of its own below the brand and tools */}
+      <div className={`topbar-inner${isAdmin ? ' topbar-two-rows' : ''}`}>
         <a className="brand" href={user ? href('units') : href('login')}>
           <span className="brand-mark" aria-hidden="true">
             +
@@ -29,38 +42,13 @@ export function Header({
           <span className="brand-name">coverdesk</span>
         </a>
 
-        {user && (
-          <nav className="nav" aria-label={t('nav.label')}>
-            <a
-              href={href('units')}
-              data-testid="nav-units"
-              className={section === 'units' ? 'active' : undefined}
-              aria-current={section === 'units' ? 'page' : undefined}
-            >
-              {t('nav.units')}
-            </a>
-            {isAdmin && (
-              <a
-                href={href('users')}
-                data-testid="nav-users"
-                className={section === 'users' ? 'active' : undefined}
-                aria-current={section === 'users' ? 'page' : undefined}
-              >
-                {t('nav.users')}
-              </a>
-            )}
-            {isAdmin && (
-              <a
-                href={href('audit')}
-                data-testid="nav-audit"
-                className={section === 'audit' ? 'active' : undefined}
-                aria-current={section === 'audit' ? 'page' : undefined}
-              >
-                {t('nav.audit')}
-              </a>
-            )}
-          </nav>
-        )}
+        <nav className="nav" aria-label={t('nav.label')}>
+          {user && <NavLink to="units" current={section} label={t('nav.units')} />}
+          {user && <NavLink to="rules" current={section} label={t('nav.rules')} />}
+          <NavLink to="calculator" current={section} label={t('nav.calculator')} />
+          {isAdmin && <NavLink to="users" current={section} label={t('nav.users')} />}
+          {isAdmin && <NavLink to="audit" current={section} label={t('nav.audit')} />}
+        </nav>
 
         <div className="topbar-tools">
           <label className="visually-hidden" htmlFor="lang-switch">
@@ -82,6 +70,11 @@ export function Header({
             ))}
           </select>
 
+          {!user && section === 'calculator' && (
+            <a className="btn btn-secondary btn-small" href={href('login')} data-testid="nav-login">
+              {t('nav.login')}
+            </a>
+          )}
           {user && (
             <>
               <div className="user-chip" data-testid="current-user">

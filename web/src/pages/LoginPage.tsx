@@ -4,6 +4,7 @@ import { api, type User } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { splitErrors, type FormErrors } from '../errors';
+import { href } from '../router';
 
 const FIELDS = ['username', 'password'] as const;
 
@@ -77,6 +78,13 @@ export function LoginPage({
           {busy ? t('auth.submitting') : t('auth.submit')}
         </button>
       </form>
+      <div className="login-calculator">
+        <p>{t('auth.calculatorPrompt')}</p>
+        <a className="btn btn-secondary btn-block" href={href('calculator')} data-testid="login-calculator-link">
+          {t('auth.calculatorLink')}
+        </a>
+        <p className="muted small">{t('auth.calculatorHint')}</p>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { importRegister } from './import.service';
+import { TEMPLATE_HEADERS_VI, CANONICAL_COLUMNS } from '../../domain/register-row';
+
+let t: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  t = await testDatabase();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-import-'));
+});
+afterAll(async () => {
+  await t?.cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const HEADER = CANONICAL_COLUMNS.join(',');
+let fileNo = 0;
+function csv(lines: string[]): string {
+  const file = path.join(dir, `f${++fileNo}.csv`);
+  fs.writeFileSync(file, [HEADER, ...lines].join('\n'));
+  return file;
+}
+const count = async (table: 'person' | 'household' | 'card') =>
+  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+// household_code,commune_code,village,address,poverty_status,full_name,relationship,birth_date,sex,citizen_id,insurance_code,ethnicity,phone,groups,card_group,card_from,card_to
+const GOOD = [
+  'A01,02905,Thôn Phú Lâm,Số 1,hộ nghèo,Nguyễn Văn An,chủ hộ,12/03/1980,nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2025,31/12/2025',
+  'A01,02905,Thôn Phú Lâm,Số 1,hộ nghèo,Trần Thị Bình,vợ,1985-07-20,nữ,,0101234567,Kinh,,HN,HN,01/01/2025,31/12/2025',
+  'A02,02905,Thôn Phú Lâm,,,Giàng A Sử,chủ hộ,05/05/1975,nam,,,H\'Mông,,GD,,,',
+];
+
+describe(`register import (${engineName})`, () => {
+  it('imports nothing when one row is bad, and reports exactly that row and column', async () => {
+    const file = csv([...GOOD, 'A03,02905,,,,Lò Văn Dũng,chủ hộ,31/02/1990,nam,,,Thái,,GD,,,']);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ rows: 4, inserted: 0, updated: 0, unchanged: 0, rejected: 1, rolledBack: true });
+    expect(r.errors).toEqual([{ row: 5, column: 'birth_date', value: '31/02/1990', message: expect.stringContaining('Ngày không hợp lệ') }]);
+    expect(await count('person')).toBe(0);
+    expect(await count('household')).toBe(0);
+
+    const valid = await importRegister(t, system, { path: file }, { today: '2025-10-01', validRowsOnly: true });
+    expect(valid).toMatchObject({ rows: 4, inserted: 3, rejected: 1, rolledBack: false });
+    expect(await count('person')).toBe(3);
+    expect(await count('household')).toBe(2);
+    expect(await count('card')).toBe(2);
+  });
+
+  it('is idempotent: the same file again changes nothing', async () => {
+    const file = csv(GOOD);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ rows: 3, inserted: 0, updated: 0, unchanged: 3, rejected: 0 });
+    expect(await count('person')).toBe(3);
+    expect(await count('card')).toBe(2);
+  });
+
+  it('updates a changed person matched by citizen id, and adds a new card', async () => {
+    const file = csv([
+      'A01,02905,Thôn Phú Lâm,Số 1,hộ nghèo,Nguyễn Văn An,chủ hộ,12/03/1980,nam,010080001234,,Kinh,0987654321,HN,HN,01/01/2026,31/12/2026',
+    ]);
+    const dry = await importRegister(t, system, { path: file }, { today: '2025-10-01', dryRun: true });
+    expect(dry).toMatchObject({ inserted: 0, updated: 1, unchanged: 0, rolledBack: true });
+    expect(await count('card')).toBe(2);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
+    const p = await t.db.selectFrom('person').select(['phone', 'groupCodes']).where('citizenId', '=', '010080001234').executeTakeFirstOrThrow();
+    expect(p).toEqual({ phone: '0987654321', groupCodes: ['HN'] });
+    expect(await count('card')).toBe(3);
+  });
+
+  it('maps an old commune code to the new commune, and rejects a split one naming the candidates', async () => {
+    const file = csv([
+      'B01,30454,Ấp Một,,,Lê Văn Cường,chủ hộ,05/05/1990,nam,,,Kinh,,GD,,,',
+      'B02,00007,,,,Phạm Thị Dung,chủ hộ,05/05/1992,nữ,,,Kinh,,GD,,,',
+    ]);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01', validRowsOnly: true, language: 'en' });
+    expect(r).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ row: 3, column: 'commune_code', value: '00007' });
+    expect(r.errors[0].message).toContain('00008');
+    expect(r.errors[0].message).toContain('00025');
+    const h = await t.db.selectFrom('household').select(['communeCode', 'villageCode']).where('code', '=', 'B01').executeTakeFirstOrThrow();
+    expect(h.communeCode).toBe('30445');
+    expect(h.villageCode).toBe('30445.ap-mot');
+  });
+
+  it('never merges silently: an ambiguous match and a duplicate in the file are error rows', async () => {
+    // two persons with the same name and birth date in one household, then a row without ids that matches both
+    await importRegister(
+      t,
+      system,
+      { path: csv(['C01,02905,,,,Vàng Thị Mai,con,01/01/2010,nữ,,,H\'Mông,,HS,,,', 'C01,02905,,,,Vàng Thị Mai,con,01/01/2010,nữ,010310000001,,H\'Mông,,HS,,,']) },
+      { today: '2025-10-01' },
+    );
+    const r = await importRegister(
+      t,
+      system,
+      { path: csv(['C01,02905,,,,Vàng Thị Mai,con,01/01/2010,nữ,,,H\'Mông,,HS,,,', 'D01,02905,,,,Hảng A Lử,chủ hộ,01/01/1970,nam,010070000009,,H\'Mông,,GD,,,', 'D01,02905,,,,Hảng A Lử,chủ hộ,01/01/1970,nam,010070000009,,H\'Mông,,GD,,,']) },
+      { today: '2025-10-01' },
+    );
+    expect(r.rolledBack).toBe(true);
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, 'full_name'],
+      [4, 'citizen_id'],
+    ]);
+  });
+
+  it('keeps a commune officer inside their commune', async () => {
+    const { actor } = await makeUser(t, 'commune_officer', '02905');
+    const r = await importRegister(t, actor, { path: csv(['E01,02680,,,,Lý Văn Em,chủ hộ,01/01/1980,nam,,,Giáy,,GD,,,']) }, { today: '2025-10-01' });
+    expect(r.rejected).toBe(1);
+    expect(r.errors[0]).toMatchObject({ row: 2, column: 'commune_code' });
+  });
+
+  it('reads .xlsx with Vietnamese headers as Excel writes them (numbers and dates as cells)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Danh sách');
+    ws.addRow(CANONICAL_COLUMNS.map((c) => TEMPLATE_HEADERS_VI[c]));
+    ws.addRow(['X01', 2905, 'Bản Na Lốc', '', 'cận nghèo', 'tẩn láo  lở', 'Chủ hộ', new Date(Date.UTC(1968, 4, 2)), 'Nam', '', 101234568, 'Dao', '', 'CN', 'CN', new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2025, 11, 31))]);
+    const file = path.join(dir, 'list.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ rows: 1, inserted: 1, rejected: 0 });
+    const p = await t.db.selectFrom('person').selectAll().where('insuranceCode', '=', '0101234568').executeTakeFirstOrThrow();
+    expect(p).toMatchObject({ fullName: 'Tẩn Láo Lở', birthDate: '1968-05-02', sex: 'male', communeCode: '02905', groupCodes: ['CN'] });
+  });
+
+  it('refuses a file without the required columns, naming them', async () => {
+    const file = path.join(dir, 'bad-header.csv');
+    fs.writeFileSync(file, 'Họ và tên,Ngày sinh\nAn,01/01/2000\n');
+    await expect(importRegister(t, system, { path: file })).rejects.toMatchObject({
+      code: 'validation',
+      fields: expect.arrayContaining([expect.objectContaining({ path: 'household_code' }), expect.objectContaining({ path: 'sex' })]),
+    });
+  });
+});
