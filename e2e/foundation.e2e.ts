@@ -58,3 +58,22 @@ describe('foundation in the browser', () => {
     await expect.poll(async () => (await page.textContent('body')) ?? '').toMatch(/Administrative units|Log out/);
   });
 });
+
+describe('premium calculator (public)', () => {
+  it('prices a household of GD, GD, HS without login and shows the legal sources', async () => {
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await visitor.goto(`${server.url}/#/calculator`);
+    await visitor.getByTestId('calc-date').fill('2025-09-01');
+    await visitor.getByTestId('calc-months').fill('12');
+    while ((await visitor.locator('select[data-testid^="calc-member-"][data-testid$="-group"]').count()) < 3) await visitor.getByTestId('calc-add-member').click();
+    await visitor.getByTestId('calc-member-0-group').selectOption('GD');
+    await visitor.getByTestId('calc-member-1-group').selectOption('GD');
+    await visitor.getByTestId('calc-member-2-group').selectOption('HS');
+    await visitor.getByTestId('calc-submit').click();
+    await expect.poll(() => visitor.getByTestId('calc-total').textContent()).toContain('2.779.920 ₫');
+    expect(await visitor.getByTestId('calc-result-row-1').textContent()).toContain('884.520 ₫');
+    expect(await visitor.getByTestId('calc-rules').textContent()).toContain('73/2024');
+    await screenshot(visitor, 'calculator');
+    await visitor.close();
+  });
+});

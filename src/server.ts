@@ -8,6 +8,8 @@ import { buildApp } from './http/app';
 import { ensureInitialAdmin } from './modules/access/access.service';
 import { cliOperator } from './domain/access';
 import { translator } from './i18n/index';
+import { loadDemo, registerIsEmpty } from './modules/register/demo.service';
+import { todayInVietnam } from './domain/dates';
 
 const config = loadConfig();
 const t = translator('vi');
@@ -22,6 +24,15 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 database.announcePort(port);
 console.log(t('cli.listening', { port }));
+
+// A small demo province on an empty register, loaded after the server answers (COVERDESK_DEMO=0 skips it).
+if (config.demo && (await registerIsEmpty(database))) {
+  console.log(t('cli.demo_loading'));
+  loadDemo(database, cliOperator('system'), { province: '15', persons: 20_000, seed: 1, today: todayInVietnam() }).then(
+    (r) => console.log(t('cli.demo_loaded', { persons: r.inserted })),
+    (e) => console.error('demo:', e),
+  );
+}
 
 let stopping = false;
 async function stop() {

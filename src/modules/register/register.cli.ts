@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../cli/context';
 import { todayInVietnam } from '../../domain/dates';
 import { importRegister, type ImportProgress } from './import.service';
+import { loadDemo, writeDemoFile } from './demo.service';
+import { AppError } from '../../errors';
 
 /** A one-line progress bar on stderr (only when it is a terminal or asked for). */
 function progressBar(enabled: boolean) {
@@ -49,5 +51,31 @@ export function registerRegisterCommands(program: Command, ctx: () => CliContext
         else if (rolledBack) c.out(c.t('cli.import_rolled_back'));
       }
       if (rolledBack && !opts.dryRun) process.exitCode = 2;
+    });
+
+  program
+    .command('demo')
+    .description('Generate a realistic, deterministic demo register for a province and import it (or write it to --out)')
+    .option('--province <code>', 'province code', '15')
+    .option('--persons <n>', 'number of persons', '200000')
+    .option('--seed <n>', 'random seed: the same seed gives the same people', '1')
+    .option('--out <file>', 'write the import file (CSV) instead of importing it')
+    .option('--json', 'print the import result as JSON')
+    .action(async (opts: { province: string; persons: string; seed: string; out?: string; json?: boolean }) => {
+      const c = ctx();
+      const persons = Number(opts.persons);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(persons) || persons < 1 || persons > 5_000_000)
+        throw new AppError('validation', {}, [{ path: 'persons', key: 'too_big', params: { maximum: 5_000_000 } }]);
+      if (!Number.isInteger(seed)) throw new AppError('validation', {}, [{ path: 'seed', key: 'invalid_type', params: { expected: 'integer' } }]);
+      const options = { province: opts.province, persons, seed, today: todayInVietnam() };
+      if (opts.out) {
+        await c.withDb((database) => writeDemoFile(database, c.actor, options, opts.out!));
+        return c.out(opts.out);
+      }
+      const report = await c.withDb((database) => loadDemo(database, c.actor, { ...options, onProgress: progressBar(process.stderr.isTTY) }));
+      const { rolledBack: _r, ...result } = report;
+      if (opts.json) c.json(result);
+      else c.out(c.t('cli.import_result', result));
     });
 }
