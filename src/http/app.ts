@@ -23,6 +23,9 @@ import { accessRoutes } from '../modules/access/access.routes';
 import { unitsRoutes } from '../modules/units/units.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
 import { premiumRoutes } from '../modules/premium/premium.routes';
+import { importRoutes } from '../modules/register/import.routes';
+import { ImportJobs } from '../modules/register/import-jobs';
+import multipart from '@fastify/multipart';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -80,6 +83,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(unitsRoutes);
   await app.register(auditRoutes);
   await app.register(premiumRoutes);
+  await app.register(multipart);
+  await app.register(importRoutes(new ImportJobs()));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));

@@ -15,6 +15,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     database: Database;
+    /** Forget a session at logout (identities are cached for a few seconds, see plugins/auth.ts). */
+    forgetSession(sessionId: string): void;
   }
 }
 

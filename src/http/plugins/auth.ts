@@ -21,7 +21,16 @@ export interface RouteRecord {
   permission?: Permission;
 }
 
+/**
+ * Sessions and tokens seen in the last 30 s, kept in memory: a request (such as an import's progress)
+ * must not wait for the embedded database while an import holds it. Logout forgets at once.
+ */
+const CACHE_MS = 30_000;
+type Identity = { actor: NonNullable<FastifyRequest['actor']>; csrfToken?: string; at: number };
+
 export function registerAuth(app: FastifyInstance, routes: RouteRecord[]): void {
+  const cache = new Map<string, Identity>();
+  app.decorate('forgetSession', (sessionId: string) => cache.delete(`s:${sessionId}`));
   app.decorateRequest('actor', undefined);
   app.decorateRequest('session', undefined);
   app.decorateRequest('lang', DEFAULT_LANGUAGE);
@@ -34,7 +43,7 @@ export function registerAuth(app: FastifyInstance, routes: RouteRecord[]): void 
   });
 
   app.addHook('onRequest', async (request) => {
-    await identify(app, request);
+    await identify(app, request, cache);
     const query = request.query as Record<string, unknown> | undefined;
     const chosen = [query?.lang, request.cookies?.[LANG_COOKIE]].find(isLanguage);
     request.lang = chosen ?? request.actor?.language ?? languageFromHeader(request.headers['accept-language']) ?? DEFAULT_LANGUAGE;
@@ -50,21 +59,24 @@ export function registerAuth(app: FastifyInstance, routes: RouteRecord[]): void 
   });
 }
 
-async function identify(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+async function identify(app: FastifyInstance, request: FastifyRequest, cache: Map<string, Identity>): Promise<void> {
   if (!request.url.startsWith('/api') || request.url === '/api/health') return;
   const db = app.database.db;
+  const now = Date.now();
   const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) {
-    const user = await tokenUser(db, auth.slice(7).trim());
-    if (user) request.actor = actorOf(user);
-    return;
+  const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+  const sessionId = token ? undefined : request.cookies?.[SESSION_COOKIE];
+  const key = token ? `t:${token}` : sessionId ? `s:${sessionId}` : undefined;
+  if (!key) return;
+  let identity = cache.get(key);
+  if (!identity || now - identity.at > CACHE_MS) {
+    cache.delete(key);
+    const user = token ? await tokenUser(db, token) : await sessionUser(db, sessionId!, new Date(now));
+    if (!user) return;
+    identity = { actor: actorOf(user), csrfToken: 'csrfToken' in user ? user.csrfToken : undefined, at: now };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, identity);
   }
-  const sessionId = request.cookies?.[SESSION_COOKIE];
-  if (sessionId) {
-    const user = await sessionUser(db, sessionId, new Date());
-    if (user) {
-      request.actor = actorOf(user);
-      request.session = { id: sessionId, csrfToken: user.csrfToken };
-    }
-  }
+  request.actor = identity.actor;
+  if (sessionId) request.session = { id: sessionId, csrfToken: identity.csrfToken! };
 }

@@ -42,7 +42,10 @@ export const accessRoutes = (throttle: LoginThrottle): FastifyPluginAsyncZod =>
       '/api/auth/logout',
       { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'End the session' } },
       async (req, reply) => {
-        if (req.session) await access.logout(db(), req.session.id);
+        if (req.session) {
+          await access.logout(db(), req.session.id);
+          app.forgetSession(req.session.id);
+        }
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.status(204).send();
       },

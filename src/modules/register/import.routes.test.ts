@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../http/app';
+import { engineName, makeUser, testDatabase, type TestDatabase } from '../../test/db';
+import { CANONICAL_COLUMNS } from '../../domain/register-row';
+import { readXlsxRows } from '../../io/excel';
+import { Readable } from 'node:stream';
+
+let t: TestDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+beforeAll(async () => {
+  t = await testDatabase();
+  app = await buildApp({ database: t, webDist: false });
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.cleanup();
+});
+
+function multipart(fileName: string, content: string) {
+  const boundary = '----coverdesk' + Math.random().toString(16).slice(2);
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n` +
+    content +
+    `\r\n--${boundary}--\r\n`;
+  return { payload: Buffer.from(body), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+async function waitForJob(id: string, headers: Record<string, string>) {
+  for (let i = 0; i < 200; i++) {
+    const res = await app.inject({ url: `/api/register/imports/${id}`, headers });
+    const job = res.json();
+    if (job.status === 'done' || job.status === 'failed') return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
+
+describe(`import over HTTP (${engineName})`, () => {
+  it('uploads a file, reports progress and the result, and serves the error report', async () => {
+    const u = await makeUser(t, 'commune_officer', '02905');
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+    const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    const csv = [
+      CANONICAL_COLUMNS.join(','),
+      'W01,02905,Thôn Trung Tâm,,,Nguyễn Văn Tư,chủ hộ,01/02/1970,nam,,,Kinh,,GD,GD,01/01/2025,31/12/2025',
+      'W01,02905,Thôn Trung Tâm,,,Nguyễn Thị Năm,vợ,01/02/1972,khác,,,Kinh,,GD,,,',
+    ].join('\n');
+
+    const strict = multipart('danh-sach.csv', csv);
+    const started = await app.inject({ method: 'POST', url: '/api/register/imports', payload: strict.payload, headers: { ...headers, ...strict.headers } });
+    expect(started.statusCode).toBe(202);
+    const job = await waitForJob(started.json().id, headers);
+    expect(job.status).toBe('done');
+    expect(job.report).toMatchObject({ rows: 2, inserted: 0, rejected: 1, rolledBack: true });
+    expect(job.report.errors).toEqual([{ row: 3, column: 'sex', value: 'khác', message: 'Giới tính phải là Nam hoặc Nữ' }]);
+
+    const xlsx = await app.inject({ url: `/api/register/imports/${job.id}/errors?format=xlsx`, headers });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const rows = [];
+    for await (const r of readXlsxRows(Readable.from(xlsx.rawPayload))) rows.push(r);
+    expect(rows).toEqual([
+      ['Dòng', 'Cột', 'Giá trị', 'Lỗi'],
+      [3, 'sex', 'khác', 'Giới tính phải là Nam hoặc Nữ'],
+    ]);
+    const csvReport = await app.inject({ url: `/api/register/imports/${job.id}/errors?format=csv`, headers });
+    expect(csvReport.body.startsWith('\uFEFFDòng,Cột,Giá trị,Lỗi')).toBe(true);
+
+    const lenient = multipart('danh-sach.csv', csv);
+    const second = await app.inject({ method: 'POST', url: '/api/register/imports?validRowsOnly=true', payload: lenient.payload, headers: { ...headers, ...lenient.headers } });
+    const done = await waitForJob(second.json().id, headers);
+    expect(done.report).toMatchObject({ inserted: 1, rejected: 1, rolledBack: false });
+
+    const other = await makeUser(t, 'commune_officer', '02680');
+    const otherLogin = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: other.username, password: other.password } });
+    const peek = await app.inject({ url: `/api/register/imports/${job.id}`, headers: { cookie: `cd_session=${otherLogin.cookies[0].value}` } });
+    expect(peek.statusCode).toBe(404);
+  });
+
+  it('refuses a file that is not .xlsx or .csv, and viewers', async () => {
+    const u = await makeUser(t, 'province_staff', '15');
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+    const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    const pdf = multipart('scan.pdf', '%PDF-1.4');
+    const res = await app.inject({ method: 'POST', url: '/api/register/imports', payload: pdf.payload, headers: { ...headers, ...pdf.headers } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields[0]).toMatchObject({ path: 'file', message: 'Chỉ nhận tệp .xlsx hoặc .csv' });
+    const v = await makeUser(t, 'viewer', '15');
+    const vl = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: v.username, password: v.password } });
+    const file = multipart('a.csv', 'x');
+    const refused = await app.inject({ method: 'POST', url: '/api/register/imports', payload: file.payload, headers: { cookie: `cd_session=${vl.cookies[0].value}`, 'x-csrf-token': vl.json().csrfToken, ...file.headers } });
+    expect(refused.statusCode).toBe(403);
+  });
+});
