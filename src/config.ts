@@ -11,6 +11,8 @@ export interface Config {
   dataDir: string;
   /** postgres://... to use a PostgreSQL server instead of the embedded database. */
   databaseUrl?: string;
+  /** PostgreSQL only: keep coverdesk's tables in this schema (default: the server's search_path). */
+  databaseSchema?: string;
   /** Load a small demo register on an empty database (COVERDESK_DEMO=0 turns it off). */
   demo: boolean;
 }
@@ -23,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.COVERDESK_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.COVERDESK_DB_SCHEMA || undefined,
     demo: env.COVERDESK_DEMO !== '0',
   };
 }

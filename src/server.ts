@@ -14,7 +14,7 @@ import { todayInVietnam } from './domain/dates';
 const config = loadConfig();
 const t = translator('vi');
 
-const database = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'server' });
+const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, role: 'server' });
 const password = await ensureInitialAdmin(database.db, cliOperator('system'));
 if (password) console.log(`\n${t('cli.admin_created', { password })}\n`);
 

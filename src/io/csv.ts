@@ -12,6 +12,8 @@ export const UTF8_BOM = '\uFEFF';
 /** Rows of a CSV file as arrays of strings, one at a time (memory stays bounded). */
 export async function* readCsvRows(input: Readable | string): AsyncGenerator<string[]> {
   const stream = typeof input === 'string' ? fs.createReadStream(input) : input;
+  // decode UTF-8 across chunk boundaries (a Vietnamese letter can straddle two chunks)
+  stream.setEncoding('utf8');
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: 'greedy', delimitersToGuess: [',', ';', '\t'] });
   stream.on('error', (e: Error) => parser.destroy(e));
   stream.pipe(parser);

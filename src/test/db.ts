@@ -14,6 +14,8 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const engineName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export interface TestDatabase extends Database {
+  /** PostgreSQL: the schema this test file works in. */
+  schema?: string;
   cleanup(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function testDatabase(): Promise<TestDatabase> {
     const database = await openDb({ databaseUrl: TEST_DATABASE_URL, schema });
     return {
       ...database,
+      schema,
       cleanup: async () => {
         await database.close();
         await dropSchema(TEST_DATABASE_URL, schema);

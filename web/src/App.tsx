@@ -9,6 +9,9 @@
  *   #/audit                 audit log (admin)
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
  *   #/calculator            premium calculator (public: no login needed)
+ *   #/register              household register: person search (signed in)
+ *   #/register/import       import a register file (not viewers)
+ *   #/register/household/ID a household and its members' cards
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +26,9 @@ import { UsersPage } from './pages/UsersPage';
 import { AuditPage } from './pages/AuditPage';
 import { CalculatorPage } from './pages/CalculatorPage';
 import { RulesPage } from './pages/RulesPage';
+import { RegisterSearchPage } from './pages/RegisterSearchPage';
+import { ImportPage } from './pages/ImportPage';
+import { HouseholdPage } from './pages/HouseholdPage';
 
 type AuthState =
   | { status: 'loading' }
@@ -31,6 +37,7 @@ type AuthState =
 
 function sectionOf(route: string[]): Section {
   const first = route[0];
+  if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
   return first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
@@ -143,6 +150,12 @@ export function App() {
     page = user.role === 'admin' ? <AuditPage /> : <ErrorBanner message={t('errors.adminOnly')} />;
   } else if (section === 'rules') {
     page = <RulesPage user={user} />;
+  } else if (section === 'import') {
+    page = user.role === 'viewer' ? <ErrorBanner message={t('register.import.viewer')} /> : <ImportPage />;
+  } else if (section === 'register' && route[1] === 'household' && route[2]) {
+    page = <HouseholdPage user={user} id={route[2]} />;
+  } else if (section === 'register') {
+    page = <RegisterSearchPage user={user} />;
   } else if (section === 'units') {
     page = <UnitsPage user={user} codes={route.slice(1)} />;
   } else if (route.length === 0 || route[0] === 'login') {

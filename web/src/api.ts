@@ -244,6 +244,111 @@ export interface LocalPolicyInput {
   uncertain?: boolean;
 }
 
+// ---- population register (sổ hộ gia đình) ----
+
+export type PovertyStatus = 'poor' | 'near_poor' | 'average_agri' | 'none';
+export type CardSource = 'import' | 'manual' | 'programme';
+
+export interface PersonHit {
+  id: string;
+  householdId: string;
+  householdCode: string;
+  communeCode: string;
+  communeName: string;
+  villageName: string | null;
+  fullName: string;
+  birthDate: string | null;
+  sex: string | null;
+  citizenId: string | null;
+  insuranceCode: string | null;
+  groupCodes: string[];
+  coveredToday: boolean;
+  cardTo: string | null;
+}
+
+export interface PersonPage {
+  items: PersonHit[];
+  total: number;
+}
+
+export interface Household {
+  id: string;
+  code: string;
+  communeCode: string;
+  communeName: string;
+  villageCode: string | null;
+  villageName: string | null;
+  address: string | null;
+  povertyStatus: PovertyStatus | null;
+  povertyYear: number | null;
+}
+
+export interface Card {
+  id: string;
+  groupCode: string;
+  validFrom: string;
+  validTo: string;
+  number: string | null;
+  source: CardSource;
+}
+
+export interface Member {
+  id: string;
+  fullName: string;
+  relationship: string | null;
+  birthDate: string | null;
+  sex: string | null;
+  citizenId: string | null;
+  insuranceCode: string | null;
+  ethnicity: string | null;
+  phone: string | null;
+  groupCodes: string[];
+  cards: Card[];
+  groups: { groupCode: string; validFrom: string | null; validTo: string | null }[];
+}
+
+export interface HouseholdDetail {
+  household: Household;
+  members: Member[];
+}
+
+export interface CardInput {
+  personId: string;
+  householdId: string;
+  groupCode: string;
+  validFrom: string;
+  validTo: string;
+  number?: string;
+}
+
+export interface ImportErrorRow {
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: ImportErrorRow[];
+  rolledBack: boolean;
+}
+
+export interface ImportJob {
+  id: string;
+  fileName: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  dryRun?: boolean;
+  validRowsOnly?: boolean;
+  progress: { phase: 'reading' | 'applying' | 'done'; rows: number; bytesRead?: number; totalBytes?: number };
+  report?: ImportReport;
+  error?: { code?: string; message: string; fields?: FieldError[] };
+}
+
 export interface FieldError {
   path: string;
   message: string;
@@ -283,6 +388,16 @@ interface RequestOptions {
   quiet401?: boolean;
 }
 
+function errorFromBody(status: number, data: unknown): ApiError {
+  const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)?.error;
+  return new ApiError(
+    status,
+    error?.code ?? `http_${status}`,
+    error?.message ?? i18n.t('web:errors.unexpected', { status }),
+    Array.isArray(error?.fields) ? error.fields : [],
+  );
+}
+
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   // the server translates its messages by the cd_lang cookie, else by Accept-Language: send ours
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'vi' };
@@ -315,13 +430,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
   }
   if (response.ok) return data as T;
 
-  const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)?.error;
-  const apiError = new ApiError(
-    response.status,
-    error?.code ?? `http_${response.status}`,
-    error?.message ?? i18n.t('web:errors.unexpected', { status: response.status }),
-    Array.isArray(error?.fields) ? error.fields : [],
-  );
+  const apiError = errorFromBody(response.status, data);
   if (response.status === 401 && !options.quiet401) {
     for (const listener of unauthenticatedListeners) listener();
   }
@@ -384,7 +493,63 @@ export const api = {
     request<RuleBody>('POST', '/api/premium/rules/base-salaries', { body: input }),
   addLocalPolicy: (input: LocalPolicyInput) =>
     request<RuleBody>('POST', '/api/premium/rules/local-policies', { body: input }),
+  registerPersons: (params: { q: string; limit: number; offset: number; unit?: string }, signal?: AbortSignal) => {
+    const search = new URLSearchParams();
+    search.set('q', params.q);
+    search.set('limit', String(params.limit));
+    search.set('offset', String(params.offset));
+    if (params.unit) search.set('unit', params.unit);
+    return request<PersonPage>('GET', `/api/register/persons?${search.toString()}`, { signal });
+  },
+  household: (id: string, signal?: AbortSignal) =>
+    request<HouseholdDetail>('GET', `/api/register/households/${enc(id)}`, { signal }),
+  addCard: (input: CardInput) => request<Card>('POST', '/api/register/cards', { body: input }),
+  registerImport: (id: string, signal?: AbortSignal) =>
+    request<ImportJob>('GET', `/api/register/imports/${enc(id)}?errors=200`, { signal }),
 };
+
+/**
+ * Uploads a register file (multipart, field `file`) with XMLHttpRequest so the upload's progress can be
+ * shown; resolves with the queued import job. `abort()` cancels the upload.
+ */
+export function uploadRegisterImport(
+  file: File,
+  options: { dryRun: boolean; validRowsOnly: boolean },
+  onProgress: (loaded: number, total: number) => void,
+): { promise: Promise<ImportJob>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<ImportJob>((resolve, reject) => {
+    const query = `dryRun=${options.dryRun ? 'true' : 'false'}&validRowsOnly=${options.validRowsOnly ? 'true' : 'false'}`;
+    xhr.open('POST', `/api/register/imports?${query}`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept-language', i18n.language || 'vi');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    xhr.onload = () => {
+      let data: unknown = undefined;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as ImportJob);
+        return;
+      }
+      if (xhr.status === 401) for (const listener of unauthenticatedListeners) listener();
+      reject(errorFromBody(xhr.status, data));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', i18n.t('web:errors.network')));
+    xhr.onabort = () => reject(new DOMException('Upload aborted', 'AbortError'));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
 
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';

@@ -3,12 +3,22 @@ import type { User } from '../api';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'units' | 'users' | 'audit' | 'rules' | 'calculator' | null;
+export type Section = 'units' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+
+const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
+  units: ['units'],
+  users: ['users'],
+  audit: ['audit'],
+  rules: ['rules'],
+  calculator: ['calculator'],
+  register: ['register'],
+  import: ['register', 'import'],
+};
 
 function NavLink({ to, current, label }: { to: Exclude<Section, null>; current: Section; label: string }) {
   const active = current === to;
   return (
-    <a href={href(to)} data-testid={`nav-${to}`} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+    <a href={href(...SECTION_PATHS[to])} data-testid={`nav-${to}`} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
       {label}
     </a>
   );
@@ -33,8 +43,8 @@ export function Header({
 
   return (
     <header className="topbar">
-      {/* with the admin's five links the navigation gets a row of its own below the brand and tools */}
-      <div className={`topbar-inner${isAdmin ? ' topbar-two-rows' : ''}`}>
+      {/* with five links or more the navigation gets a row of its own below the brand and tools */}
+      <div className={`topbar-inner${user ? ' topbar-two-rows' : ''}`}>
         <a className="brand" href={user ? href('units') : href('login')}>
           <span className="brand-mark" aria-hidden="true">
             +
@@ -44,6 +54,8 @@ export function Header({
 
         <nav className="nav" aria-label={t('nav.label')}>
           {user && <NavLink to="units" current={section} label={t('nav.units')} />}
+          {user && <NavLink to="register" current={section} label={t('nav.register')} />}
+          {user && user.role !== 'viewer' && <NavLink to="import" current={section} label={t('nav.import')} />}
           {user && <NavLink to="rules" current={section} label={t('nav.rules')} />}
           <NavLink to="calculator" current={section} label={t('nav.calculator')} />
           {isAdmin && <NavLink to="users" current={section} label={t('nav.users')} />}
