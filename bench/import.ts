@@ -1,0 +1,97 @@
+/**
+ * Register import against raw COPY. Generates a demo file of N persons (default 1,000,000), imports it
+ * into a fresh database with the full validation (src/modules/register/import.service.ts) while a
+ * client measures /api/health on the same server, then loads the same rows with a raw COPY into a bare
+ * table on the same engine. Prints the ratio last.
+ *   npm run bench -- import [--persons N] [--postgres postgres://...]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { openDb } from '../src/db/connect';
+import { buildApp } from '../src/http/app';
+import { cliOperator } from '../src/domain/access';
+import { importRegister } from '../src/modules/register/import.service';
+import { writeDemoFile } from '../src/modules/register/demo.service';
+import { readCsvRows } from '../src/io/csv';
+import { toCsv } from '../src/db/bulk';
+import { percentile, fmt } from './_stats';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const persons = Number(arg('persons') ?? 1_000_000);
+const postgres = arg('postgres');
+const schema = `bench_${process.pid}`;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-bench-import-'));
+const actor = cliOperator('bench');
+const today = '2025-10-01';
+
+const open = () => openDb(postgres ? { databaseUrl: postgres, schema } : { dataDir: path.join(work, 'data') });
+let database = await open();
+const file = path.join(work, 'register.csv');
+let t0 = performance.now();
+await writeDemoFile(database, actor, { province: '15', persons, seed: 1, today }, file);
+console.log(`generated ${persons.toLocaleString('en')} persons: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+// the import, on a running server whose /api/health is sampled meanwhile
+const app = await buildApp({ database, webDist: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/health`;
+let sampling = true;
+const health: number[] = [];
+const sampler = (async () => {
+  while (sampling) {
+    const s = performance.now();
+    await (await fetch(url)).arrayBuffer();
+    health.push(performance.now() - s);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+})();
+let peakRss = 0;
+const mem = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+t0 = performance.now();
+const report = await importRegister(database, actor, { path: file }, { today });
+const importMs = performance.now() - t0;
+sampling = false;
+await sampler;
+clearInterval(mem);
+await app.close();
+if (report.rejected || report.inserted !== persons) throw new Error(`import did not insert everything: ${JSON.stringify({ ...report, errors: report.errors.slice(0, 3) })}`);
+await database.close();
+
+// the reference: the same rows, raw COPY into a bare table on a fresh database of the same engine
+fs.rmSync(path.join(work, 'data'), { recursive: true, force: true });
+database = await open();
+await sql`create table raw_register (${sql.raw(
+  'household_code text, commune_code text, village text, address text, poverty_status text, full_name text, relationship text, birth_date text, sex text, citizen_id text, insurance_code text, ethnicity text, phone text, groups text, card_group text, card_from text, card_to text',
+)})`.execute(database.db);
+t0 = performance.now();
+let header = true;
+let chunk: unknown[][] = [];
+const columns = ['household_code', 'commune_code', 'village', 'address', 'poverty_status', 'full_name', 'relationship', 'birth_date', 'sex', 'citizen_id', 'insurance_code', 'ethnicity', 'phone', 'groups', 'card_group', 'card_from', 'card_to'];
+for await (const row of readCsvRows(file)) {
+  if (header) {
+    header = false;
+    continue;
+  }
+  chunk.push(row);
+  if (chunk.length === 20_000) {
+    await database.bulk.copyCsv('raw_register', columns, toCsv(chunk));
+    chunk = [];
+  }
+}
+if (chunk.length) await database.bulk.copyCsv('raw_register', columns, toCsv(chunk));
+const copyMs = performance.now() - t0;
+if (postgres) await sql`drop schema ${sql.raw(schema)} cascade`.execute(database.db);
+await database.close();
+fs.rmSync(work, { recursive: true, force: true });
+
+health.sort((a, b) => a - b);
+console.log(`engine: ${postgres ? 'PostgreSQL' : 'PGlite (embedded)'}`);
+console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB`);
+console.log(`/api/health during the import: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);
+console.log(`import ${persons} persons: ${(importMs / 1000).toFixed(1)} s; raw COPY ${(copyMs / 1000).toFixed(1)} s; ratio ${(importMs / copyMs).toFixed(2)}`);
