@@ -9,6 +9,7 @@ import { registerUnitsCommands } from '../modules/units/units.cli';
 import { registerAccessCommands } from '../modules/access/access.cli';
 import { registerPremiumCommands, registerRulesCommands } from '../modules/premium/premium.cli';
 import { registerRegisterCommands } from '../modules/register/register.cli';
+import { registerExportCommands } from '../modules/register/export.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerPremiumCommands(program, ctx);
   registerRulesCommands(program, ctx);
   registerRegisterCommands(program, ctx);
+  registerExportCommands(program, ctx);
   return program;
 }
 

@@ -24,6 +24,7 @@ import { unitsRoutes } from '../modules/units/units.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
 import { premiumRoutes } from '../modules/premium/premium.routes';
 import { importRoutes } from '../modules/register/import.routes';
+import { registerRoutes } from '../modules/register/register.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(unitsRoutes);
   await app.register(auditRoutes);
   await app.register(premiumRoutes);
+  await app.register(registerRoutes);
   await app.register(multipart);
   await app.register(importRoutes(new ImportJobs()));
 
