@@ -15,7 +15,6 @@ import { buildApp } from '../../http/app';
 import { importRegister } from './import.service';
 import { exportRegister, exportFileName, writeTemplate, type ExportOptions } from './export.service';
 import { createCard } from './register.service';
-import { registerRoutes } from './register.routes';
 
 const TODAY = '2025-10-01';
 let t: TestDatabase;
@@ -223,7 +222,6 @@ describe(`export over HTTP (${engineName})`, () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   beforeAll(async () => {
     app = await buildApp({ database: t, webDist: false });
-    await app.register(registerRoutes);
     await app.ready();
   });
   afterAll(async () => {

@@ -9,7 +9,6 @@ import { buildApp } from '../../http/app';
 import { readAudit } from '../audit/audit.service';
 import { importRegister } from './import.service';
 import * as register from './register.service';
-import { registerRoutes } from './register.routes';
 
 const TODAY = '2025-10-01';
 let t: TestDatabase;
@@ -366,7 +365,6 @@ describe(`register over HTTP (${engineName})`, () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   beforeAll(async () => {
     app = await buildApp({ database: t, webDist: false });
-    await app.register(registerRoutes);
     await app.ready();
   });
   afterAll(async () => {

@@ -155,7 +155,7 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                         <tr data-testid={`member-row-${m.id}`} className={expanded ? 'is-expanded' : undefined}>
                           <td data-label={t('register.col.name')}>
                             <strong>{m.fullName}</strong>
-                            {m.relationship && <span className="muted small block">{m.relationship}</span>}
+                            {m.relationship && <span className="muted small block">{m.relationship === 'head' ? t('register.relationshipHead') : m.relationship}</span>}
                             {(m.ethnicity || m.phone) && (
                               <span className="muted small block">{[m.ethnicity, m.phone].filter(Boolean).join(' · ')}</span>
                             )}
