@@ -94,18 +94,21 @@ export function validateInsuranceCode(code: string): boolean {
 const APOSTROPHES = /[\u2018\u2019\u02bc\u02b9\u0060\u00b4]/g;
 
 /** Capitalise one word: first letter upper, the rest lower; also after a hyphen and after "H'" / "Y'". */
+const LETTER = /\p{L}/u;
+
 function titleCaseWord(word: string): string {
-  const lower = word.toLocaleLowerCase('vi');
+  // Vietnamese has no locale-specific casing, so the plain (fast) case mappings are exact here
+  const lower = word.toLowerCase();
   let out = '';
   let capitaliseNext = true;
-  const chars = Array.from(lower);
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    out += capitaliseNext ? ch.toLocaleUpperCase('vi') : ch;
+  let i = 0;
+  for (const ch of lower) {
+    out += capitaliseNext ? ch.toUpperCase() : ch;
     if (ch === '-') capitaliseNext = true;
     // One letter then an apostrophe (H'Mông, Y'Moan): the letter after the apostrophe is a capital too.
     else if (ch === "'" && i === 1) capitaliseNext = true;
-    else if (/\p{L}/u.test(ch)) capitaliseNext = false;
+    else if (LETTER.test(ch)) capitaliseNext = false;
+    i++;
   }
   return out;
 }

@@ -522,8 +522,12 @@ function cellText(value: CellValue): string {
     return Number.isInteger(value) && Math.abs(value) < 1e21 ? BigInt(value).toString() : String(value);
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  return String(value).normalize('NFC').replace(/\s+/g, ' ').trim();
+  const text = String(value);
+  // NFC only when there is something to compose (precomposed Vietnamese text is the common case)
+  return (COMBINING.test(text) ? text.normalize('NFC') : text).replace(/\s+/g, ' ').trim();
 }
+
+const COMBINING = /[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/;
 
 /**
  * Digits of an identifier cell: numbers (Excel dropped the leading zeros) and digit strings that are

@@ -257,6 +257,8 @@ export async function importRegister(database: Database, actor: Actor, source: I
       // 2. apply in one transaction
       try {
         await session.db.transaction().execute(async (trx) => {
+          // statistics of the staging table only need to be roughly right: sample less
+          await sql`set local default_statistics_target = 10`.execute(trx);
           await sql`analyze ${sql.table(stage)}`.execute(trx);
           const conflicts = await findConflicts(trx, stage);
           for (const c of conflicts) addError(c.rowNo, c.column, c.value, c.code);
@@ -416,7 +418,12 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   // the staged rows changed: fresh statistics keep the planner from nested loops over thousands of rows
   await sql`analyze ${s}`.execute(trx);
   // what happens to each row: insert a new person, update a changed one, or nothing
-  await sql`update ${s} set action = 'insert', person_id = gen_random_uuid() where person_id is null`.execute(trx);
+  // (a version-4 shaped UUID from 32 hex digits)
+  await sql`create or replace function pg_temp.uuid_v4_from_md5(h text) returns uuid language sql immutable as
+    $$ select (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $$`.execute(trx);
+  // rows that match nobody are new persons; their id is derived from the (random) staging table name and
+  // the row number, so no pass over the staging table is needed to assign it
+  const personId = sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
   await sql`
     update ${s} st set action = case when
       (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes)
@@ -434,6 +441,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await sql`
     update person p set household_id = st.household_id, commune_code = st.commune_code
     from ${s} st where st.action = 'update' and p.id = st.person_id and p.household_id = st.person_household_id and st.person_household_id <> st.household_id`.execute(trx);
+  // groups that ended close their open row; groups that began open one
   await sql`
     update person p set
       full_name = st.full_name, name_key = st.name_key, relationship = coalesce(st.relationship, p.relationship),
@@ -441,7 +449,6 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       insurance_code = coalesce(st.insurance_code, p.insurance_code), ethnicity = coalesce(st.ethnicity, p.ethnicity),
       phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, updated_at = now()
     from ${s} st where st.action = 'update' and p.household_id = st.household_id and p.id = st.person_id`.execute(trx);
-  // groups that ended and groups that began
   await sql`
     update person_group g set valid_to = ${today}::date
     from ${s} st where st.action = 'update' and g.household_id = st.household_id and g.person_id = st.person_id
@@ -455,22 +462,23 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
 
   await sql`
     insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes)
-    select household_id, person_id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes
-    from ${s} where action = 'insert'`.execute(trx);
+    select st.household_id, ${personId}, st.commune_code, st.relationship, st.full_name, st.name_key, st.birth_date, st.sex, st.citizen_id,
+      st.insurance_code, st.ethnicity, st.phone, st.group_codes
+    from ${s} st where st.person_id is null`.execute(trx);
   await sql`
     insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
-    select st.household_id, st.person_id, code, null, null
-    from ${s} st cross join lateral unnest(st.group_codes) as code where st.action = 'insert'`.execute(trx);
+    select st.household_id, ${personId}, code, null, null
+    from ${s} st cross join lateral unnest(st.group_codes) as code where st.person_id is null`.execute(trx);
 
   await sql`
     insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
-    select st.household_id, gen_random_uuid(), st.person_id, st.card_group, st.card_from, st.card_to, 'import'
+    select st.household_id, gen_random_uuid(), ${personId}, st.card_group, st.card_from, st.card_to, 'import'
     from ${s} st
-    where st.card_group is not null and st.action <> 'unchanged'
+    where st.card_group is not null and coalesce(st.action, 'insert') <> 'unchanged'
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
 
-  const counts = await sql<{ action: string; n: number }>`select action, count(*)::int as n from ${s} group by action`.execute(trx);
+  const counts = await sql<{ action: string; n: number }>`select coalesce(action, 'insert') as action, count(*)::int as n from ${s} group by 1`.execute(trx);
   const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
   return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
 }
