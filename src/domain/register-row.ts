@@ -527,7 +527,8 @@ function cellText(value: CellValue): string {
   return (COMBINING.test(text) ? text.normalize('NFC') : text).replace(/\s+/g, ' ').trim();
 }
 
-const COMBINING = /[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/;
+// combining marks (any \p{M}): their presence means the text may not be in NFC
+const COMBINING = /\p{M}/u;
 
 /**
  * Digits of an identifier cell: numbers (Excel dropped the leading zeros) and digit strings that are
