@@ -10,6 +10,7 @@ import { registerAccessCommands } from '../modules/access/access.cli';
 import { registerPremiumCommands, registerRulesCommands } from '../modules/premium/premium.cli';
 import { registerRegisterCommands } from '../modules/register/register.cli';
 import { registerExportCommands } from '../modules/register/export.cli';
+import { registerCoverageCommands } from '../modules/coverage/coverage.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRulesCommands(program, ctx);
   registerRegisterCommands(program, ctx);
   registerExportCommands(program, ctx);
+  registerCoverageCommands(program, ctx);
   return program;
 }
 

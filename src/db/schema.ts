@@ -156,6 +156,58 @@ export interface CardTable {
   createdAt: Generated<Date>;
 }
 
+export interface ReportedFigureTable {
+  id: string;
+  unitCode: string;
+  /** 'YYYY-MM-DD': the date the counts are as of. */
+  asOf: string;
+  participants: number | null;
+  /** Participants per participant group code, e.g. {"GD": 123, "HS": 45}. */
+  participantsByGroup: ColumnType<Record<string, number> | null, string | null, string | null>;
+  voluntarySi: number | null;
+  population: number | null;
+  /** The plan target assigned for planYear. */
+  plan: number | null;
+  planYear: number | null;
+  /** The decision that assigned the plan, e.g. 462/QĐ-BHXH. */
+  planDecision: string | null;
+  source: string | null;
+  note: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
+export type CoverageTargetKind = 'percent_population' | 'participants';
+
+export interface CoverageTargetTable {
+  id: string;
+  unitCode: string;
+  year: number;
+  kind: CoverageTargetKind;
+  /** A percent of the population (95) or a number of participants. */
+  value: number;
+  decision: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
+export interface StaffTargetTable {
+  id: string;
+  userId: string;
+  year: number;
+  /** Participants to recruit in the year. */
+  participants: number;
+  unitCode: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
 export interface DB {
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
@@ -169,4 +221,7 @@ export interface DB {
   person: PersonTable;
   personGroup: PersonGroupTable;
   card: CardTable;
+  reportedFigure: ReportedFigureTable;
+  coverageTarget: CoverageTargetTable;
+  staffTarget: StaffTargetTable;
 }

@@ -25,6 +25,7 @@ import { auditRoutes } from '../modules/audit/audit.routes';
 import { premiumRoutes } from '../modules/premium/premium.routes';
 import { importRoutes } from '../modules/register/import.routes';
 import { registerRoutes } from '../modules/register/register.routes';
+import { coverageRoutes } from '../modules/coverage/coverage.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(auditRoutes);
   await app.register(premiumRoutes);
   await app.register(registerRoutes);
+  await app.register(coverageRoutes);
   await app.register(multipart);
   await app.register(importRoutes(new ImportJobs()));
 

@@ -9,14 +9,16 @@ import viWeb from './locales/vi/web.json';
 import enWeb from './locales/en/web.json';
 import viRegister from './locales/vi/register.json';
 import enRegister from './locales/en/register.json';
+import viCoverage from './locales/vi/coverage.json';
+import enCoverage from './locales/en/coverage.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister },
-  en: { common: enCommon, web: enWeb, register: enRegister },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage },
 } as const;
 
 const instance = i18next.createInstance();
@@ -24,7 +26,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register'],
+  ns: ['common', 'web', 'register', 'coverage'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

@@ -4,10 +4,12 @@ import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_admin_units';
 import * as m0003 from './0003_premium';
 import * as m0004 from './0004_register';
+import * as m0005 from './0005_coverage';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_admin_units': m0002,
   '0003_premium': m0003,
   '0004_register': m0004,
+  '0005_coverage': m0005,
 };

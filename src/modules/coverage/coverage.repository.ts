@@ -1,0 +1,98 @@
+/**
+ * Coverage from the person-level register: who is covered on a date, per commune or per village.
+ * A person is covered on D when one of their cards has valid_from <= D <= valid_to.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+
+export interface RegisterCounts {
+  unitCode: string;
+  population: number;
+  participants: number;
+  expiring30: number;
+  neverInsured: number;
+}
+
+const covered = (day: unknown) =>
+  sql`exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_from <= ${day}::date and c.valid_to >= ${day}::date)`;
+
+/**
+ * Counts for each unit, grouped by commune (`level` commune: the codes are communes) or by village
+ * (`level` village: the codes are villages), on `date`. Units without a register are absent.
+ */
+export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string, in30: string): Promise<RegisterCounts[]> {
+  if (codes.length === 0) return [];
+  const unit = level === 'commune' ? sql`p.commune_code` : sql`h.village_code`;
+  const join = level === 'commune' ? sql`` : sql`join household h on h.id = p.household_id`;
+  const r = await sql<RegisterCounts>`
+    select ${unit} as "unitCode",
+      count(*)::int as population,
+      count(*) filter (where ${covered(date)})::int as participants,
+      count(*) filter (where ${covered(date)} and not ${covered(in30)})::int as "expiring30",
+      count(*) filter (where not exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id))::int as "neverInsured"
+    from person p ${join}
+    where ${unit} in (${sql.join(codes)})
+    group by 1`.execute(db);
+  return r.rows.map((x) => ({ ...x, population: Number(x.population), participants: Number(x.participants), expiring30: Number(x.expiring30), neverInsured: Number(x.neverInsured) }));
+}
+
+/** Covered persons by the group of the card that covers them (the latest-ending one when several do). */
+export async function participantsByGroup(db: Kysely<DB>, level: 'commune' | 'village' | 'province', code: string, date: string): Promise<Record<string, number>> {
+  const where =
+    level === 'commune'
+      ? sql`p.commune_code = ${code}`
+      : level === 'village'
+        ? sql`h.village_code = ${code}`
+        : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
+  const r = await sql<{ groupCode: string; n: number }>`
+    select g as "groupCode", count(*)::int as n from (
+      select distinct on (p.household_id, p.id) c.group_code as g
+      from person p join household h on h.id = p.household_id
+      join card c on c.household_id = p.household_id and c.person_id = p.id and c.valid_from <= ${date}::date and c.valid_to >= ${date}::date
+      where ${where}
+      order by p.household_id, p.id, c.valid_to desc
+    ) x group by g order by g`.execute(db);
+  return Object.fromEntries(r.rows.map((x) => [x.groupCode, Number(x.n)]));
+}
+
+export interface ActionListRow {
+  personId: string;
+  householdId: string;
+  householdCode: string;
+  villageCode: string | null;
+  villageName: string | null;
+  communeCode: string;
+  address: string | null;
+  fullName: string;
+  birthDate: string;
+  sex: string;
+  phone: string | null;
+  groupCodes: string[];
+  cardTo: string | null;
+}
+
+/**
+ * Persons to visit in a commune or village: without a card covering `date` ('uncovered'), or covered but
+ * with coverage ending within the window ('expiring'); in the order a visiting team walks: village, household.
+ */
+export async function actionList(
+  db: Kysely<DB>,
+  filter: { communeCodes: string[]; villageCode?: string; kind: 'uncovered' | 'expiring'; date: string; until: string; limit: number; offset: number },
+): Promise<ActionListRow[]> {
+  if (filter.communeCodes.length === 0) return [];
+  const condition =
+    filter.kind === 'uncovered' ? sql`not ${covered(filter.date)}` : sql`${covered(filter.date)} and not ${covered(filter.until)}`;
+  const r = await sql<ActionListRow>`
+    select p.id as "personId", p.household_id as "householdId", h.code as "householdCode", h.village_code as "villageCode",
+      v.name as "villageName", p.commune_code as "communeCode", h.address, p.full_name as "fullName", p.birth_date as "birthDate",
+      p.sex, p.phone, p.group_codes as "groupCodes",
+      (select max(c.valid_to) from card c where c.household_id = p.household_id and c.person_id = p.id) as "cardTo"
+    from person p join household h on h.id = p.household_id
+    left join unit v on v.code = h.village_code
+    where p.commune_code in (${sql.join(filter.communeCodes)})
+      ${filter.villageCode ? sql`and h.village_code = ${filter.villageCode}` : sql``}
+      and ${condition}
+    order by v.name nulls last, h.code, p.birth_date
+    limit ${filter.limit} offset ${filter.offset}`.execute(db);
+  return r.rows;
+}

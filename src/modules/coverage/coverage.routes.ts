@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { todayInVietnam } from '../../domain/dates';
+import { translator } from '../../i18n/index';
+import { csvLine, UTF8_BOM } from '../../io/csv';
+import { xlsxWriter } from '../../io/excel';
+import { formatDateVi } from '../../domain/dates';
+import * as coverage from './coverage.service';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'iso_date' });
+
+export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = () => app.database.db;
+
+  app.get(
+    '/api/coverage/:unit',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'Coverage of a unit on a date (default today) and of each unit below it: population, participants, plan, % of plan and population, year-over-year change, by group, expiring within 30 days; with the source of each number',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional() }).strict(),
+      },
+    },
+    async (req) => coverage.coverageOf(db(), req.actor!, req.params.unit, req.query.date ?? todayInVietnam()),
+  );
+
+  app.get(
+    '/api/coverage/:unit/visits',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'Persons to visit: without a card (kind=uncovered) or with the card ending within `days` (kind=expiring), by village and household; JSON, .xlsx or .csv',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z
+          .object({
+            kind: z.enum(['uncovered', 'expiring']).default('uncovered'),
+            date: date.optional(),
+            days: z.coerce.number().int().min(1).max(365).default(30),
+            limit: z.coerce.number().int().min(1).max(100_000).default(500),
+            offset: z.coerce.number().int().min(0).default(0),
+            format: z.enum(['json', 'xlsx', 'csv']).default('json'),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const rows = await coverage.actionList(db(), req.actor!, { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days, limit: q.limit, offset: q.offset });
+      if (q.format === 'json') return { items: rows };
+      const t = translator(req.lang);
+      const cols = ['villageName', 'householdCode', 'address', 'fullName', 'birthDate', 'sex', 'phone', 'groupCodes', 'cardTo'] as const;
+      const headers = cols.map((c) => t(`coverage_list.${c}`));
+      const cell = (r: (typeof rows)[number], c: (typeof cols)[number]) =>
+        c === 'birthDate' || c === 'cardTo' ? (r[c] ? formatDateVi(r[c]!) : '') : c === 'sex' ? t(`coverage_list.${r.sex}`) : c === 'groupCodes' ? r.groupCodes.join(';') : (r[c] ?? '');
+      const name = `${q.kind}-${req.params.unit}-${q.date ?? todayInVietnam()}`;
+      if (q.format === 'csv') {
+        reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
+        return UTF8_BOM + [csvLine(headers), ...rows.map((r) => csvLine(cols.map((c) => cell(r, c))))].join('\r\n') + '\r\n';
+      }
+      reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`);
+      const { PassThrough } = await import('node:stream');
+      const out = new PassThrough();
+      const w = xlsxWriter(out, { name: t(`coverage_list.sheet_${q.kind}`), columns: cols.map((c, i) => ({ header: headers[i], key: c, width: c === 'fullName' || c === 'address' ? 28 : 14 })) });
+      void (async () => {
+        for (const r of rows) w.add(Object.fromEntries(cols.map((c) => [c, cell(r, c)])));
+        await w.finish();
+      })();
+      return reply.send(out);
+    },
+  );
+};

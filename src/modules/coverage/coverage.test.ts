@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { importRegister } from '../register/import.service';
+import { CANONICAL_COLUMNS } from '../../domain/register-row';
+import { setFigures } from './figures.service';
+import * as coverage from './coverage.service';
+import { coverageJson } from './coverage.cli';
+
+let t: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  t = await testDatabase();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-coverage-'));
+});
+afterAll(async () => {
+  await t?.cleanup();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`coverage (${engineName})`, () => {
+  it('gives 93.42% of plan and 88.21% of population for the Lào Cai figures, and 57,418 fewer than a year earlier', async () => {
+    await setFigures(t.db, system, { unitCode: '15', asOf: '2024-10-31', participants: 1_533_228 });
+    await setFigures(t.db, system, { unitCode: '15', asOf: '2025-10-31', participants: 1_475_810, plan: 1_579_758, population: 1_673_064, planDecision: '462/QĐ-BHXH' });
+    const r = await coverage.coverageOf(t.db, system, '15', '2025-10-31');
+    expect(coverageJson(r)).toMatchObject({
+      unit: '15',
+      participants: 1_475_810,
+      plan: 1_579_758,
+      population: 1_673_064,
+      pctPlan: 93.42,
+      pctPopulation: 88.21,
+      yoyChange: -57_418,
+      sources: { participants: 'reported', population: 'reported', plan: 'reported' },
+    });
+    expect(r.children).toHaveLength(99);
+  });
+
+  it('counts a hand-computed register: a card ending on the date covers, one starting the day after does not', async () => {
+    // commune 02680 (Xã Hợp Thành): five persons in two villages
+    const rows = [
+      // covered: card ends on the date
+      'P1,02680,Thôn A,,,Nguyễn Văn Một,chủ hộ,01/01/1980,nam,,,Kinh,,GD,GD,01/11/2024,31/10/2025',
+      // not covered: card starts the day after
+      'P1,02680,Thôn A,,,Nguyễn Thị Hai,vợ,01/01/1982,nữ,,,Kinh,,GD,GD,01/11/2025,31/10/2026',
+      // covered, and expiring within 30 days (ends 15/11/2025; so does the first card, ending on the date)
+      'P2,02680,Thôn B,,,Lò Văn Ba,chủ hộ,01/01/1970,nam,,,Thái,,HN,HN,16/11/2024,15/11/2025',
+      // covered for long, pupil
+      'P2,02680,Thôn B,,,Lò Thị Bốn,con,01/01/2012,nữ,,,Thái,,HS,HS,01/10/2025,30/09/2026',
+      // never insured
+      'P2,02680,Thôn B,,,Lò Văn Năm,con,01/01/2000,nam,,,Thái,,GD,,,',
+    ];
+    const file = path.join(dir, 'register.csv');
+    fs.writeFileSync(file, [CANONICAL_COLUMNS.join(','), ...rows].join('\n'));
+    const imported = await importRegister(t, system, { path: file }, { today: '2025-10-31' });
+    expect(imported.inserted).toBe(5);
+    await setFigures(t.db, system, { unitCode: '02680', asOf: '2025-01-01', plan: 4 });
+
+    const r = await coverage.coverageOf(t.db, system, '02680', '2025-10-31');
+    expect(r).toMatchObject({ population: 5, participants: 3, expiring30: 2, neverInsured: 1, plan: 4, pctPlan: 75, pctPopulation: 60 });
+    expect(r.sources).toEqual({ population: 'register', participants: 'register', plan: 'reported' });
+    expect(r.byGroup).toEqual({ GD: 1, HN: 1, HS: 1 });
+    // a year earlier (31/10/2024) no card had started: nobody was covered
+    expect(r.yoyChange).toBe(3);
+    const villages = Object.fromEntries(r.children.map((c) => [c.name, [c.population, c.participants]]));
+    expect(villages).toEqual({ 'Thôn A': [2, 1], 'Thôn B': [3, 2] });
+    // the next day the first card has ended
+    expect((await coverage.coverageOf(t.db, system, '02680', '2025-11-01')).participants).toBe(3);
+    expect((await coverage.coverageOf(t.db, system, '02680', '2025-11-16')).participants).toBe(2);
+
+    // the province adds up its communes' registers, and shows its reported figures beside them
+    const province = await coverage.coverageOf(t.db, system, '15', '2025-10-31');
+    expect(province.register).toMatchObject({ population: 5, participants: 3 });
+    expect(province.children.find((c) => c.unit === '02680')).toMatchObject({ participants: 3, population: 5 });
+
+    const uncovered = await coverage.actionList(t.db, system, { unit: '02680', date: '2025-10-31', kind: 'uncovered' });
+    expect(uncovered.map((p) => p.fullName)).toEqual(['Nguyễn Thị Hai', 'Lò Văn Năm']);
+    const expiring = await coverage.actionList(t.db, system, { unit: '02680', date: '2025-10-31', kind: 'expiring', days: 30 });
+    expect(expiring.map((p) => p.fullName)).toEqual(['Nguyễn Văn Một', 'Lò Văn Ba']);
+  });
+
+  it('keeps users inside their scope', async () => {
+    const { actor } = await makeUser(t, 'commune_officer', '02905');
+    await expect(coverage.coverageOf(t.db, actor, '02680', '2025-10-31')).rejects.toMatchObject({ code: 'out_of_scope' });
+    await expect(coverage.coverageOf(t.db, actor, '15', '2025-10-31')).rejects.toMatchObject({ code: 'out_of_scope' });
+    await expect(coverage.actionList(t.db, actor, { unit: '02680', date: '2025-10-31', kind: 'uncovered' })).rejects.toMatchObject({ code: 'out_of_scope' });
+    expect((await coverage.coverageOf(t.db, actor, '02905', '2025-10-31')).unit).toBe('02905');
+    await expect(coverage.coverageOf(t.db, actor, '02905', '2025-13-01')).rejects.toMatchObject({ code: 'validation' });
+  });
+});

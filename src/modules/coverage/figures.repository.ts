@@ -1,0 +1,282 @@
+/**
+ * SQL for reported figures, coverage targets and staff targets. Reads of `unit` and `app_user` here are
+ * joins for names and scope filters (and one lookup of a staff member); nothing here writes them.
+ */
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { CoverageTargetKind, DB, ReportedFigureTable } from '../../db/schema';
+
+export type FigureRow = Selectable<ReportedFigureTable>;
+
+/** The figure values a row carries (what a user sets). */
+export interface FigureValues {
+  participants: number | null;
+  participantsByGroup: Record<string, number> | null;
+  voluntarySi: number | null;
+  population: number | null;
+  plan: number | null;
+  planYear: number | null;
+  planDecision: string | null;
+  source: string | null;
+  note: string | null;
+}
+
+const figureColumns = [
+  'f.id',
+  'f.unitCode',
+  'u.name as unitName',
+  'f.asOf',
+  'f.participants',
+  'f.participantsByGroup',
+  'f.voluntarySi',
+  'f.population',
+  'f.plan',
+  'f.planYear',
+  'f.planDecision',
+  'f.source',
+  'f.note',
+  'f.createdBy',
+  'f.createdAt',
+  'f.updatedBy',
+  'f.updatedAt',
+] as const;
+
+export type FigureWithUnit = FigureRow & { unitName: string };
+
+/** Scope of a list: units equal to `scope` or below it (two levels at most: province > commune > village). */
+export interface UnitFilter {
+  /** null: everywhere (a national admin, the CLI operator). */
+  scope: string | null;
+  /** A unit and the units directly under it. */
+  area?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Units (read only)
+// ---------------------------------------------------------------------------------------------------
+
+export interface UnitInfo {
+  code: string;
+  name: string;
+  level: 'province' | 'commune' | 'village';
+  parentCode: string | null;
+}
+
+/** Units by code, for an import (chunked: a file may name thousands of units). */
+export async function findUnits(db: Kysely<DB>, codes: string[]): Promise<UnitInfo[]> {
+  const out: UnitInfo[] = [];
+  for (let i = 0; i < codes.length; i += 1000) {
+    const chunk = codes.slice(i, i + 1000);
+    if (chunk.length) out.push(...(await db.selectFrom('unit').select(['code', 'name', 'level', 'parentCode']).where('code', 'in', chunk).execute()));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reported figures
+// ---------------------------------------------------------------------------------------------------
+
+export function findFigure(db: Kysely<DB>, unitCode: string, asOf: string): Promise<FigureWithUnit | undefined> {
+  return db
+    .selectFrom('reportedFigure as f')
+    .innerJoin('unit as u', 'u.code', 'f.unitCode')
+    .select(figureColumns)
+    .where('f.unitCode', '=', unitCode)
+    .where('f.asOf', '=', asOf)
+    .executeTakeFirst();
+}
+
+/** Inserts or replaces the figures of (unit, date); returns the row's id (the stored one on a replace). */
+export async function upsertFigure(db: Kysely<DB>, row: FigureValues & { id: string; unitCode: string; asOf: string; actor: string }): Promise<string> {
+  const values = {
+    participants: row.participants,
+    participantsByGroup: row.participantsByGroup === null ? null : JSON.stringify(row.participantsByGroup),
+    voluntarySi: row.voluntarySi,
+    population: row.population,
+    plan: row.plan,
+    planYear: row.planYear,
+    planDecision: row.planDecision,
+    source: row.source,
+    note: row.note,
+  };
+  const r = await db
+    .insertInto('reportedFigure')
+    .values({ id: row.id, unitCode: row.unitCode, asOf: row.asOf, ...values, createdBy: row.actor, updatedBy: row.actor })
+    .onConflict((oc) => oc.columns(['unitCode', 'asOf']).doUpdateSet({ ...values, updatedBy: row.actor, updatedAt: sql<Date>`now()` }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export function listFigures(db: Kysely<DB>, unitCode: string, from?: string, to?: string): Promise<FigureWithUnit[]> {
+  let q = db.selectFrom('reportedFigure as f').innerJoin('unit as u', 'u.code', 'f.unitCode').select(figureColumns).where('f.unitCode', '=', unitCode);
+  if (from) q = q.where('f.asOf', '>=', from);
+  if (to) q = q.where('f.asOf', '<=', to);
+  return q.orderBy('f.asOf').execute();
+}
+
+/** The columns that are carried forward one by one (each from the latest row that has it). */
+export const CARRIED = ['participants', 'participantsByGroup', 'voluntarySi', 'population', 'plan'] as const;
+export type CarriedField = (typeof CARRIED)[number];
+
+const SNAKE: Record<CarriedField, string> = {
+  participants: 'participants',
+  participantsByGroup: 'participants_by_group',
+  voluntarySi: 'voluntary_si',
+  population: 'population',
+  plan: 'plan',
+};
+
+/**
+ * For each unit, the latest row on or before `date` (all columns), and for each carried column the latest
+ * row on or before `date` where that column is not null. One query per column whatever the number of
+ * units (DISTINCT ON runs on PostgreSQL 15+, PGlite and Citus reference tables).
+ */
+export async function latestOnOrBefore(db: Kysely<DB>, unitCodes: string[], date: string) {
+  const latest = new Map<string, FigureRow>();
+  const carried = new Map<string, Partial<Record<CarriedField, { value: unknown; asOf: string; planYear: number | null; planDecision: string | null }>>>();
+  for (let i = 0; i < unitCodes.length; i += 5000) {
+    const chunk = unitCodes.slice(i, i + 5000);
+    if (!chunk.length) continue;
+    const rows = await db
+      .selectFrom('reportedFigure')
+      .selectAll()
+      .distinctOn('unitCode')
+      .where('unitCode', 'in', chunk)
+      .where('asOf', '<=', date)
+      .orderBy('unitCode')
+      .orderBy('asOf', 'desc')
+      .execute();
+    for (const r of rows) latest.set(r.unitCode, r);
+    for (const field of CARRIED) {
+      const found = await db
+        .selectFrom('reportedFigure')
+        .select(['unitCode', 'asOf', 'planYear', 'planDecision', sql.ref(SNAKE[field]).as('value')])
+        .distinctOn('unitCode')
+        .where('unitCode', 'in', chunk)
+        .where('asOf', '<=', date)
+        .where(sql<SqlBool>`${sql.ref(SNAKE[field])} is not null`)
+        .orderBy('unitCode')
+        .orderBy('asOf', 'desc')
+        .execute();
+      for (const r of found) {
+        const entry = carried.get(r.unitCode) ?? {};
+        entry[field] = { value: r.value, asOf: r.asOf, planYear: r.planYear, planDecision: r.planDecision };
+        carried.set(r.unitCode, entry);
+      }
+    }
+  }
+  return { latest, carried };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scope filters shared by the target lists
+// ---------------------------------------------------------------------------------------------------
+
+/** `code` (a column holding a unit code) lies in the filter: itself or its parent or grandparent. */
+function inFilter(filter: UnitFilter, code: string, parent: string, grandparent: string) {
+  const parts = [];
+  if (filter.scope !== null) parts.push(sql`(${sql.ref(code)} = ${filter.scope} or ${sql.ref(parent)} = ${filter.scope} or ${sql.ref(grandparent)} = ${filter.scope})`);
+  if (filter.area !== undefined) parts.push(sql`(${sql.ref(code)} = ${filter.area} or ${sql.ref(parent)} = ${filter.area})`);
+  return parts.length ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`true`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Coverage targets
+// ---------------------------------------------------------------------------------------------------
+
+const targetColumns = ['t.id', 't.unitCode', 'u.name as unitName', 't.year', 't.kind', 't.value', 't.decision', 't.updatedBy', 't.updatedAt'] as const;
+
+export function findTarget(db: Kysely<DB>, unitCode: string, year: number) {
+  return db
+    .selectFrom('coverageTarget as t')
+    .innerJoin('unit as u', 'u.code', 't.unitCode')
+    .select(targetColumns)
+    .where('t.unitCode', '=', unitCode)
+    .where('t.year', '=', year)
+    .executeTakeFirst();
+}
+
+export async function upsertTarget(
+  db: Kysely<DB>,
+  row: { id: string; unitCode: string; year: number; kind: CoverageTargetKind; value: number; decision: string | null; actor: string },
+): Promise<void> {
+  await db
+    .insertInto('coverageTarget')
+    .values({ id: row.id, unitCode: row.unitCode, year: row.year, kind: row.kind, value: row.value, decision: row.decision, createdBy: row.actor, updatedBy: row.actor })
+    .onConflict((oc) =>
+      oc.columns(['unitCode', 'year']).doUpdateSet({ kind: row.kind, value: row.value, decision: row.decision, updatedBy: row.actor, updatedAt: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+export function listTargets(db: Kysely<DB>, filter: UnitFilter, year?: number) {
+  let q = db
+    .selectFrom('coverageTarget as t')
+    .innerJoin('unit as u', 'u.code', 't.unitCode')
+    .leftJoin('unit as p', 'p.code', 'u.parentCode')
+    .select(targetColumns)
+    .where(inFilter(filter, 't.unit_code', 'u.parent_code', 'p.parent_code'));
+  if (year !== undefined) q = q.where('t.year', '=', year);
+  return q.orderBy('t.year', 'desc').orderBy('t.unitCode').limit(10_000).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Staff targets
+// ---------------------------------------------------------------------------------------------------
+
+/** A staff member by id or username (read only: users belong to the access module). */
+export function findStaffMember(db: Kysely<DB>, by: { id?: string; username?: string }) {
+  let q = db.selectFrom('appUser').select(['id', 'username', 'displayName', 'role', 'scopeCode', 'active']);
+  q = by.id !== undefined ? q.where('id', '=', by.id) : q.where('username', '=', by.username ?? '');
+  return q.executeTakeFirst();
+}
+
+const staffColumns = [
+  's.id',
+  's.userId',
+  'a.username',
+  'a.displayName',
+  's.year',
+  's.participants',
+  's.unitCode',
+  'u.name as unitName',
+  's.updatedBy',
+  's.updatedAt',
+] as const;
+
+export function findStaffTarget(db: Kysely<DB>, userId: string, year: number) {
+  return db
+    .selectFrom('staffTarget as s')
+    .innerJoin('appUser as a', 'a.id', 's.userId')
+    .leftJoin('unit as u', 'u.code', 's.unitCode')
+    .select(staffColumns)
+    .where('s.userId', '=', userId)
+    .where('s.year', '=', year)
+    .executeTakeFirst();
+}
+
+export async function upsertStaffTarget(
+  db: Kysely<DB>,
+  row: { id: string; userId: string; year: number; participants: number; unitCode: string | null; actor: string },
+): Promise<void> {
+  await db
+    .insertInto('staffTarget')
+    .values({ id: row.id, userId: row.userId, year: row.year, participants: row.participants, unitCode: row.unitCode, createdBy: row.actor, updatedBy: row.actor })
+    .onConflict((oc) =>
+      oc.columns(['userId', 'year']).doUpdateSet({ participants: row.participants, unitCode: row.unitCode, updatedBy: row.actor, updatedAt: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+/** Staff targets whose unit lies in the filter (a target without a unit only for a national scope). */
+export function listStaffTargets(db: Kysely<DB>, filter: UnitFilter, year?: number) {
+  let q = db
+    .selectFrom('staffTarget as s')
+    .innerJoin('appUser as a', 'a.id', 's.userId')
+    .leftJoin('unit as u', 'u.code', 's.unitCode')
+    .leftJoin('unit as p', 'p.code', 'u.parentCode')
+    .select(staffColumns)
+    .where(inFilter(filter, 's.unit_code', 'u.parent_code', 'p.parent_code'));
+  if (year !== undefined) q = q.where('s.year', '=', year);
+  return q.orderBy('s.year', 'desc').orderBy('s.unitCode').orderBy('a.username').limit(10_000).execute();
+}
