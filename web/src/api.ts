@@ -349,6 +349,89 @@ export interface ImportJob {
   error?: { code?: string; message: string; fields?: FieldError[] };
 }
 
+// ---- coverage (bao phủ BHYT) ----
+
+export type FigureSource = 'register' | 'reported' | null;
+
+export interface CoverageFigures {
+  unit: string;
+  name: string;
+  level: UnitLevel;
+  kind: UnitKind;
+  date: string;
+  population: number | null;
+  participants: number | null;
+  plan: number | null;
+  pctPlan: number | null;
+  pctPopulation: number | null;
+  yoyChange: number | null;
+  byGroup: Record<string, number>;
+  expiring30: number | null;
+  neverInsured: number | null;
+  sources: { population: FigureSource; participants: FigureSource; plan: FigureSource };
+  register: {
+    population: number | null;
+    participants: number | null;
+    participantsYearAgo: number | null;
+    expiring30: number | null;
+    neverInsured: number | null;
+  } | null;
+  reported: {
+    asOf: string | null;
+    participants: number | null;
+    population: number | null;
+    plan: number | null;
+    planYear: number | null;
+    planDecision: string | null;
+    source: string | null;
+    participantsByGroup: Record<string, number> | null;
+    participantsYearAgo: number | null;
+  } | null;
+  difference: { participants: number | null; population: number | null } | null;
+}
+
+export interface Coverage extends CoverageFigures {
+  children: CoverageFigures[];
+}
+
+export type VisitKind = 'uncovered' | 'expiring';
+
+export interface VisitItem {
+  personId: string;
+  householdId: string;
+  householdCode: string;
+  villageCode: string | null;
+  villageName: string | null;
+  communeCode: string;
+  address: string | null;
+  fullName: string;
+  birthDate: string | null;
+  sex: string | null;
+  phone: string | null;
+  groupCodes: string[];
+  cardTo: string | null;
+}
+
+export interface VisitParams {
+  kind: VisitKind;
+  date: string;
+  days: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** The visit list's address (JSON, or a download with format=xlsx|csv). */
+export function visitsUrl(unit: string, params: VisitParams, format?: 'xlsx' | 'csv'): string {
+  const search = new URLSearchParams();
+  search.set('kind', params.kind);
+  search.set('date', params.date);
+  search.set('days', String(params.days));
+  search.set('limit', String(params.limit ?? 500));
+  search.set('offset', String(params.offset ?? 0));
+  if (format) search.set('format', format);
+  return `/api/coverage/${encodeURIComponent(unit)}/visits?${search.toString()}`;
+}
+
 export interface FieldError {
   path: string;
   message: string;
@@ -504,6 +587,10 @@ export const api = {
   household: (id: string, signal?: AbortSignal) =>
     request<HouseholdDetail>('GET', `/api/register/households/${enc(id)}`, { signal }),
   addCard: (input: CardInput) => request<Card>('POST', '/api/register/cards', { body: input }),
+  coverage: (unit: string, date: string, signal?: AbortSignal) =>
+    request<Coverage>('GET', `/api/coverage/${enc(unit)}?date=${enc(date)}`, { signal }),
+  visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>
+    request<{ items: VisitItem[] }>('GET', visitsUrl(unit, params), { signal }),
   registerImport: (id: string, signal?: AbortSignal) =>
     request<ImportJob>('GET', `/api/register/imports/${enc(id)}?errors=200`, { signal }),
 };

@@ -96,3 +96,51 @@ export async function actionList(
     limit ${filter.limit} offset ${filter.offset}`.execute(db);
   return r.rows;
 }
+
+/** SQL condition: the person lives in the unit (a province, a commune or a village). */
+export function inUnit(level: 'province' | 'commune' | 'village', code: string) {
+  return level === 'commune'
+    ? sql`p.commune_code = ${code}`
+    : level === 'village'
+      ? sql`p.household_id in (select h.id from household h where h.village_code = ${code})`
+      : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
+}
+
+/**
+ * For persons covered on `date`: the day their coverage ends (the latest card end from that day on),
+ * counted per day, for the days before `before`.
+ */
+export async function coverageEnds(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, date: string, before: string) {
+  const r = await sql<{ date: string; count: number }>`
+    select e as date, count(*)::int as count from (
+      select (select max(c.valid_to) from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_to >= ${date}::date) as e
+      from person p where ${unit} and ${covered(date)}
+    ) x where e < ${before}::date group by e order by e`.execute(db);
+  return r.rows.map((x) => ({ date: x.date, count: Number(x.count) }));
+}
+
+/**
+ * Renewal in the past: cards that ended between `from` and `to`, and how many of them were followed by a
+ * card of the same person starting at most `windowDays` after the end.
+ */
+export async function renewals(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, from: string, to: string, windowDays: number) {
+  const r = await sql<{ ended: number; renewed: number }>`
+    select count(*)::int as ended,
+      count(*) filter (where exists (
+        select 1 from card n where n.household_id = c.household_id and n.person_id = c.person_id
+          and n.valid_to > c.valid_to and n.valid_from <= c.valid_to + ${windowDays}::int))::int as renewed
+    from card c join person p on p.household_id = c.household_id and p.id = c.person_id
+    where ${unit} and c.valid_to between ${from}::date and ${to}::date`.execute(db);
+  return { ended: Number(r.rows[0]?.ended ?? 0), renewedWithin: Number(r.rows[0]?.renewed ?? 0) };
+}
+
+/** Persons not covered on `date`, as candidates for pricing (at most `limit`). */
+export async function uncoveredCandidates(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, date: string, limit: number) {
+  const r = await sql<{ id: string; householdId: string; groupCodes: string[]; birthDate: string; province: string }>`
+    select p.id, p.household_id as "householdId", p.group_codes as "groupCodes", p.birth_date as "birthDate", u.parent_code as province
+    from person p join unit u on u.code = p.commune_code
+    where ${unit} and not ${covered(date)}
+    order by p.household_id, p.birth_date
+    limit ${limit}`.execute(db);
+  return r.rows;
+}

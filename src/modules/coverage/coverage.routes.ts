@@ -71,4 +71,26 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.send(out);
     },
   );
+
+  app.get(
+    '/api/coverage/:unit/projection',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'Expected coverage at a future date (default 31 December) from card expiries and the observed renewal rate; the gap to the target; and the cheapest money to close it, priced person by person (fully state-paid people listed apart)',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z
+          .object({
+            date: date.optional(),
+            targetDate: date.optional(),
+            targetPercent: z.coerce.number().min(0).max(100).optional(),
+            months: z.coerce.number().int().min(1).max(12).default(12),
+            newEnrolmentsPerMonth: z.coerce.number().int().min(0).max(1_000_000).default(0),
+          })
+          .strict(),
+      },
+    },
+    async (req) => coverage.projection(db(), req.actor!, { unit: req.params.unit, ...req.query, date: req.query.date ?? todayInVietnam() }),
+  );
 };

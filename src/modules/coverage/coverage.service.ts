@@ -8,12 +8,16 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { coverageMeasures } from '../../domain/coverage';
+import { cheapestWayToClose, coverageMeasures, gapToTarget, observedRenewalRate, projectCoverage, RENEWAL_WINDOW_DAYS, type CoverageTarget } from '../../domain/coverage';
+import { loadRules } from '../premium/premium.service';
 import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { lineageOf, type Unit } from '../units/units.service';
-import { latestFiguresOf, oneYearBefore, type FigureSnapshot } from './figures.service';
+import { latestFiguresOf, listTargets, oneYearBefore, type FigureSnapshot } from './figures.service';
+
+/** The target when a unit has none for the year: the 2026 national instruction (95%). */
+export const DEFAULT_TARGET_PERCENT = 95;
 import * as repo from './coverage.repository';
 
 export type Source = 'register' | 'reported';
@@ -161,4 +165,83 @@ export async function actionList(
     limit: Math.min(Math.max(query.limit ?? 500, 1), 100_000),
     offset: Math.max(query.offset ?? 0, 0),
   });
+}
+
+export interface ProjectionQuery {
+  unit: string;
+  date: string;
+  /** Default: 31 December of the date's year. */
+  targetDate?: string;
+  /** Overrides the unit's target for the year: percent of the population. */
+  targetPercent?: number;
+  /** Card period used to price the gap (default 12 months). */
+  months?: number;
+  newEnrolmentsPerMonth?: number;
+}
+
+const MAX_CANDIDATES = 200_000;
+
+/**
+ * Expected coverage at a future date from card expiries and the unit's observed renewal rate; the gap to
+ * the target in persons; and the cheapest money it would take to close it, priced person by person with
+ * the rules engine (people the state pays for in full are listed apart, to enrol through the state budget).
+ */
+export async function projection(db: Kysely<DB>, actor: Actor, query: ProjectionQuery) {
+  requireDate(query.date);
+  const targetDate = query.targetDate ?? `${query.date.slice(0, 4)}-12-31`;
+  requireDate(targetDate);
+  if (targetDate < query.date) throw new AppError('validation', {}, [{ path: 'targetDate', key: 'too_small', params: { minimum: query.date } }]);
+  const unit = await requireUnitInScope(db, actor, query.unit);
+  const where = repo.inUnit(unit.level, unit.code);
+  const report = await coverageOf(db, actor, unit.code, query.date);
+  const covered = report.register?.participants ?? 0;
+  const population = report.population;
+
+  const yearAgo = oneYearBefore(query.date);
+  const history = await repo.renewals(db, where, yearAgo, addDays(query.date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
+  const renewalRate = observedRenewalRate(history);
+  const expiringBy = await repo.coverageEnds(db, where, query.date, targetDate);
+  const projected = projectCoverage({ date: query.date, targetDate, covered, expiringBy, renewalRate, newEnrolmentsPerMonth: query.newEnrolmentsPerMonth ?? 0 });
+
+  const year = Number(targetDate.slice(0, 4));
+  const stored = (await listTargets(db, actor, { unit: unit.code, year })).find((t) => t.unitCode === unit.code);
+  const target: CoverageTarget =
+    query.targetPercent !== undefined
+      ? { kind: 'percent_population', value: query.targetPercent }
+      : stored
+        ? { kind: stored.kind as CoverageTarget['kind'], value: Number(stored.value) }
+        : { kind: 'percent_population', value: DEFAULT_TARGET_PERCENT };
+  const gap = gapToTarget({ target, population, expected: projected.expected });
+
+  const candidates = await repo.uncoveredCandidates(db, where, query.date, MAX_CANDIDATES);
+  const rules = await loadRules(db);
+  const cost = cheapestWayToClose({
+    gap: gap.gap,
+    date: query.date,
+    months: query.months ?? 12,
+    rules,
+    candidates: candidates.map((c) => ({ id: c.id, groups: c.groupCodes.length ? c.groupCodes : ['GD'], birthDate: c.birthDate, household: c.householdId, province: c.province })),
+  });
+  return {
+    unit: unit.code,
+    name: unit.name,
+    date: query.date,
+    targetDate,
+    population,
+    covered,
+    renewal: { ...history, rate: renewalRate },
+    projection: projected,
+    target: { ...target, source: query.targetPercent !== undefined ? 'query' : stored ? 'unit_target' : 'default', ...gap },
+    cost: {
+      total: cost.total,
+      persons: cost.fundedFirst.length,
+      stateBudget: cost.stateBudget.length,
+      unpriceable: cost.unpriceable.length,
+      covered: cost.covered,
+      shortfall: cost.shortfall,
+      candidates: candidates.length,
+      fundedFirst: cost.fundedFirst.slice(0, 1000),
+      stateBudgetList: cost.stateBudget.slice(0, 1000),
+    },
+  };
 }

@@ -90,3 +90,28 @@ describe(`coverage (${engineName})`, () => {
     await expect(coverage.coverageOf(t.db, actor, '02905', '2025-13-01')).rejects.toMatchObject({ code: 'validation' });
   });
 });
+
+describe(`projection and the cost of the gap (${engineName})`, () => {
+  it('projects from expiries and renewals, and prices the gap cheapest first with state-paid people apart', async () => {
+    // commune 04543: 4 persons; 2 covered (one to 31/12/2025 renewing history, one to 15/11/2025), 2 uncovered (a near-poor adult, a poor one)
+    const rows = [
+      'Q1,04543,,,,Bùi Văn A,chủ hộ,01/01/1980,nam,,,Kinh,,GD,GD,01/01/2025,31/12/2025',
+      'Q1,04543,,,,Bùi Thị B,vợ,01/01/1982,nữ,,,Kinh,,GD,GD,16/11/2024,15/11/2025',
+      'Q2,04543,,hộ cận nghèo,,Vi Văn C,chủ hộ,01/01/1975,nam,,,Tày,,CN,,,',
+      'Q3,04543,,hộ nghèo,,Vi Văn D,chủ hộ,01/01/1978,nam,,,Tày,,HN,,,',
+    ];
+    const file = path.join(dir, 'projection.csv');
+    fs.writeFileSync(file, [CANONICAL_COLUMNS.join(','), ...rows].join('\n'));
+    await importRegister(t, system, { path: file }, { today: '2025-10-31' });
+    const p = await coverage.projection(t.db, system, { unit: '04543', date: '2025-10-31', targetPercent: 100 });
+    expect(p).toMatchObject({ covered: 2, population: 4, targetDate: '2025-12-31' });
+    // no card ended in the observed window: renewal rate 0, so the card ending 15/11 is lost by 31/12
+    expect(p.projection).toMatchObject({ expected: 1, lost: 1 });
+    expect(p.target).toMatchObject({ targetParticipants: 4, gap: 3 });
+    // the poor household member is enrolled through the state budget; the near-poor one is bought first (70% state)
+    expect(p.cost.stateBudget).toBe(1);
+    expect(p.cost.fundedFirst.map((f) => f.group)).toEqual(['CN']);
+    expect(p.cost.total).toBe(p.cost.fundedFirst.reduce((n, f) => n + f.payable, 0));
+    expect(p.cost.shortfall).toBe(1);
+  });
+});

@@ -420,7 +420,20 @@ describe(`coverage over HTTP (${engineName})`, () => {
     const noCsrf = await app.inject({ method: 'PUT', url: '/api/coverage/figures', payload: { unitCode: '02905', asOf: '2025-10-31', participants: 1 }, headers: { cookie: officer.cookie } });
     expect(noCsrf.statusCode).toBe(403);
     expect((await app.inject({ url: '/api/coverage/targets' })).statusCode).toBe(401);
-    expect(app.routeTable.filter((r) => r.url.startsWith('/api/coverage')).every((r) => r.permission === 'units:read' || r.permission === 'units:write')).toBe(true);
+    const mine = ['/api/coverage/figures', '/api/coverage/figures/import', '/api/coverage/targets', '/api/coverage/staff-targets'];
+    const routes = app.routeTable.filter((r) => mine.includes(r.url) && r.method !== 'HEAD');
+    expect(routes.map((r) => `${r.method} ${r.url} ${r.permission}`).sort()).toEqual([
+      'GET /api/coverage/figures units:read',
+      'GET /api/coverage/staff-targets units:read',
+      'GET /api/coverage/targets units:read',
+      'POST /api/coverage/figures/import units:write',
+      'PUT /api/coverage/figures units:write',
+      'PUT /api/coverage/staff-targets units:write',
+      'PUT /api/coverage/targets units:write',
+    ]);
+    const docs = await app.inject({ url: '/api/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/api/coverage/figures', '/api/coverage/figures/import', '/api/coverage/targets', '/api/coverage/staff-targets']));
   });
 });
 
