@@ -11,6 +11,7 @@ import { registerPremiumCommands, registerRulesCommands } from '../modules/premi
 import { registerRegisterCommands } from '../modules/register/register.cli';
 import { registerExportCommands } from '../modules/register/export.cli';
 import { registerCoverageCommands } from '../modules/coverage/coverage.cli';
+import { registerFiguresCommands } from '../modules/coverage/figures.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRegisterCommands(program, ctx);
   registerExportCommands(program, ctx);
   registerCoverageCommands(program, ctx);
+  registerFiguresCommands(program, ctx);
   return program;
 }
 

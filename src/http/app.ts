@@ -26,6 +26,7 @@ import { premiumRoutes } from '../modules/premium/premium.routes';
 import { importRoutes } from '../modules/register/import.routes';
 import { registerRoutes } from '../modules/register/register.routes';
 import { coverageRoutes } from '../modules/coverage/coverage.routes';
+import { figuresRoutes } from '../modules/coverage/figures.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 
@@ -88,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(registerRoutes);
   await app.register(coverageRoutes);
   await app.register(multipart);
+  await app.register(figuresRoutes);
   await app.register(importRoutes(new ImportJobs()));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;

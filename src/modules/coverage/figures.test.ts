@@ -12,7 +12,6 @@ import { engineName, makeUser, system, testDatabase, type TestDatabase } from '.
 import type { CliContext } from '../../cli/context';
 import { readAudit } from '../audit/audit.service';
 import * as figures from './figures.service';
-import { figuresRoutes } from './figures.routes';
 import { registerFiguresCommands } from './figures.cli';
 
 let t: TestDatabase;
@@ -21,8 +20,6 @@ let dir: string;
 beforeAll(async () => {
   t = await testDatabase();
   app = await buildApp({ database: t, webDist: false });
-  // until src/http/app.ts registers the coverage routes itself
-  await app.register(figuresRoutes);
   await app.ready();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-figures-'));
 });
