@@ -5,6 +5,7 @@ import * as m0002 from './0002_admin_units';
 import * as m0003 from './0003_premium';
 import * as m0004 from './0004_register';
 import * as m0005 from './0005_coverage';
+import * as m0006 from './0006_coverage_counts';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_premium': m0003,
   '0004_register': m0004,
   '0005_coverage': m0005,
+  '0006_coverage_counts': m0006,
 };

@@ -18,9 +18,33 @@ const covered = (day: unknown) =>
 
 /**
  * Counts for each unit, grouped by commune (`level` commune: the codes are communes) or by village
- * (`level` village: the codes are villages), on `date`. Units without a register are absent.
+ * (`level` village: the codes are villages), on `date`, from the kept aggregates (coverage_count,
+ * population_count; see coverage-counts.ts). Units without a register are absent. Expiring: covered on
+ * `date` by a coverage (merged cards) that ends before `in30`.
  */
 export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string, in30: string): Promise<RegisterCounts[]> {
+  if (codes.length === 0) return [];
+  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
+  const [population, spans] = await Promise.all([
+    sql<{ unitCode: string; population: number; insured: number }>`
+      select ${key} as "unitCode", sum(persons)::int as population, sum(ever_insured)::int as insured
+      from population_count where ${key} in (${sql.join(codes)}) group by 1`.execute(db),
+    sql<{ unitCode: string; participants: number; expiring30: number }>`
+      select ${key} as "unitCode", sum(persons)::int as participants, coalesce(sum(persons) filter (where span_to <= ${in30}::date), 0)::int as "expiring30"
+      from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date group by 1`.execute(db),
+  ]);
+  const covered = new Map(spans.rows.map((r) => [r.unitCode, r]));
+  return population.rows.map((p) => ({
+    unitCode: p.unitCode,
+    population: Number(p.population),
+    participants: Number(covered.get(p.unitCode)?.participants ?? 0),
+    expiring30: Number(covered.get(p.unitCode)?.expiring30 ?? 0),
+    neverInsured: Number(p.population) - Number(p.insured),
+  }));
+}
+
+/** The same counts computed from the register itself with a plain GROUP BY (the reference for tests and the benchmark). */
+export async function registerCountsDirect(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string, in30: string): Promise<RegisterCounts[]> {
   if (codes.length === 0) return [];
   const unit = level === 'commune' ? sql`p.commune_code` : sql`h.village_code`;
   const join = level === 'commune' ? sql`` : sql`join household h on h.id = p.household_id`;
@@ -28,7 +52,7 @@ export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village
     select ${unit} as "unitCode",
       count(*)::int as population,
       count(*) filter (where ${covered(date)})::int as participants,
-      count(*) filter (where ${covered(date)} and not ${covered(in30)})::int as "expiring30",
+      count(*) filter (where ${covered(date)} and not ${covered(sql`${in30}::date + 1`)})::int as "expiring30",
       count(*) filter (where not exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id))::int as "neverInsured"
     from person p ${join}
     where ${unit} in (${sql.join(codes)})
@@ -36,8 +60,22 @@ export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village
   return r.rows.map((x) => ({ ...x, population: Number(x.population), participants: Number(x.participants), expiring30: Number(x.expiring30), neverInsured: Number(x.neverInsured) }));
 }
 
-/** Covered persons by the group of the card that covers them (the latest-ending one when several do). */
+/** Covered persons by the group of their coverage (its latest card), from the kept aggregates. */
 export async function participantsByGroup(db: Kysely<DB>, level: 'commune' | 'village' | 'province', code: string, date: string): Promise<Record<string, number>> {
+  const where =
+    level === 'commune'
+      ? sql`commune_code = ${code}`
+      : level === 'village'
+        ? sql`village_code = ${code}`
+        : sql`commune_code in (select u.code from unit u where u.parent_code = ${code})`;
+  const r = await sql<{ groupCode: string; n: number }>`
+    select group_code as "groupCode", sum(persons)::int as n from coverage_count
+    where ${where} and span_from <= ${date}::date and span_to >= ${date}::date group by group_code order by group_code`.execute(db);
+  return Object.fromEntries(r.rows.map((x) => [x.groupCode, Number(x.n)]));
+}
+
+/** Covered persons by the group of the card that covers them, straight from the register (reference). */
+export async function participantsByGroupDirect(db: Kysely<DB>, level: 'commune' | 'village' | 'province', code: string, date: string): Promise<Record<string, number>> {
   const where =
     level === 'commune'
       ? sql`p.commune_code = ${code}`

@@ -161,7 +161,8 @@ export async function actionList(
     villageCode: unit.level === 'village' ? unit.code : undefined,
     kind: query.kind,
     date: query.date,
-    until: addDays(query.date, query.days ?? 30),
+    // not covered the day after the window: the coverage ends within it
+    until: addDays(query.date, (query.days ?? 30) + 1),
     limit: Math.min(Math.max(query.limit ?? 500, 1), 100_000),
     offset: Math.max(query.offset ?? 0, 0),
   });

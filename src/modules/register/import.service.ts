@@ -30,6 +30,7 @@ import { readXlsxRows, type CellValue } from '../../io/excel';
 import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
+import { refreshCoverageCounts } from '../coverage/coverage-counts';
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -478,6 +479,8 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
 
+  // the kept coverage aggregates follow the households the file touched (and those persons moved out of)
+  await refreshCoverageCounts(trx, sql`select household_id from ${s} union select person_household_id from ${s} where person_household_id is not null`);
   const counts = await sql<{ action: string; n: number }>`select coalesce(action, 'insert') as action, count(*)::int as n from ${s} group by 1`.execute(trx);
   const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
   return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };

@@ -18,6 +18,7 @@ import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
+import { refreshCoverageCounts } from '../coverage/coverage-counts';
 import { lineageOf } from '../units/units.service';
 import * as repo from './register.repository';
 import {
@@ -242,6 +243,7 @@ export async function updateHousehold(db: Kysely<DB>, actor: Actor, id: string, 
     checkPoverty(patch.povertyStatus ?? before.povertyStatus, patch.povertyYear !== undefined ? patch.povertyYear : before.povertyYear);
     if (Object.keys(patch).length > 0) await repo.updateHousehold(trx, id, patch);
     const after = await visibleHousehold(trx, actor, id);
+    await refreshCoverageCounts(trx, [id]);
     await audit(trx, actor, { action: 'update', entity: 'household', entityId: id, unitCode: before.communeCode, before, after });
     return after;
   });
@@ -347,6 +349,7 @@ export async function createPerson(db: Kysely<DB>, actor: Actor, input: CreatePe
     await repo.insertPerson(trx, { ...draft, id, householdId, communeCode: household.communeCode, nameKey: nameKey(draft.fullName) });
     await repo.startGroups(trx, householdId, id, draft.groupCodes, today);
     const after = await visiblePerson(trx, actor, id);
+    await refreshCoverageCounts(trx, [householdId]);
     await audit(trx, actor, { action: 'create', entity: 'person', entityId: id, unitCode: household.communeCode, after });
     return after;
   });
@@ -377,6 +380,7 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, inp
     await repo.endGroups(trx, householdId, id, removed, today);
     await repo.startGroups(trx, householdId, id, added, today);
     const after = await visiblePerson(trx, actor, id);
+    await refreshCoverageCounts(trx, [...new Set([before.householdId, householdId])]);
     await audit(trx, actor, { action: 'update', entity: 'person', entityId: id, unitCode: communeCode, before, after });
     return after;
   });
@@ -389,6 +393,7 @@ export async function deletePerson(db: Kysely<DB>, actor: Actor, id: string): Pr
     const before = await visiblePerson(trx, actor, id);
     const cards = (await repo.listCards(trx, before.householdId)).filter((c) => c.personId === id);
     await repo.deletePerson(trx, before.householdId, id);
+    await refreshCoverageCounts(trx, [before.householdId]);
     await audit(trx, actor, { action: 'delete', entity: 'person', entityId: id, unitCode: before.communeCode, before: { ...before, cards } });
   });
 }
@@ -424,6 +429,7 @@ export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCard
     };
     if (await repo.findSameCard(trx, card)) throw new AppError('conflict', { entity: 'card', id: `${groupCode} ${data.validFrom}…${data.validTo}` });
     await repo.insertCard(trx, card);
+    await refreshCoverageCounts(trx, [card.householdId]);
     await audit(trx, actor, { action: 'create', entity: 'card', entityId: card.id, unitCode: person.communeCode, after: card });
     return card;
   });
@@ -445,6 +451,7 @@ export async function updateCard(db: Kysely<DB>, actor: Actor, id: string, input
     if (await repo.findSameCard(trx, after, id))
       throw new AppError('conflict', { entity: 'card', id: `${after.groupCode} ${after.validFrom}…${after.validTo}` });
     await repo.updateCard(trx, before.householdId, id, { groupCode: after.groupCode, validFrom: after.validFrom, validTo: after.validTo, number: after.number });
+    await refreshCoverageCounts(trx, [before.householdId]);
     await audit(trx, actor, { action: 'update', entity: 'card', entityId: id, unitCode: communeCode, before, after });
     return after;
   });
@@ -455,6 +462,7 @@ export async function deleteCard(db: Kysely<DB>, actor: Actor, id: string): Prom
   await db.transaction().execute(async (trx) => {
     const { card: before, communeCode } = await visibleCard(trx, actor, id);
     await repo.deleteCard(trx, before.householdId, id);
+    await refreshCoverageCounts(trx, [before.householdId]);
     await audit(trx, actor, { action: 'delete', entity: 'card', entityId: id, unitCode: communeCode, before });
   });
 }
