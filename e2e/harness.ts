@@ -20,7 +20,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Starts the server on a fresh data directory; with COVERDESK_DEMO=1 it waits until the demo is loaded. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const waitForDemo = env.COVERDESK_DEMO === '1';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: PROJECT_ROOT,
@@ -33,7 +35,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       output += chunk.toString();
       const port = /localhost:(\d+)/.exec(output)?.[1];
       const password = /\(chỉ hiện một lần\): (\S+)/.exec(output)?.[1];
-      if (port && password) resolve({ url: `http://127.0.0.1:${port}`, adminPassword: password });
+      const demoReady = !waitForDemo || /Đã nạp dữ liệu mẫu/.test(output);
+      if (port && password && demoReady) resolve({ url: `http://127.0.0.1:${port}`, adminPassword: password });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -119,7 +119,11 @@ export interface Decision {
   readonly reason: SelectionReason | ExclusionReason;
   /** Sum of the weights of the person's tags. */
   readonly value: number;
-  /** What the person costs the donor: for a selected household-mode member, at its order; else alone. Null when unpriceable. */
+  /**
+   * What the person costs the donor (null when unpriceable). A household-mode member: at its order, the
+   * members of its household bought in value order (for one not selected: had those before it been
+   * bought); anyone else: priced alone.
+   */
   readonly cost: Vnd | null;
   /** Household order of a selected household-mode member (after enrolledThisYear), else null. */
   readonly order: number | null;
@@ -597,9 +601,71 @@ export function solveChoice(classes: readonly ChoiceOptions[], capacity: number,
   let best: ChoiceSolution = { pick, cost: capacity - rem, value, bound, provenOptimal: value >= bound - eps };
   if (best.provenOptimal || searchWork <= 0 || n === 0) return best;
 
-  const exact = branchAndBound(classes, start, capacity, best, searchWork);
-  if (exact) best = exact;
-  return best;
+  if (n <= FULL_SEARCH_CLASSES) {
+    const exact = branchAndBound(classes, start, capacity, best, searchWork);
+    if (exact) best = exact;
+    return best;
+  }
+  return improveCore(classes, start, capacity, incs, best, searchWork);
+}
+
+/** Up to this many classes, the exact search runs over all of them; beyond, over a core. */
+const FULL_SEARCH_CLASSES = 1500;
+/** Classes in the core of a large instance. */
+const CORE_CLASSES = 80;
+
+/**
+ * Large instances: the classes whose hull increments lie around the LP break (the first increment that
+ * does not fit) are re-decided exactly, every other class keeping its greedy option. Never worse than
+ * the greedy; not a proof of optimality.
+ */
+function improveCore(
+  classes: readonly ChoiceOptions[],
+  start: readonly number[],
+  capacity: number,
+  incs: readonly Increment[],
+  greedy: ChoiceSolution,
+  searchWork: number,
+): ChoiceSolution {
+  let rem = capacity;
+  for (let i = 0; i < classes.length; i++) rem -= classes[i].cost[start[i]];
+  let breakAt = incs.length;
+  for (let j = 0; j < incs.length; j++) {
+    if (incs[j].dc > rem) {
+      breakAt = j;
+      break;
+    }
+    rem -= incs[j].dc;
+  }
+  const core: number[] = [];
+  const inCore = new Set<number>();
+  for (let d = 0; core.length < CORE_CLASSES && (breakAt - d >= 0 || breakAt + d < incs.length); d++) {
+    for (const j of d === 0 ? [breakAt] : [breakAt - d, breakAt + d]) {
+      if (j < 0 || j >= incs.length || inCore.has(incs[j].cls) || core.length >= CORE_CLASSES) continue;
+      inCore.add(incs[j].cls);
+      core.push(incs[j].cls);
+    }
+  }
+  core.sort((a, b) => a - b);
+  let fixedCost = 0;
+  for (let i = 0; i < classes.length; i++) if (!inCore.has(i)) fixedCost += classes[i].cost[greedy.pick[i]];
+  const sub = core.map((i) => classes[i]);
+  const subStart = core.map((i) => start[i]);
+  const subPick = core.map((i) => greedy.pick[i]);
+  const subValue = core.reduce((s, i) => s + classes[i].value[greedy.pick[i]], 0);
+  const subCost = core.reduce((s, i) => s + classes[i].cost[greedy.pick[i]], 0);
+  const incumbent: ChoiceSolution = { pick: subPick, cost: subCost, value: subValue, bound: greedy.bound, provenOptimal: false };
+  const found = branchAndBound(sub, subStart, capacity - fixedCost, incumbent, searchWork);
+  if (!found || !(found.value > subValue)) return greedy;
+  const pick = [...greedy.pick];
+  core.forEach((i, j) => (pick[i] = found.pick[j]));
+  return {
+    pick,
+    cost: greedy.cost - subCost + found.cost,
+    value: greedy.value - subValue + found.value,
+    bound: greedy.bound,
+    provenOptimal: false,
+  };
 }
 
 /**
@@ -773,7 +839,7 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
       else byCommune.set(c.commune, [cls]);
       priority.set(c.commune, (priority.get(c.commune) ?? 0) + c.cumValue[c.cumValue.length - 1]);
     });
-    const names = [...new Set([...byCommune.keys(), ...Object.keys(input.quotas ?? {})])].sort(cmp);
+    const names = [...new Set([...candidates.map((c) => c.commune), ...Object.keys(input.quotas ?? {})])].sort(cmp);
     const quotas = input.quotas
       ? new Map(names.map((c) => [c, Object.hasOwn(input.quotas!, c) ? input.quotas![c] : 0]))
       : proportionalQuotas(names, priority, budget);
@@ -820,6 +886,9 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
       chosen[c.members[j]] = { reason: reasonOfClass[cls][j], cost: c.cumCost[j + 1] - c.cumCost[j], order: c.orders[j] };
     }
   });
+  // a household-mode member not bought: what it would cost at its place in the household order
+  const costOf = [...priced.costAlone];
+  classes.forEach((c) => c.members.forEach((m, j) => (costOf[m] = c.cumCost[j + 1] - c.cumCost[j])));
   const selected: string[] = [];
   const excluded: Exclusion[] = [];
   const decisions: Decision[] = [];
@@ -837,7 +906,7 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
     } else {
       const ex = priced.excluded[i] ?? { id: c.id, reason: 'over_budget' as const };
       excluded.push(ex);
-      const cost = priced.costAlone[i];
+      const cost = costOf[i];
       decisions.push({
         ...base,
         selected: false,

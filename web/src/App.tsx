@@ -12,6 +12,8 @@
  *   #/register              household register: person search (signed in)
  *   #/register/import       import a register file (not viewers)
  *   #/register/household/ID a household and its members' cards
+ *   #/coverage[/CODE]       coverage dashboard (the user's own unit, or Lào Cai, when no code)
+ *   #/coverage/CODE/visits  the people to visit in a commune or village
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +31,7 @@ import { RulesPage } from './pages/RulesPage';
 import { RegisterSearchPage } from './pages/RegisterSearchPage';
 import { ImportPage } from './pages/ImportPage';
 import { HouseholdPage } from './pages/HouseholdPage';
+import { CoveragePage } from './pages/CoveragePage';
 
 type AuthState =
   | { status: 'loading' }
@@ -38,7 +41,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -156,6 +159,8 @@ export function App() {
     page = <HouseholdPage user={user} id={route[2]} />;
   } else if (section === 'register') {
     page = <RegisterSearchPage user={user} />;
+  } else if (section === 'coverage') {
+    page = <CoveragePage user={user} code={route[1] ?? null} visitsOnly={route[2] === 'visits'} />;
   } else if (section === 'units') {
     page = <UnitsPage user={user} codes={route.slice(1)} />;
   } else if (route.length === 0 || route[0] === 'login') {

@@ -158,3 +158,24 @@ export function parseWhole(text: string): number | null {
   const t = text.trim();
   return /^\d{1,9}$/.test(t) ? Number(t) : null;
 }
+
+/** A whole number with the language's thousands separator: 1475810 -> '1.475.810' (vi), '1,475,810' (en); '—' for null. */
+export function formatNumber(value: number | null | undefined, language = 'vi'): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const digits = String(Math.abs(Math.round(value))).replace(/\B(?=(\d{3})+(?!\d))/g, language === 'en' ? ',' : '.');
+  return value < 0 ? `-${digits}` : digits;
+}
+
+/** A whole number with its sign: +6.346, −57.418, 0 ('—' for null). */
+export function formatSigned(value: number | null | undefined, language = 'vi'): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const text = formatNumber(Math.abs(value), language);
+  return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
+}
+
+/** A percentage (already ×100) with two decimals: 93.42 -> '93,42 %' (vi), '93.42%' (en); '—' for null. */
+export function formatPct(value: number | null | undefined, language = 'vi'): string {
+  if (value == null || !Number.isFinite(value)) return '—';
+  const text = value.toFixed(2);
+  return language === 'en' ? `${text}%` : `${text.replace('.', ',')} %`;
+}

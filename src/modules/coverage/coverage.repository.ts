@@ -119,7 +119,10 @@ export async function actionList(
 ): Promise<ActionListRow[]> {
   if (filter.communeCodes.length === 0) return [];
   const condition =
-    filter.kind === 'uncovered' ? sql`not ${covered(filter.date)}` : sql`${covered(filter.date)} and not ${covered(filter.until)}`;
+    filter.kind === 'uncovered'
+      ? // no card now, and none bought for later either
+        sql`not exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_to >= ${filter.date}::date)`
+      : sql`${covered(filter.date)} and not ${covered(filter.until)}`;
   const r = await sql<ActionListRow>`
     select p.id as "personId", p.household_id as "householdId", h.code as "householdCode", h.village_code as "villageCode",
       v.name as "villageName", p.commune_code as "communeCode", h.address, p.full_name as "fullName", p.birth_date as "birthDate",

@@ -18,6 +18,8 @@ import { latestFiguresOf, listTargets, oneYearBefore, type FigureSnapshot } from
 
 /** The target when a unit has none for the year: the 2026 national instruction (95%). */
 export const DEFAULT_TARGET_PERCENT = 95;
+/** The share of the reported population a register must hold to give a unit's headline figures. */
+export const REGISTER_SHARE = 0.8;
 import * as repo from './coverage.repository';
 
 export type Source = 'register' | 'reported';
@@ -82,7 +84,10 @@ function sumRegister(blocks: (RegisterBlock | undefined)[]): RegisterBlock | nul
 }
 
 function combine(unit: Unit, date: string, register: RegisterBlock | null, reported: FigureSnapshot | undefined, reportedYearAgo: FigureSnapshot | undefined, byGroup: Record<string, number>): UnitCoverage {
-  const hasRegister = !!register && register.population > 0;
+  // A unit "has a register" when its register holds at least REGISTER_SHARE of the population it reports
+  // (or it reports none): a register of a few villages does not stand for a whole province.
+  const hasRegister =
+    !!register && register.population > 0 && !(reported?.population && register.population < REGISTER_SHARE * reported.population);
   const rep = reported ? { ...reported, participantsYearAgo: reportedYearAgo?.participants ?? null } : null;
   const participants = hasRegister ? register!.participants : (rep?.participants ?? null);
   const population = hasRegister ? register!.population : (rep?.population ?? null);
@@ -109,10 +114,10 @@ function combine(unit: Unit, date: string, register: RegisterBlock | null, repor
       participants: participants === null ? null : hasRegister ? 'register' : 'reported',
       plan: plan === null ? null : 'reported',
     },
-    register: hasRegister ? register : null,
+    register: register && register.population > 0 ? register : null,
     reported: rep,
     difference:
-      hasRegister && rep
+      register && register.population > 0 && rep
         ? {
             participants: rep.participants === null ? null : register!.participants - rep.participants,
             population: rep.population === null ? null : register!.population - rep.population,

@@ -73,10 +73,14 @@ describe(`coverage (${engineName})`, () => {
     // the province adds up its communes' registers, and shows its reported figures beside them
     const province = await coverage.coverageOf(t.db, system, '15', '2025-10-31');
     expect(province.register).toMatchObject({ population: 5, participants: 3 });
+    // a register of one commune does not stand for the province: its reported figures stay the headline
+    expect(province).toMatchObject({ participants: 1_475_810, pctPlan: 93.42, sources: { participants: 'reported' } });
+    expect(province.difference).toEqual({ participants: 3 - 1_475_810, population: 5 - 1_673_064 });
     expect(province.children.find((c) => c.unit === '02680')).toMatchObject({ participants: 3, population: 5 });
 
     const uncovered = await coverage.actionList(t.db, system, { unit: '02680', date: '2025-10-31', kind: 'uncovered' });
-    expect(uncovered.map((p) => p.fullName)).toEqual(['Nguyễn Thị Hai', 'Lò Văn Năm']);
+    // Nguyễn Thị Hai is not covered today but her card starts tomorrow: nobody needs to visit her
+    expect(uncovered.map((p) => p.fullName)).toEqual(['Lò Văn Năm']);
     const expiring = await coverage.actionList(t.db, system, { unit: '02680', date: '2025-10-31', kind: 'expiring', days: 30 });
     expect(expiring.map((p) => p.fullName)).toEqual(['Nguyễn Văn Một', 'Lò Văn Ba']);
   });

@@ -34,7 +34,13 @@ export async function writeDemoFile(database: Database, actor: Actor, options: O
   };
   await write(CANONICAL_COLUMNS.join(','));
   for (const household of generateDemoPopulation({ communes, persons: options.persons, seed: options.seed, today: options.today, provinceName: unit.name })) {
-    for (const row of demoRegisterRows(household)) await write(csvLine(CANONICAL_COLUMNS.map((c) => row[c])));
+    // the template holds one card per person: the one in force today when there is one (a renewal bought
+    // ahead would otherwise hide it), else the latest
+    const members = household.members.map((p) => {
+      const current = p.cards.filter((c) => c.from <= options.today && options.today <= c.to);
+      return current.length ? { ...p, cards: current.slice(-1) } : p;
+    });
+    for (const row of demoRegisterRows({ ...household, members })) await write(csvLine(CANONICAL_COLUMNS.map((c) => row[c])));
   }
   out.end();
   await once(out, 'finish');

@@ -1,17 +1,11 @@
 /**
  * A small ECharts wrapper: inits a chart on a div, sets the options on every change, follows the div's
- * size and disposes of the chart on unmount. Only the pieces the app uses are registered, to keep the
- * bundle small.
+ * size and disposes of the chart on unmount. ECharts (only the pieces the app uses) loads on first use.
  */
-import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef, useState } from 'react';
+import type { EChartsCoreOption, ECharts } from 'echarts/core';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
-
-export type ChartOption = echarts.EChartsCoreOption;
+export type ChartOption = EChartsCoreOption;
 
 export function EChart({
   option,
@@ -28,35 +22,46 @@ export function EChart({
   onClick?: (dataIndex: number) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
+  const [ready, setReady] = useState(false);
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    instance.on('click', (params) => {
-      const p = params as { dataIndex?: number };
-      if (typeof p.dataIndex === 'number') clickRef.current?.(p.dataIndex);
+    let disposed = false;
+    let cleanup = () => {};
+    void import('./chartsLib').then(({ echarts }) => {
+      if (disposed) return;
+      const instance = echarts.init(el, undefined, { renderer: 'canvas' });
+      chart.current = instance;
+      instance.on('click', (params) => {
+        const p = params as { dataIndex?: number };
+        if (typeof p.dataIndex === 'number') clickRef.current?.(p.dataIndex);
+      });
+      const observer = new ResizeObserver(() => instance.resize());
+      observer.observe(el);
+      // printing: draw at the paper's width
+      const beforePrint = () => instance.resize();
+      window.addEventListener('beforeprint', beforePrint);
+      cleanup = () => {
+        observer.disconnect();
+        window.removeEventListener('beforeprint', beforePrint);
+        instance.dispose();
+      };
+      setReady(true);
     });
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
-    // printing: draw at the paper's width
-    const beforePrint = () => instance.resize();
-    window.addEventListener('beforeprint', beforePrint);
     return () => {
-      observer.disconnect();
-      window.removeEventListener('beforeprint', beforePrint);
-      instance.dispose();
+      disposed = true;
+      cleanup();
       chart.current = null;
     };
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
+    if (ready) chart.current?.setOption(option, { notMerge: true });
+  }, [option, ready]);
 
   useEffect(() => {
     chart.current?.resize();
