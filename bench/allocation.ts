@@ -127,6 +127,6 @@ const objectiveRatio = r.objective / bound.value;
 const timeRatio = ours.ms / bound.ms;
 console.log(`objective ratio (ours / LP bound) ${objectiveRatio.toFixed(5)} ${objectiveRatio >= 0.995 ? '(>= 0.995: ok)' : '(BELOW 0.995)'}`);
 console.log(
-  `allocation ${count} candidates: ${(ours.ms / 1000).toFixed(2)} s; objective ${(objectiveRatio * 100).toFixed(2)}% of the LP bound; time ratio ${timeRatio.toFixed(2)}`,
+  `allocation ${count} candidates: ${(ours.ms / 1000).toFixed(2)} s; objective ${(objectiveRatio * 100).toFixed(3)}% of the LP bound; time ratio ${timeRatio.toFixed(2)}`,
 );
 if (objectiveRatio < 0.995) process.exitCode = 1;

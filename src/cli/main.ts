@@ -12,6 +12,7 @@ import { registerRegisterCommands } from '../modules/register/register.cli';
 import { registerExportCommands } from '../modules/register/export.cli';
 import { registerCoverageCommands } from '../modules/coverage/coverage.cli';
 import { registerFiguresCommands } from '../modules/coverage/figures.cli';
+import { registerAllocateCommands } from '../modules/programmes/allocate.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerExportCommands(program, ctx);
   registerCoverageCommands(program, ctx);
   registerFiguresCommands(program, ctx);
+  registerAllocateCommands(program, ctx);
   return program;
 }
 

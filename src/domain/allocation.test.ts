@@ -453,6 +453,40 @@ describe('solveChoice (the multiple-choice knapsack)', () => {
   });
 });
 
+describe('solveChoice on large instances (core search)', () => {
+  it('stays feasible and never does worse than the greedy alone', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.record({ c: fc.integer({ min: 1, max: 1_000_000 }), v: fc.double({ min: 0.01, max: 10, noNaN: true }) }), { minLength: 1, maxLength: 5 }),
+          { minLength: 301, maxLength: 700 },
+        ),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (steps, share) => {
+          const classes = steps.map((list): ChoiceOptions => {
+            const cost = [0];
+            const value = [0];
+            list.forEach((s, j) => {
+              cost.push(cost[j] + s.c);
+              value.push(value[j] + s.v);
+            });
+            return { cost, value };
+          });
+          const capacity = Math.round(share * classes.reduce((t, o) => t + o.cost[o.cost.length - 1], 0));
+          const greedy = solveChoice(classes, capacity, 0);
+          const s = solveChoice(classes, capacity);
+          expect(classes.reduce((t, o, i) => t + o.cost[s.pick[i]], 0)).toBe(s.cost);
+          expect(s.cost).toBeLessThanOrEqual(capacity);
+          expect(s.value).toBeCloseTo(classes.reduce((t, o, i) => t + o.value[s.pick[i]], 0), 6);
+          expect(s.value).toBeGreaterThanOrEqual(greedy.value - 1e-9);
+          expect(s.value).toBeLessThanOrEqual(s.bound + 1e-9);
+        },
+      ),
+      { numRuns: 20, seed: 8 },
+    );
+  });
+});
+
 describe('parseAllocationInput', () => {
   const good = {
     date: '2025-09-01',
