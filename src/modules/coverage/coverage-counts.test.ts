@@ -8,7 +8,7 @@ import { writeDemoFile } from '../register/demo.service';
 import * as register from '../register/register.service';
 import { expiresWithin, isCoveredOn } from '../../domain/coverage';
 import { addDays } from '../../domain/calendar';
-import { registerCounts } from './coverage.repository';
+import { registerCounts, registerCountsDirect } from './coverage.repository';
 
 let t: TestDatabase;
 let dir: string;
@@ -59,6 +59,11 @@ async function expectCountsEqualTruth() {
     ];
     const actual = new Map(kept.map(([k, { unitCode: _u, ...counts }]) => [k, counts]));
     expect(actual, date).toEqual(expected);
+    // and the plain GROUP BY over the register (the benchmark's reference) agrees
+    const direct = await registerCountsDirect(t.db, 'commune', communes, date, addDays(date, 30));
+    expect(new Map(direct.map(({ unitCode, ...counts }) => [`c:${unitCode}`, counts])), `${date} direct`).toEqual(
+      new Map([...expected].filter(([k]) => k.startsWith('c:'))),
+    );
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { addDays } from '../../domain/calendar';
 
 export interface RegisterCounts {
   unitCode: string;
@@ -52,7 +53,7 @@ export async function registerCountsDirect(db: Kysely<DB>, level: 'commune' | 'v
     select ${unit} as "unitCode",
       count(*)::int as population,
       count(*) filter (where ${covered(date)})::int as participants,
-      count(*) filter (where ${covered(date)} and not ${covered(sql`${in30}::date + 1`)})::int as "expiring30",
+      count(*) filter (where ${covered(date)} and not ${covered(addDays(in30, 1))})::int as "expiring30",
       count(*) filter (where not exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id))::int as "neverInsured"
     from person p ${join}
     where ${unit} in (${sql.join(codes)})
