@@ -12,6 +12,8 @@ export interface RegisterCounts {
   participants: number;
   expiring30: number;
   neverInsured: number;
+  /** Covered persons by the group of their coverage (kept aggregates only). */
+  byGroup?: Record<string, number>;
 }
 
 const covered = (day: unknown) =>
@@ -26,21 +28,28 @@ const covered = (day: unknown) =>
 export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string, in30: string): Promise<RegisterCounts[]> {
   if (codes.length === 0) return [];
   const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
-  const [population, spans] = await Promise.all([
-    sql<{ unitCode: string; population: number; insured: number }>`
+  const population = await sql<{ unitCode: string; population: number; insured: number }>`
       select ${key} as "unitCode", sum(persons)::int as population, sum(ever_insured)::int as insured
-      from population_count where ${key} in (${sql.join(codes)}) group by 1`.execute(db),
-    sql<{ unitCode: string; participants: number; expiring30: number }>`
-      select ${key} as "unitCode", sum(persons)::int as participants, coalesce(sum(persons) filter (where span_to <= ${in30}::date), 0)::int as "expiring30"
-      from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date group by 1`.execute(db),
-  ]);
-  const covered = new Map(spans.rows.map((r) => [r.unitCode, r]));
+      from population_count where ${key} in (${sql.join(codes)}) group by 1`.execute(db);
+  const spans = await sql<{ unitCode: string; groupCode: string; participants: number; expiring30: number }>`
+      select ${key} as "unitCode", group_code as "groupCode", sum(persons)::int as participants,
+        coalesce(sum(persons) filter (where span_to <= ${in30}::date), 0)::int as "expiring30"
+      from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date group by 1, 2`.execute(db);
+  const covered = new Map<string, { participants: number; expiring30: number; byGroup: Record<string, number> }>();
+  for (const r of spans.rows) {
+    const c = covered.get(r.unitCode) ?? { participants: 0, expiring30: 0, byGroup: {} };
+    c.participants += Number(r.participants);
+    c.expiring30 += Number(r.expiring30);
+    c.byGroup[r.groupCode] = (c.byGroup[r.groupCode] ?? 0) + Number(r.participants);
+    covered.set(r.unitCode, c);
+  }
   return population.rows.map((p) => ({
     unitCode: p.unitCode,
     population: Number(p.population),
-    participants: Number(covered.get(p.unitCode)?.participants ?? 0),
-    expiring30: Number(covered.get(p.unitCode)?.expiring30 ?? 0),
+    participants: covered.get(p.unitCode)?.participants ?? 0,
+    expiring30: covered.get(p.unitCode)?.expiring30 ?? 0,
     neverInsured: Number(p.population) - Number(p.insured),
+    byGroup: covered.get(p.unitCode)?.byGroup ?? {},
   }));
 }
 
@@ -59,39 +68,6 @@ export async function registerCountsDirect(db: Kysely<DB>, level: 'commune' | 'v
     where ${unit} in (${sql.join(codes)})
     group by 1`.execute(db);
   return r.rows.map((x) => ({ ...x, population: Number(x.population), participants: Number(x.participants), expiring30: Number(x.expiring30), neverInsured: Number(x.neverInsured) }));
-}
-
-/** Covered persons by the group of their coverage (its latest card), from the kept aggregates. */
-export async function participantsByGroup(db: Kysely<DB>, level: 'commune' | 'village' | 'province', code: string, date: string): Promise<Record<string, number>> {
-  const where =
-    level === 'commune'
-      ? sql`commune_code = ${code}`
-      : level === 'village'
-        ? sql`village_code = ${code}`
-        : sql`commune_code in (select u.code from unit u where u.parent_code = ${code})`;
-  const r = await sql<{ groupCode: string; n: number }>`
-    select group_code as "groupCode", sum(persons)::int as n from coverage_count
-    where ${where} and span_from <= ${date}::date and span_to >= ${date}::date group by group_code order by group_code`.execute(db);
-  return Object.fromEntries(r.rows.map((x) => [x.groupCode, Number(x.n)]));
-}
-
-/** Covered persons by the group of the card that covers them, straight from the register (reference). */
-export async function participantsByGroupDirect(db: Kysely<DB>, level: 'commune' | 'village' | 'province', code: string, date: string): Promise<Record<string, number>> {
-  const where =
-    level === 'commune'
-      ? sql`p.commune_code = ${code}`
-      : level === 'village'
-        ? sql`h.village_code = ${code}`
-        : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
-  const r = await sql<{ groupCode: string; n: number }>`
-    select g as "groupCode", count(*)::int as n from (
-      select distinct on (p.household_id, p.id) c.group_code as g
-      from person p join household h on h.id = p.household_id
-      join card c on c.household_id = p.household_id and c.person_id = p.id and c.valid_from <= ${date}::date and c.valid_to >= ${date}::date
-      where ${where}
-      order by p.household_id, p.id, c.valid_to desc
-    ) x group by g order by g`.execute(db);
-  return Object.fromEntries(r.rows.map((x) => [x.groupCode, Number(x.n)]));
 }
 
 export interface ActionListRow {

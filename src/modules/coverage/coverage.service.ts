@@ -70,10 +70,18 @@ async function registerOf(db: Kysely<DB>, level: 'commune' | 'village', codes: s
     repo.registerCounts(db, level, codes, oneYearBefore(date), addDays(oneYearBefore(date), 30)),
   ]);
   const ago = new Map(yearAgo.map((r) => [r.unitCode, r.participants]));
-  return new Map(now.map((r) => [r.unitCode, { ...r, participantsYearAgo: ago.get(r.unitCode) ?? 0 }]));
+  return new Map(
+    now.map(({ unitCode, byGroup, ...r }) => [unitCode, { block: { ...r, participantsYearAgo: ago.get(unitCode) ?? 0 }, byGroup: byGroup ?? {} }]),
+  );
 }
 
 type RegisterBlock = NonNullable<UnitCoverage['register']>;
+
+function sumGroups(all: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const groups of all) for (const [g, n] of Object.entries(groups)) total[g] = (total[g] ?? 0) + n;
+  return Object.fromEntries(Object.entries(total).sort(([a], [b]) => a.localeCompare(b)));
+}
 
 function sumRegister(blocks: (RegisterBlock | undefined)[]): RegisterBlock | null {
   const present = blocks.filter((b): b is RegisterBlock => !!b);
@@ -132,18 +140,19 @@ export async function coverageOf(db: Kysely<DB>, actor: Actor, unitCode: string,
   const unit = await requireUnitInScope(db, actor, unitCode);
   const children = unit.level === 'village' ? [] : (await db.selectFrom('unit').select(['code', 'name', 'level', 'kind', 'parentCode', 'localCode']).where('parentCode', '=', unit.code).execute()).sort((a, b) => compareVietnamese(a.name, b.name));
   const childLevel = unit.level === 'province' ? 'commune' : 'village';
-  const childRegister = children.length ? await registerOf(db, childLevel, children.map((c) => c.code), date) : new Map();
-  const ownRegister =
+  const childRegister: Awaited<ReturnType<typeof registerOf>> = children.length ? await registerOf(db, childLevel, children.map((c) => c.code), date) : new Map();
+  const own =
     unit.level === 'province'
-      ? sumRegister([...childRegister.values()])
-      : ((await registerOf(db, unit.level === 'commune' ? 'commune' : 'village', [unit.code], date)).get(unit.code) ?? null);
+      ? { block: sumRegister([...childRegister.values()].map((c) => c.block)), byGroup: sumGroups([...childRegister.values()].map((c) => c.byGroup)) }
+      : ((await registerOf(db, unit.level === 'commune' ? 'commune' : 'village', [unit.code], date)).get(unit.code) ?? { block: null, byGroup: {} });
   const codes = [unit.code, ...children.map((c) => c.code)];
   const [reported, reportedYearAgo] = await Promise.all([latestFiguresOf(db, codes, date), latestFiguresOf(db, codes, oneYearBefore(date))]);
-  const byGroup = ownRegister ? await repo.participantsByGroup(db, unit.level, unit.code, date) : {};
-  const own = combine(unit, date, ownRegister, reported.get(unit.code), reportedYearAgo.get(unit.code), byGroup);
   return {
-    ...own,
-    children: children.map((c) => combine(c, date, childRegister.get(c.code) ?? null, reported.get(c.code), reportedYearAgo.get(c.code), {})),
+    ...combine(unit, date, own.block, reported.get(unit.code), reportedYearAgo.get(unit.code), own.byGroup),
+    children: children.map((c) => {
+      const r = childRegister.get(c.code);
+      return combine(c, date, r?.block ?? null, reported.get(c.code), reportedYearAgo.get(c.code), r?.byGroup ?? {});
+    }),
   };
 }
 
