@@ -118,18 +118,10 @@ export function listFigures(db: Kysely<DB>, unitCode: string, from?: string, to?
 export const CARRIED = ['participants', 'participantsByGroup', 'voluntarySi', 'population', 'plan'] as const;
 export type CarriedField = (typeof CARRIED)[number];
 
-const SNAKE: Record<CarriedField, string> = {
-  participants: 'participants',
-  participantsByGroup: 'participants_by_group',
-  voluntarySi: 'voluntary_si',
-  population: 'population',
-  plan: 'plan',
-};
 
 /**
  * For each unit, the latest row on or before `date` (all columns), and for each carried column the latest
- * row on or before `date` where that column is not null. One query per column whatever the number of
- * units (DISTINCT ON runs on PostgreSQL 15+, PGlite and Citus reference tables).
+ * row on or before `date` where that column is not null.
  */
 export async function latestOnOrBefore(db: Kysely<DB>, unitCodes: string[], date: string) {
   const latest = new Map<string, FigureRow>();
@@ -137,32 +129,25 @@ export async function latestOnOrBefore(db: Kysely<DB>, unitCodes: string[], date
   for (let i = 0; i < unitCodes.length; i += 5000) {
     const chunk = unitCodes.slice(i, i + 5000);
     if (!chunk.length) continue;
+    // every figure of these units up to the date, newest first: a unit has a handful, so one query and a
+    // walk in memory beat one query per carried field
     const rows = await db
       .selectFrom('reportedFigure')
       .selectAll()
-      .distinctOn('unitCode')
       .where('unitCode', 'in', chunk)
       .where('asOf', '<=', date)
       .orderBy('unitCode')
       .orderBy('asOf', 'desc')
       .execute();
-    for (const r of rows) latest.set(r.unitCode, r);
-    for (const field of CARRIED) {
-      const found = await db
-        .selectFrom('reportedFigure')
-        .select(['unitCode', 'asOf', 'planYear', 'planDecision', sql.ref(SNAKE[field]).as('value')])
-        .distinctOn('unitCode')
-        .where('unitCode', 'in', chunk)
-        .where('asOf', '<=', date)
-        .where(sql<SqlBool>`${sql.ref(SNAKE[field])} is not null`)
-        .orderBy('unitCode')
-        .orderBy('asOf', 'desc')
-        .execute();
-      for (const r of found) {
-        const entry = carried.get(r.unitCode) ?? {};
-        entry[field] = { value: r.value, asOf: r.asOf, planYear: r.planYear, planDecision: r.planDecision };
-        carried.set(r.unitCode, entry);
+    for (const r of rows) {
+      if (!latest.has(r.unitCode)) latest.set(r.unitCode, r);
+      const entry = carried.get(r.unitCode) ?? {};
+      for (const field of CARRIED) {
+        const value = (r as Record<string, unknown>)[field];
+        if (entry[field] === undefined && value !== null && value !== undefined)
+          entry[field] = { value, asOf: r.asOf, planYear: r.planYear, planDecision: r.planDecision };
       }
+      carried.set(r.unitCode, entry);
     }
   }
   return { latest, carried };
