@@ -162,3 +162,15 @@ export async function uncoveredCandidates(db: Kysely<DB>, unit: ReturnType<typeo
     limit ${limit}`.execute(db);
   return r.rows;
 }
+
+/** Covered persons of the units on each of the given days (month ends for a trend line), from the kept aggregates. */
+export async function participantsOnDays(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], days: string[]): Promise<Map<string, number>> {
+  if (codes.length === 0 || days.length === 0) return new Map();
+  const key = level === 'commune' ? sql.ref('cc.commune_code') : sql.ref('cc.village_code');
+  const r = await sql<{ day: string; n: number }>`
+    select d.day::text as day, coalesce(sum(cc.persons), 0)::int as n
+    from (select unnest(${days}::date[]) as day) d
+    left join coverage_count cc on ${key} in (${sql.join(codes)}) and cc.span_from <= d.day and cc.span_to >= d.day
+    group by d.day order by d.day`.execute(db);
+  return new Map(r.rows.map((x) => [x.day, Number(x.n)]));
+}

@@ -93,4 +93,32 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => coverage.projection(db(), req.actor!, { unit: req.params.unit, ...req.query, date: req.query.date ?? todayInVietnam() }),
   );
+
+  app.get(
+    '/api/coverage/:unit/trend',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'Participants at each month end of the last `months` months (from the register), with the same month a year earlier',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional(), months: z.coerce.number().int().min(1).max(36).default(12) }).strict(),
+      },
+    },
+    async (req) => coverage.trend(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), months: req.query.months }),
+  );
+
+  app.get(
+    '/api/coverage/:unit/low',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'The units below their target (or below ?threshold % of population), lowest first, with the persons still missing',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional(), threshold: z.coerce.number().min(0).max(100).optional() }).strict(),
+      },
+    },
+    async (req) => ({ items: await coverage.lowCoverage(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), threshold: req.query.threshold }) }),
+  );
 };

@@ -260,3 +260,61 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
     },
   };
 }
+
+/** The last day of each of the `months` months up to the month of `date`, oldest first. */
+export function monthEnds(date: string, months: number): string[] {
+  const out: string[] = [];
+  const [y, m] = date.split('-').map(Number);
+  for (let i = months - 1; i >= 0; i--) {
+    const month = m - i; // may be <= 0: Date.UTC rolls back the year
+    out.push(new Date(Date.UTC(y, month, 0)).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/**
+ * Monthly trend of participants from the register: each month end of the last `months` months, with the
+ * same month a year earlier beside it (the kept aggregates answer both in one query each).
+ */
+export async function trend(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string; months?: number }) {
+  requireDate(query.date);
+  const unit = await requireUnitInScope(db, actor, query.unit);
+  const months = Math.min(Math.max(query.months ?? 12, 1), 36);
+  const communes =
+    unit.level === 'province'
+      ? (await db.selectFrom('unit').select('code').where('parentCode', '=', unit.code).execute()).map((u) => u.code)
+      : unit.level === 'commune'
+        ? [unit.code]
+        : [];
+  const level = unit.level === 'village' ? 'village' : 'commune';
+  const codes = unit.level === 'village' ? [unit.code] : communes;
+  const days = monthEnds(query.date, months);
+  const lastYear = monthEnds(oneYearBefore(query.date), months);
+  const [now, before] = await Promise.all([repo.participantsOnDays(db, level, codes, days), repo.participantsOnDays(db, level, codes, lastYear)]);
+  return {
+    unit: unit.code,
+    name: unit.name,
+    points: days.map((day, i) => ({ month: day.slice(0, 7), date: day, participants: now.get(day) ?? 0, participantsYearAgo: before.get(lastYear[i]) ?? 0 })),
+  };
+}
+
+/**
+ * Units below their target or below a threshold, lowest first: the children of `unit` on `date`, with
+ * their % of population (and of plan), and the persons still missing to reach the threshold.
+ */
+export async function lowCoverage(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string; threshold?: number }) {
+  const report = await coverageOf(db, actor, query.unit, query.date);
+  const year = Number(query.date.slice(0, 4));
+  const targets = new Map(
+    (await listTargets(db, actor, { unit: query.unit, year })).filter((t) => t.kind === 'percent_population').map((t) => [t.unitCode, Number(t.value)]),
+  );
+  const threshold = query.threshold ?? DEFAULT_TARGET_PERCENT;
+  return report.children
+    .map((c) => {
+      const target = targets.get(c.unit) ?? threshold;
+      const missing = c.population !== null && c.participants !== null ? Math.max(0, Math.ceil((target * c.population) / 100) - c.participants) : null;
+      return { unit: c.unit, name: c.name, population: c.population, participants: c.participants, pctPopulation: c.pctPopulation, pctPlan: c.pctPlan, target, missing };
+    })
+    .filter((c) => c.pctPopulation !== null && c.pctPopulation < c.target)
+    .sort((a, b) => a.pctPopulation! - b.pctPopulation! || compareVietnamese(a.name, b.name));
+}

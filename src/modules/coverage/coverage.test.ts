@@ -78,6 +78,15 @@ describe(`coverage (${engineName})`, () => {
     expect(province.difference).toEqual({ participants: 3 - 1_475_810, population: 5 - 1_673_064 });
     expect(province.children.find((c) => c.unit === '02680')).toMatchObject({ participants: 3, population: 5 });
 
+    const trend = await coverage.trend(t.db, system, { unit: '02680', date: '2025-11-15', months: 3 });
+    expect(trend.points).toEqual([
+      { month: '2025-09', date: '2025-09-30', participants: 2, participantsYearAgo: 0 },
+      { month: '2025-10', date: '2025-10-31', participants: 3, participantsYearAgo: 0 },
+      { month: '2025-11', date: '2025-11-30', participants: 2, participantsYearAgo: 2 },
+    ]);
+    const low = await coverage.lowCoverage(t.db, system, { unit: '15', date: '2025-10-31', threshold: 95 });
+    expect(low.find((u) => u.unit === '02680')).toMatchObject({ pctPopulation: 60, target: 95, missing: 2 });
+
     const uncovered = await coverage.actionList(t.db, system, { unit: '02680', date: '2025-10-31', kind: 'uncovered' });
     // Nguyễn Thị Hai is not covered today but her card starts tomorrow: nobody needs to visit her
     expect(uncovered.map((p) => p.fullName)).toEqual(['Lò Văn Năm']);
