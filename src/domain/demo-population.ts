@@ -822,6 +822,8 @@ export function demoRegisterRows(household: DemoHousehold): Record<CanonicalColu
       card_group: card?.group ?? '',
       card_from: card ? formatDateVi(card.from) : '',
       card_to: card ? formatDateVi(card.to) : '',
+      school: p.grade ? `${p.grade <= 5 ? 'Trường Tiểu học' : p.grade <= 9 ? 'Trường THCS' : 'Trường THPT'} ${household.village}` : '',
+      grade: p.grade ? String(p.grade) : '',
     };
   });
 }

@@ -406,6 +406,7 @@ describe('validateRow', () => {
         'card_incomplete',
         'card_dates_order',
         'too_long',
+        'invalid_grade',
       ].sort(),
     );
   });

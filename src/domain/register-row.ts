@@ -31,6 +31,8 @@ export const CANONICAL_COLUMNS = [
   'card_group',
   'card_from',
   'card_to',
+  'school',
+  'grade',
 ] as const;
 
 export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
@@ -56,6 +58,8 @@ export const TEMPLATE_HEADERS_VI: Record<CanonicalColumn, string> = {
   card_group: 'Mã đối tượng thẻ',
   card_from: 'Thẻ từ ngày',
   card_to: 'Thẻ đến ngày',
+  school: 'Trường',
+  grade: 'Lớp',
 };
 
 /** The headers of the English template. */
@@ -77,6 +81,8 @@ export const TEMPLATE_HEADERS_EN: Record<CanonicalColumn, string> = {
   card_group: 'Card group',
   card_from: 'Card valid from',
   card_to: 'Card valid to',
+  school: 'School',
+  grade: 'Grade',
 };
 
 /** Other headers seen in lists people keep (written with diacritics; matching ignores them and case). */
@@ -138,6 +144,8 @@ const ALTERNATIVE_HEADERS: Record<CanonicalColumn, readonly string[]> = {
   groups: ['Nhóm đối tượng', 'Mã nhóm đối tượng', 'Mã đối tượng', 'Đối tượng ưu tiên', 'Đối tượng tham gia', 'Groups'],
   card_group: ['Đối tượng thẻ', 'Mã đối tượng trên thẻ', 'Nhóm đối tượng thẻ', 'Mã nhóm thẻ'],
   card_from: ['Hạn thẻ từ', 'Hạn thẻ từ ngày', 'Thẻ có giá trị từ', 'Giá trị sử dụng từ', 'Giá trị sử dụng từ ngày', 'Từ ngày', 'Card from'],
+  school: ['Trường học', 'Tên trường', 'Trường đang học'],
+  grade: ['Lớp học', 'Khối', 'Khối lớp'],
   card_to: ['Hạn thẻ đến', 'Hạn thẻ đến ngày', 'Thẻ có giá trị đến', 'Giá trị sử dụng đến', 'Giá trị sử dụng đến ngày', 'Đến ngày', 'Card to'],
 };
 
@@ -439,6 +447,7 @@ export const ROW_ERROR_CODES = [
   'card_incomplete',
   'card_dates_order',
   'too_long',
+  'invalid_grade',
 ] as const;
 
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -479,6 +488,9 @@ export interface RegisterRow {
   /** Upper-case group codes, each known, without repeats, in the order given. */
   groups: string[];
   card?: RegisterCard;
+  /** Pupils: the school and the grade (1-12) in the current school year. */
+  school?: string;
+  grade?: number;
 }
 
 export interface RowContext {
@@ -509,6 +521,8 @@ export const MAX_LENGTH: Record<CanonicalColumn, number> = {
   card_group: 30,
   card_from: 40,
   card_to: 40,
+  school: 200,
+  grade: 10,
 };
 
 /** Births before this are taken as typing mistakes. */
@@ -677,6 +691,13 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
   }
 
   const ethnicity = optional('ethnicity') ? cellText(cells.ethnicity) : undefined;
+  const school = optional('school') ? cellText(cells.school) : undefined;
+  let grade: number | undefined;
+  if (optional('grade')) {
+    const text = cellText(cells.grade).replace(/^(lớp|lop|grade)\s*/i, '');
+    grade = /^\d{1,2}$/.test(text) && Number(text) >= 1 && Number(text) <= 12 ? Number(text) : undefined;
+    if (grade === undefined) fail('grade', 'invalid_grade');
+  }
 
   let phone: string | undefined;
   if (optional('phone')) {
@@ -733,5 +754,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
   if (ethnicity !== undefined) row.ethnicity = ethnicity;
   if (phone !== undefined) row.phone = phone;
   if (card !== undefined) row.card = card;
+  if (school !== undefined) row.school = school;
+  if (grade !== undefined) row.grade = grade;
   return { ok: true, row };
 }

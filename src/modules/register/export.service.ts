@@ -82,6 +82,8 @@ const WIDTHS: Record<CanonicalColumn, number> = {
   card_group: 12,
   card_from: 12,
   card_to: 12,
+  school: 24,
+  grade: 6,
 };
 
 const templateHeaders = (lang: Language) => (lang === 'en' ? TEMPLATE_HEADERS_EN : TEMPLATE_HEADERS_VI);
@@ -124,6 +126,8 @@ function personColumns(lang: Language): Column<PersonRow>[] {
     card_group: (r) => r.cardGroup,
     card_from: (r) => date(r.cardFrom),
     card_to: (r) => date(r.cardTo),
+    school: (r) => r.school,
+    grade: (r) => r.grade,
   };
   const headers = templateHeaders(lang);
   return CANONICAL_COLUMNS.map((c) => ({ key: c, header: headers[c], width: WIDTHS[c], value: value[c] }));

@@ -84,11 +84,11 @@ describe(`register export (${engineName})`, () => {
     expect(out.rows).toBe(5);
     expect(lines).toHaveLength(1 + (await personsIn('02905')));
     expect(lines.slice(1)).toEqual([
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Văn An,Chủ hộ,12/03/1980,Nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2026,31/12/2026',
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Trần Thị Bình,vợ,20/07/1985,Nữ,,0101234567,Kinh,,"DT, HN",HN,01/01/2024,31/12/2024',
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Thị Cúc,con nuôi,02/02/2012,Nữ,,,Kinh,,HS,,,',
-      "A02,02905,Bản Na Lốc,,Hộ cận nghèo 2024,Giàng A Sử,Chủ hộ,05/05/1975,Nam,,,H'Mông,,CN,,,",
-      'A03,02905,,,,Lò Văn Dũng,cháu,01/01/1990,Nam,,,Thái,,GD,GD,01/03/2025,28/02/2026',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Văn An,Chủ hộ,12/03/1980,Nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2026,31/12/2026,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Trần Thị Bình,vợ,20/07/1985,Nữ,,0101234567,Kinh,,"DT, HN",HN,01/01/2024,31/12/2024,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Thị Cúc,con nuôi,02/02/2012,Nữ,,,Kinh,,HS,,,,,',
+      "A02,02905,Bản Na Lốc,,Hộ cận nghèo 2024,Giàng A Sử,Chủ hộ,05/05/1975,Nam,,,H'Mông,,CN,,,,,",
+      'A03,02905,,,,Lò Văn Dũng,cháu,01/01/1990,Nam,,,Thái,,GD,GD,01/03/2025,28/02/2026,,',
     ]);
   });
 

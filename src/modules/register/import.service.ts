@@ -106,6 +106,8 @@ const STAGE_COLUMNS = [
   'card_group',
   'card_from',
   'card_to',
+  'school',
+  'grade',
 ] as const;
 
 /** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
@@ -138,6 +140,8 @@ function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[]
     r.card?.group ?? null,
     r.card?.from ?? null,
     r.card?.to ?? null,
+    r.school ?? null,
+    r.grade ?? null,
   ];
 }
 
@@ -317,6 +321,8 @@ async function createStage(session: Session, stage: string) {
     card_group text,
     card_from date,
     card_to date,
+    school text,
+    grade integer,
     household_id uuid,
     village_code text,
     person_id uuid,
@@ -427,10 +433,11 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   const personId = sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
   await sql`
     update ${s} st set action = case when
-      (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes)
+      (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes, p.school, p.grade)
       is not distinct from
       (st.household_id, st.full_name, coalesce(st.relationship, p.relationship), st.birth_date, st.sex, coalesce(st.citizen_id, p.citizen_id),
-       coalesce(st.insurance_code, p.insurance_code), coalesce(st.ethnicity, p.ethnicity), coalesce(st.phone, p.phone), st.group_codes)
+       coalesce(st.insurance_code, p.insurance_code), coalesce(st.ethnicity, p.ethnicity), coalesce(st.phone, p.phone), st.group_codes,
+       coalesce(st.school, p.school), coalesce(st.grade, p.grade))
       and (st.card_group is null or exists (
         select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
           and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to))
@@ -448,7 +455,8 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       full_name = st.full_name, name_key = st.name_key, relationship = coalesce(st.relationship, p.relationship),
       birth_date = st.birth_date, sex = st.sex, citizen_id = coalesce(st.citizen_id, p.citizen_id),
       insurance_code = coalesce(st.insurance_code, p.insurance_code), ethnicity = coalesce(st.ethnicity, p.ethnicity),
-      phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, updated_at = now()
+      phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, school = coalesce(st.school, p.school),
+      grade = coalesce(st.grade, p.grade), updated_at = now()
     from ${s} st where st.action = 'update' and p.household_id = st.household_id and p.id = st.person_id`.execute(trx);
   await sql`
     update person_group g set valid_to = ${today}::date
@@ -462,9 +470,9 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       select 1 from person_group g where g.household_id = st.household_id and g.person_id = st.person_id and g.group_code = code and g.valid_to is null)`.execute(trx);
 
   await sql`
-    insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes)
+    insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes, school, grade)
     select st.household_id, ${personId}, st.commune_code, st.relationship, st.full_name, st.name_key, st.birth_date, st.sex, st.citizen_id,
-      st.insurance_code, st.ethnicity, st.phone, st.group_codes
+      st.insurance_code, st.ethnicity, st.phone, st.group_codes, st.school, st.grade
     from ${s} st where st.person_id is null`.execute(trx);
   await sql`
     insert into person_group (household_id, person_id, group_code, valid_from, valid_to)

@@ -130,6 +130,18 @@ describe(`register import (${engineName})`, () => {
     expect(p).toMatchObject({ fullName: 'Tẩn Láo Lở', birthDate: '1968-05-02', sex: 'male', communeCode: '02905', groupCodes: ['CN'] });
   });
 
+  it("keeps pupils' school and grade, and refuses a grade that is not 1-12", async () => {
+    const file = csv([
+      'S01,02905,,,,Sùng Thị Mỷ,con,03/04/2014,nữ,,,H\'Mông,,HS,HS,01/10/2025,30/09/2026,Trường Tiểu học Bảo Thắng,Lớp 5',
+      'S01,02905,,,,Sùng A Páo,con,03/04/2012,nam,,,H\'Mông,,HS,,,,Trường THCS Bảo Thắng,13',
+    ]);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01', validRowsOnly: true });
+    expect(r).toMatchObject({ inserted: 1, rejected: 1 });
+    expect(r.errors).toEqual([{ row: 3, column: 'grade', value: '13', message: 'Lớp phải là số từ 1 đến 12' }]);
+    const p = await t.db.selectFrom('person').select(['school', 'grade']).where('fullName', '=', 'Sùng Thị Mỷ').executeTakeFirstOrThrow();
+    expect(p).toEqual({ school: 'Trường Tiểu học Bảo Thắng', grade: 5 });
+  });
+
   it('refuses a file without the required columns, naming them', async () => {
     const file = path.join(dir, 'bad-header.csv');
     fs.writeFileSync(file, 'Họ và tên,Ngày sinh\nAn,01/01/2000\n');

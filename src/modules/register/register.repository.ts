@@ -553,6 +553,8 @@ export function personsForExport(db: Kysely<DB>, ids: string[]) {
       'p.ethnicity',
       'p.phone',
       'p.groupCodes',
+      'p.school',
+      'p.grade',
       'lc.groupCode as cardGroup',
       'lc.validFrom as cardFrom',
       'lc.validTo as cardTo',
