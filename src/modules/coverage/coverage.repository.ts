@@ -174,3 +174,12 @@ export async function participantsOnDays(db: Kysely<DB>, level: 'commune' | 'vil
     group by d.day order by d.day`.execute(db);
   return new Map(r.rows.map((x) => [x.day, Number(x.n)]));
 }
+
+/** Pupils (a grade, or the group HS) per school in the unit, and how many are covered on `date`. */
+export async function pupilsBySchool(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, date: string) {
+  const r = await sql<{ school: string | null; pupils: number; covered: number }>`
+    select p.school, count(*)::int as pupils, count(*) filter (where ${covered(date)})::int as covered
+    from person p where ${unit} and (p.grade is not null or 'HS' = any(p.group_codes))
+    group by p.school order by p.school nulls last`.execute(db);
+  return r.rows.map((x) => ({ school: x.school, pupils: Number(x.pupils), covered: Number(x.covered) }));
+}

@@ -121,4 +121,18 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => ({ items: await coverage.lowCoverage(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), threshold: req.query.threshold }) }),
   );
+
+  app.get(
+    '/api/coverage/:unit/pupils',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'Pupils per school against 100% coverage in the school year of the date',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional() }).strict(),
+      },
+    },
+    async (req) => coverage.pupils(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam() }),
+  );
 };

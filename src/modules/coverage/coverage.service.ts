@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { cheapestWayToClose, coverageMeasures, gapToTarget, observedRenewalRate, projectCoverage, RENEWAL_WINDOW_DAYS, type CoverageTarget } from '../../domain/coverage';
+import { cheapestWayToClose, coverageMeasures, gapToTarget, percentOf, observedRenewalRate, projectCoverage, RENEWAL_WINDOW_DAYS, type CoverageTarget } from '../../domain/coverage';
 import { loadRules } from '../premium/premium.service';
 import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
@@ -317,4 +317,27 @@ export async function lowCoverage(db: Kysely<DB>, actor: Actor, query: { unit: s
     })
     .filter((c) => c.pctPopulation !== null && c.pctPopulation < c.target)
     .sort((a, b) => a.pctPopulation! - b.pctPopulation! || compareVietnamese(a.name, b.name));
+}
+
+/** The school year a date falls in: from 1 September (e.g. 2025-10-31 -> '2025-2026'). */
+export function schoolYearOf(date: string): string {
+  const year = Number(date.slice(0, 4));
+  const start = date.slice(5) >= '09-01' ? year : year - 1;
+  return `${start}-${start + 1}`;
+}
+
+/** Pupils per school against 100% coverage in the school year of `date`. */
+export async function pupils(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string }) {
+  requireDate(query.date);
+  const unit = await requireUnitInScope(db, actor, query.unit);
+  const schools = await repo.pupilsBySchool(db, repo.inUnit(unit.level, unit.code), query.date);
+  const total = schools.reduce((t, s) => ({ pupils: t.pupils + s.pupils, covered: t.covered + s.covered }), { pupils: 0, covered: 0 });
+  return {
+    unit: unit.code,
+    name: unit.name,
+    date: query.date,
+    schoolYear: schoolYearOf(query.date),
+    total: { ...total, pct: percentOf(total.covered, total.pupils), missing: total.pupils - total.covered },
+    schools: schools.map((s) => ({ ...s, pct: percentOf(s.covered, s.pupils), missing: s.pupils - s.covered })),
+  };
 }

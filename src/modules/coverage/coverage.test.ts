@@ -84,6 +84,8 @@ describe(`coverage (${engineName})`, () => {
       { month: '2025-10', date: '2025-10-31', participants: 3, participantsYearAgo: 0 },
       { month: '2025-11', date: '2025-11-30', participants: 2, participantsYearAgo: 2 },
     ]);
+    const pupils = await coverage.pupils(t.db, system, { unit: '02680', date: '2025-10-31' });
+    expect(pupils).toMatchObject({ schoolYear: '2025-2026', total: { pupils: 1, covered: 1, pct: 100, missing: 0 } });
     const low = await coverage.lowCoverage(t.db, system, { unit: '15', date: '2025-10-31', threshold: 95 });
     expect(low.find((u) => u.unit === '02680')).toMatchObject({ pctPopulation: 60, target: 95, missing: 2 });
 
