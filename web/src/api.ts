@@ -394,6 +394,34 @@ export interface Coverage extends CoverageFigures {
   children: CoverageFigures[];
 }
 
+/** Participants at a month end (register), with the same month a year earlier. */
+export interface TrendPoint {
+  /** 'YYYY-MM' */
+  month: string;
+  /** the month end, 'YYYY-MM-DD' */
+  date: string;
+  participants: number;
+  participantsYearAgo: number;
+}
+
+export interface CoverageTrend {
+  unit: string;
+  name: string;
+  points: TrendPoint[];
+}
+
+/** A unit below its target (or the threshold), with the persons still missing to reach it. */
+export interface LowCoverageItem {
+  unit: string;
+  name: string;
+  population: number | null;
+  participants: number | null;
+  pctPopulation: number | null;
+  pctPlan: number | null;
+  target: number;
+  missing: number | null;
+}
+
 export type VisitKind = 'uncovered' | 'expiring';
 
 export interface VisitItem {
@@ -589,6 +617,10 @@ export const api = {
   addCard: (input: CardInput) => request<Card>('POST', '/api/register/cards', { body: input }),
   coverage: (unit: string, date: string, signal?: AbortSignal) =>
     request<Coverage>('GET', `/api/coverage/${enc(unit)}?date=${enc(date)}`, { signal }),
+  coverageTrend: (unit: string, date: string, months: number, signal?: AbortSignal) =>
+    request<CoverageTrend>('GET', `/api/coverage/${enc(unit)}/trend?date=${enc(date)}&months=${months}`, { signal }),
+  coverageLow: (unit: string, date: string, threshold: number, signal?: AbortSignal) =>
+    request<{ items: LowCoverageItem[] }>('GET', `/api/coverage/${enc(unit)}/low?date=${enc(date)}&threshold=${threshold}`, { signal }),
   visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>
     request<{ items: VisitItem[] }>('GET', visitsUrl(unit, params), { signal }),
   registerImport: (id: string, signal?: AbortSignal) =>

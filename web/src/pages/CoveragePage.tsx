@@ -2,15 +2,19 @@
  * Coverage dashboard (#/coverage/<unit>): the headline figures of a province, commune or village on a
  * date (each with its source, register or reported), a bar chart of the population coverage of the
  * units below it against a target, a sortable table of those units (drill-down province -> commune ->
- * village), and at commune and village level the list of people to visit.
+ * village), and at commune and village level the list of people to visit. Also: the monthly trend of
+ * participants beside the same months a year earlier, the units below target (lowest first), a CSV of
+ * the table for Excel and a print layout (A4 landscape: headline, charts, table).
  * #/coverage goes to the user's own unit (Lào Cai for a national admin); #/coverage/<unit>/visits shows
  * the visit list alone.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Coverage, type CoverageFigures, type FigureSource, type Unit, type UnitDetail, type User } from '../api';
+import { CoverageTrend } from '../components/CoverageTrend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { EChart, type ChartOption } from '../components/EChart';
+import { LowCoverageList } from '../components/LowCoverageList';
 import { today } from '../components/RegisterBits';
 import { VisitList } from '../components/VisitList';
 import { errorMessage } from '../errors';
@@ -120,6 +124,17 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const level = coverage?.level ?? detail?.unit.level ?? null;
   const hasVisits = level === 'commune' || level === 'village';
 
+  // print the dashboard alone (headline, charts, table), not the visit list below it
+  function print() {
+    document.body.classList.add('print-dashboard');
+    const done = () => {
+      document.body.classList.remove('print-dashboard');
+      window.removeEventListener('afterprint', done);
+    };
+    window.addEventListener('afterprint', done);
+    window.print();
+  }
+
   return (
     <div className={`page coverage-page${visitsOnly ? ' visits-only' : ''}`}>
       <div className="page-head coverage-head">
@@ -130,6 +145,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
               : `${t('coverage.title')}${detail ? ` · ${detail.unit.name}` : ''}`}
           </h1>
           <p className="lead muted no-print">{visitsOnly ? t('coverage.visits.lead') : t('coverage.lead')}</p>
+          {!visitsOnly && coverage && <p className="print-only print-head">{t('coverage.printDate', { date: formatDate(coverage.date) })}</p>}
         </div>
         <div className="coverage-controls no-print">
           {isNational && provinces.length > 0 && (
@@ -163,6 +179,11 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
               onChange={(e) => changeDate(e.target.value)}
             />
           </div>
+          {!visitsOnly && (
+            <button type="button" className="btn btn-secondary" data-testid="coverage-print" onClick={print} disabled={!coverage}>
+              {t('coverage.print')}
+            </button>
+          )}
         </div>
       </div>
 
@@ -190,6 +211,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
 
       {coverage && !visitsOnly && <Headline c={coverage} lang={lang} stale={loading} />}
 
+      {coverage && !visitsOnly && <CoverageTrend unit={coverage.unit} date={date} />}
+
       {coverage && !visitsOnly && coverage.children.length > 0 && (
         <>
           <section className="card coverage-chart-card" aria-labelledby="coverage-chart-title">
@@ -213,6 +236,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
             </div>
             <CoverageChart units={coverage.children} target={target} lang={lang} />
           </section>
+          <LowCoverageList unit={coverage.unit} date={date} threshold={target} />
           <ChildTable parent={coverage} target={target} lang={lang} />
         </>
       )}
@@ -563,9 +587,16 @@ function compareBy(key: SortKey) {
   };
 }
 
+/** A CSV cell for Excel: numbers bare (no thousands separator, a dot before the decimals), text quoted when needed. */
 function csvCell(value: string | number | null | undefined): string {
-  const text = value == null ? '' : String(value);
+  if (value == null || (typeof value === 'number' && !Number.isFinite(value))) return '';
+  const text = String(value);
   return /[";\n\r,]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A percentage for the CSV: two decimals at most, with a dot (93.42), so Excel reads a number. */
+function csvPct(value: number | null | undefined): number | null {
+  return value == null || !Number.isFinite(value) ? null : Math.round(value * 100) / 100;
 }
 
 function ChildTable({ parent, target, lang }: { parent: Coverage; target: number; lang: string }) {
@@ -595,9 +626,11 @@ function ChildTable({ parent, target, lang }: { parent: Coverage; target: number
   function exportCsv() {
     const header = COLUMNS.map((c) => t(c.label));
     const lines = [
-      ['code', ...header].map(csvCell).join(','),
+      [t('coverage.table.code'), ...header].map(csvCell).join(','),
       ...rows.map((u) =>
-        [u.unit, u.name, u.population, u.participants, u.pctPlan, u.pctPopulation, u.yoyChange, u.expiring30].map(csvCell).join(','),
+        [u.unit, u.name, u.population, u.participants, csvPct(u.pctPlan), csvPct(u.pctPopulation), u.yoyChange, u.expiring30]
+          .map(csvCell)
+          .join(','),
       ),
     ];
     const blob = new Blob(['\ufeff', lines.join('\r\n'), '\r\n'], { type: 'text/csv;charset=utf-8' });
