@@ -422,6 +422,26 @@ export interface LowCoverageItem {
   missing: number | null;
 }
 
+/** Pupils of one school (null: no school recorded) against 100% coverage in the school year. */
+export interface PupilSchoolFigures {
+  school: string | null;
+  pupils: number;
+  covered: number;
+  /** covered / pupils × 100, two decimals; null without pupils */
+  pct: number | null;
+  missing: number;
+}
+
+export interface CoveragePupils {
+  unit: string;
+  name: string;
+  date: string;
+  /** '2025-2026' */
+  schoolYear: string;
+  total: Omit<PupilSchoolFigures, 'school'>;
+  schools: PupilSchoolFigures[];
+}
+
 export type VisitKind = 'uncovered' | 'expiring';
 
 export interface VisitItem {
@@ -621,6 +641,8 @@ export const api = {
     request<CoverageTrend>('GET', `/api/coverage/${enc(unit)}/trend?date=${enc(date)}&months=${months}`, { signal }),
   coverageLow: (unit: string, date: string, threshold: number, signal?: AbortSignal) =>
     request<{ items: LowCoverageItem[] }>('GET', `/api/coverage/${enc(unit)}/low?date=${enc(date)}&threshold=${threshold}`, { signal }),
+  coveragePupils: (unit: string, date: string, signal?: AbortSignal) =>
+    request<CoveragePupils>('GET', `/api/coverage/${enc(unit)}/pupils?date=${enc(date)}`, { signal }),
   visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>
     request<{ items: VisitItem[] }>('GET', visitsUrl(unit, params), { signal }),
   registerImport: (id: string, signal?: AbortSignal) =>

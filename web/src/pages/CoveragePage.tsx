@@ -3,8 +3,9 @@
  * date (each with its source, register or reported), a bar chart of the population coverage of the
  * units below it against a target, a sortable table of those units (drill-down province -> commune ->
  * village), and at commune and village level the list of people to visit. Also: the monthly trend of
- * participants beside the same months a year earlier, the units below target (lowest first), a CSV of
- * the table for Excel and a print layout (A4 landscape: headline, charts, table).
+ * participants beside the same months a year earlier, the units below target (lowest first), the pupils
+ * per school against 100% in the school year, a CSV of the table for Excel and a print layout (A4
+ * landscape: headline, charts, pupils per school, table).
  * #/coverage goes to the user's own unit (Lào Cai for a national admin); #/coverage/<unit>/visits shows
  * the visit list alone.
  */
@@ -15,6 +16,7 @@ import { CoverageTrend } from '../components/CoverageTrend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { EChart, type ChartOption } from '../components/EChart';
 import { LowCoverageList } from '../components/LowCoverageList';
+import { PupilsBySchool } from '../components/PupilsBySchool';
 import { today } from '../components/RegisterBits';
 import { VisitList } from '../components/VisitList';
 import { errorMessage } from '../errors';
@@ -124,7 +126,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const level = coverage?.level ?? detail?.unit.level ?? null;
   const hasVisits = level === 'commune' || level === 'village';
 
-  // print the dashboard alone (headline, charts, table), not the visit list below it
+  // print the dashboard alone (headline, charts, pupils per school, table), not the visit list below it
   function print() {
     document.body.classList.add('print-dashboard');
     const done = () => {
@@ -237,9 +239,12 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
             <CoverageChart units={coverage.children} target={target} lang={lang} />
           </section>
           <LowCoverageList unit={coverage.unit} date={date} threshold={target} />
-          <ChildTable parent={coverage} target={target} lang={lang} />
         </>
       )}
+
+      {coverage && !visitsOnly && <PupilsBySchool unit={coverage.unit} date={date} />}
+
+      {coverage && !visitsOnly && coverage.children.length > 0 && <ChildTable parent={coverage} target={target} lang={lang} />}
 
       {coverage && !visitsOnly && <GroupChart c={coverage} lang={lang} />}
 
