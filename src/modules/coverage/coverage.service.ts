@@ -15,12 +15,12 @@ import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { lineageOf, type Unit } from '../units/units.service';
 import { latestFiguresOf, listTargets, oneYearBefore, type FigureSnapshot } from './figures.service';
+import * as repo from './coverage.repository';
 
 /** The target when a unit has none for the year: the 2026 national instruction (95%). */
 export const DEFAULT_TARGET_PERCENT = 95;
 /** The share of the reported population a register must hold to give a unit's headline figures. */
 export const REGISTER_SHARE = 0.8;
-import * as repo from './coverage.repository';
 
 export type Source = 'register' | 'reported';
 
