@@ -12,6 +12,8 @@
  * officer works on their commune only). Every change is audited in its transaction (entity
  * 'reported_figure' | 'coverage_target' | 'staff_target', unit = the unit concerned).
  */
+import { percentOf as domainPercentOf } from '../../domain/coverage';
+import { addYears } from '../../domain/calendar';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -61,17 +63,14 @@ export const coverageField = (fieldPath: string, key: string, params: Record<str
 
 const isKnown = (code: string) => isKnownGroup(DEFAULT_RULES, code);
 
-/** a / b in %, 2 decimals (1475810 of 1579758 -> 93.42); null when either is missing or b is 0. */
-export function percentOf(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined || b === null || b === undefined || b === 0) return null;
-  return Math.round((a * 10_000) / b) / 100;
+/** participants / whole in %, 2 decimals, exact (src/domain/coverage.ts); null when either is missing. */
+export function percentOf(part: number | null | undefined, whole: number | null | undefined): number | null {
+  return part === null || part === undefined ? null : domainPercentOf(part, whole);
 }
 
 /** The same calendar day a year earlier; 29 February becomes 28 February. */
 export function oneYearBefore(date: IsoDate): IsoDate {
-  const [y, m, d] = date.split('-').map(Number);
-  const iso = `${String(y - 1).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : `${String(y - 1).padStart(4, '0')}-02-28`;
+  return addYears(date, -1);
 }
 
 const toIso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
