@@ -4,6 +4,7 @@ import { VILLAGE_KINDS, api, type Unit, type VillageKind } from '../api';
 import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
 import { localPart } from '../format';
 import { Field, inputProps } from './Field';
+import { OptionSelect } from './OptionSelect';
 
 function isVillageKind(value: string): value is VillageKind {
   return (VILLAGE_KINDS as readonly string[]).includes(value);
@@ -135,36 +136,9 @@ export function VillagePanel({
   );
 }
 
-function KindSelect({
-  id,
-  testId,
-  value,
-  error,
-  onChange,
-}: {
-  id: string;
-  testId: string;
-  value: VillageKind;
-  error?: string;
-  onChange: (kind: VillageKind) => void;
-}) {
+function KindSelect(props: { id: string; testId: string; value: VillageKind; error?: string; onChange: (kind: VillageKind) => void }) {
   const { t } = useTranslation('web');
-  return (
-    <select
-      {...inputProps(id, error)}
-      data-testid={testId}
-      value={value}
-      onChange={(e) => {
-        if (isVillageKind(e.target.value)) onChange(e.target.value);
-      }}
-    >
-      {VILLAGE_KINDS.map((k) => (
-        <option key={k} value={k}>
-          {t(`kinds.${k}`)}
-        </option>
-      ))}
-    </select>
-  );
+  return <OptionSelect {...props} options={VILLAGE_KINDS} label={(k) => t(`kinds.${k}`)} />;
 }
 
 const ADD_FIELDS = ['code', 'name', 'kind'] as const;

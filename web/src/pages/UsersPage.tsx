@@ -8,12 +8,9 @@ import { ROLES, api, isAbort, type ManagedUser, type Role, type User } from '../
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
+import { OptionSelect } from '../components/OptionSelect';
 
 const MIN_PASSWORD = 10;
-
-function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
 
 /** Names of scope units, fetched once per code for this page. */
 const unitNames = new Map<string, Promise<string | null>>();
@@ -60,36 +57,9 @@ function ScopeCell({ code }: { code: string | null }) {
   );
 }
 
-function RoleSelect({
-  id,
-  testId,
-  value,
-  error,
-  onChange,
-}: {
-  id: string;
-  testId: string;
-  value: Role;
-  error?: string;
-  onChange: (role: Role) => void;
-}) {
+function RoleSelect(props: { id: string; testId: string; value: Role; error?: string; onChange: (role: Role) => void }) {
   const { t } = useTranslation('web');
-  return (
-    <select
-      {...inputProps(id, error)}
-      data-testid={testId}
-      value={value}
-      onChange={(e) => {
-        if (isRole(e.target.value)) onChange(e.target.value);
-      }}
-    >
-      {ROLES.map((r) => (
-        <option key={r} value={r}>
-          {t(`roles.${r}`)}
-        </option>
-      ))}
-    </select>
-  );
+  return <OptionSelect {...props} options={ROLES} label={(r) => t(`roles.${r}`)} />;
 }
 
 function ScopeHint({ code, role }: { code: string; role: Role }) {
