@@ -153,6 +153,8 @@ export interface CardTable {
   /** Card number or insurance number printed on it. */
   number: string | null;
   source: CardSource;
+  /** The donation programme that bought the card (source 'programme'). */
+  programmeId: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Generated<Date>;
 }
 
@@ -208,6 +210,253 @@ export interface StaffTargetTable {
   updatedAt: Generated<Date>;
 }
 
+// ---- donation programmes (migration 0007) ----
+
+export type ProgrammeStatus =
+  | 'draft'
+  | 'raising'
+  | 'selecting'
+  | 'list_approved'
+  | 'submitted'
+  | 'cards_issued'
+  | 'handed_over'
+  | 'closed';
+export type ProgrammeAreaKind = 'province' | 'communes' | 'area';
+export type SelectionMode = 'concentrate' | 'spread';
+export type PriorityMode = 'weights' | 'tiers';
+
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export interface ProgrammeTable {
+  id: string;
+  name: string;
+  /** The unit running it (province or commune): who may see and change it. */
+  ownerUnitCode: string;
+  areaKind: ProgrammeAreaKind;
+  /** Province code, commune codes, or the one area's commune/village codes. */
+  areaCodes: ColumnType<string[], string[] | undefined, string[]>;
+  areaNote: string | null;
+  cardMonths: number;
+  purchaseDate: string;
+  deadline: string;
+  handoverSeason: string | null;
+  status: Generated<ProgrammeStatus>;
+  selectionMode: Generated<SelectionMode>;
+  priorityMode: Generated<PriorityMode>;
+  /** Weights {"pupil": 2} (weights mode) or tags in order, highest first (tiers mode). */
+  priorities: Json<Record<string, number> | string[]>;
+  /** Hand-set commune quotas in dong (spread mode); null = proportional to priority. */
+  communeQuotas: Json<Record<string, number> | null>;
+  publicSlug: string;
+  publicEnabled: Generated<boolean>;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface ProgrammeStatusChangeTable {
+  id: string;
+  programmeId: string;
+  fromStatus: ProgrammeStatus | null;
+  toStatus: ProgrammeStatus;
+  actorId: string | null;
+  actorName: string;
+  at: Generated<Date>;
+  note: string | null;
+}
+
+export type DonorKind = 'organisation' | 'business' | 'individual' | 'officials';
+
+export interface DonorTable {
+  id: string;
+  ownerUnitCode: string;
+  kind: DonorKind;
+  name: string;
+  /** Phone or e-mail: personal data, never public. */
+  contact: string | null;
+  /** May the donor be named publicly? */
+  publicConsent: Generated<boolean>;
+  createdAt: Generated<Date>;
+}
+
+export type PledgeStatus = 'proposed' | 'confirmed' | 'cancelled';
+
+export interface PledgeTable {
+  id: string;
+  programmeId: string;
+  donorId: string;
+  amount: number;
+  earmarkCommuneCode: string | null;
+  earmarkTag: string | null;
+  status: Generated<PledgeStatus>;
+  source: Generated<'staff' | 'public'>;
+  pledgedOn: string;
+  note: string | null;
+  createdAt: Generated<Date>;
+  confirmedBy: string | null;
+  confirmedAt: Date | null;
+}
+
+export type PaymentMethod = 'cash' | 'bank_transfer' | 'other';
+
+export interface ReceiptTable {
+  id: string;
+  programmeId: string;
+  donorId: string;
+  pledgeId: string | null;
+  amount: number;
+  receivedOn: string;
+  method: PaymentMethod;
+  reference: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface RefundTable {
+  id: string;
+  programmeId: string;
+  receiptId: string;
+  amount: number;
+  refundedOn: string;
+  reason: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+/** Ledger accounts: money held, received and free, committed to beneficiaries, paid out, returned. */
+export type LedgerAccount = 'cash' | 'fund' | 'awarded' | 'paid' | 'refunded';
+
+export interface LedgerEntryTable {
+  id: string;
+  programmeId: string;
+  /** Postings of one transaction sum to zero. */
+  txnId: string;
+  kind: string;
+  account: LedgerAccount;
+  /** Debit positive, credit negative, never zero. */
+  amount: number;
+  receiptId: string | null;
+  awardId: string | null;
+  memo: string | null;
+  postedBy: string;
+  postedAt: Generated<Date>;
+}
+
+export type AwardStatus = 'awarded' | 'submitted' | 'issued' | 'handed_over' | 'cancelled';
+
+export interface AwardTable {
+  id: string;
+  programmeId: string;
+  roundId: string | null;
+  householdId: string;
+  personId: string;
+  communeCode: string;
+  /** The participant group the card is bought in (e.g. GD, CN). */
+  groupCode: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** What the programme pays for the card, in dong. */
+  amount: number;
+  status: Generated<AwardStatus>;
+  cardNumber: string | null;
+  cardFrom: string | null;
+  cardTo: string | null;
+  /** The register card created when the card was issued. */
+  cardId: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface AwardFundingTable {
+  awardId: string;
+  receiptId: string;
+  amount: number;
+}
+
+export interface ProgrammeNominationTable {
+  programmeId: string;
+  householdId: string;
+  personId: string;
+  communeCode: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  note: string | null;
+  nominatedBy: string;
+  createdAt: Generated<Date>;
+}
+
+export type SelectionRoundStatus = 'proposed' | 'approved' | 'discarded';
+
+export interface SelectionRoundTable {
+  id: string;
+  programmeId: string;
+  number: number;
+  status: Generated<SelectionRoundStatus>;
+  pricedOn: string;
+  months: number;
+  budget: number;
+  params: Json<Record<string, unknown>>;
+  spent: Generated<number>;
+  objective: Generated<number>;
+  bound: number | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+export interface SelectionCandidateTable {
+  roundId: string;
+  householdId: string;
+  personId: string;
+  communeCode: string;
+  villageCode: string | null;
+  householdCode: string | null;
+  fullName: string;
+  birthDate: string;
+  sex: string;
+  citizenId: string | null;
+  insuranceCode: string | null;
+  ethnicity: string | null;
+  address: string | null;
+  povertyStatus: string | null;
+  groupCodes: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  coveredUntil: string | null;
+  enrolledThisYear: Generated<number>;
+  value: Generated<number>;
+  cost: number | null;
+  pricingGroup: string | null;
+  selected: Generated<boolean>;
+  reason: string;
+  detail: string | null;
+}
+
+export interface HandoverEventTable {
+  id: string;
+  programmeId: string;
+  communeCode: string;
+  heldOn: string;
+  place: string;
+  note: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+export type HandoverOutcome = 'expected' | 'received' | 'absent' | 'refused';
+
+export interface HandoverResultTable {
+  awardId: string;
+  eventId: string;
+  result: Generated<HandoverOutcome>;
+  receivedBy: string | null;
+  note: string | null;
+  evidenceName: string | null;
+  evidenceType: string | null;
+  evidence: Buffer | null;
+  recordedBy: string | null;
+  recordedAt: Date | null;
+}
+
 export interface DB {
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
@@ -224,4 +473,18 @@ export interface DB {
   reportedFigure: ReportedFigureTable;
   coverageTarget: CoverageTargetTable;
   staffTarget: StaffTargetTable;
+  programme: ProgrammeTable;
+  programmeStatusChange: ProgrammeStatusChangeTable;
+  donor: DonorTable;
+  pledge: PledgeTable;
+  receipt: ReceiptTable;
+  refund: RefundTable;
+  ledgerEntry: LedgerEntryTable;
+  award: AwardTable;
+  awardFunding: AwardFundingTable;
+  programmeNomination: ProgrammeNominationTable;
+  selectionRound: SelectionRoundTable;
+  selectionCandidate: SelectionCandidateTable;
+  handoverEvent: HandoverEventTable;
+  handoverResult: HandoverResultTable;
 }

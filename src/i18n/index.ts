@@ -11,14 +11,20 @@ import viRegister from './locales/vi/register.json';
 import enRegister from './locales/en/register.json';
 import viCoverage from './locales/vi/coverage.json';
 import enCoverage from './locales/en/coverage.json';
+import viProgrammes from './locales/vi/programmes.json';
+import enProgrammes from './locales/en/programmes.json';
+import viSelection from './locales/vi/selection.json';
+import enSelection from './locales/en/selection.json';
+import viHandover from './locales/vi/handover.json';
+import enHandover from './locales/en/handover.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover },
 } as const;
 
 const instance = i18next.createInstance();
@@ -26,7 +32,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

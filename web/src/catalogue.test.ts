@@ -1,13 +1,25 @@
-/** The web catalogues: Vietnamese and English have the same keys (plural forms aside). */
+/** The catalogues: Vietnamese and English have the same keys (plural forms aside) in every namespace. */
 import { describe, expect, it } from 'vitest';
-import vi from '../../src/i18n/locales/vi/web.json';
-import en from '../../src/i18n/locales/en/web.json';
+import { resources } from '../../src/i18n';
+
+const vi = resources.vi.web;
+const en = resources.en.web;
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
   return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+
+describe('catalogues', () => {
+  for (const ns of Object.keys(resources.vi) as (keyof typeof resources.vi)[]) {
+    it(`namespace ${ns} has the same keys in vi and en`, () => {
+      const viKeys = [...new Set(keys(resources.vi[ns]).map(base))].filter(Boolean).sort();
+      const enKeys = [...new Set(keys(resources.en[ns]).map(base))].filter(Boolean).sort();
+      expect(enKeys).toEqual(viKeys);
+    });
+  }
+});
 
 describe('web catalogues', () => {
   it('have the same keys in vi and en', () => {

@@ -8,6 +8,13 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import viWeb from '../../src/i18n/locales/vi/web.json';
 import enWeb from '../../src/i18n/locales/en/web.json';
+// The programme screens' text lives in the namespaces the server's PDFs and errors use too.
+import viProgrammes from '../../src/i18n/locales/vi/programmes.json';
+import enProgrammes from '../../src/i18n/locales/en/programmes.json';
+import viSelection from '../../src/i18n/locales/vi/selection.json';
+import enSelection from '../../src/i18n/locales/en/selection.json';
+import viHandover from '../../src/i18n/locales/vi/handover.json';
+import enHandover from '../../src/i18n/locales/en/handover.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,11 +40,14 @@ function writeLanguageCookie(lang: Language): void {
 
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
-  resources: { vi: { web: viWeb }, en: { web: enWeb } },
+  resources: {
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover },
+  },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web'],
+  ns: ['web', 'programmes', 'selection', 'handover'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -6,6 +6,7 @@ import * as m0003 from './0003_premium';
 import * as m0004 from './0004_register';
 import * as m0005 from './0005_coverage';
 import * as m0006 from './0006_coverage_counts';
+import * as m0007 from './0007_programmes';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_register': m0004,
   '0005_coverage': m0005,
   '0006_coverage_counts': m0006,
+  '0007_programmes': m0007,
 };
