@@ -512,7 +512,7 @@ export function onUnauthenticated(listener: () => void): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   /** do not notify the unauthenticated listeners on 401 (login, session check) */
@@ -529,7 +529,8 @@ function errorFromBody(status: number, data: unknown): ApiError {
   );
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** One API call: JSON in and out, CSRF header, ApiError on failure. Area clients (e.g. web/src/programmes/*Api.ts) build on it. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   // the server translates its messages by the cd_lang cookie, else by Accept-Language: send ours
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'vi' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
