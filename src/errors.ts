@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'old_code_split'
+  | 'insufficient_funds'
+  | 'invalid_transition'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -27,6 +29,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   old_code_split: 409,
+  insufficient_funds: 409,
+  invalid_transition: 409,
   internal: 500,
 };
 

@@ -1,0 +1,157 @@
+/**
+ * SQL for the programme ledger, awards and their funding. Postings: debit positive, credit negative;
+ * the postings of one txn_id sum to zero (see ledger.service.ts for the accounts).
+ */
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { AwardFundingTable, AwardStatus, AwardTable, DB, LedgerAccount, LedgerEntryTable } from '../../db/schema';
+
+export type AwardRow = Selectable<AwardTable>;
+
+export async function insertPostings(db: Kysely<DB>, rows: Insertable<LedgerEntryTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('ledgerEntry').values(rows).execute();
+}
+
+/** Account balances of programmes (sum of postings per account). */
+export async function accountBalances(db: Kysely<DB>, programmeIds: string[]): Promise<Map<string, Record<LedgerAccount, number>>> {
+  const out = new Map<string, Record<LedgerAccount, number>>();
+  for (const id of programmeIds) out.set(id, { cash: 0, fund: 0, awarded: 0, paid: 0, refunded: 0 });
+  if (programmeIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('ledgerEntry')
+    .select(['programmeId', 'account', sql<number>`sum(amount)::bigint`.as('total')])
+    .where('programmeId', 'in', programmeIds)
+    .groupBy(['programmeId', 'account'])
+    .execute();
+  for (const r of rows) out.get(r.programmeId)![r.account] = Number(r.total);
+  return out;
+}
+
+/** Confirmed pledges per programme. */
+export async function pledgedTotals(db: Kysely<DB>, programmeIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (programmeIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('pledge')
+    .select(['programmeId', sql<number>`sum(amount)::bigint`.as('total')])
+    .where('programmeId', 'in', programmeIds)
+    .where('status', '=', 'confirmed')
+    .groupBy('programmeId')
+    .execute();
+  for (const r of rows) out.set(r.programmeId, Number(r.total));
+  return out;
+}
+
+export interface ReceiptRemainder {
+  id: string;
+  amount: number;
+  receivedOn: string;
+  createdAt: Date;
+  earmarkCommuneCode: string | null;
+  earmarkTag: string | null;
+  /** Funding of live (not cancelled) awards. */
+  funded: number;
+  refunded: number;
+}
+
+/** Every receipt of a programme with what its live awards and its refunds took, oldest money first. */
+export function receiptRemainders(db: Kysely<DB>, programmeId: string): Promise<ReceiptRemainder[]> {
+  return db
+    .selectFrom('receipt as r')
+    .leftJoin('pledge as pl', 'pl.id', 'r.pledgeId')
+    .select([
+      'r.id',
+      'r.amount',
+      'r.receivedOn',
+      'r.createdAt',
+      'pl.earmarkCommuneCode',
+      'pl.earmarkTag',
+      sql<number>`coalesce((select sum(f.amount) from award_funding f join award a on a.id = f.award_id where f.receipt_id = r.id and a.status <> 'cancelled'), 0)::bigint`.as(
+        'funded',
+      ),
+      sql<number>`coalesce((select sum(x.amount) from refund x where x.receipt_id = r.id), 0)::bigint`.as('refunded'),
+    ])
+    .where('r.programmeId', '=', programmeId)
+    .orderBy('r.receivedOn')
+    .orderBy('r.createdAt')
+    .orderBy('r.id')
+    .execute();
+}
+
+export async function insertAwards(db: Kysely<DB>, rows: Insertable<AwardTable>[]): Promise<AwardRow[]> {
+  if (rows.length === 0) return [];
+  return db.insertInto('award').values(rows).returningAll().execute();
+}
+
+export async function insertFunding(db: Kysely<DB>, rows: Insertable<AwardFundingTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('awardFunding').values(rows).execute();
+}
+
+export function findAward(db: Kysely<DB>, id: string): Promise<AwardRow | undefined> {
+  return db.selectFrom('award').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findAwards(db: Kysely<DB>, programmeId: string, ids: string[]): Promise<AwardRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('award').selectAll().where('programmeId', '=', programmeId).where('id', 'in', ids).execute();
+}
+
+export function fundingOf(db: Kysely<DB>, awardIds: string[]) {
+  if (awardIds.length === 0) return Promise.resolve([] as Selectable<AwardFundingTable>[]);
+  return db.selectFrom('awardFunding').selectAll().where('awardId', 'in', awardIds).orderBy('awardId').orderBy('receiptId').execute();
+}
+
+/** Awards that already have a payment posting. */
+export async function paidAwardIds(db: Kysely<DB>, awardIds: string[]): Promise<Set<string>> {
+  if (awardIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('ledgerEntry')
+    .select('awardId')
+    .distinct()
+    .where('awardId', 'in', awardIds)
+    .where('kind', '=', 'payment')
+    .execute();
+  return new Set(rows.map((r) => r.awardId!));
+}
+
+export async function setAwardStatus(db: Kysely<DB>, ids: string[], status: AwardStatus) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('award')
+    .set({ status, updatedAt: sql<Date>`now()` as unknown as Date })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export function listEntries(db: Kysely<DB>, programmeId: string, limit: number) {
+  return db
+    .selectFrom('ledgerEntry')
+    .select(['id', 'txnId', 'kind', 'account', 'amount', 'receiptId', 'awardId', 'memo', 'postedBy', 'postedAt'])
+    .where('programmeId', '=', programmeId)
+    .orderBy('postedAt', 'desc')
+    .orderBy('txnId')
+    .orderBy('account')
+    .limit(limit)
+    .execute();
+}
+
+/** Transactions whose postings do not sum to zero (should always be empty). */
+export function unbalancedTxns(db: Kysely<DB>, programmeId: string) {
+  return db
+    .selectFrom('ledgerEntry')
+    .select(['txnId', sql<number>`sum(amount)::bigint`.as('total')])
+    .where('programmeId', '=', programmeId)
+    .groupBy('txnId')
+    .having(sql`sum(amount)`, '<>', 0)
+    .execute();
+}
+
+export function listAwards(db: Kysely<DB>, programmeId: string) {
+  return db
+    .selectFrom('award as a')
+    .leftJoin('person as p', 'p.id', 'a.personId')
+    .select(['a.id', 'a.roundId', 'a.householdId', 'a.personId', 'a.communeCode', 'a.groupCode', 'a.tags', 'a.amount', 'a.status', 'a.createdAt', 'p.fullName'])
+    .where('a.programmeId', '=', programmeId)
+    .orderBy('a.createdAt', 'desc')
+    .orderBy('a.id')
+    .execute();
+}

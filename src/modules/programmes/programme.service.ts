@@ -1,0 +1,358 @@
+/**
+ * Donation programmes (issue 6): create, edit, list and read them in the actor's scope, and move them
+ * through their status flow, each step recorded (programme_status_change) and audited.
+ *
+ * Scope: a programme is in scope when its owner unit is inside the actor's scope (read, and write for a
+ * writing role), or when the actor works in a unit its area covers (read only: a commune officer sees
+ * the provincial programme that buys cards in their commune). Outside the scope it does not exist (404).
+ *
+ * Status flow: draft -> raising -> selecting -> list_approved -> submitted -> cards_issued -> handed_over
+ * -> closed, one step forward at a time. One step back, with a note, from raising, selecting,
+ * list_approved (not once an award has been submitted or paid) and closed (reopen); submitted and later
+ * cannot go back because money has left (docs/decisions.md).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, ProgrammeStatus, ProgrammeTable } from '../../db/schema';
+import { can, inScope, type Actor, type Permission } from '../../domain/access';
+import { foldVietnamese } from '../../domain/text';
+import { AppError, notFound, type FieldError } from '../../errors';
+import { parseInput } from '../../validation';
+import { audit } from '../audit/audit.service';
+import { lineageOf } from '../units/units.service';
+import * as repo from './programme.repository';
+import * as ledgerRepo from './ledger.repository';
+import {
+  createProgrammeInput,
+  programmeListQuery,
+  PROGRAMME_STATUSES,
+  updateProgrammeInput,
+  type CreateProgrammeInput,
+  type ProgrammeListQuery,
+  type UpdateProgrammeInput,
+} from './programme.schemas';
+
+/** Until programmes have permissions of their own, the units permissions are granted to exactly the right roles. */
+export const PROGRAMMES_READ: Permission = 'units:read';
+export const PROGRAMMES_WRITE: Permission = 'units:write';
+
+export type Programme = Selectable<ProgrammeTable>;
+
+/** A field problem whose message lives in the 'programmes' namespace of the catalogue. */
+export const programmeField = (path: string, key: string, params: Record<string, unknown> = {}): FieldError => ({
+  path,
+  key,
+  params: { ...params, ns: 'programmes' },
+});
+
+function requirePermission(actor: Actor, permission: Permission) {
+  if (!can(actor, permission)) throw new AppError('forbidden');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scope
+// ---------------------------------------------------------------------------------------------------
+
+/** Does one of the programme's area codes cover the unit `scope` (whose lineage is given)? */
+function areaCovers(programme: Pick<Programme, 'areaCodes'>, scope: string, scopeLineage: string[]): boolean {
+  return programme.areaCodes.some((code) => scopeLineage.includes(code) || code.startsWith(`${scope}.`));
+}
+
+/** 'write': the owner unit is in scope and the actor may write; 'read': in scope or the area covers it; null: invisible. */
+async function accessTo(db: Kysely<DB>, actor: Actor, programme: Programme): Promise<'write' | 'read' | null> {
+  const writer = can(actor, PROGRAMMES_WRITE);
+  if (actor.scopeCode === null) return writer ? 'write' : 'read';
+  const owner = await lineageOf(db, programme.ownerUnitCode);
+  if (owner && inScope(actor, owner.lineage)) return writer ? 'write' : 'read';
+  const scope = await lineageOf(db, actor.scopeCode);
+  if (scope && areaCovers(programme, actor.scopeCode, scope.lineage)) return 'read';
+  return null;
+}
+
+/**
+ * The programme if the actor may see it (need 'read') or change it (need 'write'). Absent or outside the
+ * scope: AppError not_found. Visible but not changeable by this actor (a viewer, or a commune officer
+ * reading a provincial programme that covers their commune): AppError forbidden.
+ */
+export async function programmeForActor(db: Kysely<DB>, actor: Actor, id: string, need: 'read' | 'write'): Promise<Selectable<ProgrammeTable>> {
+  requirePermission(actor, PROGRAMMES_READ);
+  const programme = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findProgramme(db, id) : undefined;
+  if (!programme) throw notFound('programme', id);
+  const access = await accessTo(db, actor, programme);
+  if (access === null) throw notFound('programme', id);
+  if (need === 'write' && access !== 'write') throw new AppError('forbidden');
+  return programme;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Status flow
+// ---------------------------------------------------------------------------------------------------
+
+const ORDER = PROGRAMME_STATUSES;
+const indexOf = (s: ProgrammeStatus) => ORDER.indexOf(s);
+
+/** The status one step forward, or null at the end. */
+export function nextStatus(status: ProgrammeStatus): ProgrammeStatus | null {
+  return ORDER[indexOf(status) + 1] ?? null;
+}
+
+/** Statuses from which one step back is allowed (submitted and later: money has left). */
+const BACK_ALLOWED: readonly ProgrammeStatus[] = ['raising', 'selecting', 'list_approved', 'closed'];
+
+export function previousStatus(status: ProgrammeStatus): ProgrammeStatus | null {
+  return BACK_ALLOWED.includes(status) ? (ORDER[indexOf(status) - 1] ?? null) : null;
+}
+
+/** Deadline passed and the cards not yet handed over. */
+export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, today: string): boolean {
+  return programme.deadline < today && indexOf(programme.status) < indexOf('handed_over');
+}
+
+/**
+ * Moves a programme one step forward, or one step back (a note is then required), recording who, when
+ * and why in programme_status_change and in the audit log. With `trx`, runs inside the caller's
+ * transaction (the programme row is locked until it ends); otherwise in a transaction of its own.
+ */
+export async function changeProgrammeStatus(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  to: ProgrammeStatus,
+  note?: string | null,
+  trx?: Kysely<DB>,
+): Promise<void> {
+  requirePermission(actor, PROGRAMMES_WRITE);
+  const run = async (t: Kysely<DB>) => {
+    await programmeForActor(t, actor, id, 'write');
+    const programme = (await repo.findProgramme(t, id, true))!;
+    const from = programme.status;
+    if (!ORDER.includes(to)) throw new AppError('validation', {}, [{ path: 'to', key: 'invalid' }]);
+    const trimmed = note?.trim() || null;
+    if (to === nextStatus(from)) {
+      // forward: always allowed one step
+    } else if (to === previousStatus(from)) {
+      if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
+      if (from === 'list_approved' || from === 'selecting') {
+        const awards = await repo.countAwards(t, id);
+        if (awards.beyondAwarded > 0) throw new AppError('invalid_transition', { from, to, reason: 'awards_submitted', ns: 'programmes' });
+        if (from === 'selecting' && awards.live > 0) throw new AppError('invalid_transition', { from, to, reason: 'awards_live', ns: 'programmes' });
+      }
+    } else {
+      throw new AppError('invalid_transition', { from, to, ns: 'programmes' });
+    }
+    await repo.setStatus(t, id, to);
+    await repo.insertStatusChange(t, {
+      id: randomUUID(),
+      programmeId: id,
+      fromStatus: from,
+      toStatus: to,
+      actorId: actor.userId,
+      actorName: actor.username,
+      note: trimmed,
+    });
+    await audit(t, actor, {
+      action: 'status',
+      entity: 'programme',
+      entityId: id,
+      unitCode: programme.ownerUnitCode,
+      before: { status: from },
+      after: { status: to, note: trimmed },
+    });
+  };
+  if (trx) await run(trx);
+  else await db.transaction().execute(run);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Create, edit
+// ---------------------------------------------------------------------------------------------------
+
+/** 'Tặng thẻ BHYT Tết 2026' -> 'tang-the-bhyt-tet-2026-k3x9qa' */
+export function makeSlug(name: string): string {
+  const base =
+    foldVietnamese(name)
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50)
+      .replace(/-+$/, '') || 'chuong-trinh';
+  const suffix = Array.from(randomBytes(6), (b) => 'abcdefghijkmnpqrstuvwxyz23456789'[b % 32]).join('');
+  return `${base}-${suffix}`;
+}
+
+type AreaFields = Pick<Programme, 'ownerUnitCode' | 'areaKind' | 'areaCodes'>;
+
+/** Checks the owner (a province or commune in scope) and the area codes; returns the normalised area codes. */
+async function checkOwnerAndArea(db: Kysely<DB>, actor: Actor, p: AreaFields): Promise<string[]> {
+  const owner = await lineageOf(db, p.ownerUnitCode);
+  if (!owner) throw new AppError('validation', {}, [{ path: 'ownerUnitCode', key: 'unknown_unit', params: { code: p.ownerUnitCode } }]);
+  if (owner.unit.level === 'village') throw new AppError('validation', {}, [programmeField('ownerUnitCode', 'owner_level')]);
+  if (!inScope(actor, owner.lineage)) throw new AppError('out_of_scope', { code: p.ownerUnitCode });
+  const codes = [...new Set(p.areaCodes.map((c) => c.trim()).filter(Boolean))];
+  if (p.areaKind === 'province') {
+    if (codes.length === 0 && owner.unit.level === 'province') return [owner.unit.code];
+    if (codes.length !== 1) throw new AppError('validation', {}, [programmeField('areaCodes', 'area_one_province')]);
+  } else if (codes.length === 0) {
+    throw new AppError('validation', {}, [programmeField('areaCodes', 'area_required')]);
+  }
+  const fields: FieldError[] = [];
+  for (const [i, code] of codes.entries()) {
+    const found = await lineageOf(db, code);
+    if (!found) {
+      fields.push({ path: `areaCodes.${i}`, key: 'unknown_unit', params: { code } });
+      continue;
+    }
+    const levelOk =
+      p.areaKind === 'province' ? found.unit.level === 'province' : p.areaKind === 'communes' ? found.unit.level === 'commune' : found.unit.level !== 'province';
+    if (!levelOk) fields.push(programmeField(`areaCodes.${i}`, `area_level_${p.areaKind}`, { code }));
+    // the area lies inside the owner unit (a commune programme buys cards in that commune)
+    else if (!found.lineage.includes(owner.unit.code)) fields.push(programmeField(`areaCodes.${i}`, 'area_outside_owner', { code }));
+  }
+  if (fields.length) throw new AppError('validation', {}, fields);
+  return codes;
+}
+
+export async function createProgramme(db: Kysely<DB>, actor: Actor, input: CreateProgrammeInput): Promise<Programme> {
+  requirePermission(actor, PROGRAMMES_WRITE);
+  const data = parseInput(createProgrammeInput, input);
+  const areaCodes = await checkOwnerAndArea(db, actor, { ownerUnitCode: data.ownerUnitCode, areaKind: data.areaKind, areaCodes: data.areaCodes ?? [] });
+  const priorityMode = data.priorityMode ?? (Array.isArray(data.priorities) ? 'tiers' : 'weights');
+  checkPriorities(priorityMode, data.priorities);
+  return db.transaction().execute(async (trx) => {
+    const id = randomUUID();
+    const row = await repo.insertProgramme(trx, {
+      id,
+      name: data.name,
+      ownerUnitCode: data.ownerUnitCode,
+      areaKind: data.areaKind,
+      areaCodes,
+      areaNote: data.areaNote ?? null,
+      cardMonths: data.cardMonths,
+      purchaseDate: data.purchaseDate,
+      deadline: data.deadline,
+      handoverSeason: data.handoverSeason ?? null,
+      selectionMode: data.selectionMode ?? 'concentrate',
+      priorityMode,
+      priorities: data.priorities ?? (priorityMode === 'tiers' ? [] : {}),
+      communeQuotas: data.communeQuotas ?? null,
+      publicSlug: makeSlug(data.name),
+      publicEnabled: data.publicEnabled ?? true,
+      createdBy: actor.username,
+    });
+    await repo.insertStatusChange(trx, { id: randomUUID(), programmeId: id, fromStatus: null, toStatus: 'draft', actorId: actor.userId, actorName: actor.username, note: null });
+    await audit(trx, actor, { action: 'create', entity: 'programme', entityId: id, unitCode: row.ownerUnitCode, after: row });
+    return row;
+  });
+}
+
+function checkPriorities(mode: 'weights' | 'tiers', priorities: unknown) {
+  if (priorities === undefined) return;
+  if ((mode === 'tiers') !== Array.isArray(priorities)) throw new AppError('validation', {}, [programmeField('priorities', `priorities_${mode}`)]);
+}
+
+/** Fields that fix what was bought: frozen once the list is approved. */
+const FROZEN_AFTER_APPROVAL = ['ownerUnitCode', 'areaKind', 'areaCodes', 'cardMonths', 'purchaseDate', 'selectionMode', 'priorityMode', 'priorities', 'communeQuotas'] as const;
+
+export async function updateProgramme(db: Kysely<DB>, actor: Actor, id: string, input: UpdateProgrammeInput): Promise<Programme> {
+  requirePermission(actor, PROGRAMMES_WRITE);
+  const patch = parseInput(updateProgrammeInput, input);
+  return db.transaction().execute(async (trx) => {
+    await programmeForActor(trx, actor, id, 'write');
+    const before = (await repo.findProgramme(trx, id, true))!;
+    if (indexOf(before.status) >= indexOf('list_approved')) {
+      const frozen = FROZEN_AFTER_APPROVAL.filter((k) => patch[k] !== undefined);
+      if (frozen.length) throw new AppError('validation', {}, frozen.map((k) => programmeField(k, 'frozen_after_approval')));
+    }
+    const merged = { ...before, ...patch } as Programme;
+    const purchaseDate = patch.purchaseDate ?? before.purchaseDate;
+    const deadline = patch.deadline ?? before.deadline;
+    if (deadline < purchaseDate) throw new AppError('validation', {}, [programmeField('deadline', 'deadline_before_purchase')]);
+    const values: Parameters<typeof repo.updateProgramme>[2] = { ...patch } as never;
+    if (patch.ownerUnitCode !== undefined || patch.areaKind !== undefined || patch.areaCodes !== undefined) {
+      values.areaCodes = await checkOwnerAndArea(trx, actor, {
+        ownerUnitCode: merged.ownerUnitCode,
+        areaKind: merged.areaKind,
+        areaCodes: patch.areaCodes ?? (patch.areaKind && patch.areaKind !== before.areaKind ? [] : before.areaCodes),
+      });
+    }
+    if (patch.priorities !== undefined || patch.priorityMode !== undefined) checkPriorities(merged.priorityMode, merged.priorities);
+    const after = await repo.updateProgramme(trx, id, values);
+    await audit(trx, actor, { action: 'update', entity: 'programme', entityId: id, unitCode: after.ownerUnitCode, before, after });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------
+
+export interface Balance {
+  pledged: number;
+  received: number;
+  refunded: number;
+  awarded: number;
+  paid: number;
+  available: number;
+}
+
+/** Balances of programmes from the ledger (see ledger.service.ts for the accounts). */
+export async function balancesOf(db: Kysely<DB>, ids: string[]): Promise<Map<string, Balance>> {
+  const accounts = await ledgerRepo.accountBalances(db, ids);
+  const pledged = await ledgerRepo.pledgedTotals(db, ids);
+  const out = new Map<string, Balance>();
+  for (const id of ids) {
+    const a = accounts.get(id)!;
+    out.set(id, { pledged: pledged.get(id) ?? 0, received: a.cash, refunded: -a.refunded, awarded: -a.awarded, paid: -a.paid, available: -a.fund });
+  }
+  return out;
+}
+
+async function unitNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('unit').select(['code', 'name']).where('code', 'in', [...new Set(codes)]).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+function view(p: Programme, names: Map<string, string>, balance: Balance, today: string, canWrite: boolean) {
+  return {
+    ...p,
+    ownerUnitName: names.get(p.ownerUnitCode) ?? p.ownerUnitCode,
+    priorities: p.priorities ?? {},
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    overdue: isOverdue(p, today),
+    canWrite,
+    balance,
+  };
+}
+
+export type ProgrammeView = ReturnType<typeof view>;
+
+export async function listProgrammes(db: Kysely<DB>, actor: Actor, query: ProgrammeListQuery, today: string): Promise<ProgrammeView[]> {
+  requirePermission(actor, PROGRAMMES_READ);
+  const q = parseInput(programmeListQuery, query);
+  const scopeLineage = actor.scopeCode ? ((await lineageOf(db, actor.scopeCode))?.lineage ?? [actor.scopeCode]) : [];
+  const rows = await repo.listProgrammes(db, { scope: actor.scopeCode, scopeLineage, byArea: true, status: q.status, q: q.q || undefined });
+  const balances = await balancesOf(db, rows.map((r) => r.id));
+  const names = await unitNames(db, rows.map((r) => r.ownerUnitCode));
+  const out: ProgrammeView[] = [];
+  for (const r of rows) out.push(view(r, names, balances.get(r.id)!, today, (await accessTo(db, actor, r)) === 'write'));
+  return out;
+}
+
+/** A programme with its balances, history, area units and the steps it may take next. */
+export async function getProgramme(db: Kysely<DB>, actor: Actor, id: string, today: string) {
+  const p = await programmeForActor(db, actor, id, 'read');
+  const canWrite = (await accessTo(db, actor, p)) === 'write';
+  const balances = await balancesOf(db, [id]);
+  const names = await unitNames(db, [p.ownerUnitCode, ...p.areaCodes]);
+  const history = await repo.listStatusChanges(db, id);
+  return {
+    ...view(p, names, balances.get(id)!, today, canWrite),
+    history: history.map((h) => ({ ...h, at: h.at.toISOString() })),
+    next: nextStatus(p.status),
+    previous: previousStatus(p.status),
+    areaUnits: p.areaCodes.map((code) => ({ code, name: names.get(code) ?? code })),
+  };
+}
+
+export type ProgrammeDetail = Awaited<ReturnType<typeof getProgramme>>;
