@@ -7,6 +7,7 @@ import * as m0004 from './0004_register';
 import * as m0005 from './0005_coverage';
 import * as m0006 from './0006_coverage_counts';
 import * as m0007 from './0007_programmes';
+import * as m0008 from './0008_coverage_snapshots';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_coverage': m0005,
   '0006_coverage_counts': m0006,
   '0007_programmes': m0007,
+  '0008_coverage_snapshots': m0008,
 };

@@ -8,7 +8,8 @@ import { writeDemoFile } from '../register/demo.service';
 import * as register from '../register/register.service';
 import { expiresWithin, isCoveredOn } from '../../domain/coverage';
 import { addDays } from '../../domain/calendar';
-import { registerCounts, registerCountsDirect } from './coverage.repository';
+import { sql } from 'kysely';
+import { isMonthEnd, registerCounts, registerCountsDirect, registerCountsOn } from './coverage.repository';
 
 let t: TestDatabase;
 let dir: string;
@@ -48,11 +49,70 @@ async function truth(date: string) {
   return units;
 }
 
+/** Every month end from 2019 to 2027: participants and expiring within 30 days per commune and village, by the domain rules. */
+async function monthTruth() {
+  const persons = await t.db
+    .selectFrom('person as p')
+    .innerJoin('household as h', 'h.id', 'p.householdId')
+    .select(['p.id', 'p.communeCode', 'h.villageCode'])
+    .execute();
+  const cards = await t.db.selectFrom('card').select(['personId', 'validFrom', 'validTo']).execute();
+  const byPerson = new Map<string, { validFrom: string; validTo: string }[]>();
+  for (const c of cards) byPerson.set(c.personId, [...(byPerson.get(c.personId) ?? []), c]);
+  const out = new Map<string, { persons: number; expiring30: number }>();
+  for (let y = 2019; y <= 2027; y++)
+    for (let m = 1; m <= 12; m++) {
+      const day = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+      for (const p of persons) {
+        const mine = byPerson.get(p.id) ?? [];
+        if (!isCoveredOn(mine, day)) continue;
+        const expiring = expiresWithin(mine, day, 30) ? 1 : 0;
+        for (const key of [`${day} c:${p.communeCode}`, ...(p.villageCode ? [`${day} v:${p.villageCode}`] : [])]) {
+          const u = out.get(key) ?? { persons: 0, expiring30: 0 };
+          u.persons++;
+          u.expiring30 += expiring;
+          out.set(key, u);
+        }
+      }
+    }
+  return out;
+}
+
+/** The month-end snapshots (coverage_month, coverage_month_village), summed over groups, equal the truth on every month end. */
+async function expectSnapshotsEqualTruth() {
+  const expected = await monthTruth();
+  const rows = await sql<{ key: string; persons: number; expiring30: number }>`
+    select day::text || ' c:' || commune_code as key, sum(persons)::int as persons, sum(expiring30)::int as expiring30
+    from coverage_month where day between '2019-01-01' and '2027-12-31' group by day, commune_code having sum(persons) <> 0 or sum(expiring30) <> 0
+    union all
+    select day::text || ' v:' || village_code, sum(persons)::int, sum(expiring30)::int
+    from coverage_month_village where day between '2019-01-01' and '2027-12-31' group by day, village_code having sum(persons) <> 0 or sum(expiring30) <> 0`.execute(t.db);
+  const actual = new Map(rows.rows.map((r) => [r.key, { persons: Number(r.persons), expiring30: Number(r.expiring30) }]));
+  expect(actual.size).toBeGreaterThan(1000);
+  expect(actual).toEqual(expected);
+  // and no snapshot outside those years is negative
+  const negative = await sql<{ n: number }>`select count(*)::int as n from coverage_month where persons < 0 or expiring30 < 0 or expiring30 > persons`.execute(t.db);
+  expect(Number(negative.rows[0].n)).toBe(0);
+}
+
 async function expectCountsEqualTruth() {
+  await expectSnapshotsEqualTruth();
   for (const date of DATES) {
     const expected = await truth(date);
     const communes = [...expected.keys()].filter((k) => k.startsWith('c:')).map((k) => k.slice(2));
     const villages = [...expected.keys()].filter((k) => k.startsWith('v:')).map((k) => k.slice(2));
+    // on a month end the dashboard reads the snapshots; the span counts give the same numbers
+    if (isMonthEnd(date)) {
+      const codes = [...expected.keys()].filter((k) => k.startsWith('c:')).map((k) => k.slice(2));
+      const [fromSnapshots] = await registerCountsOn(t.db, 'commune', codes, [date]);
+      const fromSpans = await registerCounts(t.db, 'commune', codes, date, addDays(date, 31));
+      const bySpans = await sql<{ unit: string; n: number }>`
+        select commune_code as unit, sum(persons)::int as n from coverage_count where span_from <= ${date}::date and span_to >= ${date}::date group by 1`.execute(t.db);
+      expect(new Map(fromSnapshots.map((r) => [r.unitCode, r.participants]))).toEqual(new Map(fromSpans.map((r) => [r.unitCode, r.participants])));
+      expect(Object.fromEntries(fromSnapshots.filter((r) => r.participants > 0).map((r) => [r.unitCode, r.participants]))).toEqual(
+        Object.fromEntries(bySpans.rows.map((r) => [r.unit, Number(r.n)])),
+      );
+    }
     const kept = [
       ...(await registerCounts(t.db, 'commune', communes, date, addDays(date, 30))).map((r) => [`c:${r.unitCode}`, r] as const),
       ...(await registerCounts(t.db, 'village', villages, date, addDays(date, 30))).map((r) => [`v:${r.unitCode}`, r] as const),

@@ -2,7 +2,9 @@
  * Keeps the coverage aggregates (see migration 0006) equal to the register: call
  * `refreshCoverageCounts(trx, households)` in the transaction of any change to the persons, cards or
  * village of those households (a subquery or a list of household ids; include a moved person's old one).
- * It replaces the households' person_coverage rows and adds the difference to the counts.
+ * It replaces the households' person_coverage rows and adds the difference to the counts. The month-end
+ * snapshots (coverage_month, coverage_month_village) follow coverage_count by a trigger (migration 0008),
+ * whoever writes it (this function, the fresh-import fast path).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 

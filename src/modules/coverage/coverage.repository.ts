@@ -19,22 +19,80 @@ export interface RegisterCounts {
 const covered = (day: unknown) =>
   sql`exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_from <= ${day}::date and c.valid_to >= ${day}::date)`;
 
+/** True when `date` is the last day of its month (the month-end snapshots answer it). */
+export function isMonthEnd(date: string): boolean {
+  return addDays(date, 1).endsWith('-01');
+}
+
 /**
- * Counts for each unit, grouped by commune (`level` commune: the codes are communes) or by village
- * (`level` village: the codes are villages), on `date`, from the kept aggregates (coverage_count,
- * population_count; see coverage-counts.ts). Units without a register are absent. Expiring: covered on
- * `date` by a coverage (merged cards) that ends before `in30`.
+ * Covered persons on `date` per unit and group, and how many of them have coverage ending on or before
+ * `in30`: from the month-end snapshot when `date` is a month end and `in30` is 30 days later (a few rows
+ * per unit), else from the span counts around the date.
+ */
+function coveredOn(level: 'commune' | 'village', codes: string[], date: string, in30: string) {
+  if (isMonthEnd(date) && in30 === addDays(date, 30)) {
+    const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
+    const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
+    return sql`select ${key} as unit, group_code, persons as n, expiring30 as e from ${table} where day = ${date}::date and ${key} in (${sql.join(codes)})`;
+  }
+  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
+  return sql`select ${key} as unit, group_code, persons as n, case when span_to <= ${in30}::date then persons else 0 end as e
+    from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date`;
+}
+
+/**
+ * Counts for each unit on several dates in one round trip, grouped by commune (`level` commune: the codes
+ * are communes) or by village (`level` village: the codes are villages), from the kept aggregates
+ * (population_count, coverage_count and the month-end snapshots; see coverage-counts.ts). Units without a
+ * register are absent. Expiring: covered on the date by a coverage (merged cards) that ends within 30 days.
+ */
+export async function registerCountsOn(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], dates: string[]): Promise<RegisterCounts[][]> {
+  if (codes.length === 0) return dates.map(() => []);
+  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
+  const parts = dates.map(
+    (d, i) => sql`select ${i}::int as k, c.unit as "unitCode", c.group_code as "groupCode", sum(c.n)::int as a, sum(c.e)::int as b
+      from (${coveredOn(level, codes, d, addDays(d, 30))}) c group by c.unit, c.group_code`,
+  );
+  const r = await sql<{ k: number; unitCode: string; groupCode: string | null; a: number; b: number }>`
+    select -1 as k, ${key} as "unitCode", null::text as "groupCode", sum(persons)::int as a, sum(ever_insured)::int as b
+    from population_count where ${key} in (${sql.join(codes)}) group by 2
+    ${sql.join(parts.map((p) => sql`union all ${p}`), sql` `)}`.execute(db);
+  const population = r.rows.filter((x) => Number(x.k) === -1);
+  return dates.map((_, i) => {
+    const covered = new Map<string, { participants: number; expiring30: number; byGroup: Record<string, number> }>();
+    for (const x of r.rows) {
+      if (Number(x.k) !== i) continue;
+      const c = covered.get(x.unitCode) ?? { participants: 0, expiring30: 0, byGroup: {} };
+      c.participants += Number(x.a);
+      c.expiring30 += Number(x.b);
+      c.byGroup[x.groupCode!] = (c.byGroup[x.groupCode!] ?? 0) + Number(x.a);
+      covered.set(x.unitCode, c);
+    }
+    return population.map((p) => ({
+      unitCode: p.unitCode,
+      population: Number(p.a),
+      participants: covered.get(p.unitCode)?.participants ?? 0,
+      expiring30: covered.get(p.unitCode)?.expiring30 ?? 0,
+      neverInsured: Number(p.a) - Number(p.b),
+      byGroup: covered.get(p.unitCode)?.byGroup ?? {},
+    }));
+  });
+}
+
+/**
+ * Counts for each unit on `date` (see registerCountsOn); expiring: coverage ending on or before `in30`
+ * (the month-end snapshot answers only for `in30` = date + 30 days).
  */
 export async function registerCounts(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string, in30: string): Promise<RegisterCounts[]> {
   if (codes.length === 0) return [];
+  if (in30 === addDays(date, 30)) return (await registerCountsOn(db, level, codes, [date]))[0];
   const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
   const population = await sql<{ unitCode: string; population: number; insured: number }>`
       select ${key} as "unitCode", sum(persons)::int as population, sum(ever_insured)::int as insured
       from population_count where ${key} in (${sql.join(codes)}) group by 1`.execute(db);
   const spans = await sql<{ unitCode: string; groupCode: string; participants: number; expiring30: number }>`
-      select ${key} as "unitCode", group_code as "groupCode", sum(persons)::int as participants,
-        coalesce(sum(persons) filter (where span_to <= ${in30}::date), 0)::int as "expiring30"
-      from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date group by 1, 2`.execute(db);
+      select c.unit as "unitCode", c.group_code as "groupCode", sum(c.n)::int as participants, sum(c.e)::int as "expiring30"
+      from (${coveredOn(level, codes, date, in30)}) c group by 1, 2`.execute(db);
   const covered = new Map<string, { participants: number; expiring30: number; byGroup: Record<string, number> }>();
   for (const r of spans.rows) {
     const c = covered.get(r.unitCode) ?? { participants: 0, expiring30: 0, byGroup: {} };
@@ -163,16 +221,28 @@ export async function uncoveredCandidates(db: Kysely<DB>, unit: ReturnType<typeo
   return r.rows;
 }
 
-/** Covered persons of the units on each of the given days (month ends for a trend line), from the kept aggregates. */
+/**
+ * Covered persons of the units on each of the given days (month ends for a trend line), from the kept
+ * aggregates: month ends from the snapshots, other days from the span counts; one query.
+ */
 export async function participantsOnDays(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], days: string[]): Promise<Map<string, number>> {
   if (codes.length === 0 || days.length === 0) return new Map();
-  const key = level === 'commune' ? sql.ref('cc.commune_code') : sql.ref('cc.village_code');
-  const r = await sql<{ day: string; n: number }>`
-    select d.day::text as day, coalesce(sum(cc.persons), 0)::int as n
-    from (select unnest(${days}::date[]) as day) d
-    left join coverage_count cc on ${key} in (${sql.join(codes)}) and cc.span_from <= d.day and cc.span_to >= d.day
-    group by d.day order by d.day`.execute(db);
-  return new Map(r.rows.map((x) => [x.day, Number(x.n)]));
+  const ends = days.filter(isMonthEnd);
+  const others = days.filter((d) => !isMonthEnd(d));
+  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
+  const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
+  const parts = [];
+  if (ends.length)
+    parts.push(sql`select day::text as day, sum(persons)::int as n from ${table} where day = any(${ends}::date[]) and ${key} in (${sql.join(codes)}) group by day`);
+  if (others.length)
+    parts.push(sql`select d.day::text as day, coalesce(sum(cc.persons), 0)::int as n
+      from (select unnest(${others}::date[]) as day) d
+      left join coverage_count cc on cc.${key} in (${sql.join(codes)}) and cc.span_from <= d.day and cc.span_to >= d.day
+      group by d.day`);
+  const r = await sql<{ day: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  const out = new Map<string, number>(days.map((d) => [d, 0]));
+  for (const x of r.rows) out.set(x.day, Number(x.n));
+  return out;
 }
 
 /** Pupils (a grade, or the group HS) per school in the unit, and how many are covered on `date`. */

@@ -63,12 +63,9 @@ async function requireUnitInScope(db: Kysely<DB>, actor: Actor, code: string) {
   return found.unit;
 }
 
-/** Register counts for units of one level, on the date and a year earlier. */
+/** Register counts for units of one level, on the date and a year earlier (one query). */
 async function registerOf(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], date: string) {
-  const [now, yearAgo] = await Promise.all([
-    repo.registerCounts(db, level, codes, date, addDays(date, 30)),
-    repo.registerCounts(db, level, codes, oneYearBefore(date), addDays(oneYearBefore(date), 30)),
-  ]);
+  const [now, yearAgo] = await repo.registerCountsOn(db, level, codes, [date, oneYearBefore(date)]);
   const ago = new Map(yearAgo.map((r) => [r.unitCode, r.participants]));
   return new Map(
     now.map(({ unitCode, byGroup, ...r }) => [unitCode, { block: { ...r, participantsYearAgo: ago.get(unitCode) ?? 0 }, byGroup: byGroup ?? {} }]),

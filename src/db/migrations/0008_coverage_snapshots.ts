@@ -1,0 +1,105 @@
+/**
+ * Coverage snapshots (issue 5): participants and cards expiring within 30 days per month end, kept next to
+ * the span counts of 0006 so that a dashboard on a month end (the dates reports use) reads a few hundred
+ * rows whatever the size of the register:
+ * - coverage_month: per (month end, commune, group of the coverage);
+ * - coverage_month_village: per (month end, village, group), for households with a village.
+ * A coverage span adds its persons to every month end it contains, and to expiring30 of the month ends it
+ * follows by 30 days or less. A statement trigger on coverage_count applies every change of the span
+ * counts to the snapshots in the same transaction, whoever makes it (refreshCoverageCounts, the fresh
+ * import). Rows that fall to zero stay (the key space is bounded: month ends x units x groups).
+ * A test compares the snapshots with the register (src/modules/coverage/coverage-counts.test.ts).
+ *
+ * Also: reported figures of pre-2025 communes (old codes), each counted towards one new commune, so that
+ * a figure reported before the reorganisation compares with the new commune a year later (decisions.md).
+ */
+import { sql, type Kysely } from 'kysely';
+
+/** Adds the rows of `source` (commune_code, village_code, group_code, span_from, span_to, n) to the snapshots. */
+const apply = (source: string) => `
+  with d as (${source}),
+  m as (
+    select x.day, d.commune_code, d.village_code, d.group_code, sum(d.n)::int as persons,
+      coalesce(sum(d.n) filter (where d.span_to <= x.day + 30), 0)::int as expiring30
+    from d cross join lateral (
+      select (g + interval '1 month')::date - 1 as day
+      from generate_series(date_trunc('month', d.span_from::timestamp), d.span_to::timestamp, interval '1 month') as g
+    ) as x
+    where x.day <= d.span_to
+    group by 1, 2, 3, 4
+  ),
+  communes as (
+    insert into coverage_month (day, commune_code, group_code, persons, expiring30)
+    select day, commune_code, group_code, sum(persons)::int, sum(expiring30)::int from m group by 1, 2, 3
+    on conflict (day, commune_code, group_code) do update
+      set persons = coverage_month.persons + excluded.persons, expiring30 = coverage_month.expiring30 + excluded.expiring30
+    returning 1
+  )
+  insert into coverage_month_village (day, village_code, group_code, persons, expiring30)
+  select day, village_code, group_code, sum(persons)::int, sum(expiring30)::int from m where village_code <> '' group by 1, 2, 3
+  on conflict (day, village_code, group_code) do update
+    set persons = coverage_month_village.persons + excluded.persons, expiring30 = coverage_month_village.expiring30 + excluded.expiring30`;
+
+const columns = 'commune_code, village_code, group_code, span_from, span_to';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('coverage_month')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('commune_code', 'text', (c) => c.notNull())
+    .addColumn('group_code', 'text', (c) => c.notNull())
+    .addColumn('persons', 'integer', (c) => c.notNull())
+    .addColumn('expiring30', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('coverage_month_pk', ['day', 'commune_code', 'group_code'])
+    .execute();
+  await db.schema
+    .createTable('coverage_month_village')
+    .addColumn('day', 'date', (c) => c.notNull())
+    .addColumn('village_code', 'text', (c) => c.notNull())
+    .addColumn('group_code', 'text', (c) => c.notNull())
+    .addColumn('persons', 'integer', (c) => c.notNull())
+    .addColumn('expiring30', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('coverage_month_village_pk', ['day', 'village_code', 'group_code'])
+    .execute();
+
+  // whatever the span counts already hold
+  await sql.raw(apply(`select ${columns}, persons as n from coverage_count`)).execute(db);
+
+  await sql
+    .raw(
+      `create function coverage_count_to_months() returns trigger language plpgsql as $$
+      begin
+        if tg_op = 'INSERT' then
+          ${apply(`select ${columns}, persons as n from new_rows where persons <> 0`)};
+        elsif tg_op = 'UPDATE' then
+          ${apply(`select ${columns}, persons as n from new_rows where persons <> 0 union all select ${columns}, -persons from old_rows where persons <> 0`)};
+        else
+          ${apply(`select ${columns}, -persons as n from old_rows where persons <> 0`)};
+        end if;
+        return null;
+      end $$`,
+    )
+    .execute(db);
+  await sql`create trigger coverage_count_months_insert after insert on coverage_count referencing new table as new_rows for each statement execute function coverage_count_to_months()`.execute(db);
+  await sql`create trigger coverage_count_months_update after update on coverage_count referencing old table as old_rows new table as new_rows for each statement execute function coverage_count_to_months()`.execute(db);
+  await sql`create trigger coverage_count_months_delete after delete on coverage_count referencing old table as old_rows for each statement execute function coverage_count_to_months()`.execute(db);
+
+  await db.schema
+    .createTable('old_commune_figure')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    // the pre-2025 commune code (commune_mapping.old_code)
+    .addColumn('old_code', 'text', (c) => c.notNull())
+    // the new commune the figure counts towards (one of the old commune's new communes)
+    .addColumn('unit_code', 'text', (c) => c.notNull().references('unit.code'))
+    .addColumn('as_of', 'date', (c) => c.notNull())
+    .addColumn('participants', 'bigint', (c) => c.check(sql`participants >= 0`))
+    .addColumn('population', 'bigint', (c) => c.check(sql`population >= 0`))
+    .addColumn('source', 'text')
+    .addColumn('note', 'text')
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_by', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addUniqueConstraint('old_commune_figure_key', ['unit_code', 'old_code', 'as_of'])
+    .execute();
+}
