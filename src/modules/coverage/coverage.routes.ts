@@ -6,6 +6,7 @@ import { csvLine, UTF8_BOM } from '../../io/csv';
 import { xlsxWriter } from '../../io/excel';
 import { formatDateVi } from '../../domain/dates';
 import * as coverage from './coverage.service';
+import { dashboardPdf, EXPORT_TABLES, exportSheet, writeSheet } from './coverage.export';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'iso_date' });
 
@@ -134,5 +135,58 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => coverage.pupils(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam() }),
+  );
+
+  app.get(
+    '/api/coverage/:unit/export',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary:
+          'A dashboard table as .xlsx with headers in your language: table=children (the units below, with every measure and its source), low (below target, ranked), pupils (per school), staff (staff targets and progress)',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z
+          .object({
+            table: z.enum(EXPORT_TABLES),
+            date: date.optional(),
+            threshold: z.coerce.number().min(0).max(100).optional(),
+            year: z.coerce.number().int().min(2000).max(2100).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const sheet = await exportSheet(db(), req.actor!, q.table, { unit: req.params.unit, date: q.date ?? todayInVietnam(), threshold: q.threshold, year: q.year }, req.lang);
+      const { PassThrough } = await import('node:stream');
+      const out = new PassThrough();
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${sheet.file}.xlsx"`);
+      void writeSheet(sheet, out).catch((e: unknown) => out.destroy(e as Error));
+      return reply.send(out);
+    },
+  );
+
+  app.get(
+    '/api/coverage/:unit/pdf',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary: 'The dashboard of a unit on a date as a PDF (A4 landscape, in your language): headline measures with their source, the table of the units below, where the numbers come from',
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      const d = req.query.date ?? todayInVietnam();
+      const pdf = await dashboardPdf(db(), req.actor!, { unit: req.params.unit, date: d }, req.lang);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="coverage-${req.params.unit}-${d}.pdf"`)
+        .send(pdf);
+    },
   );
 };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../cli/context';
-import { formatDateVi } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { AppError } from '../../errors';
 import * as figures from './figures.service';
 import { coverageField } from './figures.service';
@@ -207,17 +207,29 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
 
   target
     .command('staff-list')
-    .description('List staff recruitment targets of a unit and the units directly under it (or of everything)')
+    .description('Staff recruitment targets of a unit and the units directly under it (or of everything), with progress: participants recruited (cards entered by hand in the year), % of target, still missing')
     .option('--unit <code>', 'unit code')
-    .option('--year <yyyy>', 'only this year')
-    .option('--json', 'print JSON: an array of staff targets')
+    .option('--year <yyyy>', 'the year (default: this year)')
+    .option('--json', 'print JSON: an array of staff targets with recruited, pct and missing')
     .action(async (opts: { unit?: string; year?: string; json?: boolean }) => {
       const c = ctx();
-      const list = await c.withDb(({ db }) => figures.listStaffTargets(db, c.actor, { unit: opts.unit, year: count(opts.year, 'year') }));
+      const year = count(opts.year, 'year') ?? Number(todayInVietnam().slice(0, 4));
+      const list = await c.withDb(({ db }) => figures.staffProgress(db, c.actor, { unit: opts.unit, year }));
       if (opts.json) return c.json(list);
       if (list.length === 0) return c.out(c.t('coverage:cli.no_targets'));
       const f = formatters(c.lang);
-      for (const s of list) c.out(`${s.year}  ${s.username.padEnd(16)} ${f.count(s.participants).padStart(10)}  ${s.unitName ?? ''} ${s.unitCode ? `(${s.unitCode})` : ''}`);
+      c.out(c.t('coverage:cli.staff_progress_head', { year }));
+      for (const s of list)
+        c.out(
+          c.t('coverage:cli.staff_progress_line', {
+            user: s.username.padEnd(16),
+            recruited: f.count(s.recruited).padStart(8),
+            target: f.count(s.participants).padStart(8),
+            pct: f.percent(s.pct).padStart(8),
+            missing: f.count(s.missing),
+            unit: s.unitCode ? `${s.unitName ?? ''} (${s.unitCode})` : '',
+          }),
+        );
     });
 }
 

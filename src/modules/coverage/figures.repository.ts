@@ -265,3 +265,21 @@ export function listStaffTargets(db: Kysely<DB>, filter: UnitFilter, year?: numb
   if (year !== undefined) q = q.where('s.year', '=', year);
   return q.orderBy('s.year', 'desc').orderBy('s.unitCode').orderBy('a.username').limit(10_000).execute();
 }
+
+/**
+ * Participants recruited by each staff member in a year: distinct persons for whom the member entered a
+ * card by hand (the audit log's card creations by that user, Vietnam time), whose card is still in the
+ * register. Imports and cards entered by others do not count. Reads the audit log and the register
+ * (joins only; they belong to the audit and register modules).
+ */
+export async function recruitedBy(db: Kysely<DB>, userIds: string[], year: number): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const r = await sql<{ userId: string; n: number }>`
+    select a.actor_id as "userId", count(distinct c.person_id)::int as n
+    from audit_log a join card c on c.id::text = a.entity_id
+    where a.entity = 'card' and a.action = 'create' and a.actor_id = any(${userIds}::uuid[])
+      and a.at >= (${`${year}-01-01`}::timestamp at time zone 'Asia/Ho_Chi_Minh')
+      and a.at < (${`${year + 1}-01-01`}::timestamp at time zone 'Asia/Ho_Chi_Minh')
+    group by 1`.execute(db);
+  return new Map(r.rows.map((x) => [x.userId, Number(x.n)]));
+}

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors';
+import { todayInVietnam } from '../../domain/dates';
 import * as figures from './figures.service';
 import { FIGURES_READ, FIGURES_WRITE } from './figures.service';
 import {
@@ -10,6 +11,8 @@ import {
   figuresQuery,
   importReportSchema,
   savedFigureSchema,
+  staffProgressQuery,
+  staffProgressSchema,
   setFiguresInput,
   setStaffTargetInput,
   setTargetInput,
@@ -127,6 +130,21 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => ({ items: await figures.listStaffTargets(db(), req.actor!, req.query) }),
+  );
+
+  app.get(
+    '/api/coverage/staff-progress',
+    {
+      config: { permission: FIGURES_READ },
+      schema: {
+        tags,
+        summary:
+          'Progress of each staff member against their recruitment target of ?year (default this year): participants recruited (persons they entered a card for by hand in the year), % of target, persons still missing; lowest first. ?unit: the unit and those directly under it',
+        querystring: staffProgressQuery,
+        response: { 200: items(staffProgressSchema) },
+      },
+    },
+    async (req) => ({ items: await figures.staffProgress(db(), req.actor!, { unit: req.query.unit, year: req.query.year ?? Number(todayInVietnam().slice(0, 4)) }) }),
   );
 
   app.put(

@@ -159,6 +159,19 @@ export const staffTargetSchema = z.object({
   updatedAt: z.string(),
 });
 
+export const staffProgressSchema = staffTargetSchema.extend({
+  recruited: z.number(),
+  pct: z.number().nullable(),
+  missing: z.number(),
+});
+
+export const staffProgressQuery = z
+  .object({
+    unit: unitCode.optional(),
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+  })
+  .strict();
+
 export const importErrorSchema = z.object({ row: z.number(), column: z.string(), value: z.string(), message: z.string() });
 
 export const importReportSchema = z.object({

@@ -411,6 +411,31 @@ export async function setStaffTarget(db: Kysely<DB>, actor: Actor, input: SetSta
   });
 }
 
+export interface StaffProgress extends StaffTarget {
+  /** Persons the member entered a card for by hand in the year (see repo.recruitedBy). */
+  recruited: number;
+  /** recruited / target in %, 2 decimals; null for a target of 0. */
+  pct: number | null;
+  /** Persons still to recruit (0 once the target is met). */
+  missing: number;
+}
+
+/**
+ * Progress of each staff member against their recruitment target of `year`: the targets of the unit and the
+ * units directly under it (or of the whole scope), with the participants recruited, the % of target and
+ * the persons still missing; lowest progress first.
+ */
+export async function staffProgress(db: Kysely<DB>, actor: Actor, query: StaffTargetsQuery & { year: number }): Promise<StaffProgress[]> {
+  const targets = await listStaffTargets(db, actor, query);
+  const recruited = await repo.recruitedBy(db, [...new Set(targets.map((s) => s.userId))], query.year);
+  return targets
+    .map((s) => {
+      const n = recruited.get(s.userId) ?? 0;
+      return { ...s, recruited: n, pct: s.participants > 0 ? domainPercentOf(n, s.participants) : null, missing: Math.max(0, s.participants - n) };
+    })
+    .sort((a, b) => (a.pct ?? Infinity) - (b.pct ?? Infinity) || a.username.localeCompare(b.username));
+}
+
 /** Staff targets whose unit is the given unit or directly under it (or anywhere in the scope). */
 export async function listStaffTargets(db: Kysely<DB>, actor: Actor, query: StaffTargetsQuery = {}): Promise<StaffTarget[]> {
   requirePermission(actor, FIGURES_READ);

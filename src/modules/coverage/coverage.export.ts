@@ -1,0 +1,199 @@
+/**
+ * The coverage dashboard's tables as .xlsx (headers from the catalogue, in the user's language) and the
+ * dashboard as a PDF (headline measures with the source of each number, the table of units below, and a
+ * note on where the numbers come from). Numbers stay numbers in Excel (percentages with two decimals);
+ * the PDF formats them the Vietnamese way (1.475.810, 93,42 %, dd/MM/yyyy).
+ */
+import type { Writable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import type { Actor } from '../../domain/access';
+import { formatDateVi } from '../../domain/dates';
+import { translator, type Language } from '../../i18n/index';
+import { xlsxWriter, type CellValue } from '../../io/excel';
+import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../io/pdf';
+import * as coverage from './coverage.service';
+import { staffProgress } from './figures.service';
+
+export const EXPORT_TABLES = ['children', 'low', 'pupils', 'staff'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+export interface ExportQuery {
+  unit: string;
+  date: string;
+  /** low: the threshold (% of population) when a unit has no target. */
+  threshold?: number;
+  /** staff: the year of the targets (default: the year of the date). */
+  year?: number;
+}
+
+interface Sheet {
+  name: string;
+  file: string;
+  columns: { key: string; header: string; width: number }[];
+  rows: Record<string, CellValue>[];
+}
+
+const source = (t: ReturnType<typeof translator>, s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '');
+
+/** The rows and headers of one dashboard table. */
+export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTable, query: ExportQuery, lang: Language): Promise<Sheet> {
+  const t = translator(lang);
+  const col = (key: string, width = 14) => ({ key, header: t(`coverage:export.columns.${key}`), width });
+  const base = { name: t(`coverage:export.sheets.${table}`), file: `${t(`coverage:export.files.${table}`)}-${query.unit}-${query.date}` };
+  if (table === 'children') {
+    const r = await coverage.coverageOf(db, actor, query.unit, query.date);
+    return {
+      ...base,
+      columns: [col('code', 10), col('name', 28), col('population'), col('participants'), col('plan'), col('pctPlan'), col('pctPopulation'), col('yoyChange'), col('expiring30'), col('neverInsured'), col('source', 22)],
+      rows: r.children.map((c) => ({
+        code: c.unit,
+        name: c.name,
+        population: c.population,
+        participants: c.participants,
+        plan: c.plan,
+        pctPlan: c.pctPlan,
+        pctPopulation: c.pctPopulation,
+        yoyChange: c.yoyChange,
+        expiring30: c.expiring30,
+        neverInsured: c.neverInsured,
+        source: source(t, c.sources.participants),
+      })),
+    };
+  }
+  if (table === 'low') {
+    const items = await coverage.lowCoverage(db, actor, { unit: query.unit, date: query.date, threshold: query.threshold });
+    return {
+      ...base,
+      columns: [col('rank', 8), col('code', 10), col('name', 28), col('population'), col('participants'), col('pctPopulation'), col('pctPlan'), col('target'), col('missing')],
+      rows: items.map((c, i) => ({ rank: i + 1, code: c.unit, name: c.name, population: c.population, participants: c.participants, pctPopulation: c.pctPopulation, pctPlan: c.pctPlan, target: c.target, missing: c.missing })),
+    };
+  }
+  if (table === 'pupils') {
+    const p = await coverage.pupils(db, actor, { unit: query.unit, date: query.date });
+    return {
+      ...base,
+      name: `${base.name} ${p.schoolYear}`,
+      columns: [col('school', 32), col('pupils'), col('covered'), col('pct'), col('missing')],
+      rows: [
+        ...p.schools.map((s) => ({ school: s.school ?? t('coverage:export.noSchool'), pupils: s.pupils, covered: s.covered, pct: s.pct, missing: s.missing })),
+        { school: t('coverage:export.total'), pupils: p.total.pupils, covered: p.total.covered, pct: p.total.pct, missing: p.total.missing },
+      ],
+    };
+  }
+  const year = query.year ?? Number(query.date.slice(0, 4));
+  const items = await staffProgress(db, actor, { unit: query.unit, year });
+  return {
+    ...base,
+    name: `${base.name} ${year}`,
+    columns: [col('username', 16), col('displayName', 24), col('unit', 28), col('staffTarget'), col('recruited'), col('pct'), col('missing')],
+    rows: items.map((s) => ({
+      username: s.username,
+      displayName: s.displayName,
+      unit: s.unitCode ? `${s.unitName ?? ''} (${s.unitCode})` : '',
+      staffTarget: s.participants,
+      recruited: s.recruited,
+      pct: s.pct,
+      missing: s.missing,
+    })),
+  };
+}
+
+/** Writes a sheet as .xlsx to `out` (a stream: a file or an HTTP response). */
+export async function writeSheet(sheet: Sheet, out: Writable): Promise<void> {
+  // Excel refuses sheet names over 31 characters or with []:*?/\
+  const w = xlsxWriter(out, { name: sheet.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), columns: sheet.columns });
+  for (const r of sheet.rows) w.add(r);
+  await w.finish();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PDF
+// ---------------------------------------------------------------------------------------------------
+
+function formatters(lang: Language) {
+  const n = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: 0 });
+  const p = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return {
+    count: (v: number | null | undefined) => (v === null || v === undefined ? '–' : n.format(v)),
+    signed: (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v > 0 ? '+' : ''}${n.format(v)}`),
+    pct: (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${p.format(v)} %`),
+    date: (iso: string) => (lang === 'vi' ? formatDateVi(iso) : iso),
+  };
+}
+
+/**
+ * The dashboard of a unit on a date as a PDF: headline measures with their source, the table of the units
+ * below it, and where the numbers come from.
+ */
+export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string }, lang: Language): Promise<Buffer> {
+  const t = translator(lang);
+  const f = formatters(lang);
+  const r = await coverage.coverageOf(db, actor, query.unit, query.date);
+  const src = (s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '–');
+  const headline: TableCell[][] = [
+    [t('coverage:export.columns.participants'), f.count(r.participants), src(r.sources.participants)],
+    [t('coverage:export.columns.pctPlan'), f.pct(r.pctPlan), r.plan === null ? '–' : t('coverage:pdf.ofPlan', { plan: f.count(r.plan) })],
+    [t('coverage:export.columns.pctPopulation'), f.pct(r.pctPopulation), r.population === null ? '–' : t('coverage:pdf.ofPopulation', { population: f.count(r.population) })],
+    [t('coverage:export.columns.yoyChange'), f.signed(r.yoyChange), src(r.sources.participants)],
+    [t('coverage:export.columns.population'), f.count(r.population), src(r.sources.population)],
+    [t('coverage:export.columns.plan'), f.count(r.plan), r.reported?.planDecision ? `${src(r.sources.plan)} · ${r.reported.planDecision}` : src(r.sources.plan)],
+    [t('coverage:export.columns.expiring30'), f.count(r.expiring30), r.expiring30 === null ? '–' : src('register')],
+    [t('coverage:export.columns.neverInsured'), f.count(r.neverInsured), r.neverInsured === null ? '–' : src('register')],
+  ];
+  const sources: string[] = [];
+  if (r.register)
+    sources.push(t('coverage:pdf.sourceRegister', { date: f.date(r.date), population: f.count(r.register.population), participants: f.count(r.register.participants) }));
+  if (r.reported)
+    sources.push(
+      t('coverage:pdf.sourceReported', {
+        date: f.date(r.reported.asOf),
+        participants: f.count(r.reported.participants),
+        population: f.count(r.reported.population),
+        source: r.reported.source ?? t('coverage:pdf.noSourceGiven'),
+      }),
+    );
+  if (r.difference?.participants !== null && r.difference?.participants !== undefined)
+    sources.push(t('coverage:pdf.difference', { participants: f.signed(r.difference.participants), population: f.signed(r.difference.population) }));
+  if (r.reported?.participantsYearAgo !== null && r.reported?.participantsYearAgo !== undefined && r.sources.participants === 'reported')
+    sources.push(t('coverage:pdf.yearAgoReported', { value: f.count(r.reported.participantsYearAgo) }));
+  if (r.register && r.sources.participants === 'register') sources.push(t('coverage:pdf.yearAgoRegister', { value: f.count(r.register.participantsYearAgo) }));
+  if (sources.length === 0) sources.push(t('coverage:pdf.noData'));
+
+  const content: Content[] = [
+    { text: t('coverage:pdf.title', { name: r.name }), style: 'title' },
+    { text: t('coverage:pdf.subtitle', { date: f.date(r.date) }), style: 'subtitle' },
+    { text: t('coverage:pdf.headline'), style: 'heading' },
+    pdfTable([t('coverage:pdf.measure'), t('coverage:pdf.value'), t('coverage:pdf.source')], headline, ['*', 'auto', '*']),
+  ];
+  if (r.children.length) {
+    content.push({ text: t(r.level === 'province' ? 'coverage:pdf.communes' : 'coverage:pdf.villages', { count: r.children.length }), style: 'heading' });
+    content.push(
+      pdfTable(
+        ['code', 'name', 'population', 'participants', 'pctPlan', 'pctPopulation', 'yoyChange', 'expiring30', 'source'].map((k) => t(`coverage:export.columns.${k}`)),
+        r.children.map((c) => [
+          c.unit,
+          c.name,
+          { text: f.count(c.population), alignment: 'right' },
+          { text: f.count(c.participants), alignment: 'right' },
+          { text: f.pct(c.pctPlan), alignment: 'right' },
+          { text: f.pct(c.pctPopulation), alignment: 'right' },
+          { text: f.signed(c.yoyChange), alignment: 'right' },
+          { text: f.count(c.expiring30), alignment: 'right' },
+          src(c.sources.participants),
+        ]),
+        ['auto', '*', 'auto', 'auto', 'auto', 'auto', 'auto', 'auto', 'auto'],
+      ),
+    );
+  }
+  content.push({ text: t('coverage:pdf.sources'), style: 'heading' });
+  content.push({ ul: sources });
+  content.push({ text: t('coverage:pdf.sourceNote'), style: 'small', margin: [0, 6, 0, 0] });
+  return renderPdf({
+    pageOrientation: 'landscape',
+    info: { title: t('coverage:pdf.title', { name: r.name }) },
+    defaultStyle: { fontSize: 9 },
+    footer: pdfPageFooter((page, pages) => t('coverage:pdf.page', { page, pages })),
+    content,
+  });
+}
