@@ -303,6 +303,8 @@ export interface Member {
   ethnicity: string | null;
   phone: string | null;
   groupCodes: string[];
+  school?: string | null;
+  grade?: number | null;
   cards: Card[];
   groups: { groupCode: string; validFrom: string | null; validTo: string | null }[];
 }
@@ -314,12 +316,52 @@ export interface HouseholdDetail {
 
 export interface CardInput {
   personId: string;
-  householdId: string;
   groupCode: string;
   validFrom: string;
   validTo: string;
   number?: string;
 }
+
+/** A change to a card (only the fields given change; number null clears it). */
+export interface CardPatch {
+  groupCode?: string;
+  validFrom?: string;
+  validTo?: string;
+  number?: string | null;
+}
+
+/** A new household; communeCode is five digits, villageCode the village's full code. */
+export interface HouseholdInput {
+  communeCode: string;
+  code: string;
+  villageCode?: string | null;
+  address?: string | null;
+  povertyStatus?: PovertyStatus;
+  povertyYear?: number | null;
+}
+
+export type HouseholdPatch = Partial<Omit<HouseholdInput, 'communeCode'>>;
+
+/** A person's fields as the register API takes them (dates 'YYYY-MM-DD'; null clears a field). */
+export interface PersonFields {
+  fullName: string;
+  relationship?: string | null;
+  birthDate: string;
+  sex: 'male' | 'female';
+  citizenId?: string | null;
+  insuranceCode?: string | null;
+  ethnicity?: string | null;
+  phone?: string | null;
+  groupCodes: string[];
+  school?: string | null;
+  grade?: number | null;
+}
+
+export interface PersonInput extends PersonFields {
+  householdId: string;
+}
+
+export type PersonPatch = Partial<PersonFields>;
 
 export interface ImportErrorRow {
   row: number;
@@ -636,6 +678,16 @@ export const api = {
   household: (id: string, signal?: AbortSignal) =>
     request<HouseholdDetail>('GET', `/api/register/households/${enc(id)}`, { signal }),
   addCard: (input: CardInput) => request<Card>('POST', '/api/register/cards', { body: input }),
+  updateCard: (id: string, patch: CardPatch) => request<Card>('PATCH', `/api/register/cards/${enc(id)}`, { body: patch }),
+  deleteCard: (id: string) => request<void>('DELETE', `/api/register/cards/${enc(id)}`),
+  createHousehold: (input: HouseholdInput) => request<Household>('POST', '/api/register/households', { body: input }),
+  updateHousehold: (id: string, patch: HouseholdPatch) =>
+    request<Household>('PATCH', `/api/register/households/${enc(id)}`, { body: patch }),
+  deleteHousehold: (id: string) => request<void>('DELETE', `/api/register/households/${enc(id)}`),
+  createPerson: (input: PersonInput) => request<{ id: string; fullName: string }>('POST', '/api/register/persons', { body: input }),
+  updatePerson: (id: string, patch: PersonPatch) =>
+    request<{ id: string; fullName: string }>('PATCH', `/api/register/persons/${enc(id)}`, { body: patch }),
+  deletePerson: (id: string) => request<void>('DELETE', `/api/register/persons/${enc(id)}`),
   coverage: (unit: string, date: string, signal?: AbortSignal) =>
     request<Coverage>('GET', `/api/coverage/${enc(unit)}?date=${enc(date)}`, { signal }),
   coverageTrend: (unit: string, date: string, months: number, signal?: AbortSignal) =>

@@ -1,17 +1,20 @@
 /**
  * One household of the register: its header (code, address, village, commune, poverty status) and its
- * members, each expandable to the card history (newest first) with a form to add a card.
+ * members, each expandable to the card history (newest first). Staff who may write (every role but
+ * 'viewer') edit or delete the household, add, edit and remove members, and add, correct and delete cards.
  */
-import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Card, type HouseholdDetail, type Member, type PremiumGroup, type User } from '../api';
+import { CardEditForm } from '../components/CardEditForm';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
+import { DeleteConfirm } from '../components/HouseholdBits';
+import { HouseholdForm } from '../components/HouseholdForm';
+import { PersonForm, useRelationshipLabel } from '../components/PersonForm';
 import { CardBadge, GroupCodes, isMissingRoute, today, usePremiumGroups, useSexLabel } from '../components/RegisterBits';
-import { groupLabel } from '../components/RuleBits';
-import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
-import { formatDate, isIsoDate } from '../format';
-import { href } from '../router';
+import { errorMessage } from '../errors';
+import { formatDate } from '../format';
+import { href, navigate } from '../router';
 
 /** Newest first: by start date, then end date. */
 function newestFirst(cards: Card[]): Card[] {
@@ -35,8 +38,15 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [reloadKey, setReloadKey] = useState(0);
+  /** What the household header shows: its facts, the edit form, or the delete confirmation. */
+  const [headerMode, setHeaderMode] = useState<'view' | 'edit' | 'delete'>('view');
+  /** A member being edited or removed. */
+  const [memberAction, setMemberAction] = useState<{ id: string; kind: 'edit' | 'delete' } | null>(null);
+  const [adding, setAdding] = useState(false);
   const groups = usePremiumGroups();
   const sexLabel = useSexLabel();
+  const relationshipLabel = useRelationshipLabel();
+  // the server refuses every change from a viewer: no edit buttons for them
   const canEdit = user.role !== 'viewer';
 
   useEffect(() => {
@@ -66,8 +76,16 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
     });
   }, []);
 
+  /** After a change: show what happened and load the household again. */
+  const changed = useCallback((message: string) => {
+    setError(null);
+    setNotice(message);
+    setReloadKey((k) => k + 1);
+  }, []);
+
   const household = data?.household;
   const members = data?.members ?? [];
+  const cardCount = members.reduce((n, m) => n + m.cards.length, 0);
 
   return (
     <div className="page household-page">
@@ -78,7 +96,20 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
       <Notice message={notice} onDismiss={() => setNotice(null)} />
       {loading && !data && <p className="muted">{t('common.loading')}</p>}
 
-      {household && (
+      {household && headerMode === 'edit' && (
+        <section className="card household-header" data-testid="household-header">
+          <HouseholdForm
+            user={user}
+            household={household}
+            onDone={(saved) => {
+              setHeaderMode('view');
+              if (saved) changed(t('register.householdForm.saved', { code: saved.code }));
+            }}
+          />
+        </section>
+      )}
+
+      {household && headerMode !== 'edit' && (
         <section className="card household-header" data-testid="household-header">
           <div className="card-head">
             <div>
@@ -87,11 +118,33 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                 {[household.villageName, household.communeName].filter(Boolean).join(', ')}
               </p>
             </div>
-            {household.povertyStatus && household.povertyStatus !== 'none' && (
-              <span className={`pill pill-poverty pill-${household.povertyStatus}`}>
-                {t(`register.poverty.${household.povertyStatus}`)}
-              </span>
-            )}
+            <div className="row-actions">
+              {household.povertyStatus && household.povertyStatus !== 'none' && (
+                <span className={`pill pill-poverty pill-${household.povertyStatus}`}>
+                  {t(`register.poverty.${household.povertyStatus}`)}
+                </span>
+              )}
+              {canEdit && headerMode === 'view' && (
+                <>
+                  <button
+                    type="button"
+                    className="btn btn-secondary btn-small"
+                    data-testid="household-edit"
+                    onClick={() => setHeaderMode('edit')}
+                  >
+                    {t('register.householdForm.edit')}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-danger-ghost btn-small"
+                    data-testid="household-delete"
+                    onClick={() => setHeaderMode('delete')}
+                  >
+                    {t('register.householdForm.delete')}
+                  </button>
+                </>
+              )}
+            </div>
           </div>
           <dl className="facts">
             <div>
@@ -100,11 +153,11 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
             </div>
             <div>
               <dt>{t('register.household.address')}</dt>
-              <dd>{household.address || '—'}</dd>
+              <dd data-testid="household-address-value">{household.address || '—'}</dd>
             </div>
             <div>
               <dt>{t('register.household.village')}</dt>
-              <dd>{household.villageName || '—'}</dd>
+              <dd data-testid="household-village-value">{household.villageName || '—'}</dd>
             </div>
             <div>
               <dt>{t('register.household.commune')}</dt>
@@ -115,19 +168,64 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
             <div className="facts-wide">
               <dt>{t('register.household.poverty')}</dt>
               <dd data-testid="household-poverty">
-                {t(`register.poverty.${household.povertyStatus ?? 'none'}`, { defaultValue: household.povertyStatus ?? '—' })}
+                {household.povertyStatus && household.povertyStatus !== 'none'
+                  ? t(`register.poverty.${household.povertyStatus}`, { defaultValue: household.povertyStatus })
+                  : t('register.householdForm.povertyNone')}
                 {household.povertyYear && household.povertyStatus && household.povertyStatus !== 'none' && (
                   <span className="muted"> ({t('register.household.povertyYear', { year: household.povertyYear })})</span>
                 )}
               </dd>
             </div>
           </dl>
+          {canEdit && headerMode === 'delete' && (
+            <div className="add-card">
+              {members.length > 0 ? (
+                <div className="row-actions confirm" role="group" data-testid="household-delete-blocked">
+                  <span className="confirm-text">
+                    {t('register.householdForm.deleteBlocked', { code: household.code, count: members.length })}
+                  </span>
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => setHeaderMode('view')}>
+                    {t('common.cancel')}
+                  </button>
+                </div>
+              ) : (
+                <DeleteConfirm
+                  testId="household-delete-confirm"
+                  text={t('register.householdForm.confirmDelete', {
+                    code: household.code,
+                    place: [household.address, household.villageName, household.communeName].filter(Boolean).join(', '),
+                  })}
+                  confirmLabel={t('register.householdForm.deleteYes')}
+                  action={() => api.deleteHousehold(household.id)}
+                  onDone={(deleted) => {
+                    if (deleted) navigate('register');
+                    else setHeaderMode('view');
+                  }}
+                />
+              )}
+            </div>
+          )}
         </section>
       )}
 
       {household && (
         <section className="card">
-          <h2>{t('register.household.members', { count: members.length })}</h2>
+          <div className="card-head">
+            <h2>{t('register.household.members', { count: members.length })}</h2>
+            {canEdit && !adding && (
+              <button
+                type="button"
+                className="btn btn-secondary btn-small"
+                data-testid="member-add"
+                onClick={() => {
+                  setMemberAction(null);
+                  setAdding(true);
+                }}
+              >
+                + {t('register.personForm.open')}
+              </button>
+            )}
+          </div>
           {members.length === 0 ? (
             <p className="empty">{t('register.household.noMembers')}</p>
           ) : (
@@ -142,7 +240,7 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                     <th scope="col">{t('register.col.groups')}</th>
                     <th scope="col">{t('register.col.card')}</th>
                     <th scope="col">
-                      <span className="visually-hidden">{t('register.household.cardSource')}</span>
+                      <span className="visually-hidden">{t('register.personForm.actions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -150,14 +248,20 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                   {members.map((m) => {
                     const expanded = open.has(m.id);
                     const status = cardStatus(m.cards);
+                    const action = memberAction?.id === m.id ? memberAction.kind : null;
                     return (
                       <Fragment key={m.id}>
-                        <tr data-testid={`member-row-${m.id}`} className={expanded ? 'is-expanded' : undefined}>
+                        <tr data-testid={`member-row-${m.id}`} className={expanded || action ? 'is-expanded' : undefined}>
                           <td data-label={t('register.col.name')}>
                             <strong>{m.fullName}</strong>
-                            {m.relationship && <span className="muted small block">{m.relationship === 'head' ? t('register.relationshipHead') : m.relationship}</span>}
+                            {m.relationship && <span className="muted small block">{relationshipLabel(m.relationship)}</span>}
                             {(m.ethnicity || m.phone) && (
                               <span className="muted small block">{[m.ethnicity, m.phone].filter(Boolean).join(' · ')}</span>
+                            )}
+                            {(m.school || m.grade) && (
+                              <span className="muted small block">
+                                {[m.school, m.grade ? t('register.personForm.gradeN', { n: m.grade }) : null].filter(Boolean).join(' · ')}
+                              </span>
                             )}
                           </td>
                           <td data-label={t('register.col.birthDate')} className="nowrap">
@@ -178,34 +282,81 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                             <GroupCodes codes={m.groupCodes} groups={groups} />
                           </td>
                           <td data-label={t('register.col.card')}>
-                            <CardBadge covered={status.covered} cardTo={status.cardTo} />
+                            <CardBadge covered={status.covered} cardTo={status.cardTo} testId={`member-card-${m.id}`} />
                           </td>
                           <td className="actions-cell">
-                            <button
-                              type="button"
-                              className="btn btn-link"
-                              data-testid={`member-toggle-${m.id}`}
-                              aria-expanded={expanded}
-                              aria-controls={`member-cards-${m.id}`}
-                              onClick={() => toggle(m.id)}
-                            >
-                              {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
-                            </button>
+                            <div className="btn-group member-actions">
+                              <button
+                                type="button"
+                                className="btn btn-link"
+                                data-testid={`member-toggle-${m.id}`}
+                                aria-expanded={expanded}
+                                aria-controls={`member-cards-${m.id}`}
+                                onClick={() => toggle(m.id)}
+                              >
+                                {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
+                              </button>
+                              {canEdit && (
+                                <>
+                                  <button
+                                    type="button"
+                                    className="btn btn-secondary btn-small"
+                                    data-testid={`member-edit-${m.id}`}
+                                    aria-label={t('register.personForm.editAria', { name: m.fullName })}
+                                    onClick={() => {
+                                      setAdding(false);
+                                      setMemberAction(action === 'edit' ? null : { id: m.id, kind: 'edit' });
+                                    }}
+                                  >
+                                    {t('register.personForm.edit')}
+                                  </button>
+                                  <button
+                                    type="button"
+                                    className="btn btn-danger-ghost btn-small"
+                                    data-testid={`member-delete-${m.id}`}
+                                    aria-label={t('register.personForm.deleteAria', { name: m.fullName })}
+                                    onClick={() => setMemberAction(action === 'delete' ? null : { id: m.id, kind: 'delete' })}
+                                  >
+                                    {t('register.personForm.delete')}
+                                  </button>
+                                </>
+                              )}
+                            </div>
                           </td>
                         </tr>
+                        {canEdit && action && (
+                          <tr className="expand-row">
+                            <td colSpan={7} data-testid={`member-${action}-${m.id}-panel`}>
+                              {action === 'edit' ? (
+                                <PersonForm
+                                  key={m.id}
+                                  householdId={household.id}
+                                  member={m}
+                                  groups={groups}
+                                  onDone={(name) => {
+                                    setMemberAction(null);
+                                    if (name) changed(t('register.personForm.saved', { name }));
+                                  }}
+                                />
+                              ) : (
+                                <DeleteConfirm
+                                  testId="member-delete-confirm"
+                                  text={t('register.personForm.confirmDelete', { name: m.fullName, code: household.code, count: m.cards.length })}
+                                  confirmLabel={t('register.personForm.deleteYes')}
+                                  action={() => api.deletePerson(m.id)}
+                                  onDone={(deleted) => {
+                                    setMemberAction(null);
+                                    if (deleted) changed(t('register.personForm.deleted', { name: m.fullName, code: household.code }));
+                                  }}
+                                />
+                              )}
+                            </td>
+                          </tr>
+                        )}
                         {expanded && (
                           <tr className="expand-row">
                             <td colSpan={7} id={`member-cards-${m.id}`} data-testid={`member-cards-${m.id}`}>
-                              <CardHistory
-                                member={m}
-                                householdId={household.id}
-                                groups={groups}
-                                canEdit={canEdit}
-                                onAdded={() => {
-                                  setNotice(t('register.addCard.saved', { name: m.fullName }));
-                                  setReloadKey((k) => k + 1);
-                                }}
-                              />
+                              <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} />
                             </td>
                           </tr>
                         )}
@@ -216,6 +367,21 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
               </table>
             </div>
           )}
+          {canEdit && adding && (
+            <PersonForm
+              householdId={household.id}
+              groups={groups}
+              onDone={(name) => {
+                setAdding(false);
+                if (name) changed(t('register.personForm.added', { name, code: household.code }));
+              }}
+            />
+          )}
+          {members.length > 0 && (
+            <p className="muted small" data-testid="household-card-count">
+              {t('register.household.cardCount', { count: cardCount })}
+            </p>
+          )}
         </section>
       )}
     </div>
@@ -224,21 +390,22 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
 
 function CardHistory({
   member,
-  householdId,
   groups,
   canEdit,
-  onAdded,
+  onChanged,
 }: {
   member: Member;
-  householdId: string;
   groups: PremiumGroup[];
   canEdit: boolean;
-  onAdded: () => void;
+  onChanged: (message: string) => void;
 }) {
   const { t } = useTranslation('web');
   const [adding, setAdding] = useState(false);
+  /** A card being corrected or deleted. */
+  const [cardAction, setCardAction] = useState<{ id: string; kind: 'edit' | 'delete' } | null>(null);
   const cards = newestFirst(member.cards);
   const day = today();
+  const columns = canEdit ? 6 : 5;
   return (
     <div className="card-history" aria-label={t('register.household.showCardsAria', { name: member.fullName })} role="region">
       {cards.length === 0 ? (
@@ -252,31 +419,95 @@ function CardHistory({
               <th scope="col">{t('register.household.cardTo')}</th>
               <th scope="col">{t('register.household.cardNumber')}</th>
               <th scope="col">{t('register.household.cardSource')}</th>
+              {canEdit && (
+                <th scope="col">
+                  <span className="visually-hidden">{t('register.personForm.actions')}</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
             {cards.map((c) => {
               const current = c.validFrom <= day && day <= c.validTo;
+              const action = cardAction?.id === c.id ? cardAction.kind : null;
+              const period = `${formatDate(c.validFrom)}–${formatDate(c.validTo)}`;
               return (
-                <tr key={c.id} data-testid={`card-row-${c.id}`} className={current ? 'is-current' : undefined}>
-                  <td data-label={t('register.household.cardGroup')}>
-                    <GroupCodes codes={[c.groupCode]} groups={groups} />
-                  </td>
-                  <td data-label={t('register.household.cardFrom')} className="nowrap">
-                    {formatDate(c.validFrom)}
-                  </td>
-                  <td data-label={t('register.household.cardTo')} className="nowrap">
-                    {formatDate(c.validTo)}
-                  </td>
-                  <td data-label={t('register.household.cardNumber')}>
-                    {c.number ? <span className="mono">{c.number}</span> : <span className="muted">—</span>}
-                  </td>
-                  <td data-label={t('register.household.cardSource')}>
-                    <span className={`pill pill-source pill-source-${c.source}`}>
-                      {t(`register.source.${c.source}`, { defaultValue: c.source })}
-                    </span>
-                  </td>
-                </tr>
+                <Fragment key={c.id}>
+                  <tr data-testid={`card-row-${c.id}`} className={current ? 'is-current' : undefined}>
+                    <td data-label={t('register.household.cardGroup')}>
+                      <GroupCodes codes={[c.groupCode]} groups={groups} />
+                    </td>
+                    <td data-label={t('register.household.cardFrom')} className="nowrap">
+                      {formatDate(c.validFrom)}
+                    </td>
+                    <td data-label={t('register.household.cardTo')} className="nowrap">
+                      {formatDate(c.validTo)}
+                    </td>
+                    <td data-label={t('register.household.cardNumber')}>
+                      {c.number ? <span className="mono">{c.number}</span> : <span className="muted">—</span>}
+                    </td>
+                    <td data-label={t('register.household.cardSource')}>
+                      <span className={`pill pill-source pill-source-${c.source}`}>
+                        {t(`register.source.${c.source}`, { defaultValue: c.source })}
+                      </span>
+                    </td>
+                    {canEdit && (
+                      <td className="actions-cell">
+                        <div className="btn-group">
+                          <button
+                            type="button"
+                            className="btn btn-secondary btn-small"
+                            data-testid={`card-edit-${c.id}`}
+                            aria-label={t('register.cardEdit.editAria', { group: c.groupCode, period })}
+                            onClick={() => {
+                              setAdding(false);
+                              setCardAction(action === 'edit' ? null : { id: c.id, kind: 'edit' });
+                            }}
+                          >
+                            {t('register.cardEdit.edit')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-danger-ghost btn-small"
+                            data-testid={`card-delete-${c.id}`}
+                            aria-label={t('register.cardEdit.deleteAria', { group: c.groupCode, period })}
+                            onClick={() => setCardAction(action === 'delete' ? null : { id: c.id, kind: 'delete' })}
+                          >
+                            {t('register.cardEdit.delete')}
+                          </button>
+                        </div>
+                      </td>
+                    )}
+                  </tr>
+                  {canEdit && action && (
+                    <tr>
+                      <td colSpan={columns}>
+                        {action === 'edit' ? (
+                          <CardEditForm
+                            member={member}
+                            card={c}
+                            groups={groups}
+                            onDone={(saved) => {
+                              setCardAction(null);
+                              if (saved) onChanged(t('register.cardEdit.saved', { name: member.fullName }));
+                            }}
+                          />
+                        ) : (
+                          <DeleteConfirm
+                            testId="card-delete-confirm"
+                            text={t('register.cardEdit.confirmDelete', { group: c.groupCode, period, name: member.fullName })}
+                            confirmLabel={t('register.cardEdit.deleteYes')}
+                            action={() => api.deleteCard(c.id)}
+                            onDone={(deleted) => {
+                              setCardAction(null);
+                              if (deleted) onChanged(t('register.cardEdit.deleted', { name: member.fullName }));
+                            }}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               );
             })}
           </tbody>
@@ -284,13 +515,12 @@ function CardHistory({
       )}
       {canEdit &&
         (adding ? (
-          <AddCardForm
+          <CardEditForm
             member={member}
-            householdId={householdId}
             groups={groups}
             onDone={(saved) => {
               setAdding(false);
-              if (saved) onAdded();
+              if (saved) onChanged(t('register.addCard.saved', { name: member.fullName }));
             }}
           />
         ) : (
@@ -298,137 +528,14 @@ function CardHistory({
             type="button"
             className="btn btn-secondary btn-small add-card-open"
             data-testid={`member-add-card-${member.id}`}
-            onClick={() => setAdding(true)}
+            onClick={() => {
+              setCardAction(null);
+              setAdding(true);
+            }}
           >
             + {t('register.addCard.open')}
           </button>
         ))}
     </div>
-  );
-}
-
-const CARD_FIELDS = ['groupCode', 'validFrom', 'validTo', 'number'] as const;
-
-function AddCardForm({
-  member,
-  householdId,
-  groups,
-  onDone,
-}: {
-  member: Member;
-  householdId: string;
-  groups: PremiumGroup[];
-  onDone: (saved: boolean) => void;
-}) {
-  const { t, i18n } = useTranslation('web');
-  const [groupCode, setGroupCode] = useState(member.groupCodes[0] ?? '');
-  const [validFrom, setValidFrom] = useState('');
-  const [validTo, setValidTo] = useState('');
-  const [number, setNumber] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
-  const prefix = `card-${member.id}`;
-
-  // the member's own groups first, then the others
-  const options = [...groups].sort(
-    (a, b) => Number(member.groupCodes.includes(b.code)) - Number(member.groupCodes.includes(a.code)),
-  );
-  if (groupCode && !options.some((g) => g.code === groupCode)) {
-    options.unshift({ code: groupCode, nameVi: groupCode, nameEn: groupCode } as PremiumGroup);
-  }
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!groupCode) fields.groupCode = t('register.addCard.groupRequired');
-    if (!isIsoDate(validFrom)) fields.validFrom = t('register.addCard.dateRequired');
-    if (!isIsoDate(validTo)) fields.validTo = t('register.addCard.dateRequired');
-    else if (isIsoDate(validFrom) && validTo < validFrom) fields.validTo = t('register.addCard.toBeforeFrom');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      await api.addCard({
-        personId: member.id,
-        householdId,
-        groupCode,
-        validFrom,
-        validTo,
-        ...(number.trim() ? { number: number.trim() } : {}),
-      });
-      onDone(true);
-    } catch (err) {
-      setBusy(false);
-      if (isMissingRoute(err)) {
-        setErrors({ fields: {}, banner: t('register.addCard.notAvailable') });
-        return;
-      }
-      const split = splitErrors(err, CARD_FIELDS);
-      setErrors({ fields: split.fields, banner: split.banner ?? (Object.keys(split.fields).length ? null : errorMessage(err)) });
-    }
-  }
-
-  return (
-    <form className="add-card" onSubmit={(e) => void submit(e)} noValidate data-testid={`add-card-form-${member.id}`}>
-      <h3>{t('register.addCard.title', { name: member.fullName })}</h3>
-      <ErrorBanner message={errors.banner} />
-      <div className="card-form-grid">
-        <Field id={`${prefix}-group`} label={t('register.addCard.group')} error={errors.fields.groupCode}>
-          <select
-            {...inputProps(`${prefix}-group`, errors.fields.groupCode)}
-            data-testid="card-group"
-            value={groupCode}
-            onChange={(e) => setGroupCode(e.target.value)}
-          >
-            <option value="">{t('register.addCard.groupPick')}</option>
-            {options.map((g) => (
-              <option key={g.code} value={g.code}>
-                {groupLabel(g, i18n.language)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id={`${prefix}-from`} label={t('register.addCard.from')} error={errors.fields.validFrom}>
-          <input
-            {...inputProps(`${prefix}-from`, errors.fields.validFrom)}
-            data-testid="card-from"
-            type="date"
-            value={validFrom}
-            onChange={(e) => setValidFrom(e.target.value)}
-          />
-        </Field>
-        <Field id={`${prefix}-to`} label={t('register.addCard.to')} error={errors.fields.validTo}>
-          <input
-            {...inputProps(`${prefix}-to`, errors.fields.validTo)}
-            data-testid="card-to"
-            type="date"
-            value={validTo}
-            onChange={(e) => setValidTo(e.target.value)}
-          />
-        </Field>
-        <Field id={`${prefix}-number`} label={t('register.addCard.number')} error={errors.fields.number}>
-          <input
-            {...inputProps(`${prefix}-number`, errors.fields.number)}
-            data-testid="card-number"
-            type="text"
-            autoComplete="off"
-            maxLength={30}
-            value={number}
-            onChange={(e) => setNumber(e.target.value)}
-          />
-        </Field>
-      </div>
-      <div className="btn-group">
-        <button type="submit" className="btn btn-primary btn-small" data-testid="card-submit" disabled={busy}>
-          {busy ? t('common.saving') : t('register.addCard.submit')}
-        </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => onDone(false)}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * Household register, person search: a name (with or without diacritics), a citizen ID or an insurance
  * code -> GET /api/register/persons, 50 per page; a row opens the person's household. The last search
- * is kept in memory so coming back from a household shows the same results.
+ * is kept in memory so coming back from a household shows the same results. Staff who may write add a
+ * new household here (then its page opens to add the members).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type PersonPage, type User } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { HouseholdForm } from '../components/HouseholdForm';
 import { CardBadge, GroupCodes, formatCount, isMissingRoute, usePremiumGroups, useSexLabel } from '../components/RegisterBits';
 import { errorMessage } from '../errors';
 import { formatDate } from '../format';
@@ -26,6 +28,8 @@ export function RegisterSearchPage({ user }: { user: User }) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [hint, setHint] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const canEdit = user.role !== 'viewer';
   const groups = usePremiumGroups();
   const sexLabel = useSexLabel();
   const lang = i18n.language;
@@ -77,13 +81,32 @@ export function RegisterSearchPage({ user }: { user: User }) {
           <h1>{t('register.search.title')}</h1>
           <p className="lead muted">{t('register.search.lead')}</p>
         </div>
-        {user.role !== 'viewer' && (
-          <a className="btn btn-secondary" href={href('register', 'import')}>
-            {t('register.search.importLink')}
-          </a>
+        {canEdit && (
+          <div className="btn-group">
+            {!creating && (
+              <button type="button" className="btn btn-primary" data-testid="household-new" onClick={() => setCreating(true)}>
+                + {t('register.householdForm.new')}
+              </button>
+            )}
+            <a className="btn btn-secondary" href={href('register', 'import')}>
+              {t('register.search.importLink')}
+            </a>
+          </div>
         )}
       </div>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
+
+      {canEdit && creating && (
+        <section className="card">
+          <HouseholdForm
+            user={user}
+            onDone={(saved) => {
+              setCreating(false);
+              if (saved) navigate('register', 'household', saved.id);
+            }}
+          />
+        </section>
+      )}
 
       <section className="card">
         <form role="search" onSubmit={submit} noValidate>
