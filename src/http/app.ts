@@ -27,6 +27,7 @@ import { importRoutes } from '../modules/register/import.routes';
 import { registerRoutes } from '../modules/register/register.routes';
 import { coverageRoutes } from '../modules/coverage/coverage.routes';
 import { figuresRoutes } from '../modules/coverage/figures.routes';
+import { programmeRoutes } from '../modules/programmes/programme.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(coverageRoutes);
   await app.register(multipart);
   await app.register(figuresRoutes);
+  await app.register(programmeRoutes);
   await app.register(importRoutes(new ImportJobs()));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;

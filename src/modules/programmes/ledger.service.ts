@@ -27,7 +27,8 @@ import { AppError, notFound, type FieldError } from '../../errors';
 import { audit } from '../audit/audit.service';
 import * as repo from './ledger.repository';
 import * as programmes from './programme.repository';
-import { balancesOf, programmeField, programmeForActor, type Balance } from './programme.service';
+import { formatVnd } from '../../domain/money';
+import { balancesOf, programmeField, programmeForActor, transitionError, type Balance } from './programme.service';
 
 export interface NewAward {
   roundId: string | null;
@@ -79,7 +80,7 @@ export async function postTxn(
 export async function lockProgramme(trx: Kysely<DB>, programmeId: string) {
   const p = await programmes.findProgramme(trx, programmeId, true);
   if (!p) throw notFound('programme', programmeId);
-  if (p.status === 'closed') throw new AppError('invalid_transition', { from: 'closed', to: 'closed', reason: 'closed', ns: 'programmes' });
+  if (p.status === 'closed') throw transitionError('closed', 'closed', 'closed');
   return p;
 }
 
@@ -124,7 +125,13 @@ export async function awardCards(trx: Kysely<DB>, actor: Actor, programmeId: str
   const receipts = await receiptsWithRemainder(trx, programmeId);
   const free = receipts.reduce((s, r) => s + r.free, 0);
   if (free !== balance.available) throw new AppError('internal', { reason: `ledger fund ${balance.available} <> receipts free ${free}` });
-  if (needed > balance.available) throw new AppError('insufficient_funds', { available: balance.available, needed, ns: 'programmes' });
+  if (needed > balance.available) throw new AppError('insufficient_funds', {
+      available: balance.available,
+      needed,
+      availableVnd: formatVnd(balance.available),
+      neededVnd: formatVnd(needed),
+      ns: 'programmes',
+    });
 
   const awardRows: Insertable<AwardTable>[] = [];
   const funding: { awardId: string; receiptId: string; amount: number }[] = [];
@@ -196,7 +203,7 @@ export async function cancelAward(trx: Kysely<DB>, actor: Actor, awardId: string
   await programmeForActor(trx, actor, found.programmeId, 'write');
   await lockProgramme(trx, found.programmeId);
   const award = (await repo.findAward(trx, awardId))!;
-  if (award.status !== 'awarded') throw new AppError('invalid_transition', { from: award.status, to: 'cancelled', reason: 'award_not_cancellable', ns: 'programmes' });
+  if (award.status !== 'awarded') throw transitionError(award.status, 'cancelled', 'award_not_cancellable');
   const slices = await repo.fundingOf(trx, [awardId]);
   await postTxn(
     trx,
@@ -235,7 +242,7 @@ export async function recordPayment(trx: Kysely<DB>, actor: Actor, programmeId: 
     throw notFound('award', missing);
   }
   const cancelled = awards.find((a) => a.status === 'cancelled');
-  if (cancelled) throw new AppError('invalid_transition', { from: 'cancelled', to: 'submitted', reason: 'award_cancelled', ns: 'programmes' });
+  if (cancelled) throw transitionError('cancelled', 'submitted', 'award_cancelled');
   const paid = await repo.paidAwardIds(trx, ids);
   const toPay = awards.filter((a) => !paid.has(a.id));
   const slices = await repo.fundingOf(trx, toPay.map((a) => a.id));

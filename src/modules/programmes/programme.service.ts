@@ -45,6 +45,13 @@ export const programmeField = (path: string, key: string, params: Record<string,
   params: { ...params, ns: 'programmes' },
 });
 
+/**
+ * A refused change of status (of a programme, pledge or award). The message is
+ * programmes:errors.invalid_transition, or its variant for the reason (i18next context).
+ */
+export const transitionError = (from: string, to: string, reason?: string) =>
+  new AppError('invalid_transition', { from, to, ...(reason ? { reason, context: reason } : {}), ns: 'programmes' });
+
 function requirePermission(actor: Actor, permission: Permission) {
   if (!can(actor, permission)) throw new AppError('forbidden');
 }
@@ -134,11 +141,11 @@ export async function changeProgrammeStatus(
       if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
       if (from === 'list_approved' || from === 'selecting') {
         const awards = await repo.countAwards(t, id);
-        if (awards.beyondAwarded > 0) throw new AppError('invalid_transition', { from, to, reason: 'awards_submitted', ns: 'programmes' });
-        if (from === 'selecting' && awards.live > 0) throw new AppError('invalid_transition', { from, to, reason: 'awards_live', ns: 'programmes' });
+        if (awards.beyondAwarded > 0) throw transitionError(from, to, 'awards_submitted');
+        if (from === 'selecting' && awards.live > 0) throw transitionError(from, to, 'awards_live');
       }
     } else {
-      throw new AppError('invalid_transition', { from, to, ns: 'programmes' });
+      throw transitionError(from, to);
     }
     await repo.setStatus(t, id, to);
     await repo.insertStatusChange(t, {
