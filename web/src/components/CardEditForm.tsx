@@ -50,8 +50,9 @@ export function CardEditForm({
     const from = parseDayMonthYear(validFrom);
     const to = parseDayMonthYear(validTo);
     if (!groupCode) fields.groupCode = t('register.addCard.groupRequired');
-    if (!from) fields.validFrom = t('register.addCard.dateRequired');
-    if (!to) fields.validTo = t('register.addCard.dateRequired');
+    const dateError = (text: string) => (text.trim() ? t('register.form.dateInvalid') : t('register.addCard.dateRequired'));
+    if (!from) fields.validFrom = dateError(validFrom);
+    if (!to) fields.validTo = dateError(validTo);
     else if (from && to < from) fields.validTo = t('register.addCard.toBeforeFrom');
     if (Object.keys(fields).length || !from || !to) {
       setErrors({ fields, banner: null });
@@ -100,6 +101,7 @@ export function CardEditForm({
           <select
             {...inputProps(`${prefix}-group`, errors.fields.groupCode)}
             data-testid={`${testId}-group`}
+            autoFocus
             value={groupCode}
             onChange={(e) => setGroupCode(e.target.value)}
           >
@@ -111,11 +113,11 @@ export function CardEditForm({
             ))}
           </select>
         </Field>
-        <Field id={`${prefix}-from`} label={t('register.addCard.from')} error={errors.fields.validFrom} hint={t('register.form.dateHint')}>
-          <DayInput id={`${prefix}-from`} testId={`${testId}-from`} value={validFrom} error={errors.fields.validFrom} hint onChange={setValidFrom} />
+        <Field id={`${prefix}-from`} label={t('register.addCard.from')} error={errors.fields.validFrom}>
+          <DayInput id={`${prefix}-from`} testId={`${testId}-from`} value={validFrom} error={errors.fields.validFrom} onChange={setValidFrom} />
         </Field>
-        <Field id={`${prefix}-to`} label={t('register.addCard.to')} error={errors.fields.validTo} hint={t('register.form.dateHint')}>
-          <DayInput id={`${prefix}-to`} testId={`${testId}-to`} value={validTo} error={errors.fields.validTo} hint onChange={setValidTo} />
+        <Field id={`${prefix}-to`} label={t('register.addCard.to')} error={errors.fields.validTo}>
+          <DayInput id={`${prefix}-to`} testId={`${testId}-to`} value={validTo} error={errors.fields.validTo} onChange={setValidTo} />
         </Field>
         <Field id={`${prefix}-number`} label={t('register.addCard.number')} error={errors.fields.number}>
           <input

@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Household, type HouseholdPatch, type PovertyStatus, type Unit, type User } from '../api';
 import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
-import { localPart, parseWhole } from '../format';
+import { parseWhole } from '../format';
 import { ErrorBanner } from './ErrorBanner';
 import { Field, inputProps } from './Field';
 import { FormButtons, isConflict, orNull } from './HouseholdBits';
@@ -252,6 +252,7 @@ export function HouseholdForm({
           <input
             {...inputProps('household-code', f.code, true)}
             data-testid="household-code"
+            autoFocus={!creating}
             type="text"
             autoComplete="off"
             maxLength={50}
@@ -270,7 +271,7 @@ export function HouseholdForm({
             <option value="">{t('register.householdForm.noVillage')}</option>
             {villageOptions.map((v) => (
               <option key={v.code} value={v.code}>
-                {v.name} ({v.localCode ?? localPart(v.code)})
+                {v.name}
               </option>
             ))}
           </select>

@@ -105,7 +105,7 @@ export function PersonForm({
       insuranceCode: orNull(insuranceCode),
       ethnicity: orNull(ethnicity),
       phone: orNull(phone),
-      groupCodes: [...new Set(chosen)],
+      groupCodes: [...new Set(chosen)].sort(),
       school: isPupil ? orNull(school) : null,
       grade: isPupil && grade ? Number(grade) : null,
     };
@@ -169,6 +169,7 @@ export function PersonForm({
           <input
             {...inputProps(`${prefix}-name`, f.fullName)}
             data-testid="person-name"
+            autoFocus
             type="text"
             autoComplete="off"
             maxLength={100}
@@ -320,7 +321,7 @@ export function PersonForm({
                 <option value="">—</option>
                 {GRADES.map((g) => (
                   <option key={g} value={String(g)}>
-                    {t('register.personForm.gradeN', { n: g })}
+                    {g}
                   </option>
                 ))}
               </select>

@@ -85,7 +85,6 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
 
   const household = data?.household;
   const members = data?.members ?? [];
-  const cardCount = members.reduce((n, m) => n + m.cards.length, 0);
 
   return (
     <div className="page household-page">
@@ -285,43 +284,43 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                             <CardBadge covered={status.covered} cardTo={status.cardTo} testId={`member-card-${m.id}`} />
                           </td>
                           <td className="actions-cell">
-                            <div className="btn-group member-actions">
-                              <button
-                                type="button"
-                                className="btn btn-link"
-                                data-testid={`member-toggle-${m.id}`}
-                                aria-expanded={expanded}
-                                aria-controls={`member-cards-${m.id}`}
-                                onClick={() => toggle(m.id)}
-                              >
-                                {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
-                              </button>
-                              {canEdit && (
-                                <>
-                                  <button
-                                    type="button"
-                                    className="btn btn-secondary btn-small"
-                                    data-testid={`member-edit-${m.id}`}
-                                    aria-label={t('register.personForm.editAria', { name: m.fullName })}
-                                    onClick={() => {
-                                      setAdding(false);
-                                      setMemberAction(action === 'edit' ? null : { id: m.id, kind: 'edit' });
-                                    }}
-                                  >
-                                    {t('register.personForm.edit')}
-                                  </button>
-                                  <button
-                                    type="button"
-                                    className="btn btn-danger-ghost btn-small"
-                                    data-testid={`member-delete-${m.id}`}
-                                    aria-label={t('register.personForm.deleteAria', { name: m.fullName })}
-                                    onClick={() => setMemberAction(action === 'delete' ? null : { id: m.id, kind: 'delete' })}
-                                  >
-                                    {t('register.personForm.delete')}
-                                  </button>
-                                </>
-                              )}
-                            </div>
+                            <button
+                              type="button"
+                              className="btn btn-link nowrap"
+                              data-testid={`member-toggle-${m.id}`}
+                              aria-expanded={expanded}
+                              aria-controls={`member-cards-${m.id}`}
+                              onClick={() => toggle(m.id)}
+                            >
+                              {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
+                            </button>
+                            {canEdit && (
+                              <div className="btn-group member-actions">
+                                <button
+                                  type="button"
+                                  className="btn btn-secondary btn-small"
+                                  data-testid={`member-edit-${m.id}`}
+                                  aria-label={t('register.personForm.editAria', { name: m.fullName })}
+                                  aria-pressed={action === 'edit'}
+                                  onClick={() => {
+                                    setAdding(false);
+                                    setMemberAction(action === 'edit' ? null : { id: m.id, kind: 'edit' });
+                                  }}
+                                >
+                                  {t('register.personForm.edit')}
+                                </button>
+                                <button
+                                  type="button"
+                                  className="btn btn-danger-ghost btn-small"
+                                  data-testid={`member-delete-${m.id}`}
+                                  aria-label={t('register.personForm.deleteAria', { name: m.fullName })}
+                                  aria-pressed={action === 'delete'}
+                                  onClick={() => setMemberAction(action === 'delete' ? null : { id: m.id, kind: 'delete' })}
+                                >
+                                  {t('register.personForm.delete')}
+                                </button>
+                              </div>
+                            )}
                           </td>
                         </tr>
                         {canEdit && action && (
@@ -376,11 +375,6 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                 if (name) changed(t('register.personForm.added', { name, code: household.code }));
               }}
             />
-          )}
-          {members.length > 0 && (
-            <p className="muted small" data-testid="household-card-count">
-              {t('register.household.cardCount', { count: cardCount })}
-            </p>
           )}
         </section>
       )}
