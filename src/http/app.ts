@@ -30,6 +30,9 @@ import { figuresRoutes } from '../modules/coverage/figures.routes';
 import { programmeRoutes } from '../modules/programmes/programme.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
+import { handoverRoutes } from '../modules/programmes/handover.routes';
+import { publicProgrammeRoutes } from '../modules/programmes/public.routes';
+import { PledgeThrottle } from '../modules/programmes/public.throttle';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -93,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(figuresRoutes);
   await app.register(programmeRoutes);
   await app.register(importRoutes(new ImportJobs()));
+  await app.register(handoverRoutes);
+  await app.register(publicProgrammeRoutes(new PledgeThrottle()));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));
