@@ -308,7 +308,7 @@ export async function balancesOf(db: Kysely<DB>, ids: string[]): Promise<Map<str
   const out = new Map<string, Balance>();
   for (const id of ids) {
     const a = accounts.get(id)!;
-    out.set(id, { pledged: pledged.get(id) ?? 0, received: a.cash, refunded: -a.refunded, awarded: -a.awarded, paid: -a.paid, available: -a.fund });
+    out.set(id, { pledged: pledged.get(id) ?? 0, received: a.cash, refunded: 0 - a.refunded, awarded: 0 - a.awarded, paid: 0 - a.paid, available: 0 - a.fund });
   }
   return out;
 }
