@@ -83,6 +83,7 @@ describe('register in the browser', () => {
     await page.getByTestId('household-code').fill('E02');
     await page.getByTestId('household-form-submit').click();
     await expect.poll(() => page.getByTestId('household-header').textContent()).toContain('Hộ E02');
+    expect(await page.getByTestId('notice').textContent()).toContain('Đã tạo hộ E02');
     expect(await page.getByTestId('household-poverty').textContent()).toContain('Hộ cận nghèo');
     expect(await page.getByTestId('household-village-value').textContent()).toBe('Thôn Phú Lâm');
 
@@ -159,6 +160,7 @@ describe('register in the browser', () => {
     await page.getByTestId('household-delete').click();
     expect(await page.getByTestId('household-delete-confirm').textContent()).toContain('E02');
     await page.getByTestId('household-delete-confirm-yes').click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Đã xoá hộ E02');
     await page.getByTestId('person-search').waitFor();
   });
 

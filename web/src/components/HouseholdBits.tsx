@@ -2,7 +2,7 @@
  * Small pieces shared by the register's edit forms (household, person, card): dates typed as dd/MM/yyyy
  * and sent as YYYY-MM-DD, the form's action buttons, and an inline confirmation for deletions.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api';
 import { errorMessage } from '../errors';
@@ -57,6 +57,22 @@ export function DayInput({
       onChange={(e) => onChange(e.target.value)}
     />
   );
+}
+
+let pendingNotice: string | null = null;
+
+/** A confirmation for the next register page shown (after a change that leaves the page, e.g. a new household). */
+export function setPendingNotice(message: string): void {
+  pendingNotice = message;
+}
+
+/** The page's notice, starting with the confirmation the previous page left (shown once). */
+export function usePendingNotice(): [string | null, (message: string | null) => void] {
+  const [notice, setNotice] = useState<string | null>(() => pendingNotice);
+  useEffect(() => {
+    pendingNotice = null;
+  }, []);
+  return [notice, setNotice];
 }
 
 /** A trimmed text, or null when nothing is left (for fields the API clears with null). */

@@ -3,7 +3,7 @@
  * change to one (code, village of its commune, address, poverty status and year). Field errors from
  * the server show next to their field.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Household, type HouseholdPatch, type PovertyStatus, type Unit, type User } from '../api';
 import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
@@ -177,6 +177,11 @@ export function HouseholdForm({
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const { villages, error: villageError } = useVillages(communeCode);
+  // another commune: the village chosen belongs to the previous one
+  const chooseCommune = useCallback((code: string) => {
+    setCommuneCode(code);
+    setVillageCode('');
+  }, []);
   const f = errors.fields;
 
   async function submit(e: FormEvent) {
@@ -247,7 +252,7 @@ export function HouseholdForm({
       </h2>
       <ErrorBanner message={errors.banner} />
       <div className="policy-grid">
-        {creating && <CommunePicker user={user} value={communeCode} error={f.communeCode} onChange={setCommuneCode} />}
+        {creating && <CommunePicker user={user} value={communeCode} error={f.communeCode} onChange={chooseCommune} />}
         <Field id="household-code" label={t('register.household.code')} error={f.code} hint={t('register.householdForm.codeHint')}>
           <input
             {...inputProps('household-code', f.code, true)}

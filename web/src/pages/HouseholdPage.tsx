@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Card, type HouseholdDetail, type Member, type PremiumGroup, type User } from '../api';
 import { CardEditForm } from '../components/CardEditForm';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { DeleteConfirm } from '../components/HouseholdBits';
+import { DeleteConfirm, setPendingNotice, usePendingNotice } from '../components/HouseholdBits';
 import { HouseholdForm } from '../components/HouseholdForm';
 import { PersonForm, useRelationshipLabel } from '../components/PersonForm';
 import { CardBadge, GroupCodes, isMissingRoute, today, usePremiumGroups, useSexLabel } from '../components/RegisterBits';
@@ -35,7 +35,7 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
   const [data, setData] = useState<HouseholdDetail | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = usePendingNotice();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [reloadKey, setReloadKey] = useState(0);
   /** What the household header shows: its facts, the edit form, or the delete confirmation. */
@@ -197,8 +197,12 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                   confirmLabel={t('register.householdForm.deleteYes')}
                   action={() => api.deleteHousehold(household.id)}
                   onDone={(deleted) => {
-                    if (deleted) navigate('register');
-                    else setHeaderMode('view');
+                    if (!deleted) {
+                      setHeaderMode('view');
+                      return;
+                    }
+                    setPendingNotice(t('register.householdForm.deleted', { code: household.code }));
+                    navigate('register');
                   }}
                 />
               )}

@@ -7,7 +7,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type PersonPage, type User } from '../api';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { setPendingNotice, usePendingNotice } from '../components/HouseholdBits';
 import { HouseholdForm } from '../components/HouseholdForm';
 import { CardBadge, GroupCodes, formatCount, isMissingRoute, usePremiumGroups, useSexLabel } from '../components/RegisterBits';
 import { errorMessage } from '../errors';
@@ -29,6 +30,7 @@ export function RegisterSearchPage({ user }: { user: User }) {
   const [error, setError] = useState<string | null>(null);
   const [hint, setHint] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = usePendingNotice();
   const canEdit = user.role !== 'viewer';
   const groups = usePremiumGroups();
   const sexLabel = useSexLabel();
@@ -95,6 +97,7 @@ export function RegisterSearchPage({ user }: { user: User }) {
         )}
       </div>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
 
       {canEdit && creating && (
         <section className="card">
@@ -102,7 +105,9 @@ export function RegisterSearchPage({ user }: { user: User }) {
             user={user}
             onDone={(saved) => {
               setCreating(false);
-              if (saved) navigate('register', 'household', saved.id);
+              if (!saved) return;
+              setPendingNotice(t('register.householdForm.created', { code: saved.code }));
+              navigate('register', 'household', saved.id);
             }}
           />
         </section>
