@@ -13,6 +13,9 @@ import { createProgramme, changeProgrammeStatus } from './programme.service';
 import { postTxn, programmeBalance } from './ledger.service';
 import * as candidates from './candidates.service';
 import * as selection from './selection.service';
+import * as d03 from './d03.service';
+import * as issue from './issue.service';
+import ExcelJS from 'exceljs';
 
 let t: TestDatabase;
 let province = '';
@@ -245,5 +248,136 @@ describe(`approval without the money (${engineName})`, () => {
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
     expect(detail.items.map((c) => c.personId)).toEqual([w.ids.a]);
     expect(round.params).toMatchObject({ priorityMode: 'tiers', tiers: ['storm_victim', 'pupil', 'near_poor'] });
+  });
+});
+
+/** Every cell text of the first worksheet, row by row. */
+async function sheetRows(buffer: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buffer as never);
+  const rows: string[][] = [];
+  wb.worksheets[0].eachRow({ includeEmpty: false }, (row) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, col) => (cells[col - 1] = cell.value === null || cell.value === undefined ? '' : String(cell.value)));
+    rows.push(cells);
+  });
+  return rows;
+}
+
+describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await world();
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const round = await selection.runRound(t.db, system, w.programmeId);
+    await selection.approveRound(t.db, system, w.programmeId, round.id, 'duyệt đợt 1');
+  });
+
+  it('fills the D03-TS template: header, one row per award, total', async () => {
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
+    expect(out.rows).toBe(2);
+    expect(out.total).toBe(FULL + FULL / 2);
+    const rows = await sheetRows(out.buffer);
+    const text = rows.map((r) => r.join('|')).join('\n');
+    expect(text).toContain('Tên đơn vị: Lào Cai');
+    expect(text).toContain('DANH SÁCH NGƯỜI CHỈ THAM GIA BẢO HIỂM Y TẾ');
+    expect(text).toContain('Mức lương cơ sở: 2.340.000 ₫');
+    expect(text).toContain('Tỷ lệ NSNN hỗ trợ: GD: 0%; HS: 50%');
+    expect(text).toContain('ngày 05/11/2025');
+    expect(text).not.toContain('{{');
+    const lines = rows.filter((r) => r[0] === '1' || r[0] === '2');
+    expect(lines.map((r) => [r[0], r[1], r[4], r[5], r[8], r[9], r[10], r[11], r[12]])).toEqual([
+      ['1', 'Lò Thị Bình', '06/05/1990', 'Nữ', 'GD', '0%', String(FULL), '11/2025', '12'],
+      ['2', 'Nguyễn Thị Cúc', '01/09/2012', 'Nữ', 'HS', '50%', String(FULL / 2), '11/2025', '12'],
+    ]);
+    const total = rows.find((r) => r[1]?.startsWith('Tổng cộng'));
+    expect(total?.[1]).toBe('Tổng cộng: 2 người');
+    expect(total?.[10]).toBe(String(FULL + FULL / 2));
+  });
+
+  it('an edited template changes the export without code', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(d03.D03_TEMPLATE);
+    wb.worksheets[0].getCell('B11').value = 'HỌ TÊN NGƯỜI THAM GIA';
+    wb.worksheets[0].getCell('P12').value = '{{r.commune}}';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'd03-')), 'mine.xlsx');
+    await wb.xlsx.writeFile(file);
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { templatePath: file });
+    const rows = await sheetRows(out.buffer);
+    expect(rows.some((r) => r[1] === 'HỌ TÊN NGƯỜI THAM GIA')).toBe(true);
+    const commune = await t.db.selectFrom('unit').select('name').where('code', '=', w.c1).executeTakeFirstOrThrow();
+    expect(rows.filter((r) => r[15] === commune.name)).toHaveLength(2);
+  });
+
+  it('submits the list (payment in the ledger), records the cards, and the programme reaches cards_issued', async () => {
+    const early = await failure(issue.recordIssuedCards(t.db, system, w.programmeId, [{ citizenId: '1', cardNumber: 'X', validFrom: '2025-12-01', validTo: '2026-11-30' }]));
+    expect(early.code).toBe('invalid_transition');
+    const sent = await d03.submitList(t.db, system, w.programmeId, 'gửi BHXH tỉnh');
+    expect(sent).toMatchObject({ awards: 2, amount: FULL + FULL / 2 });
+    expect((await programmeBalance(t.db, w.programmeId)).paid).toBe(FULL + FULL / 2);
+
+    const awards = await issue.listIssuedCards(t.db, system, w.programmeId);
+    const b = awards.items.find((a) => a.personId === w.ids.b)!;
+    // a wrong entry refuses the call, naming the entry and field
+    const bad = await failure(
+      issue.recordIssuedCards(t.db, system, w.programmeId, [
+        { awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' },
+        { citizenId: '999999999999', cardNumber: 'HS4151234567891', validFrom: '2025-12-01', validTo: '2026-11-30' },
+      ]),
+    );
+    expect(bad.code).toBe('validation');
+    expect(errorBody('vi', bad.code, bad.params, bad.fields).error.fields).toEqual([{ path: 'cards.1.citizenId', message: 'Không có suất tặng thẻ nào khớp' }]);
+    expect((await issue.listIssuedCards(t.db, system, w.programmeId)).issued).toBe(0);
+
+    const first = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' }]);
+    expect(first).toMatchObject({ recorded: 1, issued: 1, total: 2, programmeStatus: 'submitted' });
+    const card = await t.db.selectFrom('card').selectAll().where('personId', '=', w.ids.b).executeTakeFirstOrThrow();
+    expect(card).toMatchObject({ source: 'programme', programmeId: w.programmeId, groupCode: 'GD', number: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' });
+    // the coverage aggregates follow: the person is covered now
+    const pc = await sql<{ n: number }>`select count(*)::int as n from person_coverage where person_id = ${w.ids.b}::uuid and span_from is not null`.execute(t.db);
+    expect(Number(pc.rows[0].n)).toBeGreaterThan(0);
+
+    // the office's returned list, matched by citizen id... C has none: by the award id column
+    const c = awards.items.find((a) => a.personId === w.ids.c)!;
+    const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${c.id},HS4151234567891,01/12/2025,30/11/2026`].join('\n');
+    const report = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' });
+    expect(report.errors).toEqual([]);
+    expect(report.result).toMatchObject({ recorded: 1, issued: 2, total: 2, programmeStatus: 'cards_issued' });
+    // the same list again changes nothing
+    const again = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' });
+    expect(again.result).toMatchObject({ recorded: 0, unchanged: 1 });
+    // a bad date is reported with its row and column, nothing written
+    const badCsv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${c.id},HS4151234567892,31/02/2025,30/11/2026`].join('\n');
+    const badReport = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(badCsv), format: 'csv' }, { language: 'en' });
+    expect(badReport.errors).toEqual([{ row: 2, column: 'Valid from', value: '31/02/2025', message: 'Invalid date (dd/MM/yyyy or YYYY-MM-DD)' }]);
+  });
+});
+
+describe(`nomination import (${engineName})`, () => {
+  it('imports a commune list in the register template plus tags: persons land in the register and are nominated', async () => {
+    const w = await world();
+    const csv = [
+      'Mã hộ,Mã xã,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Nhóm ưu tiên',
+      `NOM-1,${w.c1},Phạm Văn Bão,12/03/1978,Nam,Kinh,Nạn nhân bão; difficult`,
+      `NOM-1,${w.c1},Phạm Thị Lũ,15/04/1980,Nữ,Kinh,flood_victim`,
+      `NOM-2,${w.c1},Lê Văn Sai,99/99/1999,Nam,Kinh,storm_victim`,
+    ].join('\n');
+    const report = await candidates.importNominations(t, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' }, { today: TODAY });
+    expect(report).toMatchObject({ rows: 3, nominated: 2, rejected: 1, rolledBack: false });
+    expect(report.errors.map((e) => [e.row, e.column])).toEqual([[4, 'birth_date']]);
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    const bao = list.items.find((c) => c.fullName === 'Phạm Văn Bão');
+    expect(bao).toMatchObject({ nominated: true, tags: ['storm_victim', 'difficult'], status: 'eligible', value: 5 });
+
+    const unknown = [`Mã hộ,Mã xã,Họ và tên,Ngày sinh,Giới tính,Nhóm ưu tiên`, `NOM-3,${w.c1},Đỗ Văn Ba,01/01/1990,Nam,martian`].join('\n');
+    const refused = await candidates.importNominations(t, system, w.programmeId, { buffer: Buffer.from(unknown), format: 'csv' }, { today: TODAY, language: 'en' });
+    expect(refused).toMatchObject({ nominated: 0, rolledBack: true });
+    expect(refused.errors[0]).toMatchObject({ row: 2, column: 'tags', value: 'martian' });
+    const persons = await t.db.selectFrom('person').select('id').where('fullName', '=', 'Đỗ Văn Ba').execute();
+    expect(persons).toHaveLength(0);
   });
 });
