@@ -164,16 +164,17 @@ describe('register in the browser', () => {
     await page.getByTestId('person-search').waitFor();
   });
 
-  it('shows no edit buttons to a viewer, and a commune officer adds households only in their commune', async () => {
-    for (const [username, role] of [
-      ['xem02905', 'viewer'],
-      ['xa02905', 'commune_officer'],
+  it('shows no edit buttons to a viewer; commune officers and province staff add households only in their scope', async () => {
+    for (const [username, role, scope] of [
+      ['xem02905', 'viewer', '02905'],
+      ['xa02905', 'commune_officer', '02905'],
+      ['tinh15', 'province_staff', '15'],
     ] as const) {
       await page.getByTestId('nav-users').click();
       await page.getByTestId('user-username').fill(username);
       await page.getByTestId('user-display-name').fill(username);
       await page.getByTestId('user-role').selectOption(role);
-      await page.getByTestId('user-scope').fill('02905');
+      await page.getByTestId('user-scope').fill(scope);
       await page.getByTestId('user-password').fill('mat-khau-dai-12345');
       await page.getByTestId('user-submit').click();
       await page.getByTestId(`user-row-${username}`).waitFor();
@@ -203,6 +204,18 @@ describe('register in the browser', () => {
       await other.getByTestId('household-form-submit').click();
       await expect.poll(() => other.getByTestId('household-header').textContent()).toContain('Hộ X01');
       expect(await other.getByTestId('household-poverty').textContent()).toContain('Không thuộc diện');
+      await other.getByTestId('logout').click();
+
+      // province staff: one of their province's communes, no province to choose
+      await logIn(other, server, 'tinh15', 'mat-khau-dai-12345');
+      await other.getByTestId('nav-register').click();
+      await other.getByTestId('household-new').click();
+      await expect.poll(() => other.getByTestId('household-commune').locator('option').count()).toBeGreaterThan(50);
+      expect(await other.getByTestId('household-province').count()).toBe(0);
+      await other.getByTestId('household-commune').selectOption('02905');
+      await other.getByTestId('household-code').fill('T01');
+      await other.getByTestId('household-form-submit').click();
+      await expect.poll(() => other.getByTestId('household-header').textContent()).toContain('Xã Bảo Thắng');
     } finally {
       await other.close();
     }
