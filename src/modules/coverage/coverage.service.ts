@@ -14,7 +14,7 @@ import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { lineageOf, type Unit } from '../units/units.service';
-import { latestFiguresOf, listTargets, oneYearBefore, type FigureSnapshot } from './figures.service';
+import { latestFiguresOf, listTargets, oneYearBefore, yearAgoFiguresOf, type FigureSnapshot } from './figures.service';
 import * as repo from './coverage.repository';
 
 /** The target when a unit has none for the year: the 2026 national instruction (95%). */
@@ -42,7 +42,7 @@ export interface UnitCoverage {
   /** Where each headline number comes from. */
   sources: { population: Source | null; participants: Source | null; plan: Source | null };
   register: { population: number; participants: number; participantsYearAgo: number; expiring30: number; neverInsured: number } | null;
-  reported: (FigureSnapshot & { participantsYearAgo: number | null }) | null;
+  reported: (FigureSnapshot & { participantsYearAgo: number | null; yearAgoFromOldCommunes: FigureSnapshot['fromOldCommunes'] | null }) | null;
   /** register minus reported, where both exist. */
   difference: { participants: number | null; population: number | null } | null;
 }
@@ -93,7 +93,9 @@ function combine(unit: Unit, date: string, register: RegisterBlock | null, repor
   // (or it reports none): a register of a few villages does not stand for a whole province.
   const hasRegister =
     !!register && register.population > 0 && !(reported?.population && register.population < REGISTER_SHARE * reported.population);
-  const rep = reported ? { ...reported, participantsYearAgo: reportedYearAgo?.participants ?? null } : null;
+  const rep = reported
+    ? { ...reported, participantsYearAgo: reportedYearAgo?.participants ?? null, yearAgoFromOldCommunes: reportedYearAgo?.fromOldCommunes ?? null }
+    : null;
   const participants = hasRegister ? register!.participants : (rep?.participants ?? null);
   const population = hasRegister ? register!.population : (rep?.population ?? null);
   const plan = rep?.plan ?? null;
@@ -143,7 +145,7 @@ export async function coverageOf(db: Kysely<DB>, actor: Actor, unitCode: string,
       ? { block: sumRegister([...childRegister.values()].map((c) => c.block)), byGroup: sumGroups([...childRegister.values()].map((c) => c.byGroup)) }
       : ((await registerOf(db, unit.level === 'commune' ? 'commune' : 'village', [unit.code], date)).get(unit.code) ?? { block: null, byGroup: {} });
   const codes = [unit.code, ...children.map((c) => c.code)];
-  const [reported, reportedYearAgo] = await Promise.all([latestFiguresOf(db, codes, date), latestFiguresOf(db, codes, oneYearBefore(date))]);
+  const [reported, reportedYearAgo] = await Promise.all([latestFiguresOf(db, codes, date), yearAgoFiguresOf(db, codes, date)]);
   return {
     ...combine(unit, date, own.block, reported.get(unit.code), reportedYearAgo.get(unit.code), own.byGroup),
     children: children.map((c) => {

@@ -45,7 +45,8 @@ function formatters(lang: 'vi' | 'en') {
 }
 
 interface FiguresSetOptions {
-  unit: string;
+  unit?: string;
+  oldCode?: string;
   date: string;
   participants?: string;
   population?: string;
@@ -61,7 +62,9 @@ interface FiguresSetOptions {
 
 /** The request `figures set` makes from its options (exported for tests). */
 export function figuresInputFromOptions(opts: FiguresSetOptions): SetFiguresInput {
-  const input: SetFiguresInput = { unitCode: opts.unit, asOf: opts.date };
+  const input: SetFiguresInput = { asOf: opts.date };
+  if (opts.unit !== undefined) input.unitCode = opts.unit;
+  if (opts.oldCode !== undefined) input.oldCode = opts.oldCode;
   const set = <K extends keyof SetFiguresInput>(k: K, v: SetFiguresInput[K] | undefined) => {
     if (v !== undefined) input[k] = v;
   };
@@ -84,7 +87,8 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
   fig
     .command('set')
     .description('Set the figures of a unit on a date (upsert: options left out keep their stored value)')
-    .requiredOption('--unit <code>', 'unit code, e.g. 15 for Lào Cai or 02905 for a commune')
+    .option('--unit <code>', 'unit code, e.g. 15 for Lào Cai or 02905 for a commune (a pre-2025 commune code is taken as --old-code)')
+    .option('--old-code <code>', "a pre-2025 commune's code: its participants and population count towards its new commune (with --unit: the new commune that holds this part of a split commune)")
     .requiredOption('--date <yyyy-mm-dd>', 'the date the figures are as of, e.g. 2025-10-31')
     .option('--participants <n>', 'participants in total')
     .option('--population <n>', 'population')
@@ -103,6 +107,7 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
       if (opts.json) return c.json(saved);
       const f = formatters(c.lang);
       c.out(c.t('coverage:cli.figures_saved', { unit: `${saved.unitName} (${saved.unitCode})`, date: f.date(saved.asOf) }));
+      if (saved.oldCode) c.out(c.t('coverage:cli.old_commune_saved', { old: `${saved.oldName} (${saved.oldCode})`, unit: `${saved.unitName} (${saved.unitCode})` }));
       c.out(figureLine(c, saved));
       for (const w of saved.warnings) c.out(c.t('coverage:cli.warning', { message: w.message }));
     });

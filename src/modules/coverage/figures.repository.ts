@@ -283,3 +283,72 @@ export async function recruitedBy(db: Kysely<DB>, userIds: string[], year: numbe
     group by 1`.execute(db);
   return new Map(r.rows.map((x) => [x.userId, Number(x.n)]));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Figures of pre-2025 communes (old codes), each counted towards one new commune
+// ---------------------------------------------------------------------------------------------------
+
+/** The new communes of old commune codes (commune_mapping; read only). */
+export async function mappingOfOld(db: Kysely<DB>, oldCodes: string[]) {
+  if (oldCodes.length === 0) return [];
+  return db
+    .selectFrom('communeMapping')
+    .select(['oldCode', 'oldName', 'newCode', 'newName'])
+    .where('oldCode', 'in', oldCodes)
+    .orderBy('oldCode')
+    .orderBy('newCode')
+    .execute();
+}
+
+/** The old communes that went (wholly or in part) into each of the new communes. */
+export async function mappingOfNew(db: Kysely<DB>, newCodes: string[]) {
+  if (newCodes.length === 0) return [];
+  return db.selectFrom('communeMapping').select(['oldCode', 'oldName', 'newCode']).where('newCode', 'in', newCodes).orderBy('oldCode').execute();
+}
+
+export interface OldFigureRow {
+  id: string;
+  oldCode: string;
+  unitCode: string;
+  asOf: string;
+  participants: number | null;
+  population: number | null;
+  source: string | null;
+  note: string | null;
+  createdBy?: string;
+  createdAt?: Date | string;
+  updatedBy?: string;
+  updatedAt?: Date | string;
+}
+
+const oldColumns = sql`id, old_code as "oldCode", unit_code as "unitCode", as_of::text as "asOf", participants::int8 as participants, population::int8 as population, source, note,
+  created_by as "createdBy", created_at as "createdAt", updated_by as "updatedBy", updated_at as "updatedAt"`;
+
+const oldRow = (r: OldFigureRow): OldFigureRow => ({
+  ...r,
+  participants: r.participants === null ? null : Number(r.participants),
+  population: r.population === null ? null : Number(r.population),
+});
+
+export async function findOldFigure(db: Kysely<DB>, unitCode: string, oldCode: string, asOf: string): Promise<OldFigureRow | undefined> {
+  const r = await sql<OldFigureRow>`select ${oldColumns} from old_commune_figure where unit_code = ${unitCode} and old_code = ${oldCode} and as_of = ${asOf}::date`.execute(db);
+  return r.rows[0] ? oldRow(r.rows[0]) : undefined;
+}
+
+export async function upsertOldFigure(db: Kysely<DB>, row: OldFigureRow & { actor: string }): Promise<void> {
+  await sql`
+    insert into old_commune_figure (id, old_code, unit_code, as_of, participants, population, source, note, created_by, updated_by)
+    values (${row.id}, ${row.oldCode}, ${row.unitCode}, ${row.asOf}::date, ${row.participants}, ${row.population}, ${row.source}, ${row.note}, ${row.actor}, ${row.actor})
+    on conflict (unit_code, old_code, as_of) do update set participants = excluded.participants, population = excluded.population,
+      source = excluded.source, note = excluded.note, updated_by = excluded.updated_by, updated_at = now()`.execute(db);
+}
+
+/** For each (new commune, old code): the latest figure on or before `date`. */
+export async function latestOldFigures(db: Kysely<DB>, unitCodes: string[], date: string): Promise<OldFigureRow[]> {
+  if (unitCodes.length === 0) return [];
+  const r = await sql<OldFigureRow>`
+    select distinct on (unit_code, old_code) ${oldColumns} from old_commune_figure
+    where unit_code in (${sql.join(unitCodes)}) and as_of <= ${date}::date
+    order by unit_code, old_code, as_of desc`.execute(db);
+  return r.rows.map(oldRow);
+}

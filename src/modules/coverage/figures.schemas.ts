@@ -23,10 +23,15 @@ const optionalText = (max: number) => text(max).nullable().optional();
 /**
  * Figures of a unit on a date. Upsert by (unit, date): a field left out keeps what is stored, `null`
  * clears it. planYear defaults to the year of asOf when a plan is given.
+ * A pre-2025 commune: `oldCode` (or a unitCode that is no current unit but an old code) stores the old
+ * commune's participants and population towards its new commune, for year-over-year comparison; an old
+ * commune split between several new communes needs `unitCode` too, naming the new commune the figure is
+ * the part of (see docs/decisions.md).
  */
 export const setFiguresInput = z
   .object({
-    unitCode,
+    unitCode: unitCode.optional(),
+    oldCode: z.string().trim().min(1).max(10).optional(),
     asOf: isoDate,
     participants: count.nullable().optional(),
     participantsByGroup: z.record(groupCode, count).nullable().optional(),
@@ -38,7 +43,10 @@ export const setFiguresInput = z
     source: optionalText(200),
     note: optionalText(1000),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.unitCode === undefined && f.oldCode === undefined) ctx.addIssue({ code: 'custom', path: ['unitCode'], message: 'required' });
+  });
 export type SetFiguresInput = z.input<typeof setFiguresInput>;
 
 export const figuresQuery = z

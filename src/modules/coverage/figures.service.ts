@@ -127,7 +127,7 @@ export interface FigureWarning {
   message: string;
 }
 
-export type SavedFigure = Figure & { created: boolean; warnings: FigureWarning[] };
+export type SavedFigure = Figure & { created: boolean; warnings: FigureWarning[]; oldCode?: string; oldName?: string };
 
 function figureView(r: repo.FigureWithUnit): Figure {
   return {
@@ -246,14 +246,18 @@ async function storeFigure(trx: Kysely<DB>, actor: Actor, unitCode: string, asOf
  */
 export async function setFigures(db: Kysely<DB>, actor: Actor, input: SetFiguresInput, options: { language?: Language } = {}): Promise<SavedFigure> {
   requirePermission(actor, FIGURES_WRITE);
-  const { unitCode, asOf, participantsByGroup, ...rest } = parseInput(setFiguresInput, input);
+  const { unitCode, oldCode, asOf, participantsByGroup, ...rest } = parseInput(setFiguresInput, input);
+  if (oldCode !== undefined || !(await lineageOf(db, unitCode!))) {
+    const old = await resolveOldCode(db, oldCode ?? unitCode!, oldCode !== undefined ? unitCode : undefined, oldCode !== undefined ? 'oldCode' : 'unitCode');
+    if (old) return setOldCommuneFigure(db, actor, old, asOf, { ...rest, participantsByGroup }, options.language ?? actor.language);
+  }
   let groups: Record<string, number> | null | undefined = participantsByGroup;
   if (participantsByGroup) {
     const n = normalizeGroups(participantsByGroup, 'participantsByGroup.');
     if (n.errors.length) throw new AppError('validation', {}, n.errors);
     groups = n.groups;
   }
-  const unit = (await unitInScope(db, actor, unitCode, 'unitCode')).unit;
+  const unit = (await unitInScope(db, actor, unitCode!, 'unitCode')).unit;
   return db.transaction().execute(async (trx) => {
     const before = await repo.findFigure(trx, unit.code, asOf);
     const { values, errors } = mergeFigures(before ? valuesOf(before) : undefined, { ...rest, participantsByGroup: groups }, asOf);
@@ -262,6 +266,140 @@ export async function setFigures(db: Kysely<DB>, actor: Actor, input: SetFigures
     const stored = await repo.findFigure(trx, unit.code, asOf);
     return { ...figureView(stored!), created: !before, warnings: warningsOf(values, options.language ?? actor.language) };
   });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pre-2025 communes (old codes)
+// ---------------------------------------------------------------------------------------------------
+
+export interface OldCommune {
+  oldCode: string;
+  oldName: string;
+  /** The new commune the figure counts towards. */
+  unitCode: string;
+}
+
+const candidatesText = (rows: { newCode: string; newName: string }[]) => rows.map((r) => `${r.newCode} ${r.newName}`).join('; ');
+
+/**
+ * The new commune an old commune's figure counts towards: its only new commune, or `unitCode` when the old
+ * commune was split (the caller apportions: the figure is the part now in that commune). A split without
+ * `unitCode` is refused naming the candidates. Undefined when `code` is no old code and was not given as
+ * one (`field` 'unitCode': the caller reports an unknown unit).
+ */
+export async function resolveOldCode(db: Kysely<DB>, code: string, unitCode: string | undefined, field: 'oldCode' | 'unitCode'): Promise<OldCommune | undefined> {
+  const rows = await repo.mappingOfOld(db, [code]);
+  if (rows.length === 0) {
+    if (field === 'oldCode') throw new AppError('validation', {}, [coverageField('oldCode', 'unknown_old_code', { code })]);
+    return undefined;
+  }
+  if (unitCode !== undefined) {
+    if (!rows.some((r) => r.newCode === unitCode))
+      throw new AppError('validation', {}, [coverageField('unitCode', 'old_code_not_in', { code, unit: unitCode, candidates: candidatesText(rows) })]);
+    return { oldCode: code, oldName: rows[0].oldName, unitCode };
+  }
+  if (rows.length > 1) throw new AppError('validation', {}, [coverageField(field, 'old_code_split', { code, candidates: candidatesText(rows) })]);
+  return { oldCode: code, oldName: rows[0].oldName, unitCode: rows[0].newCode };
+}
+
+/** Fields an old commune's figure may carry: the counts a year-over-year comparison needs. */
+const OLD_FIELDS = ['participants', 'population', 'source', 'note'] as const;
+
+function oldFigureView(r: repo.OldFigureRow, unitName: string, old: OldCommune): Figure & { oldCode: string; oldName: string } {
+  return {
+    ...EMPTY,
+    id: r.id,
+    unitCode: r.unitCode,
+    unitName,
+    asOf: r.asOf,
+    participants: r.participants,
+    population: r.population,
+    source: r.source,
+    note: r.note,
+    percentOfPlan: null,
+    percentOfPopulation: percentOf(r.participants, r.population),
+    createdBy: r.createdBy ?? '',
+    createdAt: toIso(r.createdAt ?? new Date(0)),
+    updatedBy: r.updatedBy ?? '',
+    updatedAt: toIso(r.updatedAt ?? new Date(0)),
+    oldCode: old.oldCode,
+    oldName: old.oldName,
+  };
+}
+
+/** Stores an old commune's participants and population (upsert by new commune, old code, date; audited), inside `trx`. */
+async function storeOldFigure(trx: Kysely<DB>, actor: Actor, old: OldCommune, asOf: string, patch: FigurePatch, action?: string) {
+  const before = await repo.findOldFigure(trx, old.unitCode, old.oldCode, asOf);
+  const pick = <K extends (typeof OLD_FIELDS)[number]>(k: K) => (patch[k] !== undefined ? (patch[k] as repo.OldFigureRow[K]) : (before?.[k] ?? null));
+  const values = { participants: pick('participants'), population: pick('population'), source: pick('source'), note: pick('note') };
+  if (values.participants === null && values.population === null) return { before, errors: [coverageField('participants', 'figures_empty')] };
+  const row = { id: before?.id ?? randomUUID(), oldCode: old.oldCode, unitCode: old.unitCode, asOf, ...values };
+  await repo.upsertOldFigure(trx, { ...row, actor: actor.username });
+  await audit(trx, actor, {
+    action: action ?? (before ? 'update' : 'create'),
+    entity: 'old_commune_figure',
+    entityId: row.id,
+    unitCode: old.unitCode,
+    before: before ? { oldCode: old.oldCode, asOf, participants: before.participants, population: before.population, source: before.source, note: before.note } : null,
+    after: { oldCode: old.oldCode, asOf, ...values },
+  });
+  return { before, errors: [] as FieldError[] };
+}
+
+/** The fields given for an old commune that it cannot carry (plan, groups, voluntary social insurance). */
+function notForOldCommunes(patch: Record<string, unknown>): FieldError[] {
+  return Object.entries(patch)
+    .filter(([k, v]) => v !== undefined && !(OLD_FIELDS as readonly string[]).includes(k))
+    .map(([k]) => coverageField(k, 'old_code_figures_only'));
+}
+
+async function setOldCommuneFigure(db: Kysely<DB>, actor: Actor, old: OldCommune, asOf: string, patch: FigurePatch, language: Language): Promise<SavedFigure> {
+  const refused = notForOldCommunes(patch as Record<string, unknown>);
+  if (refused.length) throw new AppError('validation', {}, refused);
+  const unit = (await unitInScope(db, actor, old.unitCode, 'unitCode')).unit;
+  return db.transaction().execute(async (trx) => {
+    const { before, errors } = await storeOldFigure(trx, actor, old, asOf, patch);
+    if (errors.length) throw new AppError('validation', {}, errors);
+    const stored = (await repo.findOldFigure(trx, old.unitCode, old.oldCode, asOf))!;
+    const view = oldFigureView(stored, unit.name, old);
+    return { ...view, created: !before, warnings: warningsOf(valuesOfView(view), language) };
+  });
+}
+
+const valuesOfView = (f: Figure): repo.FigureValues => ({ ...EMPTY, participants: f.participants, population: f.population });
+
+/**
+ * Reported figures a year before `date` for many units, for year-over-year change: each unit's own
+ * (latestFiguresOf on the same day a year earlier); a new commune without its own participants then
+ * takes the sum of its pre-2025 communes' figures, when every old commune that went into it (a split one
+ * by its apportioned part) has one on or before that day. `fromOldCommunes` lists them.
+ */
+export async function yearAgoFiguresOf(db: Kysely<DB>, unitCodes: string[], date: IsoDate): Promise<Map<string, FigureSnapshot>> {
+  const ago = oneYearBefore(date);
+  const out = await latestFiguresOf(db, unitCodes, ago);
+  const missing = [...new Set(unitCodes)].filter((c) => (out.get(c)?.participants ?? null) === null);
+  if (missing.length === 0) return out;
+  const mapping = await repo.mappingOfNew(db, missing);
+  if (mapping.length === 0) return out;
+  const parts = await repo.latestOldFigures(db, [...new Set(mapping.map((m) => m.newCode))], ago);
+  const partOf = new Map(parts.map((p) => [`${p.unitCode}|${p.oldCode}`, p]));
+  const olds = new Map<string, { oldCode: string; oldName: string }[]>();
+  for (const m of mapping) olds.set(m.newCode, [...(olds.get(m.newCode) ?? []), m]);
+  for (const [code, list] of olds) {
+    const found = list.map((m) => ({ ...m, part: partOf.get(`${code}|${m.oldCode}`) }));
+    if (found.some((f) => !f.part || f.part.participants === null)) continue;
+    const asOf = found.map((f) => f.part!.asOf).sort().at(-1)!;
+    const population = found.every((f) => f.part!.population !== null) ? found.reduce((n, f) => n + f.part!.population!, 0) : null;
+    const own = out.get(code);
+    out.set(code, {
+      ...(own ?? { unitCode: code, asOf, participantsByGroup: null, voluntarySi: null, plan: null, planYear: null, planDecision: null, source: null, dates: {} }),
+      participants: found.reduce((n, f) => n + f.part!.participants!, 0),
+      population: own?.population ?? population,
+      dates: { ...(own?.dates ?? {}), participants: asOf },
+      fromOldCommunes: found.map((f) => ({ oldCode: f.oldCode, oldName: f.oldName, asOf: f.part!.asOf, participants: f.part!.participants!, population: f.part!.population })),
+    } as FigureSnapshot);
+  }
+  return out;
 }
 
 /** The figures of a unit, oldest first, optionally between two dates (inclusive). */
@@ -290,6 +428,8 @@ export interface FigureSnapshot {
   planDecision: string | null;
   source: string | null;
   dates: Partial<Record<repo.CarriedField, IsoDate>>;
+  /** Year over year across the 2025 reorganisation: the pre-2025 communes whose figures were summed. */
+  fromOldCommunes?: { oldCode: string; oldName: string; asOf: string; participants: number; population: number | null }[];
 }
 
 /**
@@ -458,6 +598,7 @@ export const IMPORT_COLUMNS = [
   'voluntary_si',
   'source',
   'note',
+  'old_code',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED: readonly ImportColumn[] = ['unit_code', 'as_of'];
@@ -474,6 +615,7 @@ const ALIASES: Record<ImportColumn, string[]> = {
   voluntary_si: ['bhxh tu nguyen', 'so nguoi tham gia bhxh tu nguyen', 'tham gia bhxh tu nguyen', 'voluntary si'],
   source: ['nguon', 'nguon so lieu'],
   note: ['ghi chu'],
+  old_code: ['ma xa cu', 'ma cu', 'old code', 'old commune code', 'ma don vi cu'],
 };
 
 const HEADER_INDEX: ReadonlyMap<string, ImportColumn> = new Map(
@@ -489,6 +631,9 @@ export function columnOfHeader(header: string): { column: ImportColumn } | { gro
   if (code && isKnown(code)) return { group: code };
   return undefined;
 }
+
+/** The file column of a figure field (for errors on old-commune rows). */
+const COLUMN_OF_FIELD: Record<string, string> = { voluntarySi: 'voluntary_si', planYear: 'plan_year', planDecision: 'plan_decision', participantsByGroup: 'participants' };
 
 const TEXT_LIMITS: Partial<Record<ImportColumn, number>> = { plan_decision: 100, source: 200, note: 1000 };
 
@@ -559,6 +704,10 @@ interface ParsedRow {
   unitCode: string;
   asOf: string;
   patch: FigurePatch;
+  /** The 'Mã xã cũ' column: a pre-2025 commune (with unitCode: the new commune of its apportioned part). */
+  oldCode?: string;
+  /** A pre-2025 commune (old code column, or an old code in the unit column): the figure counts towards its new commune. */
+  old?: OldCommune;
 }
 
 class Rollback extends Error {}
@@ -623,7 +772,8 @@ export async function importFigures(
       if (c) cell[c] = cells[i] ?? null;
     });
     const unitCode = parseUnitCodeCell(cell.unit_code);
-    if (!unitCode) addError(rowNo, 'unit_code', cell.unit_code, 'required');
+    const oldCode = parseUnitCodeCell(cell.old_code);
+    if (!unitCode && !oldCode) addError(rowNo, 'unit_code', cell.unit_code, 'required');
     const asOf = typeof cell.as_of === 'boolean' ? undefined : parseDate(cell.as_of ?? null);
     if (cellText(cell.as_of) === '') addError(rowNo, 'as_of', cell.as_of, 'required');
     else if (!asOf) addError(rowNo, 'as_of', cell.as_of, 'invalid_date');
@@ -655,12 +805,16 @@ export async function importFigures(
     });
     if (Object.keys(groups).length) patch.participantsByGroup = groups;
     if (!rejected.has(rowNo) && Object.keys(patch).length === 0) addError(rowNo, 'participants', '', 'no_figures');
-    if (unitCode && asOf) parsed.push({ rowNo, unitCode, asOf, patch });
+    if ((unitCode || oldCode) && asOf) parsed.push({ rowNo, unitCode, asOf, patch, ...(oldCode ? { oldCode } : {}) });
   }
   if (!header || report.rows === 0) throw new AppError('validation', {}, [{ path: 'file', key: 'import_empty' }]);
 
-  // 2. units, scope, duplicates within the file
+  // 2. units (a code that is no unit may be a pre-2025 commune's), scope, duplicates within the file
   const units = new Map((await repo.findUnits(db, [...new Set(parsed.map((p) => p.unitCode))])).map((u) => [u.code, u]));
+  const oldMapping = new Map<string, { oldCode: string; oldName: string; newCode: string; newName: string }[]>();
+  for (const m of await repo.mappingOfOld(db, [...new Set(parsed.flatMap((p) => (p.oldCode ? [p.oldCode] : units.has(p.unitCode) ? [] : [p.unitCode])))]))
+    oldMapping.set(m.oldCode, [...(oldMapping.get(m.oldCode) ?? []), m]);
+  for (const u of await repo.findUnits(db, [...new Set([...oldMapping.values()].flat().map((m) => m.newCode))])) units.set(u.code, u);
   const parents = [...new Set([...units.values()].map((u) => u.parentCode).filter((c): c is string => c !== null && !units.has(c)))];
   for (const u of await repo.findUnits(db, parents)) units.set(u.code, u);
   const grandparents = [...new Set([...units.values()].map((u) => u.parentCode).filter((c): c is string => c !== null && !units.has(c)))];
@@ -673,8 +827,31 @@ export async function importFigures(
   const firstRow = new Map<string, number>();
   const good: ParsedRow[] = [];
   for (const p of parsed) {
-    const unit = units.get(p.unitCode);
-    const l = lineage(p.unitCode);
+    const candidates = p.oldCode ? (oldMapping.get(p.oldCode) ?? []) : units.has(p.unitCode) ? undefined : oldMapping.get(p.unitCode);
+    const oldColumn = p.oldCode ? 'old_code' : 'unit_code';
+    if (p.oldCode && candidates!.length === 0) {
+      addError(p.rowNo, 'old_code', p.oldCode, 'unknown_old_code');
+      continue;
+    }
+    if (p.oldCode && p.unitCode && !candidates!.some((c) => c.newCode === p.unitCode)) {
+      addError(p.rowNo, 'unit_code', p.unitCode, 'old_code_not_in', { candidates: candidatesText(candidates!) });
+      continue;
+    }
+    if (candidates && candidates.length > 1 && !(p.oldCode && p.unitCode)) {
+      addError(p.rowNo, oldColumn, p.oldCode ?? p.unitCode, 'old_code_split', { candidates: candidatesText(candidates) });
+      continue;
+    }
+    if (candidates) {
+      p.old = { oldCode: p.oldCode ?? p.unitCode, oldName: candidates[0].oldName, unitCode: p.oldCode && p.unitCode ? p.unitCode : candidates[0].newCode };
+      const refused = notForOldCommunes(p.patch as Record<string, unknown>);
+      if (refused.length) {
+        for (const f of refused) addError(p.rowNo, COLUMN_OF_FIELD[f.path] ?? f.path, '', 'old_code_figures_only');
+        continue;
+      }
+    }
+    const target = p.old?.unitCode ?? p.unitCode;
+    const unit = units.get(target);
+    const l = lineage(target);
     if (!unit || (unit.level === 'village' && !inScope(actor, l))) {
       addError(p.rowNo, 'unit_code', p.unitCode, 'unknown_unit');
       continue;
@@ -683,7 +860,7 @@ export async function importFigures(
       addError(p.rowNo, 'unit_code', p.unitCode, 'out_of_scope');
       continue;
     }
-    const key = `${p.unitCode}|${p.asOf}`;
+    const key = `${target}|${p.old?.oldCode ?? ''}|${p.asOf}`;
     const first = firstRow.get(key);
     if (first !== undefined) {
       addError(p.rowNo, 'as_of', p.asOf, 'duplicate_in_file', { row: first });
@@ -697,6 +874,13 @@ export async function importFigures(
   try {
     await db.transaction().execute(async (trx) => {
       for (const p of good) {
+        if (p.old) {
+          const { before, errors } = await storeOldFigure(trx, actor, p.old, p.asOf, p.patch, 'import');
+          if (errors.length) addError(p.rowNo, 'participants', '', 'no_figures');
+          else if (before) report.updated++;
+          else report.inserted++;
+          continue;
+        }
         const before = await repo.findFigure(trx, p.unitCode, p.asOf);
         const { values, errors } = mergeFigures(before ? valuesOf(before) : undefined, p.patch, p.asOf);
         if (errors.length) {
