@@ -4,29 +4,43 @@ import type { DB, ProgrammeStatus, ProgrammeStatusChangeTable, ProgrammeTable } 
 
 export type ProgrammeRow = Selectable<ProgrammeTable>;
 
-export function findProgramme(db: Kysely<DB>, id: string, lock = false): Promise<ProgrammeRow | undefined> {
-  let q = db.selectFrom('programme').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  return q.executeTakeFirst();
+/**
+ * jsonb columns read as text: the CamelCasePlugin would rename the keys inside them
+ * ({"ethnic_minority": 3} -> {"ethnicMinority": 3}); priorities and quotas keep their keys exactly.
+ */
+const jsonAsText = [sql<string>`p.priorities::text`.as('prioritiesText'), sql<string | null>`p.commune_quotas::text`.as('quotasText')] as const;
+
+function withJson<T extends ProgrammeRow & { prioritiesText: string; quotasText: string | null }>(row: T): ProgrammeRow {
+  const { prioritiesText, quotasText, ...rest } = row;
+  return { ...rest, priorities: JSON.parse(prioritiesText), communeQuotas: quotasText === null ? null : JSON.parse(quotasText) };
 }
 
-export function findProgrammeBySlug(db: Kysely<DB>, slug: string): Promise<ProgrammeRow | undefined> {
-  return db.selectFrom('programme').selectAll().where('publicSlug', '=', slug).executeTakeFirst();
+export async function findProgramme(db: Kysely<DB>, id: string, lock = false): Promise<ProgrammeRow | undefined> {
+  let q = db.selectFrom('programme as p').selectAll('p').select(jsonAsText).where('p.id', '=', id);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && withJson(row);
+}
+
+export async function findProgrammeBySlug(db: Kysely<DB>, slug: string): Promise<ProgrammeRow | undefined> {
+  const row = await db.selectFrom('programme as p').selectAll('p').select(jsonAsText).where('p.publicSlug', '=', slug).executeTakeFirst();
+  return row && withJson(row);
 }
 
 export async function insertProgramme(db: Kysely<DB>, row: Insertable<ProgrammeTable>): Promise<ProgrammeRow> {
-  return db
+  await db
     .insertInto('programme')
     .values({ ...row, priorities: JSON.stringify(row.priorities), communeQuotas: row.communeQuotas === null || row.communeQuotas === undefined ? null : JSON.stringify(row.communeQuotas) })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
+  return (await findProgramme(db, row.id))!;
 }
 
 export async function updateProgramme(db: Kysely<DB>, id: string, patch: Updateable<ProgrammeTable>): Promise<ProgrammeRow> {
   const values: Updateable<ProgrammeTable> = { ...patch, updatedAt: sql<Date>`now()` as unknown as Date };
   if (patch.priorities !== undefined) values.priorities = JSON.stringify(patch.priorities);
   if (patch.communeQuotas !== undefined) values.communeQuotas = patch.communeQuotas === null ? null : JSON.stringify(patch.communeQuotas);
-  return db.updateTable('programme').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  await db.updateTable('programme').set(values).where('id', '=', id).execute();
+  return (await findProgramme(db, id))!;
 }
 
 export async function setStatus(db: Kysely<DB>, id: string, status: ProgrammeStatus): Promise<void> {
@@ -76,8 +90,8 @@ export interface ProgrammeListFilter {
 }
 
 /** Programmes in a scope: owned by the scope unit or a unit under it, or (byArea) whose area touches it. */
-export function listProgrammes(db: Kysely<DB>, filter: ProgrammeListFilter): Promise<ProgrammeRow[]> {
-  let q = db.selectFrom('programme as p').selectAll('p');
+export async function listProgrammes(db: Kysely<DB>, filter: ProgrammeListFilter): Promise<ProgrammeRow[]> {
+  let q = db.selectFrom('programme as p').selectAll('p').select(jsonAsText);
   if (filter.scope !== null) {
     const scope = filter.scope;
     q = q.where((eb) => {
@@ -95,5 +109,5 @@ export function listProgrammes(db: Kysely<DB>, filter: ProgrammeListFilter): Pro
   }
   if (filter.status) q = q.where('p.status', '=', filter.status);
   if (filter.q) q = q.where(sql<boolean>`lower(p.name) like ${`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
-  return q.orderBy('p.createdAt', 'desc').orderBy('p.id').execute();
+  return (await q.orderBy('p.createdAt', 'desc').orderBy('p.id').execute()).map(withJson);
 }
