@@ -3,6 +3,12 @@
  * minutes PDF (issue 6, item 6), on PGlite and, with TEST_DATABASE_URL, on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import type { CliContext } from '../../cli/context';
+import { translator } from '../../i18n/index';
 import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { buildApp } from '../../http/app';
@@ -12,6 +18,7 @@ import { readAudit } from '../audit/audit.service';
 import { handoverWorld, DEADLINE, type HandoverWorld } from './handover.fixture';
 import * as handover from './handover.service';
 import { handoverMinutesPdf } from './handover.minutes';
+import { registerHandoverCommands } from './handover.cli';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -236,5 +243,63 @@ describe(`handover over HTTP (${engineName})`, () => {
 
     const notYet = await app.inject({ method: 'POST', url: `/api/programmes/${w.programmeId}/handover/complete`, headers: staff, payload: {} });
     expect(notYet.statusCode).toBe(400);
+  });
+});
+
+describe(`handover CLI (${engineName})`, () => {
+  let w: HandoverWorld;
+  let dir: string;
+  beforeAll(async () => {
+    w = await handoverWorld(t.db, system);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-handover-'));
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(args: string[]) {
+    const printed: string[] = [];
+    const json: unknown[] = [];
+    const context: CliContext = {
+      lang: 'vi',
+      actor: system,
+      t: translator('vi'),
+      withDb: (fn) => fn(t),
+      out: (text) => printed.push(text),
+      json: (value) => json.push(JSON.parse(JSON.stringify(value))),
+    };
+    const program = new Command('coverdesk').exitOverride();
+    registerHandoverCommands(program, () => context);
+    await program.parseAsync(['node', 'coverdesk', ...args]);
+    return { printed, json };
+  }
+
+  it('handover event-add, list, result with evidence, minutes and statement', async () => {
+    const added = await run(['handover', 'event-add', '--programme', w.programmeId, '--commune', w.c1.code, '--date', '2025-12-18', '--place', 'Nhà văn hóa']);
+    expect(added.printed[0]).toBe('Đã thêm buổi bàn giao; 3 thẻ được xếp vào buổi này');
+    const list = await run(['handover', 'list', '--programme', w.programmeId, '--json']);
+    const overview = list.json[0] as Awaited<ReturnType<typeof handover.handoverOverview>>;
+    expect(overview.events).toHaveLength(1);
+    expect(overview.unassigned.map((r) => r.fullName)).toEqual(['Trần Thị Thu Hà']);
+    const text = await run(['handover', 'list', '--programme', w.programmeId]);
+    expect(text.printed.at(-1)).toBe('Tổng 4 thẻ: đã nhận 0, vắng mặt 0, từ chối 0, chờ bàn giao 3, chưa xếp buổi 1');
+
+    const photo = path.join(dir, 'ky-nhan.jpg');
+    fs.writeFileSync(photo, JPEG);
+    const rec = await run(['handover', 'result', '--award', w.awards.hong, '--result', 'received', '--by', 'Bản thân', '--evidence', photo, '--json']);
+    expect(rec.json[0]).toMatchObject({ result: 'received', receivedBy: 'Bản thân', evidence: { name: 'ky-nhan.jpg', type: 'image/jpeg' } });
+    await expect(run(['handover', 'result', '--award', w.awards.minh, '--result', 'gone'])).rejects.toMatchObject({ code: 'validation' });
+
+    const pdf = path.join(dir, 'bien-ban.pdf');
+    await run(['minutes', '--event', overview.events[0].id, '--pdf', pdf]);
+    expect((await pdfText(fs.readFileSync(pdf))).replace(/\s+/g, ' ')).toContain('BIÊN BẢN BÀN GIAO THẺ BẢO HIỂM Y TẾ');
+
+    const statement = await run(['statement', '--programme', w.programmeId, '--donor', w.namedDonorId]);
+    expect(statement.printed).toContain('  Nguyễn T. H., 2009, Xã Bảo Thắng  HS  379.080 ₫  Đã trao thẻ');
+    const spdf = path.join(dir, 'sao-ke.pdf');
+    await run(['statement', '--programme', w.programmeId, '--donor', w.namedDonorId, '--pdf', spdf]);
+    const stext = await pdfText(fs.readFileSync(spdf));
+    expect(stext).toContain('BÁO CÁO SỬ DỤNG TIỀN TÀI TRỢ');
+    expect(stext).not.toContain('Nguyễn Thị Hồng');
   });
 });
