@@ -575,7 +575,9 @@ function errorFromBody(status: number, data: unknown): ApiError {
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   // the server translates its messages by the cd_lang cookie, else by Accept-Language: send ours
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.language || 'vi' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // a FormData body goes as multipart (the browser sets the boundary), anything else as JSON
+  const form = typeof FormData !== 'undefined' && options.body instanceof FormData ? options.body : undefined;
+  if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let response: Response;
@@ -584,7 +586,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (err) {
