@@ -28,6 +28,7 @@ import { registerRoutes } from '../modules/register/register.routes';
 import { coverageRoutes } from '../modules/coverage/coverage.routes';
 import { figuresRoutes } from '../modules/coverage/figures.routes';
 import { programmeRoutes } from '../modules/programmes/programme.routes';
+import { selectionRoutes } from '../modules/programmes/selection.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 import { handoverRoutes } from '../modules/programmes/handover.routes';
@@ -95,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(multipart);
   await app.register(figuresRoutes);
   await app.register(programmeRoutes);
+  await app.register(selectionRoutes);
   await app.register(importRoutes(new ImportJobs()));
   await app.register(handoverRoutes);
   await app.register(publicProgrammeRoutes(new PledgeThrottle()));

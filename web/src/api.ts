@@ -522,6 +522,43 @@ export function visitsUrl(unit: string, params: VisitParams, format?: 'xlsx' | '
   return `/api/coverage/${encodeURIComponent(unit)}/visits?${search.toString()}`;
 }
 
+/** Progress of a staff member against their recruitment target of a year. */
+export interface StaffProgressItem {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  year: number;
+  /** the target: participants to recruit */
+  participants: number;
+  unitCode: string | null;
+  unitName: string | null;
+  /** persons the member entered a card for by hand in the year */
+  recruited: number;
+  pct: number | null;
+  missing: number;
+}
+
+export type CoverageExportTable = 'children' | 'low' | 'pupils' | 'staff';
+
+/** A dashboard table as .xlsx (headers in the user's language). */
+export function coverageExportUrl(unit: string, table: CoverageExportTable, params: { date: string; threshold?: number; year?: number }): string {
+  const search = new URLSearchParams({ table, date: params.date });
+  if (params.threshold !== undefined) search.set('threshold', String(params.threshold));
+  if (params.year !== undefined) search.set('year', String(params.year));
+  return `/api/coverage/${encodeURIComponent(unit)}/export?${search.toString()}`;
+}
+
+/** The dashboard as a PDF made by the server. */
+export function coveragePdfUrl(unit: string, date: string): string {
+  return `/api/coverage/${encodeURIComponent(unit)}/pdf?date=${encodeURIComponent(date)}`;
+}
+
+/** Staff targets of the unit and the units directly under it, with progress, lowest first. */
+export function fetchStaffProgress(unit: string, year: number, signal?: AbortSignal): Promise<{ items: StaffProgressItem[] }> {
+  return request<{ items: StaffProgressItem[] }>('GET', `/api/coverage/staff-progress?unit=${encodeURIComponent(unit)}&year=${year}`, { signal });
+}
+
 export interface FieldError {
   path: string;
   message: string;

@@ -16,6 +16,7 @@ import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import ExcelJS from 'exceljs';
+import { buildApp } from '../../http/app';
 
 let t: TestDatabase;
 let province = '';
@@ -379,5 +380,77 @@ describe(`nomination import (${engineName})`, () => {
     expect(refused.errors[0]).toMatchObject({ row: 2, column: 'tags', value: 'martian' });
     const persons = await t.db.selectFrom('person').select('id').where('fullName', '=', 'Đỗ Văn Ba').execute();
     expect(persons).toHaveLength(0);
+  });
+});
+
+describe(`selection over HTTP (${engineName})`, () => {
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  beforeAll(async () => {
+    app = await buildApp({ database: t, webDist: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  async function login(role: 'province_staff' | 'commune_officer' | 'viewer', scope: string) {
+    const u = await makeUser(t, role, scope);
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+    return { cookie: `cd_session=${res.cookies[0].value}`, 'x-csrf-token': res.json().csrfToken };
+  }
+  function multipart(fileName: string, content: string | Buffer) {
+    const boundary = '----coverdesk' + randomUUID().slice(0, 8);
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  }
+
+  it('walks candidates -> round -> approval -> D03-TS -> submission -> issued cards', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const headers = await login('province_staff', '15');
+    const base = `/api/programmes/${w.programmeId}`;
+
+    const list = await app.inject({ url: `${base}/candidates?status=state_budget`, headers: { ...headers, 'accept-language': 'en' } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((c: { personId: string }) => c.personId).sort()).toEqual([w.ids.d, w.ids.h].sort());
+
+    const viewer = await login('viewer', '15');
+    expect((await app.inject({ method: 'POST', url: `${base}/rounds`, headers: viewer, payload: {} })).statusCode).toBe(403);
+    const bad = await app.inject({ method: 'POST', url: `${base}/rounds`, headers: { ...headers, 'accept-language': 'en' }, payload: { budget: -5 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields[0].path).toBe('budget');
+
+    const created = await app.inject({ method: 'POST', url: `${base}/rounds`, headers, payload: {} });
+    expect(created.statusCode).toBe(201);
+    const round = created.json();
+    expect(round).toMatchObject({ number: 1, budget: 2_000_000, spent: FULL + FULL / 2, selectedCount: 2 });
+    const detail = await app.inject({ url: `${base}/rounds/${round.id}?selected=true`, headers });
+    expect(detail.json().items.map((c: { fullName: string }) => c.fullName)).toEqual(['Lò Thị Bình', 'Nguyễn Thị Cúc']);
+
+    const approved = await app.inject({ method: 'POST', url: `${base}/rounds/${round.id}/approve`, headers, payload: { note: 'ok' } });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ awards: 2, amount: FULL + FULL / 2 });
+    const twice = await app.inject({ method: 'POST', url: `${base}/rounds/${round.id}/approve`, headers: { ...headers, 'accept-language': 'en' }, payload: {} });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.message).toBe('Chỉ duyệt được danh sách khi chương trình đang xét chọn (hiện: Đã duyệt danh sách)');
+
+    const xlsx = await app.inject({ url: `${base}/d03.xlsx`, headers });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const rows = await sheetRows(xlsx.rawPayload);
+    expect(rows.filter((r) => r[0] === '1' || r[0] === '2').map((r) => r[1])).toEqual(['Lò Thị Bình', 'Nguyễn Thị Cúc']);
+
+    expect((await app.inject({ method: 'POST', url: `${base}/d03/submit`, headers, payload: {} })).statusCode).toBe(200);
+    const cards = (await app.inject({ url: `${base}/issued-cards`, headers })).json();
+    expect(cards).toMatchObject({ live: 2, issued: 0 });
+    const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', ...cards.items.map((a: { id: string }, i: number) => `${a.id},GD41512345678${i}0,01/12/2025,30/11/2026`)].join('\n');
+    const file = multipart('the-da-cap.csv', csv);
+    const imported = await app.inject({ method: 'POST', url: `${base}/issued-cards/import`, headers: { ...headers, 'content-type': file.contentType }, payload: file.body });
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json().result).toMatchObject({ recorded: 2, issued: 2, total: 2, programmeStatus: 'cards_issued' });
   });
 });

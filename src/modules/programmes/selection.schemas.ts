@@ -1,0 +1,235 @@
+/**
+ * Shapes of candidates, nominations, selection rounds, the D03-TS list and issued cards: zod schemas for
+ * the routes (validation + OpenAPI) and the CLI.
+ */
+import { z } from 'zod';
+import { isIsoDate } from '../../domain/dates';
+
+const isoDate = z.string().max(10).refine(isIsoDate, { message: 'iso_date' });
+const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => (v === undefined ? undefined : v === 'true' || v === '1'));
+
+export const CANDIDATE_STATUSES = ['eligible', 'already_covered', 'state_budget', 'no_priority', 'unpriceable'] as const;
+
+export const idParams = z.object({ id: z.uuid() }).strict();
+export const roundParams = z.object({ id: z.uuid(), roundId: z.uuid() }).strict();
+export const personParams = z.object({ id: z.uuid(), personId: z.uuid() }).strict();
+
+export const candidatesQuery = z
+  .object({
+    commune: z.string().trim().max(20).optional(),
+    status: z.enum(CANDIDATE_STATUSES).optional(),
+    tag: z.string().trim().max(40).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const nominateInput = z
+  .object({
+    personIds: z.array(z.uuid()).min(1).max(5000),
+    tags: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+    note: z.string().trim().max(500).nullable().optional(),
+  })
+  .strict();
+
+export const runRoundInput = z
+  .object({
+    budget: z.number().int().min(0).max(1_000_000_000_000_000).optional(),
+    mode: z.enum(['concentrate', 'spread']).optional(),
+    note: z.string().trim().max(500).nullable().optional(),
+  })
+  .strict();
+
+export const roundQuery = z
+  .object({
+    commune: z.string().trim().max(20).optional(),
+    selected: flag,
+    limit: z.coerce.number().int().min(1).max(5000).default(200),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const noteInput = z.object({ note: z.string().trim().max(1000).nullable().optional() }).strict();
+
+export const issuedCardInput = z
+  .object({
+    awardId: z.uuid().optional(),
+    citizenId: z.string().trim().max(20).optional(),
+    insuranceCode: z.string().trim().max(20).optional(),
+    cardNumber: z.string().trim().min(1).max(30),
+    validFrom: isoDate,
+    validTo: isoDate,
+  })
+  .strict();
+
+export const issueCardsInput = z.object({ cards: z.array(issuedCardInput).min(1).max(10_000) }).strict();
+
+export const uploadQuery = z.object({ dryRun: flag }).strict();
+
+// ---------------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------------
+
+const candidateSchema = z.object({
+  personId: z.string(),
+  householdId: z.string(),
+  communeCode: z.string(),
+  communeName: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  householdCode: z.string(),
+  fullName: z.string(),
+  birthDate: z.string(),
+  sex: z.string(),
+  citizenId: z.string().nullable(),
+  insuranceCode: z.string().nullable(),
+  ethnicity: z.string().nullable(),
+  address: z.string().nullable(),
+  povertyStatus: z.string(),
+  coveredUntil: z.string().nullable(),
+  enrolledThisYear: z.number(),
+  nominated: z.boolean(),
+  groups: z.array(z.string()),
+  tags: z.array(z.string()),
+  pricingGroup: z.string().nullable(),
+  value: z.number(),
+  cost: z.number().nullable(),
+  status: z.enum(CANDIDATE_STATUSES),
+  message: z.string().optional(),
+});
+
+export const candidateListSchema = z.object({
+  summary: z.object({
+    purchaseDate: z.string(),
+    periodEnd: z.string(),
+    months: z.number(),
+    priorityMode: z.enum(['weights', 'tiers']),
+    weights: z.record(z.string(), z.number()),
+    tiers: z.array(z.string()).optional(),
+    total: z.number(),
+    coveredInArea: z.number(),
+    byStatus: z.record(z.string(), z.number()),
+    eligibleCost: z.number(),
+    communes: z.array(z.object({ code: z.string(), name: z.string().nullable(), total: z.number(), eligible: z.number(), stateBudget: z.number(), eligibleCost: z.number() })),
+  }),
+  matching: z.number(),
+  items: z.array(candidateSchema),
+});
+
+export const nominationSchema = z.object({
+  personId: z.string(),
+  householdId: z.string(),
+  communeCode: z.string(),
+  fullName: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  tags: z.array(z.string()),
+  note: z.string().nullable(),
+  nominatedBy: z.string(),
+  createdAt: z.string(),
+});
+
+const rowErrorSchema = z.object({ row: z.number(), column: z.string(), value: z.string(), message: z.string() });
+
+export const nominationImportSchema = z.object({
+  rows: z.number(),
+  nominated: z.number(),
+  rejected: z.number(),
+  register: z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number(), rejected: z.number() }),
+  errors: z.array(rowErrorSchema),
+  rolledBack: z.boolean(),
+});
+
+export const roundSchema = z.object({
+  id: z.string(),
+  programmeId: z.string(),
+  number: z.number(),
+  status: z.enum(['proposed', 'approved', 'discarded']),
+  pricedOn: z.string(),
+  months: z.number(),
+  budget: z.number(),
+  spent: z.number(),
+  unspent: z.number(),
+  objective: z.number(),
+  bound: z.number().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  selectedCount: z.number(),
+  candidateCount: z.number(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+});
+
+const frozenSchema = z.object({
+  personId: z.string(),
+  householdId: z.string(),
+  communeCode: z.string(),
+  communeName: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  householdCode: z.string().nullable(),
+  fullName: z.string(),
+  birthDate: z.string(),
+  sex: z.string(),
+  citizenId: z.string().nullable(),
+  insuranceCode: z.string().nullable(),
+  ethnicity: z.string().nullable(),
+  address: z.string().nullable(),
+  povertyStatus: z.string().nullable(),
+  groupCodes: z.array(z.string()),
+  tags: z.array(z.string()),
+  coveredUntil: z.string().nullable(),
+  enrolledThisYear: z.number(),
+  value: z.number(),
+  cost: z.number().nullable(),
+  pricingGroup: z.string().nullable(),
+  selected: z.boolean(),
+  reason: z.string(),
+  detail: z.string().nullable(),
+  order: z.number().nullable(),
+});
+
+export const roundDetailSchema = z.object({
+  round: roundSchema,
+  totals: z.object({ selected: z.number(), rejected: z.number(), spent: z.number(), value: z.number(), stateBudget: z.number() }),
+  communes: z.array(z.object({ code: z.string(), name: z.string().nullable(), candidates: z.number(), selected: z.number(), spent: z.number(), stateBudget: z.number() })),
+  byReason: z.record(z.string(), z.number()),
+  matching: z.number(),
+  items: z.array(frozenSchema),
+});
+
+export const approvalSchema = z.object({ round: roundSchema, awards: z.number(), amount: z.number(), discarded: z.number() });
+
+export const submissionSchema = z.object({ awards: z.number(), amount: z.number(), paid: z.object({ count: z.number(), amount: z.number() }) });
+
+export const issueResultSchema = z.object({ recorded: z.number(), unchanged: z.number(), issued: z.number(), total: z.number(), programmeStatus: z.string() });
+
+export const issuedCardsSchema = z.object({
+  live: z.number(),
+  issued: z.number(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      personId: z.string(),
+      householdId: z.string(),
+      communeCode: z.string(),
+      communeName: z.string().nullable(),
+      villageName: z.string().nullable(),
+      groupCode: z.string(),
+      amount: z.number(),
+      tags: z.array(z.string()),
+      status: z.string(),
+      cardNumber: z.string().nullable(),
+      cardFrom: z.string().nullable(),
+      cardTo: z.string().nullable(),
+      cardId: z.string().nullable(),
+      fullName: z.string(),
+      birthDate: z.string(),
+      sex: z.string(),
+      citizenId: z.string().nullable(),
+      insuranceCode: z.string().nullable(),
+      address: z.string().nullable(),
+      householdCode: z.string().nullable(),
+    }),
+  ),
+});
+
+export const issueImportSchema = z.object({ rows: z.number(), result: issueResultSchema.nullable(), errors: z.array(rowErrorSchema), rolledBack: z.boolean() });
