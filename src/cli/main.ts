@@ -13,6 +13,7 @@ import { registerExportCommands } from '../modules/register/export.cli';
 import { registerCoverageCommands } from '../modules/coverage/coverage.cli';
 import { registerFiguresCommands } from '../modules/coverage/figures.cli';
 import { registerAllocateCommands } from '../modules/programmes/allocate.cli';
+import { registerProgrammeCommands } from '../modules/programmes/programme.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover.cli';
 
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerCoverageCommands(program, ctx);
   registerFiguresCommands(program, ctx);
   registerAllocateCommands(program, ctx);
+  registerProgrammeCommands(program, ctx);
   registerHandoverCommands(program, ctx);
   return program;
 }
