@@ -15,6 +15,7 @@ import { registerFiguresCommands } from '../modules/coverage/figures.cli';
 import { registerAllocateCommands } from '../modules/programmes/allocate.cli';
 import { registerProgrammeCommands } from '../modules/programmes/programme.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover.cli';
+import { registerSelectionCommands } from '../modules/programmes/selection.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerAllocateCommands(program, ctx);
   registerProgrammeCommands(program, ctx);
   registerHandoverCommands(program, ctx);
+  registerSelectionCommands(program, ctx);
   return program;
 }
 

@@ -17,6 +17,10 @@ import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../http/app';
+import { Command } from 'commander';
+import type { CliContext } from '../../cli/context';
+import { translator } from '../../i18n/index';
+import { registerSelectionCommands } from './selection.cli';
 
 let t: TestDatabase;
 let province = '';
@@ -452,5 +456,51 @@ describe(`selection over HTTP (${engineName})`, () => {
     const imported = await app.inject({ method: 'POST', url: `${base}/issued-cards/import`, headers: { ...headers, 'content-type': file.contentType }, payload: file.body });
     expect(imported.statusCode).toBe(200);
     expect(imported.json().result).toMatchObject({ recorded: 2, issued: 2, total: 2, programmeStatus: 'cards_issued' });
+  });
+});
+
+describe(`selection CLI (${engineName})`, () => {
+  async function run(args: string[]) {
+    const printed: string[] = [];
+    const json: unknown[] = [];
+    const context: CliContext = {
+      lang: 'vi',
+      actor: system,
+      t: translator('vi'),
+      withDb: (fn) => fn(t),
+      out: (text) => printed.push(text),
+      json: (value) => json.push(JSON.parse(JSON.stringify(value))),
+    };
+    const program = new Command('coverdesk').exitOverride();
+    registerSelectionCommands(program, () => context);
+    await program.parseAsync(['node', 'coverdesk', ...args]);
+    return { printed, json };
+  }
+
+  it('candidates, nominate, select, approve, d03 --submit, issue-cards', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const list = await run(['programme', 'candidates', w.programmeId]);
+    expect(list.printed.join('\n')).toContain('Thuộc diện ngân sách nhà nước đóng 100%');
+    await run(['programme', 'nominate', w.programmeId, '--person', w.ids.a, '--tags', 'storm_victim']);
+    const sel = await run(['programme', 'select', w.programmeId, '--budget', '1.300.000', '--json']);
+    const round = sel.json[0] as { id: string; selectedCount: number; spent: number };
+    // the storm victim (5) beats the pupil and the near-poor person (3) for the same money
+    const shown = await run(['programme', 'round', w.programmeId, round.id, '--selected']);
+    expect(shown.printed.filter((l) => l.startsWith('+')).map((l) => l.split('  ')[1])).toEqual(['Nguyễn Văn An']);
+    const approved = await run(['programme', 'approve', w.programmeId, round.id]);
+    expect(approved.printed[0]).toBe('Đã duyệt vòng 1: 1 thẻ, 1.263.600 ₫');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'd03-cli-')), 'd03.xlsx');
+    const sent = await run(['programme', 'd03', w.programmeId, '--out', out, '--submit', '--json']);
+    expect(sent.json[0]).toMatchObject({ rows: 1, total: FULL, submitted: { awards: 1, amount: FULL } });
+    expect(fs.statSync(out).size).toBeGreaterThan(1000);
+    const cards = await run(['programme', 'issue-cards', w.programmeId, '--list', '--json']);
+    const awardId = (cards.json[0] as { items: { id: string }[] }).items[0].id;
+    const issued = await run(['programme', 'issue-cards', w.programmeId, '--award', awardId, '--number', 'GD4151234567899', '--from', '01/12/2025', '--to', '30/11/2026', '--json']);
+    expect(issued.json[0]).toMatchObject({ recorded: 1, issued: 1, total: 1, programmeStatus: 'cards_issued' });
   });
 });
