@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
+import path from 'node:path';
+import { launchBrowser, logIn, screenshot, SCREENSHOTS, startServer, type RunningServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -15,7 +16,44 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Calls the API as the admin (login, then the request with the session cookie and CSRF token). */
+async function asAdmin(method: string, path: string, body: unknown) {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: server.adminPassword }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify(body) });
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+  return res.json();
+}
+
 describe('coverage dashboard', () => {
+  it("shows staff members' progress against their targets, and offers each table as .xlsx and the dashboard as PDF", async () => {
+    const year = new Date().getFullYear();
+    await asAdmin('POST', '/api/users', { username: 'lan_e2e', displayName: 'Nguyễn Thị Lan', role: 'province_staff', scopeCode: '15', password: 'correct horse battery' });
+    await asAdmin('PUT', '/api/coverage/staff-targets', { username: 'lan_e2e', year, participants: 1200 });
+    // a page of its own (its own cookies): the next test logs in afresh
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await logIn(page, server);
+    await page.goto(`${server.url}/#/coverage/15`);
+    await page.getByTestId('coverage-staff-row-lan_e2e').waitFor();
+    expect(await page.getByTestId('coverage-staff-row-lan_e2e').textContent()).toContain('Nguyễn Thị Lan');
+    expect(await page.getByTestId('coverage-staff-row-lan_e2e').textContent()).toContain('1.200');
+    expect(await page.getByTestId('coverage-staff-xlsx').getAttribute('href')).toBe(`/api/coverage/15/export?table=staff&date=${await page.getByTestId('coverage-date').inputValue()}&year=${year}`);
+    expect(await page.getByTestId('coverage-xlsx').getAttribute('href')).toContain('/api/coverage/15/export?table=children');
+    expect(await page.getByTestId('coverage-pdf').getAttribute('href')).toContain('/api/coverage/15/pdf?date=');
+    // the .xlsx link downloads a workbook
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('coverage-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/^bao-phu-theo-don-vi-15-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    await page.getByTestId('coverage-staff').scrollIntoViewIfNeeded();
+    await screenshot(page, 'coverage-staff-exports');
+    await page.getByTestId('coverage-staff').screenshot({ path: path.join(SCREENSHOTS, 'coverage-staff.png') });
+    await page.close();
+  });
+
   it("opens the demo province's dashboard with the chart and the commune table, and drills down to a village's visit list", async () => {
     await logIn(page, server);
     await page.getByTestId('nav-coverage').click();

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, isAbort, type LowCoverageItem } from '../api';
+import { api, coverageExportUrl, isAbort, type LowCoverageItem } from '../api';
 import { errorMessage } from '../errors';
 import { formatNumber, formatPct } from '../format';
 import { href } from '../router';
@@ -57,6 +57,19 @@ export function LowCoverageList({ unit, date, threshold }: { unit: string; date:
           {items && items.length > 0 && <span className="muted low-count"> ({formatNumber(items.length, lang)})</span>}
         </h2>
         <p className="muted small">{t('coverage.low.lead', { target: formatPct(threshold, lang) })}</p>
+        {items && items.length > 0 && (
+          <div className="table-tools no-print">
+            <a
+              className="btn btn-secondary btn-small"
+              href={coverageExportUrl(unit, 'low', { date, threshold })}
+              download
+              title={t('coverage.xlsxTitle')}
+              data-testid="coverage-low-xlsx"
+            >
+              {t('coverage.xlsx')}
+            </a>
+          </div>
+        )}
       </div>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       {loading && !items && !error && <p className="muted">{t('common.loading')}</p>}

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, isAbort, type CoveragePupils, type PupilSchoolFigures } from '../api';
+import { api, coverageExportUrl, isAbort, type CoveragePupils, type PupilSchoolFigures } from '../api';
 import { errorMessage } from '../errors';
 import { formatDate, formatNumber, formatPct } from '../format';
 import { compareNames } from '../i18n';
@@ -89,6 +89,17 @@ export function PupilsBySchool({ unit, date }: { unit: string; date: string }) {
           {t('coverage.pupils.title')} · {t('coverage.pupils.schoolYear', { year: current.schoolYear })}
         </h2>
         <p className="muted small">{t('coverage.pupils.lead', { date: formatDate(current.date) })}</p>
+        <div className="table-tools no-print">
+          <a
+            className="btn btn-secondary btn-small"
+            href={coverageExportUrl(unit, 'pupils', { date: current.date })}
+            download
+            title={t('coverage.xlsxTitle')}
+            data-testid="coverage-pupils-xlsx"
+          >
+            {t('coverage.xlsx')}
+          </a>
+        </div>
       </div>
       <div className="table-wrap pupils-table-wrap">
         <table className="table pupils-table">

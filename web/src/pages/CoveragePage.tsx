@@ -4,14 +4,16 @@
  * units below it against a target, a sortable table of those units (drill-down province -> commune ->
  * village), and at commune and village level the list of people to visit. Also: the monthly trend of
  * participants beside the same months a year earlier, the units below target (lowest first), the pupils
- * per school against 100% in the school year, a CSV of the table for Excel and a print layout (A4
- * landscape: headline, charts, pupils per school, table).
+ * per school against 100% in the school year, the staff members' recruitment targets and progress, each
+ * table as .xlsx (made by the server, headers in the user's language) and the table as CSV, the dashboard
+ * as a PDF made by the server, and a print layout (A4 landscape: headline, charts, pupils per school, table).
  * #/coverage goes to the user's own unit (Lào Cai for a national admin); #/coverage/<unit>/visits shows
  * the visit list alone.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, isAbort, type Coverage, type CoverageFigures, type FigureSource, type Unit, type UnitDetail, type User } from '../api';
+import { api, coverageExportUrl, coveragePdfUrl, isAbort, type Coverage, type CoverageFigures, type FigureSource, type Unit, type UnitDetail, type User } from '../api';
+import { CoverageStaffProgress } from '../components/CoverageStaffProgress';
 import { CoverageTrend } from '../components/CoverageTrend';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { EChart, type ChartOption } from '../components/EChart';
@@ -186,6 +188,11 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
               {t('coverage.print')}
             </button>
           )}
+          {!visitsOnly && coverage && (
+            <a className="btn btn-secondary" href={coveragePdfUrl(coverage.unit, coverage.date)} download title={t('coverage.pdfTitle')} data-testid="coverage-pdf">
+              {t('coverage.pdf')}
+            </a>
+          )}
         </div>
       </div>
 
@@ -245,6 +252,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
       {coverage && !visitsOnly && <PupilsBySchool unit={coverage.unit} date={date} />}
 
       {coverage && !visitsOnly && coverage.children.length > 0 && <ChildTable parent={coverage} target={target} lang={lang} />}
+
+      {coverage && !visitsOnly && <CoverageStaffProgress unit={coverage.unit} date={date} />}
 
       {coverage && !visitsOnly && <GroupChart c={coverage} lang={lang} />}
 
@@ -673,6 +682,15 @@ function ChildTable({ parent, target, lang }: { parent: Coverage; target: number
               />
             </>
           )}
+          <a
+            className="btn btn-secondary btn-small"
+            href={coverageExportUrl(parent.unit, 'children', { date: parent.date })}
+            download
+            title={t('coverage.xlsxTitle')}
+            data-testid="coverage-xlsx"
+          >
+            {t('coverage.xlsx')}
+          </a>
           <button type="button" className="btn btn-secondary btn-small" data-testid="coverage-export" onClick={exportCsv}>
             {t('coverage.table.export')}
           </button>
