@@ -9,6 +9,7 @@
  *   #/audit                 audit log (admin)
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
  *   #/calculator            premium calculator (public: no login needed)
+ *   #/p/SLUG                a donation programme's public page (public: no login needed)
  *   #/register              household register: person search (signed in)
  *   #/register/import       import a register file (not viewers)
  *   #/register/household/ID a household and its members' cards
@@ -27,6 +28,7 @@ import { UnitsPage } from './pages/UnitsPage';
 import { UsersPage } from './pages/UsersPage';
 import { AuditPage } from './pages/AuditPage';
 import { CalculatorPage } from './pages/CalculatorPage';
+import { PublicProgrammePage } from './pages/PublicProgrammePage';
 import { RulesPage } from './pages/RulesPage';
 import { RegisterSearchPage } from './pages/RegisterSearchPage';
 import { ImportPage } from './pages/ImportPage';
@@ -114,6 +116,19 @@ export function App() {
         <main className="container">
           {auth.status === 'anonymous' && <Notice message={auth.notice} />}
           <CalculatorPage />
+        </main>
+      </div>
+    );
+  }
+
+  // a programme's public page (#/p/<slug>) needs no login either
+  if (route[0] === 'p' && route[1]) {
+    const user = auth.status === 'authenticated' ? auth.user : null;
+    return (
+      <div className="app">
+        <Header user={user} section={null} onLogout={logout} />
+        <main className="container">
+          <PublicProgrammePage slug={route[1]} />
         </main>
       </div>
     );

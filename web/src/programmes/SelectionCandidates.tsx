@@ -1,0 +1,311 @@
+/**
+ * The candidates of a programme by commune, with their priority tags, cost and the reason anyone is set
+ * aside; the state-budget list apart ("to be enrolled through the state budget"); nominations by
+ * communes (register ids with tags, or a list file).
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isAbort } from '../api';
+import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { formatDate, formatVnd } from '../format';
+import { CANDIDATE_STATUSES, selectionApi, type Candidate, type CandidateList, type CandidateStatus, type RowError } from './selectionApi';
+
+const NOMINATION_TAGS = ['storm_victim', 'flood_victim', 'difficult', 'especially_difficult', 'disability', 'orphan'] as const;
+
+export function TagPills({ tags }: { tags: readonly string[] }) {
+  const { t } = useTranslation('selection');
+  if (tags.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      {tags.map((tag) => (
+        <span key={tag} className="pill" data-testid="tag">
+          {t(`tags.${tag}`, { defaultValue: tag })}
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function RowErrors({ errors }: { errors: RowError[] }) {
+  const { t } = useTranslation('selection');
+  if (errors.length === 0) return null;
+  return (
+    <div className="table-wrap">
+      <p className="field-error">{t('web.errors_in_file')}</p>
+      <table className="table" data-testid="file-errors">
+        <thead>
+          <tr>
+            <th className="num-cell">{t('web.row')}</th>
+            <th>{t('web.column')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {errors.slice(0, 200).map((e, i) => (
+            <tr key={i}>
+              <td className="num">{e.row}</td>
+              <td>{e.column}</td>
+              <td>
+                {e.message}
+                {e.value && <span className="muted"> ({e.value})</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CandidateTable({ items, testId }: { items: Candidate[]; testId: string }) {
+  const { t } = useTranslation('selection');
+  if (items.length === 0) return <p className="empty">{t('web.no_candidates')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>{t('web.name')}</th>
+            <th>{t('web.birth_date')}</th>
+            <th>{t('web.commune')}</th>
+            <th>{t('web.tags')}</th>
+            <th>{t('web.group')}</th>
+            <th className="num-cell">{t('web.value')}</th>
+            <th className="num-cell">{t('web.cost')}</th>
+            <th>{t('web.status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.personId} data-testid="candidate-row" data-status={c.status}>
+              <td>
+                {c.fullName}
+                {c.nominated && <span className="muted small block">{t('web.nominated')}</span>}
+              </td>
+              <td className="nowrap">{formatDate(c.birthDate)}</td>
+              <td>{c.communeName ?? c.communeCode}</td>
+              <td>
+                <TagPills tags={c.tags} />
+              </td>
+              <td className="code">{c.pricingGroup ?? '—'}</td>
+              <td className="num">{c.value}</td>
+              <td className="num nowrap">{c.cost === null ? '—' : formatVnd(c.cost)}</td>
+              <td className="small">{t(`status.${c.status}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function NominationForm({ programmeId, onDone }: { programmeId: string; onDone: () => void }) {
+  const { t } = useTranslation('selection');
+  const [ids, setIds] = useState('');
+  const [tags, setTags] = useState<string[]>([]);
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [rowErrors, setRowErrors] = useState<RowError[]>([]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const personIds = ids.split(/[\s,;]+/).filter(Boolean);
+      const r = await selectionApi.nominate(programmeId, { personIds, tags });
+      setNotice(t('web.nominate_done', { count: r.nominated }));
+      setIds('');
+      onDone();
+    } catch (err) {
+      setError((err as Error & { fields?: { path: string; message: string }[] }).fields?.map((f) => `${f.path}: ${f.message}`).join('; ') || (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function upload(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await selectionApi.importNominations(programmeId, file);
+      setRowErrors(r.errors);
+      setNotice(t('web.import_done', { rows: r.rows, nominated: r.nominated, rejected: r.rejected }));
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="card" data-testid="nominations">
+      <div className="card-head">
+        <h3>{t('web.nominate_title')}</h3>
+      </div>
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <form className="form-grid form-grid-2" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor="nominate-ids">{t('web.nominate_ids')}</label>
+          <textarea id="nominate-ids" rows={3} value={ids} onChange={(e) => setIds(e.target.value)} data-testid="nominate-ids" />
+        </div>
+        <fieldset className="field">
+          <legend>{t('web.nominate_tags')}</legend>
+          {NOMINATION_TAGS.map((tag) => (
+            <label key={tag} className="block small">
+              <input
+                type="checkbox"
+                checked={tags.includes(tag)}
+                onChange={(e) => setTags((list) => (e.target.checked ? [...list, tag] : list.filter((x) => x !== tag)))}
+              />{' '}
+              {t(`tags.${tag}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field field-submit">
+          <button type="submit" className="btn btn-secondary" disabled={busy || ids.trim() === ''} data-testid="nominate">
+            {t('web.nominate')}
+          </button>
+        </div>
+      </form>
+      <form className="input-row" onSubmit={(e) => void upload(e)}>
+        <label htmlFor="nominate-file">{t('web.nominate_import')}</label>
+        <input id="nominate-file" type="file" accept=".xlsx,.csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <button type="submit" className="btn btn-secondary btn-small" disabled={busy || !file}>
+          {t('web.upload')}
+        </button>
+      </form>
+      <RowErrors errors={rowErrors} />
+    </div>
+  );
+}
+
+export function SelectionCandidates({ programmeId, canNominate, version }: { programmeId: string; canNominate: boolean; version: number }) {
+  const { t } = useTranslation('selection');
+  const [commune, setCommune] = useState('');
+  const [status, setStatus] = useState<CandidateStatus | ''>('eligible');
+  const [list, setList] = useState<CandidateList | null>(null);
+  const [stateBudget, setStateBudget] = useState<Candidate[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+
+  const load = useCallback(
+    async (signal: AbortSignal) => {
+      try {
+        const [main, state] = await Promise.all([
+          selectionApi.candidates(programmeId, { commune: commune || undefined, status: status || undefined, limit: 300 }, signal),
+          selectionApi.candidates(programmeId, { commune: commune || undefined, status: 'state_budget', limit: 300 }, signal),
+        ]);
+        setList(main);
+        setStateBudget(state.items);
+      } catch (err) {
+        if (!isAbort(err)) setError((err as Error).message);
+      }
+    },
+    [programmeId, commune, status],
+  );
+  useEffect(() => {
+    const ctrl = new AbortController();
+    void load(ctrl.signal);
+    return () => ctrl.abort();
+  }, [load, reload, version]);
+
+  const s = list?.summary;
+  return (
+    <div data-testid="selection-candidates">
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      {s && (
+        <>
+          <p className="muted small">
+            {t('web.period', { from: formatDate(s.purchaseDate), to: formatDate(s.periodEnd), months: s.months })} ·{' '}
+            {t('web.summary', { total: s.total, covered: s.coveredInArea })}
+          </p>
+          <p className="small">
+            {t('web.priorities')}:{' '}
+            {s.priorityMode === 'tiers'
+              ? (s.tiers ?? []).map((tag, i) => `${i + 1}. ${t(`tags.${tag}`, { defaultValue: tag })}`).join(' › ')
+              : Object.entries(s.weights)
+                  .sort((a, b) => b[1] - a[1])
+                  .map(([tag, w]) => `${t(`tags.${tag}`, { defaultValue: tag })} ${w}`)
+                  .join(' · ')}
+            {s.priorityMode === 'tiers' && <span className="muted small block">{t('web.tiers_note')}</span>}
+          </p>
+          <div className="stat-grid" data-testid="candidate-stats">
+            {CANDIDATE_STATUSES.map((st) => (
+              <div className="stat" key={st}>
+                <div className="stat-label">{t(`status.${st}`)}</div>
+                <div className="stat-value">{s.byStatus[st] ?? 0}</div>
+              </div>
+            ))}
+          </div>
+          <h3>{t('web.by_commune')}</h3>
+          <div className="table-wrap">
+            <table className="table" data-testid="candidate-communes">
+              <thead>
+                <tr>
+                  <th>{t('web.commune')}</th>
+                  <th className="num-cell">{t('web.candidates_count')}</th>
+                  <th className="num-cell">{t('web.eligible')}</th>
+                  <th className="num-cell">{t('status.state_budget').split(' — ')[0]}</th>
+                  <th className="num-cell">{t('web.cost')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.communes.map((m) => (
+                  <tr key={m.code}>
+                    <td>
+                      <button type="button" className="btn btn-ghost btn-small" onClick={() => setCommune(m.code === commune ? '' : m.code)}>
+                        {m.name ?? m.code}
+                      </button>
+                    </td>
+                    <td className="num">{m.total}</td>
+                    <td className="num">{m.eligible}</td>
+                    <td className="num">{m.stateBudget}</td>
+                    <td className="num nowrap">{formatVnd(m.eligibleCost)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      <div className="table-tools">
+        <label className="filter">
+          {t('web.commune')}{' '}
+          <select value={commune} onChange={(e) => setCommune(e.target.value)} data-testid="candidate-commune">
+            <option value="">{t('web.all_communes')}</option>
+            {s?.communes.map((m) => (
+              <option key={m.code} value={m.code}>
+                {m.name ?? m.code}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="filter">
+          {t('web.status')}{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value as CandidateStatus | '')} data-testid="candidate-status">
+            <option value="">{t('web.all_statuses')}</option>
+            {CANDIDATE_STATUSES.map((st) => (
+              <option key={st} value={st}>
+                {t(`status.${st}`).split(' — ')[0]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {list && <CandidateTable items={list.items} testId="candidates-table" />}
+      {list && list.matching > list.items.length && <p className="muted small">{t('web.more', { count: list.matching - list.items.length })}</p>}
+
+      <h3>{t('web.state_budget_list')}</h3>
+      {stateBudget.length === 0 ? <p className="empty">{t('web.state_budget_empty')}</p> : <CandidateTable items={stateBudget} testId="state-budget-table" />}
+
+      {canNominate && <NominationForm programmeId={programmeId} onDone={() => setReload((n) => n + 1)} />}
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * After approval: the D03-TS list for the social insurance office (download, submit) and the cards it
+ * issues (card number and validity per award, by hand or from the office's returned list).
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, isAbort } from '../api';
+import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { formatDate, formatVnd } from '../format';
+import { RowErrors } from './SelectionCandidates';
+import { selectionApi, type AwardLine, type RowError } from './selectionApi';
+
+/** 'dd/MM/yyyy' (or 'YYYY-MM-DD') -> 'YYYY-MM-DD', or null. */
+export function parseDayMonthYear(text: string): string | null {
+  const t = text.trim();
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  let y: number, mo: number, d: number;
+  if (m) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else {
+    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+    if (!m) return null;
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+interface Draft {
+  number: string;
+  from: string;
+  to: string;
+}
+
+export function SelectionCards({ programmeId, status, canWrite, onChanged }: { programmeId: string; status: string; canWrite: boolean; onChanged: () => void }) {
+  const { t } = useTranslation('selection');
+  const [awards, setAwards] = useState<{ live: number; issued: number; items: AwardLine[] } | null>(null);
+  const [drafts, setDrafts] = useState<Record<string, Draft>>({});
+  const [file, setFile] = useState<File | null>(null);
+  const [rowErrors, setRowErrors] = useState<RowError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      selectionApi
+        .issuedCards(programmeId, signal)
+        .then(setAwards)
+        .catch((err: unknown) => {
+          if (!isAbort(err)) setError((err as Error).message);
+        }),
+    [programmeId],
+  );
+  useEffect(() => {
+    const ctrl = new AbortController();
+    void load(ctrl.signal);
+    return () => ctrl.abort();
+  }, [load, status]);
+
+  async function submitList() {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await selectionApi.submit(programmeId);
+      setNotice(t('web.submitted', { count: r.awards, amount: formatVnd(r.amount) }));
+      onChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function record(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const cards: { awardId: string; cardNumber: string; validFrom: string; validTo: string }[] = [];
+    const bad: string[] = [];
+    for (const [awardId, d] of Object.entries(drafts)) {
+      if (!d.number.trim() && !d.from.trim() && !d.to.trim()) continue;
+      const from = parseDayMonthYear(d.from);
+      const to = parseDayMonthYear(d.to);
+      const name = awards?.items.find((a) => a.id === awardId)?.fullName ?? awardId;
+      if (!d.number.trim()) bad.push(`${name}: ${t('fields.card_number_required')}`);
+      if (!from || !to) bad.push(`${name}: ${t('fields.invalid_date')}`);
+      else cards.push({ awardId, cardNumber: d.number.trim(), validFrom: from, validTo: to });
+    }
+    if (bad.length) return setError(bad.join('; '));
+    if (cards.length === 0) return;
+    setBusy(true);
+    try {
+      const r = await selectionApi.recordCards(programmeId, cards);
+      setNotice(`${t('web.recorded', { count: r.recorded })} · ${t('web.cards_done', { issued: r.issued, total: r.total })}`);
+      setDrafts({});
+      await load();
+      onChanged();
+    } catch (err) {
+      setError(err instanceof ApiError && err.fields.length ? err.fields.map((f) => f.message).join('; ') : (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function upload(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await selectionApi.importCards(programmeId, file);
+      setRowErrors(r.errors);
+      if (r.result) setNotice(`${t('web.recorded', { count: r.result.recorded })} · ${t('web.cards_done', { issued: r.result.issued, total: r.result.total })}`);
+      await load();
+      onChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const canIssue = canWrite && (status === 'submitted' || status === 'cards_issued');
+  const set = (id: string, k: keyof Draft, v: string) => setDrafts((all) => ({ ...all, [id]: { ...(all[id] ?? { number: '', from: '', to: '' }), [k]: v } }));
+  const total = awards?.items.reduce((s, a) => s + a.amount, 0) ?? 0;
+  return (
+    <div data-testid="selection-cards">
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <div className="btn-group">
+        <a className="btn btn-secondary" href={selectionApi.d03Url(programmeId)} download data-testid="download-d03">
+          {t('web.d03')}
+        </a>
+        {canWrite && status === 'list_approved' && (
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void submitList()} data-testid="submit-d03">
+            {t('web.submit')}
+          </button>
+        )}
+      </div>
+      {awards && (
+        <form onSubmit={(e) => void record(e)}>
+          <h3>
+            {t('web.cards')} <span className="muted small">{t('web.cards_done', { issued: awards.issued, total: awards.live })}</span>
+          </h3>
+          <div className="table-wrap">
+            <table className="table" data-testid="awards-table">
+              <thead>
+                <tr>
+                  <th>{t('web.person')}</th>
+                  <th>{t('web.birth_date')}</th>
+                  <th>{t('web.commune')}</th>
+                  <th>{t('web.group')}</th>
+                  <th className="num-cell">{t('web.amount')}</th>
+                  <th>{t('issue.card_number')}</th>
+                  <th>{t('issue.valid_from')}</th>
+                  <th>{t('issue.valid_to')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {awards.items.map((a) => (
+                  <tr key={a.id} data-testid="award-row">
+                    <td>
+                      {a.fullName}
+                      {a.citizenId && <span className="muted small block mono">{a.citizenId}</span>}
+                    </td>
+                    <td className="nowrap">{formatDate(a.birthDate)}</td>
+                    <td>{a.communeName ?? a.communeCode}</td>
+                    <td className="code">{a.groupCode}</td>
+                    <td className="num nowrap">{formatVnd(a.amount)}</td>
+                    {a.cardNumber ? (
+                      <>
+                        <td className="mono" data-testid="card-number">
+                          {a.cardNumber}
+                        </td>
+                        <td className="nowrap">{formatDate(a.cardFrom)}</td>
+                        <td className="nowrap">{formatDate(a.cardTo)}</td>
+                      </>
+                    ) : canIssue ? (
+                      <>
+                        <td>
+                          <input aria-label={t('issue.card_number')} value={drafts[a.id]?.number ?? ''} onChange={(e) => set(a.id, 'number', e.target.value)} data-testid="card-input" />
+                        </td>
+                        <td>
+                          <input aria-label={t('issue.valid_from')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.from ?? ''} onChange={(e) => set(a.id, 'from', e.target.value)} />
+                        </td>
+                        <td>
+                          <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} />
+                        </td>
+                      </>
+                    ) : (
+                      <td colSpan={3} className="muted">
+                        —
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td colSpan={4}>{t('web.communes_total')}</td>
+                  <td className="num nowrap">{formatVnd(total)}</td>
+                  <td colSpan={3} />
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+          {canIssue && (
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="record-cards">
+              {t('web.record')}
+            </button>
+          )}
+        </form>
+      )}
+      {canIssue && (
+        <form className="input-row" onSubmit={(e) => void upload(e)}>
+          <label htmlFor="cards-file">{t('web.cards_import')}</label>
+          <input id="cards-file" type="file" accept=".xlsx,.csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <button type="submit" className="btn btn-secondary btn-small" disabled={busy || !file}>
+            {t('web.upload')}
+          </button>
+        </form>
+      )}
+      <RowErrors errors={rowErrors} />
+    </div>
+  );
+}
