@@ -280,3 +280,17 @@ export async function programmeOutcomes(db: Kysely<DB>, programmeId: string): Pr
   for (const r of rows) out[r.result as keyof typeof out] = r.n;
   return out;
 }
+
+/** Communes where the programme has live awards, with how many cards and how many no event expects yet. */
+export function awardCommunes(db: Kysely<DB>, programmeId: string) {
+  return db
+    .selectFrom('award as a')
+    .innerJoin('unit as u', 'u.code', 'a.communeCode')
+    .leftJoin('handoverResult as r', 'r.awardId', 'a.id')
+    .select(['a.communeCode as code', 'u.name', sql<number>`count(*)::int`.as('cards'), sql<number>`count(*) filter (where r.award_id is null)::int`.as('unassigned')])
+    .where('a.programmeId', '=', programmeId)
+    .where('a.status', '<>', 'cancelled')
+    .groupBy(['a.communeCode', 'u.name'])
+    .orderBy('u.name')
+    .execute();
+}

@@ -96,6 +96,8 @@ export const handoverOverviewSchema = z.object({
   deadline: z.string(),
   events: z.array(eventSchema),
   unassigned: z.array(recipientSchema),
+  /** Communes with cards of the programme: where events are held. */
+  communes: z.array(z.object({ code: z.string(), name: z.string(), cards: z.number(), unassigned: z.number() })),
   totals: counts.extend({ unassigned: z.number(), cards: z.number() }),
   /** Every card received, refused or absent: the programme may move to 'handed_over'. */
   complete: z.boolean(),

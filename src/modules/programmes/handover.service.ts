@@ -40,6 +40,7 @@ export const handoverField = (fieldPath: string, key: string, params: Record<str
 
 const toIso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 type Counts = Record<HandoverOutcome, number>;
+const collator = new Intl.Collator('vi');
 const ZERO: Counts = { expected: 0, received: 0, absent: 0, refused: 0 };
 
 export type HandoverEvent = ReturnType<typeof eventView>;
@@ -109,11 +110,12 @@ async function recipientFor(db: Kysely<DB>, actor: Actor, awardId: string, need:
 /** Events, the cards no event expects yet, and the totals: the handover tab's overview. */
 export async function handoverOverview(db: Kysely<DB>, actor: Actor, programmeId: string) {
   const programme = await programmeForActor(db, actor, programmeId, 'read');
-  const [events, counts, unassigned, totals] = await Promise.all([
+  const [events, counts, unassigned, totals, communes] = await Promise.all([
     repo.listEvents(db, programme.id),
     repo.countsByEvent(db, programme.id),
     repo.unassignedRecipients(db, programme.id),
     repo.programmeOutcomes(db, programme.id),
+    repo.awardCommunes(db, programme.id),
   ]);
   const cards = totals.expected + totals.received + totals.absent + totals.refused + totals.unassigned;
   return {
@@ -122,6 +124,7 @@ export async function handoverOverview(db: Kysely<DB>, actor: Actor, programmeId
     deadline: programme.deadline,
     events: events.map((e) => eventView(e, programme.deadline, counts.get(e.id))),
     unassigned: unassigned.map(recipientView),
+    communes: [...communes].sort((a, b) => collator.compare(a.name, b.name)),
     totals: { ...totals, cards },
     complete: cards > 0 && totals.expected === 0 && totals.unassigned === 0,
   };

@@ -69,6 +69,12 @@ describe(`handover events and results (${engineName})`, () => {
       [w.c2.code, 1, true],
     ]);
     expect(overview.unassigned).toEqual([]);
+    expect(overview.communes).toEqual(
+      expect.arrayContaining([
+        { code: w.c1.code, name: w.c1.name, cards: 3, unassigned: 0 },
+        { code: w.c2.code, name: w.c2.name, cards: 1, unassigned: 0 },
+      ]),
+    );
     expect(overview.totals).toEqual({ expected: 4, received: 0, absent: 0, refused: 0, unassigned: 0, cards: 4 });
     expect(overview.complete).toBe(false);
 

@@ -1,15 +1,265 @@
 /**
- * The handover tab of a programme page: handover events, the recipients expected at each, results
- * with evidence, minutes PDF, donor statements. (First version: a placeholder the programme page can
- * wire while the full tab is built.)
+ * The programme page's "Handover" tab: the handover events per commune (date, place, how many cards
+ * received / absent / refused / still expected, overdue when after the deadline), adding an event (every
+ * card of the commune is expected there), the cards no event expects yet, one event's recipients with the
+ * result recording and evidence upload, the minutes PDF, the move of the programme to "handed over" once
+ * every card has a result, and the donor statements.
  */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError, isAbort } from '../api';
+import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { Field, inputProps } from '../components/Field';
+import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
+import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { formatDate } from '../format';
+import { HandoverEventPanel, ResultBadge } from './HandoverEventPanel';
+import { StatementPanel } from './StatementPanel';
+import { HANDOVER_RESULTS, handoverApi, type HandoverOverview } from './handoverApi';
+import type { ProgrammeDetail } from './programmesApi';
 
-export function HandoverTab({ programme }: { programme: { id: string; status: string } & Record<string, unknown> }) {
+
+function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDetail; communes: HandoverOverview['communes']; onAdded: (message: string) => void }) {
   const { t } = useTranslation('handover');
+  const [communeCode, setCommuneCode] = useState(communes.length === 1 ? communes[0].code : '');
+  const [day, setDay] = useState('');
+  const [place, setPlace] = useState('');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const heldOn = parseDayMonthYear(day);
+    if (!heldOn) {
+      setErrors({ fields: { heldOn: t('web.dateInvalid') }, banner: null });
+      return;
+    }
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      const added = await handoverApi.addEvent(programme.id, { communeCode: communeCode.trim(), heldOn, place, note: note || null });
+      setDay('');
+      setPlace('');
+      setNote('');
+      onAdded(t('web.eventAdded', { count: added.assigned, commune: added.communeName }));
+    } catch (err) {
+      setErrors(splitErrors(err, ['communeCode', 'heldOn', 'place', 'note']));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card admin-form" onSubmit={submit} data-testid="add-event-form" noValidate>
+      <h3>{t('web.addEvent')}</h3>
+      <ErrorBanner message={errors.banner} />
+      <div className="form-grid">
+        <Field id="event-commune" label={t('web.commune')} error={errors.fields.communeCode}>
+          {communes.length > 0 ? (
+            <select {...inputProps('event-commune', errors.fields.communeCode)} data-testid="event-commune" value={communeCode} onChange={(e) => setCommuneCode(e.target.value)}>
+              <option value="">{t('web.chooseCommune')}</option>
+              {communes.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {t('web.communeOption', { name: c.name, cards: c.cards, unassigned: c.unassigned })}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input {...inputProps('event-commune', errors.fields.communeCode)} data-testid="event-commune" value={communeCode} placeholder="02905" onChange={(e) => setCommuneCode(e.target.value)} />
+          )}
+        </Field>
+        <Field id="event-date" label={t('web.date')} error={errors.fields.heldOn}>
+          <DayInput id="event-date" testId="event-date" value={day} error={errors.fields.heldOn} onChange={setDay} />
+        </Field>
+        <Field id="event-place" label={t('web.place')} error={errors.fields.place}>
+          <input {...inputProps('event-place', errors.fields.place)} data-testid="event-place" value={place} maxLength={300} onChange={(e) => setPlace(e.target.value)} />
+        </Field>
+        <Field id="event-note" label={t('web.note')} error={errors.fields.note}>
+          <input {...inputProps('event-note', errors.fields.note)} data-testid="event-note" value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
+        </Field>
+      </div>
+      <button type="submit" className="btn btn-primary" disabled={busy} data-testid="add-event">
+        {t('web.addEventButton')}
+      </button>
+    </form>
+  );
+}
+
+export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
+  const { t } = useTranslation('handover');
+  const [overview, setOverview] = useState<HandoverOverview | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [completing, setCompleting] = useState(false);
+  // bumped when cards move between events from this tab, so the open event shows them
+  const [version, setVersion] = useState(0);
+  const canWrite = programme.canWrite;
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      handoverApi
+        .overview(programme.id, signal)
+        .then((o) => {
+          setOverview(o);
+          setSelected((s) => s ?? o.events[0]?.id ?? null);
+        })
+        .catch((err: unknown) => {
+          if (!isAbort(err)) setError((err as Error).message);
+        }),
+    [programme.id],
+  );
+  useEffect(() => {
+    const ctrl = new AbortController();
+    void load(ctrl.signal);
+    return () => ctrl.abort();
+  }, [load]);
+
+  async function complete() {
+    setCompleting(true);
+    setError(null);
+    try {
+      setOverview(await handoverApi.complete(programme.id));
+      setNotice(t('web.completed'));
+    } catch (err) {
+      setError(err instanceof ApiError && err.fields[0] ? err.fields[0].message : (err as Error).message);
+    } finally {
+      setCompleting(false);
+    }
+  }
+
+  async function assign(awardId: string, eventId: string) {
+    setError(null);
+    try {
+      await handoverApi.moveRecipient(eventId, awardId);
+      setNotice(t('web.moved'));
+      setVersion((v) => v + 1);
+      await load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  const totals = overview?.totals;
   return (
     <section className="handover-tab" data-testid="handover-tab" data-programme={programme.id}>
       <h2>{t('tab.title')}</h2>
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      {totals && (
+        <div className="stat-grid" data-testid="handover-totals">
+          <div className="stat">
+            <div className="stat-label">{t('web.cards')}</div>
+            <div className="stat-value">{totals.cards}</div>
+          </div>
+          {HANDOVER_RESULTS.map((r) => (
+            <div className="stat" key={r}>
+              <div className="stat-label">{t(`results.${r}`)}</div>
+              <div className="stat-value" data-testid={`total-${r}`}>
+                {totals[r]}
+              </div>
+            </div>
+          ))}
+          <div className="stat">
+            <div className="stat-label">{t('web.unassigned')}</div>
+            <div className="stat-value">{totals.unassigned}</div>
+          </div>
+        </div>
+      )}
+      {overview && canWrite && overview.status === 'cards_issued' && (
+        <div className="callout">
+          {overview.complete ? t('web.readyToComplete') : t('web.notReady', { open: (totals?.expected ?? 0) + (totals?.unassigned ?? 0) })}{' '}
+          <button type="button" className="btn btn-primary btn-small" disabled={!overview.complete || completing} onClick={() => void complete()} data-testid="complete-handover">
+            {t('web.complete')}
+          </button>
+        </div>
+      )}
+      {overview && overview.status === 'handed_over' && <p className="pill pill-ok">{t('web.handedOver')}</p>}
+
+      <h3>{t('web.events')}</h3>
+      {overview && overview.events.length === 0 && <p className="empty">{t('web.noEvents')}</p>}
+      {overview && overview.events.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" data-testid="events-table">
+            <thead>
+              <tr>
+                <th>{t('web.date')}</th>
+                <th>{t('web.commune')}</th>
+                <th>{t('web.place')}</th>
+                {HANDOVER_RESULTS.map((r) => (
+                  <th key={r} className="num-cell">
+                    {t(`results.${r}`)}
+                  </th>
+                ))}
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {overview.events.map((e) => (
+                <tr key={e.id} data-testid={`event-${e.id}`} className={selected === e.id ? 'selected' : undefined}>
+                  <td className="nowrap">
+                    {formatDate(e.heldOn)}
+                    {e.overdue && <span className="badge badge-expired" title={t('web.overdueHint', { deadline: formatDate(overview.deadline) })}> {t('web.overdue')}</span>}
+                  </td>
+                  <td>{e.communeName}</td>
+                  <td>{e.place}</td>
+                  {HANDOVER_RESULTS.map((r) => (
+                    <td key={r} className="num-cell">
+                      {e.counts[r]}
+                    </td>
+                  ))}
+                  <td className="actions-cell">
+                    <button type="button" className="btn btn-small btn-secondary" onClick={() => setSelected(e.id)} data-testid="open-event">
+                      {t('web.open')}
+                    </button>
+                    <a className="btn btn-small btn-ghost" href={handoverApi.minutesUrl(e.id)} download>
+                      {t('web.minutesPdf')}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {overview && overview.unassigned.length > 0 && (
+        <div className="card" data-testid="unassigned">
+          <h3>{t('web.unassignedTitle', { count: overview.unassigned.length })}</h3>
+          <ul className="result-list">
+            {overview.unassigned.map((r) => (
+              <li key={r.awardId}>
+                {r.fullName}, {r.birthYear}, {r.communeName} <ResultBadge result={null} />
+                {canWrite && overview.events.length > 0 && (
+                  <select aria-label={t('web.moveTo')} className="small" value="" onChange={(e) => e.target.value && void assign(r.awardId, e.target.value)}>
+                    <option value="">{t('web.moveTo')}</option>
+                    {overview.events.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {`${o.communeName}, ${formatDate(o.heldOn)}`}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </li>
+            ))}
+          </ul>
+          <p className="small muted">{t('web.unassignedHint')}</p>
+        </div>
+      )}
+      {selected && overview && (
+        <HandoverEventPanel key={`${selected}-${version}`} eventId={selected} events={overview.events} canWrite={canWrite} onChanged={() => void load()} />
+      )}
+      {canWrite && overview && !['draft', 'closed'].includes(overview.status) && (
+        <AddEventForm
+          programme={programme}
+          communes={overview.communes}
+          onAdded={(message) => {
+            setNotice(message);
+            void load();
+          }}
+        />
+      )}
+      <StatementPanel programmeId={programme.id} />
     </section>
   );
 }
