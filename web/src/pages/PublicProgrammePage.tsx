@@ -63,7 +63,7 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
       <h2 id="pledge-title">{t('web.pledgeTitle')}</h2>
       <p className="muted">{t('web.pledgeLead')}</p>
       <ErrorBanner message={errors.banner} />
-      <div className="form-grid">
+      <div className="form-grid form-grid-2">
         <Field id="pledge-name" label={t('web.pledgeName')} error={errors.fields.name}>
           <input {...inputProps('pledge-name', errors.fields.name)} data-testid="pledge-name" autoComplete="name" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
         </Field>

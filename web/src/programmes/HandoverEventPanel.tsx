@@ -3,7 +3,7 @@
  * the result (received and by whom, absent, refused) with an evidence file (photo or signature scan),
  * recorded in a row form. Cards can be moved to another event; the minutes PDF is one link away.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
@@ -178,23 +178,10 @@ export function HandoverEventPanel({
             </thead>
             <tbody>
               {recipients.map((r, i) => (
-                <tr key={r.awardId} data-testid={`recipient-${r.awardId}`}>
+                <Fragment key={r.awardId}>
+                <tr data-testid={`recipient-${r.awardId}`}>
                   <td className="num-cell">{i + 1}</td>
-                  <td>
-                    {r.fullName}
-                    {editing === r.awardId && (
-                      <ResultForm
-                        recipient={r}
-                        onCancel={() => setEditing(null)}
-                        onSaved={() => {
-                          setEditing(null);
-                          setNotice(t('web.saved', { name: r.fullName }));
-                          void load();
-                          onChanged();
-                        }}
-                      />
-                    )}
-                  </td>
+                  <td>{r.fullName}</td>
                   <td>{r.birthYear}</td>
                   <td className="mono">{r.cardNumber ?? t('web.notIssued')}</td>
                   <td className="nowrap">{r.cardFrom && r.cardTo ? `${formatDate(r.cardFrom)} - ${formatDate(r.cardTo)}` : ''}</td>
@@ -228,6 +215,23 @@ export function HandoverEventPanel({
                     </td>
                   )}
                 </tr>
+                {editing === r.awardId && (
+                  <tr className="result-row">
+                    <td colSpan={canWrite ? 8 : 7}>
+                      <ResultForm
+                        recipient={r}
+                        onCancel={() => setEditing(null)}
+                        onSaved={() => {
+                          setEditing(null);
+                          setNotice(t('web.saved', { name: r.fullName }));
+                          void load();
+                          onChanged();
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               ))}
             </tbody>
           </table>
