@@ -2,7 +2,7 @@
  * A programme ready for handover, for the handover, statement and public-page tests: two communes of Lào
  * Cai (Xã Bảo Thắng and another), four persons with known full names, citizen ids, insurance codes and
  * phones, two donors (one named publicly, one not), receipts, a refund, four awards with issued cards.
- * Built through the programme, donor and ledger services, so the ledger balances.
+ * Built through the programme, donor, ledger and issue services, so the ledger balances.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -11,6 +11,7 @@ import type { Actor } from '../../domain/access';
 import * as register from '../register/register.service';
 import { changeProgrammeStatus, createProgramme } from './programme.service';
 import * as donors from './donors.service';
+import { recordIssuedCards } from './issue.service';
 
 export const TODAY = '2025-12-01';
 export const DEADLINE = '2025-12-20';
@@ -108,13 +109,14 @@ export async function handoverWorld(db: Kysely<DB>, actor: Actor, options: { iss
   await donors.createRefund(db, actor, programme.id, { receiptId: r2.id, amount: 100_000, refundedOn: '2025-11-20', reason: 'Nhà tài trợ đề nghị' });
 
   if (options.issue !== false) {
-    for (const status of ['selecting', 'list_approved', 'submitted', 'cards_issued'] as const) await changeProgrammeStatus(db, actor, programme.id, status);
-    for (const p of facts)
-      await db
-        .updateTable('award')
-        .set({ status: 'issued', cardNumber: p.cardNumber, cardFrom: '2025-12-01', cardTo: '2026-11-30' })
-        .where('id', '=', awards[p.key])
-        .execute();
+    for (const status of ['selecting', 'list_approved', 'submitted'] as const) await changeProgrammeStatus(db, actor, programme.id, status);
+    // the social insurance office's cards: the programme moves to 'cards_issued' with the last one
+    await recordIssuedCards(
+      db,
+      actor,
+      programme.id,
+      facts.map((p) => ({ awardId: awards[p.key], cardNumber: p.cardNumber, validFrom: '2025-12-01', validTo: '2026-11-30' })),
+    );
   }
   return { programmeId: programme.id, slug: programme.publicSlug, c1, c2, facts, awards, persons, namedDonorId: named.id, unnamedDonorId: unnamed.id };
 }
