@@ -15,6 +15,8 @@
  *   #/register/household/ID a household and its members' cards
  *   #/coverage[/CODE]       coverage dashboard (the user's own unit, or Lào Cai, when no code)
  *   #/coverage/CODE/visits  the people to visit in a commune or village
+ *   #/programmes            donation programmes (list, create)
+ *   #/programmes/ID[/TAB]   a programme: overview, money, selection, handover
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -34,6 +36,8 @@ import { RegisterSearchPage } from './pages/RegisterSearchPage';
 import { ImportPage } from './pages/ImportPage';
 import { HouseholdPage } from './pages/HouseholdPage';
 import { CoveragePage } from './pages/CoveragePage';
+import { ProgrammesPage } from './pages/ProgrammesPage';
+import { ProgrammePage } from './pages/ProgrammePage';
 
 type AuthState =
   | { status: 'loading' }
@@ -43,7 +47,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -174,6 +178,8 @@ export function App() {
     page = <HouseholdPage user={user} id={route[2]} />;
   } else if (section === 'register') {
     page = <RegisterSearchPage user={user} />;
+  } else if (section === 'programmes') {
+    page = route[1] ? <ProgrammePage id={route[1]} tab={route[2]} /> : <ProgrammesPage user={user} />;
   } else if (section === 'coverage') {
     page = <CoveragePage user={user} code={route[1] ?? null} visitsOnly={route[2] === 'visits'} />;
   } else if (section === 'units') {

@@ -3,10 +3,11 @@ import type { User } from '../api';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'coverage' | 'units' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+export type Section = 'coverage' | 'programmes' | 'units' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
 
 const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   coverage: ['coverage'],
+  programmes: ['programmes'],
   units: ['units'],
   users: ['users'],
   audit: ['audit'],
@@ -55,6 +56,7 @@ export function Header({
 
         <nav className="nav" aria-label={t('nav.label')}>
           {user && <NavLink to="coverage" current={section} label={t('nav.coverage')} />}
+          {user && <NavLink to="programmes" current={section} label={t('programmes:nav.title')} />}
           {user && <NavLink to="units" current={section} label={t('nav.units')} />}
           {user && <NavLink to="register" current={section} label={t('nav.register')} />}
           {user && user.role !== 'viewer' && <NavLink to="import" current={section} label={t('nav.import')} />}

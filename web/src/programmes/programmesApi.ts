@@ -16,7 +16,8 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = ['bank_transfer', 'cash
 export type PledgeStatus = 'proposed' | 'confirmed' | 'cancelled';
 
 /** Money of a programme, from its ledger: received = available + awarded + paid + refunded. */
-export interface ProgrammeBalance {
+/** Type aliases (not interfaces) so that they fit `Record<string, unknown>` props. */
+export type ProgrammeBalance = {
   /** Confirmed pledges. */
   pledged: number;
   received: number;
@@ -26,9 +27,9 @@ export interface ProgrammeBalance {
   paid: number;
   /** Free money. */
   available: number;
-}
+};
 
-export interface Programme {
+export type Programme = {
   id: string;
   name: string;
   ownerUnitCode: string;
@@ -56,23 +57,23 @@ export interface Programme {
   /** May the signed-in user change it? */
   canWrite: boolean;
   balance: ProgrammeBalance;
-}
+};
 
-export interface StatusChange {
+export type StatusChange = {
   id: string;
   fromStatus: ProgrammeStatus | null;
   toStatus: ProgrammeStatus;
   actorName: string;
   at: string;
   note: string | null;
-}
+};
 
-export interface ProgrammeDetail extends Programme {
+export type ProgrammeDetail = Programme & {
   history: StatusChange[];
   next: ProgrammeStatus | null;
   previous: ProgrammeStatus | null;
   areaUnits: { code: string; name: string }[];
-}
+};
 
 export interface ProgrammeInput {
   name: string;

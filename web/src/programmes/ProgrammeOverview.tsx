@@ -1,0 +1,177 @@
+/**
+ * The Overview tab of a programme: what it is (area, card, dates), the status flow with the step forward
+ * and the step back (which needs a note), and the history of every step with who, when and why.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Field, inputProps } from '../components/Field';
+import { errorMessage } from '../errors';
+import { formatDate, formatDateTime, formatVnd } from '../format';
+import { OverdueBadge, StatusPill } from './ProgrammeBits';
+import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type ProgrammeStatus } from './programmesApi';
+
+export function ProgrammeOverview({ programme, onChanged }: { programme: ProgrammeDetail; onChanged: (p: ProgrammeDetail) => void }) {
+  const { t } = useTranslation('programmes');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const p = programme;
+  const current = PROGRAMME_STATUSES.indexOf(p.status);
+
+  async function move(to: ProgrammeStatus) {
+    setBusy(true);
+    setError(null);
+    try {
+      onChanged(await programmesApi.changeStatus(p.id, to, note.trim() || null));
+      setNote('');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const priorities = Array.isArray(p.priorities)
+    ? p.priorities.join(' > ')
+    : Object.entries(p.priorities)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ');
+
+  return (
+    <div data-testid="programme-overview">
+      <section className="card">
+        <dl className="stat-grid">
+          <div className="stat">
+            <dt>{t('money.received')}</dt>
+            <dd data-testid="overview-received">{formatVnd(p.balance.received)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{t('list.spent')}</dt>
+            <dd>{formatVnd(p.balance.awarded + p.balance.paid)}</dd>
+          </div>
+          <div className="stat stat-ok">
+            <dt>{t('list.left')}</dt>
+            <dd data-testid="overview-available">{formatVnd(p.balance.available)}</dd>
+          </div>
+          <div className="stat">
+            <dt>{t('page.deadline')}</dt>
+            <dd>
+              {formatDate(p.deadline)} {p.overdue && <OverdueBadge />}
+            </dd>
+          </div>
+        </dl>
+        <table className="table">
+          <tbody>
+            <tr>
+              <th>{t('page.owner')}</th>
+              <td>
+                {p.ownerUnitName} ({p.ownerUnitCode})
+              </td>
+            </tr>
+            <tr>
+              <th>{t('page.area')}</th>
+              <td>
+                {t(`area_kind.${p.areaKind}`)}: {p.areaUnits.map((u) => `${u.name} (${u.code})`).join(', ')}
+                {p.areaNote && <div className="muted">{p.areaNote}</div>}
+              </td>
+            </tr>
+            <tr>
+              <th>{t('page.card')}</th>
+              <td>
+                {t('page.card_months', { count: p.cardMonths })}; {t('page.purchase_date')} {formatDate(p.purchaseDate)}
+              </td>
+            </tr>
+            {p.handoverSeason && (
+              <tr>
+                <th>{t('page.season')}</th>
+                <td>{p.handoverSeason}</td>
+              </tr>
+            )}
+            <tr>
+              <th>{t('page.selection')}</th>
+              <td>
+                {t(`selection_mode.${p.selectionMode}`)}; {t(`priority_mode.${p.priorityMode}`)}
+                {priorities && `: ${priorities}`}
+              </td>
+            </tr>
+            <tr>
+              <th>{t('page.public_page')}</th>
+              <td>
+                <code>/p/{p.publicSlug}</code>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card" aria-labelledby="programme-flow-title">
+        <h2 id="programme-flow-title">{t('page.flow')}</h2>
+        <ol className="btn-group" data-testid="programme-flow" style={{ listStyle: 'none', padding: 0 }}>
+          {PROGRAMME_STATUSES.map((s, i) => (
+            <li key={s}>
+              <span className={`pill ${i < current ? 'pill-ok' : i === current ? 'pill-action' : 'pill-off'}`} aria-current={i === current ? 'step' : undefined}>
+                {i + 1}. {t(`status.${s}`)}
+              </span>
+            </li>
+          ))}
+        </ol>
+        <ErrorBanner message={error} onDismiss={() => setError(null)} />
+        {p.canWrite ? (
+          <>
+            <Field id="programme-status-note" label={t('page.note')} hint={p.previous ? t('page.back_note') : undefined}>
+              <input {...inputProps('programme-status-note')} data-testid="programme-status-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
+            </Field>
+            <div className="btn-group">
+              {p.next && (
+                <button type="button" className="btn btn-primary" data-testid="programme-next" disabled={busy} onClick={() => void move(p.next!)}>
+                  {t('page.forward', { status: t(`status.${p.next}`) })}
+                </button>
+              )}
+              {p.previous && (
+                <button type="button" className="btn btn-secondary" data-testid="programme-previous" disabled={busy} onClick={() => void move(p.previous!)}>
+                  {t('page.back', { status: t(`status.${p.previous}`) })}
+                </button>
+              )}
+            </div>
+          </>
+        ) : (
+          <p className="muted">{t('page.read_only')}</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="programme-history-title">
+        <h2 id="programme-history-title">{t('page.history')}</h2>
+        <div className="table-wrap">
+          <table className="table" data-testid="programme-history">
+            <thead>
+              <tr>
+                <th>{t('page.history_at')}</th>
+                <th>{t('page.history_who')}</th>
+                <th>{t('page.history_change')}</th>
+                <th>{t('page.history_note')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...p.history].reverse().map((h) => (
+                <tr key={h.id}>
+                  <td>{formatDateTime(h.at)}</td>
+                  <td>{h.actorName}</td>
+                  <td>
+                    {h.fromStatus && (
+                      <>
+                        <StatusPill status={h.fromStatus} /> →{' '}
+                      </>
+                    )}
+                    <StatusPill status={h.toStatus} />
+                  </td>
+                  <td>{h.note}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
