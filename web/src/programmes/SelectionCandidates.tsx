@@ -158,7 +158,7 @@ function NominationForm({ programmeId, onDone }: { programmeId: string; onDone: 
         <fieldset className="field">
           <legend>{t('web.nominate_tags')}</legend>
           {NOMINATION_TAGS.map((tag) => (
-            <label key={tag} className="block small">
+            <label key={tag} className="checkbox">
               <input
                 type="checkbox"
                 checked={tags.includes(tag)}

@@ -32,7 +32,17 @@ interface Draft {
   to: string;
 }
 
-export function SelectionCards({ programmeId, status, canWrite, onChanged }: { programmeId: string; status: string; canWrite: boolean; onChanged: () => void }) {
+export function SelectionCards({
+  programmeId,
+  status,
+  canWrite,
+  onChanged,
+}: {
+  programmeId: string;
+  status: string;
+  canWrite: boolean;
+  onChanged: (status?: string) => void;
+}) {
   const { t } = useTranslation('selection');
   const [awards, setAwards] = useState<{ live: number; issued: number; items: AwardLine[] } | null>(null);
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
@@ -64,7 +74,7 @@ export function SelectionCards({ programmeId, status, canWrite, onChanged }: { p
     try {
       const r = await selectionApi.submit(programmeId);
       setNotice(t('web.submitted', { count: r.awards, amount: formatVnd(r.amount) }));
-      onChanged();
+      onChanged('submitted');
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -94,7 +104,7 @@ export function SelectionCards({ programmeId, status, canWrite, onChanged }: { p
       setNotice(`${t('web.recorded', { count: r.recorded })} · ${t('web.cards_done', { issued: r.issued, total: r.total })}`);
       setDrafts({});
       await load();
-      onChanged();
+      onChanged(r.programmeStatus);
     } catch (err) {
       setError(err instanceof ApiError && err.fields.length ? err.fields.map((f) => f.message).join('; ') : (err as Error).message);
     } finally {
@@ -112,7 +122,7 @@ export function SelectionCards({ programmeId, status, canWrite, onChanged }: { p
       setRowErrors(r.errors);
       if (r.result) setNotice(`${t('web.recorded', { count: r.result.recorded })} · ${t('web.cards_done', { issued: r.result.issued, total: r.result.total })}`);
       await load();
-      onChanged();
+      onChanged(r.result?.programmeStatus);
     } catch (err) {
       setError((err as Error).message);
     } finally {

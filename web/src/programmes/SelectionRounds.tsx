@@ -13,7 +13,7 @@ import { selectionApi, type Round, type RoundDetail } from './selectionApi';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeId: string; round: Round; canApprove: boolean; onChanged: () => void }) {
+function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeId: string; round: Round; canApprove: boolean; onChanged: (status?: string) => void }) {
   const { t } = useTranslation('selection');
   const [show, setShow] = useState<'selected' | 'rejected' | 'all'>('selected');
   const [detail, setDetail] = useState<RoundDetail | null>(null);
@@ -39,7 +39,7 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
       if (what === 'approve') await selectionApi.approve(programmeId, round.id);
       else await selectionApi.discard(programmeId, round.id);
       setConfirming(false);
-      onChanged();
+      onChanged(what === 'approve' ? 'list_approved' : undefined);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : (err as Error).message);
     } finally {
@@ -169,8 +169,9 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
                   <td className="code">{c.pricingGroup ?? '—'}</td>
                   <td className="num">{round2(c.value)}</td>
                   <td className="num nowrap">{c.cost === null ? '—' : formatVnd(c.cost)}</td>
-                  <td className="small">
-                    <span className={`pill ${c.selected ? 'pill-ok' : ''}`}>{t(`reasons.${c.reason}`, { defaultValue: c.reason })}</span>
+                  <td className={`small${c.selected ? ' reason-selected' : ''}`} data-testid="round-reason">
+                    {c.selected ? '✓ ' : ''}
+                    {t(`reasons.${c.reason}`, { defaultValue: c.reason })}
                   </td>
                 </tr>
               ))}
@@ -196,7 +197,7 @@ export function SelectionRounds({
   available: number | null;
   selectionMode: 'concentrate' | 'spread';
   canWrite: boolean;
-  onChanged: () => void;
+  onChanged: (status?: string) => void;
 }) {
   const { t } = useTranslation('selection');
   const [rounds, setRounds] = useState<Round[]>([]);
@@ -291,9 +292,9 @@ export function SelectionRounds({
           programmeId={programmeId}
           round={shown}
           canApprove={canWrite && status === 'selecting'}
-          onChanged={() => {
+          onChanged={(to) => {
             void load();
-            onChanged();
+            onChanged(to);
           }}
         />
       )}

@@ -4,7 +4,7 @@
  * their result, approval; after approval the D03-TS list for the social insurance office and the cards
  * it issues.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProgrammeDetail } from './programmesApi';
 import { SelectionCandidates } from './SelectionCandidates';
@@ -19,13 +19,18 @@ export function SelectionTab({ programme, onChanged }: { programme: ProgrammeLik
   const { t } = useTranslation('selection');
   const [version, setVersion] = useState(0);
   const canWrite = programme.canWrite !== false;
-  const status = String(programme.status);
-  const changed = () => {
+  // the status this tab moved the programme to, until the page reloads the programme
+  const [moved, setMoved] = useState<string | null>(null);
+  useEffect(() => setMoved(null), [programme.status]);
+  const status = moved ?? String(programme.status);
+  const [view, setView] = useState<'candidates' | 'rounds' | 'cards'>(AFTER_APPROVAL.has(status) ? 'cards' : 'candidates');
+  const changed = (to?: string) => {
+    if (to) setMoved(to);
+    if (to === 'list_approved') setView('cards');
     setVersion((v) => v + 1);
     onChanged?.();
   };
   const approved = AFTER_APPROVAL.has(status);
-  const [view, setView] = useState<'candidates' | 'rounds' | 'cards'>(approved ? 'cards' : 'candidates');
 
   return (
     <section className="selection-tab" data-testid="selection-tab" data-programme={programme.id}>
