@@ -1,0 +1,72 @@
+/** The programme CLI on both engines: create, status, donor, pledge, receipt, refund, ledger, with --json and in Vietnamese. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import type { CliContext } from '../../cli/context';
+import { AppError } from '../../errors';
+import { translator } from '../../i18n/index';
+import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
+import { parseAmount, parsePriorities, registerProgrammeCommands } from './programme.cli';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+async function run(args: string[]) {
+  const printed: string[] = [];
+  const json: unknown[] = [];
+  const context: CliContext = {
+    lang: 'vi',
+    actor: system,
+    t: translator('vi'),
+    withDb: (fn) => fn(t),
+    out: (text) => printed.push(text),
+    json: (value) => json.push(JSON.parse(JSON.stringify(value))),
+  };
+  const program = new Command('coverdesk').exitOverride();
+  registerProgrammeCommands(program, () => context);
+  await program.parseAsync(['node', 'coverdesk', ...args]);
+  return { printed, json: json as Record<string, unknown>[] };
+}
+
+describe(`programme CLI (${engineName})`, () => {
+  it('parses amounts and priorities the way people type them', () => {
+    expect(parseAmount('1.263.600')).toBe(1_263_600);
+    expect(parseAmount('1263600')).toBe(1_263_600);
+    expect(() => parseAmount('12,5 triệu')).toThrow(AppError);
+    expect(parsePriorities('ethnic_minority=3, pupil=2')).toEqual({ ethnic_minority: 3, pupil: 2 });
+    expect(parsePriorities('storm_victim,pupil')).toEqual(['storm_victim', 'pupil']);
+  });
+
+  it('creates a programme, moves it, records a donor, pledge, receipt and refund, and prints the ledger', async () => {
+    const created = await run(['programme', 'create', '--name', 'Tặng thẻ BHYT Tết 2026', '--owner', '15', '--months', '12', '--purchase-date', '2025-11-01', '--deadline', '2025-11-30', '--priorities', 'ethnic_minority=3,pupil=2', '--json']);
+    const p = created.json[0] as { id: string; status: string; priorities: unknown; areaCodes: string[] };
+    expect(p).toMatchObject({ status: 'draft', priorities: { ethnic_minority: 3, pupil: 2 }, areaCodes: ['15'] });
+    expect((await run(['programme', 'status', p.id, 'raising'])).printed).toEqual([`Chương trình ${p.id}: Nháp → Đang vận động`]);
+
+    const donor = (await run(['donor', 'add', '--owner', '15', '--name', 'Công ty ABC', '--kind', 'business', '--public', '--json'])).json[0] as { id: string };
+    const pledge = (await run(['pledge', 'add', '--programme', p.id, '--donor', donor.id, '--amount', '50.000.000', '--date', '2025-10-01', '--json'])).json[0] as { id: string };
+    const receipt = await run(['receipt', 'add', '--programme', p.id, '--donor', donor.id, '--pledge', pledge.id, '--amount', '32.800.000', '--date', '2025-10-05', '--reference', 'UNC 1']);
+    expect(receipt.printed[0]).toMatch(/^Đã ghi khoản thu 32\.800\.000 ₫ \(/);
+    const receipts = await t.db.selectFrom('receipt').select('id').where('programmeId', '=', p.id).execute();
+    const refused = await run(['refund', 'add', '--programme', p.id, '--receipt', receipts[0].id, '--amount', '40.000.000']).catch((e: AppError) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).fields.map((f) => f.path)).toEqual(['amount']);
+    await run(['refund', 'add', '--programme', p.id, '--receipt', receipts[0].id, '--amount', '800.000', '--date', '2025-10-09', '--reason', 'Nộp thừa']);
+
+    const ledger = await run(['ledger', '--programme', p.id]);
+    expect(ledger.printed[0]).toBe('Cam kết 50.000.000 ₫; đã nhận 32.800.000 ₫; hoàn trả 800.000 ₫; cam kết cho thẻ 0 ₫; đã nộp BHXH 0 ₫; còn 32.000.000 ₫');
+    expect(ledger.printed).toHaveLength(5);
+    const json = (await run(['ledger', '--programme', p.id, '--json'])).json[0] as { entries: { amount: number }[] };
+    expect(json.entries.reduce((s, e) => s + e.amount, 0)).toBe(0);
+
+    const list = await run(['programme', 'list']);
+    expect(list.printed.find((l) => l.startsWith(p.id))).toContain('Đã nhận 32.800.000 ₫ | Đã dùng 0 ₫ | Còn lại 32.000.000 ₫');
+    const shown = await run(['programme', 'show', p.id]);
+    expect(shown.printed[0]).toBe(`Tặng thẻ BHYT Tết 2026 (${p.id})`);
+    expect(shown.printed.some((l) => l.includes('Nháp → Đang vận động'))).toBe(true);
+  });
+});
