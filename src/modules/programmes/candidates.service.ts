@@ -335,13 +335,26 @@ function summarise(p: PreparedCandidates): CandidateSummary {
   };
 }
 
+/**
+ * The communes among `codes` the actor may see persons of: all for a national or provincial user of the
+ * programme's province; a commune officer reading a provincial programme sees their commune only.
+ */
+export async function visibleCommunes(db: Kysely<DB>, actor: Actor, codes: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(codes)];
+  if (actor.scopeCode === null || unique.length === 0) return new Set(unique);
+  const rows = await db.selectFrom('unit').select(['code', 'parentCode']).where('code', 'in', unique).execute();
+  return new Set(rows.filter((u) => u.code === actor.scopeCode || u.parentCode === actor.scopeCode).map((u) => u.code));
+}
+
 const STATUS_ORDER: Record<CandidateStatus, number> = { eligible: 0, state_budget: 1, no_priority: 2, unpriceable: 3, already_covered: 4 };
 
 /** The candidates of a programme with the summary; filtered by commune, status, tag; 100 a page. */
 export async function listCandidates(db: Kysely<DB>, actor: Actor, programmeId: string, query: CandidateQuery = {}) {
   requirePermission(actor, SELECTION_READ);
   const programme = await programmeForActor(db, actor, programmeId, 'read');
-  const prepared = await prepareCandidates(db, programme);
+  const all = await prepareCandidates(db, programme);
+  const visible = await visibleCommunes(db, actor, all.candidates.map((c) => c.communeCode));
+  const prepared = { ...all, candidates: all.candidates.filter((c) => visible.has(c.communeCode)) };
   const summary = summarise(prepared);
   const filtered = prepared.candidates
     .filter((c) => (query.commune ? c.communeCode === query.commune : true))

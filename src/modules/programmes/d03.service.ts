@@ -29,7 +29,7 @@ import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
 import { recordPayment } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { requirePermission, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
+import { requirePermission, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
 import * as repo from './d03.repository';
 
 export const D03_TEMPLATE = path.join(PROJECT_ROOT, 'src/modules/programmes/templates/d03-ts.xlsx');
@@ -69,7 +69,9 @@ const monthOf = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: string, options: { today?: string; templatePath?: string } = {}) {
   requirePermission(actor, SELECTION_READ);
   const programme = await programmeForActor(db, actor, programmeId, 'read');
-  const lines = await repo.listAwardLines(db, programmeId);
+  const all = await repo.listAwardLines(db, programmeId);
+  const visible = await visibleCommunes(db, actor, all.map((l) => l.communeCode));
+  const lines = all.filter((l) => visible.has(l.communeCode));
   const rules = await loadRules(db);
   const t = translator('vi');
   const date = programme.purchaseDate;

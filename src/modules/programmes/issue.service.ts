@@ -24,7 +24,7 @@ import { readXlsxRows, type CellValue } from '../../io/excel';
 import { audit } from '../audit/audit.service';
 import { refreshCoverageCounts } from '../coverage/coverage-counts';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
+import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
 import * as repo from './d03.repository';
 
 export interface IssuedCardInput {
@@ -51,8 +51,9 @@ export async function listIssuedCards(db: Kysely<DB>, actor: Actor, programmeId:
   requirePermission(actor, SELECTION_READ);
   await programmeForActor(db, actor, programmeId, 'read');
   const lines = await repo.listAwardLines(db, programmeId);
+  const visible = await visibleCommunes(db, actor, lines.map((l) => l.communeCode));
   const counts = await repo.countLive(db, programmeId);
-  return { ...counts, items: lines };
+  return { ...counts, items: lines.filter((l) => visible.has(l.communeCode)) };
 }
 
 interface Problem {

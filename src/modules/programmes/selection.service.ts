@@ -24,7 +24,7 @@ import { AppError, notFound } from '../../errors';
 import { audit } from '../audit/audit.service';
 import { awardCards, programmeBalance, type NewAward } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { prepareCandidates, requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
+import { prepareCandidates, requirePermission, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
 
 /** Statuses in which rounds may be run (trial rounds while money is still being raised). */
@@ -294,12 +294,6 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
       order: r.detail?.startsWith('order:') ? Number(r.detail.slice(6)) : null,
     })),
   };
-}
-
-async function visibleCommunes(db: Kysely<DB>, actor: Actor, codes: string[]): Promise<Set<string>> {
-  if (actor.scopeCode === null) return new Set(codes);
-  const rows = codes.length ? await db.selectFrom('unit').select(['code', 'parentCode']).where('code', 'in', codes).execute() : [];
-  return new Set(rows.filter((u) => u.code === actor.scopeCode || u.parentCode === actor.scopeCode).map((u) => u.code));
 }
 
 export async function discardRound(db: Kysely<DB>, actor: Actor, programmeId: string, roundId: string): Promise<RoundSummary> {

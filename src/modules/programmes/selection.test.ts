@@ -160,6 +160,9 @@ describe(`candidates (${engineName})`, () => {
     const e = await failure(candidates.nominate(t.db, actor, w.programmeId, { personIds: [w.ids.f], tags: ['flood_victim'] }));
     expect(e.code).toBe('validation');
     expect(e.fields[0].path).toBe('personIds.0');
+    const mine = await candidates.listCandidates(t.db, actor, w.programmeId, { limit: 1000 });
+    expect(new Set(mine.items.map((c) => c.communeCode))).toEqual(new Set([w.c1]));
+    expect(mine.summary.communes.map((m) => m.code)).toEqual([w.c1]);
     const nominations = await candidates.listNominations(t.db, actor, w.programmeId);
     expect(nominations.map((n) => n.communeCode)).toEqual([w.c1, w.c1]);
   });
