@@ -86,6 +86,13 @@ function recipientView(r: repo.RecipientRow) {
   };
 }
 
+/** Handover can be planned from 'raising' on; once handed over or closed it is history. */
+const OPEN_STATUSES = ['raising', 'selecting', 'list_approved', 'submitted', 'cards_issued'];
+function requireOpen(programme: { status: string }) {
+  if (!OPEN_STATUSES.includes(programme.status))
+    throw new AppError('validation', {}, [handoverField('programme', 'programme_status', { status: programme.status })]);
+}
+
 const checkId = (id: string, entity: string) => {
   if (!uuid.safeParse(id).success) throw notFound(entity, id);
 };
@@ -136,8 +143,7 @@ export async function addEvent(db: Kysely<DB>, actor: Actor, programmeId: string
   const programme = await programmeForActor(db, actor, programmeId, 'write');
   const unit = await repo.findUnit(db, data.communeCode);
   if (!unit || unit.level !== 'commune') throw new AppError('validation', {}, [handoverField('communeCode', 'not_a_commune', { code: data.communeCode })]);
-  if (['draft', 'closed'].includes(programme.status))
-    throw new AppError('validation', {}, [handoverField('programme', 'programme_status', { status: programme.status })]);
+  requireOpen(programme);
   const id = randomUUID();
   return db.transaction().execute(async (trx) => {
     await repo.insertEvent(trx, { id, programmeId: programme.id, communeCode: unit.code, heldOn: data.heldOn, place: data.place, note: data.note ?? null, createdBy: actor.username });
@@ -158,6 +164,7 @@ export async function addEvent(db: Kysely<DB>, actor: Actor, programmeId: string
 export async function updateEvent(db: Kysely<DB>, actor: Actor, eventId: string, input: UpdateEventInput) {
   const data = parseInput(updateEventInput, input);
   const { event, programme } = await eventFor(db, actor, eventId, 'write');
+  requireOpen(programme);
   const patch = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as UpdateEventInput;
   return db.transaction().execute(async (trx) => {
     await repo.updateEvent(trx, event.id, patch as { heldOn?: string; place?: string; note?: string | null });
@@ -189,6 +196,7 @@ export async function eventDetail(db: Kysely<DB>, actor: Actor, eventId: string)
  */
 export async function moveRecipient(db: Kysely<DB>, actor: Actor, eventId: string, awardId: string) {
   const { event, programme } = await eventFor(db, actor, eventId, 'write');
+  requireOpen(programme);
   const { recipient } = await recipientFor(db, actor, awardId, 'write');
   if (recipient.programmeId !== programme.id) throw new AppError('validation', {}, [handoverField('awardId', 'other_programme')]);
   if (recipient.result === 'received') throw new AppError('validation', {}, [handoverField('awardId', 'already_received')]);
@@ -248,7 +256,8 @@ export function checkEvidence(file: EvidenceFile): { name: string; type: string;
 export async function recordResult(db: Kysely<DB>, actor: Actor, awardId: string, input: RecordResultInput, evidence?: EvidenceFile) {
   const data = parseInput(recordResultInput, input);
   const file = evidence ? checkEvidence(evidence) : undefined;
-  const { recipient } = await recipientFor(db, actor, awardId, 'write');
+  const { recipient, programme } = await recipientFor(db, actor, awardId, 'write');
+  requireOpen(programme);
   if (!recipient.eventId) throw new AppError('validation', {}, [handoverField('awardId', 'not_expected')]);
   if (data.result === 'received' && !['issued', 'handed_over'].includes(recipient.awardStatus))
     throw new AppError('validation', {}, [handoverField('result', 'card_not_issued')]);

@@ -139,6 +139,10 @@ describe(`handover events and results (${engineName})`, () => {
     expect(after.status).toBe('handed_over');
     const changes = await t.db.selectFrom('programmeStatusChange').select(['toStatus', 'note']).where('programmeId', '=', w.programmeId).orderBy('at').execute();
     expect(changes.at(-1)).toEqual({ toStatus: 'handed_over', note: 'Đã bàn giao xong' });
+    // handed over: the results are history
+    const late = await failure(handover.recordResult(t.db, system, w.awards.minh, { result: 'received', receivedBy: 'Bản thân' }));
+    expect(fieldsOf(late)).toEqual([{ path: 'programme', message: 'Chương trình đang ở trạng thái không cho phép việc này' }]);
+    expect((await failure(handover.addEvent(t.db, system, w.programmeId, { communeCode: w.c1.code, heldOn: '2025-12-30', place: 'X' }))).code).toBe('validation');
   });
 
   it('writes the handover minutes in Vietnamese with the cards and a signature table', async () => {

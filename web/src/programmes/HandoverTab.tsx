@@ -95,7 +95,8 @@ export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
   const [completing, setCompleting] = useState(false);
   // bumped when cards move between events from this tab, so the open event shows them
   const [version, setVersion] = useState(0);
-  const canWrite = programme.canWrite;
+  // once handed over (or closed) the handover is history: nothing to record any more
+  const canWrite = programme.canWrite && !['draft', 'handed_over', 'closed'].includes(overview?.status ?? programme.status);
 
   const load = useCallback(
     (signal?: AbortSignal) =>
@@ -249,7 +250,7 @@ export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
       {selected && overview && (
         <HandoverEventPanel key={`${selected}-${version}`} eventId={selected} events={overview.events} canWrite={canWrite} onChanged={() => void load()} />
       )}
-      {canWrite && overview && !['draft', 'closed'].includes(overview.status) && (
+      {canWrite && overview && (
         <AddEventForm
           programme={programme}
           communes={overview.communes}
