@@ -247,6 +247,24 @@ describe(`approval without the money (${engineName})`, () => {
     expect(p.status).toBe('selecting');
   });
 
+  it('two rounds approved at once: exactly one list is approved, the money is awarded once', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const r1 = await selection.runRound(t.db, system, w.programmeId);
+    const r2 = await selection.runRound(t.db, system, w.programmeId, { budget: 1_000_000 });
+    const results = await Promise.allSettled([selection.approveRound(t.db, system, w.programmeId, r1.id), selection.approveRound(t.db, system, w.programmeId, r2.id)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as AppError).code).toBe('invalid_transition');
+    const rounds = await selection.listRounds(t.db, system, w.programmeId);
+    expect(rounds.filter((r) => r.status === 'approved')).toHaveLength(1);
+    const winner = rounds.find((r) => r.status === 'approved')!;
+    const balance = await programmeBalance(t.db, w.programmeId);
+    expect(balance.awarded).toBe(winner.spent);
+    expect(balance.available).toBe(2_000_000 - winner.spent);
+  });
+
   it('tiers mode: storm victims first, whatever they cost', async () => {
     const w = await world(['storm_victim', 'pupil', 'near_poor'], 'tiers');
     await candidates.nominate(t.db, system, w.programmeId, { personIds: [w.ids.a], tags: ['storm_victim'] });
