@@ -13,13 +13,14 @@ import { OptionSelect } from '../components/OptionSelect';
 import { DayInput } from '../components/HouseholdBits';
 import { today } from '../components/RegisterBits';
 import { errorMessage, NO_ERRORS, splitErrors, type FormErrors } from '../errors';
-import { formatDate, formatVnd, parseVnd } from '../format';
+import { formatDate, formatDateTime, formatVnd, parseVnd } from '../format';
 import { dayOf, localErrors } from './ProgrammeBits';
 import {
   DONOR_KINDS,
   PAYMENT_METHODS,
   programmesApi,
   type Donor,
+  type LedgerEntry,
   type DonorKind,
   type PaymentMethod,
   type Pledge,
@@ -190,6 +191,8 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {canWrite && data && <RefundForm programme={programme} receipts={data.receipts} onSaved={saved} />}
       </section>
 
+      <LedgerPanel programmeId={id} version={version} />
+
       <section className="card" aria-labelledby="money-donors-title">
         <h2 id="money-donors-title">{t('money.donors')}</h2>
         {data && data.donors.length === 0 ? (
@@ -221,6 +224,67 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {canWrite && <DonorForm ownerUnitCode={programme.ownerUnitCode} onSaved={saved} />}
       </section>
     </div>
+  );
+}
+
+/** The ledger's postings, newest first, shown on demand. */
+function LedgerPanel({ programmeId, version }: { programmeId: string; version: number }) {
+  const { t } = useTranslation('programmes');
+  const [open, setOpen] = useState(false);
+  const [entries, setEntries] = useState<LedgerEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    const controller = new AbortController();
+    programmesApi
+      .ledger(programmeId, controller.signal)
+      .then((l) => setEntries(l.entries))
+      .catch((err: unknown) => {
+        if (!isAbort(err)) setError(errorMessage(err));
+      });
+    return () => controller.abort();
+  }, [open, programmeId, version]);
+  return (
+    <section className="card" aria-labelledby="money-ledger-title">
+      <div className="card-head">
+        <h2 id="money-ledger-title">{t('money.ledger')}</h2>
+        <button type="button" className="btn btn-secondary btn-small" data-testid="ledger-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          {t('money.ledger')}
+        </button>
+      </div>
+      <ErrorBanner message={error} />
+      {open && entries && (
+        <>
+          <p className="muted">{t('money.ledger_hint')}</p>
+          <div className="table-wrap">
+            <table className="table" data-testid="ledger-table">
+              <thead>
+                <tr>
+                  <th>{t('money.posted_at')}</th>
+                  <th>{t('money.txn')}</th>
+                  <th>{t('money.account')}</th>
+                  <th className="num">{t('money.amount')}</th>
+                  <th>{t('money.reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatDateTime(e.postedAt)}</td>
+                    <td>
+                      {t(`txn_kind.${e.kind}`)} <span className="muted">{e.txnId.slice(0, 8)}</span>
+                    </td>
+                    <td>{t(`account.${e.account}`)}</td>
+                    <td className="num">{formatVnd(e.amount)}</td>
+                    <td>{e.memo}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -9,6 +9,7 @@ import { Field, inputProps } from '../components/Field';
 import { errorMessage } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
+import { ProgrammeForm } from './ProgrammeForm';
 import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type ProgrammeStatus } from './programmesApi';
 
 export function ProgrammeOverview({ programme, onChanged }: { programme: ProgrammeDetail; onChanged: (p: ProgrammeDetail) => void }) {
@@ -16,6 +17,7 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const p = programme;
   const current = PROGRAMME_STATUSES.indexOf(p.status);
 
@@ -38,9 +40,28 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ');
 
+  if (editing)
+    return (
+      <ProgrammeForm
+        initial={p}
+        onCancel={() => setEditing(false)}
+        onSaved={(saved) => {
+          setEditing(false);
+          onChanged(saved);
+        }}
+      />
+    );
+
   return (
     <div data-testid="programme-overview">
       <section className="card">
+        {p.canWrite && (
+          <div className="btn-group" style={{ justifyContent: 'flex-end' }}>
+            <button type="button" className="btn btn-secondary btn-small" data-testid="programme-edit" onClick={() => setEditing(true)}>
+              {t('page.edit')}
+            </button>
+          </div>
+        )}
         <dl className="stat-grid">
           <div className="stat">
             <dt>{t('money.received')}</dt>

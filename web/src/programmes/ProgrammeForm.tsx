@@ -1,0 +1,195 @@
+/**
+ * The programme form: creates a programme (#/programmes) or changes one (its overview). Dates are typed
+ * dd/MM/yyyy; priorities as weights 'ethnic_minority=3, pupil=2' or tiers 'storm_victim, pupil'.
+ */
+import { useCallback, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Field, inputProps } from '../components/Field';
+import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
+import { OptionSelect } from '../components/OptionSelect';
+import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { formatDate } from '../format';
+import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
+
+/** Weights or tiers as the form shows them. */
+export function prioritiesText(p: Record<string, number> | string[]): string {
+  return Array.isArray(p)
+    ? p.join(', ')
+    : Object.entries(p)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+}
+
+/** The fields of `input` that differ from the programme (so frozen fields left alone are not sent). */
+function changedFields(p: ProgrammeDetail, input: ProgrammeInput): Partial<ProgrammeInput> {
+  const out: Partial<ProgrammeInput> = {};
+  for (const [k, v] of Object.entries(input) as [keyof ProgrammeInput, unknown][]) {
+    const before = (p as unknown as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (JSON.stringify(v) !== JSON.stringify(before ?? null)) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+const FORM_FIELDS = ['name', 'ownerUnitCode', 'areaKind', 'areaCodes', 'areaNote', 'cardMonths', 'purchaseDate', 'deadline', 'handoverSeason', 'priorities'] as const;
+const AREA_KINDS: readonly AreaKind[] = ['province', 'communes', 'area'];
+const SELECTION_MODES: readonly SelectionMode[] = ['concentrate', 'spread'];
+
+/** 'ethnic_minority=3, pupil=2' -> weights; 'storm_victim, pupil' -> tiers; '' -> nothing. */
+export function parsePriorities(text: string): Record<string, number> | string[] | undefined {
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return undefined;
+  if (parts.every((p) => p.includes('='))) return Object.fromEntries(parts.map((p) => p.split('=').map((x) => x.trim())).map(([k, v]) => [k, Number(v.replace(',', '.'))]));
+  return parts;
+}
+
+/** Creates a programme, or (with `initial`) changes one: only the fields changed are sent. */
+export function ProgrammeForm({
+  user,
+  initial,
+  onCancel,
+  onSaved,
+}: {
+  user?: User;
+  initial?: ProgrammeDetail;
+  onCancel: () => void;
+  onSaved: (p: ProgrammeDetail) => void;
+}) {
+  const { t } = useTranslation('programmes');
+  const [name, setName] = useState(initial?.name ?? '');
+  const [owner, setOwner] = useState(initial?.ownerUnitCode ?? user?.scopeCode ?? '15');
+  const [areaKind, setAreaKind] = useState<AreaKind>(initial?.areaKind ?? ((user?.scopeCode?.length ?? 0) > 2 ? 'communes' : 'province'));
+  const [areaCodes, setAreaCodes] = useState(initial ? initial.areaCodes.join(', ') : (user?.scopeCode?.length ?? 0) > 2 ? (user?.scopeCode ?? '') : '');
+  const [areaNote, setAreaNote] = useState(initial?.areaNote ?? '');
+  const [months, setMonths] = useState(String(initial?.cardMonths ?? 12));
+  const [purchaseDate, setPurchaseDate] = useState(initial ? formatDate(initial.purchaseDate) : '');
+  const [deadline, setDeadline] = useState(initial ? formatDate(initial.deadline) : '');
+  const [season, setSeason] = useState(initial?.handoverSeason ?? '');
+  const [selectionMode, setSelectionMode] = useState<SelectionMode>(initial?.selectionMode ?? 'concentrate');
+  const [priorities, setPriorities] = useState(initial ? prioritiesText(initial.priorities) : '');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+
+  const submit = useCallback(
+    async (e: FormEvent) => {
+      e.preventDefault();
+      setBusy(true);
+      setErrors(NO_ERRORS);
+      try {
+        const parsed = parsePriorities(priorities);
+        const input: ProgrammeInput = {
+          name,
+          ownerUnitCode: owner.trim(),
+          areaKind,
+          areaCodes: areaCodes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          areaNote: areaNote.trim() || null,
+          cardMonths: Number(months),
+          purchaseDate: parseDayMonthYear(purchaseDate) ?? purchaseDate,
+          deadline: parseDayMonthYear(deadline) ?? deadline,
+          handoverSeason: season.trim() || null,
+          selectionMode,
+          priorities: parsed,
+          priorityMode: parsed === undefined ? undefined : Array.isArray(parsed) ? 'tiers' : 'weights',
+        };
+        onSaved(initial ? await programmesApi.update(initial.id, changedFields(initial, input)) : await programmesApi.create(input));
+      } catch (err) {
+        // the server names every bad field; a date not typed as dd/MM/yyyy gets that hint instead of its ISO message
+        const found = splitErrors(err, FORM_FIELDS);
+        for (const [field, text] of [['purchaseDate', purchaseDate], ['deadline', deadline]] as const)
+          if (found.fields[field] && !parseDayMonthYear(text)) found.fields[field] = t('fields.day_format');
+        setErrors(found);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, t, initial, onSaved],
+  );
+
+  const f = errors.fields;
+  return (
+    <section className="card" aria-labelledby="programme-create-title" data-testid="programme-create">
+      <h2 id="programme-create-title">{initial ? t('form.edit_title') : t('form.title')}</h2>
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit} noValidate>
+        <div className="form-grid form-grid-2">
+          <Field id="programme-name" label={t('form.name')} error={f.name}>
+            <input {...inputProps('programme-name', f.name)} data-testid="programme-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <Field id="programme-owner" label={t('form.owner')} error={f.ownerUnitCode}>
+            <input {...inputProps('programme-owner', f.ownerUnitCode)} data-testid="programme-owner" type="text" inputMode="numeric" value={owner} onChange={(e) => setOwner(e.target.value)} />
+          </Field>
+          <Field id="programme-area-kind" label={t('form.area_kind')} error={f.areaKind}>
+            <OptionSelect id="programme-area-kind" testId="programme-area-kind" value={areaKind} options={AREA_KINDS} label={(k) => t(`area_kind.${k}`)} onChange={setAreaKind} />
+          </Field>
+          <Field id="programme-area-codes" label={t('form.area_codes')} error={f.areaCodes} hint={t('form.area_codes_hint')}>
+            <input
+              {...inputProps('programme-area-codes', f.areaCodes, true)}
+              data-testid="programme-area-codes"
+              type="text"
+              value={areaCodes}
+              onChange={(e) => setAreaCodes(e.target.value)}
+            />
+          </Field>
+          <Field id="programme-card-months" label={t('form.card_months')} error={f.cardMonths}>
+            <input
+              {...inputProps('programme-card-months', f.cardMonths)}
+              data-testid="programme-card-months"
+              type="number"
+              min={1}
+              max={12}
+              value={months}
+              onChange={(e) => setMonths(e.target.value)}
+            />
+          </Field>
+          <Field id="programme-season" label={t('form.handover_season')} error={f.handoverSeason}>
+            <input {...inputProps('programme-season', f.handoverSeason)} data-testid="programme-season" type="text" value={season} onChange={(e) => setSeason(e.target.value)} />
+          </Field>
+          <Field id="programme-purchase-date" label={t('form.purchase_date')} error={f.purchaseDate}>
+            <DayInput id="programme-purchase-date" testId="programme-purchase-date" value={purchaseDate} error={f.purchaseDate} onChange={setPurchaseDate} />
+          </Field>
+          <Field id="programme-deadline" label={t('form.deadline')} error={f.deadline}>
+            <DayInput id="programme-deadline" testId="programme-deadline" value={deadline} error={f.deadline} onChange={setDeadline} />
+          </Field>
+          <Field id="programme-selection-mode" label={t('form.selection_mode')}>
+            <OptionSelect
+              id="programme-selection-mode"
+              testId="programme-selection-mode"
+              value={selectionMode}
+              options={SELECTION_MODES}
+              label={(m) => t(`selection_mode.${m}`)}
+              onChange={setSelectionMode}
+            />
+          </Field>
+          <Field id="programme-priorities" label={t('form.priorities')} error={f.priorities} hint={t('form.priorities_hint')}>
+            <input
+              {...inputProps('programme-priorities', f.priorities, true)}
+              data-testid="programme-priorities"
+              type="text"
+              value={priorities}
+              onChange={(e) => setPriorities(e.target.value)}
+            />
+          </Field>
+          <Field id="programme-area-note" label={t('form.area_note')} error={f.areaNote}>
+            <input {...inputProps('programme-area-note', f.areaNote)} data-testid="programme-area-note" type="text" value={areaNote} onChange={(e) => setAreaNote(e.target.value)} />
+          </Field>
+        </div>
+        <div className="btn-group">
+          <button type="submit" className="btn btn-primary" data-testid="programme-submit" disabled={busy}>
+            {initial ? t('form.save') : t('form.create')}
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={onCancel}>
+            {t('form.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
