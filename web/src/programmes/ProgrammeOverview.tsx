@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
-import { errorMessage } from '../errors';
+import { splitErrors } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
 import { ProgrammeForm } from './ProgrammeForm';
@@ -17,6 +17,7 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [noteError, setNoteError] = useState<string | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const p = programme;
   const current = PROGRAMME_STATUSES.indexOf(p.status);
@@ -24,11 +25,14 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
   async function move(to: ProgrammeStatus) {
     setBusy(true);
     setError(null);
+    setNoteError(undefined);
     try {
       onChanged(await programmesApi.changeStatus(p.id, to, note.trim() || null));
       setNote('');
     } catch (err) {
-      setError(errorMessage(err));
+      const found = splitErrors(err, ['note']);
+      setNoteError(found.fields.note);
+      setError(found.banner);
     } finally {
       setBusy(false);
     }
@@ -140,8 +144,8 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
         <ErrorBanner message={error} onDismiss={() => setError(null)} />
         {p.canWrite ? (
           <>
-            <Field id="programme-status-note" label={t('page.note')} hint={p.previous ? t('page.back_note') : undefined}>
-              <input {...inputProps('programme-status-note')} data-testid="programme-status-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
+            <Field id="programme-status-note" label={t('page.note')} error={noteError} hint={p.previous ? t('page.back_note') : undefined}>
+              <input {...inputProps('programme-status-note', noteError, Boolean(p.previous))} data-testid="programme-status-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
             </Field>
             <div className="btn-group">
               {p.next && (
