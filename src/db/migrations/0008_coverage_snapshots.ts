@@ -8,6 +8,10 @@
  * follows by 30 days or less. A statement trigger on coverage_count applies every change of the span
  * counts to the snapshots in the same transaction, whoever makes it (refreshCoverageCounts, the fresh
  * import). Rows that fall to zero stay (the key space is bounded: month ends x units x groups).
+ * - coverage_end_day (per day, commune, group) and coverage_end_day_village: persons whose coverage span
+ *   ends that day.
+ * Any other day D is the month end M before it, plus the spans starting in (M, D] (an index on span_from),
+ * minus those ending in [M, D) (the day counts, less the few short spans that also started after M).
  * A test compares the snapshots with the register (src/modules/coverage/coverage-counts.test.ts).
  *
  * Also: reported figures of pre-2025 communes (old codes), each counted towards one new commune, so that
@@ -34,11 +38,26 @@ const apply = (source: string) => `
     on conflict (day, commune_code, group_code) do update
       set persons = coverage_month.persons + excluded.persons, expiring30 = coverage_month.expiring30 + excluded.expiring30
     returning 1
+  ),
+  villages as (
+    insert into coverage_month_village (day, village_code, group_code, persons, expiring30)
+    select day, village_code, group_code, sum(persons)::int, sum(expiring30)::int from m where village_code <> '' group by 1, 2, 3
+    on conflict (day, village_code, group_code) do update
+      set persons = coverage_month_village.persons + excluded.persons, expiring30 = coverage_month_village.expiring30 + excluded.expiring30
+    returning 1
+  ),
+  ends as (
+    select d.span_to as day, d.commune_code, d.village_code, d.group_code, sum(d.n)::int as persons from d group by 1, 2, 3, 4
+  ),
+  commune_ends as (
+    insert into coverage_end_day (day, commune_code, group_code, persons)
+    select day, commune_code, group_code, sum(persons)::int from ends group by 1, 2, 3
+    on conflict (day, commune_code, group_code) do update set persons = coverage_end_day.persons + excluded.persons
+    returning 1
   )
-  insert into coverage_month_village (day, village_code, group_code, persons, expiring30)
-  select day, village_code, group_code, sum(persons)::int, sum(expiring30)::int from m where village_code <> '' group by 1, 2, 3
-  on conflict (day, village_code, group_code) do update
-    set persons = coverage_month_village.persons + excluded.persons, expiring30 = coverage_month_village.expiring30 + excluded.expiring30`;
+  insert into coverage_end_day_village (day, village_code, group_code, persons)
+  select day, village_code, group_code, sum(persons)::int from ends where village_code <> '' group by 1, 2, 3
+  on conflict (day, village_code, group_code) do update set persons = coverage_end_day_village.persons + excluded.persons`;
 
 const columns = 'commune_code, village_code, group_code, span_from, span_to';
 
@@ -61,6 +80,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expiring30', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('coverage_month_village_pk', ['day', 'village_code', 'group_code'])
     .execute();
+
+  // spans ending on each day (for a day that is not a month end, and for expiring within 30 days)
+  for (const [table, unit] of [
+    ['coverage_end_day', 'commune_code'],
+    ['coverage_end_day_village', 'village_code'],
+  ] as const)
+    await db.schema
+      .createTable(table)
+      .addColumn('day', 'date', (c) => c.notNull())
+      .addColumn(unit, 'text', (c) => c.notNull())
+      .addColumn('group_code', 'text', (c) => c.notNull())
+      .addColumn('persons', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${table}_pk`, ['day', unit, 'group_code'])
+      .execute();
+  // a day that is not a month end: the month end before it, plus the spans that start in between, minus
+  // those that end in between (the day counts above), corrected by the short spans (under 31 days)
+  await db.schema.createIndex('coverage_count_from_idx').ifNotExists().on('coverage_count').column('span_from').execute();
+  await sql`create index if not exists coverage_count_short_idx on coverage_count (span_from) where span_to - span_from < 31`.execute(db);
 
   // whatever the span counts already hold
   await sql.raw(apply(`select ${columns}, persons as n from coverage_count`)).execute(db);

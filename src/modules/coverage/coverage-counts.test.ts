@@ -13,7 +13,8 @@ import { isMonthEnd, registerCounts, registerCountsDirect, registerCountsOn } fr
 
 let t: TestDatabase;
 let dir: string;
-const DATES = ['2025-06-30', '2025-10-31', '2026-01-01'];
+// month ends (the snapshots answer) and other days (the month end before, corrected by the spans between)
+const DATES = ['2025-06-30', '2025-07-01', '2025-10-31', '2025-11-11', '2025-11-18', '2025-11-24', '2026-01-01'];
 
 beforeAll(async () => {
   t = await testDatabase();
@@ -90,6 +91,19 @@ async function expectSnapshotsEqualTruth() {
   const actual = new Map(rows.rows.map((r) => [r.key, { persons: Number(r.persons), expiring30: Number(r.expiring30) }]));
   expect(actual.size).toBeGreaterThan(1000);
   expect(actual).toEqual(expected);
+  // the persons whose coverage ends each day, per commune and per village, equal the span counts
+  const ends = await sql<{ key: string; n: number }>`
+    select day::text || ' c:' || commune_code as key, sum(persons)::int as n from coverage_end_day group by 1 having sum(persons) <> 0
+    union all
+    select day::text || ' v:' || village_code, sum(persons)::int from coverage_end_day_village group by 1 having sum(persons) <> 0
+    order by 1`.execute(t.db);
+  const spans = await sql<{ key: string; n: number }>`
+    select span_to::text || ' c:' || commune_code as key, sum(persons)::int as n from coverage_count group by 1
+    union all
+    select span_to::text || ' v:' || village_code, sum(persons)::int from coverage_count where village_code <> '' group by 1
+    order by 1`.execute(t.db);
+  expect(ends.rows.length).toBeGreaterThan(100);
+  expect(ends.rows.map((r) => [r.key, Number(r.n)])).toEqual(spans.rows.map((r) => [r.key, Number(r.n)]));
   // and no snapshot outside those years is negative
   const negative = await sql<{ n: number }>`select count(*)::int as n from coverage_month where persons < 0 or expiring30 < 0 or expiring30 > persons`.execute(t.db);
   expect(Number(negative.rows[0].n)).toBe(0);
@@ -145,6 +159,19 @@ describe(`kept coverage aggregates (${engineName})`, () => {
     const otherHousehold = await t.db.selectFrom('household').select('id').where('id', '!=', someone[2].householdId).orderBy('code', 'desc').executeTakeFirstOrThrow();
     await register.updatePerson(t.db, system, someone[2].id, { householdId: otherHousehold.id }, '2025-10-31');
     await register.deletePerson(t.db, system, someone[1].id);
+    // short cards of persons without any: inside (31/10, 18/11), around 18/11, and starting after it but
+    // ending within 30 days (the corrections a day that is not a month end needs)
+    const uninsured = await t.db
+      .selectFrom('person as p')
+      .select('p.id')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('card as c').select('c.id').whereRef('c.personId', '=', 'p.id'))))
+      .orderBy('p.id')
+      .limit(3)
+      .execute();
+    expect(uninsured).toHaveLength(3);
+    await register.createCard(t.db, system, { personId: uninsured[0].id, groupCode: 'GD', validFrom: '2025-11-02', validTo: '2025-11-12' });
+    await register.createCard(t.db, system, { personId: uninsured[1].id, groupCode: 'GD', validFrom: '2025-11-10', validTo: '2025-11-20' });
+    await register.createCard(t.db, system, { personId: uninsured[2].id, groupCode: 'GD', validFrom: '2025-11-25', validTo: '2025-12-05' });
     await expectCountsEqualTruth();
 
     // the same file again restores what it says (the moved and deleted persons come back)

@@ -24,20 +24,52 @@ export function isMonthEnd(date: string): boolean {
   return addDays(date, 1).endsWith('-01');
 }
 
+/** The last day of the month before `date`'s month. */
+function previousMonthEnd(date: string): string {
+  return addDays(`${date.slice(0, 8)}01`, -1);
+}
+
 /**
- * Covered persons on `date` per unit and group, and how many of them have coverage ending on or before
- * `in30`: from the month-end snapshot when `date` is a month end and `in30` is 30 days later (a few rows
- * per unit), else from the span counts around the date.
+ * Covered persons on `date` per unit and group (rows of unit, group_code, n) and how many of them have
+ * coverage ending on or before `in30` (rows with e): from the month-end snapshot when `date` is a month end
+ * and `in30` is 30 days later. Another day D reads the snapshot of the month end M before it, adds the
+ * spans starting in (M, D] that still run on D and takes out those that ran on M but ended before D (the
+ * spans ending each day, less the short ones that started after M); its expiring are the spans ending in
+ * [D, in30], less the short ones that start after D. Spans under 31 days are found through a partial
+ * index; the window is never longer than 31 days, so a longer span cannot start and end inside it.
  */
 function coveredOn(level: 'commune' | 'village', codes: string[], date: string, in30: string) {
-  if (isMonthEnd(date) && in30 === addDays(date, 30)) {
-    const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
-    const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
-    return sql`select ${key} as unit, group_code, persons as n, expiring30 as e from ${table} where day = ${date}::date and ${key} in (${sql.join(codes)})`;
-  }
   const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
-  return sql`select ${key} as unit, group_code, persons as n, case when span_to <= ${in30}::date then persons else 0 end as e
-    from coverage_count where ${key} in (${sql.join(codes)}) and span_from <= ${date}::date and span_to >= ${date}::date`;
+  const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
+  const ends = level === 'commune' ? sql.table('coverage_end_day') : sql.table('coverage_end_day_village');
+  const inCodes = sql`${key} in (${sql.join(codes)})`;
+  if (isMonthEnd(date) && in30 === addDays(date, 30))
+    return sql`select ${key} as unit, group_code, persons as n, expiring30 as e from ${table} where day = ${date}::date and ${inCodes}`;
+  const m = previousMonthEnd(date);
+  const short = sql`span_to - span_from < 31`;
+  const expiring =
+    in30 <= addDays(date, 30)
+      ? sql`
+    union all
+    select ${key}, group_code, 0, persons from ${ends} where day >= ${date}::date and day <= ${in30}::date and ${inCodes}
+    union all
+    select ${key}, group_code, 0, -persons from coverage_count
+      where ${short} and ${inCodes} and span_from > ${date}::date and span_from <= ${in30}::date and span_to <= ${in30}::date`
+      : sql`
+    union all
+    select ${key}, group_code, 0, persons from coverage_count
+      where ${inCodes} and span_to >= ${date}::date and span_to <= ${in30}::date and span_from <= ${date}::date`;
+  return sql`
+    select ${key} as unit, group_code, persons as n, 0 as e from ${table} where day = ${m}::date and ${inCodes}
+    union all
+    select ${key}, group_code, persons, 0 from coverage_count
+      where ${inCodes} and span_from > ${m}::date and span_from <= ${date}::date and span_to >= ${date}::date
+    union all
+    select ${key}, group_code, -persons, 0 from ${ends} where day >= ${m}::date and day < ${date}::date and ${inCodes}
+    union all
+    select ${key}, group_code, persons, 0 from coverage_count
+      where ${short} and ${inCodes} and span_from > ${m}::date and span_from < ${date}::date and span_to < ${date}::date
+    ${expiring}`;
 }
 
 /**
