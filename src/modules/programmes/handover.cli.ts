@@ -44,7 +44,7 @@ function writeFile(c: CliContext, file: string, data: Buffer) {
   c.out(c.t('handover:cli.written', { file, size: data.length }));
 }
 
-/** `handover event-add|list|event|move|result|complete`, `minutes`, `statement`. */
+/** `handover event-add|list|event|move|assign|result|evidence|complete`, `minutes`, `statement`. */
 export function registerHandoverCommands(program: Command, ctx: Ctx): void {
   const ho = program.command('handover').description('Handing BHYT cards over: events per commune, expected recipients, results with evidence');
 
@@ -132,6 +132,17 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
       const c = ctx();
       const f = await c.withDb(({ db }) => handover.evidenceOf(db, c.actor, opts.award));
       writeFile(c, opts.out, f.data);
+    });
+
+  ho.command('assign')
+    .description("Expect the cards no event expects yet at their commune's (latest) event")
+    .requiredOption('--programme <id>', 'the programme')
+    .option('--json', 'print JSON')
+    .action(async (opts: { programme: string; json?: boolean }) => {
+      const c = ctx();
+      const o = await c.withDb(({ db }) => handover.assignUnassigned(db, c.actor, opts.programme));
+      if (opts.json) return c.json(o);
+      c.out(c.t('handover:cli.assigned', { count: o.assigned, left: o.unassigned.length }));
     });
 
   ho.command('complete')

@@ -294,3 +294,22 @@ export function awardCommunes(db: Kysely<DB>, programmeId: string) {
     .orderBy('u.name')
     .execute();
 }
+
+/**
+ * Expects every live award no event expects yet at the latest event of its commune (when it has one);
+ * answers the awards assigned with their event.
+ */
+export async function assignToCommuneEvents(trx: Kysely<DB>, programmeId: string): Promise<{ awardId: string; eventId: string; communeCode: string }[]> {
+  const r = await sql<{ awardId: string; eventId: string; communeCode: string }>`
+    insert into handover_result (award_id, event_id)
+    select a.id, (select e.id from handover_event e where e.programme_id = a.programme_id and e.commune_code = a.commune_code
+                  order by e.held_on desc, e.created_at desc, e.id limit 1)
+    from award a
+    where a.programme_id = ${programmeId}::uuid and a.status <> 'cancelled'
+      and not exists (select 1 from handover_result r where r.award_id = a.id)
+      and exists (select 1 from handover_event e where e.programme_id = a.programme_id and e.commune_code = a.commune_code)
+    on conflict (award_id) do nothing
+    returning award_id as "awardId", event_id as "eventId",
+      (select commune_code from award where id = award_id) as "communeCode"`.execute(trx);
+  return r.rows;
+}

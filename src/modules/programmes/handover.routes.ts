@@ -39,9 +39,15 @@ async function resultFromRequest(req: FastifyRequest): Promise<{ input: Record<s
         part.file.resume();
         throw new AppError('validation', {}, [{ path: part.fieldname, key: 'unknown_field' }]);
       }
-      const data = await part.toBuffer();
-      if (part.file.truncated)
-        throw new AppError('validation', {}, [handoverField('evidence', 'evidence_too_large', { max: `${EVIDENCE_MAX_BYTES / 1024 / 1024} MB` })]);
+      const tooLarge = () => new AppError('validation', {}, [handoverField('evidence', 'evidence_too_large', { max: `${EVIDENCE_MAX_BYTES / 1024 / 1024} MB` })]);
+      let data: Buffer;
+      try {
+        data = await part.toBuffer();
+      } catch (e) {
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+        throw e;
+      }
+      if (part.file.truncated) throw tooLarge();
       if (data.length > 0) file = { name: part.filename, type: part.mimetype, data };
     } else if (['result', 'receivedBy', 'note'].includes(part.fieldname)) {
       const value = String(part.value ?? '');
@@ -85,6 +91,21 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => reply.status(201).send(await handover.addEvent(db(), req.actor!, req.params.id, req.body)),
+  );
+
+  app.post(
+    '/api/programmes/:id/handover/assign',
+    {
+      config: { permission: PROGRAMMES_WRITE },
+      schema: {
+        tags,
+        summary:
+          "Expect every card no event expects yet at its commune's event (the latest one when there are several); cards of communes without an event stay unassigned. Answers the overview with `assigned`; audited",
+        params: idParams,
+        response: { 200: handoverOverviewSchema.extend({ assigned: z.number() }) },
+      },
+    },
+    async (req) => handover.assignUnassigned(db(), req.actor!, req.params.id),
   );
 
   app.post(

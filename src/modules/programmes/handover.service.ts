@@ -160,6 +160,22 @@ export async function addEvent(db: Kysely<DB>, actor: Actor, programmeId: string
   });
 }
 
+/**
+ * Cards awarded or issued after their commune's event was added: expects each at the latest event of its
+ * commune (audited per card). Cards of communes without an event stay unassigned.
+ */
+export async function assignUnassigned(db: Kysely<DB>, actor: Actor, programmeId: string) {
+  const programme = await programmeForActor(db, actor, programmeId, 'write');
+  requireOpen(programme);
+  const assigned = await db.transaction().execute(async (trx) => {
+    const rows = await repo.assignToCommuneEvents(trx, programme.id);
+    for (const r of rows)
+      await audit(trx, actor, { action: 'assign', entity: 'handover_result', entityId: r.awardId, unitCode: r.communeCode, before: { eventId: null }, after: { eventId: r.eventId } });
+    return rows.length;
+  });
+  return { ...(await handoverOverview(db, actor, programme.id)), assigned };
+}
+
 /** Changes an event's date, place or note (audited). */
 export async function updateEvent(db: Kysely<DB>, actor: Actor, eventId: string, input: UpdateEventInput) {
   const data = parseInput(updateEventInput, input);

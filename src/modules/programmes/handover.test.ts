@@ -19,6 +19,8 @@ import { handoverWorld, DEADLINE, type HandoverWorld } from './handover.fixture'
 import * as handover from './handover.service';
 import { handoverMinutesPdf } from './handover.minutes';
 import { registerHandoverCommands } from './handover.cli';
+import * as register from '../register/register.service';
+import * as donors from './donors.service';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -253,6 +255,27 @@ describe(`handover over HTTP (${engineName})`, () => {
 
     const notYet = await app.inject({ method: 'POST', url: `/api/programmes/${w.programmeId}/handover/complete`, headers: staff, payload: {} });
     expect(notYet.statusCode).toBe(400);
+
+    const huge = form({ result: 'received', receivedBy: 'Bản thân' }, { name: 'big.png', type: 'image/png', data: Buffer.concat([PNG, Buffer.alloc(handover.EVIDENCE_MAX_BYTES)]) });
+    const tooBig = await app.inject({ method: 'POST', url: `/api/handover/results/${w.awards.pao}`, headers: { ...staff, ...huge.headers }, payload: huge.payload });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json().error.fields).toEqual([{ path: 'evidence', message: 'Tệp minh chứng quá lớn (tối đa 5 MB)' }]);
+  });
+
+  it('expects a card awarded after its commune\'s event at that event; a commune without an event keeps its cards unassigned', async () => {
+    const staff = await login('province_staff', '15');
+    const household = await register.createHousehold(t.db, system, { communeCode: w.c1.code, code: 'HO-LATE' });
+    const person = await register.createPerson(t.db, system, { householdId: household.id, fullName: 'Giàng Thị Say', birthDate: '2015-05-05', sex: 'female' }, '2025-12-01');
+    const late = await donors.awardOne(t.db, system, w.programmeId, { personId: person.id, groupCode: 'HS', amount: 100_000 });
+    const before = (await app.inject({ url: `/api/programmes/${w.programmeId}/handover`, headers: staff })).json();
+    expect(before.unassigned.map((r: { awardId: string }) => r.awardId).sort()).toEqual([late.id, w.awards.ha].sort());
+    const res = await app.inject({ method: 'POST', url: `/api/programmes/${w.programmeId}/handover/assign`, headers: staff, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().assigned).toBe(1);
+    expect(res.json().unassigned.map((r: { awardId: string }) => r.awardId)).toEqual([w.awards.ha]);
+    const event = res.json().events.find((e: { communeCode: string }) => e.communeCode === w.c1.code);
+    expect((await handover.eventDetail(t.db, system, event.id)).recipients.map((r) => r.fullName)).toContain('Giàng Thị Say');
+    expect((await readAudit(t.db, system, { entity: 'handover_result', entityId: late.id }))[0]).toMatchObject({ action: 'assign', after: { eventId: event.id } });
   });
 });
 

@@ -142,6 +142,18 @@ export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
     }
   }
 
+  async function assignAll() {
+    setError(null);
+    try {
+      const result = await handoverApi.assign(programme.id);
+      setOverview(result);
+      setNotice(t('web.assigned', { count: result.assigned }));
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
   const totals = overview?.totals;
   return (
     <section className="handover-tab" data-testid="handover-tab" data-programme={programme.id}>
@@ -245,6 +257,11 @@ export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
             ))}
           </ul>
           <p className="small muted">{t('web.unassignedHint')}</p>
+          {canWrite && overview.events.length > 0 && (
+            <button type="button" className="btn btn-secondary btn-small" onClick={() => void assignAll()} data-testid="assign-unassigned">
+              {t('web.assignAll')}
+            </button>
+          )}
         </div>
       )}
       {selected && overview && (

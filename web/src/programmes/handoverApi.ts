@@ -139,6 +139,7 @@ export const handoverApi = {
   overview: (programmeId: string, signal?: AbortSignal) => request<HandoverOverview>('GET', `/api/programmes/${enc(programmeId)}/handover`, { signal }),
   addEvent: (programmeId: string, body: { communeCode: string; heldOn: string; place: string; note?: string | null }) =>
     request<HandoverEvent & { assigned: number }>('POST', `/api/programmes/${enc(programmeId)}/handover/events`, { body }),
+  assign: (programmeId: string) => request<HandoverOverview & { assigned: number }>('POST', `/api/programmes/${enc(programmeId)}/handover/assign`, { body: {} }),
   complete: (programmeId: string, note?: string | null) =>
     request<HandoverOverview>('POST', `/api/programmes/${enc(programmeId)}/handover/complete`, { body: { note: note || null } }),
   event: (eventId: string, signal?: AbortSignal) => request<EventDetail>('GET', `/api/handover/events/${enc(eventId)}`, { signal }),
