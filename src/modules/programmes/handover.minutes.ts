@@ -10,6 +10,7 @@ import type { Actor } from '../../domain/access';
 import { formatDateVi } from '../../domain/dates';
 import { translator, type Language } from '../../i18n/index';
 import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../io/pdf';
+import { donorsOfEvent } from './handover.repository';
 import { eventDetail, type Recipient } from './handover.service';
 
 function resultText(t: ReturnType<typeof translator>, r: Recipient): string {
@@ -20,6 +21,7 @@ function resultText(t: ReturnType<typeof translator>, r: Recipient): string {
 
 export async function handoverMinutesPdf(db: Kysely<DB>, actor: Actor, eventId: string, lang: Language = 'vi'): Promise<{ fileName: string; pdf: Buffer }> {
   const { event, recipients, programmeName } = await eventDetail(db, actor, eventId);
+  const donors = await donorsOfEvent(db, event.id);
   const t = translator(lang);
   const m = (key: string, params: Record<string, unknown> = {}) => t(`handover:minutes.${key}`, params);
   const [y, mo, d] = event.heldOn.split('-');
@@ -34,8 +36,8 @@ export async function handoverMinutesPdf(db: Kysely<DB>, actor: Actor, eventId: 
     resultText(t, r),
     '',
   ]);
-  const party = (n: number, key: string, name: string): Content[] => [
-    { text: `${n}. ${m(`party_${key}`, { commune: event.communeName })}`, bold: true, margin: [0, 4, 0, 0] },
+  const party = (n: number, key: string, name: string, who?: string): Content[] => [
+    { text: `${n}. ${m(`party_${key}`, { commune: event.communeName })}${who ? `: ${who}` : ''}`, bold: true, margin: [0, 4, 0, 0] },
     { text: `${m('representative')}: ${name}    ${m('position')}: ${dotted.slice(0, 25)}`, margin: [12, 2, 0, 0] },
   ];
   const counts = event.counts;
@@ -61,7 +63,7 @@ export async function handoverMinutesPdf(db: Kysely<DB>, actor: Actor, eventId: 
     { text: m('opening', { day: d, month: mo, year: y, place: event.place, commune: event.communeName }), margin: [0, 0, 0, 4] },
     ...party(1, 'office', dotted),
     ...party(2, 'commune', dotted),
-    ...party(3, 'donor', dotted),
+    ...party(3, 'donor', dotted, donors.join('; ')),
     { text: m('agreed', { count: recipients.length }), margin: [0, 10, 0, 6] },
     pdfTable(
       [m('col_no'), m('col_name'), m('col_birth_year'), m('col_card'), m('col_validity'), m('col_result'), m('col_signature')],

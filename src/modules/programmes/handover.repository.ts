@@ -313,3 +313,17 @@ export async function assignToCommuneEvents(trx: Kysely<DB>, programmeId: string
       (select commune_code from award where id = award_id) as "communeCode"`.execute(trx);
   return r.rows;
 }
+
+/** The donors whose receipts funded the cards expected at an event (for the minutes' donor line). */
+export async function donorsOfEvent(db: Kysely<DB>, eventId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('handoverResult as r')
+    .innerJoin('awardFunding as af', 'af.awardId', 'r.awardId')
+    .innerJoin('receipt as rc', 'rc.id', 'af.receiptId')
+    .innerJoin('donor as d', 'd.id', 'rc.donorId')
+    .select('d.name')
+    .distinct()
+    .where('r.eventId', '=', eventId)
+    .execute();
+  return rows.map((r) => r.name).sort(new Intl.Collator('vi').compare);
+}

@@ -165,6 +165,8 @@ describe(`handover events and results (${engineName})`, () => {
     expect(text).toContain('Vắng mặt');
     expect(text).toContain('Ký nhận');
     expect(text).toContain('ĐẠI DIỆN NHÀ TÀI TRỢ');
+    // the donors whose money bought this event's cards
+    expect(text).toContain('3. Nhà tài trợ: Công ty Cổ phần Hòa Phát Lào Cai');
     expect(text).toContain('(Ký, ghi rõ họ tên)');
     // the other commune's card is not on this event's minutes
     expect(text).not.toContain('Trần Thị Thu Hà');
