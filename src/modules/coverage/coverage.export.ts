@@ -156,7 +156,14 @@ export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: 
   if (r.difference?.participants !== null && r.difference?.participants !== undefined)
     sources.push(t('coverage:pdf.difference', { participants: f.signed(r.difference.participants), population: f.signed(r.difference.population) }));
   if (r.reported?.participantsYearAgo !== null && r.reported?.participantsYearAgo !== undefined && r.sources.participants === 'reported')
-    sources.push(t('coverage:pdf.yearAgoReported', { value: f.count(r.reported.participantsYearAgo) }));
+    sources.push(
+      r.reported.yearAgoFromOldCommunes?.length
+        ? t('coverage:pdf.yearAgoOldCommunes', {
+            value: f.count(r.reported.participantsYearAgo),
+            communes: r.reported.yearAgoFromOldCommunes.map((o) => `${o.oldName} (${o.oldCode}): ${f.count(o.participants)}, ${f.date(o.asOf)}`).join('; '),
+          })
+        : t('coverage:pdf.yearAgoReported', { value: f.count(r.reported.participantsYearAgo) }),
+    );
   if (r.register && r.sources.participants === 'register') sources.push(t('coverage:pdf.yearAgoRegister', { value: f.count(r.register.participantsYearAgo) }));
   if (sources.length === 0) sources.push(t('coverage:pdf.noData'));
 

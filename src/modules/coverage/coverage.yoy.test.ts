@@ -9,6 +9,8 @@ import { readAudit } from '../audit/audit.service';
 import * as figures from './figures.service';
 import { figuresInputFromOptions } from './figures.cli';
 import { coverageOf } from './coverage.service';
+import { dashboardPdf } from './coverage.export';
+import { pdfText } from '../../io/pdf-text';
 
 let t: TestDatabase;
 let dir: string;
@@ -55,6 +57,10 @@ describe(`year over year across the 2025 reorganisation (${engineName})`, () => 
       { oldCode: '02713', oldName: 'Xã Sàng Ma Sáo', asOf: '2024-10-31', participants: 4_000, population: 4_500 },
       { oldCode: '02722', oldName: 'Xã Dền Thàng', asOf: '2024-09-30', participants: 4_200, population: 4_800 },
     ]);
+    // the PDF names where the year-ago number comes from
+    const text = await pdfText(await dashboardPdf(t.db, system, { unit: '02707', date: '2025-10-31' }, 'vi'));
+    expect(text).toContain('Cùng kỳ năm trước (số liệu báo cáo của các xã cũ trước sắp xếp năm 2025, cộng lại): 8.500 người tham gia');
+    expect(text.replace(/\s+/g, ' ')).toContain('Xã Sàng Ma Sáo (02713): 4.000, 31/10/2024; Xã Dền Thàng (02722): 4.200, 30/09/2024.');
     // the province's table shows the same change for the commune
     const province = await coverageOf(t.db, system, '15', '2025-10-31');
     expect(province.children.find((c) => c.unit === '02707')).toMatchObject({ yoyChange: 500 });
