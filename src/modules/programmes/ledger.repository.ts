@@ -7,8 +7,15 @@ import type { AwardFundingTable, AwardStatus, AwardTable, DB, LedgerAccount, Led
 
 export type AwardRow = Selectable<AwardTable>;
 
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for every table here. */
+const CHUNK = 1000;
+
+async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
 export async function insertPostings(db: Kysely<DB>, rows: Insertable<LedgerEntryTable>[]): Promise<void> {
-  if (rows.length) await db.insertInto('ledgerEntry').values(rows).execute();
+  await insertChunked(rows, (chunk) => db.insertInto('ledgerEntry').values(chunk).execute());
 }
 
 /** Account balances of programmes (sum of postings per account). */
@@ -78,12 +85,13 @@ export function receiptRemainders(db: Kysely<DB>, programmeId: string): Promise<
 }
 
 export async function insertAwards(db: Kysely<DB>, rows: Insertable<AwardTable>[]): Promise<AwardRow[]> {
-  if (rows.length === 0) return [];
-  return db.insertInto('award').values(rows).returningAll().execute();
+  const out: AwardRow[] = [];
+  await insertChunked(rows, async (chunk) => out.push(...(await db.insertInto('award').values(chunk).returningAll().execute())));
+  return out;
 }
 
 export async function insertFunding(db: Kysely<DB>, rows: Insertable<AwardFundingTable>[]): Promise<void> {
-  if (rows.length) await db.insertInto('awardFunding').values(rows).execute();
+  await insertChunked(rows, (chunk) => db.insertInto('awardFunding').values(chunk).execute());
 }
 
 export function findAward(db: Kysely<DB>, id: string): Promise<AwardRow | undefined> {
@@ -92,12 +100,12 @@ export function findAward(db: Kysely<DB>, id: string): Promise<AwardRow | undefi
 
 export function findAwards(db: Kysely<DB>, programmeId: string, ids: string[]): Promise<AwardRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('award').selectAll().where('programmeId', '=', programmeId).where('id', 'in', ids).execute();
+  return db.selectFrom('award').selectAll().where('programmeId', '=', programmeId).where(sql<boolean>`id = any(${sql.val(ids)}::uuid[])`).execute();
 }
 
 export function fundingOf(db: Kysely<DB>, awardIds: string[]) {
   if (awardIds.length === 0) return Promise.resolve([] as Selectable<AwardFundingTable>[]);
-  return db.selectFrom('awardFunding').selectAll().where('awardId', 'in', awardIds).orderBy('awardId').orderBy('receiptId').execute();
+  return db.selectFrom('awardFunding').selectAll().where(sql<boolean>`award_id = any(${sql.val(awardIds)}::uuid[])`).orderBy('awardId').orderBy('receiptId').execute();
 }
 
 /** Awards that already have a payment posting. */
@@ -107,19 +115,20 @@ export async function paidAwardIds(db: Kysely<DB>, awardIds: string[]): Promise<
     .selectFrom('ledgerEntry')
     .select('awardId')
     .distinct()
-    .where('awardId', 'in', awardIds)
+    .where(sql<boolean>`award_id = any(${sql.val(awardIds)}::uuid[])`)
     .where('kind', '=', 'payment')
     .execute();
   return new Set(rows.map((r) => r.awardId!));
 }
 
 export async function setAwardStatus(db: Kysely<DB>, ids: string[], status: AwardStatus) {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('award')
-    .set({ status, updatedAt: sql<Date>`now()` as unknown as Date })
-    .where('id', 'in', ids)
-    .execute();
+  await insertChunked(ids, (chunk) =>
+    db
+      .updateTable('award')
+      .set({ status, updatedAt: sql<Date>`now()` as unknown as Date })
+      .where('id', 'in', chunk)
+      .execute(),
+  );
 }
 
 export function listEntries(db: Kysely<DB>, programmeId: string, limit: number) {

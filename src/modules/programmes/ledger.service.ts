@@ -30,6 +30,17 @@ import * as programmes from './programme.repository';
 import { formatVnd } from '../../domain/money';
 import { balancesOf, programmeField, programmeForActor, transitionError, type Balance } from './programme.service';
 
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 export interface NewAward {
   roundId: string | null;
   householdId: string;
@@ -47,15 +58,17 @@ export interface Posting {
   awardId?: string | null;
 }
 
+export type TxnKind = 'receipt' | 'refund' | 'award' | 'award_cancel' | 'payment';
+
 /** Writes one balanced transaction; refuses (internal error) a set of postings that does not sum to zero. */
-export async function postTxn(
-  trx: Kysely<DB>,
-  actor: Actor,
-  programmeId: string,
-  kind: 'receipt' | 'refund' | 'award' | 'award_cancel' | 'payment',
-  postings: Posting[],
-  memo: string | null = null,
-): Promise<string> {
+export async function postTxn(trx: Kysely<DB>, actor: Actor, programmeId: string, kind: TxnKind, postings: Posting[], memo: string | null = null): Promise<string> {
+  const rows = txnRows(actor, programmeId, kind, postings, memo);
+  await repo.insertPostings(trx, rows);
+  return rows[0].txnId;
+}
+
+/** The ledger rows of one balanced transaction (many can then be written in one statement). */
+function txnRows(actor: Actor, programmeId: string, kind: TxnKind, postings: Posting[], memo: string | null = null): Insertable<LedgerEntryTable>[] {
   const txnId = randomUUID();
   const sum = postings.reduce((s, p) => s + p.amount, 0);
   if (sum !== 0 || postings.some((p) => !Number.isSafeInteger(p.amount) || p.amount === 0))
@@ -72,8 +85,7 @@ export async function postTxn(
     memo,
     postedBy: actor.username,
   }));
-  await repo.insertPostings(trx, rows);
-  return txnId;
+  return rows;
 }
 
 /** Locks the programme row for the rest of the transaction; refuses a closed programme. */
@@ -174,19 +186,21 @@ export async function awardCards(trx: Kysely<DB>, actor: Actor, programmeId: str
     throw e;
   }
   await repo.insertFunding(trx, funding);
-  for (const a of awardRows) {
-    const slices = funding.filter((f) => f.awardId === a.id);
-    await postTxn(
-      trx,
-      actor,
-      programmeId,
-      'award',
-      slices.flatMap((f) => [
-        { account: 'fund' as const, amount: f.amount, receiptId: f.receiptId, awardId: a.id },
-        { account: 'awarded' as const, amount: -f.amount, receiptId: f.receiptId, awardId: a.id },
-      ]),
-    );
-  }
+  const slicesOf = groupBy(funding, (f) => f.awardId);
+  await repo.insertPostings(
+    trx,
+    awardRows.flatMap((a) =>
+      txnRows(
+        actor,
+        programmeId,
+        'award',
+        (slicesOf.get(a.id) ?? []).flatMap((f) => [
+          { account: 'fund' as const, amount: f.amount, receiptId: f.receiptId, awardId: a.id },
+          { account: 'awarded' as const, amount: -f.amount, receiptId: f.receiptId, awardId: a.id },
+        ]),
+      ),
+    ),
+  );
   await audit(trx, actor, {
     action: 'award',
     entity: 'programme',
@@ -246,21 +260,22 @@ export async function recordPayment(trx: Kysely<DB>, actor: Actor, programmeId: 
   const paid = await repo.paidAwardIds(trx, ids);
   const toPay = awards.filter((a) => !paid.has(a.id));
   const slices = await repo.fundingOf(trx, toPay.map((a) => a.id));
-  let amount = 0;
-  for (const a of toPay) {
-    const mine = slices.filter((f) => f.awardId === a.id);
-    amount += mine.reduce((s, f) => s + f.amount, 0);
-    await postTxn(
-      trx,
-      actor,
-      programmeId,
-      'payment',
-      mine.flatMap((f) => [
-        { account: 'awarded' as const, amount: f.amount, receiptId: f.receiptId, awardId: a.id },
-        { account: 'paid' as const, amount: -f.amount, receiptId: f.receiptId, awardId: a.id },
-      ]),
-    );
-  }
+  const slicesOf = groupBy(slices, (f) => f.awardId);
+  const amount = slices.reduce((s, f) => s + f.amount, 0);
+  await repo.insertPostings(
+    trx,
+    toPay.flatMap((a) =>
+      txnRows(
+        actor,
+        programmeId,
+        'payment',
+        (slicesOf.get(a.id) ?? []).flatMap((f) => [
+          { account: 'awarded' as const, amount: f.amount, receiptId: f.receiptId, awardId: a.id },
+          { account: 'paid' as const, amount: -f.amount, receiptId: f.receiptId, awardId: a.id },
+        ]),
+      ),
+    ),
+  );
   await repo.setAwardStatus(trx, toPay.filter((a) => a.status === 'awarded').map((a) => a.id), 'submitted');
   if (toPay.length)
     await audit(trx, actor, { action: 'payment', entity: 'programme', entityId: programmeId, after: { awardIds: toPay.map((a) => a.id), amount } });

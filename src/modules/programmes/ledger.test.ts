@@ -294,6 +294,22 @@ describe(`programme ledger (${engineName})`, () => {
     expect(await t.db.selectFrom('award').select('id').where('programmeId', '=', p.id).execute()).toHaveLength(10);
   });
 
+  it('awards 3,500 cards in one call (more postings than one statement may carry) and pays them', async () => {
+    const p = await newProgramme(system, 'Large batch');
+    const donor = await newDonor('Quỹ lớn');
+    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 2_000_000_000, receivedOn: '2025-10-01', method: 'bank_transfer' });
+    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 3_000_000_000, receivedOn: '2025-10-02', method: 'bank_transfer' });
+    const many = Array.from({ length: 3500 }, (_, i) => award(1_263_600, communes[i % 3]));
+    const awarded = await awardTx(p.id, many);
+    expect(awarded).toHaveLength(3500);
+    // the first receipt pays the first 1,582 cards whole and part of the next one
+    const split = await t.db.selectFrom('awardFunding').select(['awardId']).where('awardId', 'in', awarded.map((a) => a.id).slice(1580, 1584)).execute();
+    expect(split).toHaveLength(5);
+    const paid = await t.db.transaction().execute((trx) => recordPayment(trx, system, p.id, awarded.map((a) => a.id)));
+    expect(paid).toEqual({ count: 3500, amount: 3500 * 1_263_600 });
+    expect(await checkInvariants(p.id)).toEqual({ pledged: 0, received: 5_000_000_000, refunded: 0, awarded: 0, paid: 4_422_600_000, available: 577_400_000 });
+  });
+
   it('keeps every invariant over random sequences of receipts, refunds, awards, cancellations and payments', async () => {
     const donor = await newDonor('Property donor');
     type Op =
