@@ -17,6 +17,7 @@ import { importRegister } from '../src/modules/register/import.service';
 import { writeDemoFile } from '../src/modules/register/demo.service';
 import { readCsvRows } from '../src/io/csv';
 import { toCsv } from '../src/db/bulk';
+import { CANONICAL_COLUMNS } from '../src/domain/register-row';
 import { percentile, fmt } from './_stats';
 
 const arg = (name: string) => {
@@ -66,15 +67,15 @@ await database.close();
 // the reference: the same rows, raw COPY into a bare table on a fresh database of the same engine
 fs.rmSync(path.join(work, 'data'), { recursive: true, force: true });
 database = await open();
-await sql`create table raw_register (${sql.raw(
-  'household_code text, commune_code text, village text, address text, poverty_status text, full_name text, relationship text, birth_date text, sex text, citizen_id text, insurance_code text, ethnicity text, phone text, groups text, card_group text, card_from text, card_to text',
-)})`.execute(database.db);
+// one text column per column of the template (the file's header)
+const columns = [...CANONICAL_COLUMNS];
+await sql`create table raw_register (${sql.raw(columns.map((c) => `${c} text`).join(', '))})`.execute(database.db);
 t0 = performance.now();
 let header = true;
 let chunk: unknown[][] = [];
-const columns = ['household_code', 'commune_code', 'village', 'address', 'poverty_status', 'full_name', 'relationship', 'birth_date', 'sex', 'citizen_id', 'insurance_code', 'ethnicity', 'phone', 'groups', 'card_group', 'card_from', 'card_to'];
 for await (const row of readCsvRows(file)) {
   if (header) {
+    if (row.join(',') !== columns.join(',')) throw new Error(`unexpected header ${row.join(',')}`);
     header = false;
     continue;
   }

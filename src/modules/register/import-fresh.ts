@@ -1,0 +1,334 @@
+/**
+ * The fast path of the register import: a file loaded into an EMPTY register (no household, no person).
+ *
+ * Nothing can match an existing person then, so every accepted row is a new person and the staging
+ * table, the matching and the INSERT ... SELECT passes are not needed. Each chunk of rows is written by
+ * COPY straight into the final tables (household, person, person_group, card, person_coverage) with ids
+ * made here; villages are created as they are first met; the rules that the staged path applies in SQL
+ * are applied here while streaming, with the same outcome:
+ * - two rows that are one person (same citizen id; else same insurance code; else same name + birth date
+ *   in the same household) make the later rows `duplicate_in_file` error rows;
+ * - the first accepted row of a household gives its village, address and poverty status;
+ * - a village is matched by its folded name within the commune, created with its slug as local code
+ *   unless that code is taken (then the row has no village, as in the staged path).
+ * The kept coverage aggregates are counted from the rows themselves (a new person has at most one card,
+ * so one span), not re-read from the register.
+ *
+ * Everything runs inside the caller's transaction, so a failure, a rollback (all-or-nothing, dry run) or
+ * a kill leaves the register as it was. The caller holds a lock on household and person that keeps them
+ * empty until COMMIT.
+ */
+import { randomFillSync } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema';
+import type { RegisterRow } from '../../domain/register-row';
+import { foldVietnamese } from '../../domain/text';
+
+/** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
+export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'thon';
+
+/**
+ * Time-ordered ids (UUID version 7 of RFC 9562: 48 bits of milliseconds, a 24-bit counter in the
+ * version-7 and variant groups, 48 random bits). Ids made one after another increase, so the primary keys
+ * (household id first) and the rebuilt id indexes grow at their right edge instead of at random pages.
+ */
+export class OrderedIds {
+  private prefix = '';
+  private ms = 0;
+  private counter = 1 << 24;
+  private readonly pool = Buffer.alloc(6 * 4096);
+  private offset = this.pool.length;
+
+  next(): string {
+    if (this.counter >= 1 << 24) {
+      this.ms = Math.max(Date.now(), this.ms + 1);
+      const t = this.ms.toString(16).padStart(12, '0');
+      this.prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
+      this.counter = 0;
+    }
+    if (this.offset >= this.pool.length) {
+      randomFillSync(this.pool);
+      this.offset = 0;
+    }
+    const c = this.counter++;
+    const random = this.pool.toString('hex', this.offset, this.offset + 6);
+    this.offset += 6;
+    return `${this.prefix}${HEX3[c >>> 12]}-8${HEX3[c & 0xfff]}-${random}`;
+  }
+}
+const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
+
+type Copy = (table: string, columns: string[], csv: string) => Promise<void>;
+
+/** A CSV field for COPY: null is an empty unquoted field; quoted when it holds a quote, comma or line break. */
+const NEEDS_QUOTES = /[",\n\r]/;
+function text(value: string | undefined | null): string {
+  if (value === undefined || value === null) return '';
+  if (value === '') return '""';
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+/** Values that never need quoting (ids, codes, dates, numbers). */
+const plain = (value: string | number | undefined | null): string => (value === undefined || value === null ? '' : String(value));
+
+const HOUSEHOLD_COLUMNS = ['id', 'commune_code', 'code', 'village_code', 'address', 'poverty_status', 'poverty_year'];
+const PERSON_COLUMNS = [
+  'household_id',
+  'id',
+  'commune_code',
+  'relationship',
+  'full_name',
+  'name_key',
+  'birth_date',
+  'sex',
+  'citizen_id',
+  'insurance_code',
+  'ethnicity',
+  'phone',
+  'group_codes',
+  'school',
+  'grade',
+];
+const GROUP_COLUMNS = ['household_id', 'person_id', 'group_code'];
+const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source'];
+const COVERAGE_COLUMNS = ['household_id', 'person_id', 'commune_code', 'village_code', 'group_code', 'span_from', 'span_to'];
+
+export type FreshConflict = { column: 'citizen_id' | 'insurance_code' | 'full_name'; value: string };
+
+interface Household {
+  id: string;
+  /** '' when the household has no village (as person_coverage keeps it). */
+  village: string;
+}
+
+interface Chunk {
+  rows: number;
+  villages: { code: string; name: string; searchName: string; commune: string; local: string }[];
+  households: string[];
+  persons: string[];
+  groups: string[];
+  cards: string[];
+  coverage: string[];
+}
+
+const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: [], persons: [], groups: [], cards: [], coverage: [] });
+
+export class FreshLoader {
+  private chunk = emptyChunk();
+  private readonly households = new Map<string, Household>();
+  /** Village code by commune + folded name (null: the name's slug is taken by another village). */
+  private readonly villageByKey = new Map<string, string | null>();
+  /** The same, by the name as written (saves folding every row's village). */
+  private readonly villageByName = new Map<string, string | null>();
+  private readonly villageCodes = new Set<string>();
+  private readonly citizenIds = new Set<string>();
+  private readonly insuranceCodes = new Set<string>();
+  private readonly nameKeys = new Set<string>();
+  /** persons per commune + village, and how many of them have a card */
+  private readonly population = new Map<string, { persons: number; insured: number }>();
+  /** persons per commune + village + group + span */
+  private readonly spans = new Map<string, number>();
+  inserted = 0;
+  private readonly ids = new OrderedIds();
+
+  private constructor(
+    private readonly trx: Kysely<DB>,
+    private readonly copy: Copy,
+  ) {}
+
+  /** Reads the villages of the register (the only rows a fresh load can meet). */
+  static async open(trx: Kysely<DB>, copy: Copy): Promise<FreshLoader> {
+    const loader = new FreshLoader(trx, copy);
+    const villages = await trx.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
+    for (const v of villages) {
+      loader.villageCodes.add(v.code);
+      if (v.parentCode && v.searchName && !loader.villageByKey.has(`${v.parentCode}\u0001${v.searchName}`))
+        loader.villageByKey.set(`${v.parentCode}\u0001${v.searchName}`, v.code);
+    }
+    return loader;
+  }
+
+  get pendingRows(): number {
+    return this.chunk.rows;
+  }
+
+  /** The village code of a row's village, creating the village when the commune has none of that name. */
+  private village(commune: string, name: string): string | null {
+    const byName = `${commune}\u0001${name}`;
+    const known = this.villageByName.get(byName);
+    if (known !== undefined) return known;
+    const searchName = foldVietnamese(name);
+    const key = `${commune}\u0001${searchName}`;
+    let code = this.villageByKey.get(key);
+    if (code === undefined) {
+      const local = villageLocalCode(searchName);
+      code = `${commune}.${local}`;
+      if (this.villageCodes.has(code)) code = null;
+      else {
+        this.villageCodes.add(code);
+        this.chunk.villages.push({ code, name, searchName, commune, local });
+      }
+      this.villageByKey.set(key, code);
+    }
+    this.villageByName.set(byName, code);
+    return code;
+  }
+
+  /**
+   * Adds one valid row; returns why it cannot be added when it repeats an earlier row of the file.
+   * The partition keys are those of the staged path: citizen id, else insurance code, else name + birth
+   * date within the household.
+   */
+  add(r: RegisterRow, commune: string): FreshConflict | undefined {
+    const householdKey = `${commune}\u0001${r.householdCode}`;
+    const nameKey = foldVietnamese(r.fullName);
+    if (r.citizenId !== undefined) {
+      if (this.citizenIds.has(r.citizenId)) return { column: 'citizen_id', value: r.citizenId };
+      this.citizenIds.add(r.citizenId);
+    } else if (r.insuranceCode !== undefined) {
+      if (this.insuranceCodes.has(r.insuranceCode)) return { column: 'insurance_code', value: r.insuranceCode };
+      this.insuranceCodes.add(r.insuranceCode);
+    } else {
+      const key = `${householdKey}\u0001${nameKey}\u0001${r.birthDate}`;
+      if (this.nameKeys.has(key)) return { column: 'full_name', value: r.fullName };
+      this.nameKeys.add(key);
+    }
+
+    const c = this.chunk;
+    const villageCode = r.village !== undefined ? this.village(commune, r.village) : null;
+    let household = this.households.get(householdKey);
+    if (!household) {
+      household = { id: this.ids.next(), village: villageCode ?? '' };
+      this.households.set(householdKey, household);
+      c.households.push(
+        `${household.id},${commune},${text(r.householdCode)},${plain(villageCode)},${text(r.address)},${r.povertyStatus},${plain(r.povertyYear)}`,
+      );
+    }
+    const hid = household.id;
+    const pid = this.ids.next();
+    const groups = r.groups.length > 1 ? [...r.groups].sort() : r.groups;
+    c.persons.push(
+      `${hid},${pid},${commune},${text(r.relationship)},${text(r.fullName)},${text(nameKey)},${r.birthDate},${r.sex},${plain(r.citizenId)},${plain(r.insuranceCode)},${text(r.ethnicity)},${plain(r.phone)},"{${groups.join(',')}}",${text(r.school)},${plain(r.grade)}`,
+    );
+    for (const g of groups) c.groups.push(`${hid},${pid},${g}`);
+    const card = r.card;
+    if (card) {
+      c.cards.push(`${hid},${this.ids.next()},${pid},${card.group},${card.from},${card.to},import`);
+      c.coverage.push(`${hid},${pid},${commune},${text(household.village)},${card.group},${card.from},${card.to}`);
+      const span = `${commune}\u0001${household.village}\u0001${card.group}\u0001${card.from}\u0001${card.to}`;
+      this.spans.set(span, (this.spans.get(span) ?? 0) + 1);
+    } else c.coverage.push(`${hid},${pid},${commune},${text(household.village)},,,`);
+    const unit = `${commune}\u0001${household.village}`;
+    const pop = this.population.get(unit);
+    if (pop) {
+      pop.persons++;
+      if (card) pop.insured++;
+    } else this.population.set(unit, { persons: 1, insured: card ? 1 : 0 });
+    c.rows++;
+    this.inserted++;
+    return undefined;
+  }
+
+  /** Takes the rows added so far; the returned function writes them (the caller may overlap it with reading). */
+  take(): () => Promise<void> {
+    const c = this.chunk;
+    this.chunk = emptyChunk();
+    return () => this.write(c);
+  }
+
+  /** Milliseconds spent per table (shown with COVERDESK_DEBUG_IMPORT=1). */
+  readonly timings = new Map<string, number>();
+  private async timed<T>(what: string, f: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.timings.set(what, (this.timings.get(what) ?? 0) + performance.now() - t0);
+    }
+  }
+
+  private chunksWritten = 0;
+
+  private async write(c: Chunk): Promise<void> {
+    if (c.villages.length) {
+      await this.trx
+        .insertInto('unit')
+        .values(c.villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
+        .execute();
+    }
+    const csv = (lines: string[]) => lines.join('\n') + '\n';
+    if (c.households.length) await this.timed('household', () => this.copy('household', HOUSEHOLD_COLUMNS, csv(c.households)));
+    if (c.persons.length) await this.timed('person', () => this.copy('person', PERSON_COLUMNS, csv(c.persons)));
+    if (c.groups.length) await this.timed('person_group', () => this.copy('person_group', GROUP_COLUMNS, csv(c.groups)));
+    if (c.cards.length) await this.timed('card', () => this.copy('card', CARD_COLUMNS, csv(c.cards)));
+    if (c.coverage.length) await this.timed('person_coverage', () => this.copy('person_coverage', COVERAGE_COLUMNS, csv(c.coverage)));
+    // (a kill test waits for this mark: rows are written, the transaction is open)
+    if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
+  }
+
+  /** Adds the counted persons and spans to the kept aggregates (after the last chunk is written). */
+  async finishCounts(): Promise<void> {
+    const field = (v: string) => (v === '' ? '""' : text(v));
+    const spanLines: string[] = [];
+    for (const [key, n] of this.spans) spanLines.push(`${key.split('\u0001').map(field).join(',')},${n}`);
+    const popLines: string[] = [];
+    for (const [key, p] of this.population) popLines.push(`${key.split('\u0001').map(field).join(',')},${p.persons},${p.insured}`);
+    await sql`create temporary table _fresh_spans (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer) on commit drop`.execute(this.trx);
+    await sql`create temporary table _fresh_population (commune_code text, village_code text, persons integer, insured integer) on commit drop`.execute(this.trx);
+    for (let i = 0; i < spanLines.length; i += 100_000)
+      await this.copy('_fresh_spans', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'n'], spanLines.slice(i, i + 100_000).join('\n') + '\n');
+    if (popLines.length) await this.copy('_fresh_population', ['commune_code', 'village_code', 'persons', 'insured'], popLines.join('\n') + '\n');
+    // (the statement triggers on coverage_count, if any, follow as for any other change of the counts)
+    await this.timed('coverage_count', () =>
+      sql`
+        insert into coverage_count (commune_code, village_code, group_code, span_from, span_to, persons)
+        select commune_code, village_code, group_code, span_from, span_to, n from _fresh_spans
+        on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(this.trx),
+    );
+    await this.timed('population_count', () =>
+      sql`
+        insert into population_count (commune_code, village_code, persons, ever_insured)
+        select commune_code, village_code, persons, insured from _fresh_population
+        on conflict (commune_code, village_code) do update set persons = population_count.persons + excluded.persons, ever_insured = population_count.ever_insured + excluded.ever_insured`.execute(this.trx),
+    );
+    await sql`drop table _fresh_spans, _fresh_population`.execute(this.trx);
+  }
+}
+
+/** The tables a fresh load fills. */
+export const FRESH_TABLES = ['household', 'person', 'person_group', 'card', 'person_coverage'];
+
+/**
+ * Drops the secondary indexes and the foreign keys of `tables` (read from the catalogue, so indexes that
+ * later migrations add are included) and returns the function that builds them again. Both run in the
+ * caller's transaction: a rollback or a kill restores them with the rest. Building an index once over
+ * sorted rows, and checking a foreign key with one join, is much cheaper than maintaining them row by row.
+ * Indexes that back a constraint (primary keys, unique constraints) stay.
+ */
+export async function deferIndexes(trx: Kysely<DB>, tables: string[]): Promise<() => Promise<void>> {
+  const indexes = await sql<{ drop: string; create: string }>`
+    select format('drop index %I.%I', n.nspname, ic.relname) as drop, pg_get_indexdef(i.indexrelid) as create
+    from pg_index i
+    join pg_class ic on ic.oid = i.indexrelid
+    join pg_class c on c.oid = i.indrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = current_schema() and c.relname = any(${tables}::text[])
+      and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+    order by ic.relname`.execute(trx);
+  const foreignKeys = await sql<{ drop: string; create: string }>`
+    select format('alter table %I.%I drop constraint %I', n.nspname, c.relname, k.conname) as drop,
+      format('alter table %I.%I add constraint %I %s', n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid)) as create
+    from pg_constraint k
+    join pg_class c on c.oid = k.conrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where k.contype = 'f' and n.nspname = current_schema() and c.relname = any(${tables}::text[])
+    order by c.relname, k.conname`.execute(trx);
+  for (const { drop } of [...foreignKeys.rows, ...indexes.rows]) await sql.raw(drop).execute(trx);
+  return async () => {
+    await sql`set local maintenance_work_mem = '128MB'`.execute(trx);
+    for (const { create } of [...indexes.rows, ...foreignKeys.rows]) {
+      const t0 = performance.now();
+      await sql.raw(create).execute(trx);
+      if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import]   ${Math.round(performance.now() - t0)} ms ${create.slice(0, 90)}\n`);
+    }
+  };
+}
