@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { splitErrors } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
+import { href } from '../router';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
 import { ProgrammeForm } from './ProgrammeForm';
 import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type ProgrammeStatus } from './programmesApi';
@@ -123,7 +124,13 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
             <tr>
               <th>{t('page.public_page')}</th>
               <td>
-                <code>/p/{p.publicSlug}</code>
+                {p.publicEnabled ? (
+                  <a href={href('p', p.publicSlug)} data-testid="programme-public-link">
+                    {href('p', p.publicSlug)}
+                  </a>
+                ) : (
+                  <code>{p.publicSlug}</code>
+                )}
               </td>
             </tr>
           </tbody>
