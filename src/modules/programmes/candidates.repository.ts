@@ -60,20 +60,27 @@ export async function listCandidateRows(
 ): Promise<CandidateRow[]> {
   const yearStart = `${purchaseDate.slice(0, 4)}-01-01`;
   const r = await sql<CandidateRow>`
-    with base as (
-      select p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
-        p.birth_date::text as birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status,
-        p.group_codes, p.school,
-        (select max(c.valid_to)::text from card c
-          where c.household_id = p.household_id and c.person_id = p.id and c.valid_from <= ${periodEnd}::date) as covered_until,
-        n.tags as nomination_tags
-      from person p
-      join household h on h.id = p.household_id
-      left join programme_nomination n on n.programme_id = ${programmeId}::uuid and n.person_id = p.id
-      where (${areaCondition(area)}) or n.person_id is not null
+    with chosen as (
+      select p.household_id, p.id as person_id from person p join household h on h.id = p.household_id where ${areaCondition(area)}
+      union
+      select n.household_id, n.person_id from programme_nomination n where n.programme_id = ${programmeId}::uuid
+    ),
+    covered as (
+      select c.household_id, c.person_id, max(c.valid_to) as covered_until
+      from card c join chosen x on x.household_id = c.household_id and x.person_id = c.person_id
+      where c.valid_from <= ${periodEnd}::date
+      group by c.household_id, c.person_id
     ),
     wanted as (
-      select * from base where covered_until is null or covered_until < ${periodEnd} or nomination_tags is not null
+      select p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
+        p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status, p.group_codes, p.school,
+        cv.covered_until, n.tags as nomination_tags
+      from chosen x
+      join person p on p.household_id = x.household_id and p.id = x.person_id
+      join household h on h.id = p.household_id
+      left join covered cv on cv.household_id = x.household_id and cv.person_id = x.person_id
+      left join programme_nomination n on n.programme_id = ${programmeId}::uuid and n.person_id = x.person_id
+      where cv.covered_until is null or cv.covered_until < ${periodEnd}::date or n.person_id is not null
     ),
     enrolled as (
       select c.household_id, count(distinct c.person_id)::int as n
@@ -83,9 +90,9 @@ export async function listCandidateRows(
       group by c.household_id
     )
     select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName",
-      w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date as "birthDate",
+      w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
       w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
-      w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until as "coveredUntil",
+      w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",
       coalesce(e.n, 0)::int as "enrolledThisYear", w.nomination_tags as "nominationTags"
     from wanted w
     left join enrolled e on e.household_id = w.household_id

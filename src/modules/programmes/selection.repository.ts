@@ -21,10 +21,19 @@ export async function insertRound(db: Kysely<DB>, values: Insertable<SelectionRo
   await db.insertInto('selectionRound').values(values).execute();
 }
 
-const CHUNK = 500;
+const CHUNK = 5000;
 
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Writes the frozen candidates, 5,000 per statement as one JSON parameter (json_populate_recordset):
+ * far fewer bind parameters and round trips than multi-row VALUES for rounds of 100,000 candidates.
+ */
 export async function insertCandidates(db: Kysely<DB>, rows: Insertable<SelectionCandidateTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('selectionCandidate').values(rows.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(rows.slice(i, i + CHUNK).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [snake(k), v]))));
+    await sql`insert into selection_candidate select * from json_populate_recordset(null::selection_candidate, ${json}::json)`.execute(db);
+  }
 }
 
 export async function listRounds(db: Kysely<DB>, programmeId: string) {
@@ -52,11 +61,21 @@ export async function findApprovedRound(db: Kysely<DB>, programmeId: string) {
   return db.selectFrom('selectionRound').selectAll().where('programmeId', '=', programmeId).where('status', '=', 'approved').executeTakeFirst();
 }
 
-export async function listFrozen(db: Kysely<DB>, roundId: string, filter: { commune?: string; selected?: boolean; communes?: string[] } = {}) {
+/** What a round's totals and order need, for every candidate of the round (a few small columns). */
+export async function frozenKeys(db: Kysely<DB>, roundId: string) {
+  return db
+    .selectFrom('selectionCandidate')
+    .select(['personId', 'communeCode', 'selected', 'reason', 'value', 'cost', 'fullName'])
+    .where('roundId', '=', roundId)
+    .execute();
+}
+
+export async function listFrozen(db: Kysely<DB>, roundId: string, filter: { commune?: string; selected?: boolean; communes?: string[]; personIds?: string[] } = {}) {
   let q = db.selectFrom('selectionCandidate').selectAll().select(sql<string>`birth_date::text`.as('birthDate')).select(sql<string | null>`covered_until::text`.as('coveredUntil')).where('roundId', '=', roundId);
   if (filter.commune) q = q.where('communeCode', '=', filter.commune);
   if (filter.communes) q = q.where('communeCode', 'in', filter.communes.length ? filter.communes : ['']);
   if (filter.selected !== undefined) q = q.where('selected', '=', filter.selected);
+  if (filter.personIds) q = q.where('personId', 'in', filter.personIds.length ? filter.personIds : ['00000000-0000-0000-0000-000000000000']);
   return q.execute();
 }
 

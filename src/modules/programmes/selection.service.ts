@@ -239,7 +239,9 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
   await programmeForActor(db, actor, programmeId, 'read');
   const round = /^[0-9a-f-]{36}$/i.test(roundId) ? await repo.findRound(db, programmeId, roundId) : undefined;
   if (!round) throw notFound('selection_round', roundId);
-  let rows = await repo.listFrozen(db, roundId);
+  const keys = await repo.frozenKeys(db, roundId);
+  const roundCounts = { selectedCount: keys.filter((k) => k.selected).length, candidateCount: keys.length };
+  let rows = keys;
   if (actor.scopeCode !== null) {
     const visible = await visibleCommunes(db, actor, [...new Set(rows.map((r) => r.communeCode))]);
     rows = rows.filter((r) => visible.has(r.communeCode));
@@ -265,6 +267,8 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
       totals.stateBudget++;
     }
   }
+  // order on the small key rows (Vietnamese name order needs Intl.Collator), then read the page in full
+  const collator = new Intl.Collator('vi');
   const filtered = rows
     .filter((r) => (query.commune ? r.communeCode === query.commune : true))
     .filter((r) => (query.selected === undefined ? true : r.selected === query.selected))
@@ -274,19 +278,21 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
         Number(b.selected) - Number(a.selected) ||
         (REASON_ORDER[a.reason] ?? 9) - (REASON_ORDER[b.reason] ?? 9) ||
         Number(b.value) - Number(a.value) ||
-        a.fullName.localeCompare(b.fullName, 'vi'),
+        collator.compare(a.fullName, b.fullName) ||
+        (a.personId < b.personId ? -1 : 1),
     );
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 200;
-  const all = await repo.listRounds(db, programmeId);
-  const counted = all.find((r) => r.id === roundId);
+  const pageIds = filtered.slice(offset, offset + limit).map((r) => r.personId);
+  const position = new Map(pageIds.map((id, i) => [id, i]));
+  const page = (await repo.listFrozen(db, roundId, { personIds: pageIds })).sort((a, b) => position.get(a.personId)! - position.get(b.personId)!);
   return {
-    round: roundView({ ...round, selectedCount: counted?.selectedCount ?? totals.selected, candidateCount: counted?.candidateCount ?? rows.length }),
+    round: roundView({ ...round, ...roundCounts }),
     totals,
     communes: [...communes.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
     byReason,
     matching: filtered.length,
-    items: filtered.slice(offset, offset + limit).map(({ roundId: _r, ...r }) => ({
+    items: page.map(({ roundId: _r, ...r }) => ({
       ...r,
       value: Number(r.value),
       cost: r.cost === null ? null : Number(r.cost),
