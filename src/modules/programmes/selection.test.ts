@@ -9,7 +9,7 @@ import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import * as register from '../register/register.service';
-import { createProgramme, changeProgrammeStatus } from './programme.service';
+import { createProgramme, changeProgrammeStatus, updateProgramme } from './programme.service';
 import { postTxn, programmeBalance } from './ledger.service';
 import * as candidates from './candidates.service';
 import * as selection from './selection.service';
@@ -263,6 +263,26 @@ describe(`approval without the money (${engineName})`, () => {
     const balance = await programmeBalance(t.db, w.programmeId);
     expect(balance.awarded).toBe(winner.spent);
     expect(balance.available).toBe(2_000_000 - winner.spent);
+  });
+
+  it('spread mode with hand-set commune quotas: each commune within its quota, the rest moved', async () => {
+    const w = await world();
+    await updateProgramme(t.db, system, w.programmeId, { selectionMode: 'spread', communeQuotas: { [w.c1]: 700_000, [w.c2]: 1_300_000 } });
+    await toSelecting(w.programmeId);
+    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 2_000_000 });
+    expect(round.params).toMatchObject({ mode: 'spread', quotas: { [w.c1]: 700_000, [w.c2]: 1_300_000 } });
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    const by = new Map(detail.items.map((c) => [c.personId, c]));
+    // commune 1 (700,000): the pupil (631,800); commune 2 (1,300,000): the elderly man (1,263,600)
+    expect(by.get(w.ids.c)).toMatchObject({ reason: 'commune_quota', cost: FULL / 2 });
+    expect(by.get(w.ids.f)).toMatchObject({ reason: 'commune_quota', cost: FULL });
+    const communes = round.params.communes as { commune: string; quota: number; spentInQuota: number; spentMoved: number }[];
+    expect(communes.map((m) => [m.commune, m.quota, m.spentInQuota <= m.quota])).toEqual([
+      [w.c1, 700_000, true],
+      [w.c2, 1_300_000, true],
+    ]);
+    expect(communes.reduce((s, m) => s + m.spentInQuota + m.spentMoved, 0)).toBe(round.spent);
+    expect(round.spent).toBeLessThanOrEqual(2_000_000);
   });
 
   it('tiers mode: storm victims first, whatever they cost', async () => {
