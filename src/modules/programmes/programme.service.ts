@@ -224,6 +224,7 @@ export async function createProgramme(db: Kysely<DB>, actor: Actor, input: Creat
   const areaCodes = await checkOwnerAndArea(db, actor, { ownerUnitCode: data.ownerUnitCode, areaKind: data.areaKind, areaCodes: data.areaCodes ?? [] });
   const priorityMode = data.priorityMode ?? (Array.isArray(data.priorities) ? 'tiers' : 'weights');
   checkPriorities(priorityMode, data.priorities);
+  await checkQuotas(db, areaCodes, data.communeQuotas);
   return db.transaction().execute(async (trx) => {
     const id = randomUUID();
     const row = await repo.insertProgramme(trx, {
@@ -249,6 +250,18 @@ export async function createProgramme(db: Kysely<DB>, actor: Actor, input: Creat
     await audit(trx, actor, { action: 'create', entity: 'programme', entityId: id, unitCode: row.ownerUnitCode, after: row });
     return row;
   });
+}
+
+/** Hand-set quotas name communes of the area. */
+async function checkQuotas(db: Kysely<DB>, areaCodes: string[], quotas: Record<string, number> | null | undefined) {
+  if (!quotas) return;
+  const fields: FieldError[] = [];
+  for (const code of Object.keys(quotas)) {
+    const found = await lineageOf(db, code);
+    const inArea = found && found.unit.level === 'commune' && areaCodes.some((a) => found.lineage.includes(a) || a.startsWith(`${code}.`));
+    if (!inArea) fields.push(programmeField(`communeQuotas.${code}`, 'quota_outside_area', { code }));
+  }
+  if (fields.length) throw new AppError('validation', {}, fields);
 }
 
 function checkPriorities(mode: 'weights' | 'tiers', priorities: unknown) {
@@ -282,6 +295,7 @@ export async function updateProgramme(db: Kysely<DB>, actor: Actor, id: string, 
       });
     }
     if (patch.priorities !== undefined || patch.priorityMode !== undefined) checkPriorities(merged.priorityMode, merged.priorities);
+    if (patch.communeQuotas !== undefined || values.areaCodes !== undefined) await checkQuotas(trx, values.areaCodes ?? before.areaCodes, merged.communeQuotas);
     const after = await repo.updateProgramme(trx, id, values);
     await audit(trx, actor, { action: 'update', entity: 'programme', entityId: id, unitCode: after.ownerUnitCode, before, after });
     return after;

@@ -61,6 +61,10 @@ describe(`programmes (${engineName})`, () => {
     expect(fieldsOf(outside, 'en')).toEqual([{ path: 'areaCodes.1', message: `${foreign} is not inside the running unit` }]);
     const level = await failure(createProgramme(t.db, system, { ...BASE, name: 'X', areaKind: 'communes', areaCodes: ['15'] }));
     expect(fieldsOf(level)).toEqual([{ path: 'areaCodes.0', message: '15 không phải là xã, phường, đặc khu' }]);
+    const quota = await failure(createProgramme(t.db, system, { ...BASE, name: 'X', areaKind: 'communes', areaCodes: [communes[0]], selectionMode: 'spread', communeQuotas: { [communes[0]]: 10_000_000, [communes[1]]: 5_000_000 } }));
+    expect(fieldsOf(quota)).toEqual([{ path: `communeQuotas.${communes[1]}`, message: `${communes[1]} không phải là xã trong địa bàn chương trình` }]);
+    const spread = await createProgramme(t.db, system, { ...BASE, name: 'Spread', areaKind: 'province', selectionMode: 'spread', communeQuotas: { [communes[0]]: 10_000_000 } });
+    expect(spread.communeQuotas).toEqual({ [communes[0]]: 10_000_000 });
     const staff01 = await makeUser(t, 'province_staff', '01');
     expect((await failure(createProgramme(t.db, staff01.actor, { ...BASE, name: 'X', areaKind: 'province' }))).code).toBe('out_of_scope');
   });

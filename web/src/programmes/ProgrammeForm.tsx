@@ -10,10 +10,34 @@ import { Field, inputProps } from '../components/Field';
 import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
 import { OptionSelect } from '../components/OptionSelect';
 import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
-import { formatDate } from '../format';
+import { formatDate, formatVnd, parseVnd } from '../format';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 
 /** Weights or tiers as the form shows them. */
+/** Quotas as the form shows them: '02905=50.000.000, 02908=20.000.000'. */
+export function quotasText(q: Record<string, number> | null): string {
+  return q
+    ? Object.entries(q)
+        .map(([code, amount]) => `${code}=${formatVnd(amount).replace(' ₫', '')}`)
+        .join(', ')
+    : '';
+}
+
+/** '02905=50.000.000, 02908=20.000.000' -> {"02905": 50000000, ...}; '' -> null (proportional). */
+export function parseQuotas(text: string): Record<string, number> | null {
+  const parts = text
+    .split(/\s*[;\n]\s*|,\s*(?=[^,=]+=)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (parts.length === 0) return null;
+  return Object.fromEntries(
+    parts.map((p) => {
+      const [code, amount] = p.split('=').map((x) => x.trim());
+      return [code, parseVnd(amount ?? '') ?? Number.NaN];
+    }),
+  );
+}
+
 export function prioritiesText(p: Record<string, number> | string[]): string {
   return Array.isArray(p)
     ? p.join(', ')
@@ -33,7 +57,7 @@ function changedFields(p: ProgrammeDetail, input: ProgrammeInput): Partial<Progr
   return out;
 }
 
-const FORM_FIELDS = ['name', 'ownerUnitCode', 'areaKind', 'areaCodes', 'areaNote', 'cardMonths', 'purchaseDate', 'deadline', 'handoverSeason', 'priorities'] as const;
+const FORM_FIELDS = ['name', 'ownerUnitCode', 'areaKind', 'areaCodes', 'areaNote', 'cardMonths', 'purchaseDate', 'deadline', 'handoverSeason', 'priorities', 'communeQuotas'] as const;
 const AREA_KINDS: readonly AreaKind[] = ['province', 'communes', 'area'];
 const SELECTION_MODES: readonly SelectionMode[] = ['concentrate', 'spread'];
 
@@ -72,6 +96,7 @@ export function ProgrammeForm({
   const [season, setSeason] = useState(initial?.handoverSeason ?? '');
   const [selectionMode, setSelectionMode] = useState<SelectionMode>(initial?.selectionMode ?? 'concentrate');
   const [priorities, setPriorities] = useState(initial ? prioritiesText(initial.priorities) : '');
+  const [quotas, setQuotas] = useState(initial ? quotasText(initial.communeQuotas) : '');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
 
@@ -97,6 +122,7 @@ export function ProgrammeForm({
           handoverSeason: season.trim() || null,
           selectionMode,
           priorities: parsed,
+          communeQuotas: selectionMode === 'spread' ? parseQuotas(quotas) : null,
           priorityMode: parsed === undefined ? undefined : Array.isArray(parsed) ? 'tiers' : 'weights',
         };
         onSaved(initial ? await programmesApi.update(initial.id, changedFields(initial, input)) : await programmesApi.create(input));
@@ -110,7 +136,7 @@ export function ProgrammeForm({
         setBusy(false);
       }
     },
-    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, t, initial, onSaved],
+    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, quotas, t, initial, onSaved],
   );
 
   const f = errors.fields;
@@ -177,6 +203,17 @@ export function ProgrammeForm({
               onChange={(e) => setPriorities(e.target.value)}
             />
           </Field>
+          {selectionMode === 'spread' && (
+            <Field id="programme-quotas" label={t('form.quotas')} error={f.communeQuotas} hint={t('form.quotas_hint')}>
+              <input
+                {...inputProps('programme-quotas', f.communeQuotas, true)}
+                data-testid="programme-quotas"
+                type="text"
+                value={quotas}
+                onChange={(e) => setQuotas(e.target.value)}
+              />
+            </Field>
+          )}
           <Field id="programme-area-note" label={t('form.area_note')} error={f.areaNote}>
             <input {...inputProps('programme-area-note', f.areaNote)} data-testid="programme-area-note" type="text" value={areaNote} onChange={(e) => setAreaNote(e.target.value)} />
           </Field>
