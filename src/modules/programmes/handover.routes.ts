@@ -12,6 +12,8 @@ import * as statements from './statement.service';
 import {
   addEventInput,
   addedEventSchema,
+  donorStatementSchema,
+  donorTotalsSchema,
   eventDetailSchema,
   eventSchema,
   handoverOverviewSchema,
@@ -206,7 +208,12 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/programmes/:id/statements',
     {
       config: { permission: PROGRAMMES_READ },
-      schema: { tags, summary: 'Donors of the programme with what each pledged, gave, got back and funded (cards), for their statements', params: idParams },
+      schema: {
+        tags,
+        summary: 'Donors of the programme with what each pledged, gave, got back and funded (cards), for their statements',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(donorTotalsSchema) }) },
+      },
     },
     async (req) => ({ items: await statements.listStatements(db(), req.actor!, req.params.id) }),
   );
@@ -219,6 +226,7 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "A donor's statement: pledges, receipts, refunds, and the cards their receipts funded, beneficiaries masked ('Nguyễn T. H., 2009, Xã Bảo Thắng')",
         params: statementParams,
+        response: { 200: donorStatementSchema },
       },
     },
     async (req) => statements.donorStatement(db(), req.actor!, req.params.id, req.params.donorId),

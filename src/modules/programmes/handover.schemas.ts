@@ -106,3 +106,84 @@ export const handoverOverviewSchema = z.object({
 export const eventDetailSchema = z.object({ event: eventSchema, recipients: z.array(recipientSchema), deadline: z.string(), programmeName: z.string() });
 
 export const addedEventSchema = eventSchema.extend({ assigned: z.number() });
+
+// ---- donor statements and the public page: the answers list every field they may carry, so nothing
+// else (a full name, an id, a contact) can slip out through them ----
+
+const fundedCardSchema = z.object({
+  awardId: z.string(),
+  beneficiary: z.string(),
+  maskedName: z.string(),
+  birthYear: z.number(),
+  communeCode: z.string(),
+  communeName: z.string(),
+  groupCode: z.string(),
+  awardAmount: z.number(),
+  funded: z.number(),
+  status: z.string(),
+  handedOver: z.boolean(),
+});
+
+export const donorTotalsSchema = z.object({
+  donorId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  publicConsent: z.boolean(),
+  pledged: z.number(),
+  proposed: z.number(),
+  received: z.number(),
+  refunded: z.number(),
+  funded: z.number(),
+  cards: z.number(),
+});
+
+export const donorStatementSchema = z.object({
+  programme: z.object({ id: z.string(), name: z.string(), deadline: z.string(), status: z.string(), publicSlug: z.string() }),
+  donor: z.object({ id: z.string(), name: z.string(), kind: z.string(), publicConsent: z.boolean() }),
+  pledges: z.array(
+    z.object({
+      id: z.string(),
+      amount: z.number(),
+      pledgedOn: z.string(),
+      status: z.string(),
+      source: z.string(),
+      earmarkCommuneCode: z.string().nullable(),
+      earmarkCommuneName: z.string().nullable(),
+      earmarkTag: z.string().nullable(),
+    }),
+  ),
+  receipts: z.array(z.object({ id: z.string(), amount: z.number(), receivedOn: z.string(), method: z.string(), reference: z.string().nullable() })),
+  refunds: z.array(z.object({ id: z.string(), receiptId: z.string(), amount: z.number(), refundedOn: z.string(), reason: z.string().nullable() })),
+  cards: z.array(fundedCardSchema),
+  totals: z.object({ pledged: z.number(), received: z.number(), refunded: z.number(), funded: z.number(), unspent: z.number(), cards: z.number(), handedOver: z.number() }),
+});
+
+export const publicProgrammeSchema = z.object({
+  name: z.string(),
+  slug: z.string(),
+  status: z.string(),
+  ownerUnitName: z.string(),
+  purchaseDate: z.string(),
+  deadline: z.string(),
+  cardMonths: z.number(),
+  money: z.object({ pledged: z.number(), received: z.number(), refunded: z.number(), spent: z.number(), left: z.number() }),
+  cardsByCommune: z.array(z.object({ communeCode: z.string(), communeName: z.string(), cards: z.number(), handedOver: z.number(), amount: z.number() })),
+  cardsByGroup: z.array(z.object({ groupCode: z.string(), cards: z.number(), handedOver: z.number() })),
+  donors: z.array(z.object({ name: z.string(), kind: z.string(), given: z.number() })),
+  otherDonors: z.object({ count: z.number(), given: z.number() }),
+  beneficiaries: z.array(
+    z.object({ beneficiary: z.string(), maskedName: z.string(), birthYear: z.number(), communeName: z.string(), groupCode: z.string(), handedOver: z.boolean() }),
+  ),
+  progress: z.object({ today: z.string(), deadline: z.string(), daysLeft: z.number(), overdue: z.boolean(), cardsAwarded: z.number(), cardsHandedOver: z.number() }),
+  pledgesOpen: z.boolean(),
+  earmarkCommunes: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+
+export const publicPledgeAnswerSchema = z.object({
+  pledgeId: z.string(),
+  programmeName: z.string(),
+  amount: z.number(),
+  earmarkCommuneCode: z.string().nullable(),
+  status: z.literal('proposed'),
+  message: z.string(),
+});

@@ -5,6 +5,7 @@ import { translator } from '../../i18n/index';
 import * as publicPage from './public.service';
 import { publicPledgeInput } from './public.service';
 import type { PledgeThrottle } from './public.throttle';
+import { publicPledgeAnswerSchema, publicProgrammeSchema } from './handover.schemas';
 
 const tags = ['public'];
 const slugParams = z.object({ slug: z.string().max(100) });
@@ -24,6 +25,7 @@ export const publicProgrammeRoutes =
           summary:
             'The public page of a programme (public and past draft): money received, spent and left; cards by commune and group; named donors; masked beneficiaries; progress against the deadline. No personal data',
           params: slugParams,
+          response: { 200: publicProgrammeSchema },
         },
       },
       async (req) => publicPage.publicProgramme(db(), req.params.slug, todayInVietnam()),
@@ -39,6 +41,7 @@ export const publicProgrammeRoutes =
             "Offer money to a programme (no login): name, contact (phone or e-mail), amount in dong (≥ 10.000), optional earmark commune, kind, consent to be named. Creates a donor and a 'proposed' pledge that staff confirm; throttled per address",
           params: slugParams,
           body: publicPledgeInput,
+          response: { 201: publicPledgeAnswerSchema },
         },
       },
       async (req, reply) => {
