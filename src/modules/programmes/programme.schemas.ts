@@ -16,8 +16,8 @@ export const PRIORITY_MODES = ['weights', 'tiers'] as const;
 
 export const isoDate = z.string().max(10).refine(isIsoDate, { message: 'iso_date' });
 export const unitCode = z.string().trim().min(1).max(80);
-/** Money: integer dong, positive, below 10^15 (safe integers). */
-export const amount = z.number().int().min(1).max(1_000_000_000_000_000);
+/** Money: integer dong, positive, at most 10^13 (ten thousand billion dong): sums stay safe integers. */
+export const amount = z.number().int().min(1).max(10_000_000_000_000);
 const tag = z.string().trim().min(1).max(40);
 const optionalText = (max: number) => text(max).nullable().optional();
 
@@ -36,7 +36,7 @@ const programmeFields = {
   /** weights: {"pupil": 2}; tiers: ["storm_victim", "pupil"] (first = highest). */
   priorities: z.union([z.record(tag, z.number().min(0).max(1_000_000)), z.array(tag).max(50)]).optional(),
   /** Hand-set commune quotas in dong (spread mode); null = proportional. */
-  communeQuotas: z.record(unitCode, z.number().int().min(0).max(1_000_000_000_000_000)).nullable().optional(),
+  communeQuotas: z.record(unitCode, z.number().int().min(0).max(10_000_000_000_000)).nullable().optional(),
   publicEnabled: z.boolean().optional(),
 };
 
