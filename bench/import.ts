@@ -53,7 +53,12 @@ const sampler = (async () => {
   }
 })();
 let peakRss = 0;
-const mem = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+let peakHeap = 0;
+const mem = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}, 100);
 t0 = performance.now();
 const report = await importRegister(database, actor, { path: file }, { today });
 const importMs = performance.now() - t0;
@@ -93,6 +98,6 @@ fs.rmSync(work, { recursive: true, force: true });
 
 health.sort((a, b) => a - b);
 console.log(`engine: ${postgres ? 'PostgreSQL' : 'PGlite (embedded)'}`);
-console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB`);
+console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB (main thread JS heap ${(peakHeap / 1e6).toFixed(0)} MB)`);
 console.log(`/api/health during the import: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);
 console.log(`import ${persons} persons: ${(importMs / 1000).toFixed(1)} s; raw COPY ${(copyMs / 1000).toFixed(1)} s; ratio ${(importMs / copyMs).toFixed(2)}`);

@@ -252,6 +252,13 @@ function dateFromParts(year: number, month: number, day: number): IsoDate | unde
   return isIsoDate(iso) ? iso : undefined;
 }
 
+/** The number written by two ASCII digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 /** Optional time after a date, as some systems export it ('... 00:00:00', 'T00:00:00.000Z'). */
 const TIME = '(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?';
 const DMY = new RegExp(`^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})${TIME}$`);
@@ -266,6 +273,13 @@ const YMD = new RegExp(`^(\\d{4})([/.-])(\\d{1,2})\\2(\\d{1,2})${TIME}$`);
 export function parseDate(value: CellValue): IsoDate | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return excelSerialToDate(value);
+  // the common case, 'dd/MM/yyyy' in plain digits, without the regular expressions
+  if (typeof value === 'string' && value.length === 10 && value.charCodeAt(2) === 47 && value.charCodeAt(5) === 47) {
+    const day = twoDigits(value, 0);
+    const month = twoDigits(value, 3);
+    const year = twoDigits(value, 6) * 100 + twoDigits(value, 8);
+    if (day >= 0 && month >= 0 && year >= 0) return dateFromParts(year, month, day);
+  }
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return undefined;
     return dateFromParts(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
@@ -278,9 +292,25 @@ export function parseDate(value: CellValue): IsoDate | undefined {
   return undefined;
 }
 
+/** The usual cells exactly as written (NFC): the same answers as the general rule below, sooner. */
+const SEX_AS_WRITTEN = new Map<string, Sex>([
+  ['Nam', 'male'],
+  ['nam', 'male'],
+  ['NAM', 'male'],
+  ['Nữ', 'female'],
+  ['nữ', 'female'],
+  ['NỮ', 'female'],
+  ['Nu', 'female'],
+  ['nu', 'female'],
+  ['male', 'male'],
+  ['female', 'female'],
+]);
+
 /** 'nam' / 'nữ' / 'nu' / 'male' / 'female' / 'm' / 'f', any case -> 'male' | 'female'; anything else undefined. */
 export function parseSex(value: CellValue): Sex | undefined {
   if (typeof value !== 'string') return undefined;
+  const exact = SEX_AS_WRITTEN.get(value);
+  if (exact !== undefined) return exact;
   const text = value.normalize('NFC').trim().toLocaleLowerCase('vi');
   switch (text) {
     case 'nam':
@@ -420,6 +450,35 @@ const RELATIONSHIP_FOLDED: Record<string, string> = {
  * kept as typed (NFC, trimmed, single spaces). Undefined for an empty cell.
  */
 export function parseRelationship(value: CellValue): Relationship | undefined {
+  if (typeof value !== 'string') return relationshipOf(value);
+  let known = relationshipMemo.get(value);
+  if (known === undefined) {
+    known = relationshipOf(value) ?? null;
+    remember(relationshipMemo, value, known);
+  }
+  return known ?? undefined;
+}
+
+/** Pure results kept for the values a register repeats (relationships, names); bounded. */
+const MEMO_LIMIT = 50_000;
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+}
+const relationshipMemo = new Map<string, string | null>();
+const nameMemo = new Map<string, string>();
+
+/** `normalizeName`, remembered: a register repeats its names. */
+function normalizedName(text: string): string {
+  let name = nameMemo.get(text);
+  if (name === undefined) {
+    name = normalizeName(text);
+    remember(nameMemo, text, name);
+  }
+  return name;
+}
+
+function relationshipOf(value: CellValue): Relationship | undefined {
   if (value === null || value === undefined) return undefined;
   const text = String(value).normalize('NFC').replace(/\s+/g, ' ').trim();
   if (text === '') return undefined;
@@ -537,12 +596,17 @@ function cellText(value: CellValue): string {
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   const text = String(value);
-  // NFC only when there is something to compose (precomposed Vietnamese text is the common case)
-  return (COMBINING.test(text) ? text.normalize('NFC') : text).replace(/\s+/g, ' ').trim();
+  // NFC only when there is something to compose (precomposed Vietnamese text is the common case); the
+  // cheap test for characters below U+0300 (no combining mark there) spares most cells the \p{M} scan
+  const nfc = ONLY_LOW.test(text) || !COMBINING.test(text) ? text : text.normalize('NFC');
+  // runs of white space become one space: only when there is a run, or white space other than ' '
+  return (ODD_SPACE.test(nfc) ? nfc.replace(/\s+/g, ' ') : nfc).trim();
 }
 
 // combining marks (any \p{M}): their presence means the text may not be in NFC
 const COMBINING = /\p{M}/u;
+const ONLY_LOW = /^[^\u0300-\uffff]*$/;
+const ODD_SPACE = /[^\S ]| {2}/;
 
 /**
  * Digits of an identifier cell: numbers (Excel dropped the leading zeros) and digit strings that are
@@ -592,8 +656,49 @@ export function parseGroupCodes(value: CellValue): string[] {
   return codes;
 }
 
-function isBlank(value: CellValue): boolean {
-  return cellText(value) === '';
+/** One row being checked: its cells as text (each computed once) and the problems found so far. */
+class RowCheck {
+  readonly errors: RowError[] = [];
+  private readonly texts: Partial<Record<CanonicalColumn, string>> = {};
+  constructor(private readonly cells: RowCells) {}
+
+  text(column: CanonicalColumn): string {
+    let t = this.texts[column];
+    if (t === undefined) t = this.texts[column] = cellText(this.cells[column]);
+    return t;
+  }
+
+  blank(column: CanonicalColumn): boolean {
+    return this.text(column) === '';
+  }
+
+  fail(column: CanonicalColumn, code: RowErrorCode, params?: Record<string, unknown>): void {
+    const error: RowError = { column, value: this.text(column), code };
+    if (params !== undefined) error.params = params;
+    this.errors.push(error);
+  }
+
+  /** Length first: an over-long cell is reported once, as too long, and not parsed further. */
+  usable(column: CanonicalColumn): boolean {
+    const text = this.text(column);
+    if (text.length > MAX_LENGTH[column]) {
+      this.fail(column, 'too_long', { max: MAX_LENGTH[column], length: text.length });
+      return false;
+    }
+    return true;
+  }
+
+  required(column: CanonicalColumn): boolean {
+    if (this.blank(column)) {
+      this.fail(column, 'required');
+      return false;
+    }
+    return this.usable(column);
+  }
+
+  optional(column: CanonicalColumn): boolean {
+    return !this.blank(column) && this.usable(column);
+  }
 }
 
 /**
@@ -602,50 +707,28 @@ function isBlank(value: CellValue): boolean {
  * id against birth date and sex) only run when both sides are valid themselves.
  */
 export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
-  const errors: RowError[] = [];
-  const fail = (column: CanonicalColumn, code: RowErrorCode, params?: Record<string, unknown>) => {
-    const error: RowError = { column, value: cellText(cells[column]), code };
-    if (params !== undefined) error.params = params;
-    errors.push(error);
-  };
-
-  // Length first: an over-long cell is reported once, as too long, and not parsed further.
-  const usable = (column: CanonicalColumn): boolean => {
-    const text = cellText(cells[column]);
-    if (text.length > MAX_LENGTH[column]) {
-      fail(column, 'too_long', { max: MAX_LENGTH[column], length: text.length });
-      return false;
-    }
-    return true;
-  };
-  const required = (column: CanonicalColumn): boolean => {
-    if (isBlank(cells[column])) {
-      fail(column, 'required');
-      return false;
-    }
-    return usable(column);
-  };
-  const optional = (column: CanonicalColumn): boolean => !isBlank(cells[column]) && usable(column);
+  const v = new RowCheck(cells);
+  const errors = v.errors;
 
   // Household
   let householdCode = '';
-  if (required('household_code')) householdCode = cellText(cells.household_code);
+  if (v.required('household_code')) householdCode = v.text('household_code');
 
   let communeCode = '';
-  if (required('commune_code')) {
+  if (v.required('commune_code')) {
     const code = parseCommuneCode(cells.commune_code);
-    if (code === undefined) fail('commune_code', 'invalid_commune_code');
+    if (code === undefined) v.fail('commune_code', 'invalid_commune_code');
     else communeCode = code;
   }
 
-  const village = optional('village') ? cellText(cells.village) : undefined;
-  const address = optional('address') ? cellText(cells.address) : undefined;
+  const village = v.optional('village') ? v.text('village') : undefined;
+  const address = v.optional('address') ? v.text('address') : undefined;
 
   let povertyStatus: PovertyStatus = 'none';
   let povertyYear: number | undefined;
-  if (optional('poverty_status')) {
-    const parsed = parsePovertyStatus(cellText(cells.poverty_status));
-    if (parsed === undefined) fail('poverty_status', 'invalid_poverty_status');
+  if (v.optional('poverty_status')) {
+    const parsed = parsePovertyStatus(v.text('poverty_status'));
+    if (parsed === undefined) v.fail('poverty_status', 'invalid_poverty_status');
     else {
       povertyStatus = parsed.status;
       povertyYear = parsed.year;
@@ -654,90 +737,90 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   // Person
   let fullName = '';
-  if (required('full_name')) fullName = normalizeName(cellText(cells.full_name));
+  if (v.required('full_name')) fullName = normalizedName(v.text('full_name'));
 
-  const relationship = optional('relationship') ? parseRelationship(cellText(cells.relationship)) : undefined;
+  const relationship = v.optional('relationship') ? parseRelationship(v.text('relationship')) : undefined;
 
   let birthDate: IsoDate | undefined;
-  if (required('birth_date')) {
+  if (v.required('birth_date')) {
     const parsed = parseDate(cells.birth_date);
     if (parsed === undefined || parsed < EARLIEST_BIRTH_DATE) {
-      fail('birth_date', 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
-    } else if (parsed > ctx.today) fail('birth_date', 'future_date', { today: ctx.today });
+      v.fail('birth_date', 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
+    } else if (parsed > ctx.today) v.fail('birth_date', 'future_date', { today: ctx.today });
     else birthDate = parsed;
   }
 
   let sex: Sex | undefined;
-  if (required('sex')) {
-    sex = parseSex(cellText(cells.sex));
-    if (sex === undefined) fail('sex', 'invalid_sex');
+  if (v.required('sex')) {
+    sex = parseSex(v.text('sex'));
+    if (sex === undefined) v.fail('sex', 'invalid_sex');
   }
 
   let citizenId: string | undefined;
-  if (optional('citizen_id')) {
+  if (v.optional('citizen_id')) {
     const id = parseCitizenIdCell(cells.citizen_id);
     const check = validateCitizenId(id, birthDate, sex);
     if (check.ok) citizenId = id;
-    else if (check.reason === 'format') fail('citizen_id', 'invalid_citizen_id');
-    else if (check.reason === 'sex_mismatch') fail('citizen_id', 'citizen_id_sex', { sex });
-    else fail('citizen_id', 'citizen_id_birth_year', { birthYear: birthDate ? dateParts(birthDate).year : undefined });
+    else if (check.reason === 'format') v.fail('citizen_id', 'invalid_citizen_id');
+    else if (check.reason === 'sex_mismatch') v.fail('citizen_id', 'citizen_id_sex', { sex });
+    else v.fail('citizen_id', 'citizen_id_birth_year', { birthYear: birthDate ? dateParts(birthDate).year : undefined });
   }
 
   let insuranceCode: string | undefined;
-  if (optional('insurance_code')) {
+  if (v.optional('insurance_code')) {
     const code = parseInsuranceCodeCell(cells.insurance_code);
     if (validateInsuranceCode(code)) insuranceCode = code;
-    else fail('insurance_code', 'invalid_insurance_code');
+    else v.fail('insurance_code', 'invalid_insurance_code');
   }
 
-  const ethnicity = optional('ethnicity') ? cellText(cells.ethnicity) : undefined;
-  const school = optional('school') ? cellText(cells.school) : undefined;
+  const ethnicity = v.optional('ethnicity') ? v.text('ethnicity') : undefined;
+  const school = v.optional('school') ? v.text('school') : undefined;
   let grade: number | undefined;
-  if (optional('grade')) {
-    const text = cellText(cells.grade).replace(/^(lớp|lop|grade)\s*/i, '');
+  if (v.optional('grade')) {
+    const text = v.text('grade').replace(/^(lớp|lop|grade)\s*/i, '');
     grade = /^\d{1,2}$/.test(text) && Number(text) >= 1 && Number(text) <= 12 ? Number(text) : undefined;
-    if (grade === undefined) fail('grade', 'invalid_grade');
+    if (grade === undefined) v.fail('grade', 'invalid_grade');
   }
 
   let phone: string | undefined;
-  if (optional('phone')) {
-    phone = normalizePhone(cellText(cells.phone));
-    if (phone === undefined) fail('phone', 'invalid_phone');
+  if (v.optional('phone')) {
+    phone = normalizePhone(v.text('phone'));
+    if (phone === undefined) v.fail('phone', 'invalid_phone');
   }
 
   const groups: string[] = [];
-  if (optional('groups')) {
+  if (v.optional('groups')) {
     for (const code of parseGroupCodes(cells.groups)) {
       if (ctx.knownGroups(code)) groups.push(code);
-      else fail('groups', 'unknown_group', { code });
+      else v.fail('groups', 'unknown_group', { code });
     }
   }
 
   // Card: all three cells or none.
   let card: RegisterCard | undefined;
   const cardColumns = ['card_group', 'card_from', 'card_to'] as const;
-  const present = cardColumns.filter((c) => !isBlank(cells[c]));
+  const present = cardColumns.filter((c) => !v.blank(c));
   if (present.length > 0 && present.length < 3) {
-    const missing = cardColumns.filter((c) => isBlank(cells[c]));
-    for (const column of missing) fail(column, 'card_incomplete', { missing });
+    const missing = cardColumns.filter((c) => v.blank(c));
+    for (const column of missing) v.fail(column, 'card_incomplete', { missing });
   }
   let cardGroup: string | undefined;
   let cardFrom: IsoDate | undefined;
   let cardTo: IsoDate | undefined;
-  if (optional('card_group')) {
-    const code = cellText(cells.card_group).toUpperCase();
+  if (v.optional('card_group')) {
+    const code = v.text('card_group').toUpperCase();
     if (ctx.knownGroups(code)) cardGroup = code;
-    else fail('card_group', 'unknown_group', { code });
+    else v.fail('card_group', 'unknown_group', { code });
   }
   for (const column of ['card_from', 'card_to'] as const) {
-    if (!optional(column)) continue;
+    if (!v.optional(column)) continue;
     const parsed = parseDate(cells[column]);
-    if (parsed === undefined) fail(column, 'invalid_date');
+    if (parsed === undefined) v.fail(column, 'invalid_date');
     else if (column === 'card_from') cardFrom = parsed;
     else cardTo = parsed;
   }
   if (cardFrom !== undefined && cardTo !== undefined && cardFrom > cardTo) {
-    fail('card_to', 'card_dates_order', { from: cardFrom, to: cardTo });
+    v.fail('card_to', 'card_dates_order', { from: cardFrom, to: cardTo });
   } else if (cardGroup !== undefined && cardFrom !== undefined && cardTo !== undefined) {
     card = { group: cardGroup, from: cardFrom, to: cardTo };
   }

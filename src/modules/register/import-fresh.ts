@@ -122,7 +122,9 @@ export class FreshLoader {
   private readonly villageCodes = new Set<string>();
   private readonly citizenIds = new Set<string>();
   private readonly insuranceCodes = new Set<string>();
-  private readonly nameKeys = new Set<string>();
+  private readonly sameNames = new Set<string>();
+  /** name_key by normalised name (a register repeats its names); bounded */
+  private readonly nameKeys = new Map<string, string>();
   /** persons per commune + village, and how many of them have a card */
   private readonly population = new Map<string, { persons: number; insured: number }>();
   /** persons per commune + village + group + span */
@@ -180,7 +182,11 @@ export class FreshLoader {
    */
   add(r: RegisterRow, commune: string): FreshConflict | undefined {
     const householdKey = `${commune}\u0001${r.householdCode}`;
-    const nameKey = foldVietnamese(r.fullName);
+    let nameKey = this.nameKeys.get(r.fullName);
+    if (nameKey === undefined) {
+      if (this.nameKeys.size >= 50_000) this.nameKeys.clear();
+      this.nameKeys.set(r.fullName, (nameKey = foldVietnamese(r.fullName)));
+    }
     if (r.citizenId !== undefined) {
       if (this.citizenIds.has(r.citizenId)) return { column: 'citizen_id', value: r.citizenId };
       this.citizenIds.add(r.citizenId);
@@ -189,8 +195,8 @@ export class FreshLoader {
       this.insuranceCodes.add(r.insuranceCode);
     } else {
       const key = `${householdKey}\u0001${nameKey}\u0001${r.birthDate}`;
-      if (this.nameKeys.has(key)) return { column: 'full_name', value: r.fullName };
-      this.nameKeys.add(key);
+      if (this.sameNames.has(key)) return { column: 'full_name', value: r.fullName };
+      this.sameNames.add(key);
     }
 
     const c = this.chunk;
@@ -324,7 +330,6 @@ export async function deferIndexes(trx: Kysely<DB>, tables: string[]): Promise<(
     order by c.relname, k.conname`.execute(trx);
   for (const { drop } of [...foreignKeys.rows, ...indexes.rows]) await sql.raw(drop).execute(trx);
   return async () => {
-    await sql`set local maintenance_work_mem = '128MB'`.execute(trx);
     for (const { create } of [...indexes.rows, ...foreignKeys.rows]) {
       const t0 = performance.now();
       await sql.raw(create).execute(trx);

@@ -198,7 +198,12 @@ export async function importRegister(database: Database, actor: Actor, source: I
   const format = detectFormat(source);
   const totalBytes = 'path' in source ? fs.statSync(source.path).size : source.totalBytes;
   const { communes, mapping } = await loadCommunes(database.db);
-  const knownGroups = (code: string) => isKnownGroup(DEFAULT_RULES, code);
+  const groupKnown = new Map<string, boolean>();
+  const knownGroups = (code: string) => {
+    let known = groupKnown.get(code);
+    if (known === undefined) groupKnown.set(code, (known = isKnownGroup(DEFAULT_RULES, code)));
+    return known;
+  };
 
   const report: ImportReport = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, errors: [], rolledBack: false };
   const addError = (row: number, column: string, value: unknown, key: string, params: Record<string, unknown> = {}) => {
