@@ -1,63 +1,70 @@
 /**
- * Coverage snapshots (issue 5): participants and cards expiring within 30 days per month end, kept next to
- * the span counts of 0006 so that a dashboard on a month end (the dates reports use) reads a few hundred
- * rows whatever the size of the register:
- * - coverage_month: per (month end, commune, group of the coverage);
- * - coverage_month_village: per (month end, village, group), for households with a village.
- * A coverage span adds its persons to every month end it contains, and to expiring30 of the month ends it
- * follows by 30 days or less. A statement trigger on coverage_count applies every change of the span
- * counts to the snapshots in the same transaction, whoever makes it (refreshCoverageCounts, the fresh
- * import). Rows that fall to zero stay (the key space is bounded: month ends x units x groups).
- * - coverage_end_day (per day, commune, group) and coverage_end_day_village: persons whose coverage span
- *   ends that day.
- * Any other day D is the month end M before it, plus the spans starting in (M, D] (an index on span_from),
- * minus those ending in [M, D) (the day counts, less the few short spans that also started after M).
- * A test compares the snapshots with the register (src/modules/coverage/coverage-counts.test.ts).
+ * Coverage snapshots (issue 5), kept next to the span counts of 0006 so that a province's dashboard (all
+ * its communes) reads a few hundred rows whatever the size of its register:
+ * - coverage_month: per (month end, commune, group of the coverage), participants and those whose
+ *   coverage ends within 30 days; a dashboard on a month end (the dates reports use) reads it alone;
+ * - coverage_end_day: per (day, commune, group), persons whose coverage span ends that day. Any other day D
+ *   is the month end M before it, plus the spans starting in (M, D] (an index on span_from), minus those
+ *   ending in [M, D) (these day counts, less the few short spans that also started after M; a partial index).
+ * Villages need none: a commune's villages read the commune's own span counts (a few thousand rows).
+ * A statement trigger on coverage_count applies every change of the span counts to both in the same
+ * transaction, whoever makes it (refreshCoverageCounts, the fresh import). Rows that fall to zero stay (the
+ * key space is bounded: days x communes x groups). A test compares them with the register
+ * (src/modules/coverage/coverage-counts.test.ts).
  *
  * Also: reported figures of pre-2025 communes (old codes), each counted towards one new commune, so that
  * a figure reported before the reorganisation compares with the new commune a year later (decisions.md).
  */
 import { sql, type Kysely } from 'kysely';
 
-/** Adds the rows of `source` (commune_code, village_code, group_code, span_from, span_to, n) to the snapshots. */
+/**
+ * Adds the rows of `source` (commune_code, village_code, group_code, span_from, span_to, n) to the
+ * snapshots of their communes. Persons per month end without listing every month of every span: a span
+ * adds n at the first month end on or after its start and takes n away at the first month end after its
+ * end; a running sum over the month ends of each (commune, group) gives the persons. Expiring within 30
+ * days: the month ends a span covers that its end follows by 30 days or less (one or two per span).
+ */
 const apply = (source: string) => `
   with d as (${source}),
-  m as (
-    select x.day, d.commune_code, d.village_code, d.group_code, sum(d.n)::int as persons,
-      coalesce(sum(d.n) filter (where d.span_to <= x.day + 30), 0)::int as expiring30
+  ev as (
+    select commune_code, group_code, day, sum(n)::int as n from (
+      select commune_code, group_code, (date_trunc('month', span_from::timestamp) + interval '1 month')::date - 1 as day, n from d
+      union all
+      select commune_code, group_code, (date_trunc('month', (span_to + 1)::timestamp) + interval '1 month')::date - 1, -n from d
+    ) e group by 1, 2, 3
+  ),
+  grid as (
+    select r.commune_code, r.group_code, (g + interval '1 month')::date - 1 as day
+    from (select commune_code, group_code, min(day) as lo, max(day) as hi from ev where n <> 0 group by 1, 2) r
+    cross join lateral generate_series(date_trunc('month', r.lo::timestamp), r.hi::timestamp, interval '1 month') as g
+  ),
+  running as (
+    select g.day, g.commune_code, g.group_code, sum(coalesce(ev.n, 0)) over (partition by g.commune_code, g.group_code order by g.day) as persons
+    from grid g left join ev using (commune_code, group_code, day)
+  ),
+  expiring as (
+    select x.day, d.commune_code, d.group_code, sum(d.n) as n
     from d cross join lateral (
       select (g + interval '1 month')::date - 1 as day
-      from generate_series(date_trunc('month', d.span_from::timestamp), d.span_to::timestamp, interval '1 month') as g
+      from generate_series(date_trunc('month', greatest(d.span_from, d.span_to - 30)::timestamp), d.span_to::timestamp, interval '1 month') as g
     ) as x
-    where x.day <= d.span_to
-    group by 1, 2, 3, 4
+    where x.day >= d.span_from and x.day >= d.span_to - 30 and x.day <= d.span_to
+    group by 1, 2, 3
   ),
-  communes as (
+  months as (
     insert into coverage_month (day, commune_code, group_code, persons, expiring30)
-    select day, commune_code, group_code, sum(persons)::int, sum(expiring30)::int from m group by 1, 2, 3
+    select day, commune_code, group_code, sum(persons)::int, sum(expiring30)::int from (
+      select day, commune_code, group_code, persons, 0 as expiring30 from running where persons <> 0
+      union all
+      select day, commune_code, group_code, 0, n from expiring
+    ) u group by 1, 2, 3
     on conflict (day, commune_code, group_code) do update
       set persons = coverage_month.persons + excluded.persons, expiring30 = coverage_month.expiring30 + excluded.expiring30
     returning 1
-  ),
-  villages as (
-    insert into coverage_month_village (day, village_code, group_code, persons, expiring30)
-    select day, village_code, group_code, sum(persons)::int, sum(expiring30)::int from m where village_code <> '' group by 1, 2, 3
-    on conflict (day, village_code, group_code) do update
-      set persons = coverage_month_village.persons + excluded.persons, expiring30 = coverage_month_village.expiring30 + excluded.expiring30
-    returning 1
-  ),
-  ends as (
-    select d.span_to as day, d.commune_code, d.village_code, d.group_code, sum(d.n)::int as persons from d group by 1, 2, 3, 4
-  ),
-  commune_ends as (
-    insert into coverage_end_day (day, commune_code, group_code, persons)
-    select day, commune_code, group_code, sum(persons)::int from ends group by 1, 2, 3
-    on conflict (day, commune_code, group_code) do update set persons = coverage_end_day.persons + excluded.persons
-    returning 1
   )
-  insert into coverage_end_day_village (day, village_code, group_code, persons)
-  select day, village_code, group_code, sum(persons)::int from ends where village_code <> '' group by 1, 2, 3
-  on conflict (day, village_code, group_code) do update set persons = coverage_end_day_village.persons + excluded.persons`;
+  insert into coverage_end_day (day, commune_code, group_code, persons)
+  select span_to, commune_code, group_code, sum(n)::int from d group by 1, 2, 3
+  on conflict (day, commune_code, group_code) do update set persons = coverage_end_day.persons + excluded.persons`;
 
 const columns = 'commune_code, village_code, group_code, span_from, span_to';
 
@@ -71,29 +78,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expiring30', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('coverage_month_pk', ['day', 'commune_code', 'group_code'])
     .execute();
+
+  // persons whose coverage span ends on each day (for a day that is not a month end, and for expiring)
   await db.schema
-    .createTable('coverage_month_village')
+    .createTable('coverage_end_day')
     .addColumn('day', 'date', (c) => c.notNull())
-    .addColumn('village_code', 'text', (c) => c.notNull())
+    .addColumn('commune_code', 'text', (c) => c.notNull())
     .addColumn('group_code', 'text', (c) => c.notNull())
     .addColumn('persons', 'integer', (c) => c.notNull())
-    .addColumn('expiring30', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('coverage_month_village_pk', ['day', 'village_code', 'group_code'])
+    .addPrimaryKeyConstraint('coverage_end_day_pk', ['day', 'commune_code', 'group_code'])
     .execute();
-
-  // spans ending on each day (for a day that is not a month end, and for expiring within 30 days)
-  for (const [table, unit] of [
-    ['coverage_end_day', 'commune_code'],
-    ['coverage_end_day_village', 'village_code'],
-  ] as const)
-    await db.schema
-      .createTable(table)
-      .addColumn('day', 'date', (c) => c.notNull())
-      .addColumn(unit, 'text', (c) => c.notNull())
-      .addColumn('group_code', 'text', (c) => c.notNull())
-      .addColumn('persons', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint(`${table}_pk`, ['day', unit, 'group_code'])
-      .execute();
   // a day that is not a month end: the month end before it, plus the spans that start in between, minus
   // those that end in between (the day counts above), corrected by the short spans (under 31 days)
   await db.schema.createIndex('coverage_count_from_idx').ifNotExists().on('coverage_count').column('span_from').execute();

@@ -50,12 +50,12 @@ async function truth(date: string) {
   return units;
 }
 
-/** Every month end from 2019 to 2027: participants and expiring within 30 days per commune and village, by the domain rules. */
+/** Every month end from 2019 to 2027: participants and expiring within 30 days per commune, by the domain rules. */
 async function monthTruth() {
   const persons = await t.db
     .selectFrom('person as p')
     .innerJoin('household as h', 'h.id', 'p.householdId')
-    .select(['p.id', 'p.communeCode', 'h.villageCode'])
+    .select(['p.id', 'p.communeCode'])
     .execute();
   const cards = await t.db.selectFrom('card').select(['personId', 'validFrom', 'validTo']).execute();
   const byPerson = new Map<string, { validFrom: string; validTo: string }[]>();
@@ -68,7 +68,7 @@ async function monthTruth() {
         const mine = byPerson.get(p.id) ?? [];
         if (!isCoveredOn(mine, day)) continue;
         const expiring = expiresWithin(mine, day, 30) ? 1 : 0;
-        for (const key of [`${day} c:${p.communeCode}`, ...(p.villageCode ? [`${day} v:${p.villageCode}`] : [])]) {
+        for (const key of [`${day} c:${p.communeCode}`]) {
           const u = out.get(key) ?? { persons: 0, expiring30: 0 };
           u.persons++;
           u.expiring30 += expiring;
@@ -79,29 +79,20 @@ async function monthTruth() {
   return out;
 }
 
-/** The month-end snapshots (coverage_month, coverage_month_village), summed over groups, equal the truth on every month end. */
+/** The month-end snapshots (coverage_month), summed over groups, equal the truth on every month end. */
 async function expectSnapshotsEqualTruth() {
   const expected = await monthTruth();
   const rows = await sql<{ key: string; persons: number; expiring30: number }>`
     select day::text || ' c:' || commune_code as key, sum(persons)::int as persons, sum(expiring30)::int as expiring30
-    from coverage_month where day between '2019-01-01' and '2027-12-31' group by day, commune_code having sum(persons) <> 0 or sum(expiring30) <> 0
-    union all
-    select day::text || ' v:' || village_code, sum(persons)::int, sum(expiring30)::int
-    from coverage_month_village where day between '2019-01-01' and '2027-12-31' group by day, village_code having sum(persons) <> 0 or sum(expiring30) <> 0`.execute(t.db);
+    from coverage_month where day between '2019-01-01' and '2027-12-31' group by day, commune_code having sum(persons) <> 0 or sum(expiring30) <> 0`.execute(t.db);
   const actual = new Map(rows.rows.map((r) => [r.key, { persons: Number(r.persons), expiring30: Number(r.expiring30) }]));
   expect(actual.size).toBeGreaterThan(1000);
   expect(actual).toEqual(expected);
-  // the persons whose coverage ends each day, per commune and per village, equal the span counts
+  // the persons whose coverage ends each day, per commune and group, equal the span counts
   const ends = await sql<{ key: string; n: number }>`
-    select day::text || ' c:' || commune_code as key, sum(persons)::int as n from coverage_end_day group by 1 having sum(persons) <> 0
-    union all
-    select day::text || ' v:' || village_code, sum(persons)::int from coverage_end_day_village group by 1 having sum(persons) <> 0
-    order by 1`.execute(t.db);
+    select day::text || ' ' || commune_code || ' ' || group_code as key, persons as n from coverage_end_day where persons <> 0 order by 1`.execute(t.db);
   const spans = await sql<{ key: string; n: number }>`
-    select span_to::text || ' c:' || commune_code as key, sum(persons)::int as n from coverage_count group by 1
-    union all
-    select span_to::text || ' v:' || village_code, sum(persons)::int from coverage_count where village_code <> '' group by 1
-    order by 1`.execute(t.db);
+    select span_to::text || ' ' || commune_code || ' ' || group_code as key, sum(persons)::int as n from coverage_count group by 1 order by 1`.execute(t.db);
   expect(ends.rows.length).toBeGreaterThan(100);
   expect(ends.rows.map((r) => [r.key, Number(r.n)])).toEqual(spans.rows.map((r) => [r.key, Number(r.n)]));
   // and no snapshot outside those years is negative

@@ -29,45 +29,53 @@ function previousMonthEnd(date: string): string {
   return addDays(`${date.slice(0, 8)}01`, -1);
 }
 
+/** Village codes are `<commune>.<local code>`: their communes (the first key of the span counts). */
+function communesOf(villages: string[]): string[] {
+  return [...new Set(villages.map((v) => v.split('.')[0]))];
+}
+
 /**
  * Covered persons on `date` per unit and group (rows of unit, group_code, n) and how many of them have
- * coverage ending on or before `in30` (rows with e): from the month-end snapshot when `date` is a month end
- * and `in30` is 30 days later. Another day D reads the snapshot of the month end M before it, adds the
- * spans starting in (M, D] that still run on D and takes out those that ran on M but ended before D (the
- * spans ending each day, less the short ones that started after M); its expiring are the spans ending in
- * [D, in30], less the short ones that start after D. Spans under 31 days are found through a partial
- * index; the window is never longer than 31 days, so a longer span cannot start and end inside it.
+ * coverage ending on or before `in30` (rows with e).
+ * - Villages: from the span counts of their communes (a commune holds a few thousand span rows).
+ * - Communes on a month end with `in30` 30 days later: the month-end snapshot.
+ * - Communes on another day D: the snapshot of the month end M before it, plus the spans starting in
+ *   (M, D] that still run on D, minus those that ran on M but ended before D (the persons whose span ends
+ *   each day, less the short spans that started after M); expiring: the spans ending in [D, in30], less the
+ *   short ones starting after D. Spans under 31 days come from a partial index; a window is never longer
+ *   than 31 days, so a longer span cannot start and end inside it.
  */
 function coveredOn(level: 'commune' | 'village', codes: string[], date: string, in30: string) {
-  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
-  const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
-  const ends = level === 'commune' ? sql.table('coverage_end_day') : sql.table('coverage_end_day_village');
-  const inCodes = sql`${key} in (${sql.join(codes)})`;
+  if (level === 'village')
+    return sql`select village_code as unit, group_code, persons as n, case when span_to <= ${in30}::date then persons else 0 end as e
+      from coverage_count where commune_code in (${sql.join(communesOf(codes))}) and village_code in (${sql.join(codes)})
+        and span_from <= ${date}::date and span_to >= ${date}::date`;
+  const inCodes = sql`commune_code in (${sql.join(codes)})`;
   if (isMonthEnd(date) && in30 === addDays(date, 30))
-    return sql`select ${key} as unit, group_code, persons as n, expiring30 as e from ${table} where day = ${date}::date and ${inCodes}`;
+    return sql`select commune_code as unit, group_code, persons as n, expiring30 as e from coverage_month where day = ${date}::date and ${inCodes}`;
   const m = previousMonthEnd(date);
   const short = sql`span_to - span_from < 31`;
   const expiring =
     in30 <= addDays(date, 30)
       ? sql`
     union all
-    select ${key}, group_code, 0, persons from ${ends} where day >= ${date}::date and day <= ${in30}::date and ${inCodes}
+    select commune_code, group_code, 0, persons from coverage_end_day where day >= ${date}::date and day <= ${in30}::date and ${inCodes}
     union all
-    select ${key}, group_code, 0, -persons from coverage_count
+    select commune_code, group_code, 0, -persons from coverage_count
       where ${short} and ${inCodes} and span_from > ${date}::date and span_from <= ${in30}::date and span_to <= ${in30}::date`
       : sql`
     union all
-    select ${key}, group_code, 0, persons from coverage_count
+    select commune_code, group_code, 0, persons from coverage_count
       where ${inCodes} and span_to >= ${date}::date and span_to <= ${in30}::date and span_from <= ${date}::date`;
   return sql`
-    select ${key} as unit, group_code, persons as n, 0 as e from ${table} where day = ${m}::date and ${inCodes}
+    select commune_code as unit, group_code, persons as n, 0 as e from coverage_month where day = ${m}::date and ${inCodes}
     union all
-    select ${key}, group_code, persons, 0 from coverage_count
+    select commune_code, group_code, persons, 0 from coverage_count
       where ${inCodes} and span_from > ${m}::date and span_from <= ${date}::date and span_to >= ${date}::date
     union all
-    select ${key}, group_code, -persons, 0 from ${ends} where day >= ${m}::date and day < ${date}::date and ${inCodes}
+    select commune_code, group_code, -persons, 0 from coverage_end_day where day >= ${m}::date and day < ${date}::date and ${inCodes}
     union all
-    select ${key}, group_code, persons, 0 from coverage_count
+    select commune_code, group_code, persons, 0 from coverage_count
       where ${short} and ${inCodes} and span_from > ${m}::date and span_from < ${date}::date and span_to < ${date}::date
     ${expiring}`;
 }
@@ -259,18 +267,21 @@ export async function uncoveredCandidates(db: Kysely<DB>, unit: ReturnType<typeo
  */
 export async function participantsOnDays(db: Kysely<DB>, level: 'commune' | 'village', codes: string[], days: string[]): Promise<Map<string, number>> {
   if (codes.length === 0 || days.length === 0) return new Map();
-  const ends = days.filter(isMonthEnd);
-  const others = days.filter((d) => !isMonthEnd(d));
-  const key = level === 'commune' ? sql.ref('commune_code') : sql.ref('village_code');
-  const table = level === 'commune' ? sql.table('coverage_month') : sql.table('coverage_month_village');
+  const ends = level === 'commune' ? days.filter(isMonthEnd) : [];
+  const others = days.filter((d) => !ends.includes(d));
   const parts = [];
   if (ends.length)
-    parts.push(sql`select day::text as day, sum(persons)::int as n from ${table} where day = any(${ends}::date[]) and ${key} in (${sql.join(codes)}) group by day`);
-  if (others.length)
+    parts.push(sql`select day::text as day, sum(persons)::int as n from coverage_month where day = any(${ends}::date[]) and commune_code in (${sql.join(codes)}) group by day`);
+  if (others.length) {
+    const where =
+      level === 'commune'
+        ? sql`cc.commune_code in (${sql.join(codes)})`
+        : sql`cc.commune_code in (${sql.join(communesOf(codes))}) and cc.village_code in (${sql.join(codes)})`;
     parts.push(sql`select d.day::text as day, coalesce(sum(cc.persons), 0)::int as n
       from (select unnest(${others}::date[]) as day) d
-      left join coverage_count cc on cc.${key} in (${sql.join(codes)}) and cc.span_from <= d.day and cc.span_to >= d.day
+      left join coverage_count cc on ${where} and cc.span_from <= d.day and cc.span_to >= d.day
       group by d.day`);
+  }
   const r = await sql<{ day: string; n: number }>`${sql.join(parts, sql` union all `)}`.execute(db);
   const out = new Map<string, number>(days.map((d) => [d, 0]));
   for (const x of r.rows) out.set(x.day, Number(x.n));
