@@ -51,7 +51,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Set the figures of a unit on a date (upsert by unit and date: a field left out keeps its value, null clears it; audited). Answers 201 when new, 200 when updated, with warnings (e.g. participants above the population)',
+          'Set the figures of a unit on a date (upsert by unit and date: a field left out keeps its value, null clears it; audited). Answers 201 when new, 200 when updated, with warnings (e.g. participants above the population). oldCode: a pre-2025 commune whose participants and population count towards its new commune for year over year (a split one needs unitCode, the new commune of its part)',
         body: setFiguresInput,
         response: { 200: savedFigureSchema, 201: savedFigureSchema },
       },
@@ -69,7 +69,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Import reported figures from a .xlsx or .csv file (multipart, field \"file\"): columns 'Mã đơn vị', 'Ngày', 'Số người tham gia', 'Dân số', 'Chỉ tiêu', 'Số quyết định' (or unit_code, as_of, participants, population, plan, plan_decision, plan_year, voluntary_si, source, note) and one column per group code (GD, HS, ...). All or nothing; ?dryRun=true writes nothing",
+          "Import reported figures from a .xlsx or .csv file (multipart, field \"file\"): columns 'Mã đơn vị', 'Ngày', 'Số người tham gia', 'Dân số', 'Chỉ tiêu', 'Số quyết định' (or unit_code, as_of, participants, population, plan, plan_decision, plan_year, voluntary_si, source, note) and one column per group code (GD, HS, ...); a pre-2025 commune by its old code in 'Mã xã cũ' (old_code) or in the unit column when no current unit has it (participants and population only, for year over year). All or nothing; ?dryRun=true writes nothing",
         querystring: z.object({ dryRun: flag }).strict(),
         response: { 200: importReportSchema },
       },
