@@ -16,6 +16,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 
+/**
+ * snake_case columns as camelCase properties. Keys inside json/jsonb values stay as stored: they are
+ * data (priority tags such as 'near_poor', group codes), not column names.
+ */
+const camelCase = () => new CamelCasePlugin({ maintainNestedObjectKeys: true });
+
 export type Engine = 'pglite' | 'postgres';
 
 export interface OpenDbOptions {
@@ -83,14 +89,14 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
     await worker.close().catch(() => undefined);
     throw e;
   }
-  const db = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker), plugins: [camelCase()] });
   return {
     db,
     engine: 'pglite',
     bulk: createBulkLoader({ engine: 'pglite', worker }),
     session: async (fn) => {
       const release = await worker.lock();
-      const pinned = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker, true), plugins: [new CamelCasePlugin()] });
+      const pinned = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker, true), plugins: [camelCase()] });
       try {
         return await fn({
           db: pinned,
@@ -132,7 +138,7 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [camelCase()] });
   return {
     db,
     engine: 'postgres',
@@ -143,7 +149,7 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
       const release = client.release.bind(client);
       client.release = () => undefined;
       const single = { connect: async () => client, end: async () => undefined };
-      const pinned = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }), plugins: [new CamelCasePlugin()] });
+      const pinned = new Kysely<DB>({ dialect: new PostgresDialect({ pool: single as unknown as pg.Pool }), plugins: [camelCase()] });
       try {
         return await fn({
           db: pinned,

@@ -103,6 +103,12 @@ export function findAwards(db: Kysely<DB>, programmeId: string, ids: string[]): 
   return db.selectFrom('award').selectAll().where('programmeId', '=', programmeId).where(sql<boolean>`id = any(${sql.val(ids)}::uuid[])`).execute();
 }
 
+/** The programme's awards still only committed (not yet submitted, not cancelled). */
+export async function liveAwardIds(db: Kysely<DB>, programmeId: string): Promise<string[]> {
+  const rows = await db.selectFrom('award').select('id').where('programmeId', '=', programmeId).where('status', '=', 'awarded').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
 export function fundingOf(db: Kysely<DB>, awardIds: string[]) {
   if (awardIds.length === 0) return Promise.resolve([] as Selectable<AwardFundingTable>[]);
   return db.selectFrom('awardFunding').selectAll().where(sql<boolean>`award_id = any(${sql.val(awardIds)}::uuid[])`).orderBy('awardId').orderBy('receiptId').execute();

@@ -149,7 +149,7 @@ export function registerProgrammeCommands(program: Command, ctx: () => CliContex
       const c = ctx();
       const { before, after } = await c.withDb(async ({ db }) => {
         const b = await programmes.programmeForActor(db, c.actor, id, 'write');
-        await programmes.changeProgrammeStatus(db, c.actor, id, to as ProgrammeStatus, opts.note ?? null);
+        await programmes.stepProgrammeStatus(db, c.actor, id, to as ProgrammeStatus, opts.note ?? null);
         return { before: b, after: await programmes.getProgramme(db, c.actor, id, todayInVietnam()) };
       });
       if (opts.json) return c.json(after);

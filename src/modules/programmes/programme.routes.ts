@@ -121,7 +121,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      await programmes.changeProgrammeStatus(db(), req.actor!, req.params.id, req.body.to, req.body.note ?? null);
+      await programmes.stepProgrammeStatus(db(), req.actor!, req.params.id, req.body.to, req.body.note ?? null);
       return programmes.getProgramme(db(), req.actor!, req.params.id, todayInVietnam());
     },
   );

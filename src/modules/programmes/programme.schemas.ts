@@ -133,5 +133,6 @@ export const programmeDetailSchema = programmeSchema.extend({
   /** The statuses one step away (forward, and back when allowed). */
   next: z.enum(PROGRAMME_STATUSES).nullable(),
   previous: z.enum(PROGRAMME_STATUSES).nullable(),
+  nextAction: z.enum(['approve', 'submit', 'issue', 'handover']).nullable(),
   areaUnits: z.array(z.object({ code: z.string(), name: z.string() })),
 });

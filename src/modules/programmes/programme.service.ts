@@ -22,6 +22,8 @@ import { audit } from '../audit/audit.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './programme.repository';
 import * as ledgerRepo from './ledger.repository';
+import { cancelAward } from './ledger.service';
+import { findApprovedRound, setRoundStatus } from './selection.repository';
 import {
   createProgrammeInput,
   programmeListQuery,
@@ -110,9 +112,41 @@ export function previousStatus(status: ProgrammeStatus): ProgrammeStatus | null 
   return BACK_ALLOWED.includes(status) ? (ORDER[indexOf(status) - 1] ?? null) : null;
 }
 
+/**
+ * Steps that happen through their own action, never by a bare status change: approving a selection
+ * round (awards the money), submitting the D03-TS list (pays it), recording the issued cards, and the
+ * last handover result. The generic status route refuses them and names the action.
+ */
+export const ACTION_STEPS: Partial<Record<ProgrammeStatus, 'approve' | 'submit' | 'issue' | 'handover'>> = {
+  list_approved: 'approve',
+  submitted: 'submit',
+  cards_issued: 'issue',
+  handed_over: 'handover',
+};
+
+/** The step forward a person may take with the status buttons (null when an action takes it). */
+export function manualNextStatus(status: ProgrammeStatus): ProgrammeStatus | null {
+  const next = nextStatus(status);
+  return next && !ACTION_STEPS[next] ? next : null;
+}
+
 /** Deadline passed and the cards not yet handed over. */
 export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, today: string): boolean {
   return programme.deadline < today && indexOf(programme.status) < indexOf('handed_over');
+}
+
+/** The status buttons and `programme status`: a step an action takes is refused with the action named. */
+export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null): Promise<void> {
+  const programme = await programmeForActor(db, actor, id, 'write');
+  const action = ACTION_STEPS[to];
+  if (action && to === nextStatus(programme.status)) throw transitionError(programme.status, to, `use_${action}`);
+  await changeProgrammeStatus(db, actor, id, to, note);
+}
+
+async function withdrawApprovedList(trx: Kysely<DB>, actor: Actor, programmeId: string, note: string): Promise<void> {
+  for (const awardId of await ledgerRepo.liveAwardIds(trx, programmeId)) await cancelAward(trx, actor, awardId, note);
+  const approved = await findApprovedRound(trx, programmeId);
+  if (approved) await setRoundStatus(trx, approved.id, 'discarded', actor.username);
 }
 
 /**
@@ -144,6 +178,9 @@ export async function changeProgrammeStatus(
         if (awards.beyondAwarded > 0) throw transitionError(from, to, 'awards_submitted');
         if (from === 'selecting' && awards.live > 0) throw transitionError(from, to, 'awards_live');
       }
+      // Reopening an approved list withdraws it: its cards are cancelled (the money goes back to the
+      // fund) and its round is discarded, so a new round can be approved.
+      if (from === 'list_approved') await withdrawApprovedList(t, actor, id, trimmed!);
     } else {
       throw transitionError(from, to);
     }
@@ -370,7 +407,9 @@ export async function getProgramme(db: Kysely<DB>, actor: Actor, id: string, tod
   return {
     ...view(p, names, balances.get(id)!, today, canWrite),
     history: history.map((h) => ({ ...h, at: h.at.toISOString() })),
-    next: nextStatus(p.status),
+    next: manualNextStatus(p.status),
+    /** The action that takes the next step when no button does ('approve', 'submit', ...). */
+    nextAction: ACTION_STEPS[nextStatus(p.status) ?? 'draft'] ?? null,
     previous: previousStatus(p.status),
     areaUnits: p.areaCodes.map((code) => ({ code, name: names.get(code) ?? code })),
   };

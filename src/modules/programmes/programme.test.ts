@@ -122,6 +122,9 @@ describe(`programmes (${engineName})`, () => {
     // inside a caller's transaction: approve the list and go back to selecting (the award is not yet submitted)
     await t.db.transaction().execute((trx) => changeProgrammeStatus(t.db, staff.actor, p.id, 'list_approved', 'Duyệt', trx));
     await changeProgrammeStatus(t.db, staff.actor, p.id, 'selecting', 'Sửa danh sách');
+    // reopening the list withdraws it: its cards are cancelled and the money is free again
+    expect((await t.db.selectFrom('award').select('status').where('id', '=', a.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+    expect((await getProgramme(t.db, staff.actor, p.id, '2025-11-10')).balance).toMatchObject({ awarded: 0, available: 5_000_000 });
     await changeProgrammeStatus(t.db, staff.actor, p.id, 'list_approved');
     await changeProgrammeStatus(t.db, staff.actor, p.id, 'submitted');
     expect((await failure(changeProgrammeStatus(t.db, staff.actor, p.id, 'list_approved', 'x'))).code).toBe('invalid_transition');
@@ -188,7 +191,14 @@ describe(`programmes over HTTP (${engineName})`, () => {
 
     const moved = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising' } });
     expect(moved.statusCode).toBe(200);
-    expect(moved.json()).toMatchObject({ status: 'raising', next: 'selecting', previous: 'draft' });
+    expect(moved.json()).toMatchObject({ status: 'raising', next: 'selecting', previous: 'draft', nextAction: null });
+    const selecting = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'selecting' } });
+    expect(selecting.json()).toMatchObject({ status: 'selecting', next: null, nextAction: 'approve' });
+    // approving a list is an action (it awards the money), never a bare status change
+    const bare = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'list_approved' } });
+    expect(bare.statusCode).toBe(409);
+    expect(bare.json().error.message).toBe('Danh sách được duyệt bằng cách duyệt một vòng xét chọn (thẻ «Xét chọn»)');
+    await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising', note: 'Tiếp tục vận động' } });
 
     const donor = (await app.inject({ method: 'POST', url: '/api/donors', headers, payload: { ownerUnitCode: '15', kind: 'organisation', name: 'Hội Chữ thập đỏ', publicConsent: true } })).json();
     const pledge = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/pledges`, headers, payload: { donorId: donor.id, amount: 3_000_000, pledgedOn: '2025-10-01' } });

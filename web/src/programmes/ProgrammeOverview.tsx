@@ -154,6 +154,11 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
             <Field id="programme-status-note" label={t('page.note')} error={noteError} hint={p.previous ? t('page.back_note') : undefined}>
               <input {...inputProps('programme-status-note', noteError, Boolean(p.previous))} data-testid="programme-status-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
             </Field>
+            {p.nextAction && (
+              <p className="muted" data-testid="programme-next-action">
+                {t(`page.next_action_${p.nextAction}`)}
+              </p>
+            )}
             <div className="btn-group">
               {p.next && (
                 <button type="button" className="btn btn-primary" data-testid="programme-next" disabled={busy} onClick={() => void move(p.next!)}>

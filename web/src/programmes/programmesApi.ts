@@ -70,7 +70,10 @@ export type StatusChange = {
 
 export type ProgrammeDetail = Programme & {
   history: StatusChange[];
+  /** The step the status button takes (null when an action takes the next step). */
   next: ProgrammeStatus | null;
+  /** The action that takes the next step, shown as a hint instead of a button. */
+  nextAction: 'approve' | 'submit' | 'issue' | 'handover' | null;
   previous: ProgrammeStatus | null;
   areaUnits: { code: string; name: string }[];
 };
