@@ -6,14 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import type { CliContext } from '../../cli/context';
-import { translator } from '../../i18n/index';
 import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { buildApp } from '../../http/app';
 import { pdfText } from '../../io/pdf-text';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { failure, runCli } from '../../test/helpers';
 import { readAudit } from '../audit/audit.service';
 import { handoverWorld, DEADLINE, type HandoverWorld } from './handover.fixture';
 import * as handover from './handover.service';
@@ -34,15 +32,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 const fieldsOf = (e: AppError, lang: 'vi' | 'en' = 'vi') => errorBody(lang, e.code, e.params, e.fields).error.fields ?? [];
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake image body')]);
@@ -292,22 +281,7 @@ describe(`handover CLI (${engineName})`, () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const printed: string[] = [];
-    const json: unknown[] = [];
-    const context: CliContext = {
-      lang: 'vi',
-      actor: system,
-      t: translator('vi'),
-      withDb: (fn) => fn(t),
-      out: (text) => printed.push(text),
-      json: (value) => json.push(JSON.parse(JSON.stringify(value))),
-    };
-    const program = new Command('coverdesk').exitOverride();
-    registerHandoverCommands(program, () => context);
-    await program.parseAsync(['node', 'coverdesk', ...args]);
-    return { printed, json };
-  }
+  const run = (args: string[]) => runCli(t, registerHandoverCommands, args);
 
   it('handover event-add, list, result with evidence, minutes and statement', async () => {
     const added = await run(['handover', 'event-add', '--programme', w.programmeId, '--commune', w.c1.code, '--date', '2025-12-18', '--place', 'Nhà văn hóa']);

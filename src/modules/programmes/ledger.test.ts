@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { failure } from '../../test/helpers';
 import { readAudit } from '../audit/audit.service';
 import type { Actor } from '../../domain/access';
 import * as donors from './donors.service';
@@ -30,15 +31,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 async function newProgramme(actor: Actor = system, name = 'Tặng thẻ BHYT Tết 2026') {
   return createProgramme(t.db, actor, {

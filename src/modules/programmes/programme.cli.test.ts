@@ -1,10 +1,8 @@
 /** The programme CLI on both engines: create, status, donor, pledge, receipt, refund, ledger, with --json and in Vietnamese. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command } from 'commander';
-import type { CliContext } from '../../cli/context';
 import { AppError } from '../../errors';
-import { translator } from '../../i18n/index';
-import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
+import { engineName, testDatabase, type TestDatabase } from '../../test/db';
+import { runCli } from '../../test/helpers';
 import { parseAmount, parsePriorities, registerProgrammeCommands } from './programme.cli';
 
 let t: TestDatabase;
@@ -15,22 +13,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function run(args: string[]) {
-  const printed: string[] = [];
-  const json: unknown[] = [];
-  const context: CliContext = {
-    lang: 'vi',
-    actor: system,
-    t: translator('vi'),
-    withDb: (fn) => fn(t),
-    out: (text) => printed.push(text),
-    json: (value) => json.push(JSON.parse(JSON.stringify(value))),
-  };
-  const program = new Command('coverdesk').exitOverride();
-  registerProgrammeCommands(program, () => context);
-  await program.parseAsync(['node', 'coverdesk', ...args]);
-  return { printed, json: json as Record<string, unknown>[] };
-}
+const run = (args: string[]) => runCli(t, registerProgrammeCommands, args);
 
 describe(`programme CLI (${engineName})`, () => {
   it('parses amounts and priorities the way people type them', () => {

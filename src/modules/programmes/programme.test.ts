@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { buildApp } from '../../http/app';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { failure } from '../../test/helpers';
 import { readAudit } from '../audit/audit.service';
 import { createHousehold, createPerson } from '../register/register.service';
 import { awardCards } from './ledger.service';
@@ -30,15 +31,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 const fieldsOf = (e: AppError, lang: 'vi' | 'en' = 'vi') => errorBody(lang, e.code, e.params, e.fields).error.fields ?? [];
 
 const BASE = { ownerUnitCode: '15', cardMonths: 12, purchaseDate: '2025-11-01', deadline: '2025-11-30' } as const;

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../errors';
 import { errorBody } from '../../http/plugins/errors';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { failure, runCli } from '../../test/helpers';
 import * as register from '../register/register.service';
 import { createProgramme, changeProgrammeStatus, updateProgramme } from './programme.service';
 import { postTxn, programmeBalance } from './ledger.service';
@@ -17,9 +18,6 @@ import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../http/app';
-import { Command } from 'commander';
-import type { CliContext } from '../../cli/context';
-import { translator } from '../../i18n/index';
 import { registerSelectionCommands } from './selection.cli';
 
 let t: TestDatabase;
@@ -39,15 +37,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 let seq = 0;
 async function household(commune: string, povertyStatus: 'none' | 'poor' | 'near_poor' = 'none') {
@@ -501,22 +490,7 @@ describe(`selection over HTTP (${engineName})`, () => {
 });
 
 describe(`selection CLI (${engineName})`, () => {
-  async function run(args: string[]) {
-    const printed: string[] = [];
-    const json: unknown[] = [];
-    const context: CliContext = {
-      lang: 'vi',
-      actor: system,
-      t: translator('vi'),
-      withDb: (fn) => fn(t),
-      out: (text) => printed.push(text),
-      json: (value) => json.push(JSON.parse(JSON.stringify(value))),
-    };
-    const program = new Command('coverdesk').exitOverride();
-    registerSelectionCommands(program, () => context);
-    await program.parseAsync(['node', 'coverdesk', ...args]);
-    return { printed, json };
-  }
+  const run = (args: string[]) => runCli(t, registerSelectionCommands, args);
 
   it('candidates, nominate, select, approve, d03 --submit, issue-cards', async () => {
     const fs = await import('node:fs');
