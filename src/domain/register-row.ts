@@ -463,7 +463,8 @@ export function parseRelationship(value: CellValue): Relationship | undefined {
 const MEMO_LIMIT = 50_000;
 function remember<V>(memo: Map<string, V>, key: string, value: V): void {
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
+  // a key cut from a larger string (a CSV reader's chunk) would keep that whole chunk alive: keep a copy
+  memo.set((' ' + key).slice(1), value);
 }
 const relationshipMemo = new Map<string, string | null>();
 const nameMemo = new Map<string, string>();
