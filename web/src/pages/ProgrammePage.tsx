@@ -86,8 +86,8 @@ export function ProgrammePage({ id, tab }: { id: string; tab: string | undefined
       </nav>
       {current === 'overview' && <ProgrammeOverview programme={programme} onChanged={setProgramme} />}
       {current === 'money' && <MoneyTab programme={programme} onChanged={reload} />}
-      {current === 'selection' && <SelectionTab programme={programme} />}
-      {current === 'handover' && <HandoverTab programme={programme} />}
+      {current === 'selection' && <SelectionTab programme={programme} onChanged={reload} />}
+      {current === 'handover' && <HandoverTab programme={programme} onChanged={reload} />}
     </div>
   );
 }

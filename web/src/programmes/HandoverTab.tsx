@@ -86,7 +86,7 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
   );
 }
 
-export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
+export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDetail; onChanged?: () => void }) {
   const { t } = useTranslation('handover');
   const [overview, setOverview] = useState<HandoverOverview | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -123,6 +123,7 @@ export function HandoverTab({ programme }: { programme: ProgrammeDetail }) {
     try {
       setOverview(await handoverApi.complete(programme.id));
       setNotice(t('web.completed'));
+      onChanged?.();
     } catch (err) {
       setError(err instanceof ApiError && err.fields[0] ? err.fields[0].message : (err as Error).message);
     } finally {

@@ -191,10 +191,10 @@ export function SelectionCards({
                           <input aria-label={t('issue.card_number')} value={drafts[a.id]?.number ?? ''} onChange={(e) => set(a.id, 'number', e.target.value)} data-testid="card-input" />
                         </td>
                         <td>
-                          <input aria-label={t('issue.valid_from')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.from ?? ''} onChange={(e) => set(a.id, 'from', e.target.value)} />
+                          <input aria-label={t('issue.valid_from')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.from ?? ''} onChange={(e) => set(a.id, 'from', e.target.value)} data-testid="card-valid-from" />
                         </td>
                         <td>
-                          <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} />
+                          <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} data-testid="card-valid-to" />
                         </td>
                       </>
                     ) : (
