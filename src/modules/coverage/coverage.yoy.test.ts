@@ -5,6 +5,7 @@ import path from 'node:path';
 import { errorBody } from '../../http/plugins/errors';
 import { AppError } from '../../errors';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
+import { failure } from '../../test/helpers';
 import { readAudit } from '../audit/audit.service';
 import * as figures from './figures.service';
 import { figuresInputFromOptions } from './figures.cli';
@@ -23,15 +24,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 const fieldsOf = (e: AppError) => errorBody('vi', e.code, e.params, e.fields).error.fields ?? [];
 
 describe(`year over year across the 2025 reorganisation (${engineName})`, () => {
