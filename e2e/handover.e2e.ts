@@ -71,7 +71,9 @@ describe('handover and the public page in the browser', () => {
       });
       awards.push((await post<{ id: string }>(`/api/programmes/${programme.id}/awards`, { personId: person.id, groupCode: p.group, amount: p.amount })).id);
     }
-    for (const to of ['selecting', 'list_approved', 'submitted']) await post(`/api/programmes/${programme.id}/status`, { to });
+    // the cards awarded by hand are the list: approve it, then submit it (pays the awards)
+    for (const to of ['selecting', 'list_approved']) await post(`/api/programmes/${programme.id}/status`, { to });
+    await post(`/api/programmes/${programme.id}/d03/submit`, {});
     const issued = await post<{ programmeStatus: string }>(`/api/programmes/${programme.id}/issued-cards`, {
       cards: PERSONS.map((p, i) => ({ awardId: awards[i], cardNumber: p.card, validFrom: purchase, validTo: iso(new Date(today.getTime() + 364 * 86_400_000)) })),
     });

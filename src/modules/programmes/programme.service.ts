@@ -135,11 +135,18 @@ export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, tod
   return programme.deadline < today && indexOf(programme.status) < indexOf('handed_over');
 }
 
-/** The status buttons and `programme status`: a step an action takes is refused with the action named. */
+/**
+ * The status buttons and `programme status`: a step an action takes is refused with the action named,
+ * except approving a list of cards awarded by hand (there is no round to approve).
+ */
 export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null): Promise<void> {
   const programme = await programmeForActor(db, actor, id, 'write');
   const action = ACTION_STEPS[to];
-  if (action && to === nextStatus(programme.status)) throw transitionError(programme.status, to, `use_${action}`);
+  if (action && to === nextStatus(programme.status)) {
+    // cards awarded one by one (no round) make the list: approving it is then a plain step
+    const handMade = to === 'list_approved' && (await repo.countAwards(db, id)).live > 0;
+    if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
+  }
   await changeProgrammeStatus(db, actor, id, to, note);
 }
 

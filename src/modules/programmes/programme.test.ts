@@ -13,7 +13,7 @@ import { readAudit } from '../audit/audit.service';
 import { createHousehold, createPerson } from '../register/register.service';
 import { awardCards } from './ledger.service';
 import * as donors from './donors.service';
-import { changeProgrammeStatus, createProgramme, getProgramme, isOverdue, listProgrammes, makeSlug, programmeForActor, updateProgramme } from './programme.service';
+import { changeProgrammeStatus, stepProgrammeStatus, createProgramme, getProgramme, isOverdue, listProgrammes, makeSlug, programmeForActor, updateProgramme } from './programme.service';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -149,6 +149,22 @@ describe(`programmes (${engineName})`, () => {
     const frozen = await failure(updateProgramme(t.db, staff.actor, p.id, { cardMonths: 6, name: 'Flow 2' }));
     expect(fieldsOf(frozen)).toEqual([{ path: 'cardMonths', message: 'Không sửa được sau khi đã duyệt danh sách' }]);
     expect((await updateProgramme(t.db, staff.actor, p.id, { name: 'Flow 2', deadline: '2025-12-15' })).name).toBe('Flow 2');
+  });
+
+  it('approves a list by hand only when cards were awarded by hand; submission is always its own action', async () => {
+    const staff = await makeUser(t, 'province_staff', '15');
+    const p = await createProgramme(t.db, staff.actor, { ...BASE, name: 'By hand', areaKind: 'province' });
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'raising');
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'selecting');
+    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved'))).params).toMatchObject({ reason: 'use_approve' });
+    const donor = await donors.createDonor(t.db, staff.actor, { ownerUnitCode: '15', kind: 'individual', name: 'Bà Hoa' });
+    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 2_000_000, receivedOn: '2025-10-01', method: 'cash' });
+    await t.db.transaction().execute((trx) =>
+      awardCards(trx, staff.actor, p.id, [{ roundId: null, householdId: crypto.randomUUID(), personId: crypto.randomUUID(), communeCode: communes[0], groupCode: 'GD', tags: [], amount: 1_000_000 }]),
+    );
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved');
+    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'submitted'))).params).toMatchObject({ reason: 'use_submit' });
+    expect((await getProgramme(t.db, staff.actor, p.id, '2025-11-10')).status).toBe('list_approved');
   });
 
   it('flags overdue programmes: deadline passed and not yet handed over', () => {
