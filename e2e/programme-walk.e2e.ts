@@ -123,8 +123,8 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(await status()).toBe('draft');
     const overview = (await page.getByTestId('programme-overview').innerText()).replace(/\s+/g, ' ');
     expect(overview).toContain(`(${COMMUNE})`);
-    expect(overview).toContain('ethnic_minority: 3');
-    expect(overview).toContain('pupil: 2');
+    expect(overview).toContain('Người dân tộc thiểu số: 3');
+    expect(overview).toContain('Học sinh: 2');
     slug = ((await page.getByTestId('programme-public-link').getAttribute('href')) ?? '').replace(/^#\/p\//, '');
     expect(slug).not.toBe('');
 

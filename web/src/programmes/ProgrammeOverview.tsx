@@ -39,10 +39,13 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
     }
   }
 
+  const tagLabel = (tag: string) => t(`selection:tags.${tag}`, { defaultValue: tag });
+  // weights highest first (the database keeps object keys in its own order)
   const priorities = Array.isArray(p.priorities)
-    ? p.priorities.join(' > ')
+    ? p.priorities.map(tagLabel).join(' > ')
     : Object.entries(p.priorities)
-        .map(([k, v]) => `${k}: ${v}`)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, v]) => `${tagLabel(k)}: ${v}`)
         .join(', ');
 
   if (editing)

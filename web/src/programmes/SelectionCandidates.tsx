@@ -240,7 +240,8 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
             {CANDIDATE_STATUSES.map((st) => (
               <div className="stat" key={st}>
                 <div className="stat-label">{t(`status.${st}`)}</div>
-                <div className="stat-value">{s.byStatus[st] ?? 0}</div>
+                {/* the area's covered persons are set aside before they become candidates: count them all here */}
+                <div className="stat-value">{st === 'already_covered' ? Math.max(s.coveredInArea, s.byStatus[st] ?? 0) : (s.byStatus[st] ?? 0)}</div>
               </div>
             ))}
           </div>
