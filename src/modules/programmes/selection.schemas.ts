@@ -34,7 +34,7 @@ export const nominateInput = z
 
 export const runRoundInput = z
   .object({
-    budget: z.number().int().min(0).max(1_000_000_000_000_000).optional(),
+    budget: z.number().int().min(0).max(10_000_000_000_000).optional(),
     mode: z.enum(['concentrate', 'spread']).optional(),
     note: z.string().trim().max(500).nullable().optional(),
   })
