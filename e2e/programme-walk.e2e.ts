@@ -265,7 +265,8 @@ describe('a programme from creation to the public page, in the browser', () => {
       }
       await page.getByTestId('result-save').click();
       await expect.poll(() => page.getByTestId('total-received').textContent()).toBe(String(i + 1));
-      expect(await row.textContent()).toContain('Đã nhận');
+      // the totals and the table may re-render one after the other: wait for the row too
+      await expect.poll(async () => (await row.textContent()) ?? '').toContain('Đã nhận');
     }
     await page.getByTestId('recipients-table').getByTestId('evidence-link').waitFor();
     expect(await page.getByTestId('evidence-link').count()).toBe(1);
