@@ -54,10 +54,16 @@ const sampler = (async () => {
 })();
 let peakRss = 0;
 let peakHeap = 0;
+let peakExternal = 0;
+const trace = process.env.BENCH_TRACE === '1';
+let ticks = 0;
 const mem = setInterval(() => {
   const m = process.memoryUsage();
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
+  peakExternal = Math.max(peakExternal, m.external);
+  if (trace && ++ticks % 50 === 0)
+    console.log(`[mem] ${((performance.now() - t0) / 1000).toFixed(0)} s rss ${(m.rss / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}`);
 }, 100);
 t0 = performance.now();
 const report = await importRegister(database, actor, { path: file }, { today });
@@ -98,6 +104,6 @@ fs.rmSync(work, { recursive: true, force: true });
 
 health.sort((a, b) => a - b);
 console.log(`engine: ${postgres ? 'PostgreSQL' : 'PGlite (embedded)'}`);
-console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB (main thread JS heap ${(peakHeap / 1e6).toFixed(0)} MB)`);
+console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB (main thread JS heap ${(peakHeap / 1e6).toFixed(0)} MB, external ${(peakExternal / 1e6).toFixed(0)} MB)`);
 console.log(`/api/health during the import: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);
 console.log(`import ${persons} persons: ${(importMs / 1000).toFixed(1)} s; raw COPY ${(copyMs / 1000).toFixed(1)} s; ratio ${(importMs / copyMs).toFixed(2)}`);

@@ -53,7 +53,9 @@ export class OrderedIds {
     const c = this.counter++;
     const random = this.pool.toString('hex', this.offset, this.offset + 6);
     this.offset += 6;
-    return `${this.prefix}${HEX3[c >>> 12]}-8${HEX3[c & 0xfff]}-${random}`;
+    // one flat string (a template literal would make a tree of string pieces, four times the memory,
+    // kept as long as the id is: a household's id for the whole import)
+    return [this.prefix, HEX3[c >>> 12], '-8', HEX3[c & 0xfff], '-', random].join('');
   }
 }
 const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
@@ -98,7 +100,24 @@ interface Household {
   id: string;
   /** '' when the household has no village (as person_coverage keeps it). */
   village: string;
+  /** commune + '\u0001' + village: the key of the counts */
+  unit: string;
 }
+
+/**
+ * A string kept for the whole import: V8 may keep a longer cell as a slice of the CSV reader's whole
+ * chunk; this keeps a copy of its own instead (short strings are always copied).
+ */
+const ownCopy = (value: string) => (value.length < 13 ? value : (' ' + value).slice(1));
+
+/** Days from 1000-01-01 (the earliest date a cell may hold): below 2^22 up to 9999-12-31. */
+const DAY_MS = 86_400_000;
+const DAY_ZERO = Date.UTC(1000, 0, 1);
+const dayNumber = (iso: string) => (Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) - DAY_ZERO) / DAY_MS;
+const dayText = (day: number) => new Date(DAY_ZERO + day * DAY_MS).toISOString().slice(0, 10);
+/** A span (two dates) as one number, exact (44 bits): a key that costs a few bytes instead of a string. */
+const spanNumber = (from: string, to: string) => dayNumber(from) * 2 ** 22 + dayNumber(to);
+const spanDates = (span: number) => [dayText(Math.floor(span / 2 ** 22)), dayText(span % 2 ** 22)];
 
 interface Chunk {
   rows: number;
@@ -112,23 +131,31 @@ interface Chunk {
 
 const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: [], persons: [], groups: [], cards: [], coverage: [] });
 
+/**
+ * Memory: what is kept for the whole file must stay small per row (a province is millions of rows), and
+ * a chunk's lines are kept until they are written: keys and lines are built as flat strings (`join`), not
+ * template literals (a tree of string pieces, several times the size, that can also hold on to the CSV
+ * reader's chunk a cell was cut from); identifiers are kept as numbers; spans as numbers per unit and group.
+ */
 export class FreshLoader {
   private chunk = emptyChunk();
-  private readonly households = new Map<string, Household>();
+  /** Households by commune, then household code. */
+  private readonly households = new Map<string, Map<string, Household>>();
   /** Village code by commune + folded name (null: the name's slug is taken by another village). */
   private readonly villageByKey = new Map<string, string | null>();
   /** The same, by the name as written (saves folding every row's village). */
   private readonly villageByName = new Map<string, string | null>();
   private readonly villageCodes = new Set<string>();
-  private readonly citizenIds = new Set<string>();
-  private readonly insuranceCodes = new Set<string>();
+  /** Citizen ids (12 digits) and insurance codes (10 digits) met so far, as numbers (exact below 2^53). */
+  private readonly citizenIds = new Set<number>();
+  private readonly insuranceCodes = new Set<number>();
   private readonly sameNames = new Set<string>();
   /** name_key by normalised name (a register repeats its names); bounded */
   private readonly nameKeys = new Map<string, string>();
   /** persons per commune + village, and how many of them have a card */
   private readonly population = new Map<string, { persons: number; insured: number }>();
-  /** persons per commune + village + group + span */
-  private readonly spans = new Map<string, number>();
+  /** persons per commune + village + group, then per span (`spanNumber`) */
+  private readonly spans = new Map<string, Map<number, number>>();
   inserted = 0;
   private readonly ids = new OrderedIds();
 
@@ -155,7 +182,8 @@ export class FreshLoader {
 
   /** The village code of a row's village, creating the village when the commune has none of that name. */
   private village(commune: string, name: string): string | null {
-    const byName = `${commune}\u0001${name}`;
+    // (joined: a flat copy, not pieces holding on to the CSV text the name was cut from)
+    const byName = [commune, name].join('\u0001');
     const known = this.villageByName.get(byName);
     if (known !== undefined) return known;
     const searchName = foldVietnamese(name);
@@ -181,54 +209,73 @@ export class FreshLoader {
    * date within the household.
    */
   add(r: RegisterRow, commune: string): FreshConflict | undefined {
-    const householdKey = `${commune}\u0001${r.householdCode}`;
     let nameKey = this.nameKeys.get(r.fullName);
     if (nameKey === undefined) {
       if (this.nameKeys.size >= 50_000) this.nameKeys.clear();
       this.nameKeys.set(r.fullName, (nameKey = foldVietnamese(r.fullName)));
     }
     if (r.citizenId !== undefined) {
-      if (this.citizenIds.has(r.citizenId)) return { column: 'citizen_id', value: r.citizenId };
-      this.citizenIds.add(r.citizenId);
+      const id = Number(r.citizenId);
+      if (this.citizenIds.has(id)) return { column: 'citizen_id', value: r.citizenId };
+      this.citizenIds.add(id);
     } else if (r.insuranceCode !== undefined) {
-      if (this.insuranceCodes.has(r.insuranceCode)) return { column: 'insurance_code', value: r.insuranceCode };
-      this.insuranceCodes.add(r.insuranceCode);
+      const code = Number(r.insuranceCode);
+      if (this.insuranceCodes.has(code)) return { column: 'insurance_code', value: r.insuranceCode };
+      this.insuranceCodes.add(code);
     } else {
-      const key = `${householdKey}\u0001${nameKey}\u0001${r.birthDate}`;
+      const key = [commune, r.householdCode, nameKey, r.birthDate].join('\u0001');
       if (this.sameNames.has(key)) return { column: 'full_name', value: r.fullName };
       this.sameNames.add(key);
     }
 
     const c = this.chunk;
     const villageCode = r.village !== undefined ? this.village(commune, r.village) : null;
-    let household = this.households.get(householdKey);
+    let inCommune = this.households.get(commune);
+    if (!inCommune) this.households.set(commune, (inCommune = new Map()));
+    let household = inCommune.get(r.householdCode);
     if (!household) {
-      household = { id: this.ids.next(), village: villageCode ?? '' };
-      this.households.set(householdKey, household);
-      c.households.push(
-        `${household.id},${commune},${text(r.householdCode)},${plain(villageCode)},${text(r.address)},${r.povertyStatus},${plain(r.povertyYear)}`,
-      );
+      household = { id: this.ids.next(), village: villageCode ?? '', unit: [commune, villageCode ?? ''].join('\u0001') };
+      inCommune.set(ownCopy(r.householdCode), household);
+      c.households.push([household.id, commune, text(r.householdCode), plain(villageCode), text(r.address), r.povertyStatus, plain(r.povertyYear)].join(','));
     }
     const hid = household.id;
     const pid = this.ids.next();
     const groups = r.groups.length > 1 ? [...r.groups].sort() : r.groups;
     c.persons.push(
-      `${hid},${pid},${commune},${text(r.relationship)},${text(r.fullName)},${text(nameKey)},${r.birthDate},${r.sex},${plain(r.citizenId)},${plain(r.insuranceCode)},${text(r.ethnicity)},${plain(r.phone)},"{${groups.join(',')}}",${text(r.school)},${plain(r.grade)}`,
+      [
+        hid,
+        pid,
+        commune,
+        text(r.relationship),
+        text(r.fullName),
+        text(nameKey),
+        r.birthDate,
+        r.sex,
+        plain(r.citizenId),
+        plain(r.insuranceCode),
+        text(r.ethnicity),
+        plain(r.phone),
+        `"{${groups.join(',')}}"`,
+        text(r.school),
+        plain(r.grade),
+      ].join(','),
     );
-    for (const g of groups) c.groups.push(`${hid},${pid},${g}`);
+    for (const g of groups) c.groups.push([hid, pid, g].join(','));
     const card = r.card;
     if (card) {
-      c.cards.push(`${hid},${this.ids.next()},${pid},${card.group},${card.from},${card.to},import`);
-      c.coverage.push(`${hid},${pid},${commune},${text(household.village)},${card.group},${card.from},${card.to}`);
-      const span = `${commune}\u0001${household.village}\u0001${card.group}\u0001${card.from}\u0001${card.to}`;
-      this.spans.set(span, (this.spans.get(span) ?? 0) + 1);
-    } else c.coverage.push(`${hid},${pid},${commune},${text(household.village)},,,`);
-    const unit = `${commune}\u0001${household.village}`;
-    const pop = this.population.get(unit);
+      c.cards.push([hid, this.ids.next(), pid, card.group, card.from, card.to, 'import'].join(','));
+      c.coverage.push([hid, pid, commune, text(household.village), card.group, card.from, card.to].join(','));
+      const unitGroup = [household.unit, card.group].join('\u0001');
+      let spans = this.spans.get(unitGroup);
+      if (!spans) this.spans.set(unitGroup, (spans = new Map()));
+      const span = spanNumber(card.from, card.to);
+      spans.set(span, (spans.get(span) ?? 0) + 1);
+    } else c.coverage.push([hid, pid, commune, text(household.village), '', '', ''].join(','));
+    const pop = this.population.get(household.unit);
     if (pop) {
       pop.persons++;
       if (card) pop.insured++;
-    } else this.population.set(unit, { persons: 1, insured: card ? 1 : 0 });
+    } else this.population.set(household.unit, { persons: 1, insured: card ? 1 : 0 });
     c.rows++;
     this.inserted++;
     return undefined;
@@ -261,12 +308,24 @@ export class FreshLoader {
         .values(c.villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
         .execute();
     }
-    const csv = (lines: string[]) => lines.join('\n') + '\n';
-    if (c.households.length) await this.timed('household', () => this.copy('household', HOUSEHOLD_COLUMNS, csv(c.households)));
-    if (c.persons.length) await this.timed('person', () => this.copy('person', PERSON_COLUMNS, csv(c.persons)));
-    if (c.groups.length) await this.timed('person_group', () => this.copy('person_group', GROUP_COLUMNS, csv(c.groups)));
-    if (c.cards.length) await this.timed('card', () => this.copy('card', CARD_COLUMNS, csv(c.cards)));
-    if (c.coverage.length) await this.timed('person_coverage', () => this.copy('person_coverage', COVERAGE_COLUMNS, csv(c.coverage)));
+    // each table's lines are let go as soon as they are joined, the text as soon as it is copied
+    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'groups' | 'cards' | 'coverage') => {
+      const lines = c[key];
+      c[key] = [];
+      if (!lines.length) return;
+      let csv: string | undefined = lines.join('\n') + '\n';
+      lines.length = 0;
+      await this.timed(name, () => {
+        const text = csv!;
+        csv = undefined;
+        return this.copy(name, columns, text);
+      });
+    };
+    await table('household', HOUSEHOLD_COLUMNS, 'households');
+    await table('person', PERSON_COLUMNS, 'persons');
+    await table('person_group', GROUP_COLUMNS, 'groups');
+    await table('card', CARD_COLUMNS, 'cards');
+    await table('person_coverage', COVERAGE_COLUMNS, 'coverage');
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
   }
@@ -275,7 +334,11 @@ export class FreshLoader {
   async finishCounts(): Promise<void> {
     const field = (v: string) => (v === '' ? '""' : text(v));
     const spanLines: string[] = [];
-    for (const [key, n] of this.spans) spanLines.push(`${key.split('\u0001').map(field).join(',')},${n}`);
+    for (const [key, spans] of this.spans) {
+      const unitGroup = key.split('\u0001').map(field).join(',');
+      for (const [span, n] of spans) spanLines.push([unitGroup, ...spanDates(span), n].join(','));
+    }
+    this.spans.clear();
     const popLines: string[] = [];
     for (const [key, p] of this.population) popLines.push(`${key.split('\u0001').map(field).join(',')},${p.persons},${p.insured}`);
     await sql`create temporary table _fresh_spans (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer) on commit drop`.execute(this.trx);

@@ -92,8 +92,12 @@ const CHUNK_ROWS = 20_000;
  * import (seconds) does not need. About 40,000 rows of the template.
  */
 export const FRESH_MIN_BYTES = Number(process.env.COVERDESK_IMPORT_FRESH_MIN_BYTES || 8_000_000);
-/** Rows per chunk of the fast path (five COPYs per chunk). */
-const FRESH_CHUNK_ROWS = 25_000;
+/**
+ * Rows per chunk of the fast path (five COPYs per chunk). A chunk's lines are kept until written and one
+ * chunk is read while the previous one is written, so this bounds the memory held for rows; 10,000 costs
+ * no measurable time against 25,000 (see BENCHMARKS.md).
+ */
+const FRESH_CHUNK_ROWS = 10_000;
 const debug = process.env.COVERDESK_DEBUG_IMPORT === '1';
 let lastMark = Date.now();
 const mark = (what: string) => {
