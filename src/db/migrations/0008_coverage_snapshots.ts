@@ -19,10 +19,17 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Adds the rows of `source` (commune_code, village_code, group_code, span_from, span_to, n) to the
- * snapshots of their communes. Persons per month end without listing every month of every span: a span
- * adds n at the first month end on or after its start and takes n away at the first month end after its
- * end; a running sum over the month ends of each (commune, group) gives the persons. Expiring within 30
- * days: the month ends a span covers that its end follows by 30 days or less (one or two per span).
+ * snapshots of their communes, in one statement whose cost grows with the rows changed, not with the
+ * months they cover. Persons per month end, as a difference table: a span adds n at the first month end on
+ * or after its start and takes n away at the first month end after its end (`ev`, at most 2 rows per span,
+ * summed per (commune, group, month end), zeros dropped); a running sum over those events in month order
+ * gives the change of persons from each event to the next (`runs`), and only the months between two events
+ * with a non-zero change are written (`running`; for one household's edit, the few months it changes; for a
+ * bulk load, each (commune, group) and month once). The month ends are never joined back to the events (a
+ * join of every month with every event of its (commune, group) was the cost of the first running-sum
+ * version). Expiring within 30 days: the month ends a span covers that its end follows by 30 days or less,
+ * which are the month end of max(start, end - 30) and the one after, when not past the end (no month has
+ * fewer than 28 days, so a window of 31 days holds at most two month ends).
  */
 const apply = (source: string) => `
   with d as (${source}),
@@ -31,30 +38,28 @@ const apply = (source: string) => `
       select commune_code, group_code, (date_trunc('month', span_from::timestamp) + interval '1 month')::date - 1 as day, n from d
       union all
       select commune_code, group_code, (date_trunc('month', (span_to + 1)::timestamp) + interval '1 month')::date - 1, -n from d
-    ) e group by 1, 2, 3
+    ) e group by 1, 2, 3 having sum(n) <> 0
   ),
-  grid as (
-    select r.commune_code, r.group_code, (g + interval '1 month')::date - 1 as day
-    from (select commune_code, group_code, min(day) as lo, max(day) as hi from ev where n <> 0 group by 1, 2) r
-    cross join lateral generate_series(date_trunc('month', r.lo::timestamp), r.hi::timestamp, interval '1 month') as g
+  runs as (
+    select commune_code, group_code, day, sum(n) over w as persons, lead(day) over w as next
+    from ev window w as (partition by commune_code, group_code order by day)
   ),
   running as (
-    select g.day, g.commune_code, g.group_code, sum(coalesce(ev.n, 0)) over (partition by g.commune_code, g.group_code order by g.day) as persons
-    from grid g left join ev using (commune_code, group_code, day)
+    select (g + interval '1 month')::date - 1 as day, r.commune_code, r.group_code, r.persons
+    from runs r cross join lateral generate_series(date_trunc('month', r.day::timestamp), date_trunc('month', r.next::timestamp) - interval '1 month', interval '1 month') as g
+    where r.persons <> 0
   ),
   expiring as (
-    select x.day, d.commune_code, d.group_code, sum(d.n) as n
-    from d cross join lateral (
-      select (g + interval '1 month')::date - 1 as day
-      from generate_series(date_trunc('month', greatest(d.span_from, d.span_to - 30)::timestamp), d.span_to::timestamp, interval '1 month') as g
-    ) as x
-    where x.day >= d.span_from and x.day >= d.span_to - 30 and x.day <= d.span_to
-    group by 1, 2, 3
+    select day, commune_code, group_code, sum(n) as n from (
+      select commune_code, group_code, span_to, n, (date_trunc('month', greatest(span_from, span_to - 30)::timestamp) + interval '1 month')::date - 1 as day from d
+      union all
+      select commune_code, group_code, span_to, n, (date_trunc('month', greatest(span_from, span_to - 30)::timestamp) + interval '2 month')::date - 1 from d
+    ) x where day <= span_to group by 1, 2, 3
   ),
   months as (
     insert into coverage_month (day, commune_code, group_code, persons, expiring30)
     select day, commune_code, group_code, sum(persons)::int, sum(expiring30)::int from (
-      select day, commune_code, group_code, persons, 0 as expiring30 from running where persons <> 0
+      select day, commune_code, group_code, persons, 0 as expiring30 from running
       union all
       select day, commune_code, group_code, 0, n from expiring
     ) u group by 1, 2, 3

@@ -169,4 +169,32 @@ describe(`kept coverage aggregates (${engineName})`, () => {
     await importRegister(t, system, { path: file }, { today: '2025-10-31' });
     await expectCountsEqualTruth();
   });
+
+  it('equal the register with spans on the edges of months, one-day spans, and after deleting them', async () => {
+    const uninsured = await t.db
+      .selectFrom('person as p')
+      .select('p.id')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('card as c').select('c.id').whereRef('c.personId', '=', 'p.id'))))
+      .orderBy('p.id', 'desc')
+      .limit(5)
+      .execute();
+    expect(uninsured).toHaveLength(5);
+    const card = (i: number, validFrom: string, validTo: string) => register.createCard(t.db, system, { personId: uninsured[i].id, groupCode: 'GD', validFrom, validTo });
+    // one day, on a month end; from the 1st to a month end; one day inside a month; ending 30 days after a
+    // month end (expiring at two month ends); starting on the 1st after another span of the same person
+    // ended on the month end before (back to back: one span)
+    const oneDay = await card(0, '2025-11-30', '2025-11-30');
+    const wholeMonths = await card(1, '2025-12-01', '2026-01-31');
+    await card(2, '2025-12-15', '2025-12-15');
+    const twoExpiring = await card(3, '2026-01-02', '2026-03-02');
+    await card(4, '2025-06-01', '2025-10-31');
+    const backToBack = await card(4, '2025-11-01', '2025-11-30');
+    await expectCountsEqualTruth();
+
+    await register.deleteCard(t.db, system, oneDay.id);
+    await register.deleteCard(t.db, system, wholeMonths.id);
+    await register.deleteCard(t.db, system, backToBack.id);
+    await register.updateCard(t.db, system, twoExpiring.id, { validFrom: '2026-01-31', validTo: '2026-01-31' });
+    await expectCountsEqualTruth();
+  });
 });
