@@ -93,11 +93,11 @@ const CHUNK_ROWS = 20_000;
  */
 export const FRESH_MIN_BYTES = Number(process.env.COVERDESK_IMPORT_FRESH_MIN_BYTES || 8_000_000);
 /**
- * Rows per chunk of the fast path (five COPYs per chunk). A chunk's lines are kept until written and one
- * chunk is read while the previous one is written, so this bounds the memory held for rows; 10,000 costs
- * no measurable time against 25,000 (see BENCHMARKS.md).
+ * Rows per chunk of the fast path (five COPYs per chunk). One chunk is read while the previous one is
+ * written; its lines are let go as each table's text is made. 10,000 was no lower at 1,000,000 persons and
+ * higher at 100,000 (more, smaller messages to the database worker): see BENCHMARKS.md.
  */
-const FRESH_CHUNK_ROWS = 10_000;
+const FRESH_CHUNK_ROWS = 25_000;
 const debug = process.env.COVERDESK_DEBUG_IMPORT === '1';
 let lastMark = Date.now();
 const mark = (what: string) => {
