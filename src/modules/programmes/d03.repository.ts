@@ -52,25 +52,10 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, awardI
   return r.rows.map((x) => ({ ...x, amount: Number(x.amount) }));
 }
 
-export async function unitName(db: Kysely<DB>, code: string): Promise<string | null> {
-  const r = await db.selectFrom('unit').select('name').where('code', '=', code).executeTakeFirst();
-  return r?.name ?? null;
-}
-
 /** The current register ids of the awarded persons (a citizen id added after approval still matches). */
 export async function currentIds(db: Kysely<DB>, personIds: string[]) {
   if (personIds.length === 0) return [];
   return db.selectFrom('person').select(['id', 'citizenId', 'insuranceCode']).where('id', 'in', personIds).execute();
-}
-
-export async function insertProgrammeCard(
-  db: Kysely<DB>,
-  card: { householdId: string; id: string; personId: string; groupCode: string; validFrom: string; validTo: string; number: string; programmeId: string },
-): Promise<void> {
-  await db
-    .insertInto('card')
-    .values({ ...card, source: 'programme' })
-    .execute();
 }
 
 export async function setAwardCard(db: Kysely<DB>, awardId: string, card: { cardId: string; cardNumber: string; cardFrom: string; cardTo: string }): Promise<void> {

@@ -27,6 +27,7 @@ import { AppError } from '../../errors';
 import { translator } from '../../i18n/index';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
+import { findUnit } from '../units/units.repository';
 import { recordPayment } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { requirePermission, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
@@ -78,7 +79,7 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
   const groups = [...new Set(lines.map((l) => l.groupCode))].sort();
   const base = baseSalaryOn(rules, date);
   const share = (g: string) => stateShareOn(rules, g, date)?.basisPoints ?? 0;
-  const unitName = (await repo.unitName(db, programme.ownerUnitCode)) ?? programme.ownerUnitCode;
+  const unitName = (await findUnit(db, programme.ownerUnitCode))?.name ?? programme.ownerUnitCode;
   const total = lines.reduce((s, l) => s + l.amount, 0);
   const today = options.today ?? todayInVietnam();
   const header: Values = {

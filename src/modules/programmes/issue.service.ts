@@ -23,6 +23,7 @@ import { readCsvRows } from '../../io/csv';
 import { readXlsxRows, type CellValue } from '../../io/excel';
 import { audit } from '../audit/audit.service';
 import { refreshCoverageCounts } from '../coverage/coverage-counts';
+import { insertCard } from '../register/register.repository';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
 import * as repo from './d03.repository';
@@ -145,7 +146,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
         number: entry.cardNumber,
         programmeId,
       };
-      await repo.insertProgrammeCard(trx, card);
+      await insertCard(trx, { ...card, source: 'programme' });
       await repo.setAwardCard(trx, line.id, { cardId, cardNumber: entry.cardNumber, cardFrom: entry.validFrom, cardTo: entry.validTo });
       households.add(line.householdId);
       await audit(trx, actor, {

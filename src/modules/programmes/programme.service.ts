@@ -19,6 +19,7 @@ import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
+import { unitNames } from '../units/units.repository';
 import { lineageOf } from '../units/units.service';
 import * as repo from './programme.repository';
 import * as ledgerRepo from './ledger.repository';
@@ -369,12 +370,6 @@ export async function balancesOf(db: Kysely<DB>, ids: string[]): Promise<Map<str
     out.set(id, { pledged: pledged.get(id) ?? 0, received: a.cash, refunded: 0 - a.refunded, awarded: 0 - a.awarded, paid: 0 - a.paid, available: 0 - a.fund });
   }
   return out;
-}
-
-async function unitNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db.selectFrom('unit').select(['code', 'name']).where('code', 'in', [...new Set(codes)]).execute();
-  return new Map(rows.map((r) => [r.code, r.name]));
 }
 
 function view(p: Programme, names: Map<string, string>, balance: Balance, today: string, canWrite: boolean) {

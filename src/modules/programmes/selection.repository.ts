@@ -95,8 +95,3 @@ export async function discardOtherRounds(db: Kysely<DB>, programmeId: string, ke
   return Number(r.numUpdatedRows);
 }
 
-export async function communeNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db.selectFrom('unit').select(['code', 'name']).where('code', 'in', codes).execute();
-  return new Map(rows.map((r) => [r.code, r.name]));
-}

@@ -22,6 +22,7 @@ import type { Actor } from '../../domain/access';
 import { allocate, AllocationInputError, type AllocationMode } from '../../domain/allocation';
 import { AppError, notFound } from '../../errors';
 import { audit } from '../audit/audit.service';
+import { unitNames } from '../units/units.repository';
 import { awardCards, programmeBalance, type NewAward } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { prepareCandidates, requirePermission, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
@@ -246,7 +247,7 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
     const visible = await visibleCommunes(db, actor, [...new Set(rows.map((r) => r.communeCode))]);
     rows = rows.filter((r) => visible.has(r.communeCode));
   }
-  const names = await repo.communeNames(db, [...new Set(rows.map((r) => r.communeCode))]);
+  const names = await unitNames(db, rows.map((r) => r.communeCode));
   const communes = new Map<string, RoundDetail['communes'][number]>();
   const byReason: Record<string, number> = {};
   const totals = { selected: 0, rejected: 0, spent: 0, value: 0, stateBudget: 0 };

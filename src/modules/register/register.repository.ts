@@ -406,6 +406,8 @@ export interface CardValues {
   validTo: string;
   number: string | null;
   source: CardSource;
+  /** The donation programme that bought the card (source 'programme'). */
+  programmeId?: string | null;
 }
 
 export async function insertCard(db: Kysely<DB>, c: CardValues): Promise<void> {

@@ -10,6 +10,14 @@ export function findUnit(db: Kysely<DB>, code: string): Promise<Unit | undefined
   return db.selectFrom('unit').select(columns).where('code', '=', code).executeTakeFirst();
 }
 
+/** The names of the units with these codes (unknown codes are left out). */
+export async function unitNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('unit').select(['code', 'name']).where('code', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
 export function listProvinces(db: Kysely<DB>): Promise<Unit[]> {
   return db.selectFrom('unit').select(columns).where('level', '=', 'province').execute();
 }
