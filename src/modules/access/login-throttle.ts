@@ -2,39 +2,30 @@
  * Rate-limits failed logins: after 5 failures for one username, or 30 from one client address, within
  * 15 minutes, further attempts are refused until the window has passed. Kept in memory (one server process).
  */
+import { RateLimit, type RateKey } from '../../domain/rate-limit';
+
 const WINDOW_MS = 15 * 60 * 1000;
 export const DEFAULT_LIMITS = { user: 5, ip: 30 };
 
-export type ThrottleKey = { kind: keyof typeof DEFAULT_LIMITS; value: string };
+export type ThrottleKey = RateKey<keyof typeof DEFAULT_LIMITS>;
 
 export class LoginThrottle {
-  private failures = new Map<string, number[]>();
+  private readonly failures: RateLimit<ThrottleKey['kind']>;
 
-  constructor(
-    private readonly limits = DEFAULT_LIMITS,
-    private readonly windowMs = WINDOW_MS,
-  ) {}
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  constructor(limits = DEFAULT_LIMITS, windowMs = WINDOW_MS) {
+    this.failures = new RateLimit(limits, windowMs);
   }
 
   isBlocked(keys: ThrottleKey[], now: number): boolean {
-    return keys.some((k) => this.recent(`${k.kind}:${k.value}`, now).length >= this.limits[k.kind]);
+    return this.failures.isOver(keys, now);
   }
 
   recordFailure(keys: ThrottleKey[], now: number): void {
-    for (const k of keys) {
-      const id = `${k.kind}:${k.value}`;
-      this.failures.set(id, [...this.recent(id, now), now]);
-    }
+    this.failures.record(keys, now);
   }
 
   /** A successful login clears the username's failures (not the address's). */
   reset(keys: ThrottleKey[]): void {
-    for (const k of keys) if (k.kind === 'user') this.failures.delete(`${k.kind}:${k.value}`);
+    this.failures.clear(keys.filter((k) => k.kind === 'user'));
   }
 }
