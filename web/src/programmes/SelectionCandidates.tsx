@@ -8,23 +8,10 @@ import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
+import { SelectionPersonTable } from './SelectionPersonTable';
 import { CANDIDATE_STATUSES, selectionApi, type Candidate, type CandidateList, type CandidateStatus, type RowError } from './selectionApi';
 
 const NOMINATION_TAGS = ['storm_victim', 'flood_victim', 'difficult', 'especially_difficult', 'disability', 'orphan'] as const;
-
-export function TagPills({ tags }: { tags: readonly string[] }) {
-  const { t } = useTranslation('selection');
-  if (tags.length === 0) return <span className="muted">—</span>;
-  return (
-    <>
-      {tags.map((tag) => (
-        <span key={tag} className="pill" data-testid="tag">
-          {t(`tags.${tag}`, { defaultValue: tag })}
-        </span>
-      ))}
-    </>
-  );
-}
 
 export function RowErrors({ errors }: { errors: RowError[] }) {
   const { t } = useTranslation('selection');
@@ -62,39 +49,14 @@ function CandidateTable({ items, testId }: { items: Candidate[]; testId: string 
   if (items.length === 0) return <p className="empty">{t('web.no_candidates')}</p>;
   return (
     <div className="table-wrap">
-      <table className="table" data-testid={testId}>
-        <thead>
-          <tr>
-            <th>{t('web.name')}</th>
-            <th>{t('web.birth_date')}</th>
-            <th>{t('web.commune')}</th>
-            <th>{t('web.tags')}</th>
-            <th>{t('web.group')}</th>
-            <th className="num-cell">{t('web.value')}</th>
-            <th className="num-cell">{t('web.cost')}</th>
-            <th>{t('web.status')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.personId} data-testid="candidate-row" data-status={c.status}>
-              <td>
-                {c.fullName}
-                {c.nominated && <span className="muted small block">{t('web.nominated')}</span>}
-              </td>
-              <td className="nowrap">{formatDate(c.birthDate)}</td>
-              <td>{c.communeName ?? c.communeCode}</td>
-              <td>
-                <TagPills tags={c.tags} />
-              </td>
-              <td className="code">{c.pricingGroup ?? '—'}</td>
-              <td className="num">{c.value}</td>
-              <td className="num nowrap">{c.cost === null ? '—' : formatVnd(c.cost)}</td>
-              <td className="small">{t(`status.${c.status}`)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SelectionPersonTable
+        items={items}
+        testId={testId}
+        lastHeader={t('web.status')}
+        nameNote={(c) => c.nominated && <span className="muted small block">{t('web.nominated')}</span>}
+        lastCell={(c) => <td className="small">{t(`status.${c.status}`)}</td>}
+        rowProps={(c) => ({ 'data-testid': 'candidate-row', 'data-status': c.status })}
+      />
     </div>
   );
 }

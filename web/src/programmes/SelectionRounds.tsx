@@ -7,8 +7,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { formatDate, formatVnd, parseVnd } from '../format';
-import { TagPills } from './SelectionCandidates';
+import { formatVnd, parseVnd } from '../format';
+import { SelectionPersonTable } from './SelectionPersonTable';
 import { selectionApi, type Round, type RoundDetail } from './selectionApi';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -144,39 +144,18 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
       </div>
       {detail && (
         <div className="table-wrap">
-          <table className="table" data-testid="round-table">
-            <thead>
-              <tr>
-                <th>{t('web.name')}</th>
-                <th>{t('web.birth_date')}</th>
-                <th>{t('web.commune')}</th>
-                <th>{t('web.tags')}</th>
-                <th>{t('web.group')}</th>
-                <th className="num-cell">{t('web.value')}</th>
-                <th className="num-cell">{t('web.cost')}</th>
-                <th>{t('web.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.items.map((c) => (
-                <tr key={c.personId} data-testid="round-row" data-selected={c.selected ? 'yes' : 'no'}>
-                  <td>{c.fullName}</td>
-                  <td className="nowrap">{formatDate(c.birthDate)}</td>
-                  <td>{c.communeName ?? c.communeCode}</td>
-                  <td>
-                    <TagPills tags={c.tags} />
-                  </td>
-                  <td className="code">{c.pricingGroup ?? '—'}</td>
-                  <td className="num">{round2(c.value)}</td>
-                  <td className="num nowrap">{c.cost === null ? '—' : formatVnd(c.cost)}</td>
-                  <td className={`small${c.selected ? ' reason-selected' : ''}`} data-testid="round-reason">
-                    {c.selected ? '✓ ' : ''}
-                    {t(`reasons.${c.reason}`, { defaultValue: c.reason })}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SelectionPersonTable
+            items={detail.items}
+            testId="round-table"
+            lastHeader={t('web.reason')}
+            lastCell={(c) => (
+              <td className={`small${c.selected ? ' reason-selected' : ''}`} data-testid="round-reason">
+                {c.selected ? '✓ ' : ''}
+                {t(`reasons.${c.reason}`, { defaultValue: c.reason })}
+              </td>
+            )}
+            rowProps={(c) => ({ 'data-testid': 'round-row', 'data-selected': c.selected ? 'yes' : 'no' })}
+          />
           {detail.matching > detail.items.length && <p className="muted small">{t('web.more', { count: detail.matching - detail.items.length })}</p>}
         </div>
       )}

@@ -1,0 +1,89 @@
+/**
+ * The table of persons the selection shows twice: the candidates (with their status) and a round's frozen
+ * candidates (with the decision's reason). Same columns; the last one and the row's test attributes are
+ * the caller's.
+ */
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatVnd } from '../format';
+
+export interface SelectionPerson {
+  personId: string;
+  fullName: string;
+  birthDate: string;
+  communeCode: string;
+  communeName: string | null;
+  tags: readonly string[];
+  pricingGroup: string | null;
+  value: number;
+  cost: number | null;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function TagPills({ tags }: { tags: readonly string[] }) {
+  const { t } = useTranslation('selection');
+  if (tags.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      {tags.map((tag) => (
+        <span key={tag} className="pill" data-testid="tag">
+          {t(`tags.${tag}`, { defaultValue: tag })}
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function SelectionPersonTable<P extends SelectionPerson>({
+  items,
+  testId,
+  lastHeader,
+  nameNote,
+  lastCell,
+  rowProps,
+}: {
+  items: readonly P[];
+  testId: string;
+  lastHeader: string;
+  nameNote?: (p: P) => ReactNode;
+  lastCell: (p: P) => ReactNode;
+  rowProps: (p: P) => Record<string, string>;
+}) {
+  const { t } = useTranslation('selection');
+  return (
+    <table className="table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{t('web.name')}</th>
+          <th>{t('web.birth_date')}</th>
+          <th>{t('web.commune')}</th>
+          <th>{t('web.tags')}</th>
+          <th>{t('web.group')}</th>
+          <th className="num-cell">{t('web.value')}</th>
+          <th className="num-cell">{t('web.cost')}</th>
+          <th>{lastHeader}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((p) => (
+          <tr key={p.personId} {...rowProps(p)}>
+            <td>
+              {p.fullName}
+              {nameNote?.(p)}
+            </td>
+            <td className="nowrap">{formatDate(p.birthDate)}</td>
+            <td>{p.communeName ?? p.communeCode}</td>
+            <td>
+              <TagPills tags={p.tags} />
+            </td>
+            <td className="code">{p.pricingGroup ?? '—'}</td>
+            <td className="num">{round2(p.value)}</td>
+            <td className="num nowrap">{p.cost === null ? '—' : formatVnd(p.cost)}</td>
+            {lastCell(p)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
