@@ -3,7 +3,7 @@
  *
  * Nothing can match an existing person then, so every accepted row is a new person and the staging
  * table, the matching and the INSERT ... SELECT passes are not needed. Each chunk of rows is written by
- * COPY straight into the final tables (household, person, person_group, card, person_coverage) with ids
+ * COPY straight into the final tables (household, person, card, person_coverage) with ids
  * made here; villages are created as they are first met; the rules that the staged path applies in SQL
  * are applied here while streaming, with the same outcome:
  * - two rows that are one person (same citizen id; else same insurance code; else same name + birth date
@@ -23,6 +23,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
+import { monthEndSnapshots, type SpanCount } from '../../domain/coverage-snapshots';
 
 /** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
 export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'thon';
@@ -90,7 +91,6 @@ const PERSON_COLUMNS = [
   'school',
   'grade',
 ];
-const GROUP_COLUMNS = ['household_id', 'person_id', 'group_code'];
 const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source'];
 const COVERAGE_COLUMNS = ['household_id', 'person_id', 'commune_code', 'village_code', 'group_code', 'span_from', 'span_to'];
 
@@ -160,19 +160,20 @@ const dayNumber = (iso: string) => (Date.UTC(Number(iso.slice(0, 4)), Number(iso
 const dayText = (day: number) => new Date(DAY_ZERO + day * DAY_MS).toISOString().slice(0, 10);
 /** A span (two dates) as one number, exact (44 bits): a key that costs a few bytes instead of a string. */
 const spanNumber = (from: string, to: string) => dayNumber(from) * 2 ** 22 + dayNumber(to);
-const spanDates = (span: number) => [dayText(Math.floor(span / 2 ** 22)), dayText(span % 2 ** 22)];
+const spanDays = (span: number) => [Math.floor(span / 2 ** 22), span % 2 ** 22];
+/** 1970-01-01 in these day numbers. */
+const EPOCH_DAY = -DAY_ZERO / DAY_MS;
 
 interface Chunk {
   rows: number;
   villages: { code: string; name: string; searchName: string; commune: string; local: string }[];
   households: string[];
   persons: string[];
-  groups: string[];
   cards: string[];
   coverage: string[];
 }
 
-const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: [], persons: [], groups: [], cards: [], coverage: [] });
+const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: [], persons: [], cards: [], coverage: [] });
 
 /**
  * Memory: what is kept for the whole file must stay small per row (a province is millions of rows), and
@@ -302,7 +303,6 @@ export class FreshLoader {
         plain(r.grade),
       ].join(','),
     );
-    for (const g of groups) c.groups.push([hid, pid, g].join(','));
     const card = r.card;
     if (card) {
       c.cards.push([hid, this.ids.next(), pid, card.group, card.from, card.to, 'import'].join(','));
@@ -348,7 +348,7 @@ export class FreshLoader {
         .execute();
     }
     // each table's lines are let go as soon as they are joined, the text as soon as it is copied
-    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'groups' | 'cards' | 'coverage') => {
+    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards' | 'coverage') => {
       const lines = c[key];
       c[key] = [];
       if (!lines.length) return;
@@ -362,48 +362,80 @@ export class FreshLoader {
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
-    await table('person_group', GROUP_COLUMNS, 'groups');
     await table('card', CARD_COLUMNS, 'cards');
     await table('person_coverage', COVERAGE_COLUMNS, 'coverage');
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
   }
 
-  /** Adds the counted persons and spans to the kept aggregates (after the last chunk is written). */
+  /**
+   * Writes the kept aggregates (after the last chunk is written), which are empty (`aggregatesAreEmpty`):
+   * the counted spans (coverage_count), their month-end snapshots computed here (the trigger that keeps
+   * them for other changes is switched off meanwhile: src/domain/coverage-snapshots.ts) and the
+   * population per village, each by COPY.
+   */
   async finishCounts(): Promise<void> {
     const field = (v: string) => (v === '' ? '""' : text(v));
     const spanLines: string[] = [];
-    for (const [key, spans] of this.spans) {
-      const unitGroup = key.split('\u0001').map(field).join(',');
-      for (const [span, n] of spans) spanLines.push([unitGroup, ...spanDates(span), n].join(','));
+    const spans: SpanCount[] = [];
+    for (const [key, counts] of this.spans) {
+      const [commune, village, group] = key.split('\u0001');
+      const unitGroup = [field(commune), field(village), field(group)].join(',');
+      for (const [span, n] of counts) {
+        const [from, to] = spanDays(span);
+        spanLines.push([unitGroup, dayText(from), dayText(to), n].join(','));
+        spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
+      }
     }
     this.spans.clear();
+    const { months, endDays } = monthEndSnapshots(spans);
+    const epochText = (day: number) => dayText(day + EPOCH_DAY);
     const popLines: string[] = [];
-    for (const [key, p] of this.population) popLines.push(`${key.split('\u0001').map(field).join(',')},${p.persons},${p.insured}`);
-    await sql`create temporary table _fresh_spans (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer) on commit drop`.execute(this.trx);
-    await sql`create temporary table _fresh_population (commune_code text, village_code text, persons integer, insured integer) on commit drop`.execute(this.trx);
-    for (let i = 0; i < spanLines.length; i += 100_000)
-      await this.copy('_fresh_spans', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'n'], spanLines.slice(i, i + 100_000).join('\n') + '\n');
-    if (popLines.length) await this.copy('_fresh_population', ['commune_code', 'village_code', 'persons', 'insured'], popLines.join('\n') + '\n');
-    // (the statement triggers on coverage_count, if any, follow as for any other change of the counts)
-    await this.timed('coverage_count', () =>
-      sql`
-        insert into coverage_count (commune_code, village_code, group_code, span_from, span_to, persons)
-        select commune_code, village_code, group_code, span_from, span_to, n from _fresh_spans
-        on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(this.trx),
+    for (const [key, p] of this.population) popLines.push([...key.split('\u0001').map(field), p.persons, p.insured].join(','));
+    const copyAll = async (table: string, columns: string[], lines: string[]) => {
+      for (let i = 0; i < lines.length; i += 100_000) await this.copy(table, columns, lines.slice(i, i + 100_000).join('\n') + '\n');
+    };
+    // (the snapshots may keep rows that fell to zero: nothing else, the register being empty)
+    await sql`delete from coverage_month`.execute(this.trx);
+    await sql`delete from coverage_end_day`.execute(this.trx);
+    await sql`alter table coverage_count disable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
+    await this.timed('coverage_count', () => copyAll('coverage_count', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'], spanLines));
+    await sql`alter table coverage_count enable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
+    await this.timed('coverage_month', () =>
+      copyAll(
+        'coverage_month',
+        ['day', 'commune_code', 'group_code', 'persons', 'expiring30'],
+        months.map((m) => [epochText(m.day), field(m.commune), field(m.group), m.persons, m.expiring30].join(',')),
+      ),
     );
-    await this.timed('population_count', () =>
-      sql`
-        insert into population_count (commune_code, village_code, persons, ever_insured)
-        select commune_code, village_code, persons, insured from _fresh_population
-        on conflict (commune_code, village_code) do update set persons = population_count.persons + excluded.persons, ever_insured = population_count.ever_insured + excluded.ever_insured`.execute(this.trx),
+    await this.timed('coverage_end_day', () =>
+      copyAll(
+        'coverage_end_day',
+        ['day', 'commune_code', 'group_code', 'persons'],
+        endDays.map((e) => [epochText(e.day), field(e.commune), field(e.group), e.persons].join(',')),
+      ),
     );
-    await sql`drop table _fresh_spans, _fresh_population`.execute(this.trx);
+    await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], popLines));
   }
 }
 
+/** The statement trigger of migration 0008 that spreads coverage_count's inserts over the snapshots. */
+const SNAPSHOT_TRIGGER = 'coverage_count_months_insert';
+
+/**
+ * True when the kept aggregates hold nothing but rows that fell to zero, as they must when the register
+ * is empty: the fast path writes them by COPY, without adding to what is there.
+ */
+export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
+  const r = await sql<{ taken: boolean }>`
+    select exists (select 1 from coverage_count) or exists (select 1 from population_count)
+      or exists (select 1 from coverage_month where persons <> 0 or expiring30 <> 0)
+      or exists (select 1 from coverage_end_day where persons <> 0) as taken`.execute(trx);
+  return !r.rows[0].taken;
+}
+
 /** The tables a fresh load fills. */
-export const FRESH_TABLES = ['household', 'person', 'person_group', 'card', 'person_coverage'];
+export const FRESH_TABLES = ['household', 'person', 'card', 'person_coverage', 'coverage_count'];
 
 /**
  * Drops the secondary indexes and the foreign keys of `tables` (read from the catalogue, so indexes that
