@@ -37,7 +37,7 @@ import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
 import { refreshCoverageCounts } from '../coverage/coverage-counts';
-import { deferIndexes, FRESH_TABLES, FreshLoader, villageLocalCode } from './import-fresh';
+import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, villageLocalCode } from './import-fresh';
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -395,7 +395,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
   try {
     await session.db.transaction().execute(async (trx) => {
       await sql`lock table household, person in share row exclusive mode`.execute(trx);
-      if (!(await registerIsEmpty(trx))) throw new NotEmpty();
+      if (!(await registerIsEmpty(trx)) || !(await aggregatesAreEmpty(trx))) throw new NotEmpty();
       const rebuild = await deferIndexes(trx, FRESH_TABLES);
       mark('defer indexes');
       const loader = await FreshLoader.open(trx, session.copyCsv);
@@ -425,10 +425,10 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
       options.onProgress?.({ phase: 'applying', rows: report.rows, ...ctx.progress() });
       report.rejected = ctx.rejected() + conflicts;
       if (doomed()) throw new Rollback();
-      await rebuild();
-      mark('rebuild indexes');
       await loader.finishCounts();
       mark('counts');
+      await rebuild();
+      mark('rebuild indexes');
       if (debug) process.stderr.write(`[import] ${JSON.stringify(Object.fromEntries([...loader.timings].map(([k, v]) => [k, Math.round(v)])))}\n`);
       const counts = { inserted: loader.inserted, updated: 0, unchanged: 0 };
       Object.assign(report, counts);
@@ -607,7 +607,25 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await sql`
     update person p set household_id = st.household_id, commune_code = st.commune_code
     from ${s} st where st.action = 'update' and p.id = st.person_id and p.household_id = st.person_household_id and st.person_household_id <> st.household_id`.execute(trx);
-  // groups that ended close their open row; groups that began open one
+  // groups (person.group_codes before the update against the file's): one that ended closes its open row,
+  // or gets a closed one when held since registration (no row); one that began opens a row
+  await sql`
+    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
+    select p.household_id, p.id, code, null, ${today}::date
+    from ${s} st join person p on p.household_id = st.household_id and p.id = st.person_id
+    cross join lateral unnest(p.group_codes) as code
+    where st.action = 'update' and not (code = any(st.group_codes)) and not exists (
+      select 1 from person_group g where g.household_id = p.household_id and g.person_id = p.id and g.group_code = code and g.valid_to is null)`.execute(trx);
+  await sql`
+    update person_group g set valid_to = ${today}::date
+    from ${s} st where st.action = 'update' and g.household_id = st.household_id and g.person_id = st.person_id
+      and g.valid_to is null and not (g.group_code = any(st.group_codes))`.execute(trx);
+  await sql`
+    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
+    select p.household_id, p.id, code, ${today}::date, null
+    from ${s} st join person p on p.household_id = st.household_id and p.id = st.person_id
+    cross join lateral unnest(st.group_codes) as code
+    where st.action = 'update' and not (code = any(p.group_codes))`.execute(trx);
   await sql`
     update person p set
       full_name = st.full_name, name_key = st.name_key, relationship = coalesce(st.relationship, p.relationship),
@@ -616,26 +634,13 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, school = coalesce(st.school, p.school),
       grade = coalesce(st.grade, p.grade), updated_at = now()
     from ${s} st where st.action = 'update' and p.household_id = st.household_id and p.id = st.person_id`.execute(trx);
-  await sql`
-    update person_group g set valid_to = ${today}::date
-    from ${s} st where st.action = 'update' and g.household_id = st.household_id and g.person_id = st.person_id
-      and g.valid_to is null and not (g.group_code = any(st.group_codes))`.execute(trx);
-  await sql`
-    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
-    select st.household_id, st.person_id, code, ${today}::date, null
-    from ${s} st cross join lateral unnest(st.group_codes) as code
-    where st.action = 'update' and not exists (
-      select 1 from person_group g where g.household_id = st.household_id and g.person_id = st.person_id and g.group_code = code and g.valid_to is null)`.execute(trx);
 
   await sql`
     insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes, school, grade)
     select st.household_id, ${personId}, st.commune_code, st.relationship, st.full_name, st.name_key, st.birth_date, st.sex, st.citizen_id,
       st.insurance_code, st.ethnicity, st.phone, st.group_codes, st.school, st.grade
     from ${s} st where st.person_id is null`.execute(trx);
-  await sql`
-    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
-    select st.household_id, ${personId}, code, null, null
-    from ${s} st cross join lateral unnest(st.group_codes) as code where st.person_id is null`.execute(trx);
+  // (a new person's groups are held since registration: no person_group row, see listGroupHistory)
 
   await sql`
     insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)

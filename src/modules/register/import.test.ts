@@ -5,6 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import { importRegister } from './import.service';
+import { getHousehold, updatePerson } from './register.service';
 import { TEMPLATE_HEADERS_VI, CANONICAL_COLUMNS } from '../../domain/register-row';
 
 let t: TestDatabase;
@@ -71,6 +72,40 @@ describe(`register import (${engineName})`, () => {
     const p = await t.db.selectFrom('person').select(['phone', 'groupCodes']).where('citizenId', '=', '010080001234').executeTakeFirstOrThrow();
     expect(p).toEqual({ phone: '0987654321', groupCodes: ['HN'] });
     expect(await count('card')).toBe(3);
+  });
+
+  it("keeps each person's group history: groups held since the import, ended by a later file or an edit, and begun after", async () => {
+    const history = async (citizenId: string) => {
+      const p = await t.db.selectFrom('person').select(['id', 'householdId']).where('citizenId', '=', citizenId).executeTakeFirstOrThrow();
+      const page = await getHousehold(t.db, system, p.householdId);
+      return page.members.find((m) => m.id === p.id)!.groups;
+    };
+    const first = csv(['G01,02905,,,,Vàng Thị Mai,chủ hộ,02/02/1990,nữ,010190002345,,H\'Mông,,"HN;DT",,,']);
+    expect(await importRegister(t, system, { path: first }, { today: '2025-10-01' })).toMatchObject({ inserted: 1 });
+    // held since she was registered: no dates, and no person_group row for them
+    expect(await history('010190002345')).toEqual([
+      { groupCode: 'DT', validFrom: null, validTo: null },
+      { groupCode: 'HN', validFrom: null, validTo: null },
+    ]);
+    const id = (await t.db.selectFrom('person').select('id').where('citizenId', '=', '010190002345').executeTakeFirstOrThrow()).id;
+    expect(await t.db.selectFrom('personGroup').selectAll().where('personId', '=', id).execute()).toEqual([]);
+
+    // a later file drops DT and adds CN
+    const second = csv(['G01,02905,,,,Vàng Thị Mai,chủ hộ,02/02/1990,nữ,010190002345,,H\'Mông,,"HN;CN",,,']);
+    expect(await importRegister(t, system, { path: second }, { today: '2025-11-01' })).toMatchObject({ updated: 1 });
+    expect(await history('010190002345')).toEqual([
+      { groupCode: 'CN', validFrom: '2025-11-01', validTo: null },
+      { groupCode: 'HN', validFrom: null, validTo: null },
+      { groupCode: 'DT', validFrom: null, validTo: '2025-11-01' },
+    ]);
+
+    // an edit ends HN, held since the import
+    await updatePerson(t.db, system, id, { groupCodes: ['CN'] }, '2025-12-01');
+    expect(await history('010190002345')).toEqual([
+      { groupCode: 'CN', validFrom: '2025-11-01', validTo: null },
+      { groupCode: 'HN', validFrom: null, validTo: '2025-12-01' },
+      { groupCode: 'DT', validFrom: null, validTo: '2025-11-01' },
+    ]);
   });
 
   it('maps an old commune code to the new commune, and rejects a split one naming the candidates', async () => {

@@ -332,16 +332,22 @@ export async function deletePerson(db: Kysely<DB>, householdId: string, id: stri
   await db.deleteFrom('person').where('householdId', '=', householdId).where('id', '=', id).execute();
 }
 
-export function listGroupHistory(db: Kysely<DB>, householdId: string) {
-  return db
-    .selectFrom('personGroup')
-    .select(['personId', 'groupCode', 'validFrom', 'validTo'])
-    .where('householdId', '=', householdId)
-    .orderBy(sql`valid_to is null`, 'desc')
-    .orderBy('validTo', 'desc')
-    .orderBy('validFrom', 'desc')
-    .orderBy('groupCode')
-    .execute();
+/**
+ * Each member's group history: the rows of person_group (groups that began or ended after the person was
+ * registered), and a row with no dates for each group in force that has none (held since the person was
+ * registered, start unknown: an import records no row for them; see decisions.md).
+ */
+export async function listGroupHistory(db: Kysely<DB>, householdId: string) {
+  const r = await sql<{ personId: string; groupCode: string; validFrom: string | null; validTo: string | null }>`
+    select * from (
+      select person_id, group_code, valid_from, valid_to from person_group where household_id = ${householdId}
+      union all
+      select p.id, code, null, null from person p cross join lateral unnest(p.group_codes) as code
+      where p.household_id = ${householdId} and not exists (
+        select 1 from person_group g where g.household_id = p.household_id and g.person_id = p.id and g.group_code = code and g.valid_to is null)
+    ) h
+    order by valid_to is null desc, valid_to desc, valid_from desc nulls last, group_code`.execute(db);
+  return r.rows;
 }
 
 export async function startGroups(db: Kysely<DB>, householdId: string, personId: string, codes: string[], from: string | null): Promise<void> {
@@ -354,14 +360,18 @@ export async function startGroups(db: Kysely<DB>, householdId: string, personId:
 
 export async function endGroups(db: Kysely<DB>, householdId: string, personId: string, codes: string[], to: string): Promise<void> {
   if (codes.length === 0) return;
-  await db
+  const ended = await db
     .updateTable('personGroup')
     .set({ validTo: to })
     .where('householdId', '=', householdId)
     .where('personId', '=', personId)
     .where('groupCode', 'in', codes)
     .where('validTo', 'is', null)
+    .returning('groupCode')
     .execute();
+  // a group held since the person was registered has no row yet: it gets one that ends now
+  const held = codes.filter((c) => !ended.some((e) => e.groupCode === c));
+  if (held.length) await db.insertInto('personGroup').values(held.map((groupCode) => ({ householdId, personId, groupCode, validFrom: null, validTo: to }))).execute();
 }
 
 const cardColumns = ['id', 'personId', 'householdId', 'groupCode', 'validFrom', 'validTo', 'number', 'source'] as const;
