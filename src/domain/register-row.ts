@@ -4,8 +4,8 @@
  * "today", and gets back either a normalised row or every problem of the row as stable codes + params
  * (the i18n catalogue turns codes into sentences).
  */
-import { dateParts, makeDate } from './calendar';
-import { isIsoDate, type IsoDate } from './dates';
+import { dateParts, daysInMonth } from './calendar';
+import type { IsoDate } from './dates';
 import { normalizeName, normalizePhone, validateCitizenId, validateInsuranceCode, type Sex } from './identity';
 import { foldVietnamese } from './text';
 
@@ -247,10 +247,11 @@ function excelSerialToDate(serial: number): IsoDate | undefined {
 }
 
 function dateFromParts(year: number, month: number, day: number): IsoDate | undefined {
-  if (year < 1000 || year > 9999) return undefined;
-  const iso = makeDate(year, month, day);
-  return isIsoDate(iso) ? iso : undefined;
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // (three dates a row, millions of rows: the pieces, not a padding call each)
+  return [year, TWO_DIGITS[month], TWO_DIGITS[day]].join('-');
 }
+const TWO_DIGITS = Array.from({ length: 32 }, (_, i) => String(i).padStart(2, '0'));
 
 /** The number written by two ASCII digits at `at`, or -1. */
 function twoDigits(text: string, at: number): number {
@@ -597,16 +598,34 @@ function cellText(value: CellValue): string {
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   const text = String(value);
-  // NFC only when there is something to compose (precomposed Vietnamese text is the common case); the
-  // cheap test for characters below U+0300 (no combining mark there) spares most cells the \p{M} scan
-  const nfc = ONLY_LOW.test(text) || !COMBINING.test(text) ? text : text.normalize('NFC');
-  // runs of white space become one space: only when there is a run, or white space other than ' '
+  // one pass over the common case: characters below U+0300 (no combining mark there) or precomposed
+  // Vietnamese letters (U+1E00-U+1EFF), single spaces; anything else takes the general rule below
+  let plain = true;
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (space) {
+        plain = false;
+        break;
+      }
+      space = true;
+      continue;
+    }
+    space = false;
+    if ((c < 32 && c >= 9 && c <= 13) || c === 0xa0 || (c >= 0x300 && (c < 0x1e00 || c > 0x1eff))) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return text.trim();
+  // NFC only when there is something to compose (combining marks); runs of white space become one space
+  const nfc = COMBINING.test(text) ? text.normalize('NFC') : text;
   return (ODD_SPACE.test(nfc) ? nfc.replace(/\s+/g, ' ') : nfc).trim();
 }
 
 // combining marks (any \p{M}): their presence means the text may not be in NFC
 const COMBINING = /\p{M}/u;
-const ONLY_LOW = /^[^\u0300-\uffff]*$/;
 const ODD_SPACE = /[^\S ]| {2}/;
 
 /**

@@ -109,6 +109,8 @@ interface UnitCounts {
   unit: string;
   persons: number;
   insured: number;
+  /** persons per group of their card, then per span (`spanNumber`) */
+  spans: Map<string, Map<number, number>>;
 }
 
 /**
@@ -187,8 +189,8 @@ export class FreshLoader {
   private readonly households = new Map<string, Map<string, Household>>();
   /** Village code by commune + folded name (null: the name's slug is taken by another village). */
   private readonly villageByKey = new Map<string, string | null>();
-  /** The same, by the name as written (saves folding every row's village). */
-  private readonly villageByName = new Map<string, string | null>();
+  /** The same, by commune and the name as written (saves folding every row's village). */
+  private readonly villageByName = new Map<string, Map<string, string | null>>();
   private readonly villageCodes = new Set<string>();
   /** Citizen ids (12 digits) and insurance codes (10 digits) met so far, as numbers (exact below 2^53). */
   private readonly citizenIds = new NumberSet();
@@ -198,8 +200,6 @@ export class FreshLoader {
   private readonly nameKeys = new Map<string, string>();
   /** persons per commune + village, and how many of them have a card */
   private readonly population = new Map<string, UnitCounts>();
-  /** persons per commune + village + group, then per span (`spanNumber`) */
-  private readonly spans = new Map<string, Map<number, number>>();
   inserted = 0;
   private readonly ids = new OrderedIds();
 
@@ -226,9 +226,9 @@ export class FreshLoader {
 
   /** The village code of a row's village, creating the village when the commune has none of that name. */
   private village(commune: string, name: string): string | null {
-    // (joined: a flat copy, not pieces holding on to the CSV text the name was cut from)
-    const byName = [commune, name].join('\u0001');
-    const known = this.villageByName.get(byName);
+    let byName = this.villageByName.get(commune);
+    if (!byName) this.villageByName.set(commune, (byName = new Map()));
+    const known = byName.get(name);
     if (known !== undefined) return known;
     const searchName = foldVietnamese(name);
     const key = `${commune}\u0001${searchName}`;
@@ -243,7 +243,7 @@ export class FreshLoader {
       }
       this.villageByKey.set(key, code);
     }
-    this.villageByName.set(byName, code);
+    byName.set(ownCopy(name), code);
     return code;
   }
 
@@ -276,7 +276,7 @@ export class FreshLoader {
     if (!household) {
       const unit = [commune, villageCode ?? ''].join('\u0001');
       let counts = this.population.get(unit);
-      if (!counts) this.population.set(unit, (counts = { unit, persons: 0, insured: 0 }));
+      if (!counts) this.population.set(unit, (counts = { unit, persons: 0, insured: 0, spans: new Map() }));
       household = { id: this.ids.next(), village: villageCode ?? '', counts };
       inCommune.set(ownCopy(r.householdCode), household);
       c.households.push([household.id, commune, text(r.householdCode), plain(villageCode), text(r.address), r.povertyStatus, plain(r.povertyYear)].join(','));
@@ -307,9 +307,8 @@ export class FreshLoader {
     if (card) {
       c.cards.push([hid, this.ids.next(), pid, card.group, card.from, card.to, 'import'].join(','));
       c.coverage.push([hid, pid, commune, text(household.village), card.group, card.from, card.to].join(','));
-      const unitGroup = [household.counts.unit, card.group].join('\u0001');
-      let spans = this.spans.get(unitGroup);
-      if (!spans) this.spans.set(unitGroup, (spans = new Map()));
+      let spans = household.counts.spans.get(card.group);
+      if (!spans) household.counts.spans.set(card.group, (spans = new Map()));
       const span = spanNumber(card.from, card.to);
       spans.set(span, (spans.get(span) ?? 0) + 1);
     } else c.coverage.push([hid, pid, commune, text(household.village), '', '', ''].join(','));
@@ -378,16 +377,18 @@ export class FreshLoader {
     const field = (v: string) => (v === '' ? '""' : text(v));
     const spanLines: string[] = [];
     const spans: SpanCount[] = [];
-    for (const [key, counts] of this.spans) {
-      const [commune, village, group] = key.split('\u0001');
-      const unitGroup = [field(commune), field(village), field(group)].join(',');
-      for (const [span, n] of counts) {
-        const [from, to] = spanDays(span);
-        spanLines.push([unitGroup, dayText(from), dayText(to), n].join(','));
-        spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
+    for (const { unit, spans: byGroup } of this.population.values()) {
+      const [commune, village] = unit.split('\u0001');
+      for (const [group, counts] of byGroup) {
+        const unitGroup = [field(commune), field(village), field(group)].join(',');
+        for (const [span, n] of counts) {
+          const [from, to] = spanDays(span);
+          spanLines.push([unitGroup, dayText(from), dayText(to), n].join(','));
+          spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
+        }
       }
+      byGroup.clear();
     }
-    this.spans.clear();
     const { months, endDays } = monthEndSnapshots(spans);
     const epochText = (day: number) => dayText(day + EPOCH_DAY);
     const popLines: string[] = [];

@@ -214,7 +214,12 @@ export async function importRegister(database: Database, actor: Actor, source: I
     if (report.errors.length < maxErrors)
       report.errors.push({ row, column, value: value === null || value === undefined ? '' : String(value), message: t(`import.${key}`, { ...params, defaultValue: key }) });
   };
-  const lineage = (communeCode: string) => [communeCode, communes.get(communeCode)?.parentCode ?? ''];
+  const scope = new Map<string, boolean>();
+  const inActorScope = (communeCode: string) => {
+    let yes = scope.get(communeCode);
+    if (yes === undefined) scope.set(communeCode, (yes = inScope(actor, [communeCode, communes.get(communeCode)?.parentCode ?? ''])));
+    return yes;
+  };
 
   /** The commune a row's code means, or undefined after reporting why not. */
   const resolveCommune = (rowNo: number, code: string): string | undefined => {
@@ -269,7 +274,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
         rejectedRows++;
         continue;
       }
-      if (!inScope(actor, lineage(communeCode))) {
+      if (!inActorScope(communeCode)) {
         rejectedRows++;
         addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
         continue;
