@@ -159,7 +159,13 @@ const ownCopy = (value: string) => (value.length < 13 ? value : (' ' + value).sl
 const DAY_MS = 86_400_000;
 const DAY_ZERO = Date.UTC(1000, 0, 1);
 const dayNumber = (iso: string) => (Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) - DAY_ZERO) / DAY_MS;
-const dayText = (day: number) => new Date(DAY_ZERO + day * DAY_MS).toISOString().slice(0, 10);
+/** 'YYYY-MM-DD' of a day number; remembered (a register's spans start and end on a few thousand days). */
+const dayTexts = new Map<number, string>();
+function dayText(day: number): string {
+  let text = dayTexts.get(day);
+  if (text === undefined) dayTexts.set(day, (text = new Date(DAY_ZERO + day * DAY_MS).toISOString().slice(0, 10)));
+  return text;
+}
 /** A span (two dates) as one number, exact (44 bits): a key that costs a few bytes instead of a string. */
 const spanNumber = (from: string, to: string) => dayNumber(from) * 2 ** 22 + dayNumber(to);
 const spanDays = (span: number) => [Math.floor(span / 2 ** 22), span % 2 ** 22];
