@@ -383,11 +383,15 @@ export class FreshLoader {
     const field = (v: string) => (v === '' ? '""' : text(v));
     const spanLines: string[] = [];
     const spans: SpanCount[] = [];
-    for (const { unit, spans: byGroup } of this.population.values()) {
+    // in the order of coverage_count's primary key, so that its index grows at its right edge
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const { unit, spans: byGroup } of [...this.population.values()].sort((a, b) => byKey(a.unit, b.unit))) {
       const [commune, village] = unit.split('\u0001');
-      for (const [group, counts] of byGroup) {
+      for (const group of [...byGroup.keys()].sort(byKey)) {
+        const counts = byGroup.get(group)!;
         const unitGroup = [field(commune), field(village), field(group)].join(',');
-        for (const [span, n] of counts) {
+        for (const span of Float64Array.from(counts.keys()).sort()) {
+          const n = counts.get(span)!;
           const [from, to] = spanDays(span);
           spanLines.push([unitGroup, dayText(from), dayText(to), n].join(','));
           spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
