@@ -11,7 +11,7 @@ import { migrations } from './migrations/index';
 import { configurePgTypes } from './types';
 import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
 import { acquireLock, type LockInfo } from './data-dir-lock';
-import { copySql, createBulkLoader, type BulkLoader } from './bulk';
+import { copySql, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -101,7 +101,7 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
         return await fn({
           db: pinned,
           copyCsv: async (table, columns, csv) => {
-            await worker.query(copySql(table, columns, `'/dev/blob'`), [], new TextEncoder().encode(csv));
+            await worker.query(copySql(table, columns, `'/dev/blob'`), [], csvBytes(csv));
           },
         });
       } finally {

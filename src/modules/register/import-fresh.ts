@@ -21,6 +21,7 @@
 import { randomFillSync } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { CsvBuffer } from '../../db/bulk';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { monthEndSnapshots, type SpanCount } from '../../domain/coverage-snapshots';
@@ -61,7 +62,7 @@ export class OrderedIds {
 }
 const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
-type Copy = (table: string, columns: string[], csv: string) => Promise<void>;
+type Copy = (table: string, columns: string[], csv: string | Uint8Array) => Promise<void>;
 
 /** A CSV field for COPY: null is an empty unquoted field; quoted when it holds a quote, comma or line break. */
 const NEEDS_QUOTES = /[",\n\r]/;
@@ -175,13 +176,13 @@ const EPOCH_DAY = -DAY_ZERO / DAY_MS;
 interface Chunk {
   rows: number;
   villages: { code: string; name: string; searchName: string; commune: string; local: string }[];
-  households: string[];
-  persons: string[];
-  cards: string[];
-  coverage: string[];
+  households: CsvBuffer;
+  persons: CsvBuffer;
+  cards: CsvBuffer;
+  coverage: CsvBuffer;
 }
 
-const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: [], persons: [], cards: [], coverage: [] });
+const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: new CsvBuffer(), persons: new CsvBuffer(), cards: new CsvBuffer(), coverage: new CsvBuffer() });
 
 /**
  * Memory: what is kept for the whole file must stay small per row (a province is millions of rows), and
@@ -352,18 +353,8 @@ export class FreshLoader {
         .values(c.villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
         .execute();
     }
-    // each table's lines are let go as soon as they are joined, the text as soon as it is copied
     const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards' | 'coverage') => {
-      const lines = c[key];
-      c[key] = [];
-      if (!lines.length) return;
-      let csv: string | undefined = lines.join('\n') + '\n';
-      lines.length = 0;
-      await this.timed(name, () => {
-        const text = csv!;
-        csv = undefined;
-        return this.copy(name, columns, text);
-      });
+      if (c[key].lines) await this.timed(name, () => this.copy(name, columns, c[key].bytes()));
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
