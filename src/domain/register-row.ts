@@ -461,20 +461,21 @@ export function parseRelationship(value: CellValue): Relationship | undefined {
 }
 
 /** Pure results kept for the values a register repeats (relationships, names); bounded. */
-const MEMO_LIMIT = 50_000;
+const MEMO_LIMIT = 100_000;
 function remember<V>(memo: Map<string, V>, key: string, value: V): void {
   if (memo.size >= MEMO_LIMIT) memo.clear();
   // a key cut from a larger string (a CSV reader's chunk) would keep that whole chunk alive: keep a copy
   memo.set((' ' + key).slice(1), value);
 }
 const relationshipMemo = new Map<string, string | null>();
-const nameMemo = new Map<string, string>();
+const nameMemo = new Map<string, { name: string; key: string }>();
 
-/** `normalizeName`, remembered: a register repeats its names. */
-function normalizedName(text: string): string {
+/** `normalizeName` and the name's search key (`nameKey`), remembered: a register repeats its names. */
+function normalizedName(text: string): { name: string; key: string } {
   let name = nameMemo.get(text);
   if (name === undefined) {
-    name = normalizeName(text);
+    const normal = normalizeName(text);
+    name = { name: normal, key: foldVietnamese(normal) };
     remember(nameMemo, text, name);
   }
   return name;
@@ -537,6 +538,8 @@ export interface RegisterRow {
   povertyYear?: number;
   /** Normalised (`normalizeName`). */
   fullName: string;
+  /** `nameKey(fullName)`: folded for search and matching. */
+  nameKey: string;
   /** 'head', a recognised Vietnamese word, or the text as typed (see `parseRelationship`). */
   relationship?: Relationship;
   birthDate: IsoDate;
@@ -757,7 +760,8 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   // Person
   let fullName = '';
-  if (v.required('full_name')) fullName = normalizedName(v.text('full_name'));
+  let nameKey = '';
+  if (v.required('full_name')) ({ name: fullName, key: nameKey } = normalizedName(v.text('full_name')));
 
   const relationship = v.optional('relationship') ? parseRelationship(v.text('relationship')) : undefined;
 
@@ -847,7 +851,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   if (errors.length > 0 || birthDate === undefined || sex === undefined) return { ok: false, errors };
 
-  const row: RegisterRow = { householdCode, communeCode, povertyStatus, fullName, birthDate, sex, groups };
+  const row: RegisterRow = { householdCode, communeCode, povertyStatus, fullName, nameKey, birthDate, sex, groups };
   if (village !== undefined) row.village = village;
   if (address !== undefined) row.address = address;
   if (povertyYear !== undefined) row.povertyYear = povertyYear;

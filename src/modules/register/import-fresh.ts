@@ -203,8 +203,6 @@ export class FreshLoader {
   private readonly citizenIds = new NumberSet();
   private readonly insuranceCodes = new NumberSet();
   private readonly sameNames = new Set<string>();
-  /** name_key by normalised name (a register repeats its names); bounded */
-  private readonly nameKeys = new Map<string, string>();
   /** persons per commune + village, and how many of them have a card */
   private readonly population = new Map<string, UnitCounts>();
   inserted = 0;
@@ -260,11 +258,7 @@ export class FreshLoader {
    * date within the household.
    */
   add(r: RegisterRow, commune: string): FreshConflict | undefined {
-    let nameKey = this.nameKeys.get(r.fullName);
-    if (nameKey === undefined) {
-      if (this.nameKeys.size >= 50_000) this.nameKeys.clear();
-      this.nameKeys.set(r.fullName, (nameKey = foldVietnamese(r.fullName)));
-    }
+    const nameKey = r.nameKey;
     if (r.citizenId !== undefined) {
       if (!this.citizenIds.add(Number(r.citizenId))) return { column: 'citizen_id', value: r.citizenId };
     } else if (r.insuranceCode !== undefined) {

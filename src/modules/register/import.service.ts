@@ -27,7 +27,6 @@ import type { DB } from '../../db/schema';
 import { inScope, type Actor } from '../../domain/access';
 import { todayInVietnam } from '../../domain/dates';
 import { foldVietnamese } from '../../domain/text';
-import { nameKey } from '../../domain/identity';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
 import { mapHeader, validateRow, type CanonicalColumn, type RegisterRow, type RowCells } from '../../domain/register-row';
 import { AppError } from '../../errors';
@@ -151,7 +150,7 @@ function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[]
     r.povertyStatus,
     r.povertyYear ?? null,
     r.fullName,
-    nameKey(r.fullName),
+    r.nameKey,
     r.relationship ?? null,
     r.birthDate,
     r.sex,
