@@ -25,6 +25,17 @@ describe('CSV reading', () => {
       ['1', 'Bản\nNa Lốc'],
     ]);
   });
+  it('reads rows cut anywhere between pieces of text, CRLF line breaks, tabs, blank rows and a last row without a line break', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i + 2}\tTên ${i}\t`);
+    const text = 'mã\ttên\tghi chú\r\n1\tLò Văn A\t"dòng một\r\ndòng hai ""x"""\r\n\t\t\r\n   \r\n' + lines.join('\r\n');
+    const bytes = Buffer.from('\uFEFF' + text, 'utf8');
+    const expected = [['mã', 'tên', 'ghi chú'], ['1', 'Lò Văn A', 'dòng một\r\ndòng hai "x"'], ...Array.from({ length: 3000 }, (_, i) => [`${i + 2}`, `Tên ${i}`, ''])];
+    // one piece, and pieces of 7 bytes (inside quotes, line breaks and letters)
+    expect(await all(Readable.from([bytes]))).toEqual(expected);
+    const pieces = [];
+    for (let i = 0; i < bytes.length; i += 7) pieces.push(bytes.subarray(i, i + 7));
+    expect(await all(Readable.from(pieces))).toEqual(expected);
+  });
   it('quotes what needs quoting', () => {
     expect(csvLine(['a,b', 'c"d', null, 5])).toBe('"a,b","c""d",,5');
   });
