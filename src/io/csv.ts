@@ -27,7 +27,7 @@ const SAMPLE = 64 * 1024;
  * locales) and the line break are guessed once from the start of the file; rows of empty cells are skipped.
  */
 export async function* readCsvBatches(input: Readable | string): AsyncGenerator<string[][]> {
-  const stream = typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input;
+  const stream = typeof input === 'string' ? fs.createReadStream(input) : input;
   // decode UTF-8 across chunk boundaries (a Vietnamese letter can straddle two chunks)
   stream.setEncoding('utf8');
   let pending = '';
