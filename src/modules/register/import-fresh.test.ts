@@ -118,6 +118,19 @@ describe(`register import into an empty register, fast path (${engineName})`, ()
     expect(await snapshot(fresh)).toEqual(expected);
   });
 
+  it('leaves an empty register whose aggregates are not empty to the staged path (it adds to them)', async () => {
+    const other = await testDatabase();
+    try {
+      await sql`insert into coverage_count (commune_code, village_code, group_code, span_from, span_to, persons) values ('02905', '', 'GD', '2025-01-01', '2025-12-31', 1)`.execute(other.db);
+      const r = await importRegister(other, system, { path: file }, { today: TODAY, freshPathFromBytes: 0, validRowsOnly: true });
+      expect(r).toMatchObject({ inserted: 2002, rejected: 3 });
+      const v7 = await sql<{ n: number }>`select count(*)::int as n from person where id::text like '________-____-7%'`.execute(other.db);
+      expect(v7.rows[0].n).toBe(0);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('then takes the same file again as all unchanged (staged path, register no longer empty)', async () => {
     const r = await importRegister(fresh, system, { path: file }, { today: TODAY, freshPathFromBytes: 0, validRowsOnly: true });
     expect(r).toMatchObject({ rows: 2005, inserted: 0, updated: 0, unchanged: 2002, rejected: 3 });
