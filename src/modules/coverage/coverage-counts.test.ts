@@ -168,6 +168,16 @@ describe(`kept coverage aggregates (${engineName})`, () => {
     // the same file again restores what it says (the moved and deleted persons come back)
     await importRegister(t, system, { path: file }, { today: '2025-10-31' });
     await expectCountsEqualTruth();
+
+    // a file in which only one household moved to another village: its counts move, nothing else changes
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const cells = lines[1].split(',');
+    cells[2] = 'Thôn Đổi Tên';
+    const moved = path.join(dir, 'moved.csv');
+    fs.writeFileSync(moved, [lines[0], cells.join(','), ...lines.slice(2)].join('\n') + '\n');
+    const r = await importRegister(t, system, { path: moved }, { today: '2025-10-31' });
+    expect(r).toMatchObject({ inserted: 0, updated: 0, unchanged: 1500 });
+    await expectCountsEqualTruth();
   });
 
   it('equal the register with spans on the edges of months, one-day spans, and after deleting them', async () => {

@@ -569,8 +569,11 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
     update ${s} st set village_code = u.code
     from unit u where st.village_key is not null and u.parent_code = st.commune_code and u.search_name = st.village_key`.execute(trx);
 
-  // households: new ones inserted, changed ones updated (the first row of a household in the file wins)
+  // households: new ones inserted, changed ones updated (the first row of a household in the file wins);
+  // both are remembered, their coverage counts are refreshed below
+  await sql`create temporary table _import_households (id uuid) on commit drop`.execute(trx);
   await sql`
+    with changed as (
     insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
     select gen_random_uuid(), commune_code, household_code, village_code, address, poverty_status, poverty_year
     from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
@@ -581,7 +584,9 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       poverty_year = excluded.poverty_year,
       updated_at = now()
     where (household.village_code, household.address, household.poverty_status, household.poverty_year)
-      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)`.execute(trx);
+      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)
+    returning id)
+    insert into _import_households select id from changed`.execute(trx);
   await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
 
   // the staged rows changed: fresh statistics keep the planner from nested loops over thousands of rows
@@ -654,8 +659,14 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
 
-  // the kept coverage aggregates follow the households the file touched (and those persons moved out of)
-  await refreshCoverageCounts(trx, sql`select household_id from ${s} union select person_household_id from ${s} where person_household_id is not null`);
+  // the kept coverage aggregates follow the households the file changed: new or changed households,
+  // those of new or changed persons, and those persons moved out of (a file of unchanged rows refreshes none)
+  await refreshCoverageCounts(
+    trx,
+    sql`select id from _import_households
+      union select household_id from ${s} where coalesce(action, 'insert') <> 'unchanged'
+      union select person_household_id from ${s} where action = 'update' and person_household_id is not null`,
+  );
   const counts = await sql<{ action: string; n: number }>`select coalesce(action, 'insert') as action, count(*)::int as n from ${s} group by 1`.execute(trx);
   const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
   return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
