@@ -486,7 +486,6 @@ async function createStage(session: Session, stage: string) {
     school text,
     grade integer,
     household_id uuid,
-    village_code text,
     person_id uuid,
     person_household_id uuid,
     candidates integer,
@@ -507,13 +506,14 @@ interface Conflict {
  */
 async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]> {
   const s = sql.table(stage);
-  await sql`update ${s} st set household_id = h.id from household h where h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
-  // candidates, in order of the keys: citizen id, then insurance code, then name + birth date + household
+  // the household of each row when it exists, and the candidates, in order of the keys: citizen id, then
+  // insurance code, then name + birth date + household (one pass that writes each staging row once)
   await sql`
-    update ${s} st set candidates = m.n, person_id = m.pid, person_household_id = m.hid
+    update ${s} st set household_id = m.household_id, candidates = m.n, person_id = m.pid, person_household_id = m.hid
     from (
-      select st2.row_no, coalesce(c.n, i.n, k.n, 0) as n, coalesce(c.pid, i.pid, k.pid) as pid, coalesce(c.hid, i.hid, k.hid) as hid
+      select st2.row_no, h.id as household_id, coalesce(c.n, i.n, k.n, 0) as n, coalesce(c.pid, i.pid, k.pid) as pid, coalesce(c.hid, i.hid, k.hid) as hid
       from ${s} st2
+      left join household h on h.commune_code = st2.commune_code and h.code = st2.household_code
       left join lateral (
         select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
         from person p where st2.citizen_id is not null and p.citizen_id = st2.citizen_id
@@ -529,7 +529,7 @@ async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]
       left join lateral (
         select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
         from person p
-        where st2.household_id is not null and p.household_id = st2.household_id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
+        where h.id is not null and p.household_id = h.id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
           and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
         having count(*) > 0
       ) k on true
@@ -565,9 +565,6 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and not exists (select 1 from unit u where u.parent_code = st.commune_code and u.search_name = st.village_key)
       and not exists (select 1 from unit u where u.code = st.commune_code || '.' || st.village_local)
     order by st.commune_code, st.village_key, st.row_no`.execute(trx);
-  await sql`
-    update ${s} st set village_code = u.code
-    from unit u where st.village_key is not null and u.parent_code = st.commune_code and u.search_name = st.village_key`.execute(trx);
 
   // households: new ones inserted, changed ones updated (the first row of a household in the file wins);
   // both are remembered, their coverage counts are refreshed below
@@ -575,8 +572,9 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await sql`
     with changed as (
     insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
-    select gen_random_uuid(), commune_code, household_code, village_code, address, poverty_status, poverty_year
+    select gen_random_uuid(), f.commune_code, f.household_code, u.code, f.address, f.poverty_status, f.poverty_year
     from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
+    left join unit u on f.village_key is not null and u.parent_code = f.commune_code and u.search_name = f.village_key
     on conflict (commune_code, code) do update set
       village_code = coalesce(excluded.village_code, household.village_code),
       address = coalesce(excluded.address, household.address),
@@ -598,8 +596,11 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   // rows that match nobody are new persons; their id is derived from the (random) staging table name and
   // the row number, so no pass over the staging table is needed to assign it
   const personId = sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
+  // (only changed rows are written: a row with no person is new, a matched row left without action is
+  // unchanged; a re-import of an unchanged file rewrites no staging row)
   await sql`
-    update ${s} st set action = case when
+    update ${s} st set action = 'update'
+    from person p where p.household_id = st.person_household_id and p.id = st.person_id and not (
       (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes, p.school, p.grade)
       is not distinct from
       (st.household_id, st.full_name, coalesce(st.relationship, p.relationship), st.birth_date, st.sex, coalesce(st.citizen_id, p.citizen_id),
@@ -607,9 +608,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
        coalesce(st.school, p.school), coalesce(st.grade, p.grade))
       and (st.card_group is null or exists (
         select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
-          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to))
-      then 'unchanged' else 'update' end
-    from person p where st.action is null and p.household_id = st.person_household_id and p.id = st.person_id`.execute(trx);
+          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)))`.execute(trx);
 
   await sql`analyze ${s}`.execute(trx);
   // a person who moved to another household takes their groups and cards along (keys include household_id)
@@ -655,7 +654,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
     insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
     select st.household_id, gen_random_uuid(), ${personId}, st.card_group, st.card_from, st.card_to, 'import'
     from ${s} st
-    where st.card_group is not null and coalesce(st.action, 'insert') <> 'unchanged'
+    where st.card_group is not null and (st.person_id is null or st.action = 'update')
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
 
@@ -664,10 +663,11 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await refreshCoverageCounts(
     trx,
     sql`select id from _import_households
-      union select household_id from ${s} where coalesce(action, 'insert') <> 'unchanged'
+      union select household_id from ${s} where person_id is null or action = 'update'
       union select person_household_id from ${s} where action = 'update' and person_household_id is not null`,
   );
-  const counts = await sql<{ action: string; n: number }>`select coalesce(action, 'insert') as action, count(*)::int as n from ${s} group by 1`.execute(trx);
+  const counts = await sql<{ action: string; n: number }>`
+    select case when person_id is null then 'insert' else coalesce(action, 'unchanged') end as action, count(*)::int as n from ${s} group by 1`.execute(trx);
   const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
   return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
 }
