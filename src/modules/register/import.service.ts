@@ -507,7 +507,8 @@ interface Conflict {
 async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]> {
   const s = sql.table(stage);
   // the household of each row when it exists, and the candidates, in order of the keys: citizen id, then
-  // insurance code, then name + birth date + household (one pass that writes each staging row once)
+  // insurance code, then name + birth date + household, each key looked up only when the ones before it
+  // found nobody (one pass that writes each staging row once)
   await sql`
     update ${s} st set household_id = m.household_id, candidates = m.n, person_id = m.pid, person_household_id = m.hid
     from (
@@ -522,14 +523,14 @@ async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]
       left join lateral (
         select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
         from person p
-        where st2.insurance_code is not null and p.insurance_code = st2.insurance_code
+        where c.n is null and st2.insurance_code is not null and p.insurance_code = st2.insurance_code
           and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
         having count(*) > 0
       ) i on true
       left join lateral (
         select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
         from person p
-        where h.id is not null and p.household_id = h.id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
+        where c.n is null and i.n is null and h.id is not null and p.household_id = h.id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
           and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
         having count(*) > 0
       ) k on true
