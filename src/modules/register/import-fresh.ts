@@ -159,7 +159,13 @@ const ownCopy = (value: string) => (value.length < 13 ? value : (' ' + value).sl
 /** Days from 1000-01-01 (the earliest date a cell may hold): below 2^22 up to 9999-12-31. */
 const DAY_MS = 86_400_000;
 const DAY_ZERO = Date.UTC(1000, 0, 1);
-const dayNumber = (iso: string) => (Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) - DAY_ZERO) / DAY_MS;
+const dayNumbers = new Map<string, number>();
+/** Remembered: a register's cards start and end on a few thousand days. */
+function dayNumber(iso: string): number {
+  let day = dayNumbers.get(iso);
+  if (day === undefined) dayNumbers.set(iso, (day = (Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) - DAY_ZERO) / DAY_MS));
+  return day;
+}
 /** 'YYYY-MM-DD' of a day number; remembered (a register's spans start and end on a few thousand days). */
 const dayTexts = new Map<number, string>();
 function dayText(day: number): string {
