@@ -1,7 +1,9 @@
 /**
  * BulkLoader: load many rows into a table at COPY speed on either engine. PGlite crashes on COPY FROM
  * STDIN over its wire protocol, so it gets its native `COPY ... FROM '/dev/blob'`; PostgreSQL gets
- * pg-copy-streams. Rows are given as CSV text (RFC 4180, no header).
+ * pg-copy-streams. Rows are given as CSV text (RFC 4180, no header), or in COPY's binary format
+ * (`BinaryRows`), which the database reads without parsing text: uuids, dates, numbers and arrays
+ * arrive as their stored bytes.
  */
 import type pg from 'pg';
 import { Readable } from 'node:stream';
@@ -12,6 +14,8 @@ import type { PgliteWorker } from './worker-dialect';
 export interface BulkLoader {
   /** `csv`: the rows as text, or as its UTF-8 bytes (a CsvBuffer's). */
   copyCsv(table: string, columns: string[], csv: string | Uint8Array): Promise<void>;
+  /** `rows`: a BinaryRows' bytes. */
+  copyBinary(table: string, columns: string[], rows: Uint8Array): Promise<void>;
 }
 
 /** The bytes of `csv` for PGlite's `/dev/blob`. */
@@ -47,11 +51,162 @@ export class CsvBuffer {
   }
 }
 
+/** Days from 1970-01-01 to 2000-01-01, PostgreSQL's day zero for dates and timestamps. */
+const PG_EPOCH_DAY = 10_957;
+/** The OID of type text (fixed in every PostgreSQL). */
+const TEXT_OID = 25;
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Rows in COPY's binary format (PostgreSQL documentation, "COPY", "Binary Format"), written field by
+ * field into one growing buffer. Each row starts with `row(fields)`, then exactly that many fields, in
+ * the order of the COPY's column list. Text is written as UTF-8; the database checks it as it would
+ * text input.
+ */
+export class BinaryRows {
+  private buffer = Buffer.allocUnsafe(1 << 16);
+  private length = 0;
+  rows = 0;
+
+  constructor() {
+    SIGNATURE.copy(this.buffer, 0);
+    this.buffer.writeInt32BE(0, 11); // flags
+    this.buffer.writeInt32BE(0, 15); // header extension length
+    this.length = 19;
+  }
+
+  private room(bytes: number): void {
+    const need = this.length + bytes;
+    if (need > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
+      this.buffer.copy(bigger, 0, 0, this.length);
+      this.buffer = bigger;
+    }
+  }
+
+  /** Big-endian, written byte by byte (Buffer's writeInt32BE checks its arguments on every call). */
+  private int32(value: number): void {
+    const b = this.buffer;
+    const p = this.length;
+    b[p] = value >>> 24;
+    b[p + 1] = value >>> 16;
+    b[p + 2] = value >>> 8;
+    b[p + 3] = value;
+    this.length = p + 4;
+  }
+
+  row(fields: number): void {
+    this.room(2);
+    this.buffer[this.length] = fields >>> 8;
+    this.buffer[this.length + 1] = fields;
+    this.length += 2;
+    this.rows++;
+  }
+
+  null(): void {
+    this.room(4);
+    this.int32(-1);
+  }
+
+  /** A text field; null or undefined is SQL null. */
+  text(value: string | null | undefined): void {
+    if (value === null || value === undefined) return this.null();
+    this.room(4 + value.length * 3);
+    const buffer = this.buffer;
+    const start = this.length + 4;
+    let p = start;
+    // ASCII (codes, digits, folded names) is copied here; anything else is encoded by Buffer
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        p = start + buffer.write(value, start, 'utf8');
+        break;
+      }
+      buffer[p++] = c;
+    }
+    const n = p - start;
+    p = this.length;
+    buffer[p] = n >>> 24;
+    buffer[p + 1] = n >>> 16;
+    buffer[p + 2] = n >>> 8;
+    buffer[p + 3] = n;
+    this.length = start + n;
+  }
+
+  /** A uuid field from its 16 bytes (`source` from `offset`). */
+  uuid(source: Uint8Array, offset = 0): void {
+    this.room(20);
+    this.int32(16);
+    this.copy(source, offset, 16);
+  }
+
+  private copy(source: Uint8Array, offset: number, bytes: number): void {
+    const b = this.buffer;
+    const p = this.length;
+    for (let i = 0; i < bytes; i++) b[p + i] = source[offset + i];
+    this.length = p + bytes;
+  }
+
+  /** An integer field (int4); null or undefined is SQL null. */
+  int4(value: number | null | undefined): void {
+    if (value === null || value === undefined) return this.null();
+    this.room(8);
+    this.int32(4);
+    this.int32(value);
+  }
+
+  /** A date field from its day number counted from 1970-01-01; null or undefined is SQL null. */
+  date(epochDay: number | null | undefined): void {
+    if (epochDay === null || epochDay === undefined) return this.null();
+    this.int4(epochDay - PG_EPOCH_DAY);
+  }
+
+  /** A timestamptz field (`timestamptzBytes`). */
+  timestamptz(value: Uint8Array): void {
+    this.room(12);
+    this.int32(8);
+    this.copy(value, 0, 8);
+  }
+
+  /** A text[] field (one dimension; an empty list is the empty array). */
+  textArray(values: readonly string[]): void {
+    this.room(24);
+    const at = this.length;
+    this.length += 4;
+    this.int32(values.length ? 1 : 0); // dimensions
+    this.int32(0); // no nulls
+    this.int32(TEXT_OID);
+    if (values.length) {
+      this.int32(values.length);
+      this.int32(1); // lower bound
+      for (const v of values) this.text(v);
+    }
+    this.buffer.writeInt32BE(this.length - at - 4, at);
+  }
+
+  /** The whole COPY data, trailer included (the buffer is let go: write no more). */
+  bytes(): Uint8Array {
+    this.room(2);
+    this.buffer.writeInt16BE(-1, this.length);
+    return this.buffer.subarray(0, this.length + 2);
+  }
+}
+
+/** A timestamptz field's 8 bytes (microseconds since 2000-01-01 UTC) from microseconds since 1970. */
+export function timestamptzBytes(unixMicros: bigint): Uint8Array {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(unixMicros - BigInt(PG_EPOCH_DAY) * 86_400_000_000n);
+  return bytes;
+}
+
+/** The data of a COPY: CSV text or bytes, or COPY's binary format. */
+export type CopyFormat = 'csv' | 'binary';
+
 const IDENT = /^[a-z_][a-z0-9_.]*$/;
 
-export function copySql(table: string, columns: string[], source: string): string {
+export function copySql(table: string, columns: string[], source: string, format: CopyFormat = 'csv'): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`invalid identifier ${name}`);
-  return `copy ${table} (${columns.join(', ')}) from ${source} with (format csv)`;
+  return `copy ${table} (${columns.join(', ')}) from ${source} with (format ${format})`;
 }
 
 /** Quote one value for CSV: null becomes an empty unquoted field. */
@@ -69,25 +224,39 @@ export function createBulkLoader(
   target: { engine: 'pglite'; worker: PgliteWorker } | { engine: 'postgres'; pool: pg.Pool },
 ): BulkLoader {
   if (target.engine === 'pglite') {
+    const copy = async (table: string, columns: string[], data: Uint8Array, format: CopyFormat) => {
+      const release = await target.worker.lock();
+      try {
+        await copyIntoPglite(target.worker, table, columns, data, format);
+      } finally {
+        release();
+      }
+    };
     return {
-      async copyCsv(table, columns, csv) {
-        const release = await target.worker.lock();
-        try {
-          await target.worker.query(copySql(table, columns, `'/dev/blob'`), [], csvBytes(csv));
-        } finally {
-          release();
-        }
-      },
+      copyCsv: (table, columns, csv) => copy(table, columns, csvBytes(csv), 'csv'),
+      copyBinary: (table, columns, rows) => copy(table, columns, rows, 'binary'),
     };
   }
-  return {
-    async copyCsv(table, columns, csv) {
-      const client = await target.pool.connect();
-      try {
-        await pipeline(Readable.from([csv]), client.query(copyFrom(copySql(table, columns, 'stdin'))));
-      } finally {
-        client.release();
-      }
-    },
+  const copy = async (table: string, columns: string[], data: string | Uint8Array, format: CopyFormat) => {
+    const client = await target.pool.connect();
+    try {
+      await copyIntoPostgres(client, table, columns, data, format);
+    } finally {
+      client.release();
+    }
   };
+  return {
+    copyCsv: (table, columns, csv) => copy(table, columns, csv, 'csv'),
+    copyBinary: (table, columns, rows) => copy(table, columns, rows, 'binary'),
+  };
+}
+
+/** One COPY on the embedded database's worker (the caller holds it). */
+export async function copyIntoPglite(worker: PgliteWorker, table: string, columns: string[], data: Uint8Array, format: CopyFormat): Promise<void> {
+  await worker.query(copySql(table, columns, `'/dev/blob'`, format), [], data);
+}
+
+/** One COPY on a PostgreSQL connection. */
+export async function copyIntoPostgres(client: pg.PoolClient, table: string, columns: string[], data: string | Uint8Array, format: CopyFormat): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFrom(copySql(table, columns, 'stdin', format))));
 }

@@ -11,10 +11,7 @@ import { migrations } from './migrations/index';
 import { configurePgTypes } from './types';
 import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
 import { acquireLock, type LockInfo } from './data-dir-lock';
-import { copySql, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyIntoPglite, copyIntoPostgres, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
 
 /**
  * snake_case columns as camelCase properties. Keys inside json/jsonb values stay as stored: they are
@@ -46,6 +43,7 @@ export interface OpenDbOptions {
 export interface Session {
   db: Kysely<DB>;
   copyCsv: BulkLoader['copyCsv'];
+  copyBinary: BulkLoader['copyBinary'];
 }
 
 export interface Database {
@@ -100,9 +98,8 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
       try {
         return await fn({
           db: pinned,
-          copyCsv: async (table, columns, csv) => {
-            await worker.query(copySql(table, columns, `'/dev/blob'`), [], csvBytes(csv));
-          },
+          copyCsv: (table, columns, csv) => copyIntoPglite(worker, table, columns, csvBytes(csv), 'csv'),
+          copyBinary: (table, columns, rows) => copyIntoPglite(worker, table, columns, rows, 'binary'),
         });
       } finally {
         release();
@@ -153,9 +150,8 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
       try {
         return await fn({
           db: pinned,
-          copyCsv: async (table, columns, csv) => {
-            await pipeline(Readable.from([csv]), client.query(copyFrom(copySql(table, columns, 'stdin'))));
-          },
+          copyCsv: (table, columns, csv) => copyIntoPostgres(client, table, columns, csv, 'csv'),
+          copyBinary: (table, columns, rows) => copyIntoPostgres(client, table, columns, rows, 'binary'),
         });
       } finally {
         client.release = release;

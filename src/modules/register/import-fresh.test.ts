@@ -141,7 +141,12 @@ describe(`register import into an empty register, fast path (${engineName})`, ()
 describe('OrderedIds', () => {
   it('makes increasing, unique version-7 UUIDs', () => {
     const ids = new OrderedIds();
-    const made = Array.from({ length: 20_000 }, () => ids.next());
+    const bytes = Buffer.alloc(16);
+    const made = Array.from({ length: 20_000 }, () => {
+      ids.write(bytes, 0);
+      const hex = bytes.toString('hex');
+      return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+    });
     expect(new Set(made).size).toBe(made.length);
     for (const id of made) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...made].sort()).toEqual(made);

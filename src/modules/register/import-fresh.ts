@@ -21,9 +21,10 @@
 import { randomFillSync } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { CsvBuffer } from '../../db/bulk';
+import { BinaryRows, timestamptzBytes } from '../../db/bulk';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
+import { toEpochDay } from '../../domain/calendar';
 import { monthEndSnapshots, type SpanCount } from '../../domain/coverage-snapshots';
 
 /** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
@@ -31,21 +32,20 @@ export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-')
 
 /**
  * Time-ordered ids (UUID version 7 of RFC 9562: 48 bits of milliseconds, a 24-bit counter in the
- * version-7 and variant groups, 48 random bits). Ids made one after another increase, so the primary keys
- * (household id first) and the rebuilt id indexes grow at their right edge instead of at random pages.
+ * version-7 and variant groups, 48 random bits), made as their 16 bytes. Ids made one after another
+ * increase, so the primary keys (household id first) and the rebuilt id indexes grow at their right edge
+ * instead of at random pages.
  */
 export class OrderedIds {
-  private prefix = '';
   private ms = 0;
   private counter = 1 << 24;
   private readonly pool = Buffer.alloc(6 * 4096);
   private offset = this.pool.length;
 
-  next(): string {
+  /** Writes the next id's 16 bytes into `target` from `at`. */
+  write(target: Uint8Array, at: number): void {
     if (this.counter >= 1 << 24) {
       this.ms = Math.max(Date.now(), this.ms + 1);
-      const t = this.ms.toString(16).padStart(12, '0');
-      this.prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
       this.counter = 0;
     }
     if (this.offset >= this.pool.length) {
@@ -53,28 +53,46 @@ export class OrderedIds {
       this.offset = 0;
     }
     const c = this.counter++;
-    const random = this.pool.toString('hex', this.offset, this.offset + 6);
+    const ms = this.ms;
+    const high = Math.floor(ms / 65536);
+    target[at] = high >>> 24;
+    target[at + 1] = (high >>> 16) & 0xff;
+    target[at + 2] = (high >>> 8) & 0xff;
+    target[at + 3] = high & 0xff;
+    target[at + 4] = (ms >>> 8) & 0xff;
+    target[at + 5] = ms & 0xff;
+    target[at + 6] = 0x70 | (c >>> 20);
+    target[at + 7] = (c >>> 12) & 0xff;
+    target[at + 8] = 0x80 | ((c >>> 8) & 0x0f);
+    target[at + 9] = c & 0xff;
+    const pool = this.pool;
+    for (let i = 0, o = this.offset; i < 6; i++) target[at + 10 + i] = pool[o + i];
     this.offset += 6;
-    // one flat string (a template literal would make a tree of string pieces, four times the memory,
-    // kept as long as the id is: a household's id for the whole import)
-    return [this.prefix, HEX3[c >>> 12], '-8', HEX3[c & 0xfff], '-', random].join('');
   }
 }
-const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
-type Copy = (table: string, columns: string[], csv: string | Uint8Array) => Promise<void>;
+/** The ids of the households made so far, 16 bytes each, by household number (kept for the whole file). */
+class HouseholdIds {
+  bytes = Buffer.allocUnsafe(16 * 4096);
+  count = 0;
 
-/** A CSV field for COPY: null is an empty unquoted field; quoted when it holds a quote, comma or line break. */
-const NEEDS_QUOTES = /[",\n\r]/;
-function text(value: string | undefined | null): string {
-  if (value === undefined || value === null) return '';
-  if (value === '') return '""';
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  constructor(private readonly ids: OrderedIds) {}
+
+  /** Makes the next household's id; returns its number. */
+  next(): number {
+    if ((this.count + 1) * 16 > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(this.bytes.length * 2);
+      this.bytes.copy(bigger);
+      this.bytes = bigger;
+    }
+    this.ids.write(this.bytes, this.count * 16);
+    return this.count++;
+  }
 }
-/** Values that never need quoting (ids, codes, dates, numbers). */
-const plain = (value: string | number | undefined | null): string => (value === undefined || value === null ? '' : String(value));
 
-const HOUSEHOLD_COLUMNS = ['id', 'commune_code', 'code', 'village_code', 'address', 'poverty_status', 'poverty_year'];
+type Copy = (table: string, columns: string[], rows: Uint8Array) => Promise<void>;
+
+const HOUSEHOLD_COLUMNS = ['id', 'commune_code', 'code', 'village_code', 'address', 'poverty_status', 'poverty_year', 'created_at', 'updated_at'];
 const PERSON_COLUMNS = [
   'household_id',
   'id',
@@ -91,14 +109,17 @@ const PERSON_COLUMNS = [
   'group_codes',
   'school',
   'grade',
+  'created_at',
+  'updated_at',
 ];
-const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source'];
+const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source', 'created_at'];
 const COVERAGE_COLUMNS = ['household_id', 'person_id', 'commune_code', 'village_code', 'group_code', 'span_from', 'span_to'];
 
 export type FreshConflict = { column: 'citizen_id' | 'insurance_code' | 'full_name'; value: string };
 
 interface Household {
-  id: string;
+  /** Its number in HouseholdIds. */
+  id: number;
   /** '' when the household has no village (as person_coverage keeps it). */
   village: string;
   /** The counts of its commune + village (shared by the village's households). */
@@ -157,44 +178,32 @@ export class NumberSet {
 const ownCopy = (value: string) => (value.length < 13 ? value : (' ' + value).slice(1));
 
 /** Days from 1000-01-01 (the earliest date a cell may hold): below 2^22 up to 9999-12-31. */
-const DAY_MS = 86_400_000;
-const DAY_ZERO = Date.UTC(1000, 0, 1);
-const dayNumbers = new Map<string, number>();
-/** Remembered: a register's cards start and end on a few thousand days. */
-function dayNumber(iso: string): number {
-  let day = dayNumbers.get(iso);
-  if (day === undefined) dayNumbers.set(iso, (day = (Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) - DAY_ZERO) / DAY_MS));
-  return day;
-}
-/** 'YYYY-MM-DD' of a day number; remembered (a register's spans start and end on a few thousand days). */
-const dayTexts = new Map<number, string>();
-function dayText(day: number): string {
-  let text = dayTexts.get(day);
-  if (text === undefined) dayTexts.set(day, (text = new Date(DAY_ZERO + day * DAY_MS).toISOString().slice(0, 10)));
-  return text;
-}
+const DAY_ZERO = toEpochDay('1000-01-01');
+const dayNumber = (iso: string) => toEpochDay(iso) - DAY_ZERO;
 /** A span (two dates) as one number, exact (44 bits): a key that costs a few bytes instead of a string. */
 const spanNumber = (from: string, to: string) => dayNumber(from) * 2 ** 22 + dayNumber(to);
 const spanDays = (span: number) => [Math.floor(span / 2 ** 22), span % 2 ** 22];
 /** 1970-01-01 in these day numbers. */
-const EPOCH_DAY = -DAY_ZERO / DAY_MS;
+const EPOCH_DAY = -DAY_ZERO;
+const epochDay = toEpochDay;
 
 interface Chunk {
   rows: number;
   villages: { code: string; name: string; searchName: string; commune: string; local: string }[];
-  households: CsvBuffer;
-  persons: CsvBuffer;
-  cards: CsvBuffer;
-  coverage: CsvBuffer;
+  households: BinaryRows;
+  persons: BinaryRows;
+  cards: BinaryRows;
+  coverage: BinaryRows;
 }
 
-const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: new CsvBuffer(), persons: new CsvBuffer(), cards: new CsvBuffer(), coverage: new CsvBuffer() });
+const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: new BinaryRows(), persons: new BinaryRows(), cards: new BinaryRows(), coverage: new BinaryRows() });
 
 /**
- * Memory: what is kept for the whole file must stay small per row (a province is millions of rows), and
- * a chunk's lines are kept until they are written: keys and lines are built as flat strings (`join`), not
- * template literals (a tree of string pieces, several times the size, that can also hold on to the CSV
- * reader's chunk a cell was cut from); identifiers are kept as numbers; spans as numbers per unit and group.
+ * Memory: what is kept for the whole file must stay small per row (a province is millions of rows): keys
+ * are built as flat strings (`join`), not template literals (a tree of string pieces, several times the
+ * size, that can also hold on to the CSV reader's chunk a cell was cut from); identifiers are kept as
+ * numbers or bytes; spans as numbers per unit and group. A chunk's rows are kept, until they are written,
+ * in COPY's binary format (`BinaryRows`), which the database reads faster than CSV text.
  */
 export class FreshLoader {
   private chunk = emptyChunk();
@@ -213,15 +222,22 @@ export class FreshLoader {
   private readonly population = new Map<string, UnitCounts>();
   inserted = 0;
   private readonly ids = new OrderedIds();
+  private readonly householdIds = new HouseholdIds(this.ids);
+  /** The id of the person being added, and of its card. */
+  private readonly personId = Buffer.alloc(16);
+  private readonly cardId = Buffer.alloc(16);
 
   private constructor(
     private readonly trx: Kysely<DB>,
     private readonly copy: Copy,
+    /** now() of the transaction (the default of created_at and updated_at), in COPY's binary form. */
+    private readonly now: Uint8Array,
   ) {}
 
   /** Reads the villages of the register (the only rows a fresh load can meet). */
   static async open(trx: Kysely<DB>, copy: Copy): Promise<FreshLoader> {
-    const loader = new FreshLoader(trx, copy);
+    const now = await sql<{ us: string }>`select (extract(epoch from now()) * 1000000)::int8::text as us`.execute(trx);
+    const loader = new FreshLoader(trx, copy, timestamptzBytes(BigInt(now.rows[0].us)));
     const villages = await trx.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
     for (const v of villages) {
       loader.villageCodes.add(v.code);
@@ -280,45 +296,80 @@ export class FreshLoader {
     let inCommune = this.households.get(commune);
     if (!inCommune) this.households.set(commune, (inCommune = new Map()));
     let household = inCommune.get(r.householdCode);
+    const ids = this.householdIds;
     if (!household) {
       const unit = [commune, villageCode ?? ''].join('\u0001');
       let counts = this.population.get(unit);
       if (!counts) this.population.set(unit, (counts = { unit, persons: 0, insured: 0, spans: new Map() }));
-      household = { id: this.ids.next(), village: villageCode ?? '', counts };
+      household = { id: ids.next(), village: villageCode ?? '', counts };
       inCommune.set(ownCopy(r.householdCode), household);
-      c.households.push([household.id, commune, text(r.householdCode), plain(villageCode), text(r.address), r.povertyStatus, plain(r.povertyYear)].join(','));
+      const h = c.households;
+      h.row(HOUSEHOLD_COLUMNS.length);
+      h.uuid(ids.bytes, household.id * 16);
+      h.text(commune);
+      h.text(r.householdCode);
+      h.text(villageCode);
+      h.text(r.address);
+      h.text(r.povertyStatus);
+      h.int4(r.povertyYear);
+      h.timestamptz(this.now);
+      h.timestamptz(this.now);
     }
-    const hid = household.id;
-    const pid = this.ids.next();
-    const groups = r.groups.length > 1 ? [...r.groups].sort() : r.groups;
-    c.persons.push(
-      [
-        hid,
-        pid,
-        commune,
-        text(r.relationship),
-        text(r.fullName),
-        text(nameKey),
-        r.birthDate,
-        r.sex,
-        plain(r.citizenId),
-        plain(r.insuranceCode),
-        text(r.ethnicity),
-        plain(r.phone),
-        `"{${groups.join(',')}}"`,
-        text(r.school),
-        plain(r.grade),
-      ].join(','),
-    );
+    const hid = household.id * 16;
+    const pid = this.personId;
+    this.ids.write(pid, 0);
+    const p = c.persons;
+    p.row(PERSON_COLUMNS.length);
+    p.uuid(ids.bytes, hid);
+    p.uuid(pid);
+    p.text(commune);
+    p.text(r.relationship);
+    p.text(r.fullName);
+    p.text(nameKey);
+    p.date(epochDay(r.birthDate));
+    p.text(r.sex);
+    p.text(r.citizenId);
+    p.text(r.insuranceCode);
+    p.text(r.ethnicity);
+    p.text(r.phone);
+    p.textArray(r.groups.length > 1 ? [...r.groups].sort() : r.groups);
+    p.text(r.school);
+    p.int4(r.grade);
+    p.timestamptz(this.now);
+    p.timestamptz(this.now);
     const card = r.card;
+    const cov = c.coverage;
+    cov.row(COVERAGE_COLUMNS.length);
+    cov.uuid(ids.bytes, hid);
+    cov.uuid(pid);
+    cov.text(commune);
+    cov.text(household.village);
     if (card) {
-      c.cards.push([hid, this.ids.next(), pid, card.group, card.from, card.to, 'import'].join(','));
-      c.coverage.push([hid, pid, commune, text(household.village), card.group, card.from, card.to].join(','));
+      const from = epochDay(card.from);
+      const to = epochDay(card.to);
+      cov.text(card.group);
+      cov.date(from);
+      cov.date(to);
+      const k = c.cards;
+      this.ids.write(this.cardId, 0);
+      k.row(CARD_COLUMNS.length);
+      k.uuid(ids.bytes, hid);
+      k.uuid(this.cardId);
+      k.uuid(pid);
+      k.text(card.group);
+      k.date(from);
+      k.date(to);
+      k.text('import');
+      k.timestamptz(this.now);
       let spans = household.counts.spans.get(card.group);
       if (!spans) household.counts.spans.set(card.group, (spans = new Map()));
       const span = spanNumber(card.from, card.to);
       spans.set(span, (spans.get(span) ?? 0) + 1);
-    } else c.coverage.push([hid, pid, commune, text(household.village), '', '', ''].join(','));
+    } else {
+      cov.null();
+      cov.null();
+      cov.null();
+    }
     household.counts.persons++;
     if (card) household.counts.insured++;
     c.rows++;
@@ -354,7 +405,7 @@ export class FreshLoader {
         .execute();
     }
     const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards' | 'coverage') => {
-      if (c[key].lines) await this.timed(name, () => this.copy(name, columns, c[key].bytes()));
+      if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes()));
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
@@ -371,53 +422,79 @@ export class FreshLoader {
    * population per village, each by COPY.
    */
   async finishCounts(): Promise<void> {
-    const field = (v: string) => (v === '' ? '""' : text(v));
-    const spanLines: string[] = [];
     const spans: SpanCount[] = [];
     // in the order of coverage_count's primary key, so that its index grows at its right edge
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const spanRows = new Batches();
     for (const { unit, spans: byGroup } of [...this.population.values()].sort((a, b) => byKey(a.unit, b.unit))) {
       const [commune, village] = unit.split('\u0001');
       for (const group of [...byGroup.keys()].sort(byKey)) {
         const counts = byGroup.get(group)!;
-        const unitGroup = [field(commune), field(village), field(group)].join(',');
         for (const span of Float64Array.from(counts.keys()).sort()) {
           const n = counts.get(span)!;
           const [from, to] = spanDays(span);
-          spanLines.push([unitGroup, dayText(from), dayText(to), n].join(','));
+          const rows = spanRows.next(6);
+          rows.text(commune);
+          rows.text(village);
+          rows.text(group);
+          rows.date(from - EPOCH_DAY);
+          rows.date(to - EPOCH_DAY);
+          rows.int4(n);
           spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
         }
       }
       byGroup.clear();
     }
     const { months, endDays } = monthEndSnapshots(spans);
-    const epochText = (day: number) => dayText(day + EPOCH_DAY);
-    const popLines: string[] = [];
-    for (const [key, p] of this.population) popLines.push([...key.split('\u0001').map(field), p.persons, p.insured].join(','));
-    const copyAll = async (table: string, columns: string[], lines: string[]) => {
-      for (let i = 0; i < lines.length; i += 100_000) await this.copy(table, columns, lines.slice(i, i + 100_000).join('\n') + '\n');
+    const monthRows = new Batches();
+    for (const m of months) {
+      const rows = monthRows.next(5);
+      rows.date(m.day);
+      rows.text(m.commune);
+      rows.text(m.group);
+      rows.int4(m.persons);
+      rows.int4(m.expiring30);
+    }
+    const endDayRows = new Batches();
+    for (const e of endDays) {
+      const rows = endDayRows.next(4);
+      rows.date(e.day);
+      rows.text(e.commune);
+      rows.text(e.group);
+      rows.int4(e.persons);
+    }
+    const populationRows = new Batches();
+    for (const [key, p] of this.population) {
+      const rows = populationRows.next(4);
+      for (const code of key.split('\u0001')) rows.text(code);
+      rows.int4(p.persons);
+      rows.int4(p.insured);
+    }
+    const copyAll = async (table: string, columns: string[], batches: Batches) => {
+      for (const rows of batches.all) await this.copy(table, columns, rows.bytes());
     };
     // (the snapshots may keep rows that fell to zero: nothing else, the register being empty)
     await sql`delete from coverage_month`.execute(this.trx);
     await sql`delete from coverage_end_day`.execute(this.trx);
     await sql`alter table coverage_count disable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
-    await this.timed('coverage_count', () => copyAll('coverage_count', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'], spanLines));
+    await this.timed('coverage_count', () => copyAll('coverage_count', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'], spanRows));
     await sql`alter table coverage_count enable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
-    await this.timed('coverage_month', () =>
-      copyAll(
-        'coverage_month',
-        ['day', 'commune_code', 'group_code', 'persons', 'expiring30'],
-        months.map((m) => [epochText(m.day), field(m.commune), field(m.group), m.persons, m.expiring30].join(',')),
-      ),
-    );
-    await this.timed('coverage_end_day', () =>
-      copyAll(
-        'coverage_end_day',
-        ['day', 'commune_code', 'group_code', 'persons'],
-        endDays.map((e) => [epochText(e.day), field(e.commune), field(e.group), e.persons].join(',')),
-      ),
-    );
-    await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], popLines));
+    await this.timed('coverage_month', () => copyAll('coverage_month', ['day', 'commune_code', 'group_code', 'persons', 'expiring30'], monthRows));
+    await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
+    await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
+  }
+}
+
+/** Rows for COPY in batches of at most 100,000 (one COPY each). */
+class Batches {
+  readonly all: BinaryRows[] = [];
+
+  /** The batch that takes the next row, its row begun (`fields` of it to write). */
+  next(fields: number): BinaryRows {
+    let rows = this.all[this.all.length - 1];
+    if (!rows || rows.rows >= 100_000) this.all.push((rows = new BinaryRows()));
+    rows.row(fields);
+    return rows;
   }
 }
 

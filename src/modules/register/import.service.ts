@@ -402,7 +402,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
       if (!(await registerIsEmpty(trx)) || !(await aggregatesAreEmpty(trx))) throw new NotEmpty();
       const rebuild = await deferIndexes(trx, FRESH_TABLES);
       mark('defer indexes');
-      const loader = await FreshLoader.open(trx, session.copyCsv);
+      const loader = await FreshLoader.open(trx, session.copyBinary);
       const writes = new OneInFlight();
       let conflicts = 0;
       // all-or-nothing with a bad row: keep checking the rest of the file, write nothing more

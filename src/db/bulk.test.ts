@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { engineName, testDatabase, type TestDatabase } from '../test/db';
+import { BinaryRows, timestamptzBytes } from './bulk';
+import { toEpochDay } from '../domain/calendar';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await testDatabase();
+  await sql`create table binary_rows (id uuid, name text, born date, grade integer, at timestamptz, groups text[])`.execute(database.db);
+});
+
+afterAll(async () => {
+  await database?.cleanup();
+});
+
+describe(`COPY in binary format (${engineName})`, () => {
+  it('stores each kind of field as the database reads it from text', async () => {
+    const id = Buffer.from('0190a0b0c0d07123812300000000abcd', 'hex');
+    const at = timestamptzBytes(BigInt(Date.UTC(2025, 9, 31, 1, 2, 3)) * 1000n + 456n);
+    const rows = new BinaryRows();
+    const add = (name: string | null | undefined, born: string | null, grade: number | null | undefined, groups: string[]) => {
+      rows.row(6);
+      rows.uuid(id);
+      rows.text(name);
+      rows.date(born === null ? null : toEpochDay(born));
+      rows.int4(grade);
+      rows.timestamptz(at);
+      rows.textArray(groups);
+    };
+    add('Hoàng Thị Nở', '1969-12-31', -1, ['HN', 'DN']);
+    add('ascii only, "quoted"\nline', '2000-01-01', 0, []);
+    add('', '2099-02-28', 2_147_483_647, ['Lò Văn Tủa']);
+    add(null, null, null, []);
+    add(undefined, '1000-01-01', undefined, ['a'.repeat(3000)]);
+    await database.bulk.copyBinary('binary_rows', ['id', 'name', 'born', 'grade', 'at', 'groups'], rows.bytes());
+
+    const r = await sql<Record<string, string | null>>`
+      select id::text, name, born::text, grade::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as at, groups::text
+      from binary_rows order by born nulls last`.execute(database.db);
+    const at0 = '2025-10-31 01:02:03.000456';
+    expect(r.rows).toEqual([
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: null, born: '1000-01-01', grade: null, at: at0, groups: `{${'a'.repeat(3000)}}` },
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: 'Hoàng Thị Nở', born: '1969-12-31', grade: '-1', at: at0, groups: '{HN,DN}' },
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: 'ascii only, "quoted"\nline', born: '2000-01-01', grade: '0', at: at0, groups: '{}' },
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: '', born: '2099-02-28', grade: '2147483647', at: at0, groups: '{"Lò Văn Tủa"}' },
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: null, born: null, grade: null, at: at0, groups: '{}' },
+    ]);
+  });
+});
