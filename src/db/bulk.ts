@@ -64,11 +64,13 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * text input.
  */
 export class BinaryRows {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer: Buffer;
   private length = 0;
   rows = 0;
 
-  constructor() {
+  /** `capacity`: the bytes to start with (say, the size of the last batch of the same rows). */
+  constructor(capacity = 1 << 16) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 64));
     SIGNATURE.copy(this.buffer, 0);
     this.buffer.writeInt32BE(0, 11); // flags
     this.buffer.writeInt32BE(0, 15); // header extension length
@@ -182,6 +184,10 @@ export class BinaryRows {
       for (const v of values) this.text(v);
     }
     this.buffer.writeInt32BE(this.length - at - 4, at);
+  }
+
+  get byteLength(): number {
+    return this.length;
   }
 
   /** The whole COPY data, trailer included (the buffer is let go: write no more). */

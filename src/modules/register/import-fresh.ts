@@ -196,7 +196,18 @@ interface Chunk {
   coverage: BinaryRows;
 }
 
-const emptyChunk = (): Chunk => ({ rows: 0, villages: [], households: new BinaryRows(), persons: new BinaryRows(), cards: new BinaryRows(), coverage: new BinaryRows() });
+/** A chunk to fill; its buffers start at the size of the last chunk's (saves growing them row by row). */
+const emptyChunk = (last?: Chunk): Chunk => {
+  const size = (rows?: BinaryRows) => (rows ? rows.byteLength + (rows.byteLength >> 3) : undefined);
+  return {
+    rows: 0,
+    villages: [],
+    households: new BinaryRows(size(last?.households)),
+    persons: new BinaryRows(size(last?.persons)),
+    cards: new BinaryRows(size(last?.cards)),
+    coverage: new BinaryRows(size(last?.coverage)),
+  };
+};
 
 /**
  * Memory: what is kept for the whole file must stay small per row (a province is millions of rows): keys
@@ -380,7 +391,7 @@ export class FreshLoader {
   /** Takes the rows added so far; the returned function writes them (the caller may overlap it with reading). */
   take(): () => Promise<void> {
     const c = this.chunk;
-    this.chunk = emptyChunk();
+    this.chunk = emptyChunk(c);
     return () => this.write(c);
   }
 

@@ -28,7 +28,7 @@ import { inScope, type Actor } from '../../domain/access';
 import { todayInVietnam } from '../../domain/dates';
 import { foldVietnamese } from '../../domain/text';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
-import { mapHeader, validateRow, type CanonicalColumn, type RegisterRow, type RowCells } from '../../domain/register-row';
+import { mapHeader, rowCellsOf, validateRow, type RegisterRow } from '../../domain/register-row';
 import { AppError } from '../../errors';
 import { readCsvRows } from '../../io/csv';
 import { readXlsxRows, type CellValue } from '../../io/excel';
@@ -240,7 +240,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
   let rejectedRows = 0;
   const read = async (accept: (rowNo: number, row: RegisterRow, communeCode: string) => void, chunkFull: () => boolean, flush: () => Promise<void>) => {
     let header: ReturnType<typeof mapHeader> | undefined;
-    let columns: [CanonicalColumn, number][] = [];
+    let cellsOf: ReturnType<typeof rowCellsOf> | undefined;
     let rowNo = 1;
     for await (const cells of rowsOf(source, format)) {
       if (!header) {
@@ -251,7 +251,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
             {},
             header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } })),
           );
-        columns = header.columns.flatMap((col, i) => (col ? [[col, i] as [CanonicalColumn, number]] : []));
+        cellsOf = rowCellsOf(header);
         continue;
       }
       rowNo++;
@@ -260,9 +260,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
         const c = cells[i];
         bytesRead += c === null ? 1 : typeof c === 'string' ? c.length + 1 : String(c).length + 1;
       }
-      const rowCells: RowCells = {};
-      for (const [col, i] of columns) rowCells[col] = cells[i] as RowCells[CanonicalColumn];
-      const result = validateRow(rowCells, { knownGroups, today });
+      const result = validateRow(cellsOf!(cells), { knownGroups, today });
       if (!result.ok) {
         rejectedRows++;
         for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
