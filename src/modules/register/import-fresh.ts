@@ -528,13 +528,22 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 export const FRESH_TABLES = ['household', 'person', 'card', 'person_coverage', 'coverage_count'];
 
 /**
- * Drops the secondary indexes and the foreign keys of `tables` (read from the catalogue, so indexes that
- * later migrations add are included) and returns the function that builds them again. Both run in the
- * caller's transaction: a rollback or a kill restores them with the rest. Building an index once over
- * sorted rows, and checking a foreign key with one join, is much cheaper than maintaining them row by row.
+ * Their secondary indexes that stay live during the load: their keys are the ids the load makes, which
+ * increase, so each row adds to the index's right edge. The database maintains them while the main
+ * thread reads and checks the next rows (it waits for the main thread then), instead of building them
+ * after the last row, when everything else waits for it.
+ */
+export const LIVE_INDEXES = ['person_id_idx', 'card_person_idx', 'person_coverage_household_idx'];
+
+/**
+ * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the
+ * catalogue, so indexes that later migrations add are included) and returns the function that builds
+ * them again. Both run in the caller's transaction: a rollback or a kill restores them with the rest.
+ * Building an index once over sorted rows, and checking a foreign key with one join, is much cheaper than
+ * maintaining them row by row.
  * Indexes that back a constraint (primary keys, unique constraints) stay.
  */
-export async function deferIndexes(trx: Kysely<DB>, tables: string[]): Promise<() => Promise<void>> {
+export async function deferIndexes(trx: Kysely<DB>, tables: string[], keep: string[] = []): Promise<() => Promise<void>> {
   const indexes = await sql<{ drop: string; create: string }>`
     select format('drop index %I.%I', n.nspname, ic.relname) as drop, pg_get_indexdef(i.indexrelid) as create
     from pg_index i
@@ -543,6 +552,7 @@ export async function deferIndexes(trx: Kysely<DB>, tables: string[]): Promise<(
     join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = current_schema() and c.relname = any(${tables}::text[])
       and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+      and ic.relname <> all(${keep}::text[])
     order by ic.relname`.execute(trx);
   const foreignKeys = await sql<{ drop: string; create: string }>`
     select format('alter table %I.%I drop constraint %I', n.nspname, c.relname, k.conname) as drop,

@@ -36,7 +36,7 @@ import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
 import { refreshCoverageCounts } from '../coverage/coverage-counts';
-import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, villageLocalCode } from './import-fresh';
+import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, LIVE_INDEXES, villageLocalCode } from './import-fresh';
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -398,7 +398,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
     await session.db.transaction().execute(async (trx) => {
       await sql`lock table household, person in share row exclusive mode`.execute(trx);
       if (!(await registerIsEmpty(trx)) || !(await aggregatesAreEmpty(trx))) throw new NotEmpty();
-      const rebuild = await deferIndexes(trx, FRESH_TABLES);
+      const rebuild = await deferIndexes(trx, FRESH_TABLES, LIVE_INDEXES);
       mark('defer indexes');
       const loader = await FreshLoader.open(trx, session.copyBinary);
       const writes = new OneInFlight();
