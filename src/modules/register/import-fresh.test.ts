@@ -118,6 +118,40 @@ describe(`register import into an empty register, fast path (${engineName})`, ()
     expect(await snapshot(fresh)).toEqual(expected);
   });
 
+  it('counts the same spans when the file comes back to a commune it had left', async () => {
+    // the fast path writes a commune's span counts when the file moves on to another commune
+    const list = path.join(dir, 'interleaved.csv');
+    const card = 'GD,GD,01/01/2025,31/12/2025';
+    fs.writeFileSync(
+      list,
+      [
+        CANONICAL_COLUMNS.join(','),
+        `A1,02905,Thôn Một,,,Lò Văn A,chủ hộ,01/01/1960,nam,,,Thái,,${card},,`,
+        `A1,02905,Thôn Một,,,Lò Thị B,vợ,01/01/1962,nữ,,,Thái,,GD,,,,,`,
+        `B1,04543,Tổ 1,,,Vàng Văn C,chủ hộ,01/01/1970,nam,,,H'Mông,,${card},,`,
+        `A2,02905,Thôn Một,,,Lò Văn D,chủ hộ,01/01/1980,nam,,,Thái,,${card},,`,
+        `A3,02905,,,,Lò Văn E,chủ hộ,01/01/1981,nam,,,Thái,,GD,GD,01/03/2025,28/02/2026,,`,
+        `B2,04543,Tổ 1,,,Vàng Thị F,chủ hộ,01/01/1971,nữ,,,H'Mông,,${card},,`,
+        `A4,02905,Thôn Một,,,Lò Văn G,chủ hộ,01/01/1982,nam,,,Thái,,${card},,`,
+      ].join('\n') + '\n',
+    );
+    const [a, b] = [await testDatabase(), await testDatabase()];
+    try {
+      await importRegister(a, system, { path: list }, { today: TODAY, freshPathFromBytes: Infinity });
+      const r = await importRegister(b, system, { path: list }, { today: TODAY, freshPathFromBytes: 0 });
+      expect(r).toMatchObject({ inserted: 7, rejected: 0 });
+      const v7 = await sql<{ n: number }>`select count(*)::int as n from person where id::text like '________-____-7%'`.execute(b.db);
+      expect(v7.rows[0].n).toBe(7);
+      const expected = await snapshot(a);
+      // Lò Văn A's span was written when the file moved on to the other commune; D's and G's were added at the end
+      expect(expected.coverage_count).toContain('{"communeCode":"02905","villageCode":"02905.thon-mot","groupCode":"GD","spanFrom":"2025-01-01","spanTo":"2025-12-31","persons":3}');
+      expect(await snapshot(b)).toEqual(expected);
+    } finally {
+      await a.cleanup();
+      await b.cleanup();
+    }
+  });
+
   it('leaves an empty register whose aggregates are not empty to the staged path (it adds to them)', async () => {
     const other = await testDatabase();
     try {

@@ -129,6 +129,8 @@ interface Household {
 interface UnitCounts {
   /** commune + '\u0001' + village */
   unit: string;
+  commune: string;
+  village: string;
   persons: number;
   insured: number;
   /** persons per group of their card, then per span (`spanNumber`) */
@@ -194,6 +196,8 @@ interface Chunk {
   persons: BinaryRows;
   cards: BinaryRows;
   coverage: BinaryRows;
+  /** coverage_count rows of the communes the file has left */
+  spans: Batches;
 }
 
 /** A chunk to fill; its buffers start at the size of the last chunk's (saves growing them row by row). */
@@ -206,6 +210,7 @@ const emptyChunk = (last?: Chunk): Chunk => {
     persons: new BinaryRows(size(last?.persons)),
     cards: new BinaryRows(size(last?.cards)),
     coverage: new BinaryRows(size(last?.coverage)),
+    spans: new Batches(),
   };
 };
 
@@ -231,6 +236,18 @@ export class FreshLoader {
   private readonly sameNames = new Set<string>();
   /** persons per commune + village, and how many of them have a card */
   private readonly population = new Map<string, UnitCounts>();
+  /** The same, by commune. */
+  private readonly unitsOf = new Map<string, UnitCounts[]>();
+  /**
+   * The commune of the rows being added. Lists come commune by commune: when the file moves on to another
+   * commune, the span counts of the one it leaves are written with the next chunk (the database does it
+   * while the next rows are read, instead of after the last one). A commune met again later gets its
+   * further counts added at the end.
+   */
+  private commune: string | undefined;
+  private readonly communesWritten = new Set<string>();
+  /** Every span count written, for the month-end snapshots. */
+  private readonly spansWritten: SpanCount[] = [];
   inserted = 0;
   private readonly ids = new OrderedIds();
   private readonly householdIds = new HouseholdIds(this.ids);
@@ -249,6 +266,8 @@ export class FreshLoader {
   static async open(trx: Kysely<DB>, copy: Copy): Promise<FreshLoader> {
     const now = await sql<{ us: string }>`select (extract(epoch from now()) * 1000000)::int8::text as us`.execute(trx);
     const loader = new FreshLoader(trx, copy, timestamptzBytes(BigInt(now.rows[0].us)));
+    // span counts are written during the load (see `commune`); the snapshots are computed at the end
+    await snapshotTriggers(trx, 'disable');
     const villages = await trx.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
     for (const v of villages) {
       loader.villageCodes.add(v.code);
@@ -302,6 +321,11 @@ export class FreshLoader {
       this.sameNames.add(key);
     }
 
+    if (commune !== this.commune) {
+      // (a commune met again keeps its further counts until the end)
+      if (this.commune !== undefined && !this.communesWritten.has(this.commune)) this.writeSpans(this.commune, this.chunk.spans);
+      this.commune = commune;
+    }
     const c = this.chunk;
     const villageCode = r.village !== undefined ? this.village(commune, r.village) : null;
     let inCommune = this.households.get(commune);
@@ -311,7 +335,12 @@ export class FreshLoader {
     if (!household) {
       const unit = [commune, villageCode ?? ''].join('\u0001');
       let counts = this.population.get(unit);
-      if (!counts) this.population.set(unit, (counts = { unit, persons: 0, insured: 0, spans: new Map() }));
+      if (!counts) {
+        this.population.set(unit, (counts = { unit, commune, village: villageCode ?? '', persons: 0, insured: 0, spans: new Map() }));
+        let units = this.unitsOf.get(commune);
+        if (!units) this.unitsOf.set(commune, (units = []));
+        units.push(counts);
+      }
       household = { id: ids.next(), village: villageCode ?? '', counts };
       inCommune.set(ownCopy(r.householdCode), household);
       const h = c.households;
@@ -422,40 +451,55 @@ export class FreshLoader {
     await table('person', PERSON_COLUMNS, 'persons');
     await table('card', CARD_COLUMNS, 'cards');
     await table('person_coverage', COVERAGE_COLUMNS, 'coverage');
+    for (const rows of c.spans.all) await this.timed('coverage_count', () => this.copy('coverage_count', SPAN_COLUMNS, rows.bytes()));
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
   }
 
   /**
-   * Writes the kept aggregates (after the last chunk is written), which are empty (`aggregatesAreEmpty`):
-   * the counted spans (coverage_count), their month-end snapshots computed here (the trigger that keeps
-   * them for other changes is switched off meanwhile: src/domain/coverage-snapshots.ts) and the
-   * population per village, each by COPY.
+   * Writes the span counts of `commune` counted so far into `rows` (coverage_count, in the order of its
+   * primary key) and forgets them; keeps them as SpanCounts for the month-end snapshots.
    */
-  async finishCounts(): Promise<void> {
-    const spans: SpanCount[] = [];
-    // in the order of coverage_count's primary key, so that its index grows at its right edge
-    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const spanRows = new Batches();
-    for (const { unit, spans: byGroup } of [...this.population.values()].sort((a, b) => byKey(a.unit, b.unit))) {
-      const [commune, village] = unit.split('\u0001');
+  private writeSpans(commune: string, rows: Batches): void {
+    const units = this.unitsOf.get(commune);
+    if (!units) return;
+    for (const { village, spans: byGroup } of units.sort((a, b) => byKey(a.village, b.village))) {
       for (const group of [...byGroup.keys()].sort(byKey)) {
         const counts = byGroup.get(group)!;
         for (const span of Float64Array.from(counts.keys()).sort()) {
           const n = counts.get(span)!;
           const [from, to] = spanDays(span);
-          const rows = spanRows.next(6);
-          rows.text(commune);
-          rows.text(village);
-          rows.text(group);
-          rows.date(from - EPOCH_DAY);
-          rows.date(to - EPOCH_DAY);
-          rows.int4(n);
-          spans.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
+          const row = rows.next(6);
+          row.text(commune);
+          row.text(village);
+          row.text(group);
+          row.date(from - EPOCH_DAY);
+          row.date(to - EPOCH_DAY);
+          row.int4(n);
+          this.spansWritten.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
         }
       }
       byGroup.clear();
     }
+    this.communesWritten.add(commune);
+  }
+
+  /**
+   * Writes the rest of the kept aggregates (after the last chunk is written), which were empty
+   * (`aggregatesAreEmpty`): the span counts of the last commune, and of communes met again after theirs
+   * were written (added to those); the month-end snapshots of all the spans, computed here (the trigger
+   * that keeps them for other changes is off during the load: src/domain/coverage-snapshots.ts); the
+   * population per village. Each by COPY.
+   */
+  async finishCounts(): Promise<void> {
+    const spanRows = new Batches();
+    const addedRows = new Batches();
+    for (const commune of [...this.unitsOf.keys()].sort(byKey)) {
+      const written = this.communesWritten.has(commune);
+      const units = this.unitsOf.get(commune)!;
+      if (units.some((u) => u.spans.size > 0)) this.writeSpans(commune, written ? addedRows : spanRows);
+    }
+    const spans = this.spansWritten;
     const { months, endDays } = monthEndSnapshots(spans);
     const monthRows = new Batches();
     for (const m of months) {
@@ -487,9 +531,17 @@ export class FreshLoader {
     // (the snapshots may keep rows that fell to zero: nothing else, the register being empty)
     await sql`delete from coverage_month`.execute(this.trx);
     await sql`delete from coverage_end_day`.execute(this.trx);
-    await sql`alter table coverage_count disable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
-    await this.timed('coverage_count', () => copyAll('coverage_count', ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'], spanRows));
-    await sql`alter table coverage_count enable trigger ${sql.raw(SNAPSHOT_TRIGGER)}`.execute(this.trx);
+    await this.timed('coverage_count', async () => {
+      await copyAll('coverage_count', SPAN_COLUMNS, spanRows);
+      if (addedRows.all.length) {
+        await sql`create temporary table _fresh_spans (like coverage_count) on commit drop`.execute(this.trx);
+        await copyAll('_fresh_spans', SPAN_COLUMNS, addedRows);
+        await sql`
+          insert into coverage_count select * from _fresh_spans
+          on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(this.trx);
+      }
+    });
+    await snapshotTriggers(this.trx, 'enable');
     await this.timed('coverage_month', () => copyAll('coverage_month', ['day', 'commune_code', 'group_code', 'persons', 'expiring30'], monthRows));
     await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
@@ -509,8 +561,13 @@ class Batches {
   }
 }
 
-/** The statement trigger of migration 0008 that spreads coverage_count's inserts over the snapshots. */
-const SNAPSHOT_TRIGGER = 'coverage_count_months_insert';
+/** The statement triggers of migration 0008 that spread coverage_count's inserts and updates over the snapshots. */
+const SNAPSHOT_TRIGGERS = ['coverage_count_months_insert', 'coverage_count_months_update'];
+async function snapshotTriggers(trx: Kysely<DB>, action: 'enable' | 'disable'): Promise<void> {
+  for (const name of SNAPSHOT_TRIGGERS) await sql`alter table coverage_count ${sql.raw(action)} trigger ${sql.raw(name)}`.execute(trx);
+}
+const SPAN_COLUMNS = ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'];
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * True when the kept aggregates hold nothing but rows that fell to zero, as they must when the register
