@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Card, type CardPatch, type Member, type PremiumGroup } from '../api';
-import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { ErrorBanner } from './ErrorBanner';
 import { Field, inputProps } from './Field';
 import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
@@ -31,8 +32,9 @@ export function CardEditForm({
   const [validFrom, setValidFrom] = useState(dayText(card?.validFrom));
   const [validTo, setValidTo] = useState(dayText(card?.validTo));
   const [number, setNumber] = useState(card?.number ?? '');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({
+    errorsOf: (err) => (isMissingRoute(err) ? { fields: {}, banner: t('register.addCard.notAvailable') } : splitErrors(err, CARD_FIELDS)),
+  });
   const prefix = card ? `card-edit-${card.id}` : `card-${member.id}`;
   const testId = card ? 'card-edit' : 'card';
 
@@ -54,13 +56,8 @@ export function CardEditForm({
     if (!from) fields.validFrom = dateError(validFrom);
     if (!to) fields.validTo = dateError(validTo);
     else if (from && to < from) fields.validTo = t('register.addCard.toBeforeFrom');
-    if (Object.keys(fields).length || !from || !to) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    if (invalid(fields) || !from || !to) return;
+    await send(async () => {
       if (card) {
         const patch: CardPatch = {};
         if (groupCode !== card.groupCode) patch.groupCode = groupCode;
@@ -76,15 +73,7 @@ export function CardEditForm({
         await api.addCard({ personId: member.id, groupCode, validFrom: from, validTo: to, ...(number.trim() ? { number: number.trim() } : {}) });
       }
       onDone(true);
-    } catch (err) {
-      setBusy(false);
-      if (isMissingRoute(err)) {
-        setErrors({ fields: {}, banner: t('register.addCard.notAvailable') });
-        return;
-      }
-      const split = splitErrors(err, CARD_FIELDS);
-      setErrors({ fields: split.fields, banner: split.banner ?? (Object.keys(split.fields).length ? null : errorMessage(err)) });
-    }
+    });
   }
 
   return (

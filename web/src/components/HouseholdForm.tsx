@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isAbort, type Household, type HouseholdPatch, type PovertyStatus, type Unit, type User } from '../api';
-import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
+import { errorMessage, splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { parseWhole } from '../format';
 import { ErrorBanner } from './ErrorBanner';
 import { Field, inputProps } from './Field';
@@ -174,8 +175,9 @@ export function HouseholdForm({
   const [address, setAddress] = useState(household?.address ?? '');
   const [poverty, setPoverty] = useState<PovertyStatus>(household?.povertyStatus ?? 'none');
   const [povertyYear, setPovertyYear] = useState(household?.povertyYear ? String(household.povertyYear) : '');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({
+    errorsOf: (err) => (isConflict(err) ? { fields: { code: t('register.householdForm.codeTaken', { code: code.trim() }) }, banner: null } : splitErrors(err, FIELDS)),
+  });
   const { villages, error: villageError } = useVillages(communeCode);
   // another commune: the village chosen belongs to the previous one
   const chooseCommune = useCallback((code: string) => {
@@ -192,10 +194,7 @@ export function HouseholdForm({
     const year = povertyYear.trim() === '' ? null : parseWhole(povertyYear);
     if (poverty !== 'none' && povertyYear.trim() !== '' && (year === null || year < 1990 || year > 2100))
       fields.povertyYear = t('register.householdForm.yearInvalid');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
+    if (invalid(fields)) return;
     const values = {
       code: code.trim(),
       villageCode: villageCode || null,
@@ -203,9 +202,7 @@ export function HouseholdForm({
       povertyStatus: poverty,
       povertyYear: poverty === 'none' ? null : year,
     };
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    await send(async () => {
       if (household) {
         const patch: HouseholdPatch = {};
         if (values.code !== household.code) patch.code = values.code;
@@ -217,15 +214,7 @@ export function HouseholdForm({
       } else {
         onDone(await api.createHousehold({ communeCode, ...values }));
       }
-    } catch (err) {
-      setBusy(false);
-      if (isConflict(err)) {
-        setErrors({ fields: { code: t('register.householdForm.codeTaken', { code: values.code }) }, banner: null });
-        return;
-      }
-      const split = splitErrors(err, FIELDS);
-      setErrors({ fields: split.fields, banner: split.banner ?? (Object.keys(split.fields).length ? null : errorMessage(err)) });
-    }
+    });
   }
 
   const villageOptions = [...villages];

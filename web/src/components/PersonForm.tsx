@@ -7,7 +7,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Member, type PersonFields, type PersonPatch, type PremiumGroup } from '../api';
-import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
+import { mapErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { ErrorBanner } from './ErrorBanner';
 import { Field, inputProps } from './Field';
 import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
@@ -77,8 +78,9 @@ export function PersonForm({
   const [groupCodes, setGroupCodes] = useState<string[]>(member?.groupCodes.length ? member.groupCodes : ['']);
   const [school, setSchool] = useState(member?.school ?? '');
   const [grade, setGrade] = useState(member?.grade ? String(member.grade) : '');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({
+    errorsOf: (err) => mapErrors(err, (parts) => (FIELDS.includes(parts[0] ?? '') ? (parts[0] ?? null) : null)),
+  });
   const f = errors.fields;
 
   const chosen = groupCodes.filter(Boolean);
@@ -92,10 +94,7 @@ export function PersonForm({
     const birth = parseDayMonthYear(birthDate);
     if (!birth) fields.birthDate = birthDate.trim() ? t('register.form.dateInvalid') : t('register.personForm.birthRequired');
     if (!sex) fields.sex = t('register.personForm.sexRequired');
-    if (Object.keys(fields).length || !birth || !sex) {
-      setErrors({ fields, banner: null });
-      return;
-    }
+    if (invalid(fields) || !birth || !sex) return;
     const values: PersonFields = {
       fullName: fullName.trim(),
       relationship: orNull(relationship),
@@ -109,9 +108,7 @@ export function PersonForm({
       school: isPupil ? orNull(school) : null,
       grade: isPupil && grade ? Number(grade) : null,
     };
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    await send(async () => {
       if (member) {
         const patch: PersonPatch = {};
         const before: PersonFields = {
@@ -140,11 +137,7 @@ export function PersonForm({
         const saved = await api.createPerson({ householdId, ...values });
         onDone(saved?.fullName ?? values.fullName);
       }
-    } catch (err) {
-      setBusy(false);
-      const mapped = mapErrors(err, (parts) => (FIELDS.includes(parts[0] ?? '') ? (parts[0] ?? null) : null));
-      setErrors({ fields: mapped.fields, banner: mapped.banner ?? (Object.keys(mapped.fields).length ? null : errorMessage(err)) });
-    }
+    });
   }
 
   const setGroup = (index: number, code: string) => setGroupCodes((list) => list.map((c, i) => (i === index ? code : c)));

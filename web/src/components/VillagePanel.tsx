@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VILLAGE_KINDS, api, type Unit, type VillageKind } from '../api';
-import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
+import { NO_ERRORS, errorMessage, splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { localPart } from '../format';
 import { Field, inputProps } from './Field';
 import { OptionSelect } from './OptionSelect';
@@ -156,8 +157,7 @@ function AddVillageForm({
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<VillageKind>(commune.kind === 'ward' ? 'residential_group' : 'village');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ADD_FIELDS), onBanner: onError });
   const codeInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -170,26 +170,14 @@ function AddVillageForm({
     const fields: Record<string, string> = {};
     if (!code.trim()) fields.code = t('units.villages.codeRequired');
     if (!name.trim()) fields.name = t('units.villages.nameRequired');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    onError(null);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const unit = await api.createVillage({ parentCode: commune.code, code: code.trim(), name: name.trim(), kind });
       setCode('');
       setName('');
       onAdded(unit);
       codeInput.current?.focus();
-    } catch (err) {
-      const split = splitErrors(err, ADD_FIELDS);
-      setErrors({ fields: split.fields, banner: null });
-      onError(split.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -247,15 +235,11 @@ function RenameForm({
   const { t } = useTranslation('web');
   const [name, setName] = useState(village.name);
   const [kind, setKind] = useState<VillageKind>(isVillageKind(village.kind) ? village.kind : 'village');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, EDIT_FIELDS), onBanner: onError });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!name.trim()) {
-      setErrors({ fields: { name: t('units.villages.nameRequired') }, banner: null });
-      return;
-    }
+    if (invalid(name.trim() ? {} : { name: t('units.villages.nameRequired') })) return;
     const patch: { name?: string; kind?: VillageKind } = {};
     if (name.trim() !== village.name) patch.name = name.trim();
     if (kind !== village.kind) patch.kind = kind;
@@ -263,17 +247,10 @@ function RenameForm({
       onDone(null);
       return;
     }
-    setBusy(true);
-    onError(null);
-    try {
+    await send(async () => {
       const saved = await api.updateVillage(village.code, patch);
       onDone(saved ?? { ...village, ...patch });
-    } catch (err) {
-      const split = splitErrors(err, EDIT_FIELDS);
-      setErrors({ fields: split.fields, banner: null });
-      onError(split.banner);
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -7,7 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { ROLES, api, isAbort, type ManagedUser, type Role, type User } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
-import { NO_ERRORS, errorMessage, splitErrors, type FormErrors } from '../errors';
+import { errorMessage, splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { OptionSelect } from '../components/OptionSelect';
 
 const MIN_PASSWORD = 10;
@@ -257,8 +258,7 @@ function CreateUserForm({
   const [role, setRole] = useState<Role>('commune_officer');
   const [scopeCode, setScopeCode] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, CREATE_FIELDS), onBanner: onError });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -267,14 +267,8 @@ function CreateUserForm({
     if (!displayName.trim()) fields.displayName = t('users.displayNameRequired');
     if (role !== 'admin' && !scopeCode.trim()) fields.scopeCode = t('users.scopeRequired');
     if (password.length < MIN_PASSWORD) fields.password = t('users.passwordTooShort', { min: MIN_PASSWORD });
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    onError(null);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const created = await api.createUser({
         username: username.trim(),
         displayName: displayName.trim(),
@@ -287,13 +281,7 @@ function CreateUserForm({
       setScopeCode('');
       setPassword('');
       onCreated(created);
-    } catch (err) {
-      const split = splitErrors(err, CREATE_FIELDS);
-      setErrors({ fields: split.fields, banner: null });
-      onError(split.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const f = errors.fields;
@@ -383,8 +371,7 @@ function EditUserForm({
   const [displayName, setDisplayName] = useState(user.displayName);
   const [role, setRole] = useState<Role>(user.role);
   const [scopeCode, setScopeCode] = useState(user.scopeCode ?? '');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, EDIT_FIELDS), onBanner: onError });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -397,16 +384,7 @@ function EditUserForm({
       onDone(null);
       return;
     }
-    setBusy(true);
-    onError(null);
-    try {
-      onDone(await api.updateUser(user.id, patch));
-    } catch (err) {
-      const split = splitErrors(err, EDIT_FIELDS);
-      setErrors({ fields: split.fields, banner: null });
-      onError(split.banner);
-      setBusy(false);
-    }
+    await send(async () => onDone(await api.updateUser(user.id, patch)));
   }
 
   const f = errors.fields;
@@ -461,26 +439,15 @@ function ResetPasswordForm({
 }) {
   const { t } = useTranslation('web');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['password']), onBanner: onError });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (password.length < MIN_PASSWORD) {
-      setErrors({ fields: { password: t('users.passwordTooShort', { min: MIN_PASSWORD }) }, banner: null });
-      return;
-    }
-    setBusy(true);
-    onError(null);
-    try {
+    if (invalid(password.length < MIN_PASSWORD ? { password: t('users.passwordTooShort', { min: MIN_PASSWORD }) } : {})) return;
+    await send(async () => {
       await api.updateUser(user.id, { password });
       onDone(true);
-    } catch (err) {
-      const split = splitErrors(err, ['password']);
-      setErrors({ fields: split.fields, banner: null });
-      onError(split.banner);
-      setBusy(false);
-    }
+    });
   }
 
   return (
