@@ -12,7 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PgliteWorker } from './worker-dialect';
 
 export interface BulkLoader {
-  /** `csv`: the rows as text, or as its UTF-8 bytes (a CsvBuffer's). */
+  /** `csv`: the rows as text, or as its UTF-8 bytes. */
   copyCsv(table: string, columns: string[], csv: string | Uint8Array): Promise<void>;
   /** `rows`: a BinaryRows' bytes. */
   copyBinary(table: string, columns: string[], rows: Uint8Array): Promise<void>;
@@ -20,36 +20,6 @@ export interface BulkLoader {
 
 /** The bytes of `csv` for PGlite's `/dev/blob`. */
 export const csvBytes = (csv: string | Uint8Array): Uint8Array => (typeof csv === 'string' ? new TextEncoder().encode(csv) : csv);
-
-/**
- * CSV lines for COPY, written as UTF-8 into one growing buffer as they come: a large load then keeps
- * bytes rather than a string per line until the COPY (less for the garbage collector to trace and move),
- * and needs no join nor encoding pass at the end.
- */
-export class CsvBuffer {
-  private buffer = Buffer.allocUnsafe(1 << 16);
-  private length = 0;
-  lines = 0;
-
-  /** Adds one line (without its line break). */
-  push(line: string): void {
-    // a UTF-8 character takes at most 3 bytes per UTF-16 unit
-    const need = this.length + line.length * 3 + 1;
-    if (need > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
-      this.buffer.copy(bigger, 0, 0, this.length);
-      this.buffer = bigger;
-    }
-    this.length += this.buffer.write(line, this.length, 'utf8');
-    this.buffer[this.length++] = 10;
-    this.lines++;
-  }
-
-  /** The bytes written (the buffer is let go: push no more). */
-  bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
-  }
-}
 
 /** Days from 1970-01-01 to 2000-01-01, PostgreSQL's day zero for dates and timestamps. */
 const PG_EPOCH_DAY = 10_957;
