@@ -10,7 +10,8 @@ import { RULE_KINDS, api, isAbort, type RuleItem, type RuleKind, type User } fro
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { RulePeriod, UncertainBadge } from '../components/RuleBits';
-import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
+import { errorMessage, mapErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
 import { currentLanguage } from '../i18n';
 
@@ -164,6 +165,8 @@ function RuleTable({
 }
 
 const SALARY_FIELDS = ['from', 'amount', 'source', 'note'] as const;
+/** The form field an API error path names, when it is one of `fields`. */
+const fieldOf = (fields: readonly string[]) => (parts: string[]) => (fields.includes(parts[0]) ? parts[0] : null);
 
 function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
   const { t } = useTranslation('web');
@@ -172,8 +175,7 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
   const [source, setSource] = useState('');
   const [note, setNote] = useState('');
   const [uncertain, setUncertain] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(SALARY_FIELDS)) });
   const parsed = parseVnd(amount);
 
   async function submit(e: FormEvent) {
@@ -182,13 +184,8 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
     if (!isIsoDate(from)) fields.from = t('rules.admin.dateInvalid');
     if (parsed === null || parsed <= 0) fields.amount = t('rules.admin.amountInvalid');
     if (!source.trim()) fields.source = t('rules.admin.required');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const added = await api.addBaseSalary({
         from,
         amount: parsed!,
@@ -202,11 +199,7 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
       setSource('');
       setNote('');
       setUncertain(false);
-    } catch (err) {
-      setErrors(mapErrors(err, (parts) => ((SALARY_FIELDS as readonly string[]).includes(parts[0]) ? parts[0] : null)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const f = errors.fields;
@@ -278,8 +271,7 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     note: '',
   });
   const [uncertain, setUncertain] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(POLICY_FIELDS)) });
   const set = (key: keyof typeof v) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [key]: e.target.value }));
   const optional = t('rules.admin.optional');
 
@@ -298,17 +290,12 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     if (!isIsoDate(v.from)) fields.from = t('rules.admin.dateInvalid');
     if (v.to && !isIsoDate(v.to)) fields.to = t('rules.admin.dateInvalid');
     if (!v.source.trim()) fields.source = t('rules.admin.required');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
+    if (invalid(fields)) return;
     const groups = v.groups
       .split(/[,;\s]+/)
       .map((g) => g.trim().toUpperCase())
       .filter(Boolean);
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    await send(async () => {
       await api.addLocalPolicy({
         province,
         nameVi: v.nameVi.trim(),
@@ -326,11 +313,7 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
       onAdded(t('rules.admin.policyAdded', { name: v.nameVi.trim(), province }));
       setV({ province: '', nameVi: '', nameEn: '', groups: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
       setUncertain(false);
-    } catch (err) {
-      setErrors(mapErrors(err, (parts) => ((POLICY_FIELDS as readonly string[]).includes(parts[0]) ? parts[0] : null)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const f = errors.fields;
