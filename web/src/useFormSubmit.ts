@@ -8,8 +8,17 @@
 import { useState } from 'react';
 import { NO_ERRORS, errorMessage, type FormErrors } from './errors';
 
-export function useFormSubmit({ errorsOf, onBanner }: { errorsOf: (err: unknown) => FormErrors; onBanner?: (message: string | null) => void }) {
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+export function useFormSubmit({
+  errorsOf,
+  onBanner,
+  initialBanner,
+}: {
+  errorsOf: (err: unknown) => FormErrors;
+  onBanner?: (message: string | null) => void;
+  /** A message to show before anything is sent (say, why the user was signed out). */
+  initialBanner?: string;
+}) {
+  const [errors, setErrors] = useState<FormErrors>(initialBanner ? { fields: {}, banner: initialBanner } : NO_ERRORS);
   const [busy, setBusy] = useState(false);
 
   /** Shows `fields` (field -> message found in the browser); true when there is any. */

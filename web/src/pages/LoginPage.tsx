@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { api, type User } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
-import { splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { href } from '../router';
 
 const FIELDS = ['username', 'password'] as const;
@@ -18,29 +19,23 @@ export function LoginPage({
   const { t } = useTranslation('web');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>({ fields: {}, banner: initialError ?? null });
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, FIELDS), initialBanner: initialError });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!username.trim()) fields.username = t('auth.usernameRequired');
     if (!password) fields.password = t('auth.passwordRequired');
-    if (Object.keys(fields).length) {
-      setErrors({ fields, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors({ fields: {}, banner: null });
-    try {
-      const session = await api.login(username.trim(), password);
-      onSignedIn(session.user, session.csrfToken);
-    } catch (err) {
-      setErrors(splitErrors(err, FIELDS));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    if (invalid(fields)) return;
+    await send(async () => {
+      try {
+        const session = await api.login(username.trim(), password);
+        onSignedIn(session.user, session.csrfToken);
+      } catch (err) {
+        setPassword('');
+        throw err;
+      }
+    });
   }
 
   return (

@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
-import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { handoverApi, type PublicPledgeInput, type PublicProgramme } from '../programmes/handoverApi';
 
@@ -25,29 +26,20 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
   const [kind, setKind] = useState<(typeof KINDS)[number]>('individual');
   const [consent, setConsent] = useState(false);
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [thanks, setThanks] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({
+    errorsOf: (err) =>
+      err instanceof ApiError && err.status === 429
+        ? { fields: {}, banner: t('web.tooMany') }
+        : splitErrors(err, ['name', 'contact', 'amount', 'earmarkCommuneCode', 'kind', 'publicConsent', 'note']),
+  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const value = parseVnd(amount);
-    if (value === null || value <= 0) {
-      setErrors({ fields: { amount: t('web.amountInvalid') }, banner: null });
-      return;
-    }
+    if (invalid(value === null || value <= 0 ? { amount: t('web.amountInvalid') } : {}) || value === null) return;
     const body: PublicPledgeInput = { name, contact, amount: value, kind, publicConsent: consent, earmarkCommuneCode: earmark || null, note: note || null };
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      const made = await handoverApi.publicPledge(programme.slug, body);
-      setThanks(made.message);
-    } catch (err) {
-      const split = splitErrors(err, ['name', 'contact', 'amount', 'earmarkCommuneCode', 'kind', 'publicConsent', 'note']);
-      setErrors(err instanceof ApiError && err.status === 429 ? { fields: {}, banner: t('web.tooMany') } : split);
-    } finally {
-      setBusy(false);
-    }
+    await send(async () => setThanks((await handoverApi.publicPledge(programme.slug, body)).message));
   }
 
   if (thanks)

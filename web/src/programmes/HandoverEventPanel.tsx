@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
-import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate } from '../format';
 import { HANDOVER_RESULTS, handoverApi, type EventDetail, type HandoverEvent, type HandoverResult, type Recipient } from './handoverApi';
 
@@ -27,25 +28,13 @@ function ResultForm({ recipient, onSaved, onCancel }: { recipient: Recipient; on
   const [receivedBy, setReceivedBy] = useState(recipient.receivedBy ?? t('web.self'));
   const [note, setNote] = useState(recipient.note ?? '');
   const [file, setFile] = useState<File | null>(null);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['result', 'receivedBy', 'note', 'evidence']) });
   const id = (name: string) => `result-${recipient.awardId}-${name}`;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (file && file.size > MAX_EVIDENCE) {
-      setErrors({ fields: { evidence: t('web.fileTooLarge') }, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
-      onSaved(await handoverApi.recordResult(recipient.awardId, { result, receivedBy: result === 'received' ? receivedBy : null, note }, file));
-    } catch (err) {
-      setErrors(splitErrors(err, ['result', 'receivedBy', 'note', 'evidence']));
-    } finally {
-      setBusy(false);
-    }
+    if (invalid(file && file.size > MAX_EVIDENCE ? { evidence: t('web.fileTooLarge') } : {})) return;
+    await send(async () => onSaved(await handoverApi.recordResult(recipient.awardId, { result, receivedBy: result === 'received' ? receivedBy : null, note }, file)));
   }
 
   return (

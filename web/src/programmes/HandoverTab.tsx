@@ -11,7 +11,8 @@ import { ApiError, isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
-import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate } from '../format';
 import { HandoverEventPanel, ResultBadge } from './HandoverEventPanel';
 import { StatementPanel } from './StatementPanel';
@@ -25,29 +26,19 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
   const [day, setDay] = useState('');
   const [place, setPlace] = useState('');
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['communeCode', 'heldOn', 'place', 'note']) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const heldOn = parseDayMonthYear(day);
-    if (!heldOn) {
-      setErrors({ fields: { heldOn: t('web.dateInvalid') }, banner: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    if (invalid(heldOn ? {} : { heldOn: t('web.dateInvalid') }) || !heldOn) return;
+    await send(async () => {
       const added = await handoverApi.addEvent(programme.id, { communeCode: communeCode.trim(), heldOn, place, note: note || null });
       setDay('');
       setPlace('');
       setNote('');
       onAdded(t('web.eventAdded', { count: added.assigned, commune: added.communeName }));
-    } catch (err) {
-      setErrors(splitErrors(err, ['communeCode', 'heldOn', 'place', 'note']));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
