@@ -376,6 +376,15 @@ describe('validateRow', () => {
     expect(oneDay.ok && oneDay.row.card).toEqual({ group: 'HN', from: '2026-12-31', to: '2026-12-31' });
   });
 
+  it('refuses control characters (a NUL, a bell) in any cell, but takes tabs and line breaks as spaces', () => {
+    expect(errorsOf({ ...goodRow, full_name: 'Lò\u0000 Văn A', address: 'Số 1\u0007' })).toEqual([
+      { column: 'address', value: 'Số 1\u0007', code: 'invalid_characters' },
+      { column: 'full_name', value: 'Lò\u0000 Văn A', code: 'invalid_characters' },
+    ]);
+    const spaced = validateRow({ ...goodRow, full_name: 'Lò\tVăn\nA' }, ctx);
+    expect(spaced.ok && spaced.row.fullName).toBe('Lò Văn A');
+  });
+
   it('splits, upper-cases and de-duplicates groups', () => {
     const result = validateRow({ ...goodRow, groups: ' hn , DT;hn ; te' }, ctx);
     expect(result.ok && result.row.groups).toEqual(['HN', 'DT', 'TE']);
@@ -409,6 +418,7 @@ describe('validateRow', () => {
         'card_dates_order',
         'too_long',
         'invalid_grade',
+        'invalid_characters',
       ].sort(),
     );
   });

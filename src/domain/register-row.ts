@@ -542,6 +542,7 @@ export const ROW_ERROR_CODES = [
   'card_dates_order',
   'too_long',
   'invalid_grade',
+  'invalid_characters',
 ] as const;
 
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -659,6 +660,8 @@ function cellText(value: CellValue): string {
   return (ODD_SPACE.test(nfc) ? nfc.replace(/\s+/g, ' ') : nfc).trim();
 }
 
+// C0 controls and DEL that cellText leaves (it turns tabs and line breaks into spaces)
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000e-\u001f\u007f]/;
 // combining marks (any \p{M}): their presence means the text may not be in NFC
 const COMBINING = /\p{M}/u;
 const ODD_SPACE = /[^\S ]| {2}/;
@@ -757,11 +760,19 @@ class RowCheck {
     this.errors.push(error);
   }
 
-  /** Length first: an over-long cell is reported once, as too long, and not parsed further. */
+  /**
+   * Length first: an over-long cell is reported once, as too long, and not parsed further. Then control
+   * characters (a NUL, a form feed pasted from another program...): no field may hold them, and the
+   * database refuses a NUL in text outright.
+   */
   usable(column: CanonicalColumn): boolean {
     const text = this.text(column);
     if (text.length > MAX_LENGTH[column]) {
       this.fail(column, 'too_long', { max: MAX_LENGTH[column], length: text.length });
+      return false;
+    }
+    if (CONTROL_CHARACTER.test(text)) {
+      this.fail(column, 'invalid_characters');
       return false;
     }
     return true;

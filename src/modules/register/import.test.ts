@@ -52,6 +52,16 @@ describe(`register import (${engineName})`, () => {
     expect(await count('card')).toBe(2);
   });
 
+  it('reports a NUL in a cell as that row and column, instead of failing in the database', async () => {
+    const file = csv(['N01,02905,,,,Lò\u0000 Văn Nul,chủ hộ,01/01/1990,nam,,,Thái,,GD,,,']);
+    for (const fresh of [0, Infinity]) {
+      const r = await importRegister(t, system, { path: file }, { today: '2025-10-01', freshPathFromBytes: fresh });
+      expect(r).toMatchObject({ rows: 1, inserted: 0, rejected: 1, rolledBack: true });
+      expect(r.errors).toEqual([{ row: 2, column: 'full_name', value: 'Lò\u0000 Văn Nul', message: expect.stringContaining('ký tự điều khiển') }]);
+    }
+    expect(await count('person')).toBe(3);
+  });
+
   it('is idempotent: the same file again changes nothing', async () => {
     const file = csv(GOOD);
     const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
