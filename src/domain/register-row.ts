@@ -661,6 +661,7 @@ function cellText(value: CellValue): string {
 }
 
 // C0 controls and DEL that cellText leaves (it turns tabs and line breaks into spaces)
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000e-\u001f\u007f]/;
 // combining marks (any \p{M}): their presence means the text may not be in NFC
 const COMBINING = /\p{M}/u;
