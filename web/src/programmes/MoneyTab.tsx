@@ -12,7 +12,8 @@ import { Field, inputProps } from '../components/Field';
 import { OptionSelect } from '../components/OptionSelect';
 import { DayInput } from '../components/HouseholdBits';
 import { today } from '../components/RegisterBits';
-import { errorMessage, NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { errorMessage, splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate, formatDateTime, formatVnd, parseVnd } from '../format';
 import { dayOf, localErrors } from './ProgrammeBits';
 import {
@@ -337,22 +338,16 @@ function PledgeTable({ pledges, actions }: { pledges: Pledge[]; actions: (p: Ple
 const amountOf = (text: string) => parseVnd(text) ?? Number.NaN;
 const todayText = () => formatDate(today());
 
+/** The money forms: useFormSubmit, then the form is emptied and the tab reloaded. */
 function useForm<F extends string>(fields: readonly F[], onSaved: () => void) {
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, send } = useFormSubmit({ errorsOf: (err) => localErrors(err) ?? splitErrors(err, fields) });
   async function run(e: FormEvent, fn: () => Promise<unknown>, reset: () => void) {
     e.preventDefault();
-    setBusy(true);
-    setErrors(NO_ERRORS);
-    try {
+    await send(async () => {
       await fn();
       reset();
       onSaved();
-    } catch (err) {
-      setErrors(localErrors(err) ?? splitErrors(err, fields));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return { errors, busy, run };
 }

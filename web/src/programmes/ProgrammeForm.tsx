@@ -9,7 +9,8 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
 import { OptionSelect } from '../components/OptionSelect';
-import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 
@@ -97,15 +98,20 @@ export function ProgrammeForm({
   const [selectionMode, setSelectionMode] = useState<SelectionMode>(initial?.selectionMode ?? 'concentrate');
   const [priorities, setPriorities] = useState(initial ? prioritiesText(initial.priorities) : '');
   const [quotas, setQuotas] = useState(initial ? quotasText(initial.communeQuotas) : '');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, send } = useFormSubmit({
+    errorsOf: (err) => {
+      // the server names every bad field; a date not typed as dd/MM/yyyy gets that hint instead of its ISO message
+      const found = splitErrors(err, FORM_FIELDS);
+      for (const [field, text] of [['purchaseDate', purchaseDate], ['deadline', deadline]] as const)
+        if (found.fields[field] && !parseDayMonthYear(text)) found.fields[field] = t('fields.day_format');
+      return found;
+    },
+  });
 
   const submit = useCallback(
     async (e: FormEvent) => {
       e.preventDefault();
-      setBusy(true);
-      setErrors(NO_ERRORS);
-      try {
+      await send(async () => {
         const parsed = parsePriorities(priorities);
         const input: ProgrammeInput = {
           name,
@@ -126,17 +132,9 @@ export function ProgrammeForm({
           priorityMode: parsed === undefined ? undefined : Array.isArray(parsed) ? 'tiers' : 'weights',
         };
         onSaved(initial ? await programmesApi.update(initial.id, changedFields(initial, input)) : await programmesApi.create(input));
-      } catch (err) {
-        // the server names every bad field; a date not typed as dd/MM/yyyy gets that hint instead of its ISO message
-        const found = splitErrors(err, FORM_FIELDS);
-        for (const [field, text] of [['purchaseDate', purchaseDate], ['deadline', deadline]] as const)
-          if (found.fields[field] && !parseDayMonthYear(text)) found.fields[field] = t('fields.day_format');
-        setErrors(found);
-      } finally {
-        setBusy(false);
-      }
+      });
     },
-    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, quotas, t, initial, onSaved],
+    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, quotas, initial, onSaved, send],
   );
 
   const f = errors.fields;
