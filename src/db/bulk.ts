@@ -12,14 +12,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PgliteWorker } from './worker-dialect';
 
 export interface BulkLoader {
-  /** `csv`: the rows as text, or as its UTF-8 bytes. */
-  copyCsv(table: string, columns: string[], csv: string | Uint8Array): Promise<void>;
+  copyCsv(table: string, columns: string[], csv: string): Promise<void>;
   /** `rows`: a BinaryRows' bytes. */
   copyBinary(table: string, columns: string[], rows: Uint8Array): Promise<void>;
 }
 
 /** The bytes of `csv` for PGlite's `/dev/blob`. */
-export const csvBytes = (csv: string | Uint8Array): Uint8Array => (typeof csv === 'string' ? new TextEncoder().encode(csv) : csv);
+export const csvBytes = (csv: string): Uint8Array => new TextEncoder().encode(csv);
 
 /** Days from 1970-01-01 to 2000-01-01, PostgreSQL's day zero for dates and timestamps. */
 const PG_EPOCH_DAY = 10_957;
@@ -56,15 +55,18 @@ export class BinaryRows {
     }
   }
 
-  /** Big-endian, written byte by byte (Buffer's writeInt32BE checks its arguments on every call). */
-  private int32(value: number): void {
+  /** Big-endian at `p`, written byte by byte (Buffer's writeInt32BE checks its arguments on every call). */
+  private int32At(p: number, value: number): void {
     const b = this.buffer;
-    const p = this.length;
     b[p] = value >>> 24;
     b[p + 1] = value >>> 16;
     b[p + 2] = value >>> 8;
     b[p + 3] = value;
-    this.length = p + 4;
+  }
+
+  private int32(value: number): void {
+    this.int32At(this.length, value);
+    this.length += 4;
   }
 
   row(fields: number): void {
@@ -96,13 +98,8 @@ export class BinaryRows {
       }
       buffer[p++] = c;
     }
-    const n = p - start;
-    p = this.length;
-    buffer[p] = n >>> 24;
-    buffer[p + 1] = n >>> 16;
-    buffer[p + 2] = n >>> 8;
-    buffer[p + 3] = n;
-    this.length = start + n;
+    this.int32At(this.length, p - start);
+    this.length = p;
   }
 
   /** A uuid field from its 16 bytes (`source` from `offset`). */
@@ -153,7 +150,7 @@ export class BinaryRows {
       this.int32(1); // lower bound
       for (const v of values) this.text(v);
     }
-    this.buffer.writeInt32BE(this.length - at - 4, at);
+    this.int32At(at, this.length - at - 4);
   }
 
   get byteLength(): number {

@@ -120,16 +120,13 @@ export type FreshConflict = { column: 'citizen_id' | 'insurance_code' | 'full_na
 interface Household {
   /** Its number in HouseholdIds. */
   id: number;
-  /** '' when the household has no village (as person_coverage keeps it). */
-  village: string;
   /** The counts of its commune + village (shared by the village's households). */
   counts: UnitCounts;
 }
 
 interface UnitCounts {
-  /** commune + '\u0001' + village */
-  unit: string;
   commune: string;
+  /** '' when the households have no village (as person_coverage keeps it). */
   village: string;
   persons: number;
   insured: number;
@@ -179,15 +176,14 @@ export class NumberSet {
  */
 const ownCopy = (value: string) => (value.length < 13 ? value : (' ' + value).slice(1));
 
-/** Days from 1000-01-01 (the earliest date a cell may hold): below 2^22 up to 9999-12-31. */
+/**
+ * A span (two days from 1970-01-01, as `toEpochDay` counts them) as one number, exact (44 bits): a key that
+ * costs a few bytes instead of a string. Days are counted from 1000-01-01 inside it (the earliest date a
+ * cell may hold), so both halves are below 2^22 up to 9999-12-31.
+ */
 const DAY_ZERO = toEpochDay('1000-01-01');
-const dayNumber = (iso: string) => toEpochDay(iso) - DAY_ZERO;
-/** A span (two dates) as one number, exact (44 bits): a key that costs a few bytes instead of a string. */
-const spanNumber = (from: string, to: string) => dayNumber(from) * 2 ** 22 + dayNumber(to);
-const spanDays = (span: number) => [Math.floor(span / 2 ** 22), span % 2 ** 22];
-/** 1970-01-01 in these day numbers. */
-const EPOCH_DAY = -DAY_ZERO;
-const epochDay = toEpochDay;
+const spanNumber = (from: number, to: number) => (from - DAY_ZERO) * 2 ** 22 + (to - DAY_ZERO);
+const spanDays = (span: number) => [Math.floor(span / 2 ** 22) + DAY_ZERO, (span % 2 ** 22) + DAY_ZERO];
 
 interface Chunk {
   rows: number;
@@ -336,12 +332,12 @@ export class FreshLoader {
       const unit = [commune, villageCode ?? ''].join('\u0001');
       let counts = this.population.get(unit);
       if (!counts) {
-        this.population.set(unit, (counts = { unit, commune, village: villageCode ?? '', persons: 0, insured: 0, spans: new Map() }));
+        this.population.set(unit, (counts = { commune, village: villageCode ?? '', persons: 0, insured: 0, spans: new Map() }));
         let units = this.unitsOf.get(commune);
         if (!units) this.unitsOf.set(commune, (units = []));
         units.push(counts);
       }
-      household = { id: ids.next(), village: villageCode ?? '', counts };
+      household = { id: ids.next(), counts };
       inCommune.set(ownCopy(r.householdCode), household);
       const h = c.households;
       h.row(HOUSEHOLD_COLUMNS.length);
@@ -366,7 +362,7 @@ export class FreshLoader {
     p.text(r.relationship);
     p.text(r.fullName);
     p.text(nameKey);
-    p.date(epochDay(r.birthDate));
+    p.date(toEpochDay(r.birthDate));
     p.text(r.sex);
     p.text(r.citizenId);
     p.text(r.insuranceCode);
@@ -383,10 +379,10 @@ export class FreshLoader {
     cov.uuid(ids.bytes, hid);
     cov.uuid(pid);
     cov.text(commune);
-    cov.text(household.village);
+    cov.text(household.counts.village);
     if (card) {
-      const from = epochDay(card.from);
-      const to = epochDay(card.to);
+      const from = toEpochDay(card.from);
+      const to = toEpochDay(card.to);
       cov.text(card.group);
       cov.date(from);
       cov.date(to);
@@ -403,7 +399,7 @@ export class FreshLoader {
       k.timestamptz(this.now);
       let spans = household.counts.spans.get(card.group);
       if (!spans) household.counts.spans.set(card.group, (spans = new Map()));
-      const span = spanNumber(card.from, card.to);
+      const span = spanNumber(from, to);
       spans.set(span, (spans.get(span) ?? 0) + 1);
     } else {
       cov.null();
@@ -473,10 +469,10 @@ export class FreshLoader {
           row.text(commune);
           row.text(village);
           row.text(group);
-          row.date(from - EPOCH_DAY);
-          row.date(to - EPOCH_DAY);
+          row.date(from);
+          row.date(to);
           row.int4(n);
-          this.spansWritten.push({ commune, group, from: from - EPOCH_DAY, to: to - EPOCH_DAY, n });
+          this.spansWritten.push({ commune, group, from, to, n });
         }
       }
       byGroup.clear();
@@ -519,9 +515,10 @@ export class FreshLoader {
       rows.int4(e.persons);
     }
     const populationRows = new Batches();
-    for (const [key, p] of this.population) {
+    for (const p of this.population.values()) {
       const rows = populationRows.next(4);
-      for (const code of key.split('\u0001')) rows.text(code);
+      rows.text(p.commune);
+      rows.text(p.village);
       rows.int4(p.persons);
       rows.int4(p.insured);
     }
