@@ -1,14 +1,15 @@
 /**
  * Kept coverage aggregates, so a province's dashboard does not scan its register:
  * - person_coverage: each person's coverage as merged spans (overlapping and back-to-back cards joined),
- *   with the group of the span's latest card; a person without any card has one row with no span;
+ *   with the group of the span's latest card; a person without any card has one row with no span
+ *   (dropped by migration 0010: a change now reads the spans from the register before it writes);
  * - coverage_count: persons per (commune, village, group, span) — participants on D are the spans around D;
  * - population_count: persons per (commune, village), and how many ever had a card.
  * src/modules/coverage/coverage-counts.ts keeps them equal to the register in the same transaction as
  * every change (a test compares them with the register).
  */
 import { sql, type Kysely } from 'kysely';
-import { refreshCoverageCounts } from '../../modules/coverage/coverage-counts';
+import { coverageChange } from '../../modules/coverage/coverage-counts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -44,5 +45,5 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // whatever the register already holds
-  await refreshCoverageCounts(db, sql`select id from household`);
+  await (await coverageChange(db, [])).apply(sql`select id from household`);
 }

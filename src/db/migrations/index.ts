@@ -9,6 +9,7 @@ import * as m0006 from './0006_coverage_counts';
 import * as m0007 from './0007_programmes';
 import * as m0008 from './0008_coverage_snapshots';
 import * as m0009 from './0009_card_household_person_index';
+import * as m0010 from './0010_drop_person_coverage';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_programmes': m0007,
   '0008_coverage_snapshots': m0008,
   '0009_card_household_person_index': m0009,
+  '0010_drop_person_coverage': m0010,
 };

@@ -1,64 +1,87 @@
 /**
- * Keeps the coverage aggregates (see migration 0006) equal to the register: call
- * `refreshCoverageCounts(trx, households)` in the transaction of any change to the persons, cards or
- * village of those households (a subquery or a list of household ids; include a moved person's old one).
- * It replaces the households' person_coverage rows and adds the difference to the counts. The month-end
- * snapshots (coverage_month, coverage_month_village) follow coverage_count by a trigger (migration 0008),
- * whoever writes it (this function, the fresh-import fast path).
+ * Keeps the coverage aggregates (see migration 0006) equal to the register. A change to the persons,
+ * cards or village of some households, in one transaction:
+ *
+ *   const coverage = await coverageChange(trx, households); // what they count for now
+ *   ... change them ...
+ *   await coverage.apply();                                  // what they count for now; the difference is added
+ *
+ * `households` (a list of ids or a subquery) must name every existing household the change touches (a
+ * moved person's old and new one); households the change creates are passed to `apply` (they counted for
+ * nothing before). What a household counts for is read from the register itself: each person's coverage
+ * as merged spans (overlapping and back-to-back cards joined, with the group of the span's latest card),
+ * under the household's village. The month-end snapshots (coverage_month, coverage_end_day) follow
+ * coverage_count by a trigger (migration 0008), whoever writes it (this module, the fresh-import fast path).
+ *
+ * One change at a time per connection: the deltas are gathered in temporary tables of the session.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 
-export async function refreshCoverageCounts(db: Kysely<any>, households: RawBuilder<unknown> | string[]): Promise<void> {
-  if (Array.isArray(households) && households.length === 0) return;
-  const ids = Array.isArray(households) ? sql`select unnest(${households}::uuid[])` : households;
+type Households = RawBuilder<unknown> | string[];
+
+export interface CoverageChange {
+  /** Adds the difference between what the households count for now and before; `created`: households made since. */
+  apply(created?: Households): Promise<void>;
+}
+
+export async function coverageChange(db: Kysely<any>, households: Households): Promise<CoverageChange> {
   await sql`create temporary table if not exists _coverage_delta (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer)`.execute(db);
   await sql`create temporary table if not exists _population_delta (commune_code text, village_code text, persons integer, insured integer)`.execute(db);
-  await sql`truncate _coverage_delta, _population_delta`.execute(db);
-  await sql`create temporary table if not exists _households (id uuid)`.execute(db);
-  await sql`truncate _households`.execute(db);
-  await sql`insert into _households select distinct x.id from (${ids}) as x(id)`.execute(db);
+  await sql`create temporary table if not exists _households (id uuid primary key)`.execute(db);
+  await sql`truncate _coverage_delta, _population_delta, _households`.execute(db);
+  const touched = await addHouseholds(db, households);
+  if (touched) await countSpans(db, -1);
+  return {
+    async apply(created: Households = []) {
+      const more = await addHouseholds(db, created);
+      if (!touched && !more) return;
+      await countSpans(db, 1);
+      await addDeltas(db);
+    },
+  };
+}
 
-  // take the old snapshot out
-  await sql`
-    with gone as (delete from person_coverage pc using _households h where pc.household_id = h.id returning pc.*),
-    spans as (
-      insert into _coverage_delta
-      select commune_code, village_code, group_code, span_from, span_to, -count(*)::int from gone where span_from is not null
-      group by commune_code, village_code, group_code, span_from, span_to)
-    insert into _population_delta
-    select commune_code, village_code, -count(distinct person_id)::int, -count(distinct person_id) filter (where span_from is not null)::int
-    from gone group by commune_code, village_code`.execute(db);
+/** Adds households to _households; false when given an empty list. */
+async function addHouseholds(db: Kysely<any>, households: Households): Promise<boolean> {
+  if (Array.isArray(households) && households.length === 0) return false;
+  const ids = Array.isArray(households) ? sql`select unnest(${households}::uuid[])` : households;
+  await sql`insert into _households select distinct x.id from (${ids}) as x(id) where x.id is not null on conflict do nothing`.execute(db);
+  return true;
+}
 
-  // the new snapshot: merged spans per person (islands of overlapping or back-to-back cards)
+/**
+ * Adds (sign 1) or takes out (sign -1) what the persons of _households count for: their merged spans
+ * (islands of overlapping or back-to-back cards) per commune, village, group and span, and the persons
+ * and those ever insured per commune and village.
+ */
+async function countSpans(db: Kysely<any>, sign: 1 | -1): Promise<void> {
   await sql`
-    insert into person_coverage (household_id, person_id, commune_code, village_code, group_code, span_from, span_to)
-    select p.household_id, p.id, p.commune_code, coalesce(hh.village_code, ''), s.group_code, s.span_from, s.span_to
-    from person p
-    join _households h on h.id = p.household_id
-    join household hh on hh.id = p.household_id
-    left join lateral (
-      select (array_agg(i.group_code order by i.valid_to desc, i.valid_from desc))[1] as group_code, min(i.valid_from) as span_from, max(i.valid_to) as span_to
-      from (
-        select c.*, sum(case when c.prev_end is null or c.valid_from > c.prev_end + 1 then 1 else 0 end) over (order by c.valid_from, c.valid_to, c.id) as island
+    with spans as (
+      select p.id as person_id, p.commune_code, coalesce(hh.village_code, '') as village_code, s.group_code, s.span_from, s.span_to
+      from person p
+      join _households h on h.id = p.household_id
+      join household hh on hh.id = p.household_id
+      left join lateral (
+        select (array_agg(i.group_code order by i.valid_to desc, i.valid_from desc))[1] as group_code, min(i.valid_from) as span_from, max(i.valid_to) as span_to
         from (
-          select c.id, c.group_code, c.valid_from, c.valid_to,
-            max(c.valid_to) over (order by c.valid_from, c.valid_to, c.id rows between unbounded preceding and 1 preceding) as prev_end
-          from card c where c.household_id = p.household_id and c.person_id = p.id
-        ) c
-      ) i group by i.island
-    ) s on true`.execute(db);
-
-  await sql`
-    with fresh as (select pc.* from person_coverage pc join _households h on h.id = pc.household_id),
-    spans as (
+          select c.*, sum(case when c.prev_end is null or c.valid_from > c.prev_end + 1 then 1 else 0 end) over (order by c.valid_from, c.valid_to, c.id) as island
+          from (
+            select c.id, c.group_code, c.valid_from, c.valid_to,
+              max(c.valid_to) over (order by c.valid_from, c.valid_to, c.id rows between unbounded preceding and 1 preceding) as prev_end
+            from card c where c.household_id = p.household_id and c.person_id = p.id
+          ) c
+        ) i group by i.island
+      ) s on true),
+    counted as (
       insert into _coverage_delta
-      select commune_code, village_code, group_code, span_from, span_to, count(*)::int from fresh where span_from is not null
+      select commune_code, village_code, group_code, span_from, span_to, ${sign}::int * count(*)::int from spans where span_from is not null
       group by commune_code, village_code, group_code, span_from, span_to)
     insert into _population_delta
-    select commune_code, village_code, count(distinct person_id)::int, count(distinct person_id) filter (where span_from is not null)::int
-    from fresh group by commune_code, village_code`.execute(db);
+    select commune_code, village_code, ${sign}::int * count(distinct person_id)::int, ${sign}::int * (count(distinct person_id) filter (where span_from is not null))::int
+    from spans group by commune_code, village_code`.execute(db);
+}
 
-  // add the difference
+async function addDeltas(db: Kysely<any>): Promise<void> {
   await sql`
     insert into coverage_count (commune_code, village_code, group_code, span_from, span_to, persons)
     select commune_code, village_code, group_code, span_from, span_to, sum(n)::int from _coverage_delta

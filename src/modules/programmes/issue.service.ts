@@ -4,7 +4,7 @@
  * Per award: the card number and validity (from/to), given by award id, citizen id or social insurance
  * code (the frozen data of the approved list, or the register's current ids). Each becomes a card in the
  * register (source 'programme', programme_id set), the award becomes 'issued', and the coverage aggregates
- * of the household are refreshed in the same transaction (refreshCoverageCounts, as the register does).
+ * of the households follow in the same transaction (coverageChange, as the register does).
  * All or nothing: any entry at fault refuses the whole call, naming the entry (API/CLI) or the row of the
  * file (import) and the field. Recording the same card again is a no-op; another card for an award that
  * has one is refused. When every live award has its card, the programme moves from 'submitted' to
@@ -22,7 +22,7 @@ import { translator, type Language } from '../../i18n/index';
 import { readCsvRows } from '../../io/csv';
 import { readXlsxRows, type CellValue } from '../../io/excel';
 import { audit } from '../audit/audit.service';
-import { refreshCoverageCounts } from '../coverage/coverage-counts';
+import { coverageChange } from '../coverage/coverage-counts';
 import { insertCard } from '../register/register.repository';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
@@ -132,7 +132,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
     const { problems, resolved } = await resolve(trx, programmeId, entries);
     if (problems.length) onProblems(problems);
     let recorded = 0;
-    const households = new Set<string>();
+    const coverage = await coverageChange(trx, [...new Set(resolved.filter((r) => !r.same).map((r) => r.line.householdId))]);
     for (const { line, entry, same } of resolved) {
       if (same) continue;
       const cardId = randomUUID();
@@ -148,7 +148,6 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
       };
       await insertCard(trx, { ...card, source: 'programme' });
       await repo.setAwardCard(trx, line.id, { cardId, cardNumber: entry.cardNumber, cardFrom: entry.validFrom, cardTo: entry.validTo });
-      households.add(line.householdId);
       await audit(trx, actor, {
         action: 'issue',
         entity: 'award',
@@ -159,7 +158,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
       });
       recorded++;
     }
-    await refreshCoverageCounts(trx, [...households]);
+    await coverage.apply();
     const counts = await repo.countLive(trx, programmeId);
     let status: string = programme.status;
     if (status === 'submitted' && counts.live > 0 && counts.issued === counts.live) {

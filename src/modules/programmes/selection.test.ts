@@ -368,13 +368,16 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     expect(errorBody('vi', bad.code, bad.params, bad.fields).error.fields).toEqual([{ path: 'cards.1.citizenId', message: 'Không có suất tặng thẻ nào khớp' }]);
     expect((await issue.listIssuedCards(t.db, system, w.programmeId)).issued).toBe(0);
 
+    // persons covered on 15/01/2026 by the kept span counts
+    const coveredMidJanuary = async () =>
+      Number((await sql<{ n: number }>`select coalesce(sum(persons), 0)::int as n from coverage_count where span_from <= '2026-01-15' and span_to >= '2026-01-15'`.execute(t.db)).rows[0].n);
+    const coveredBefore = await coveredMidJanuary();
     const first = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' }]);
     expect(first).toMatchObject({ recorded: 1, issued: 1, total: 2, programmeStatus: 'submitted' });
     const card = await t.db.selectFrom('card').selectAll().where('personId', '=', w.ids.b).executeTakeFirstOrThrow();
     expect(card).toMatchObject({ source: 'programme', programmeId: w.programmeId, groupCode: 'GD', number: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' });
     // the coverage aggregates follow: the person is covered now
-    const pc = await sql<{ n: number }>`select count(*)::int as n from person_coverage where person_id = ${w.ids.b}::uuid and span_from is not null`.execute(t.db);
-    expect(Number(pc.rows[0].n)).toBeGreaterThan(0);
+    expect(await coveredMidJanuary()).toBe(coveredBefore + 1);
 
     // the office's returned list, matched by citizen id... C has none: by the award id column
     const c = awards.items.find((a) => a.personId === w.ids.c)!;

@@ -64,9 +64,6 @@ async function snapshot(database: Database) {
     ),
     groups: await rows(`select ${person}, g.group_code, g.valid_from, g.valid_to from person_group g join person p on p.id = g.person_id join household h on h.id = g.household_id`),
     cards: await rows(`select ${person}, c.group_code, c.valid_from, c.valid_to, c.number, c.source from card c join person p on p.id = c.person_id join household h on h.id = c.household_id`),
-    personCoverage: await rows(
-      `select ${person}, pc.commune_code, pc.village_code, pc.group_code, pc.span_from, pc.span_to from person_coverage pc join person p on p.id = pc.person_id join household h on h.id = pc.household_id`,
-    ),
   };
   for (const { name } of aggregates.rows) out[name] = await rows(`select * from ${name}`);
   return out;

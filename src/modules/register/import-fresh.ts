@@ -3,7 +3,7 @@
  *
  * Nothing can match an existing person then, so every accepted row is a new person and the staging
  * table, the matching and the INSERT ... SELECT passes are not needed. Each chunk of rows is written by
- * COPY straight into the final tables (household, person, card, person_coverage) with ids
+ * COPY straight into the final tables (household, person, card) with ids
  * made here; villages are created as they are first met; the rules that the staged path applies in SQL
  * are applied here while streaming, with the same outcome:
  * - two rows that are one person (same citizen id; else same insurance code; else same name + birth date
@@ -113,7 +113,6 @@ const PERSON_COLUMNS = [
   'updated_at',
 ];
 const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source', 'created_at'];
-const COVERAGE_COLUMNS = ['household_id', 'person_id', 'commune_code', 'village_code', 'group_code', 'span_from', 'span_to'];
 
 export type FreshConflict = { column: 'citizen_id' | 'insurance_code' | 'full_name'; value: string };
 
@@ -126,7 +125,7 @@ interface Household {
 
 interface UnitCounts {
   commune: string;
-  /** '' when the households have no village (as person_coverage keeps it). */
+  /** '' when the households have no village (as coverage_count keeps it). */
   village: string;
   persons: number;
   insured: number;
@@ -191,7 +190,6 @@ interface Chunk {
   households: BinaryRows;
   persons: BinaryRows;
   cards: BinaryRows;
-  coverage: BinaryRows;
   /** coverage_count rows of the communes the file has left */
   spans: Batches;
 }
@@ -205,7 +203,6 @@ const emptyChunk = (last?: Chunk): Chunk => {
     households: new BinaryRows(size(last?.households)),
     persons: new BinaryRows(size(last?.persons)),
     cards: new BinaryRows(size(last?.cards)),
-    coverage: new BinaryRows(size(last?.coverage)),
     spans: new Batches(),
   };
 };
@@ -374,18 +371,9 @@ export class FreshLoader {
     p.timestamptz(this.now);
     p.timestamptz(this.now);
     const card = r.card;
-    const cov = c.coverage;
-    cov.row(COVERAGE_COLUMNS.length);
-    cov.uuid(ids.bytes, hid);
-    cov.uuid(pid);
-    cov.text(commune);
-    cov.text(household.counts.village);
     if (card) {
       const from = toEpochDay(card.from);
       const to = toEpochDay(card.to);
-      cov.text(card.group);
-      cov.date(from);
-      cov.date(to);
       const k = c.cards;
       this.ids.write(this.cardId, 0);
       k.row(CARD_COLUMNS.length);
@@ -401,10 +389,6 @@ export class FreshLoader {
       if (!spans) household.counts.spans.set(card.group, (spans = new Map()));
       const span = spanNumber(from, to);
       spans.set(span, (spans.get(span) ?? 0) + 1);
-    } else {
-      cov.null();
-      cov.null();
-      cov.null();
     }
     household.counts.persons++;
     if (card) household.counts.insured++;
@@ -440,13 +424,12 @@ export class FreshLoader {
         .values(c.villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
         .execute();
     }
-    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards' | 'coverage') => {
+    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards') => {
       if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes()));
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
     await table('card', CARD_COLUMNS, 'cards');
-    await table('person_coverage', COVERAGE_COLUMNS, 'coverage');
     for (const rows of c.spans.all) await this.timed('coverage_count', () => this.copy('coverage_count', SPAN_COLUMNS, rows.bytes()));
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
@@ -579,7 +562,7 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 }
 
 /** The tables a fresh load fills. */
-export const FRESH_TABLES = ['household', 'person', 'card', 'person_coverage', 'coverage_count'];
+export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
 
 /**
  * Their secondary indexes that stay live during the load: their keys are the ids the load makes, which
@@ -587,7 +570,7 @@ export const FRESH_TABLES = ['household', 'person', 'card', 'person_coverage', '
  * thread reads and checks the next rows (it waits for the main thread then), instead of building them
  * after the last row, when everything else waits for it.
  */
-export const LIVE_INDEXES = ['person_id_idx', 'card_person_idx', 'person_coverage_household_idx'];
+export const LIVE_INDEXES = ['person_id_idx', 'card_person_idx'];
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the

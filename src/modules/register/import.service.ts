@@ -35,7 +35,7 @@ import { readXlsxRows, type CellValue } from '../../io/excel';
 import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
-import { refreshCoverageCounts } from '../coverage/coverage-counts';
+import { coverageChange } from '../coverage/coverage-counts';
 import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, LIVE_INDEXES, villageLocalCode } from './import-fresh';
 
 export interface ImportOptions {
@@ -565,27 +565,6 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and not exists (select 1 from unit u where u.code = st.commune_code || '.' || st.village_local)
     order by st.commune_code, st.village_key, st.row_no`.execute(trx);
 
-  // households: new ones inserted, changed ones updated (the first row of a household in the file wins);
-  // both are remembered, their coverage counts are refreshed below
-  await sql`create temporary table _import_households (id uuid) on commit drop`.execute(trx);
-  await sql`
-    with changed as (
-    insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
-    select gen_random_uuid(), f.commune_code, f.household_code, u.code, f.address, f.poverty_status, f.poverty_year
-    from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
-    left join unit u on f.village_key is not null and u.parent_code = f.commune_code and u.search_name = f.village_key
-    on conflict (commune_code, code) do update set
-      village_code = coalesce(excluded.village_code, household.village_code),
-      address = coalesce(excluded.address, household.address),
-      poverty_status = excluded.poverty_status,
-      poverty_year = excluded.poverty_year,
-      updated_at = now()
-    where (household.village_code, household.address, household.poverty_status, household.poverty_year)
-      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)
-    returning id)
-    insert into _import_households select id from changed`.execute(trx);
-  await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
-
   // the staged rows changed: fresh statistics keep the planner from nested loops over thousands of rows
   await sql`analyze ${s}`.execute(trx);
   // what happens to each row: insert a new person, update a changed one, or nothing
@@ -596,7 +575,8 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   // the row number, so no pass over the staging table is needed to assign it
   const personId = sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
   // (only changed rows are written: a row with no person is new, a matched row left without action is
-  // unchanged; a re-import of an unchanged file rewrites no staging row)
+  // unchanged; a re-import of an unchanged file rewrites no staging row. A row whose household is new has
+  // no household_id yet: its matched person moves, an update.)
   await sql`
     update ${s} st set action = 'update'
     from person p where p.household_id = st.person_household_id and p.id = st.person_id and not (
@@ -608,6 +588,37 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and (st.card_group is null or exists (
         select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
           and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)))`.execute(trx);
+
+  // households as the file gives them (the first row of a household wins), with the existing one's id and
+  // whether the file moves it to another village
+  await sql`
+    create temporary table _import_household_rows on commit drop as
+    select f.commune_code, f.household_code, f.household_id as id, u.code as village_code, f.address, f.poverty_status, f.poverty_year,
+      (u.code is not null and u.code is distinct from h.village_code) as moves
+    from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
+    left join household h on h.id = f.household_id
+    left join unit u on f.village_key is not null and u.parent_code = f.commune_code and u.search_name = f.village_key`.execute(trx);
+  // the existing households whose counts the file changes: moved to another village, or with new, changed
+  // or moved persons (what they count for is taken before anything is written)
+  const coverage = await coverageChange(
+    trx,
+    sql`select id from _import_household_rows where id is not null and moves
+      union select household_id from ${s} where household_id is not null and (person_id is null or action = 'update')
+      union select person_household_id from ${s} where action = 'update'`,
+  );
+  // households: new ones inserted, changed ones updated
+  await sql`
+    insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
+    select gen_random_uuid(), commune_code, household_code, village_code, address, poverty_status, poverty_year from _import_household_rows
+    on conflict (commune_code, code) do update set
+      village_code = coalesce(excluded.village_code, household.village_code),
+      address = coalesce(excluded.address, household.address),
+      poverty_status = excluded.poverty_status,
+      poverty_year = excluded.poverty_year,
+      updated_at = now()
+    where (household.village_code, household.address, household.poverty_status, household.poverty_year)
+      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)`.execute(trx);
+  await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
 
   await sql`analyze ${s}`.execute(trx);
   // a person who moved to another household takes their groups and cards along (keys include household_id)
@@ -657,13 +668,10 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
 
-  // the kept coverage aggregates follow the households the file changed: new or changed households,
-  // those of new or changed persons, and those persons moved out of (a file of unchanged rows refreshes none)
-  await refreshCoverageCounts(
-    trx,
-    sql`select id from _import_households
-      union select household_id from ${s} where person_id is null or action = 'update'
-      union select person_household_id from ${s} where action = 'update' and person_household_id is not null`,
+  // the kept coverage aggregates follow: the households taken above, and the new ones (a file of unchanged
+  // rows changes none)
+  await coverage.apply(
+    sql`select h.id from _import_household_rows r join household h on h.commune_code = r.commune_code and h.code = r.household_code where r.id is null`,
   );
   const counts = await sql<{ action: string; n: number }>`
     select case when person_id is null then 'insert' else coalesce(action, 'unchanged') end as action, count(*)::int as n from ${s} group by 1`.execute(trx);

@@ -18,7 +18,7 @@ import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
-import { refreshCoverageCounts } from '../coverage/coverage-counts';
+import { coverageChange } from '../coverage/coverage-counts';
 import { lineageOf } from '../units/units.service';
 import * as repo from './register.repository';
 import {
@@ -229,6 +229,7 @@ export async function updateHousehold(db: Kysely<DB>, actor: Actor, id: string, 
   const data = parseInput(updateHouseholdInput, input);
   return db.transaction().execute(async (trx) => {
     const before = await visibleHousehold(trx, actor, id);
+    const coverage = await coverageChange(trx, [id]);
     const patch: Partial<repo.HouseholdValues> = {};
     if (data.code !== undefined && data.code !== before.code) {
       if (await repo.findHouseholdIdByCode(trx, before.communeCode, data.code)) throw new AppError('conflict', { entity: 'household', id: data.code });
@@ -243,7 +244,7 @@ export async function updateHousehold(db: Kysely<DB>, actor: Actor, id: string, 
     checkPoverty(patch.povertyStatus ?? before.povertyStatus, patch.povertyYear !== undefined ? patch.povertyYear : before.povertyYear);
     if (Object.keys(patch).length > 0) await repo.updateHousehold(trx, id, patch);
     const after = await visibleHousehold(trx, actor, id);
-    await refreshCoverageCounts(trx, [id]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'update', entity: 'household', entityId: id, unitCode: before.communeCode, before, after });
     return after;
   });
@@ -345,11 +346,12 @@ export async function createPerson(db: Kysely<DB>, actor: Actor, input: CreatePe
   return db.transaction().execute(async (trx) => {
     const household = await visibleHousehold(trx, actor, householdId);
     await checkUnique(trx, draft);
+    const coverage = await coverageChange(trx, [householdId]);
     const id = randomUUID();
     await repo.insertPerson(trx, { ...draft, id, householdId, communeCode: household.communeCode, nameKey: nameKey(draft.fullName) });
     await repo.startGroups(trx, householdId, id, draft.groupCodes, today);
     const after = await visiblePerson(trx, actor, id);
-    await refreshCoverageCounts(trx, [householdId]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'create', entity: 'person', entityId: id, unitCode: household.communeCode, after });
     return after;
   });
@@ -368,8 +370,9 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, inp
     await checkUnique(trx, draft, id);
     let householdId = before.householdId;
     let communeCode = before.communeCode;
-    if (targetId !== undefined && targetId !== before.householdId) {
-      const target = await visibleHousehold(trx, actor, targetId);
+    const target = targetId !== undefined && targetId !== before.householdId ? await visibleHousehold(trx, actor, targetId) : undefined;
+    const coverage = await coverageChange(trx, target ? [before.householdId, target.id] : [before.householdId]);
+    if (target) {
       await repo.movePerson(trx, id, before.householdId, { householdId: target.id, communeCode: target.communeCode });
       householdId = target.id;
       communeCode = target.communeCode;
@@ -380,7 +383,7 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, inp
     await repo.endGroups(trx, householdId, id, removed, today);
     await repo.startGroups(trx, householdId, id, added, today);
     const after = await visiblePerson(trx, actor, id);
-    await refreshCoverageCounts(trx, [...new Set([before.householdId, householdId])]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'update', entity: 'person', entityId: id, unitCode: communeCode, before, after });
     return after;
   });
@@ -392,8 +395,9 @@ export async function deletePerson(db: Kysely<DB>, actor: Actor, id: string): Pr
   await db.transaction().execute(async (trx) => {
     const before = await visiblePerson(trx, actor, id);
     const cards = (await repo.listCards(trx, before.householdId)).filter((c) => c.personId === id);
+    const coverage = await coverageChange(trx, [before.householdId]);
     await repo.deletePerson(trx, before.householdId, id);
-    await refreshCoverageCounts(trx, [before.householdId]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'delete', entity: 'person', entityId: id, unitCode: before.communeCode, before: { ...before, cards } });
   });
 }
@@ -428,8 +432,9 @@ export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCard
       source: 'manual',
     };
     if (await repo.findSameCard(trx, card)) throw new AppError('conflict', { entity: 'card', id: `${groupCode} ${data.validFrom}…${data.validTo}` });
+    const coverage = await coverageChange(trx, [card.householdId]);
     await repo.insertCard(trx, card);
-    await refreshCoverageCounts(trx, [card.householdId]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'create', entity: 'card', entityId: card.id, unitCode: person.communeCode, after: card });
     return card;
   });
@@ -450,8 +455,9 @@ export async function updateCard(db: Kysely<DB>, actor: Actor, id: string, input
     checkCard(after);
     if (await repo.findSameCard(trx, after, id))
       throw new AppError('conflict', { entity: 'card', id: `${after.groupCode} ${after.validFrom}…${after.validTo}` });
+    const coverage = await coverageChange(trx, [before.householdId]);
     await repo.updateCard(trx, before.householdId, id, { groupCode: after.groupCode, validFrom: after.validFrom, validTo: after.validTo, number: after.number });
-    await refreshCoverageCounts(trx, [before.householdId]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'update', entity: 'card', entityId: id, unitCode: communeCode, before, after });
     return after;
   });
@@ -461,8 +467,9 @@ export async function deleteCard(db: Kysely<DB>, actor: Actor, id: string): Prom
   requirePermission(actor, REGISTER_WRITE);
   await db.transaction().execute(async (trx) => {
     const { card: before, communeCode } = await visibleCard(trx, actor, id);
+    const coverage = await coverageChange(trx, [before.householdId]);
     await repo.deleteCard(trx, before.householdId, id);
-    await refreshCoverageCounts(trx, [before.householdId]);
+    await coverage.apply();
     await audit(trx, actor, { action: 'delete', entity: 'card', entityId: id, unitCode: communeCode, before });
   });
 }
