@@ -70,29 +70,39 @@ export const uploadQuery = z.object({ dryRun: flag }).strict();
 // Answers
 // ---------------------------------------------------------------------------------------------------
 
-const candidateSchema = z.object({
+/** Who a candidate, a frozen list line or an award is, as the lists show them. */
+const personFields = {
   personId: z.string(),
   householdId: z.string(),
   communeCode: z.string(),
   communeName: z.string().nullable(),
-  villageCode: z.string().nullable(),
-  householdCode: z.string(),
   fullName: z.string(),
   birthDate: z.string(),
   sex: z.string(),
   citizenId: z.string().nullable(),
   insuranceCode: z.string().nullable(),
-  ethnicity: z.string().nullable(),
   address: z.string().nullable(),
-  povertyStatus: z.string(),
+};
+
+/** What the priority rules looked at and what they gave (a candidate, and its frozen copy in a round). */
+const priorityFields = {
+  villageCode: z.string().nullable(),
+  ethnicity: z.string().nullable(),
   coveredUntil: z.string().nullable(),
   enrolledThisYear: z.number(),
-  nominated: z.boolean(),
-  groups: z.array(z.string()),
   tags: z.array(z.string()),
   pricingGroup: z.string().nullable(),
   value: z.number(),
   cost: z.number().nullable(),
+};
+
+const candidateSchema = z.object({
+  ...personFields,
+  ...priorityFields,
+  householdCode: z.string(),
+  povertyStatus: z.string(),
+  nominated: z.boolean(),
+  groups: z.array(z.string()),
   status: z.enum(CANDIDATE_STATUSES),
   message: z.string().optional(),
 });
@@ -160,27 +170,11 @@ export const roundSchema = z.object({
 });
 
 const frozenSchema = z.object({
-  personId: z.string(),
-  householdId: z.string(),
-  communeCode: z.string(),
-  communeName: z.string().nullable(),
-  villageCode: z.string().nullable(),
+  ...personFields,
+  ...priorityFields,
   householdCode: z.string().nullable(),
-  fullName: z.string(),
-  birthDate: z.string(),
-  sex: z.string(),
-  citizenId: z.string().nullable(),
-  insuranceCode: z.string().nullable(),
-  ethnicity: z.string().nullable(),
-  address: z.string().nullable(),
   povertyStatus: z.string().nullable(),
   groupCodes: z.array(z.string()),
-  tags: z.array(z.string()),
-  coveredUntil: z.string().nullable(),
-  enrolledThisYear: z.number(),
-  value: z.number(),
-  cost: z.number().nullable(),
-  pricingGroup: z.string().nullable(),
   selected: z.boolean(),
   reason: z.string(),
   detail: z.string().nullable(),
@@ -207,12 +201,10 @@ export const issuedCardsSchema = z.object({
   issued: z.number(),
   items: z.array(
     z.object({
+      ...personFields,
       id: z.string(),
-      personId: z.string(),
-      householdId: z.string(),
-      communeCode: z.string(),
-      communeName: z.string().nullable(),
       villageName: z.string().nullable(),
+      householdCode: z.string().nullable(),
       groupCode: z.string(),
       amount: z.number(),
       tags: z.array(z.string()),
@@ -221,13 +213,6 @@ export const issuedCardsSchema = z.object({
       cardFrom: z.string().nullable(),
       cardTo: z.string().nullable(),
       cardId: z.string().nullable(),
-      fullName: z.string(),
-      birthDate: z.string(),
-      sex: z.string(),
-      citizenId: z.string().nullable(),
-      insuranceCode: z.string().nullable(),
-      address: z.string().nullable(),
-      householdCode: z.string().nullable(),
     }),
   ),
 });
