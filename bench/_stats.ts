@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -5,3 +8,35 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
+
+
+/**
+ * Seconds of CPU the database has used so far: the embedded database's thread (its busy time), or every
+ * `postgres` process on this machine (from /proc; Linux, and the server must run here).
+ */
+export function databaseCpuSeconds(database: { busyMs?(): number }): number {
+  if (database.busyMs) return database.busyMs() / 1000;
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // (the process ended meanwhile)
+    }
+    if (!stat.includes('(postgres)')) continue;
+    // utime and stime, in clock ticks (100 a second), are fields 14 and 15; the name (field 2) ends at ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+/** Where a timed run's time went: the main thread's busy time and the database's CPU, from `cpuMeter()` taken before it. */
+export function cpuMeter(database: { busyMs?(): number }) {
+  const elu = performance.eventLoopUtilization();
+  const db0 = databaseCpuSeconds(database);
+  return (wallMs: number) =>
+    `${(wallMs / 1000).toFixed(1)} s: main thread busy ${(performance.eventLoopUtilization(elu).active / 1000).toFixed(1)} s, database CPU ${(databaseCpuSeconds(database) - db0).toFixed(1)} s`;
+}

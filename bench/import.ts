@@ -18,7 +18,7 @@ import { writeDemoFile } from '../src/modules/register/demo.service';
 import { readCsvRows } from '../src/io/csv';
 import { toCsv } from '../src/db/bulk';
 import { CANONICAL_COLUMNS } from '../src/domain/register-row';
-import { percentile, fmt } from './_stats';
+import { cpuMeter, percentile, fmt } from './_stats';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,9 +65,11 @@ const mem = setInterval(() => {
   if (trace && ++ticks % 50 === 0)
     console.log(`[mem] ${((performance.now() - t0) / 1000).toFixed(0)} s rss ${(m.rss / 1e6).toFixed(0)} heapUsed ${(m.heapUsed / 1e6).toFixed(0)} heapTotal ${(m.heapTotal / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} arrayBuffers ${(m.arrayBuffers / 1e6).toFixed(0)}`);
 }, 100);
+const importCpu = cpuMeter(database);
 t0 = performance.now();
 const report = await importRegister(database, actor, { path: file }, { today });
 const importMs = performance.now() - t0;
+const importUse = importCpu(importMs);
 sampling = false;
 await sampler;
 clearInterval(mem);
@@ -81,6 +83,7 @@ database = await open();
 // one text column per column of the template (the file's header)
 const columns = [...CANONICAL_COLUMNS];
 await sql`create table raw_register (${sql.raw(columns.map((c) => `${c} text`).join(', '))})`.execute(database.db);
+const copyCpu = cpuMeter(database);
 t0 = performance.now();
 let header = true;
 let chunk: unknown[][] = [];
@@ -98,6 +101,7 @@ for await (const row of readCsvRows(file)) {
 }
 if (chunk.length) await database.bulk.copyCsv('raw_register', columns, toCsv(chunk));
 const copyMs = performance.now() - t0;
+const copyUse = copyCpu(copyMs);
 if (postgres) await sql`drop schema ${sql.raw(schema)} cascade`.execute(database.db);
 await database.close();
 fs.rmSync(work, { recursive: true, force: true });
@@ -106,4 +110,5 @@ health.sort((a, b) => a - b);
 console.log(`engine: ${postgres ? 'PostgreSQL' : 'PGlite (embedded)'}`);
 console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB (main thread JS heap ${(peakHeap / 1e6).toFixed(0)} MB, external ${(peakExternal / 1e6).toFixed(0)} MB)`);
 console.log(`/api/health during the import: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);
+console.log(`where the time went (two cores): import ${importUse}; raw COPY ${copyUse}`);
 console.log(`import ${persons} persons: ${(importMs / 1000).toFixed(1)} s; raw COPY ${(copyMs / 1000).toFixed(1)} s; ratio ${(importMs / copyMs).toFixed(2)}`);

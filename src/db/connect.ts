@@ -53,6 +53,8 @@ export interface Database {
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /** Embedded only: a tarball of the whole data directory, for fast test set-up. */
   dump(): Promise<Uint8Array>;
+  /** Embedded only: milliseconds the database thread has been busy since it started (benchmarks). */
+  busyMs?(): number;
   /** Tell the lock file which port the server listens on. */
   announcePort(port: number): void;
   close(): Promise<void>;
@@ -92,6 +94,7 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
     db,
     engine: 'pglite',
     bulk: createBulkLoader({ engine: 'pglite', worker }),
+    busyMs: worker.busyMs,
     session: async (fn) => {
       const release = await worker.lock();
       const pinned = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker, true), plugins: [camelCase()] });

@@ -52,6 +52,8 @@ export class PgliteWorker {
   private nextId = 1;
   private pending = new Map<number, Pending>();
   readonly ready: Promise<void>;
+  /** Milliseconds the database thread has been busy (not waiting for a request) since it started. */
+  readonly busyMs = () => this.worker.performance.eventLoopUtilization().active;
 
   constructor(options: { dataDir?: string; loadFrom?: Uint8Array }) {
     this.worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
