@@ -10,6 +10,7 @@ import * as m0007 from './0007_programmes';
 import * as m0008 from './0008_coverage_snapshots';
 import * as m0009 from './0009_card_household_person_index';
 import * as m0010 from './0010_drop_person_coverage';
+import * as m0011 from './0011_card_key_with_person';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_coverage_snapshots': m0008,
   '0009_card_household_person_index': m0009,
   '0010_drop_person_coverage': m0010,
+  '0011_card_key_with_person': m0011,
 };

@@ -570,7 +570,7 @@ export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
  * thread reads and checks the next rows (it waits for the main thread then), instead of building them
  * after the last row, when everything else waits for it.
  */
-export const LIVE_INDEXES = ['person_id_idx', 'card_person_idx'];
+export const LIVE_INDEXES = ['person_id_idx', 'card_id_idx'];
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the

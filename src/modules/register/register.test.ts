@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import { CANONICAL_COLUMNS } from '../../domain/register-row';
+import { sql } from 'kysely';
 import { buildApp } from '../../http/app';
 import { readAudit } from '../audit/audit.service';
 import { importRegister } from './import.service';
@@ -264,6 +265,24 @@ describe(`register changes (${engineName})`, () => {
     const log = await readAudit(t.db, system, { entity: 'card', entityId: card.id });
     expect(log.map((l) => l.action)).toEqual(['delete', 'update', 'create']);
     expect(log[1]).toMatchObject({ unitCode: '02905', before: expect.objectContaining({ validTo: '2026-02-28' }), after: expect.objectContaining({ validTo: '2025-12-31' }) });
+  });
+
+  it('finds a card or a person by its id alone through an index that leads with the id, not by reading the whole table', async () => {
+    // (a card edit or delete names the card only; at province scale a scan reads millions of rows)
+    const indexUsed = (table: 'card' | 'person') =>
+      t.db.transaction().execute(async (trx) => {
+        // the tables are small here: forbid the scan that would win on them, as it loses on a province
+        await sql`set local enable_seqscan = off`.execute(trx);
+        const plan = await sql<{ 'QUERY PLAN': string }>`explain select * from ${sql.table(table)} where id = ${randomUUID()}::uuid`.execute(trx);
+        const index = /(?:Index (?:Only )?Scan using|Bitmap Index Scan on) (\w+)/.exec(plan.rows.map((row) => row['QUERY PLAN']).join('\n'))?.[1];
+        // (an index that does not lead with the id can still take the condition, by reading all of it)
+        const first = await sql<{ column: string }>`
+          select a.attname as column from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+          where i.indexrelid = ${index ?? ''}::regclass`.execute(trx);
+        return first.rows[0]?.column;
+      });
+    expect(await indexUsed('card')).toBe('id');
+    expect(await indexUsed('person')).toBe('id');
   });
 });
 
