@@ -21,6 +21,7 @@
 import { randomFillSync } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import type { Engine } from '../../db/connect';
 import { BinaryRows, timestamptzBytes } from '../../db/bulk';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
@@ -565,12 +566,14 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
 
 /**
- * Their secondary indexes that stay live during the load: their keys are the ids the load makes, which
- * increase, so each row adds to the index's right edge. The database maintains them while the main
- * thread reads and checks the next rows (it waits for the main thread then), instead of building them
- * after the last row, when everything else waits for it.
+ * Their secondary indexes that stay live during the load, by engine. Their keys are the ids the load
+ * makes, which increase, so each row adds to the index's right edge. On PostgreSQL the server maintains
+ * them while the main thread reads and checks the next rows (the server has time to spare then), instead
+ * of building them after the last row, when everything else waits for it. On PGlite the database thread
+ * is the busy side of the whole load (about 90% of it): maintaining them row by row cost it more than
+ * building them after the last row (2.2 s more of its CPU at 1,000,000, four pairs: BENCHMARKS.md).
  */
-export const LIVE_INDEXES = ['person_id_idx', 'card_id_idx'];
+export const liveIndexes = (engine: Engine): string[] => (engine === 'postgres' ? ['person_id_idx', 'card_id_idx'] : []);
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
-import type { Database, Session } from '../../db/connect';
+import type { Database, Engine, Session } from '../../db/connect';
 import type { DB } from '../../db/schema';
 import { inScope, type Actor } from '../../domain/access';
 import { todayInVietnam } from '../../domain/dates';
@@ -36,7 +36,7 @@ import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
-import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, LIVE_INDEXES, villageLocalCode } from './import-fresh';
+import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, liveIndexes, villageLocalCode } from './import-fresh';
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -290,7 +290,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
     lastMark = Date.now();
     const large = totalBytes === undefined || totalBytes >= (options.freshPathFromBytes ?? FRESH_MIN_BYTES);
     if (large && (await registerIsEmpty(session.db))) {
-      const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead, totalBytes }), actor, source });
+      const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead, totalBytes }), actor, source, engine: database.engine });
       if (fresh) return fresh;
     }
     const stage = `import_stage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -383,6 +383,7 @@ interface FreshContext {
   progress: () => { bytesRead: number; totalBytes?: number };
   actor: Actor;
   source: ImportSource;
+  engine: Engine;
 }
 
 class NotEmpty extends Error {}
@@ -398,7 +399,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
     await session.db.transaction().execute(async (trx) => {
       await sql`lock table household, person in share row exclusive mode`.execute(trx);
       if (!(await registerIsEmpty(trx)) || !(await aggregatesAreEmpty(trx))) throw new NotEmpty();
-      const rebuild = await deferIndexes(trx, FRESH_TABLES, LIVE_INDEXES);
+      const rebuild = await deferIndexes(trx, FRESH_TABLES, liveIndexes(ctx.engine));
       mark('defer indexes');
       const loader = await FreshLoader.open(trx, session.copyBinary);
       const writes = new OneInFlight();
