@@ -9,7 +9,6 @@ export function percentile(sorted: number[], p: number): number {
 
 export const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
-
 /**
  * Seconds of CPU the database has used so far: the embedded database's thread (its busy time), or every
  * `postgres` process on this machine (from /proc; Linux, and the server must run here).

@@ -229,7 +229,6 @@ export async function updateHousehold(db: Kysely<DB>, actor: Actor, id: string, 
   const data = parseInput(updateHouseholdInput, input);
   return db.transaction().execute(async (trx) => {
     const before = await visibleHousehold(trx, actor, id);
-    const coverage = await coverageChange(trx, [id]);
     const patch: Partial<repo.HouseholdValues> = {};
     if (data.code !== undefined && data.code !== before.code) {
       if (await repo.findHouseholdIdByCode(trx, before.communeCode, data.code)) throw new AppError('conflict', { entity: 'household', id: data.code });
@@ -242,9 +241,11 @@ export async function updateHousehold(db: Kysely<DB>, actor: Actor, id: string, 
     // a household that leaves the poverty lists keeps no list year
     if (data.povertyStatus === 'none' && data.povertyYear === undefined) patch.povertyYear = null;
     checkPoverty(patch.povertyStatus ?? before.povertyStatus, patch.povertyYear !== undefined ? patch.povertyYear : before.povertyYear);
+    // (only the village changes what the household counts for)
+    const coverage = patch.villageCode !== undefined && patch.villageCode !== before.villageCode ? await coverageChange(trx, [id]) : undefined;
     if (Object.keys(patch).length > 0) await repo.updateHousehold(trx, id, patch);
     const after = await visibleHousehold(trx, actor, id);
-    await coverage.apply();
+    await coverage?.apply();
     await audit(trx, actor, { action: 'update', entity: 'household', entityId: id, unitCode: before.communeCode, before, after });
     return after;
   });

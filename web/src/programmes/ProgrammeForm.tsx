@@ -2,7 +2,7 @@
  * The programme form: creates a programme (#/programmes) or changes one (its overview). Dates are typed
  * dd/MM/yyyy; priorities as weights 'ethnic_minority=3, pupil=2' or tiers 'storm_victim, pupil'.
  */
-import { useCallback, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -108,34 +108,31 @@ export function ProgrammeForm({
     },
   });
 
-  const submit = useCallback(
-    async (e: FormEvent) => {
-      e.preventDefault();
-      await send(async () => {
-        const parsed = parsePriorities(priorities);
-        const input: ProgrammeInput = {
-          name,
-          ownerUnitCode: owner.trim(),
-          areaKind,
-          areaCodes: areaCodes
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          areaNote: areaNote.trim() || null,
-          cardMonths: Number(months),
-          purchaseDate: parseDayMonthYear(purchaseDate) ?? purchaseDate,
-          deadline: parseDayMonthYear(deadline) ?? deadline,
-          handoverSeason: season.trim() || null,
-          selectionMode,
-          priorities: parsed,
-          communeQuotas: selectionMode === 'spread' ? parseQuotas(quotas) : null,
-          priorityMode: parsed === undefined ? undefined : Array.isArray(parsed) ? 'tiers' : 'weights',
-        };
-        onSaved(initial ? await programmesApi.update(initial.id, changedFields(initial, input)) : await programmesApi.create(input));
-      });
-    },
-    [name, owner, areaKind, areaCodes, areaNote, months, purchaseDate, deadline, season, selectionMode, priorities, quotas, initial, onSaved, send],
-  );
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    await send(async () => {
+      const parsed = parsePriorities(priorities);
+      const input: ProgrammeInput = {
+        name,
+        ownerUnitCode: owner.trim(),
+        areaKind,
+        areaCodes: areaCodes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        areaNote: areaNote.trim() || null,
+        cardMonths: Number(months),
+        purchaseDate: parseDayMonthYear(purchaseDate) ?? purchaseDate,
+        deadline: parseDayMonthYear(deadline) ?? deadline,
+        handoverSeason: season.trim() || null,
+        selectionMode,
+        priorities: parsed,
+        communeQuotas: selectionMode === 'spread' ? parseQuotas(quotas) : null,
+        priorityMode: parsed === undefined ? undefined : Array.isArray(parsed) ? 'tiers' : 'weights',
+      };
+      onSaved(initial ? await programmesApi.update(initial.id, changedFields(initial, input)) : await programmesApi.create(input));
+    });
+  };
 
   const f = errors.fields;
   return (
