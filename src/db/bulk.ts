@@ -1,7 +1,7 @@
 /**
  * BulkLoader: load many rows into a table at COPY speed on either engine. PGlite crashes on COPY FROM
- * STDIN over its wire protocol, so it gets its native `COPY ... FROM '/dev/blob'`; PostgreSQL gets
- * pg-copy-streams. Rows are given as CSV text (RFC 4180, no header), or in COPY's binary format
+ * STDIN over its wire protocol, so its worker puts the data in a file of its in-memory file system for
+ * `COPY ... FROM` that file (pglite-worker.ts); PostgreSQL gets pg-copy-streams. Rows are given as CSV text (RFC 4180, no header), or in COPY's binary format
  * (`BinaryRows`), which the database reads without parsing text: uuids, dates, numbers and arrays
  * arrive as their stored bytes.
  */
@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PgliteWorker } from './worker-dialect';
+import { COPY_FILE } from './worker-protocol';
 
 export interface BulkLoader {
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
@@ -17,7 +18,7 @@ export interface BulkLoader {
   copyBinary(table: string, columns: string[], rows: Uint8Array): Promise<void>;
 }
 
-/** The bytes of `csv` for PGlite's `/dev/blob`. */
+/** The bytes of `csv` for PGlite's COPY file. */
 export const csvBytes = (csv: string): Uint8Array => new TextEncoder().encode(csv);
 
 /** Days from 1970-01-01 to 2000-01-01, PostgreSQL's day zero for dates and timestamps. */
@@ -226,7 +227,7 @@ export function createBulkLoader(
 
 /** One COPY on the embedded database's worker (the caller holds it). */
 export async function copyIntoPglite(worker: PgliteWorker, table: string, columns: string[], data: Uint8Array, format: CopyFormat): Promise<void> {
-  await worker.query(copySql(table, columns, `'/dev/blob'`, format), [], data);
+  await worker.copy(copySql(table, columns, `'${COPY_FILE}'`, format), data);
 }
 
 /** One COPY on a PostgreSQL connection. */

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_PARSERS } from './types';
-import type { WorkerRequest, WorkerResponse } from './worker-protocol';
+import { COPY_FILE, type WorkerRequest, type WorkerResponse } from './worker-protocol';
 
 const { dataDir, loadFrom } = workerData as { dataDir?: string; loadFrom?: Uint8Array };
 
@@ -28,11 +28,34 @@ function serializeError(e: unknown) {
   };
 }
 
+/**
+ * A COPY from COPY_FILE after writing `data` there. PGlite's own '/dev/blob' hands the data to the
+ * database a byte at a time in JavaScript (about 6% of the database thread in a large import: 1.2 s less
+ * of its CPU at 1,000,000 persons); its in-memory file system copies it in one go.
+ */
+async function copy(sql: string, data: Uint8Array): Promise<void> {
+  const fs = pg.Module.FS;
+  fs.writeFile(COPY_FILE, data);
+  try {
+    await pg.query(sql);
+  } finally {
+    fs.unlink(COPY_FILE);
+  }
+}
+let copies: Promise<unknown> = Promise.resolve();
+
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.type) {
     case 'query': {
-      const r = await pg.query(req.sql, req.params, req.blob ? { blob: new Blob([req.blob as Uint8Array<ArrayBuffer>]) } : undefined);
+      const r = await pg.query(req.sql, req.params);
       return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
+    }
+    case 'copy': {
+      // one COPY at a time through the one file (the database runs one statement at a time anyway)
+      const run = copies.then(() => copy(req.sql, req.data));
+      copies = run.catch(() => undefined);
+      await run;
+      return null;
     }
     case 'exec':
       await pg.exec(req.sql);

@@ -89,8 +89,13 @@ export class PgliteWorker {
     });
   }
 
-  query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], blob?: Uint8Array) {
-    return this.request<{ rows: R[]; affectedRows: number }>({ type: 'query', sql, params, blob });
+  query<R = Record<string, unknown>>(sql: string, params: unknown[] = []) {
+    return this.request<{ rows: R[]; affectedRows: number }>({ type: 'query', sql, params });
+  }
+
+  /** A COPY of `data` (`sql` reads it from COPY_FILE). */
+  copy(sql: string, data: Uint8Array): Promise<void> {
+    return this.request({ type: 'copy', sql, data });
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,17 @@
 /** Messages between the main thread and the embedded-database worker. */
 export type WorkerRequest =
-  | { id: number; type: 'query'; sql: string; params: unknown[]; blob?: Uint8Array }
+  | { id: number; type: 'query'; sql: string; params: unknown[] }
+  /** A COPY whose `sql` reads COPY_FILE: the worker writes `data` there first (see pglite-worker.ts). */
+  | { id: number; type: 'copy'; sql: string; data: Uint8Array }
   | { id: number; type: 'exec'; sql: string }
   | { id: number; type: 'dump' }
   | { id: number; type: 'close' };
+
+/**
+ * Where the worker puts a COPY's data for the database to read: a file of the embedded database's own
+ * in-memory file system (its data folder is mounted elsewhere), not a file on disk.
+ */
+export const COPY_FILE = '/tmp/coverdesk-copy.bin';
 
 export interface DbErrorInfo {
   message: string;
