@@ -566,14 +566,18 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
 
 /**
- * Their secondary indexes that stay live during the load, by engine. Their keys are the ids the load
- * makes, which increase, so each row adds to the index's right edge. On PostgreSQL the server maintains
+ * Their secondary indexes that stay live during the load, by engine. On PostgreSQL the server maintains
  * them while the main thread reads and checks the next rows (the server has time to spare then), instead
- * of building them after the last row, when everything else waits for it. On PGlite the database thread
- * is the busy side of the whole load (about 90% of it): maintaining them row by row cost it more than
- * building them after the last row (2.2 s more of its CPU at 1,000,000, four pairs: BENCHMARKS.md).
+ * of building them after the last row, when everything else waits for it. Only indexes whose keys arrive
+ * in order, or grouped: the ids the load makes (they increase, so each row adds to the index's right
+ * edge) and the ones that lead with the commune (lists come commune by commune). Keeping the citizen id
+ * and insurance code indexes live too (random keys) made the server the slower side (BENCHMARKS.md). On
+ * PGlite the database thread is the busy side of the whole load (about 90% of it): maintaining any index
+ * row by row cost it more than building it after the last row (2.2 s more of its CPU for the two id
+ * indexes at 1,000,000, four pairs).
  */
-export const liveIndexes = (engine: Engine): string[] => (engine === 'postgres' ? ['person_id_idx', 'card_id_idx'] : []);
+export const liveIndexes = (engine: Engine): string[] =>
+  engine === 'postgres' ? ['person_id_idx', 'card_id_idx', 'household_commune_code_key', 'household_village_idx', 'person_commune_name_idx'] : [];
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the
