@@ -718,45 +718,60 @@ export function parseGroupCodes(value: CellValue): string[] {
   return codes;
 }
 
+/**
+ * Each column's number (its place in CANONICAL_COLUMNS). A row's cells and texts are kept in arrays by
+ * it: reading an object's property by a column name held in a variable is a slow generic lookup in V8,
+ * and validation does it some forty times a row, a million rows a file.
+ */
+const COL = Object.fromEntries(CANONICAL_COLUMNS.map((c, i) => [c, i])) as Record<CanonicalColumn, number>;
+const MAX_LENGTHS = CANONICAL_COLUMNS.map((c) => MAX_LENGTH[c]);
+const CARD_COLUMNS = ['card_group', 'card_from', 'card_to'] as const;
+
 /** One row being checked: its cells as text (each computed once) and the problems found so far. */
 class RowCheck {
   readonly errors: RowError[] = [];
-  // every column from the start: one object shape for every row
-  private readonly texts: Record<CanonicalColumn, string | undefined> = {
-    household_code: undefined,
-    commune_code: undefined,
-    village: undefined,
-    address: undefined,
-    poverty_status: undefined,
-    full_name: undefined,
-    relationship: undefined,
-    birth_date: undefined,
-    sex: undefined,
-    citizen_id: undefined,
-    insurance_code: undefined,
-    ethnicity: undefined,
-    phone: undefined,
-    groups: undefined,
-    card_group: undefined,
-    card_from: undefined,
-    card_to: undefined,
-    school: undefined,
-    grade: undefined,
-  };
-  constructor(private readonly cells: RowCells) {}
+  private readonly texts: (string | undefined)[];
+  private readonly cells: CellValue[];
 
-  text(column: CanonicalColumn): string {
+  constructor(cells: RowCells) {
+    // (in CANONICAL_COLUMNS order)
+    this.cells = [
+      cells.household_code,
+      cells.commune_code,
+      cells.village,
+      cells.address,
+      cells.poverty_status,
+      cells.full_name,
+      cells.relationship,
+      cells.birth_date,
+      cells.sex,
+      cells.citizen_id,
+      cells.insurance_code,
+      cells.ethnicity,
+      cells.phone,
+      cells.groups,
+      cells.card_group,
+      cells.card_from,
+      cells.card_to,
+      cells.school,
+      cells.grade,
+    ];
+    this.texts = new Array<string | undefined>(this.cells.length).fill(undefined);
+  }
+
+  /** The cell of column number `column` as text. */
+  text(column: number): string {
     let t = this.texts[column];
     if (t === undefined) t = this.texts[column] = cellText(this.cells[column]);
     return t;
   }
 
-  blank(column: CanonicalColumn): boolean {
+  blank(column: number): boolean {
     return this.text(column) === '';
   }
 
-  fail(column: CanonicalColumn, code: RowErrorCode, params?: Record<string, unknown>): void {
-    const error: RowError = { column, value: this.text(column), code };
+  fail(column: number, code: RowErrorCode, params?: Record<string, unknown>): void {
+    const error: RowError = { column: CANONICAL_COLUMNS[column], value: this.text(column), code };
     if (params !== undefined) error.params = params;
     this.errors.push(error);
   }
@@ -766,10 +781,10 @@ class RowCheck {
    * characters (a NUL, a form feed pasted from another program...): no field may hold them, and the
    * database refuses a NUL in text outright.
    */
-  usable(column: CanonicalColumn): boolean {
+  usable(column: number): boolean {
     const text = this.text(column);
-    if (text.length > MAX_LENGTH[column]) {
-      this.fail(column, 'too_long', { max: MAX_LENGTH[column], length: text.length });
+    if (text.length > MAX_LENGTHS[column]) {
+      this.fail(column, 'too_long', { max: MAX_LENGTHS[column], length: text.length });
       return false;
     }
     if (CONTROL_CHARACTER.test(text)) {
@@ -779,7 +794,7 @@ class RowCheck {
     return true;
   }
 
-  required(column: CanonicalColumn): boolean {
+  required(column: number): boolean {
     if (this.blank(column)) {
       this.fail(column, 'required');
       return false;
@@ -787,7 +802,7 @@ class RowCheck {
     return this.usable(column);
   }
 
-  optional(column: CanonicalColumn): boolean {
+  optional(column: number): boolean {
     return !this.blank(column) && this.usable(column);
   }
 }
@@ -803,23 +818,23 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   // Household
   let householdCode = '';
-  if (v.required('household_code')) householdCode = v.text('household_code');
+  if (v.required(COL.household_code)) householdCode = v.text(COL.household_code);
 
   let communeCode = '';
-  if (v.required('commune_code')) {
+  if (v.required(COL.commune_code)) {
     const code = parseCommuneCode(cells.commune_code);
-    if (code === undefined) v.fail('commune_code', 'invalid_commune_code');
+    if (code === undefined) v.fail(COL.commune_code, 'invalid_commune_code');
     else communeCode = code;
   }
 
-  const village = v.optional('village') ? v.text('village') : undefined;
-  const address = v.optional('address') ? v.text('address') : undefined;
+  const village = v.optional(COL.village) ? v.text(COL.village) : undefined;
+  const address = v.optional(COL.address) ? v.text(COL.address) : undefined;
 
   let povertyStatus: PovertyStatus = 'none';
   let povertyYear: number | undefined;
-  if (v.optional('poverty_status')) {
-    const parsed = parsePovertyStatus(v.text('poverty_status'));
-    if (parsed === undefined) v.fail('poverty_status', 'invalid_poverty_status');
+  if (v.optional(COL.poverty_status)) {
+    const parsed = parsePovertyStatus(v.text(COL.poverty_status));
+    if (parsed === undefined) v.fail(COL.poverty_status, 'invalid_poverty_status');
     else {
       povertyStatus = parsed.status;
       povertyYear = parsed.year;
@@ -829,90 +844,90 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
   // Person
   let fullName = '';
   let nameKey = '';
-  if (v.required('full_name')) ({ name: fullName, key: nameKey } = normalizedName(v.text('full_name')));
+  if (v.required(COL.full_name)) ({ name: fullName, key: nameKey } = normalizedName(v.text(COL.full_name)));
 
-  const relationship = v.optional('relationship') ? parseRelationship(v.text('relationship')) : undefined;
+  const relationship = v.optional(COL.relationship) ? parseRelationship(v.text(COL.relationship)) : undefined;
 
   let birthDate: IsoDate | undefined;
-  if (v.required('birth_date')) {
+  if (v.required(COL.birth_date)) {
     const parsed = parseDate(cells.birth_date);
     if (parsed === undefined || parsed < EARLIEST_BIRTH_DATE) {
-      v.fail('birth_date', 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
-    } else if (parsed > ctx.today) v.fail('birth_date', 'future_date', { today: ctx.today });
+      v.fail(COL.birth_date, 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
+    } else if (parsed > ctx.today) v.fail(COL.birth_date, 'future_date', { today: ctx.today });
     else birthDate = parsed;
   }
 
   let sex: Sex | undefined;
-  if (v.required('sex')) {
-    sex = parseSex(v.text('sex'));
-    if (sex === undefined) v.fail('sex', 'invalid_sex');
+  if (v.required(COL.sex)) {
+    sex = parseSex(v.text(COL.sex));
+    if (sex === undefined) v.fail(COL.sex, 'invalid_sex');
   }
 
   let citizenId: string | undefined;
-  if (v.optional('citizen_id')) {
+  if (v.optional(COL.citizen_id)) {
     const id = parseCitizenIdCell(cells.citizen_id);
     const check = validateCitizenId(id, birthDate, sex);
     if (check.ok) citizenId = id;
-    else if (check.reason === 'format') v.fail('citizen_id', 'invalid_citizen_id');
-    else if (check.reason === 'sex_mismatch') v.fail('citizen_id', 'citizen_id_sex', { sex });
-    else v.fail('citizen_id', 'citizen_id_birth_year', { birthYear: birthDate ? dateParts(birthDate).year : undefined });
+    else if (check.reason === 'format') v.fail(COL.citizen_id, 'invalid_citizen_id');
+    else if (check.reason === 'sex_mismatch') v.fail(COL.citizen_id, 'citizen_id_sex', { sex });
+    else v.fail(COL.citizen_id, 'citizen_id_birth_year', { birthYear: birthDate ? dateParts(birthDate).year : undefined });
   }
 
   let insuranceCode: string | undefined;
-  if (v.optional('insurance_code')) {
+  if (v.optional(COL.insurance_code)) {
     const code = parseInsuranceCodeCell(cells.insurance_code);
     if (validateInsuranceCode(code)) insuranceCode = code;
-    else v.fail('insurance_code', 'invalid_insurance_code');
+    else v.fail(COL.insurance_code, 'invalid_insurance_code');
   }
 
-  const ethnicity = v.optional('ethnicity') ? v.text('ethnicity') : undefined;
-  const school = v.optional('school') ? v.text('school') : undefined;
+  const ethnicity = v.optional(COL.ethnicity) ? v.text(COL.ethnicity) : undefined;
+  const school = v.optional(COL.school) ? v.text(COL.school) : undefined;
   let grade: number | undefined;
-  if (v.optional('grade')) {
-    const text = v.text('grade').replace(/^(lớp|lop|grade)\s*/i, '');
+  if (v.optional(COL.grade)) {
+    const text = v.text(COL.grade).replace(/^(lớp|lop|grade)\s*/i, '');
     grade = /^\d{1,2}$/.test(text) && Number(text) >= 1 && Number(text) <= 12 ? Number(text) : undefined;
-    if (grade === undefined) v.fail('grade', 'invalid_grade');
+    if (grade === undefined) v.fail(COL.grade, 'invalid_grade');
   }
 
   let phone: string | undefined;
-  if (v.optional('phone')) {
-    phone = normalizePhone(v.text('phone'));
-    if (phone === undefined) v.fail('phone', 'invalid_phone');
+  if (v.optional(COL.phone)) {
+    phone = normalizePhone(v.text(COL.phone));
+    if (phone === undefined) v.fail(COL.phone, 'invalid_phone');
   }
 
   const groups: string[] = [];
-  if (v.optional('groups')) {
+  if (v.optional(COL.groups)) {
     for (const code of parseGroupCodes(cells.groups)) {
       if (ctx.knownGroups(code)) groups.push(code);
-      else v.fail('groups', 'unknown_group', { code });
+      else v.fail(COL.groups, 'unknown_group', { code });
     }
   }
 
   // Card: all three cells or none.
   let card: RegisterCard | undefined;
-  const cardColumns = ['card_group', 'card_from', 'card_to'] as const;
-  const present = cardColumns.filter((c) => !v.blank(c));
-  if (present.length > 0 && present.length < 3) {
-    const missing = cardColumns.filter((c) => v.blank(c));
-    for (const column of missing) v.fail(column, 'card_incomplete', { missing });
+  const cardBlank = [v.blank(COL.card_group), v.blank(COL.card_from), v.blank(COL.card_to)];
+  if (cardBlank.includes(true) && cardBlank.includes(false)) {
+    const missing = CARD_COLUMNS.filter((_, i) => cardBlank[i]);
+    for (const column of missing) v.fail(COL[column], 'card_incomplete', { missing });
   }
   let cardGroup: string | undefined;
   let cardFrom: IsoDate | undefined;
   let cardTo: IsoDate | undefined;
-  if (v.optional('card_group')) {
-    const code = v.text('card_group').toUpperCase();
+  if (v.optional(COL.card_group)) {
+    const code = v.text(COL.card_group).toUpperCase();
     if (ctx.knownGroups(code)) cardGroup = code;
-    else v.fail('card_group', 'unknown_group', { code });
+    else v.fail(COL.card_group, 'unknown_group', { code });
   }
-  for (const column of ['card_from', 'card_to'] as const) {
-    if (!v.optional(column)) continue;
-    const parsed = parseDate(cells[column]);
-    if (parsed === undefined) v.fail(column, 'invalid_date');
-    else if (column === 'card_from') cardFrom = parsed;
-    else cardTo = parsed;
+  if (v.optional(COL.card_from)) {
+    cardFrom = parseDate(cells.card_from);
+    if (cardFrom === undefined) v.fail(COL.card_from, 'invalid_date');
+  }
+  if (v.optional(COL.card_to)) {
+    cardTo = parseDate(cells.card_to);
+    if (cardTo === undefined) v.fail(COL.card_to, 'invalid_date');
   }
   if (cardFrom !== undefined && cardTo !== undefined && cardFrom > cardTo) {
-    v.fail('card_to', 'card_dates_order', { from: cardFrom, to: cardTo });
+    v.fail(COL.card_to, 'card_dates_order', { from: cardFrom, to: cardTo });
   } else if (cardGroup !== undefined && cardFrom !== undefined && cardTo !== undefined) {
     card = { group: cardGroup, from: cardFrom, to: cardTo };
   }
