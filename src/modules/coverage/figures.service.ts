@@ -26,8 +26,8 @@ import { parseDate } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
-import { readCsvRows } from '../../io/csv';
-import { readXlsxRows, type CellValue } from '../../io/excel';
+import type { CellValue } from '../../io/excel';
+import { readRows } from '../../io/rows';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { lineageOf } from '../units/units.service';
@@ -693,11 +693,8 @@ function formatOf(source: FigureImportSource): 'csv' | 'xlsx' {
   throw new AppError('validation', {}, [{ path: 'file', key: 'import_format' }]);
 }
 
-async function* rowsOf(source: FigureImportSource, format: 'csv' | 'xlsx'): AsyncGenerator<CellValue[]> {
-  const input = typeof source === 'string' ? source : 'path' in source ? source.path : source.stream;
-  if (format === 'csv') yield* readCsvRows(input);
-  else yield* readXlsxRows(input);
-}
+const rowsOf = (source: FigureImportSource, format: 'csv' | 'xlsx') =>
+  readRows(typeof source === 'string' ? source : 'path' in source ? source.path : source.stream, format);
 
 interface ParsedRow {
   rowNo: number;

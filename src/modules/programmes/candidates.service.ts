@@ -24,7 +24,7 @@
  * needs 'units:write' and the nominated person inside the actor's scope, so a commune officer nominates
  * the persons of their commune for a province's programme.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DB, ProgrammeTable } from '../../db/schema';
@@ -39,8 +39,8 @@ import { mapHeader, rowCellsOf, validateRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
-import { readCsvRows } from '../../io/csv';
-import { readXlsxRows, type CellValue } from '../../io/excel';
+import type { CellValue } from '../../io/excel';
+import { readRows } from '../../io/rows';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
 import { importRegister, type ImportReport } from '../register/import.service';
@@ -488,11 +488,7 @@ async function bufferOf(source: NominationSource): Promise<{ buffer: Buffer; for
   return { buffer: Buffer.concat(chunks), format: source.format };
 }
 
-async function* rowsOfBuffer(buffer: Buffer, format: 'csv' | 'xlsx'): AsyncGenerator<CellValue[]> {
-  const { Readable: R } = await import('node:stream');
-  if (format === 'csv') yield* readCsvRows(R.from([buffer]));
-  else yield* readXlsxRows(R.from([buffer]));
-}
+const rowsOfBuffer = (buffer: Buffer, format: 'csv' | 'xlsx') => readRows(Readable.from([buffer]), format);
 
 const cellText = (c: CellValue | undefined) => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c));
 

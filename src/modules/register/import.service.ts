@@ -30,8 +30,7 @@ import { foldVietnamese } from '../../domain/text';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
 import { mapHeader, rowCellsOf, validateRow, type RegisterRow } from '../../domain/register-row';
 import { AppError } from '../../errors';
-import { readCsvRows } from '../../io/csv';
-import { readXlsxRows, type CellValue } from '../../io/excel';
+import { readRowBatches } from '../../io/rows';
 import { translator, type Language } from '../../i18n/index';
 import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
@@ -186,11 +185,6 @@ function detectFormat(source: ImportSource): 'csv' | 'xlsx' {
   throw new AppError('validation', {}, [{ path: 'file', key: 'import_format' }]);
 }
 
-async function* rowsOf(source: ImportSource, format: 'csv' | 'xlsx'): AsyncGenerator<CellValue[]> {
-  const input = 'path' in source ? source.path : source.stream;
-  if (format === 'csv') yield* readCsvRows(input);
-  else yield* readXlsxRows(input);
-}
 
 export async function importRegister(database: Database, actor: Actor, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   if (actor.role === 'viewer') throw new AppError('forbidden');
@@ -236,50 +230,51 @@ export async function importRegister(database: Database, actor: Actor, source: I
    * Reads the file: maps the header, validates each row, resolves its commune and checks the actor's
    * scope; hands every good row to `accept`, and calls `flush` whenever `chunkFull` says so (and at the end).
    */
-  let bytesRead = 0;
+  let file: ReturnType<typeof readRowBatches> | undefined;
+  const bytesRead = () => file?.bytesRead() ?? 0;
   let rejectedRows = 0;
   const read = async (accept: (rowNo: number, row: RegisterRow, communeCode: string) => void, chunkFull: () => boolean, flush: () => Promise<void>) => {
     let header: ReturnType<typeof mapHeader> | undefined;
     let cellsOf: ReturnType<typeof rowCellsOf> | undefined;
     let rowNo = 1;
-    for await (const cells of rowsOf(source, format)) {
-      if (!header) {
-        header = mapHeader(cells.map((c) => (c === null ? '' : String(c))));
-        if (header.missing.length)
-          throw new AppError(
-            'validation',
-            {},
-            header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } })),
-          );
-        cellsOf = rowCellsOf(header);
-        continue;
-      }
-      rowNo++;
-      report.rows++;
-      for (let i = 0; i < cells.length; i++) {
-        const c = cells[i];
-        bytesRead += c === null ? 1 : typeof c === 'string' ? c.length + 1 : String(c).length + 1;
-      }
-      const result = validateRow(cellsOf!(cells), { knownGroups, today });
-      if (!result.ok) {
-        rejectedRows++;
-        for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
-        continue;
-      }
-      const communeCode = resolveCommune(rowNo, result.row.communeCode);
-      if (!communeCode) {
-        rejectedRows++;
-        continue;
-      }
-      if (!inActorScope(communeCode)) {
-        rejectedRows++;
-        addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
-        continue;
-      }
-      accept(rowNo, result.row, communeCode);
-      if (chunkFull()) {
-        await flush();
-        options.onProgress?.({ phase: 'reading', rows: report.rows, bytesRead, totalBytes });
+    const ctx = { knownGroups, today };
+    file = readRowBatches('path' in source ? source.path : source.stream, format);
+    for await (const batch of file.batches) {
+      for (const cells of batch) {
+        if (!header) {
+          header = mapHeader(cells.map((c) => (c === null ? '' : String(c))));
+          if (header.missing.length)
+            throw new AppError(
+              'validation',
+              {},
+              header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } })),
+            );
+          cellsOf = rowCellsOf(header);
+          continue;
+        }
+        rowNo++;
+        report.rows++;
+        const result = validateRow(cellsOf!(cells), ctx);
+        if (!result.ok) {
+          rejectedRows++;
+          for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
+          continue;
+        }
+        const communeCode = resolveCommune(rowNo, result.row.communeCode);
+        if (!communeCode) {
+          rejectedRows++;
+          continue;
+        }
+        if (!inActorScope(communeCode)) {
+          rejectedRows++;
+          addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
+          continue;
+        }
+        accept(rowNo, result.row, communeCode);
+        if (chunkFull()) {
+          await flush();
+          options.onProgress?.({ phase: 'reading', rows: report.rows, bytesRead: bytesRead(), totalBytes });
+        }
       }
     }
     await flush();
@@ -290,7 +285,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
     lastMark = Date.now();
     const large = totalBytes === undefined || totalBytes >= (options.freshPathFromBytes ?? FRESH_MIN_BYTES);
     if (large && (await registerIsEmpty(session.db))) {
-      const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead, totalBytes }), actor, source, engine: database.engine });
+      const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead: bytesRead(), totalBytes }), actor, source, engine: database.engine });
       if (fresh) return fresh;
     }
     const stage = `import_stage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -313,7 +308,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
         await writes.drain();
       }
       mark('read+stage');
-      options.onProgress?.({ phase: 'applying', rows: report.rows, bytesRead, totalBytes });
+      options.onProgress?.({ phase: 'applying', rows: report.rows, bytesRead: bytesRead(), totalBytes });
 
       // 2. apply in one transaction
       try {
@@ -344,7 +339,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
       }
       mark('apply');
       report.errors.sort((a, b) => a.row - b.row);
-      options.onProgress?.({ phase: 'done', rows: report.rows, bytesRead, totalBytes });
+      options.onProgress?.({ phase: 'done', rows: report.rows, bytesRead: bytesRead(), totalBytes });
       return report;
     } finally {
       await sql`drop table if exists ${sql.table(stage)}`.execute(session.db);
