@@ -33,7 +33,7 @@ describe('rows of a list, in batches', () => {
     const w = xlsxWriter(out, { name: 'DS', columns: [{ header: 'mã', key: 'a' }, { header: 'tên', key: 'b' }] });
     for (const [a, b] of rows) w.add({ a, b });
     await w.finish();
-    await new Promise((r) => out.on('close', r));
+    await new Promise<void>((resolve) => out.on('close', () => resolve()));
     const read = readRowBatches(fs.createReadStream(file), 'xlsx');
     const batches = await collect(read.batches);
     expect(batches.length).toBe(3); // 2,501 rows in batches of 1,000

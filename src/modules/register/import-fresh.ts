@@ -219,6 +219,13 @@ export class FreshLoader {
   private chunk = emptyChunk();
   /** Households by commune, then household code. */
   private readonly households = new Map<string, Map<string, Household>>();
+  /** The commune of the last row and its households; the last row's household and its code. */
+  private lastCommune = '';
+  private inLastCommune = new Map<string, Household>();
+  private lastHousehold: Household | undefined;
+  private lastHouseholdCode = '';
+  /** The village named by the last row (a village is looked up when a row names another). */
+  private lastVillage: string | undefined;
   /** Village code by commune + folded name (null: the name's slug is taken by another village). */
   private readonly villageByKey = new Map<string, string | null>();
   /** The same, by commune and the name as written (saves folding every row's village). */
@@ -321,10 +328,23 @@ export class FreshLoader {
       this.commune = commune;
     }
     const c = this.chunk;
-    const villageCode = r.village !== undefined ? this.village(commune, r.village) : null;
-    let inCommune = this.households.get(commune);
-    if (!inCommune) this.households.set(commune, (inCommune = new Map()));
-    let household = inCommune.get(r.householdCode);
+    // a household's members come one after another, and lists commune by commune: the last ones found
+    // answer most rows without a look-up
+    let household: Household | undefined;
+    if (r.householdCode === this.lastHouseholdCode && commune === this.lastCommune) household = this.lastHousehold;
+    else {
+      if (commune !== this.lastCommune) {
+        let inCommune = this.households.get(commune);
+        if (!inCommune) this.households.set(commune, (inCommune = new Map()));
+        this.lastCommune = commune;
+        this.inLastCommune = inCommune;
+      }
+      household = this.inLastCommune.get(r.householdCode);
+    }
+    // every row's village is created (as by the staged path), the first row of a household gives its own
+    let villageCode: string | null = null;
+    if (r.village !== undefined && (!household || r.village !== this.lastVillage)) villageCode = this.village(commune, r.village);
+    this.lastVillage = r.village;
     const ids = this.householdIds;
     if (!household) {
       const unit = [commune, villageCode ?? ''].join('\u0001');
@@ -336,7 +356,7 @@ export class FreshLoader {
         units.push(counts);
       }
       household = { id: ids.next(), counts };
-      inCommune.set(ownCopy(r.householdCode), household);
+      this.inLastCommune.set(ownCopy(r.householdCode), household);
       const h = c.households;
       h.row(HOUSEHOLD_COLUMNS.length);
       h.uuid(ids.bytes, household.id * 16);
@@ -349,6 +369,8 @@ export class FreshLoader {
       h.timestamptz(this.now);
       h.timestamptz(this.now);
     }
+    this.lastHousehold = household;
+    this.lastHouseholdCode = r.householdCode;
     const hid = household.id * 16;
     const pid = this.personId;
     this.ids.write(pid, 0);
