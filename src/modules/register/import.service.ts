@@ -350,8 +350,14 @@ export async function importRegister(database: Database, actor: Actor, source: I
 /** Serialises writes on one connection while letting the caller prepare the next one: at most one in flight. */
 class OneInFlight {
   private inflight: Promise<void> | undefined;
+  /** Milliseconds the reading waited for the previous write (shown with COVERDESK_DEBUG_IMPORT=1). */
+  waited = 0;
   async push(job: () => Promise<void>): Promise<void> {
-    if (this.inflight) await this.inflight;
+    if (this.inflight) {
+      const t0 = performance.now();
+      await this.inflight;
+      this.waited += performance.now() - t0;
+    }
     const p = job();
     // the error surfaces at the next push or drain
     p.catch(() => undefined);
@@ -419,7 +425,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
       } finally {
         await writes.drain();
       }
-      mark('read+stage');
+      mark(`read+stage (waited for the database ${Math.round(writes.waited)} ms)`);
       options.onProgress?.({ phase: 'applying', rows: report.rows, ...ctx.progress() });
       report.rejected = ctx.rejected() + conflicts;
       if (doomed()) throw new Rollback();
