@@ -934,17 +934,29 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   if (errors.length > 0 || birthDate === undefined || sex === undefined) return { ok: false, errors };
 
-  const row: RegisterRow = { householdCode, communeCode, povertyStatus, fullName, nameKey, birthDate, sex, groups };
-  if (village !== undefined) row.village = village;
-  if (address !== undefined) row.address = address;
-  if (povertyYear !== undefined) row.povertyYear = povertyYear;
-  if (relationship !== undefined) row.relationship = relationship;
-  if (citizenId !== undefined) row.citizenId = citizenId;
-  if (insuranceCode !== undefined) row.insuranceCode = insuranceCode;
-  if (ethnicity !== undefined) row.ethnicity = ethnicity;
-  if (phone !== undefined) row.phone = phone;
-  if (card !== undefined) row.card = card;
-  if (school !== undefined) row.school = school;
-  if (grade !== undefined) row.grade = grade;
+  // every field, in one order, even when undefined: one object shape for every row, so the code that
+  // reads a million of them reads each field at a known place (rows whose fields differed had some
+  // hundreds of shapes, and each read was a generic look-up)
+  const row: RegisterRow = {
+    householdCode,
+    communeCode,
+    village,
+    address,
+    povertyStatus,
+    povertyYear,
+    fullName,
+    nameKey,
+    relationship,
+    birthDate,
+    sex,
+    citizenId,
+    insuranceCode,
+    ethnicity,
+    phone,
+    groups,
+    card,
+    school,
+    grade,
+  };
   return { ok: true, row };
 }
