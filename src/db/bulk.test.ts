@@ -49,3 +49,24 @@ describe(`COPY in binary format (${engineName})`, () => {
     ]);
   });
 });
+
+describe('BinaryRows text fields', () => {
+  /** The bytes of one text field as BinaryRows writes it (after the header and the field count). */
+  const encoded = (value: string) => {
+    const rows = new BinaryRows();
+    rows.row(1);
+    rows.text(value);
+    const bytes = Buffer.from(rows.bytes());
+    const length = bytes.readInt32BE(21);
+    return bytes.subarray(25, 25 + length);
+  };
+
+  it('encodes UTF-8 as Buffer does: one-, two-, three- and four-byte characters, and U+FFFD for a lone surrogate', () => {
+    for (const value of ['', 'abc', 'Đặng Thị Ánh', 'Hà Giang – Tày 🙂 ok', '€', '\u07ff\u0800\uffff', 'a\ud800b', 'x\udc00', '\ud83d', '😀😀', 'end\ud83d']) {
+      expect(encoded(value).equals(Buffer.from(value, 'utf8')), JSON.stringify(value)).toBe(true);
+    }
+    // every code unit, in pairs with its neighbour (surrogates both paired and alone)
+    const all = Array.from({ length: 0x10000 }, (_, i) => String.fromCharCode(i)).join('');
+    expect(encoded(all).equals(Buffer.from(all, 'utf8'))).toBe(true);
+  });
+});

@@ -83,21 +83,43 @@ export class BinaryRows {
     this.int32(-1);
   }
 
-  /** A text field; null or undefined is SQL null. */
+  /**
+   * A text field; null or undefined is SQL null. Encoded to UTF-8 here, as Buffer would (a lone surrogate
+   * becomes U+FFFD): most fields are a few characters, where calling Buffer's encoder cost more than
+   * encoding (about 140 ns a field, 1.9 s of the main thread at a million rows).
+   */
   text(value: string | null | undefined): void {
     if (value === null || value === undefined) return this.null();
-    this.room(4 + value.length * 3);
-    const buffer = this.buffer;
+    const n = value.length;
+    this.room(4 + n * 3);
+    const b = this.buffer;
     const start = this.length + 4;
     let p = start;
-    // ASCII (codes, digits, folded names) is copied here; anything else is encoded by Buffer
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      if (c >= 0x80) {
-        p = start + buffer.write(value, start, 'utf8');
-        break;
+    for (let i = 0; i < n; i++) {
+      let c = value.charCodeAt(i);
+      if (c < 0x80) b[p++] = c;
+      else if (c < 0x800) {
+        b[p++] = 0xc0 | (c >> 6);
+        b[p++] = 0x80 | (c & 0x3f);
+      } else {
+        if (c >= 0xd800 && c < 0xe000) {
+          const d = i + 1 < n ? value.charCodeAt(i + 1) : 0;
+          if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+            // a surrogate pair: one code point of four bytes
+            const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            b[p++] = 0xf0 | (cp >> 18);
+            b[p++] = 0x80 | ((cp >> 12) & 0x3f);
+            b[p++] = 0x80 | ((cp >> 6) & 0x3f);
+            b[p++] = 0x80 | (cp & 0x3f);
+            i++;
+            continue;
+          }
+          c = 0xfffd;
+        }
+        b[p++] = 0xe0 | (c >> 12);
+        b[p++] = 0x80 | ((c >> 6) & 0x3f);
+        b[p++] = 0x80 | (c & 0x3f);
       }
-      buffer[p++] = c;
     }
     this.int32At(this.length, p - start);
     this.length = p;
