@@ -231,38 +231,6 @@ export function mapHeader(headerCells: string[]): HeaderMapping {
   return { columns, missing, unknown, duplicates };
 }
 
-/**
- * The cells of a file's rows by column, for `validateRow`, given the file's header mapping. Every row
- * gets an object of the same shape (each column, undefined when the file lacks it), which the engine
- * reads much faster than objects whose keys differ from row to row.
- */
-export function rowCellsOf(header: HeaderMapping): (cells: readonly unknown[]) => RowCells {
-  const at = CANONICAL_COLUMNS.map((c) => header.columns.indexOf(c));
-  return (cells) => ({
-    household_code: cell(cells, at[0]),
-    commune_code: cell(cells, at[1]),
-    village: cell(cells, at[2]),
-    address: cell(cells, at[3]),
-    poverty_status: cell(cells, at[4]),
-    full_name: cell(cells, at[5]),
-    relationship: cell(cells, at[6]),
-    birth_date: cell(cells, at[7]),
-    sex: cell(cells, at[8]),
-    citizen_id: cell(cells, at[9]),
-    insurance_code: cell(cells, at[10]),
-    ethnicity: cell(cells, at[11]),
-    phone: cell(cells, at[12]),
-    groups: cell(cells, at[13]),
-    card_group: cell(cells, at[14]),
-    card_from: cell(cells, at[15]),
-    card_to: cell(cells, at[16]),
-    school: cell(cells, at[17]),
-    grade: cell(cells, at[18]),
-  });
-}
-// (a reader's other cell types, such as Excel booleans, are read as text)
-const cell = (cells: readonly unknown[], at: number): CellValue => (at < 0 ? undefined : (cells[at] as CellValue));
-
 // ---------------------------------------------------------------------------------------------------
 // Cell parsers
 // ---------------------------------------------------------------------------------------------------
@@ -730,39 +698,28 @@ const CARD_COLUMNS = ['card_group', 'card_from', 'card_to'] as const;
 /** One row being checked: its cells as text (each computed once) and the problems found so far. */
 class RowCheck {
   readonly errors: RowError[] = [];
-  private readonly texts: (string | undefined)[];
-  private readonly cells: CellValue[];
+  /** each column's text, by column number, when first asked for */
+  private readonly texts: (string | undefined)[] = new Array<string | undefined>(CANONICAL_COLUMNS.length).fill(undefined);
 
-  constructor(cells: RowCells) {
-    // (in CANONICAL_COLUMNS order)
-    this.cells = [
-      cells.household_code,
-      cells.commune_code,
-      cells.village,
-      cells.address,
-      cells.poverty_status,
-      cells.full_name,
-      cells.relationship,
-      cells.birth_date,
-      cells.sex,
-      cells.citizen_id,
-      cells.insurance_code,
-      cells.ethnicity,
-      cells.phone,
-      cells.groups,
-      cells.card_group,
-      cells.card_from,
-      cells.card_to,
-      cells.school,
-      cells.grade,
-    ];
-    this.texts = new Array<string | undefined>(this.cells.length).fill(undefined);
+  /**
+   * `cells`: the row as read; `at`: where each column is in it, by column number (-1: the file has no
+   * such column). The row's cells are read where they are, not copied.
+   */
+  constructor(
+    private readonly cells: readonly unknown[],
+    private readonly at: readonly number[],
+  ) {}
+
+  /** The cell of column number `column` as it was read (a reader's other types, such as booleans, are read as text). */
+  cell(column: number): CellValue {
+    const i = this.at[column];
+    return i < 0 ? undefined : (this.cells[i] as CellValue);
   }
 
   /** The cell of column number `column` as text. */
   text(column: number): string {
     let t = this.texts[column];
-    if (t === undefined) t = this.texts[column] = cellText(this.cells[column]);
+    if (t === undefined) t = this.texts[column] = cellText(this.cell(column));
     return t;
   }
 
@@ -813,7 +770,20 @@ class RowCheck {
  * id against birth date and sex) only run when both sides are valid themselves.
  */
 export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
-  const v = new RowCheck(cells);
+  return checkRow(new RowCheck(CANONICAL_COLUMNS.map((c) => cells[c]), IN_ORDER), ctx);
+}
+const IN_ORDER = CANONICAL_COLUMNS.map((_, i) => i);
+
+/**
+ * `validateRow` for the rows of a file with this header, each given as the cells read (in the file's
+ * order).
+ */
+export function rowValidator(header: HeaderMapping, ctx: RowContext): (cells: readonly unknown[]) => RowResult {
+  const at = CANONICAL_COLUMNS.map((c) => header.columns.indexOf(c));
+  return (cells) => checkRow(new RowCheck(cells, at), ctx);
+}
+
+function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   const errors = v.errors;
 
   // Household
@@ -822,7 +792,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   let communeCode = '';
   if (v.required(COL.commune_code)) {
-    const code = parseCommuneCode(cells.commune_code);
+    const code = parseCommuneCode(v.cell(COL.commune_code));
     if (code === undefined) v.fail(COL.commune_code, 'invalid_commune_code');
     else communeCode = code;
   }
@@ -850,7 +820,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   let birthDate: IsoDate | undefined;
   if (v.required(COL.birth_date)) {
-    const parsed = parseDate(cells.birth_date);
+    const parsed = parseDate(v.cell(COL.birth_date));
     if (parsed === undefined || parsed < EARLIEST_BIRTH_DATE) {
       v.fail(COL.birth_date, 'invalid_date', parsed === undefined ? undefined : { min: EARLIEST_BIRTH_DATE });
     } else if (parsed > ctx.today) v.fail(COL.birth_date, 'future_date', { today: ctx.today });
@@ -865,7 +835,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   let citizenId: string | undefined;
   if (v.optional(COL.citizen_id)) {
-    const id = parseCitizenIdCell(cells.citizen_id);
+    const id = parseCitizenIdCell(v.cell(COL.citizen_id));
     const check = validateCitizenId(id, birthDate, sex);
     if (check.ok) citizenId = id;
     else if (check.reason === 'format') v.fail(COL.citizen_id, 'invalid_citizen_id');
@@ -875,7 +845,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   let insuranceCode: string | undefined;
   if (v.optional(COL.insurance_code)) {
-    const code = parseInsuranceCodeCell(cells.insurance_code);
+    const code = parseInsuranceCodeCell(v.cell(COL.insurance_code));
     if (validateInsuranceCode(code)) insuranceCode = code;
     else v.fail(COL.insurance_code, 'invalid_insurance_code');
   }
@@ -897,7 +867,7 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
 
   const groups: string[] = [];
   if (v.optional(COL.groups)) {
-    for (const code of parseGroupCodes(cells.groups)) {
+    for (const code of parseGroupCodes(v.cell(COL.groups))) {
       if (ctx.knownGroups(code)) groups.push(code);
       else v.fail(COL.groups, 'unknown_group', { code });
     }
@@ -919,11 +889,11 @@ export function validateRow(cells: RowCells, ctx: RowContext): RowResult {
     else v.fail(COL.card_group, 'unknown_group', { code });
   }
   if (v.optional(COL.card_from)) {
-    cardFrom = parseDate(cells.card_from);
+    cardFrom = parseDate(v.cell(COL.card_from));
     if (cardFrom === undefined) v.fail(COL.card_from, 'invalid_date');
   }
   if (v.optional(COL.card_to)) {
-    cardTo = parseDate(cells.card_to);
+    cardTo = parseDate(v.cell(COL.card_to));
     if (cardTo === undefined) v.fail(COL.card_to, 'invalid_date');
   }
   if (cardFrom !== undefined && cardTo !== undefined && cardFrom > cardTo) {

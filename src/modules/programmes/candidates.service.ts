@@ -35,7 +35,7 @@ import { todayInVietnam } from '../../domain/dates';
 import { nameKey } from '../../domain/identity';
 import { quote, RuleError, type RuleSet } from '../../domain/premium';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
-import { mapHeader, rowCellsOf, validateRow } from '../../domain/register-row';
+import { mapHeader, rowValidator } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
@@ -532,7 +532,7 @@ export async function importNominations(
   const badRows = new Set<number>();
   let header: ReturnType<typeof mapHeader> | undefined;
   let tagColumn = -1;
-  let cellsOf: ReturnType<typeof rowCellsOf> | undefined;
+  let validate: ReturnType<typeof rowValidator> | undefined;
   let rowNo = 1;
   for await (const cells of rowsOfBuffer(buffer, format)) {
     if (!header) {
@@ -542,7 +542,7 @@ export async function importNominations(
       const missing: FieldError[] = header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } }));
       if (tagColumn < 0) missing.push({ path: 'tags', key: 'import_missing_column', params: { column: 'tags' } });
       if (missing.length) throw new AppError('validation', {}, missing);
-      cellsOf = rowCellsOf(header);
+      validate = rowValidator(header, { knownGroups: (g) => isKnownGroup(DEFAULT_RULES, g), today });
       continue;
     }
     rowNo++;
@@ -556,7 +556,7 @@ export async function importNominations(
         errors.push({ row: rowNo, column: 'tags', value: part.trim(), message: t('selection:fields.unknown_tag', { tag: part.trim(), known: KNOWN_TAGS.join(', ') }) });
       } else if (!tags.includes(tag)) tags.push(tag);
     }
-    const result = validateRow(cellsOf!(cells), { knownGroups: (g) => isKnownGroup(DEFAULT_RULES, g), today });
+    const result = validate!(cells);
     if (!result.ok) continue; // the register import reports it
     const r = result.row;
     keyed.push({

@@ -28,7 +28,7 @@ import { inScope, type Actor } from '../../domain/access';
 import { todayInVietnam } from '../../domain/dates';
 import { foldVietnamese } from '../../domain/text';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
-import { mapHeader, rowCellsOf, validateRow, type RegisterRow } from '../../domain/register-row';
+import { mapHeader, rowValidator, type RegisterRow } from '../../domain/register-row';
 import { AppError } from '../../errors';
 import { readRowBatches } from '../../io/rows';
 import { translator, type Language } from '../../i18n/index';
@@ -235,9 +235,8 @@ export async function importRegister(database: Database, actor: Actor, source: I
   let rejectedRows = 0;
   const read = async (accept: (rowNo: number, row: RegisterRow, communeCode: string) => void, chunkFull: () => boolean, flush: () => Promise<void>) => {
     let header: ReturnType<typeof mapHeader> | undefined;
-    let cellsOf: ReturnType<typeof rowCellsOf> | undefined;
+    let validate: ReturnType<typeof rowValidator> | undefined;
     let rowNo = 1;
-    const ctx = { knownGroups, today };
     /** The last commune code that resolved to a commune in the actor's scope, and that commune. */
     let lastCode = '';
     let lastCommune = '';
@@ -252,12 +251,12 @@ export async function importRegister(database: Database, actor: Actor, source: I
               {},
               header.missing.map((c) => ({ path: c, key: 'import_missing_column', params: { column: c } })),
             );
-          cellsOf = rowCellsOf(header);
+          validate = rowValidator(header, { knownGroups, today });
           continue;
         }
         rowNo++;
         report.rows++;
-        const result = validateRow(cellsOf!(cells), ctx);
+        const result = validate!(cells);
         if (!result.ok) {
           rejectedRows++;
           for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
