@@ -224,7 +224,7 @@ export class FreshLoader {
   private inLastCommune = new Map<string, Household>();
   private lastHousehold: Household | undefined;
   private lastHouseholdCode = '';
-  /** The village named by the last row (a village is looked up when a row names another). */
+  /** The village named by the last row of this commune (a village is looked up when a row names another). */
   private lastVillage: string | undefined;
   /** Village code by commune + folded name (null: the name's slug is taken by another village). */
   private readonly villageByKey = new Map<string, string | null>();
@@ -338,6 +338,7 @@ export class FreshLoader {
         if (!inCommune) this.households.set(commune, (inCommune = new Map()));
         this.lastCommune = commune;
         this.inLastCommune = inCommune;
+        this.lastVillage = undefined;
       }
       household = this.inLastCommune.get(r.householdCode);
     }

@@ -185,7 +185,6 @@ function detectFormat(source: ImportSource): 'csv' | 'xlsx' {
   throw new AppError('validation', {}, [{ path: 'file', key: 'import_format' }]);
 }
 
-
 export async function importRegister(database: Database, actor: Actor, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
   if (actor.role === 'viewer') throw new AppError('forbidden');
   const lang = options.language ?? actor.language;
