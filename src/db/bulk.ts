@@ -1,9 +1,9 @@
 /**
  * BulkLoader: load many rows into a table at COPY speed on either engine. PGlite crashes on COPY FROM
  * STDIN over its wire protocol, so its worker puts the data in a file of its in-memory file system for
- * `COPY ... FROM` that file (pglite-worker.ts); PostgreSQL gets pg-copy-streams. Rows are given as CSV text (RFC 4180, no header), or in COPY's binary format
- * (`BinaryRows`), which the database reads without parsing text: uuids, dates, numbers and arrays
- * arrive as their stored bytes.
+ * `COPY ... FROM` that file (pglite-worker.ts); PostgreSQL gets pg-copy-streams. Rows are given as CSV
+ * text (RFC 4180, no header), or in COPY's binary format (`BinaryRows`), which the database reads
+ * without parsing text: uuids, dates, numbers and arrays arrive as their stored bytes.
  */
 import type pg from 'pg';
 import { Readable } from 'node:stream';

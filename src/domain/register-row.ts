@@ -687,9 +687,9 @@ export function parseGroupCodes(value: CellValue): string[] {
 }
 
 /**
- * Each column's number (its place in CANONICAL_COLUMNS). A row's cells and texts are kept in arrays by
- * it: reading an object's property by a column name held in a variable is a slow generic lookup in V8,
- * and validation does it some forty times a row, a million rows a file.
+ * Each column's number (its place in CANONICAL_COLUMNS). A row's cells and texts are reached by it, in
+ * arrays: reading an object's property by a column name held in a variable is a slow generic lookup in
+ * V8, and validation does it some forty times a row, a million rows a file.
  */
 const COL = Object.fromEntries(CANONICAL_COLUMNS.map((c, i) => [c, i])) as Record<CanonicalColumn, number>;
 const MAX_LENGTHS = CANONICAL_COLUMNS.map((c) => MAX_LENGTH[c]);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { readCsvBatches } from './csv';
+import { readCsvBatches, readCsvRows } from './csv';
 import { readXlsxRows, type CellValue } from './excel';
 
 export type TableFormat = 'csv' | 'xlsx';
@@ -44,6 +44,5 @@ async function* xlsxBatches(input: Readable): AsyncGenerator<CellValue[][]> {
 
 /** The rows one at a time. */
 export async function* readRows(input: Readable | string, format: TableFormat): AsyncGenerator<CellValue[]> {
-  if (format === 'csv') for await (const batch of readCsvBatches(input)) yield* batch;
-  else yield* readXlsxRows(input);
+  yield* format === 'csv' ? readCsvRows(input) : readXlsxRows(input);
 }

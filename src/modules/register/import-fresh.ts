@@ -219,8 +219,7 @@ export class FreshLoader {
   private chunk = emptyChunk();
   /** Households by commune, then household code. */
   private readonly households = new Map<string, Map<string, Household>>();
-  /** The commune of the last row and its households; the last row's household and its code. */
-  private lastCommune = '';
+  /** The households of `commune`; the last row's household and its code. */
   private inLastCommune = new Map<string, Household>();
   private lastHousehold: Household | undefined;
   private lastHouseholdCode = '';
@@ -322,7 +321,8 @@ export class FreshLoader {
       this.sameNames.add(key);
     }
 
-    if (commune !== this.commune) {
+    const newCommune = commune !== this.commune;
+    if (newCommune) {
       // (a commune met again keeps its further counts until the end)
       if (this.commune !== undefined && !this.communesWritten.has(this.commune)) this.writeSpans(this.commune, this.chunk.spans);
       this.commune = commune;
@@ -331,17 +331,15 @@ export class FreshLoader {
     // a household's members come one after another, and lists commune by commune: the last ones found
     // answer most rows without a look-up
     let household: Household | undefined;
-    if (r.householdCode === this.lastHouseholdCode && commune === this.lastCommune) household = this.lastHousehold;
-    else {
-      if (commune !== this.lastCommune) {
-        let inCommune = this.households.get(commune);
-        if (!inCommune) this.households.set(commune, (inCommune = new Map()));
-        this.lastCommune = commune;
-        this.inLastCommune = inCommune;
-        this.lastVillage = undefined;
-      }
-      household = this.inLastCommune.get(r.householdCode);
+    if (newCommune) {
+      let inCommune = this.households.get(commune);
+      if (!inCommune) this.households.set(commune, (inCommune = new Map()));
+      this.inLastCommune = inCommune;
+      this.lastVillage = undefined;
+      this.lastHousehold = undefined;
     }
+    if (r.householdCode === this.lastHouseholdCode && this.lastHousehold) household = this.lastHousehold;
+    else household = this.inLastCommune.get(r.householdCode);
     // every row's village is created (as by the staged path), the first row of a household gives its own
     let villageCode: string | null = null;
     if (r.village !== undefined && (!household || r.village !== this.lastVillage)) villageCode = this.village(commune, r.village);

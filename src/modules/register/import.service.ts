@@ -236,9 +236,6 @@ export async function importRegister(database: Database, actor: Actor, source: I
     let header: ReturnType<typeof mapHeader> | undefined;
     let validate: ReturnType<typeof rowValidator> | undefined;
     let rowNo = 1;
-    /** The last commune code that resolved to a commune in the actor's scope, and that commune. */
-    let lastCode = '';
-    let lastCommune = '';
     file = readRowBatches('path' in source ? source.path : source.stream, format);
     for await (const batch of file.batches) {
       for (const cells of batch) {
@@ -261,21 +258,15 @@ export async function importRegister(database: Database, actor: Actor, source: I
           for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
           continue;
         }
-        // (lists come commune by commune: the last good code answers most rows)
-        const code = result.row.communeCode;
-        const communeCode = code === lastCode ? lastCommune : resolveCommune(rowNo, code);
+        const communeCode = resolveCommune(rowNo, result.row.communeCode);
         if (!communeCode) {
           rejectedRows++;
           continue;
         }
-        if (code !== lastCode) {
-          if (!inActorScope(communeCode)) {
-            rejectedRows++;
-            addError(rowNo, 'commune_code', code, 'out_of_scope');
-            continue;
-          }
-          lastCode = code;
-          lastCommune = communeCode;
+        if (!inActorScope(communeCode)) {
+          rejectedRows++;
+          addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
+          continue;
         }
         accept(rowNo, result.row, communeCode);
         if (chunkFull()) {
