@@ -48,6 +48,30 @@ describe(`COPY in binary format (${engineName})`, () => {
       { id: '0190a0b0-c0d0-7123-8123-00000000abcd', name: null, born: null, grade: null, at: at0, groups: '{}' },
     ]);
   });
+
+  it('writes rows frozen into a table emptied in the same transaction, and the database refuses it otherwise', async () => {
+    await sql`create table frozen_rows (n integer)`.execute(database.db);
+    const rows = (...ns: number[]) => {
+      const r = new BinaryRows();
+      for (const n of ns) {
+        r.row(1);
+        r.int4(n);
+      }
+      return r.bytes();
+    };
+    await database.session((session) =>
+      session.db.transaction().execute(async (trx) => {
+        await sql`truncate frozen_rows`.execute(trx);
+        await session.copyBinary('frozen_rows', ['n'], rows(1, 2), { freeze: true });
+      }),
+    );
+    // the option reaches the database: without the TRUNCATE, PostgreSQL refuses FREEZE
+    await expect(
+      database.session((session) => session.db.transaction().execute(() => session.copyBinary('frozen_rows', ['n'], rows(3), { freeze: true }))),
+    ).rejects.toThrow(/FREEZE/);
+    const r = await sql<{ n: number }>`select n from frozen_rows order by n`.execute(database.db);
+    expect(r.rows.map((x) => x.n)).toEqual([1, 2]);
+  });
 });
 
 describe('BinaryRows text fields', () => {

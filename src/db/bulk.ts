@@ -15,7 +15,16 @@ import { COPY_FILE } from './worker-protocol';
 export interface BulkLoader {
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
   /** `rows`: a BinaryRows' bytes. */
-  copyBinary(table: string, columns: string[], rows: Uint8Array): Promise<void>;
+  copyBinary(table: string, columns: string[], rows: Uint8Array, options?: CopyOptions): Promise<void>;
+}
+
+export interface CopyOptions {
+  /**
+   * COPY ... FREEZE: the rows are written frozen and their pages marked all-visible, so nothing rewrites
+   * them later to set hint bits, and index-only scans can read them at once. Only for a table emptied
+   * (TRUNCATE) or created in the current transaction; PostgreSQL refuses it otherwise.
+   */
+  freeze?: boolean;
 }
 
 /** The bytes of `csv` for PGlite's COPY file. */
@@ -200,9 +209,9 @@ export type CopyFormat = 'csv' | 'binary';
 
 const IDENT = /^[a-z_][a-z0-9_.]*$/;
 
-export function copySql(table: string, columns: string[], source: string, format: CopyFormat = 'csv'): string {
+export function copySql(table: string, columns: string[], source: string, format: CopyFormat = 'csv', options: CopyOptions = {}): string {
   for (const name of [table, ...columns]) if (!IDENT.test(name)) throw new Error(`invalid identifier ${name}`);
-  return `copy ${table} (${columns.join(', ')}) from ${source} with (format ${format})`;
+  return `copy ${table} (${columns.join(', ')}) from ${source} with (format ${format}${options.freeze ? ', freeze' : ''})`;
 }
 
 /** Quote one value for CSV: null becomes an empty unquoted field. */
@@ -220,39 +229,46 @@ export function createBulkLoader(
   target: { engine: 'pglite'; worker: PgliteWorker } | { engine: 'postgres'; pool: pg.Pool },
 ): BulkLoader {
   if (target.engine === 'pglite') {
-    const copy = async (table: string, columns: string[], data: Uint8Array, format: CopyFormat) => {
+    const copy = async (table: string, columns: string[], data: Uint8Array, format: CopyFormat, options?: CopyOptions) => {
       const release = await target.worker.lock();
       try {
-        await copyIntoPglite(target.worker, table, columns, data, format);
+        await copyIntoPglite(target.worker, table, columns, data, format, options);
       } finally {
         release();
       }
     };
     return {
       copyCsv: (table, columns, csv) => copy(table, columns, csvBytes(csv), 'csv'),
-      copyBinary: (table, columns, rows) => copy(table, columns, rows, 'binary'),
+      copyBinary: (table, columns, rows, options) => copy(table, columns, rows, 'binary', options),
     };
   }
-  const copy = async (table: string, columns: string[], data: string | Uint8Array, format: CopyFormat) => {
+  const copy = async (table: string, columns: string[], data: string | Uint8Array, format: CopyFormat, options?: CopyOptions) => {
     const client = await target.pool.connect();
     try {
-      await copyIntoPostgres(client, table, columns, data, format);
+      await copyIntoPostgres(client, table, columns, data, format, options);
     } finally {
       client.release();
     }
   };
   return {
     copyCsv: (table, columns, csv) => copy(table, columns, csv, 'csv'),
-    copyBinary: (table, columns, rows) => copy(table, columns, rows, 'binary'),
+    copyBinary: (table, columns, rows, options) => copy(table, columns, rows, 'binary', options),
   };
 }
 
 /** One COPY on the embedded database's worker (the caller holds it). */
-export async function copyIntoPglite(worker: PgliteWorker, table: string, columns: string[], data: Uint8Array, format: CopyFormat): Promise<void> {
-  await worker.copy(copySql(table, columns, `'${COPY_FILE}'`, format), data);
+export async function copyIntoPglite(worker: PgliteWorker, table: string, columns: string[], data: Uint8Array, format: CopyFormat, options?: CopyOptions): Promise<void> {
+  await worker.copy(copySql(table, columns, `'${COPY_FILE}'`, format, options), data);
 }
 
 /** One COPY on a PostgreSQL connection. */
-export async function copyIntoPostgres(client: pg.PoolClient, table: string, columns: string[], data: string | Uint8Array, format: CopyFormat): Promise<void> {
-  await pipeline(Readable.from([data]), client.query(copyFrom(copySql(table, columns, 'stdin', format))));
+export async function copyIntoPostgres(
+  client: pg.PoolClient,
+  table: string,
+  columns: string[],
+  data: string | Uint8Array,
+  format: CopyFormat,
+  options?: CopyOptions,
+): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFrom(copySql(table, columns, 'stdin', format, options))));
 }

@@ -102,7 +102,7 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
         return await fn({
           db: pinned,
           copyCsv: (table, columns, csv) => copyIntoPglite(worker, table, columns, csvBytes(csv), 'csv'),
-          copyBinary: (table, columns, rows) => copyIntoPglite(worker, table, columns, rows, 'binary'),
+          copyBinary: (table, columns, rows, options) => copyIntoPglite(worker, table, columns, rows, 'binary', options),
         });
       } finally {
         release();
@@ -154,7 +154,7 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
         return await fn({
           db: pinned,
           copyCsv: (table, columns, csv) => copyIntoPostgres(client, table, columns, csv, 'csv'),
-          copyBinary: (table, columns, rows) => copyIntoPostgres(client, table, columns, rows, 'binary'),
+          copyBinary: (table, columns, rows, options) => copyIntoPostgres(client, table, columns, rows, 'binary', options),
         });
       } finally {
         client.release = release;

@@ -13,6 +13,9 @@ const { dataDir, loadFrom } = workerData as { dataDir?: string; loadFrom?: Uint8
 const pg = new PGlite({
   dataDir,
   parsers: PGLITE_PARSERS,
+  // Minimal WAL: the embedded database has no replica and no archive to feed, and a table emptied or
+  // created in a transaction then skips the WAL entirely (a fresh register import: import-fresh.ts).
+  startParams: [...PGlite.defaultStartParams, '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'],
   loadDataDir: loadFrom ? new Blob([loadFrom as Uint8Array<ArrayBuffer>]) : undefined,
 });
 

@@ -22,7 +22,7 @@ import { randomFillSync } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Engine } from '../../db/connect';
-import { BinaryRows, timestamptzBytes } from '../../db/bulk';
+import { BinaryRows, timestamptzBytes, type CopyOptions } from '../../db/bulk';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { toEpochDay } from '../../domain/calendar';
@@ -91,7 +91,7 @@ class HouseholdIds {
   }
 }
 
-type Copy = (table: string, columns: string[], rows: Uint8Array) => Promise<void>;
+type Copy = (table: string, columns: string[], rows: Uint8Array, options?: CopyOptions) => Promise<void>;
 
 const HOUSEHOLD_COLUMNS = ['id', 'commune_code', 'code', 'village_code', 'address', 'poverty_status', 'poverty_year', 'created_at', 'updated_at'];
 const PERSON_COLUMNS = [
@@ -262,8 +262,16 @@ export class FreshLoader {
     private readonly now: Uint8Array,
   ) {}
 
-  /** Reads the villages of the register (the only rows a fresh load can meet). */
+  /**
+   * Empties the tables it fills (they hold no row: the caller checked, and holds them locked), and reads
+   * the villages of the register (the only rows a fresh load can meet). Tables emptied by TRUNCATE in the
+   * transaction are new files: COPY may write their rows frozen (FREEZE: no later rewrite of every page
+   * to set hint bits, index-only scans for the foreign-key checks), and where the WAL is minimal (the
+   * embedded database) nothing written to them goes through the WAL. A rollback or a kill keeps the old
+   * files. person_group is emptied with person, which it references.
+   */
   static async open(trx: Kysely<DB>, copy: Copy): Promise<FreshLoader> {
+    await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group'].map((t) => sql.table(t)))}`.execute(trx);
     const now = await sql<{ us: string }>`select (extract(epoch from now()) * 1000000)::int8::text as us`.execute(trx);
     const loader = new FreshLoader(trx, copy, timestamptzBytes(BigInt(now.rows[0].us)));
     // span counts are written during the load (see `commune`); the snapshots are computed at the end
@@ -447,12 +455,12 @@ export class FreshLoader {
         .execute();
     }
     const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards') => {
-      if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes()));
+      if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes(), FROZEN));
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
     await table('card', CARD_COLUMNS, 'cards');
-    for (const rows of c.spans.all) await this.timed('coverage_count', () => this.copy('coverage_count', SPAN_COLUMNS, rows.bytes()));
+    for (const rows of c.spans.all) await this.timed('coverage_count', () => this.copy('coverage_count', SPAN_COLUMNS, rows.bytes(), FROZEN));
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
   }
@@ -527,14 +535,14 @@ export class FreshLoader {
       rows.int4(p.persons);
       rows.int4(p.insured);
     }
-    const copyAll = async (table: string, columns: string[], batches: Batches) => {
-      for (const rows of batches.all) await this.copy(table, columns, rows.bytes());
+    const copyAll = async (table: string, columns: string[], batches: Batches, options?: CopyOptions) => {
+      for (const rows of batches.all) await this.copy(table, columns, rows.bytes(), options);
     };
     // (the snapshots may keep rows that fell to zero: nothing else, the register being empty)
     await sql`delete from coverage_month`.execute(this.trx);
     await sql`delete from coverage_end_day`.execute(this.trx);
     await this.timed('coverage_count', async () => {
-      await copyAll('coverage_count', SPAN_COLUMNS, spanRows);
+      await copyAll('coverage_count', SPAN_COLUMNS, spanRows, FROZEN);
       if (addedRows.all.length) {
         await sql`create temporary table _fresh_spans (like coverage_count) on commit drop`.execute(this.trx);
         await copyAll('_fresh_spans', SPAN_COLUMNS, addedRows);
@@ -583,8 +591,10 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
   return !r.rows[0].taken;
 }
 
-/** The tables a fresh load fills. */
+/** The tables a fresh load fills (emptied first: FreshLoader.open). */
 export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
+/** How the load COPYs into them. */
+const FROZEN: CopyOptions = { freeze: true };
 
 /**
  * Their secondary indexes that stay live during the load, by engine. On PostgreSQL the server maintains
