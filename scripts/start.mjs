@@ -13,6 +13,8 @@ if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'server.ts')], { cwd: root, stdio: 'inherit' });
+// 64 MB semi-spaces for V8's young generation: an import's rows die young there instead of being copied
+// by the garbage collector (docs/decisions.md; bin/coverdesk and `npm run bench` run with the same)
+const server = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(root, 'src', 'server.ts')], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -49,6 +49,24 @@ describe(`COPY in binary format (${engineName})`, () => {
     ]);
   });
 
+  it('copies a batch larger than Node’s buffer pool (moved to the embedded database’s thread, not copied)', async () => {
+    await sql`create table many_rows (n integer, name text)`.execute(database.db);
+    const rows = new BinaryRows();
+    for (let n = 0; n < 5000; n++) {
+      rows.row(2);
+      rows.int4(n);
+      rows.text(`Lò Văn ${n}`);
+    }
+    const bytes = rows.bytes();
+    expect(bytes.byteLength).toBeGreaterThan(Buffer.poolSize);
+    await database.bulk.copyBinary('many_rows', ['n', 'name'], bytes);
+    // the embedded database's worker took the buffer over
+    if (database.engine === 'pglite') expect(bytes.byteLength).toBe(0);
+    const r = await sql<{ count: string; sum: string; last: string }>`
+      select count(*)::text as count, sum(n)::text as sum, max(name) filter (where n = 4999) as last from many_rows`.execute(database.db);
+    expect(r.rows[0]).toEqual({ count: '5000', sum: String((4999 * 5000) / 2), last: 'Lò Văn 4999' });
+  });
+
   it('writes rows frozen into a table emptied in the same transaction, and the database refuses it otherwise', async () => {
     await sql`create table frozen_rows (n integer)`.execute(database.db);
     const rows = (...ns: number[]) => {

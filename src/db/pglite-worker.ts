@@ -38,7 +38,8 @@ function serializeError(e: unknown) {
  */
 async function copy(sql: string, data: Uint8Array): Promise<void> {
   const fs = pg.Module.FS;
-  fs.writeFile(COPY_FILE, data);
+  // (the file keeps `data` itself instead of a copy: the worker owns it, moved here by postMessage)
+  fs.writeFile(COPY_FILE, data, { canOwn: true });
   try {
     await pg.query(sql);
   } finally {

@@ -2,7 +2,7 @@
  * A Kysely dialect whose queries run in the worker thread that owns PGlite. PGlite has one connection,
  * so the driver hands it to one user at a time (a transaction holds it from BEGIN to COMMIT).
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -81,11 +81,11 @@ export class PgliteWorker {
     });
   }
 
-  request<T>(req: Distribute<WorkerRequest>): Promise<T> {
+  request<T>(req: Distribute<WorkerRequest>, transfer: readonly Transferable[] = []): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
@@ -93,9 +93,13 @@ export class PgliteWorker {
     return this.request<{ rows: R[]; affectedRows: number }>({ type: 'query', sql, params });
   }
 
-  /** A COPY of `data` (`sql` reads it from COPY_FILE). */
+  /**
+   * A COPY of `data` (`sql` reads it from COPY_FILE). Large data moves to the worker with its buffer
+   * instead of being copied, so the caller must not use it afterwards. (Node's shared pool serves only
+   * Buffers under half its size: a view this large owns its buffer.)
+   */
   copy(sql: string, data: Uint8Array): Promise<void> {
-    return this.request({ type: 'copy', sql, data });
+    return this.request({ type: 'copy', sql, data }, data.byteLength >= Buffer.poolSize ? [data.buffer as ArrayBuffer] : []);
   }
 
   async close(): Promise<void> {
