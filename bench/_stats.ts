@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 export function percentile(sorted: number[], p: number): number {
@@ -38,4 +39,35 @@ export function cpuMeter(database: { busyMs?(): number }) {
   const db0 = databaseCpuSeconds(database);
   return (wallMs: number) =>
     `${(wallMs / 1000).toFixed(1)} s: main thread busy ${(performance.eventLoopUtilization(elu).active / 1000).toFixed(1)} s, database CPU ${(databaseCpuSeconds(database) - db0).toFixed(1)} s`;
+}
+
+/**
+ * Samples `url` every 20 ms from a process of its own, as a client elsewhere would (its requests then
+ * cost the server's process nothing but the answering). `stop()` returns the latencies in ms, sorted.
+ */
+export function sampleFromOutside(url: string): { stop(): Promise<number[]> } {
+  const client = `
+    const times = [];
+    let on = true;
+    process.stdin.on('data', () => { on = false; });
+    (async () => {
+      while (on) {
+        const s = performance.now();
+        await (await fetch(process.argv[1])).arrayBuffer();
+        times.push(performance.now() - s);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.stdout.write(JSON.stringify(times), () => process.exit(0));
+    })();`;
+  const child = spawn(process.execPath, ['-e', client, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`health client exited with ${code}`)))));
+  return {
+    async stop() {
+      child.stdin.end('stop\n');
+      await exited;
+      return (JSON.parse(out) as number[]).sort((a, b) => a - b);
+    },
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * Register import against raw COPY. Generates a demo file of N persons (default 1,000,000), imports it
  * into a fresh database with the full validation (src/modules/register/import.service.ts) while a
- * client measures /api/health on the same server, then loads the same rows with a raw COPY into a bare
- * table on the same engine. Prints the ratio last.
+ * client (a process of its own) measures /api/health on the same server, then loads the same rows with
+ * a raw COPY into a bare table on the same engine. Prints the ratio last.
  *   npm run bench -- import [--persons N] [--postgres postgres://...]
  */
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ import { writeDemoFile } from '../src/modules/register/demo.service';
 import { readCsvRows } from '../src/io/csv';
 import { toCsv } from '../src/db/bulk';
 import { CANONICAL_COLUMNS } from '../src/domain/register-row';
-import { cpuMeter, percentile, fmt } from './_stats';
+import { cpuMeter, percentile, fmt, sampleFromOutside } from './_stats';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,16 +42,7 @@ console.log(`generated ${persons.toLocaleString('en')} persons: ${(fs.statSync(f
 const app = await buildApp({ database, webDist: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/health`;
-let sampling = true;
-const health: number[] = [];
-const sampler = (async () => {
-  while (sampling) {
-    const s = performance.now();
-    await (await fetch(url)).arrayBuffer();
-    health.push(performance.now() - s);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-})();
+const sampler = sampleFromOutside(url);
 let peakRss = 0;
 let peakHeap = 0;
 let peakExternal = 0;
@@ -70,8 +61,7 @@ t0 = performance.now();
 const report = await importRegister(database, actor, { path: file }, { today });
 const importMs = performance.now() - t0;
 const importUse = importCpu(importMs);
-sampling = false;
-await sampler;
+const health = await sampler.stop();
 clearInterval(mem);
 await app.close();
 if (report.rejected || report.inserted !== persons) throw new Error(`import did not insert everything: ${JSON.stringify({ ...report, errors: report.errors.slice(0, 3) })}`);
@@ -106,7 +96,6 @@ if (postgres) await sql`drop schema ${sql.raw(schema)} cascade`.execute(database
 await database.close();
 fs.rmSync(work, { recursive: true, force: true });
 
-health.sort((a, b) => a - b);
 console.log(`engine: ${postgres ? 'PostgreSQL' : 'PGlite (embedded)'}`);
 console.log(`peak memory (rss): ${(peakRss / 1e6).toFixed(0)} MB (main thread JS heap ${(peakHeap / 1e6).toFixed(0)} MB, external ${(peakExternal / 1e6).toFixed(0)} MB)`);
 console.log(`/api/health during the import: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);

@@ -248,8 +248,8 @@ function excelSerialToDate(serial: number): IsoDate | undefined {
 
 function dateFromParts(year: number, month: number, day: number): IsoDate | undefined {
   if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  // (three dates a row, millions of rows: the pieces, not a padding call each)
-  return [year, TWO_DIGITS[month], TWO_DIGITS[day]].join('-');
+  // (three dates a row, millions of rows: the pieces joined by +, not a padding call or an array each)
+  return year + '-' + TWO_DIGITS[month] + '-' + TWO_DIGITS[day];
 }
 const TWO_DIGITS = Array.from({ length: 32 }, (_, i) => String(i).padStart(2, '0'));
 
