@@ -45,12 +45,15 @@ export function cpuMeter(database: { busyMs?(): number }) {
  * Samples `url` every 20 ms from a process of its own, as a client elsewhere would (its requests then
  * cost the server's process nothing but the answering). `stop()` returns the latencies in ms, sorted.
  */
-export function sampleFromOutside(url: string): { stop(): Promise<number[]> } {
+export async function sampleFromOutside(url: string): Promise<{ stop(): Promise<number[]> }> {
+  // (one request first, unmeasured: a new process's first fetch loads the HTTP client)
   const client = `
     const times = [];
     let on = true;
     process.stdin.on('data', () => { on = false; });
     (async () => {
+      await (await fetch(process.argv[1])).arrayBuffer();
+      process.stdout.write('ready\\n');
       while (on) {
         const s = performance.now();
         await (await fetch(process.argv[1])).arrayBuffer();
@@ -61,8 +64,17 @@ export function sampleFromOutside(url: string): { stop(): Promise<number[]> } {
     })();`;
   const child = spawn(process.execPath, ['-e', client, url], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  let ready!: () => void;
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    if (out.startsWith('ready\n')) {
+      out = out.slice('ready\n'.length);
+      ready();
+    }
+  });
   const exited = new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`health client exited with ${code}`)))));
+  await Promise.race([started, exited]);
   return {
     async stop() {
       child.stdin.end('stop\n');

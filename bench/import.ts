@@ -42,7 +42,7 @@ console.log(`generated ${persons.toLocaleString('en')} persons: ${(fs.statSync(f
 const app = await buildApp({ database, webDist: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/health`;
-const sampler = sampleFromOutside(url);
+const sampler = await sampleFromOutside(url);
 let peakRss = 0;
 let peakHeap = 0;
 let peakExternal = 0;

@@ -469,6 +469,28 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): void {
 }
 const relationshipMemo = new Map<string, string | null>();
 const nameMemo = new Map<string, { name: string; key: string }>();
+const povertyMemo = new Map<string, { status: PovertyStatus; year?: number } | null>();
+const groupCodesMemo = new Map<string, readonly string[]>();
+
+/** `parsePovertyStatus` of a cell's text, remembered (a register writes a few statuses many times). */
+function povertyStatusOf(text: string): { status: PovertyStatus; year?: number } | undefined {
+  let known = povertyMemo.get(text);
+  if (known === undefined) {
+    known = parsePovertyStatus(text) ?? null;
+    remember(povertyMemo, text, known);
+  }
+  return known ?? undefined;
+}
+
+/** `parseGroupCodes` of a cell's text, remembered (read only: the same list answers every row). */
+function groupCodesOf(text: string): readonly string[] {
+  let known = groupCodesMemo.get(text);
+  if (known === undefined) {
+    known = Object.freeze(parseGroupCodes(text));
+    remember(groupCodesMemo, text, known);
+  }
+  return known;
+}
 
 /** `normalizeName` and the name's search key (`nameKey`), remembered: a register repeats its names. */
 function normalizedName(text: string): { name: string; key: string } {
@@ -803,7 +825,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   let povertyStatus: PovertyStatus = 'none';
   let povertyYear: number | undefined;
   if (v.optional(COL.poverty_status)) {
-    const parsed = parsePovertyStatus(v.text(COL.poverty_status));
+    const parsed = povertyStatusOf(v.text(COL.poverty_status));
     if (parsed === undefined) v.fail(COL.poverty_status, 'invalid_poverty_status');
     else {
       povertyStatus = parsed.status;
@@ -867,7 +889,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
 
   const groups: string[] = [];
   if (v.optional(COL.groups)) {
-    for (const code of parseGroupCodes(v.cell(COL.groups))) {
+    for (const code of groupCodesOf(v.text(COL.groups))) {
       if (ctx.knownGroups(code)) groups.push(code);
       else v.fail(COL.groups, 'unknown_group', { code });
     }
