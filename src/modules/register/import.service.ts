@@ -427,9 +427,13 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
       options.onProgress?.({ phase: 'applying', rows: report.rows, ...ctx.progress() });
       report.rejected = ctx.rejected() + conflicts;
       if (doomed()) throw new Rollback();
+      // the database starts on the indexes while this thread counts the kept aggregates (their COPYs
+      // then queue behind the index builds on the one connection)
+      const rebuilt = rebuild();
+      rebuilt.catch(() => undefined); // (awaited below; a failure of the counts rolls everything back)
       await loader.finishCounts();
       mark('counts');
-      await rebuild();
+      await rebuilt;
       mark('rebuild indexes');
       if (debug) process.stderr.write(`[import] ${JSON.stringify(Object.fromEntries([...loader.timings].map(([k, v]) => [k, Math.round(v)])))}\n`);
       const counts = { inserted: loader.inserted, updated: 0, unchanged: 0 };
