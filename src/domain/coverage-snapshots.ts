@@ -59,35 +59,50 @@ export function monthEndDay(monthIndex: number): number {
 
 /** The snapshot rows of `spans` (any order; equal keys are summed). */
 export function monthEndSnapshots(spans: Iterable<SpanCount>): { months: MonthSnapshot[]; endDays: EndDayCount[] } {
-  // per commune + group: change of persons at each month (difference table), and the expiring per month
-  const byUnit = new Map<string, { commune: string; group: string; change: Map<number, number>; expiring: Map<number, number>; ends: Map<number, number> }>();
-  const add = (m: Map<number, number>, k: number, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-  for (const s of spans) {
-    const key = [s.commune, s.group].join('\u0001');
-    let unit = byUnit.get(key);
-    if (!unit) byUnit.set(key, (unit = { commune: s.commune, group: s.group, change: new Map(), expiring: new Map(), ends: new Map() }));
-    // covered on the month ends from the one of its first day to the one before the month of the day after its last
-    add(unit.change, monthIndexOfDay(s.from), s.n);
-    add(unit.change, monthIndexOfDay(s.to + 1), -s.n);
-    // a window of 31 days holds at most two month ends: those of max(from, to - 30) and the next one
-    const first = monthIndexOfDay(Math.max(s.from, s.to - 30));
-    if (monthEndDay(first) <= s.to) add(unit.expiring, first, s.n);
-    if (monthEndDay(first + 1) <= s.to) add(unit.expiring, first + 1, s.n);
-    add(unit.ends, s.to, s.n);
-  }
-  const months: MonthSnapshot[] = [];
-  const endDays: EndDayCount[] = [];
-  for (const { commune, group, change, expiring, ends } of byUnit.values()) {
-    const persons = new Map<number, number>();
-    const at = [...change.keys()].sort((a, b) => a - b);
-    let running = 0;
-    for (let i = 0; i + 1 < at.length; i++) {
-      running += change.get(at[i])!;
-      if (running !== 0) for (let m = at[i]; m < at[i + 1]; m++) persons.set(m, running);
-    }
-    for (const m of new Set([...persons.keys(), ...expiring.keys()]))
-      months.push({ day: monthEndDay(m), commune, group, persons: persons.get(m) ?? 0, expiring30: expiring.get(m) ?? 0 });
-    for (const [day, n] of ends) endDays.push({ day, commune, group, persons: n });
-  }
-  return { months, endDays };
+  const snapshots = new MonthEndSnapshots();
+  for (const s of spans) snapshots.add(s.commune, s.group, s.from, s.to, s.n);
+  return snapshots.rows();
 }
+
+/**
+ * The same, counted span by span as they come (a bulk load adds each span when it writes it, and keeps
+ * only these counts per commune and group, not the spans).
+ */
+export class MonthEndSnapshots {
+  // per commune + group: change of persons at each month (difference table), the expiring per month, the ends per day
+  private readonly byUnit = new Map<string, { commune: string; group: string; change: Map<number, number>; expiring: Map<number, number>; ends: Map<number, number> }>();
+
+  add(commune: string, group: string, from: number, to: number, n: number): void {
+    const key = [commune, group].join('\u0001');
+    let unit = this.byUnit.get(key);
+    if (!unit) this.byUnit.set(key, (unit = { commune, group, change: new Map(), expiring: new Map(), ends: new Map() }));
+    // covered on the month ends from the one of its first day to the one before the month of the day after its last
+    addTo(unit.change, monthIndexOfDay(from), n);
+    addTo(unit.change, monthIndexOfDay(to + 1), -n);
+    // a window of 31 days holds at most two month ends: those of max(from, to - 30) and the next one
+    const first = monthIndexOfDay(Math.max(from, to - 30));
+    if (monthEndDay(first) <= to) addTo(unit.expiring, first, n);
+    if (monthEndDay(first + 1) <= to) addTo(unit.expiring, first + 1, n);
+    addTo(unit.ends, to, n);
+  }
+
+  rows(): { months: MonthSnapshot[]; endDays: EndDayCount[] } {
+    const months: MonthSnapshot[] = [];
+    const endDays: EndDayCount[] = [];
+    for (const { commune, group, change, expiring, ends } of this.byUnit.values()) {
+      const persons = new Map<number, number>();
+      const at = [...change.keys()].sort((a, b) => a - b);
+      let running = 0;
+      for (let i = 0; i + 1 < at.length; i++) {
+        running += change.get(at[i])!;
+        if (running !== 0) for (let m = at[i]; m < at[i + 1]; m++) persons.set(m, running);
+      }
+      for (const m of new Set([...persons.keys(), ...expiring.keys()]))
+        months.push({ day: monthEndDay(m), commune, group, persons: persons.get(m) ?? 0, expiring30: expiring.get(m) ?? 0 });
+      for (const [day, n] of ends) endDays.push({ day, commune, group, persons: n });
+    }
+    return { months, endDays };
+  }
+}
+
+const addTo = (m: Map<number, number>, k: number, n: number) => m.set(k, (m.get(k) ?? 0) + n);

@@ -26,7 +26,7 @@ import { BinaryRows, timestamptzBytes, type CopyOptions } from '../../db/bulk';
 import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { toEpochDay } from '../../domain/calendar';
-import { monthEndSnapshots, type SpanCount } from '../../domain/coverage-snapshots';
+import { MonthEndSnapshots } from '../../domain/coverage-snapshots';
 
 /** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
 export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'thon';
@@ -246,8 +246,8 @@ export class FreshLoader {
    */
   private commune: string | undefined;
   private readonly communesWritten = new Set<string>();
-  /** Every span count written, for the month-end snapshots. */
-  private readonly spansWritten: SpanCount[] = [];
+  /** The month-end snapshots of every span count written. */
+  private readonly snapshots = new MonthEndSnapshots();
   inserted = 0;
   private readonly ids = new OrderedIds();
   private readonly householdIds = new HouseholdIds(this.ids);
@@ -467,7 +467,7 @@ export class FreshLoader {
 
   /**
    * Writes the span counts of `commune` counted so far into `rows` (coverage_count, in the order of its
-   * primary key) and forgets them; keeps them as SpanCounts for the month-end snapshots.
+   * primary key) and forgets them, having added them to the month-end snapshots.
    */
   private writeSpans(commune: string, rows: Batches): void {
     const units = this.unitsOf.get(commune);
@@ -485,7 +485,7 @@ export class FreshLoader {
           row.date(from);
           row.date(to);
           row.int4(n);
-          this.spansWritten.push({ commune, group, from, to, n });
+          this.snapshots.add(commune, group, from, to, n);
         }
       }
       byGroup.clear();
@@ -508,8 +508,7 @@ export class FreshLoader {
       const units = this.unitsOf.get(commune)!;
       if (units.some((u) => u.spans.size > 0)) this.writeSpans(commune, written ? addedRows : spanRows);
     }
-    const spans = this.spansWritten;
-    const { months, endDays } = monthEndSnapshots(spans);
+    const { months, endDays } = this.snapshots.rows();
     const monthRows = new Batches();
     for (const m of months) {
       const rows = monthRows.next(5);
