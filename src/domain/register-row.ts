@@ -451,57 +451,35 @@ const RELATIONSHIP_FOLDED: Record<string, string> = {
  * kept as typed (NFC, trimmed, single spaces). Undefined for an empty cell.
  */
 export function parseRelationship(value: CellValue): Relationship | undefined {
-  if (typeof value !== 'string') return relationshipOf(value);
-  let known = relationshipMemo.get(value);
-  if (known === undefined) {
-    known = relationshipOf(value) ?? null;
-    remember(relationshipMemo, value, known);
-  }
-  return known ?? undefined;
+  return typeof value === 'string' ? relationships.of(value) : relationshipOf(value);
 }
 
-/** Pure results kept for the values a register repeats (relationships, names); bounded. */
 const MEMO_LIMIT = 100_000;
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  // a key cut from a larger string (a CSV reader's chunk) would keep that whole chunk alive: keep a copy
-  memo.set((' ' + key).slice(1), value);
-}
-const relationshipMemo = new Map<string, string | null>();
-const nameMemo = new Map<string, { name: string; key: string }>();
-const povertyMemo = new Map<string, { status: PovertyStatus; year?: number } | null>();
-const groupCodesMemo = new Map<string, readonly string[]>();
+/** A pure function's results kept for the texts a register repeats (relationships, names, statuses, groups); bounded. */
+class Memo<V> {
+  private readonly known = new Map<string, V | null>();
+  constructor(private readonly compute: (text: string) => V | undefined) {}
 
-/** `parsePovertyStatus` of a cell's text, remembered (a register writes a few statuses many times). */
-function povertyStatusOf(text: string): { status: PovertyStatus; year?: number } | undefined {
-  let known = povertyMemo.get(text);
-  if (known === undefined) {
-    known = parsePovertyStatus(text) ?? null;
-    remember(povertyMemo, text, known);
+  of(text: string): V | undefined {
+    let known = this.known.get(text);
+    if (known === undefined) {
+      known = this.compute(text) ?? null;
+      if (this.known.size >= MEMO_LIMIT) this.known.clear();
+      // a key cut from a larger string (a CSV reader's chunk) would keep that whole chunk alive: keep a copy
+      this.known.set((' ' + text).slice(1), known);
+    }
+    return known ?? undefined;
   }
-  return known ?? undefined;
 }
-
-/** `parseGroupCodes` of a cell's text, remembered (read only: the same list answers every row). */
-function groupCodesOf(text: string): readonly string[] {
-  let known = groupCodesMemo.get(text);
-  if (known === undefined) {
-    known = Object.freeze(parseGroupCodes(text));
-    remember(groupCodesMemo, text, known);
-  }
-  return known;
-}
-
-/** `normalizeName` and the name's search key (`nameKey`), remembered: a register repeats its names. */
-function normalizedName(text: string): { name: string; key: string } {
-  let name = nameMemo.get(text);
-  if (name === undefined) {
-    const normal = normalizeName(text);
-    name = { name: normal, key: foldVietnamese(normal) };
-    remember(nameMemo, text, name);
-  }
-  return name;
-}
+const relationships = new Memo(relationshipOf);
+/** `normalizeName` and the name's search key (`nameKey`). */
+const names = new Memo((text) => {
+  const normal = normalizeName(text);
+  return { name: normal, key: foldVietnamese(normal) };
+});
+const povertyStatuses = new Memo(parsePovertyStatus);
+/** (read only: the same list answers every row) */
+const groupCodes = new Memo((text) => Object.freeze(parseGroupCodes(text)));
 
 function relationshipOf(value: CellValue): Relationship | undefined {
   if (value === null || value === undefined) return undefined;
@@ -825,7 +803,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   let povertyStatus: PovertyStatus = 'none';
   let povertyYear: number | undefined;
   if (v.optional(COL.poverty_status)) {
-    const parsed = povertyStatusOf(v.text(COL.poverty_status));
+    const parsed = povertyStatuses.of(v.text(COL.poverty_status));
     if (parsed === undefined) v.fail(COL.poverty_status, 'invalid_poverty_status');
     else {
       povertyStatus = parsed.status;
@@ -836,7 +814,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   // Person
   let fullName = '';
   let nameKey = '';
-  if (v.required(COL.full_name)) ({ name: fullName, key: nameKey } = normalizedName(v.text(COL.full_name)));
+  if (v.required(COL.full_name)) ({ name: fullName, key: nameKey } = names.of(v.text(COL.full_name))!);
 
   const relationship = v.optional(COL.relationship) ? parseRelationship(v.text(COL.relationship)) : undefined;
 
@@ -889,7 +867,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
 
   const groups: string[] = [];
   if (v.optional(COL.groups)) {
-    for (const code of groupCodesOf(v.text(COL.groups))) {
+    for (const code of groupCodes.of(v.text(COL.groups))!) {
       if (ctx.knownGroups(code)) groups.push(code);
       else v.fail(COL.groups, 'unknown_group', { code });
     }

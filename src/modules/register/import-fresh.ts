@@ -274,7 +274,7 @@ export class FreshLoader {
     await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group'].map((t) => sql.table(t)))}`.execute(trx);
     const now = await sql<{ us: string }>`select (extract(epoch from now()) * 1000000)::int8::text as us`.execute(trx);
     const loader = new FreshLoader(trx, copy, timestamptzBytes(BigInt(now.rows[0].us)));
-    // span counts are written during the load (see `commune`); the snapshots are computed at the end
+    // span counts are written during the load (see `commune`), and the snapshots' rows made at the end
     await snapshotTriggers(trx, 'disable');
     const villages = await trx.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
     for (const v of villages) {
@@ -602,9 +602,9 @@ const FROZEN: CopyOptions = { freeze: true };
  * in order, or grouped: the ids the load makes (they increase, so each row adds to the index's right
  * edge) and the ones that lead with the commune (lists come commune by commune). Keeping the citizen id
  * and insurance code indexes live too (random keys) made the server the slower side (BENCHMARKS.md). On
- * PGlite the database thread is the busy side of the whole load (about 90% of it): maintaining any index
- * row by row cost it more than building it after the last row (2.2 s more of its CPU for the two id
- * indexes at 1,000,000, four pairs).
+ * PGlite maintaining an index row by row costs the database thread more than building it after the last
+ * row (2.2 s more of its CPU for the two id indexes at 1,000,000); with the commune-led ones live the
+ * reading waited 2.1-2.4 s for that thread and the import was no faster (BENCHMARKS.md, sessions 5 and 7).
  */
 export const liveIndexes = (engine: Engine): string[] =>
   engine === 'postgres' ? ['person_id_idx', 'card_id_idx', 'household_commune_code_key', 'household_village_idx', 'person_commune_name_idx'] : [];
