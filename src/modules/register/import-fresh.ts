@@ -596,18 +596,18 @@ export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
 const FROZEN: CopyOptions = { freeze: true };
 
 /**
- * Their secondary indexes that stay live during the load, by engine. On PostgreSQL the server maintains
- * them while the main thread reads and checks the next rows (the server has time to spare then), instead
- * of building them after the last row, when everything else waits for it. Only indexes whose keys arrive
- * in order, or grouped: the ids the load makes (they increase, so each row adds to the index's right
- * edge) and the ones that lead with the commune (lists come commune by commune). Keeping the citizen id
- * and insurance code indexes live too (random keys) made the server the slower side (BENCHMARKS.md). On
- * PGlite maintaining an index row by row costs the database thread more than building it after the last
- * row (2.2 s more of its CPU for the two id indexes at 1,000,000); with the commune-led ones live the
- * reading waited 2.1-2.4 s for that thread and the import was no faster (BENCHMARKS.md, sessions 5 and 7).
+ * Their secondary indexes that stay live during the load, by engine: the database maintains them while
+ * the main thread reads and checks the next rows (the reading is bound by the main thread: the database
+ * has time to spare then), instead of building them after the last row, when everything else waits for it.
+ * Only indexes whose keys arrive in order, or grouped: the ids the load makes (they increase, so each row
+ * adds to the index's right edge) and, on PostgreSQL, the ones that lead with the commune (lists come
+ * commune by commune). Keeping the citizen id and insurance code indexes live too (random keys) made the
+ * server the slower side. On PGlite the commune-led ones made the reading wait 2.1-2.4 s for the database
+ * thread and the import was no faster; the two id indexes live take 0.5-0.7 s off it (BENCHMARKS.md,
+ * sessions 5, 7 and 8).
  */
 export const liveIndexes = (engine: Engine): string[] =>
-  engine === 'postgres' ? ['person_id_idx', 'card_id_idx', 'household_commune_code_key', 'household_village_idx', 'person_commune_name_idx'] : [];
+  engine === 'postgres' ? ['person_id_idx', 'card_id_idx', 'household_commune_code_key', 'household_village_idx', 'person_commune_name_idx'] : ['person_id_idx', 'card_id_idx'];
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the
@@ -647,11 +647,14 @@ export async function deferIndexes(trx: Kysely<DB>, tables: string[], keep: stri
     // Each foreign key is checked by one anti-join of the two tables. Both sides have an index in the
     // key's order (the referenced primary key; on the referencing side an index that leads with the
     // key's columns), and the tables were loaded in that order: walking the two indexes side by side
-    // beats sorting or hashing both tables, but the planner, with no statistics yet, does not know it.
+    // beats sorting or hashing both tables, or probing one index per row (a nested loop: 1.2 s instead of
+    // 0.4 s on PGlite at 1,000,000 cards), but the planner, with no statistics yet, does not know it.
     await sql`set local enable_sort = off`.execute(trx);
     await sql`set local enable_hashjoin = off`.execute(trx);
+    await sql`set local enable_nestloop = off`.execute(trx);
     for (const { create } of foreignKeys.rows) await run(create);
     await sql`set local enable_sort = on`.execute(trx);
     await sql`set local enable_hashjoin = on`.execute(trx);
+    await sql`set local enable_nestloop = on`.execute(trx);
   };
 }
