@@ -13,8 +13,9 @@ if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-// 64 MB semi-spaces for V8's young generation: an import's rows die young there instead of being copied
-// by the garbage collector (docs/decisions.md; bin/coverdesk and `npm run bench` run with the same)
-const server = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', path.join(root, 'src', 'server.ts')], { cwd: root, stdio: 'inherit' });
+// V8 flags for imports (docs/decisions.md; bin/coverdesk and `npm run bench` run with the same): 64 MB
+// semi-spaces for the young generation, where an import's rows die young instead of being copied by the
+// garbage collector; no allocation-site pretenuring, which could send them to the old generation
+const server = spawn(process.execPath, ['--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--import', 'tsx', path.join(root, 'src', 'server.ts')], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
 server.on('exit', (code) => process.exit(code ?? 0));
