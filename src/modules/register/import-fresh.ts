@@ -600,14 +600,19 @@ const FROZEN: CopyOptions = { freeze: true };
  * the main thread reads and checks the next rows (the reading is bound by the main thread: the database
  * has time to spare then), instead of building them after the last row, when everything else waits for it.
  * Only indexes whose keys arrive in order, or grouped: the ids the load makes (they increase, so each row
- * adds to the index's right edge) and, on PostgreSQL, the ones that lead with the commune (lists come
- * commune by commune). Keeping the citizen id and insurance code indexes live too (random keys) made the
- * server the slower side. On PGlite the commune-led ones made the reading wait 2.1-2.4 s for the database
- * thread and the import was no faster; the two id indexes live take 0.5-0.7 s off it (BENCHMARKS.md,
- * sessions 5, 7 and 8).
+ * adds to the index's right edge) and the ones that lead with the commune (lists come commune by
+ * commune). Keeping the citizen id and insurance code indexes live too (random keys) made the server the
+ * slower side. On PGlite the person index that leads with the commune made the reading wait 2.1-2.4 s for
+ * the database thread and the import was no faster; the id indexes live take 0.5-0.7 s off it, the
+ * household ones 0.2-0.3 s more (BENCHMARKS.md, sessions 5, 7 and 8).
  */
-export const liveIndexes = (engine: Engine): string[] =>
-  engine === 'postgres' ? ['person_id_idx', 'card_id_idx', 'household_commune_code_key', 'household_village_idx', 'person_commune_name_idx'] : ['person_id_idx', 'card_id_idx'];
+export const liveIndexes = (engine: Engine): string[] => [
+  'person_id_idx',
+  'card_id_idx',
+  'household_commune_code_key',
+  'household_village_idx',
+  ...(engine === 'postgres' ? ['person_commune_name_idx'] : []),
+];
 
 /**
  * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the
