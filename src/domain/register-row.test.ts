@@ -7,6 +7,7 @@ import {
   ROW_ERROR_CODES,
   TEMPLATE_HEADERS_EN,
   TEMPLATE_HEADERS_VI,
+  cellText,
   columnForHeader,
   mapHeader,
   parseDate,
@@ -452,5 +453,22 @@ describe('validateRow', () => {
         }
       }),
     );
+  });
+});
+
+describe('cellText (every import reads cells with it)', () => {
+  it('trims, composes to NFC and makes runs of white space one space', () => {
+    expect(cellText('  Nguyễn   Văn\tAn \n')).toBe('Nguyễn Văn An');
+    expect(cellText('Nguye\u0302\u0303n')).toBe('Nguyễn');
+    expect(cellText('Ghi chú\r\ndòng hai')).toBe('Ghi chú dòng hai');
+  });
+  it('writes numbers in plain digits, dates as ISO dates, booleans as written, nothing as empty', () => {
+    expect(cellText(1234567890123)).toBe('1234567890123');
+    expect(cellText(1e21)).toBe('1e+21');
+    expect(cellText(2.5)).toBe('2.5');
+    expect(cellText(new Date(Date.UTC(2025, 9, 31)))).toBe('2025-10-31');
+    expect(cellText(true)).toBe('true');
+    expect(cellText(null)).toBe('');
+    expect(cellText(undefined)).toBe('');
   });
 });

@@ -593,8 +593,12 @@ export const MAX_LENGTH: Record<CanonicalColumn, number> = {
 /** Births before this are taken as typing mistakes. */
 export const EARLIEST_BIRTH_DATE: IsoDate = '1900-01-01';
 
-/** A cell as text for messages and text columns: strings NFC-trimmed, numbers in plain digits, dates ISO. */
-function cellText(value: CellValue): string {
+/**
+ * A cell as text, the same for every import (register, figures, candidate lists, issued cards): strings in
+ * NFC, trimmed, runs of white space made one space; numbers in plain digits; dates as ISO dates; booleans
+ * as written.
+ */
+export function cellText(value: CellValue | boolean): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return String(value);

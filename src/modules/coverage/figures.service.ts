@@ -22,7 +22,7 @@ import type { DB } from '../../db/schema';
 import { can, inScope, type Actor, type Permission } from '../../domain/access';
 import { isIsoDate, type IsoDate } from '../../domain/dates';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
-import { parseDate } from '../../domain/register-row';
+import { cellText, parseDate } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
@@ -636,8 +636,6 @@ export function columnOfHeader(header: string): { column: ImportColumn } | { gro
 const COLUMN_OF_FIELD: Record<string, string> = { voluntarySi: 'voluntary_si', planYear: 'plan_year', planDecision: 'plan_decision', participantsByGroup: 'participants' };
 
 const TEXT_LIMITS: Partial<Record<ImportColumn, number>> = { plan_decision: 100, source: 200, note: 1000 };
-
-const cellText = (v: CellValue | undefined) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v).normalize('NFC').trim());
 
 /**
  * A head count from a cell: a whole number, or digits with '.', ',' or spaces between thousands

@@ -35,11 +35,10 @@ import { todayInVietnam } from '../../domain/dates';
 import { nameKey } from '../../domain/identity';
 import { quote, RuleError, type RuleSet } from '../../domain/premium';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
-import { mapHeader, rowValidator } from '../../domain/register-row';
+import { cellText, mapHeader, rowValidator } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
-import type { CellValue } from '../../io/excel';
 import { readRows } from '../../io/rows';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
@@ -490,7 +489,6 @@ async function bufferOf(source: NominationSource): Promise<{ buffer: Buffer; for
 
 const rowsOfBuffer = (buffer: Buffer, format: 'csv' | 'xlsx') => readRows(Readable.from([buffer]), format);
 
-const cellText = (c: CellValue | undefined) => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c));
 
 /**
  * Imports a commune's list: the register template plus a `tags` column (codes or labels, separated by

@@ -15,12 +15,12 @@ import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Actor } from '../../domain/access';
-import { parseDate } from '../../domain/register-row';
+import { cellText, parseDate } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { readCsvRows } from '../../io/csv';
-import { readXlsxRows, type CellValue } from '../../io/excel';
+import { readXlsxRows } from '../../io/excel';
 import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
 import { insertCard } from '../register/register.repository';
@@ -209,7 +209,6 @@ export interface IssueImportReport {
   rolledBack: boolean;
 }
 
-const cellText = (c: CellValue | undefined) => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim());
 
 /**
  * Imports the list the office returns (.xlsx or .csv): a header row naming the citizen id or the social
