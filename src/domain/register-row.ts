@@ -606,30 +606,30 @@ export function cellText(value: CellValue | boolean): string {
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   const text = String(value);
-  // one pass over the common case: characters below U+0300 (no combining mark there) or precomposed
-  // Vietnamese letters (U+1E00-U+1EFF), single spaces; anything else takes the general rule below
-  let plain = true;
+  if (isPlain(text)) return text.trim();
+  // NFC only when there is something to compose (combining marks); runs of white space become one space
+  const nfc = COMBINING.test(text) ? text.normalize('NFC') : text;
+  return (ODD_SPACE.test(nfc) ? nfc.replace(/\s+/g, ' ') : nfc).trim();
+}
+
+/**
+ * One pass over the common case of a text cell: characters from U+0020 below U+0300 (no combining mark or
+ * control character there) or precomposed Vietnamese letters (U+1E00-U+1EFF), single spaces. Trimmed, it
+ * is its own `cellText`, and holds no control character.
+ */
+function isPlain(text: string): boolean {
   let space = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32) {
-      if (space) {
-        plain = false;
-        break;
-      }
+      if (space) return false;
       space = true;
       continue;
     }
     space = false;
-    if ((c < 32 && c >= 9 && c <= 13) || c === 0xa0 || (c >= 0x300 && (c < 0x1e00 || c > 0x1eff))) {
-      plain = false;
-      break;
-    }
+    if (c < 32 || c === 0x7f || c === 0xa0 || (c >= 0x300 && (c < 0x1e00 || c > 0x1eff))) return false;
   }
-  if (plain) return text.trim();
-  // NFC only when there is something to compose (combining marks); runs of white space become one space
-  const nfc = COMBINING.test(text) ? text.normalize('NFC') : text;
-  return (ODD_SPACE.test(nfc) ? nfc.replace(/\s+/g, ' ') : nfc).trim();
+  return true;
 }
 
 // C0 controls and DEL that cellText leaves (it turns tabs and line breaks into spaces)
@@ -720,10 +720,20 @@ class RowCheck {
     return i < 0 ? undefined : (this.cells[i] as CellValue);
   }
 
+  /** Columns (a bit each) whose text is known to hold no control character (`isPlain`). */
+  private plain = 0;
+
   /** The cell of column number `column` as text. */
   text(column: number): string {
     let t = this.texts[column];
-    if (t === undefined) t = this.texts[column] = cellText(this.cell(column));
+    if (t === undefined) {
+      const cell = this.cell(column);
+      if (typeof cell === 'string' && isPlain(cell)) {
+        t = cell.trim();
+        this.plain |= 1 << column;
+      } else t = cellText(cell);
+      this.texts[column] = t;
+    }
     return t;
   }
 
@@ -748,7 +758,7 @@ class RowCheck {
       this.fail(column, 'too_long', { max: MAX_LENGTHS[column], length: text.length });
       return false;
     }
-    if (CONTROL_CHARACTER.test(text)) {
+    if ((this.plain & (1 << column)) === 0 && CONTROL_CHARACTER.test(text)) {
       this.fail(column, 'invalid_characters');
       return false;
     }
