@@ -456,6 +456,10 @@ describe('validateRow', () => {
   });
 });
 
+it('has fewer than 31 canonical columns (a row check keeps one bit per column)', () => {
+  expect(CANONICAL_COLUMNS.length).toBeLessThan(31);
+});
+
 describe('cellText (every import reads cells with it)', () => {
   it('trims, composes to NFC and makes runs of white space one space', () => {
     expect(cellText('  Nguyễn   Văn\tAn \n')).toBe('Nguyễn Văn An');

@@ -720,7 +720,7 @@ class RowCheck {
     return i < 0 ? undefined : (this.cells[i] as CellValue);
   }
 
-  /** Columns (a bit each) whose text is known to hold no control character (`isPlain`). */
+  /** Columns (a bit each: CANONICAL_COLUMNS has fewer than 31) whose text is known to hold no control character (`isPlain`). */
   private plain = 0;
 
   /** The cell of column number `column` as text. */
