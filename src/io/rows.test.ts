@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { readRowBatches, readRows } from './rows';
-import { xlsxWriter } from './excel';
+import ExcelJS from 'exceljs';
+import { readXlsxRows, xlsxWriter } from './excel';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -54,5 +55,34 @@ describe('rows of a list, in batches', () => {
       ['a', 'b'],
       ['1', '2'],
     ]);
+  });
+});
+
+describe('XLSX text with Vietnamese letters', () => {
+  // Each letter with a diacritic is 2-3 bytes of UTF-8; a sheet's XML is inflated in pieces of 16 KB,
+  // so such a letter is often cut between two pieces (exceljs 4.4.0 decoded each piece alone and made
+  // the cut letter two U+FFFD: 'Nữ' read as 'N\uFFFD\uFFFD').
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-xlsx-utf8-'));
+  const names = ['Đặng Thị Ánh Tuyết', 'Nguyễn Hoàng Phượng', 'Lò Văn Chứ', 'Giàng Thị Mỷ', 'Hoàng Ngọc Ước'];
+  const rows = Array.from({ length: 20_000 }, (_, i) => [`HỘ-${i}`, `${names[i % names.length]} ${i}`, i % 2 ? 'Nữ' : 'Nam']);
+  const expected = [['mã hộ', 'họ và tên', 'giới tính'], ...rows];
+
+  it('reads every letter of a sheet written with inline strings (as coverdesk writes exports)', async () => {
+    const file = path.join(dir, 'inline.xlsx');
+    const out = fs.createWriteStream(file);
+    const w = xlsxWriter(out, { name: 'DS', columns: expected[0].map((header, i) => ({ header, key: String(i) })) });
+    for (const r of rows) w.add(Object.fromEntries(r.map((v, i) => [String(i), v])));
+    await w.finish();
+    await new Promise<void>((resolve) => out.on('close', () => resolve()));
+    expect(await collect(readXlsxRows(file))).toEqual(expected);
+  });
+
+  it('reads every letter of a sheet written with shared strings (as Excel and LibreOffice write)', async () => {
+    const file = path.join(dir, 'shared.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('DS');
+    for (const r of expected) sheet.addRow(r);
+    await workbook.xlsx.writeFile(file);
+    expect(await collect(readXlsxRows(file))).toEqual(expected);
   });
 });
