@@ -26,6 +26,18 @@ function csv(lines: string[]): string {
   fs.writeFileSync(file, [HEADER, ...lines].join('\n'));
   return file;
 }
+/** `text` as Windows-1258 writes it: letters with a tone mark as the letter, then the mark (a combining character). */
+function windows1258(text: string): Buffer {
+  const TONE: Record<string, number> = { '\u0300': 0xcc, '\u0301': 0xec, '\u0303': 0xde, '\u0309': 0xd2, '\u0323': 0xf2 };
+  const LETTER: Record<string, number> = { ă: 0xe3, â: 0xe2, ê: 0xea, ô: 0xf4, ơ: 0xf5, ư: 0xfd, đ: 0xf0, Ă: 0xc3, Â: 0xc2, Ê: 0xca, Ô: 0xd4, Ơ: 0xd5, Ư: 0xdd, Đ: 0xd0 };
+  const bytes: number[] = [];
+  for (const ch of text.normalize('NFC')) {
+    const parts = [...ch.normalize('NFD')];
+    const base = parts.filter((c) => !(c in TONE)).join('').normalize('NFC');
+    bytes.push(LETTER[base] ?? base.charCodeAt(0), ...parts.filter((c) => c in TONE).map((c) => TONE[c]));
+  }
+  return Buffer.from(bytes);
+}
 const count = async (table: 'person' | 'household' | 'card') =>
   Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -185,6 +197,25 @@ describe(`register import (${engineName})`, () => {
     expect(r.errors).toEqual([{ row: 3, column: 'grade', value: '13', message: 'Lớp phải là số từ 1 đến 12' }]);
     const p = await t.db.selectFrom('person').select(['school', 'grade']).where('fullName', '=', 'Sùng Thị Mỷ').executeTakeFirstOrThrow();
     expect(p).toEqual({ school: 'Trường Tiểu học Bảo Thắng', grade: 5 });
+  });
+
+  it('reads a CSV saved as Windows-1258 with its letters composed, and refuses a UTF-8 one with a bad byte, writing nothing', async () => {
+    const persons = await count('person');
+    const file = path.join(dir, 'windows-1258.csv');
+    fs.writeFileSync(file, windows1258(`${HEADER}\nC01,02905,Thôn Phú Lâm,Số 9,,Nguyễn Văn Cường,chủ hộ,12/03/1980,nam,,,Kinh,,GD,,,\n`));
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ rows: 1, inserted: 1, rejected: 0 });
+    const p = await t.db.selectFrom('person').select(['fullName', 'nameKey']).where('fullName', '=', 'Nguyễn Văn Cường').executeTakeFirstOrThrow();
+    expect(p).toEqual({ fullName: 'Nguyễn Văn Cường', nameKey: 'nguyen van cuong' });
+
+    const bad = path.join(dir, 'bad-byte.csv');
+    const line = (code: string) => `${code},02905,,,,Lò Văn Dũng,chủ hộ,01/01/1990,nam,,,Thái,,GD,,,\n`;
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from(`${HEADER}\n${line('C02')}`), Buffer.from([0x43, 0x30, 0x33, 0xff]), Buffer.from(line(''))]));
+    await expect(importRegister(t, system, { path: bad }, { today: '2025-10-01', validRowsOnly: true })).rejects.toMatchObject({
+      code: 'validation',
+      fields: [{ path: 'file', key: 'import_not_utf8', params: { row: 3 } }],
+    });
+    expect(await count('person')).toBe(persons + 1);
   });
 
   it('refuses a file without the required columns, naming them', async () => {
