@@ -603,8 +603,9 @@ const FROZEN: CopyOptions = { freeze: true };
  * adds to the index's right edge) and the ones that lead with the commune (lists come commune by
  * commune). Keeping the citizen id and insurance code indexes live too (random keys) made the server the
  * slower side. On PGlite the person index that leads with the commune made the reading wait 2.1-2.4 s for
- * the database thread and the import was no faster; the id indexes live take 0.5-0.7 s off it, the
- * household ones 0.2-0.3 s more (BENCHMARKS.md, sessions 5, 7 and 8).
+ * the database thread and the import was no faster; the id indexes live took 0.5-0.7 s off it, the
+ * household ones 0.2-0.3 s more, and no difference once CSV decoding got faster and the database thread
+ * became as busy as the main thread in the reading (BENCHMARKS.md, sessions 5, 7 and 8).
  */
 export const liveIndexes = (engine: Engine): string[] => [
   'person_id_idx',
@@ -654,12 +655,11 @@ export async function deferIndexes(trx: Kysely<DB>, tables: string[], keep: stri
     // key's columns), and the tables were loaded in that order: walking the two indexes side by side
     // beats sorting or hashing both tables, or probing one index per row (a nested loop: 1.2 s instead of
     // 0.4 s on PGlite at 1,000,000 cards), but the planner, with no statistics yet, does not know it.
-    await sql`set local enable_sort = off`.execute(trx);
-    await sql`set local enable_hashjoin = off`.execute(trx);
-    await sql`set local enable_nestloop = off`.execute(trx);
+    const plans = async (on: 'on' | 'off') => {
+      for (const setting of ['enable_sort', 'enable_hashjoin', 'enable_nestloop']) await sql.raw(`set local ${setting} = ${on}`).execute(trx);
+    };
+    await plans('off');
     for (const { create } of foreignKeys.rows) await run(create);
-    await sql`set local enable_sort = on`.execute(trx);
-    await sql`set local enable_hashjoin = on`.execute(trx);
-    await sql`set local enable_nestloop = on`.execute(trx);
+    await plans('on');
   };
 }
