@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { communeInScope, type CommuneScope } from '../../db/scope';
 
 export interface AwardLine {
   id: string;
@@ -30,8 +31,8 @@ export interface AwardLine {
   householdCode: string | null;
 }
 
-/** The live (not cancelled) awards of a programme, by commune and name. */
-export async function listAwardLines(db: Kysely<DB>, programmeId: string, awardIds?: string[]): Promise<AwardLine[]> {
+/** The live (not cancelled) awards of a programme in the scope's communes, by commune and name. */
+export async function listAwardLines(db: Kysely<DB>, programmeId: string, scope: CommuneScope, awardIds?: string[]): Promise<AwardLine[]> {
   const only = awardIds ? sql`and a.id = any(${awardIds}::uuid[])` : sql``;
   const r = await sql<AwardLine>`
     select a.id, a.household_id as "householdId", a.person_id as "personId", a.commune_code as "communeCode", u.name as "communeName",
@@ -47,7 +48,7 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, awardI
     left join household h on h.id = a.household_id
     left join unit u on u.code = a.commune_code
     left join unit v on v.code = coalesce(sc.village_code, h.village_code)
-    where a.programme_id = ${programmeId}::uuid and a.status <> 'cancelled' ${only}
+    where a.programme_id = ${programmeId}::uuid and a.status <> 'cancelled' and ${communeInScope('a.commune_code', scope)} ${only}
     order by a.commune_code, coalesce(sc.full_name, p.full_name), a.id`.execute(db);
   return r.rows.map((x) => ({ ...x, amount: Number(x.amount) }));
 }

@@ -29,8 +29,8 @@ import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
 import { findUnit } from '../units/units.repository';
 import { recordPayment } from './ledger.service';
-import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { requirePermission, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
+import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
+import { requirePermission, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
 
 export const D03_TEMPLATE = path.join(PROJECT_ROOT, 'src/modules/programmes/templates/d03-ts.xlsx');
@@ -70,9 +70,7 @@ const monthOf = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: string, options: { today?: string; templatePath?: string } = {}) {
   requirePermission(actor, SELECTION_READ);
   const programme = await programmeForActor(db, actor, programmeId, 'read');
-  const all = await repo.listAwardLines(db, programmeId);
-  const visible = await visibleCommunes(db, actor, all.map((l) => l.communeCode));
-  const lines = all.filter((l) => visible.has(l.communeCode));
+  const lines = await repo.listAwardLines(db, programmeId, scopeOf(actor));
   const rules = await loadRules(db);
   const t = translator('vi');
   const date = programme.purchaseDate;
@@ -166,7 +164,7 @@ export async function submitList(db: Kysely<DB>, actor: Actor, programmeId: stri
     const programme = await programmeForActor(trx, actor, programmeId, 'write');
     if (programme.status !== 'list_approved')
       throw new AppError('invalid_transition', { status: programme.status, reason: 'submit_status', context: 'submit_status', ns: 'selection' });
-    const lines = await repo.listAwardLines(trx, programmeId);
+    const lines = await repo.listAwardLines(trx, programmeId, scopeOf(actor));
     if (lines.length === 0) throw new AppError('invalid_transition', { reason: 'no_awards', context: 'no_awards', ns: 'selection' });
     const paid = await recordPayment(trx, actor, programmeId, lines.map((l) => l.id));
     await changeProgrammeStatus(trx, actor, programmeId, 'submitted', note ?? null, trx);

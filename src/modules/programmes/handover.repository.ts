@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB, HandoverOutcome } from '../../db/schema';
+import { communeInScope, type CommuneScope } from '../../db/scope';
 
 export interface ProgrammeRow {
   id: string;
@@ -90,12 +91,14 @@ export function findEvent(db: Kysely<DB>, id: string): Promise<EventRow | undefi
     .executeTakeFirst();
 }
 
-export function listEvents(db: Kysely<DB>, programmeId: string): Promise<EventRow[]> {
+/** The programme's events in communes of the scope. */
+export function listEvents(db: Kysely<DB>, programmeId: string, scope: CommuneScope): Promise<EventRow[]> {
   return db
     .selectFrom('handoverEvent as e')
     .innerJoin('unit as u', 'u.code', 'e.communeCode')
     .select(eventColumns)
     .where('e.programmeId', '=', programmeId)
+    .where(communeInScope('e.commune_code', scope))
     .orderBy('e.heldOn')
     .orderBy('u.name')
     .orderBy('e.id')
@@ -106,8 +109,8 @@ export function updateEvent(trx: Kysely<DB>, id: string, patch: { heldOn?: strin
   return trx.updateTable('handoverEvent').set(patch).where('id', '=', id).execute();
 }
 
-/** Results per event: {eventId -> {expected, received, absent, refused}}. */
-export async function countsByEvent(db: Kysely<DB>, programmeId: string) {
+/** Results per event of the cards of the scope's communes: {eventId -> {expected, received, absent, refused}}. */
+export async function countsByEvent(db: Kysely<DB>, programmeId: string, scope: CommuneScope) {
   const rows = await db
     .selectFrom('handoverResult as r')
     .innerJoin('handoverEvent as e', 'e.id', 'r.eventId')
@@ -115,6 +118,7 @@ export async function countsByEvent(db: Kysely<DB>, programmeId: string) {
     .select(['r.eventId', 'r.result', sql<number>`count(*)::int`.as('n')])
     .where('e.programmeId', '=', programmeId)
     .where('a.status', '<>', 'cancelled')
+    .where(communeInScope('a.commune_code', scope))
     .groupBy(['r.eventId', 'r.result'])
     .execute();
   const out = new Map<string, Record<HandoverOutcome, number>>();
@@ -153,7 +157,8 @@ export interface RecipientRow {
   recordedAt: Date | null;
 }
 
-function recipientQuery(db: Kysely<DB>) {
+/** Live awards of the scope's communes with their person, card and handover result. */
+function recipientQuery(db: Kysely<DB>, scope: CommuneScope) {
   return db
     .selectFrom('award as a')
     .innerJoin('person as p', (j) => j.onRef('p.householdId', '=', 'a.householdId').onRef('p.id', '=', 'a.personId'))
@@ -181,25 +186,27 @@ function recipientQuery(db: Kysely<DB>) {
       'r.recordedBy',
       'r.recordedAt',
     ])
-    .where('a.status', '<>', 'cancelled');
+    .where('a.status', '<>', 'cancelled')
+    .where(communeInScope('a.commune_code', scope));
 }
 
 const byName = (a: RecipientRow, b: RecipientRow) => collator.compare(a.fullName, b.fullName) || a.awardId.localeCompare(b.awardId);
 const collator = new Intl.Collator('vi');
 
-export async function recipientsOfEvent(db: Kysely<DB>, eventId: string): Promise<RecipientRow[]> {
-  const rows = (await recipientQuery(db).where('r.eventId', '=', eventId).execute()) as RecipientRow[];
+export async function recipientsOfEvent(db: Kysely<DB>, eventId: string, scope: CommuneScope): Promise<RecipientRow[]> {
+  const rows = (await recipientQuery(db, scope).where('r.eventId', '=', eventId).execute()) as RecipientRow[];
   return rows.sort(byName);
 }
 
 /** Live awards of the programme that no event expects yet. */
-export async function unassignedRecipients(db: Kysely<DB>, programmeId: string): Promise<RecipientRow[]> {
-  const rows = (await recipientQuery(db).where('a.programmeId', '=', programmeId).where('r.awardId', 'is', null).execute()) as RecipientRow[];
+export async function unassignedRecipients(db: Kysely<DB>, programmeId: string, scope: CommuneScope): Promise<RecipientRow[]> {
+  const rows = (await recipientQuery(db, scope).where('a.programmeId', '=', programmeId).where('r.awardId', 'is', null).execute()) as RecipientRow[];
   return rows.sort((a, b) => collator.compare(a.communeName, b.communeName) || byName(a, b));
 }
 
-export async function findRecipient(db: Kysely<DB>, awardId: string): Promise<(RecipientRow & { programmeId: string }) | undefined> {
-  return (await recipientQuery(db).select('a.programmeId').where('a.id', '=', awardId).executeTakeFirst()) as
+/** A live award of the scope's communes (absent when it is in another commune). */
+export async function findRecipient(db: Kysely<DB>, awardId: string, scope: CommuneScope): Promise<(RecipientRow & { programmeId: string }) | undefined> {
+  return (await recipientQuery(db, scope).select('a.programmeId').where('a.id', '=', awardId).executeTakeFirst()) as
     | (RecipientRow & { programmeId: string })
     | undefined;
 }
@@ -266,14 +273,15 @@ export function findEvidence(db: Kysely<DB>, awardId: string) {
     .executeTakeFirst();
 }
 
-/** The programme's live awards by handover result ('unassigned' for those no event expects). */
-export async function programmeOutcomes(db: Kysely<DB>, programmeId: string): Promise<Record<HandoverOutcome | 'unassigned', number>> {
+/** The programme's live awards in the scope's communes by handover result ('unassigned' for those no event expects). */
+export async function programmeOutcomes(db: Kysely<DB>, programmeId: string, scope: CommuneScope): Promise<Record<HandoverOutcome | 'unassigned', number>> {
   const rows = await db
     .selectFrom('award as a')
     .leftJoin('handoverResult as r', 'r.awardId', 'a.id')
     .select([sql<string>`coalesce(r.result, 'unassigned')`.as('result'), sql<number>`count(*)::int`.as('n')])
     .where('a.programmeId', '=', programmeId)
     .where('a.status', '<>', 'cancelled')
+    .where(communeInScope('a.commune_code', scope))
     .groupBy(sql`coalesce(r.result, 'unassigned')`)
     .execute();
   const out = { expected: 0, received: 0, absent: 0, refused: 0, unassigned: 0 };
@@ -281,8 +289,8 @@ export async function programmeOutcomes(db: Kysely<DB>, programmeId: string): Pr
   return out;
 }
 
-/** Communes where the programme has live awards, with how many cards and how many no event expects yet. */
-export function awardCommunes(db: Kysely<DB>, programmeId: string) {
+/** Communes of the scope where the programme has live awards, with how many cards and how many no event expects yet. */
+export function awardCommunes(db: Kysely<DB>, programmeId: string, scope: CommuneScope) {
   return db
     .selectFrom('award as a')
     .innerJoin('unit as u', 'u.code', 'a.communeCode')
@@ -290,6 +298,7 @@ export function awardCommunes(db: Kysely<DB>, programmeId: string) {
     .select(['a.communeCode as code', 'u.name', sql<number>`count(*)::int`.as('cards'), sql<number>`count(*) filter (where r.award_id is null)::int`.as('unassigned')])
     .where('a.programmeId', '=', programmeId)
     .where('a.status', '<>', 'cancelled')
+    .where(communeInScope('a.commune_code', scope))
     .groupBy(['a.communeCode', 'u.name'])
     .orderBy('u.name')
     .execute();

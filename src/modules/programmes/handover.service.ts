@@ -17,7 +17,8 @@ import type { Actor } from '../../domain/access';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
-import { changeProgrammeStatus, programmeForActor } from './handover.deps';
+import { changeProgrammeStatus, communeVisible, programmeForActor, scopeOf } from './handover.deps';
+import { WHOLE_COUNTRY } from '../../db/scope';
 import * as repo from './handover.repository';
 import {
   HANDOVER,
@@ -101,14 +102,15 @@ const checkId = (id: string, entity: string) => {
 async function eventFor(db: Kysely<DB>, actor: Actor, eventId: string, need: 'read' | 'write') {
   checkId(eventId, 'handover_event');
   const event = await repo.findEvent(db, eventId);
-  if (!event) throw notFound('handover_event', eventId);
+  // an event of another commune does not exist for this actor (nor does its programme's id)
+  if (!event || !(await communeVisible(db, actor, event.communeCode))) throw notFound('handover_event', eventId);
   const programme = await programmeForActor(db, actor, event.programmeId, need);
   return { event, programme };
 }
 
 async function recipientFor(db: Kysely<DB>, actor: Actor, awardId: string, need: 'read' | 'write') {
   checkId(awardId, 'award');
-  const recipient = await repo.findRecipient(db, awardId);
+  const recipient = await repo.findRecipient(db, awardId, scopeOf(actor));
   if (!recipient) throw notFound('award', awardId);
   const programme = await programmeForActor(db, actor, recipient.programmeId, need);
   return { recipient, programme };
@@ -117,12 +119,13 @@ async function recipientFor(db: Kysely<DB>, actor: Actor, awardId: string, need:
 /** Events, the cards no event expects yet, and the totals: the handover tab's overview. */
 export async function handoverOverview(db: Kysely<DB>, actor: Actor, programmeId: string) {
   const programme = await programmeForActor(db, actor, programmeId, 'read');
+  const scope = scopeOf(actor);
   const [events, counts, unassigned, totals, communes] = await Promise.all([
-    repo.listEvents(db, programme.id),
-    repo.countsByEvent(db, programme.id),
-    repo.unassignedRecipients(db, programme.id),
-    repo.programmeOutcomes(db, programme.id),
-    repo.awardCommunes(db, programme.id),
+    repo.listEvents(db, programme.id, scope),
+    repo.countsByEvent(db, programme.id, scope),
+    repo.unassignedRecipients(db, programme.id, scope),
+    repo.programmeOutcomes(db, programme.id, scope),
+    repo.awardCommunes(db, programme.id, scope),
   ]);
   const cards = totals.expected + totals.received + totals.absent + totals.refused + totals.unassigned;
   return {
@@ -192,7 +195,7 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, eventId: string,
       before: { heldOn: event.heldOn, place: event.place, note: event.note },
       after: patch,
     });
-    const counts = (await repo.countsByEvent(trx, programme.id)).get(event.id);
+    const counts = (await repo.countsByEvent(trx, programme.id, scopeOf(actor))).get(event.id);
     return eventView((await repo.findEvent(trx, event.id))!, programme.deadline, counts);
   });
 }
@@ -200,7 +203,7 @@ export async function updateEvent(db: Kysely<DB>, actor: Actor, eventId: string,
 /** An event with its expected recipients (full names: a staff view). */
 export async function eventDetail(db: Kysely<DB>, actor: Actor, eventId: string) {
   const { event, programme } = await eventFor(db, actor, eventId, 'read');
-  const recipients = (await repo.recipientsOfEvent(db, event.id)).map(recipientView);
+  const recipients = (await repo.recipientsOfEvent(db, event.id, scopeOf(actor))).map(recipientView);
   const counts = { ...ZERO };
   for (const r of recipients) counts[r.result ?? 'expected'] += 1;
   return { event: eventView(event, programme.deadline, counts), recipients, deadline: programme.deadline, programmeName: programme.name };
@@ -227,7 +230,7 @@ export async function moveRecipient(db: Kysely<DB>, actor: Actor, eventId: strin
       before: { eventId: recipient.eventId },
       after: { eventId: event.id },
     });
-    return recipientView((await repo.findRecipient(trx, awardId))!);
+    return recipientView((await repo.findRecipient(trx, awardId, scopeOf(actor)))!);
   });
 }
 
@@ -295,7 +298,7 @@ export async function recordResult(db: Kysely<DB>, actor: Actor, awardId: string
       before: { result: recipient.result, receivedBy: recipient.receivedBy, evidence: recipient.evidenceName },
       after: { result: data.result, receivedBy: data.receivedBy ?? null, note: data.note ?? null, evidence: file ? { name: file.name, type: file.type, size: file.data.length } : undefined },
     });
-    return recipientView((await repo.findRecipient(trx, awardId))!);
+    return recipientView((await repo.findRecipient(trx, awardId, scopeOf(actor)))!);
   });
 }
 
@@ -313,7 +316,8 @@ export async function evidenceOf(db: Kysely<DB>, actor: Actor, awardId: string):
  */
 export async function completeHandover(db: Kysely<DB>, actor: Actor, programmeId: string, note?: string) {
   const programme = await programmeForActor(db, actor, programmeId, 'write');
-  const totals = await repo.programmeOutcomes(db, programme.id);
+  // the whole programme's cards: the status is the programme's, whoever asks
+  const totals = await repo.programmeOutcomes(db, programme.id, WHOLE_COUNTRY);
   const open = totals.expected + totals.unassigned;
   const cards = open + totals.received + totals.absent + totals.refused;
   if (cards === 0 || open > 0) throw new AppError('validation', {}, [handoverField('programme', 'handover_incomplete', { open, cards })]);

@@ -24,8 +24,8 @@ import { readXlsxRows } from '../../io/excel';
 import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
 import { insertCard } from '../register/register.repository';
-import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE, visibleCommunes } from './candidates.service';
+import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
+import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
 
 export interface IssuedCardInput {
@@ -51,10 +51,9 @@ const ISSUE_STATUSES = new Set(['submitted', 'cards_issued']);
 export async function listIssuedCards(db: Kysely<DB>, actor: Actor, programmeId: string) {
   requirePermission(actor, SELECTION_READ);
   await programmeForActor(db, actor, programmeId, 'read');
-  const lines = await repo.listAwardLines(db, programmeId);
-  const visible = await visibleCommunes(db, actor, lines.map((l) => l.communeCode));
+  const items = await repo.listAwardLines(db, programmeId, scopeOf(actor));
   const counts = await repo.countLive(db, programmeId);
-  return { ...counts, items: lines.filter((l) => visible.has(l.communeCode)) };
+  return { ...counts, items };
 }
 
 interface Problem {
@@ -67,8 +66,8 @@ interface Problem {
 const digits = (s: string | undefined) => (s ?? '').normalize('NFKC').replace(/[\s.-]/g, '');
 
 /** Matches entries to awards and checks them; returns the problems (nothing written). */
-async function resolve(trx: Kysely<DB>, programmeId: string, entries: IssuedCardInput[]) {
-  const lines = await repo.listAwardLines(trx, programmeId);
+async function resolve(trx: Kysely<DB>, actor: Actor, programmeId: string, entries: IssuedCardInput[]) {
+  const lines = await repo.listAwardLines(trx, programmeId, scopeOf(actor));
   const current = await repo.currentIds(trx, lines.map((l) => l.personId));
   const byId = new Map(lines.map((l) => [l.id, l]));
   const byKey = new Map<string, Set<string>>();
@@ -129,7 +128,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
     const programme = await programmeForActor(trx, actor, programmeId, 'write');
     if (!ISSUE_STATUSES.has(programme.status))
       throw new AppError('invalid_transition', { status: programme.status, reason: 'issue_status', context: 'issue_status', ns: 'selection' });
-    const { problems, resolved } = await resolve(trx, programmeId, entries);
+    const { problems, resolved } = await resolve(trx, actor, programmeId, entries);
     if (problems.length) onProblems(problems);
     let recorded = 0;
     const coverage = await coverageChange(trx, [...new Set(resolved.filter((r) => !r.same).map((r) => r.line.householdId))]);

@@ -4,6 +4,7 @@
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AwardFundingTable, AwardStatus, AwardTable, DB, LedgerAccount, LedgerEntryTable } from '../../db/schema';
+import { communeInScope, type CommuneScope } from '../../db/scope';
 
 export type AwardRow = Selectable<AwardTable>;
 
@@ -137,11 +138,17 @@ export async function setAwardStatus(db: Kysely<DB>, ids: string[], status: Awar
   );
 }
 
-export function listEntries(db: Kysely<DB>, programmeId: string, limit: number) {
+/** Postings of the programme, except those of awards in communes outside the scope. */
+export function listEntries(db: Kysely<DB>, programmeId: string, limit: number, scope: CommuneScope) {
   return db
     .selectFrom('ledgerEntry')
     .select(['id', 'txnId', 'kind', 'account', 'amount', 'receiptId', 'awardId', 'memo', 'postedBy', 'postedAt'])
     .where('programmeId', '=', programmeId)
+    .where((eb) =>
+      scope.under === null
+        ? sql<boolean>`true`
+        : eb.or([eb('awardId', 'is', null), eb('awardId', 'in', eb.selectFrom('award as a').select('a.id').where(communeInScope('a.commune_code', scope)))]),
+    )
     .orderBy('postedAt', 'desc')
     .orderBy('txnId')
     .orderBy('account')
@@ -160,12 +167,14 @@ export function unbalancedTxns(db: Kysely<DB>, programmeId: string) {
     .execute();
 }
 
-export function listAwards(db: Kysely<DB>, programmeId: string) {
+/** The programme's awards in communes of the scope, with the person's name. */
+export function listAwards(db: Kysely<DB>, programmeId: string, scope: CommuneScope) {
   return db
     .selectFrom('award as a')
     .leftJoin('person as p', 'p.id', 'a.personId')
     .select(['a.id', 'a.roundId', 'a.householdId', 'a.personId', 'a.communeCode', 'a.groupCode', 'a.tags', 'a.amount', 'a.status', 'a.createdAt', 'p.fullName'])
     .where('a.programmeId', '=', programmeId)
+    .where(communeInScope('a.commune_code', scope))
     .orderBy('a.createdAt', 'desc')
     .orderBy('a.id')
     .execute();

@@ -28,7 +28,7 @@ import { audit } from '../audit/audit.service';
 import * as repo from './ledger.repository';
 import * as programmes from './programme.repository';
 import { formatVnd } from '../../domain/money';
-import { balancesOf, programmeField, programmeForActor, transitionError, type Balance } from './programme.service';
+import { balancesOf, programmeField, programmeForActor, scopeOf, transitionError, type Balance } from './programme.service';
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -285,7 +285,7 @@ export async function recordPayment(trx: Kysely<DB>, actor: Actor, programmeId: 
 /** The ledger of a programme: newest postings first, with the balances. */
 export async function readLedger(db: Kysely<DB>, actor: Actor, programmeId: string, limit = 500) {
   await programmeForActor(db, actor, programmeId, 'read');
-  const entries = await repo.listEntries(db, programmeId, Math.min(Math.max(limit, 1), 5000));
+  const entries = await repo.listEntries(db, programmeId, Math.min(Math.max(limit, 1), 5000), scopeOf(actor));
   return {
     balance: await programmeBalance(db, programmeId),
     entries: entries.map((e) => ({ ...e, postedAt: e.postedAt.toISOString() })),
@@ -295,6 +295,6 @@ export async function readLedger(db: Kysely<DB>, actor: Actor, programmeId: stri
 /** The awards of a programme (newest first) with the person's name. */
 export async function listAwards(db: Kysely<DB>, actor: Actor, programmeId: string) {
   await programmeForActor(db, actor, programmeId, 'read');
-  const rows = await repo.listAwards(db, programmeId);
+  const rows = await repo.listAwards(db, programmeId, scopeOf(actor));
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }

@@ -14,6 +14,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, ProgrammeStatus, ProgrammeTable } from '../../db/schema';
+import type { CommuneScope } from '../../db/scope';
 import { can, inScope, type Actor, type Permission } from '../../domain/access';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
@@ -77,6 +78,20 @@ async function accessTo(db: Kysely<DB>, actor: Actor, programme: Programme): Pro
   const scope = await lineageOf(db, actor.scopeCode);
   if (scope && areaCovers(programme, actor.scopeCode, scope.lineage)) return 'read';
   return null;
+}
+
+/**
+ * Whose persons the actor sees in a programme they may read: those of the communes in their own scope.
+ * A commune officer reading a provincial programme sees its totals and their commune's part; persons,
+ * awards, cards, events and files of other communes are absent. Repositories apply it as SQL.
+ */
+export const scopeOf = (actor: Actor): CommuneScope => ({ under: actor.scopeCode });
+
+/** Is the commune inside the actor's scope (the commune itself or its province)? */
+export async function communeVisible(db: Kysely<DB>, actor: Actor, communeCode: string): Promise<boolean> {
+  if (actor.scopeCode === null || actor.scopeCode === communeCode) return true;
+  const found = await lineageOf(db, communeCode);
+  return found !== undefined && inScope(actor, found.lineage);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { communeInScope, type CommuneScope } from '../../db/scope';
 
 export function findDonor(db: Kysely<DB>, id: string) {
   return db.selectFrom('donor').select(['id', 'ownerUnitCode', 'kind', 'name', 'publicConsent']).where('id', '=', id).executeTakeFirst();
@@ -56,8 +57,8 @@ export interface FundedCardRow {
   cardTo: string | null;
 }
 
-/** Awards funded (in part or whole) by the donor's receipts in the programme, with the amount funded. */
-export function cardsFundedBy(db: Kysely<DB>, programmeId: string, donorId: string): Promise<FundedCardRow[]> {
+/** Awards in the scope's communes funded (in part or whole) by the donor's receipts in the programme, with the amount funded. */
+export function cardsFundedBy(db: Kysely<DB>, programmeId: string, donorId: string, scope: CommuneScope): Promise<FundedCardRow[]> {
   return db
     .selectFrom('awardFunding as af')
     .innerJoin('receipt as r', 'r.id', 'af.receiptId')
@@ -79,6 +80,7 @@ export function cardsFundedBy(db: Kysely<DB>, programmeId: string, donorId: stri
     .where('r.programmeId', '=', programmeId)
     .where('r.donorId', '=', donorId)
     .where('a.status', '<>', 'cancelled')
+    .where(communeInScope('a.commune_code', scope))
     .groupBy(['a.id', 'p.fullName', 'p.birthDate', 'a.communeCode', 'u.name', 'a.groupCode', 'a.amount', 'a.status', 'a.cardTo'])
     .execute();
 }

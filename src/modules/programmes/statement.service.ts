@@ -16,7 +16,8 @@ import { formatVnd } from '../../domain/money';
 import { notFound } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../io/pdf';
-import { programmeForActor } from './handover.deps';
+import { programmeForActor, scopeOf } from './handover.deps';
+import { WHOLE_COUNTRY } from '../../db/scope';
 import { uuid } from './handover.schemas';
 import * as repo from './statement.repository';
 
@@ -77,11 +78,13 @@ export async function donorStatement(db: Kysely<DB>, actor: Actor, programmeId: 
     repo.pledgesOf(db, programme.id, donor.id),
     repo.receiptsOf(db, programme.id, donor.id),
     repo.refundsOf(db, programme.id, donor.id),
-    repo.cardsFundedBy(db, programme.id, donor.id),
+    repo.cardsFundedBy(db, programme.id, donor.id, scopeOf(actor)),
   ]);
   if (pledges.length === 0 && receipts.length === 0) throw notFound('donor', donorId);
   const sum = (xs: { amount: number }[]) => xs.reduce((s, x) => s + x.amount, 0);
-  const funded = cards.reduce((s, c) => s + c.funded, 0);
+  // the donor's money is the programme's: its totals count every card, the list shows the actor's communes
+  const everyCard = scopeOf(actor).under === null ? cards : await repo.cardsFundedBy(db, programme.id, donor.id, WHOLE_COUNTRY);
+  const funded = everyCard.reduce((s, c) => s + c.funded, 0);
   const received = sum(receipts);
   const refunded = sum(refunds);
   const fundedCards = cards
@@ -101,8 +104,8 @@ export async function donorStatement(db: Kysely<DB>, actor: Actor, programmeId: 
       funded,
       /** Received, not refunded, not yet spent on cards. */
       unspent: received - refunded - funded,
-      cards: fundedCards.length,
-      handedOver: fundedCards.filter((c) => c.handedOver).length,
+      cards: everyCard.length,
+      handedOver: everyCard.filter((c) => c.status === 'handed_over').length,
     },
   };
 }

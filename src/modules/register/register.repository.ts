@@ -4,6 +4,7 @@
  */
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { CardSource, DB, PovertyStatus } from '../../db/schema';
+import { communeUnder } from '../../db/scope';
 
 /**
  * Which communes a query may touch. `scope` is the actor's scope unit (a province or a commune; null = the
@@ -13,11 +14,6 @@ export interface RegisterFilter {
   scope: string | null;
   area?: string;
   village?: string;
-}
-
-/** `column` is the code of a commune that is `code` itself or a child of `code` (a province). */
-function communeUnder(column: string, code: string): Expression<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} in (select u.code from unit u where u.code = ${code} or u.parent_code = ${code})`;
 }
 
 /** The WHERE conditions of a filter over a household alias `h` (and its commune column). */
