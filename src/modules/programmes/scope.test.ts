@@ -209,6 +209,21 @@ describe(`a commune officer in a provincial programme (${engineName})`, () => {
     expect(await textOf(await get(`/api/programmes/${world.programmeId}/d03.xlsx`))).toContain(own.persons[0].fullName);
   });
 
+  it('province staff see the whole province; staff of another province do not see the programme', async () => {
+    const province = await makeUser(t, 'province_staff', '15');
+    const h = { authorization: `Bearer ${(await createToken(t.db, system, province.username)).token}` };
+    const awards = (await app.inject({ url: `/api/programmes/${world.programmeId}/awards`, headers: h })).json() as { items: { id: string }[] };
+    expect(awards.items.map((a) => a.id).sort()).toEqual(world.communes.flatMap((c) => c.awards).sort());
+    const events = (await app.inject({ url: `/api/programmes/${world.programmeId}/handover`, headers: h })).json() as { events: { id: string }[] };
+    expect(events.events).toHaveLength(3);
+    const elsewhere = await makeUser(t, 'province_staff', '01');
+    const e = { authorization: `Bearer ${(await createToken(t.db, system, elsewhere.username)).token}` };
+    expect((await app.inject({ url: `/api/programmes/${world.programmeId}/awards`, headers: e })).statusCode).toBe(404);
+    const event = await app.inject({ url: `/api/handover/events/${world.communes[1].eventId}`, headers: e });
+    expect(event.statusCode).toBe(404);
+    expect(event.body).not.toContain(world.programmeId);
+  });
+
   it('gets nothing of the other communes from any route of the API', async () => {
     const own = world.communes[0];
     const others = world.communes.slice(1);
