@@ -18,7 +18,7 @@ const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.
 const password = await ensureInitialAdmin(database.db, cliOperator('system'));
 if (password) console.log(`\n${t('cli.admin_created', { password })}\n`);
 
-const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1' });
+const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1', trustProxy: config.trustProxy });
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
