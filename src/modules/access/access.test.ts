@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from './passwords';
 import { LoginThrottle, loginKeys } from './login-throttle';
+import { RateLimit } from '../../domain/rate-limit';
 
 describe('passwords', () => {
   it('hashes with scrypt and a salt, and verifies', async () => {
@@ -38,6 +39,13 @@ describe('login throttle', () => {
     for (let i = 0; i < 30; i++) t.recordFailure(loginKeys(`u${i}`, attacker), i);
     expect(t.isBlocked(loginKeys('new', attacker), 100)).toBe(true);
     expect(t.isBlocked(loginKeys('new', home), 100)).toBe(false);
+  });
+  it('forgets keys whose window has passed, so many usernames tried do not pile up', () => {
+    const limit = new RateLimit({ userAddress: 5, ip: 30 }, 1000);
+    for (let i = 0; i < 50_000; i++) limit.record([{ kind: 'userAddress', value: `u${i}` }], 0);
+    expect(limit.size).toBe(50_000);
+    limit.record([{ kind: 'ip', value: attacker }], 5000);
+    expect(limit.size).toBe(1);
   });
   it('a success clears the pair, not the address', () => {
     const t = new LoginThrottle({ userAddress: 5, ip: 6 });
