@@ -151,9 +151,8 @@ const dummy = () => (dummyHash ??= hashPassword(randomSecret()));
 /** What the audit log keeps of the client of a sign-in. */
 type Client = { ip: string; now: Date };
 
-/** The actor of an audit row about a sign-in attempt: the user when known, else the name tried. */
-const attemptBy = (user: UserRecord | undefined, username: string): Actor =>
-  user ? actorOf(user) : { userId: null, username: username.slice(0, 100), role: 'viewer', scopeCode: null, language: 'vi' };
+/** Who a failed sign-in is audited as: nobody known, only the address (as public pledges are). */
+const attemptFrom = (ip: string): Actor => ({ userId: null, username: `public:${ip}`.slice(0, 100), role: 'viewer', scopeCode: null, language: 'vi' });
 
 export async function login(db: Kysely<DB>, throttle: LoginThrottle, input: unknown, client: Client): Promise<LoginResult> {
   const { username, password } = parseInput(loginInput, input);
@@ -166,12 +165,12 @@ export async function login(db: Kysely<DB>, throttle: LoginThrottle, input: unkn
   if (!user || !matches || !user.active) {
     throttle.recordFailure(keys, now);
     const reason = !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive';
-    await audit(db, attemptBy(user, username.trim()), {
+    await audit(db, attemptFrom(client.ip), {
       action: 'login_failed',
       entity: 'user',
       entityId: user?.id ?? username.trim().slice(0, 100),
       unitCode: user?.scopeCode ?? null,
-      after: { ip: client.ip, reason },
+      after: { ip: client.ip, username: username.trim().slice(0, 100), reason },
     });
     throw new AppError('invalid_credentials');
   }

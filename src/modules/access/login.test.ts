@@ -48,7 +48,14 @@ describe(`login (${engineName})`, () => {
     expect(verify).toHaveBeenCalledTimes(1);
 
     expect(await auditOf('khong.ai.ca')).toEqual([
-      { actorId: null, actorName: 'khong.ai.ca', action: 'login_failed', entity: 'user', entityId: 'khong.ai.ca', after: { ip: '192.0.2.10', reason: 'unknown_user' } },
+      {
+        actorId: null,
+        actorName: 'public:192.0.2.10',
+        action: 'login_failed',
+        entity: 'user',
+        entityId: 'khong.ai.ca',
+        after: { ip: '192.0.2.10', username: 'khong.ai.ca', reason: 'unknown_user' },
+      },
     ]);
     expect(await t.db.selectFrom('appUser').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: Number(users.n) + 1 });
     const after = await t.db.selectFrom('userSession').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -66,10 +73,10 @@ describe(`login (${engineName})`, () => {
     await failure(access.login(t.db, throttle, { username: u.username, password: u.password }, client('192.0.2.11')));
     const rows = (await auditOf(u.user.id)).filter((r) => r.action.startsWith('log'));
     expect(rows.map((r) => [r.actorId, r.actorName, r.action, r.after])).toEqual([
-      [u.user.id, u.username, 'login_failed', { ip: '192.0.2.11', reason: 'wrong_password' }],
+      [null, 'public:192.0.2.11', 'login_failed', { ip: '192.0.2.11', username: u.username, reason: 'wrong_password' }],
       [u.user.id, u.username, 'login', { ip: '192.0.2.11' }],
       [u.user.id, u.username, 'logout', { ip: '192.0.2.11' }],
-      [u.user.id, u.username, 'login_failed', { ip: '192.0.2.11', reason: 'inactive' }],
+      [null, 'public:192.0.2.11', 'login_failed', { ip: '192.0.2.11', username: u.username, reason: 'inactive' }],
     ]);
   });
 
