@@ -15,6 +15,20 @@ export interface Config {
   databaseSchema?: string;
   /** Load a small demo register on an empty database (COVERDESK_DEMO=0 turns it off). */
   demo: boolean;
+  /**
+   * Which proxies in front of the server to believe about the client's address and protocol
+   * (X-Forwarded-For, X-Forwarded-Proto), as Fastify's `trustProxy`: false (the default: none), true
+   * (any), or addresses/CIDR ranges of the proxies. From COVERDESK_TRUST_PROXY.
+   */
+  trustProxy: boolean | string[];
+}
+
+/** COVERDESK_TRUST_PROXY: unset, 'false' or '0': none; 'true' or '1': any; else the proxies' addresses or CIDR ranges (comma-separated). */
+export function parseTrustProxy(value: string | undefined): boolean | string[] {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.COVERDESK_DB_SCHEMA || undefined,
     demo: env.COVERDESK_DEMO !== '0',
+    trustProxy: parseTrustProxy(env.COVERDESK_TRUST_PROXY),
   };
 }

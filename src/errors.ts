@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'invalid_credentials'
   | 'too_many_attempts'
+  | 'too_many_pledges'
   | 'csrf'
   | 'forbidden'
   | 'out_of_scope'
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   invalid_credentials: 401,
   too_many_attempts: 429,
+  too_many_pledges: 429,
   csrf: 403,
   forbidden: 403,
   out_of_scope: 403,

@@ -4,6 +4,8 @@
  */
 import { loadConfig } from './config';
 import { openDb } from './db/connect';
+import { DataDirInUseError } from './db/data-dir-lock';
+import { markInterruptedImports } from './modules/register/import-jobs';
 import { buildApp } from './http/app';
 import { ensureInitialAdmin } from './modules/access/access.service';
 import { cliOperator } from './domain/access';
@@ -14,11 +16,22 @@ import { todayInVietnam } from './domain/dates';
 const config = loadConfig();
 const t = translator('vi');
 
-const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, role: 'server' });
+const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, role: 'server' }).catch(
+  (e: unknown) => {
+    // another process has the embedded data directory: its clear message, not a stack trace
+    if (e instanceof DataDirInUseError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  },
+);
+// imports the previous run left unfinished were rolled back with it: say so to whoever asks about them
+await markInterruptedImports(database.db);
 const password = await ensureInitialAdmin(database.db, cliOperator('system'));
 if (password) console.log(`\n${t('cli.admin_created', { password })}\n`);
 
-const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1' });
+const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1', trustProxy: config.trustProxy });
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;

@@ -457,6 +457,25 @@ export interface HandoverResultTable {
   recordedAt: Date | null;
 }
 
+/** The end state of an import started over HTTP (migration 0012; the running job lives in memory). */
+export interface ImportJobTable {
+  id: string;
+  ownerId: string | null;
+  fileName: string;
+  status: 'running' | 'done' | 'failed' | 'interrupted';
+  dryRun: boolean;
+  validRowsOnly: boolean;
+  rows: number | null;
+  inserted: number | null;
+  updated: number | null;
+  unchanged: number | null;
+  rejected: number | null;
+  rolledBack: boolean | null;
+  errorCode: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
 export interface DB {
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
@@ -487,4 +506,5 @@ export interface DB {
   selectionCandidate: SelectionCandidateTable;
   handoverEvent: HandoverEventTable;
   handoverResult: HandoverResultTable;
+  importJob: ImportJobTable;
 }

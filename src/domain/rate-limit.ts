@@ -5,8 +5,12 @@
  */
 export type RateKey<Kind extends string> = { kind: Kind; value: string };
 
+const SWEEP_AT = 50_000;
+
 export class RateLimit<Kind extends string> {
   private events = new Map<string, number[]>();
+  /** The number of keys at which the next sweep happens (twice what the last one kept, at least SWEEP_AT). */
+  private sweepAt = SWEEP_AT;
 
   constructor(
     private readonly limits: Record<Kind, number>,
@@ -27,10 +31,21 @@ export class RateLimit<Kind extends string> {
 
   /** Counts one event for every key. */
   record(keys: RateKey<Kind>[], now: number): void {
+    // keys are forgotten when read after their window; many keys never read again (one per username and
+    // address tried) are swept now and then, so the map stays bounded
+    if (this.events.size >= this.sweepAt) {
+      for (const id of [...this.events.keys()]) this.recent(id, now);
+      this.sweepAt = Math.max(SWEEP_AT, 2 * this.events.size);
+    }
     for (const k of keys) {
       const id = `${k.kind}:${k.value}`;
       this.events.set(id, [...this.recent(id, now), now]);
     }
+  }
+
+  /** How many keys have events (tests). */
+  get size(): number {
+    return this.events.size;
   }
 
   /** Forgets the events of these keys. */

@@ -399,6 +399,22 @@ describe('validateRow', () => {
     ]);
   });
 
+  it('refuses free text that a spreadsheet would run as a formula (=, +, -, @ first), and keeps phones with +', () => {
+    expect(
+      errorsOf({ ...goodRow, full_name: '=HYPERLINK("http://evil.example/","click")', address: '+1+1', village: '-2+3', ethnicity: '@SUM(A1)', school: '-5' }),
+    ).toEqual([
+      { column: 'village', value: '-2+3', code: 'formula_text' },
+      { column: 'address', value: '+1+1', code: 'formula_text' },
+      { column: 'full_name', value: '=HYPERLINK("http://evil.example/","click")', code: 'formula_text' },
+      { column: 'ethnicity', value: '@SUM(A1)', code: 'formula_text' },
+      { column: 'school', value: '-5', code: 'formula_text' },
+    ]);
+    // after the leading spaces are trimmed, too
+    expect(errorsOf({ ...goodRow, full_name: '  =1+1' })).toEqual([{ column: 'full_name', value: '=1+1', code: 'formula_text' }]);
+    const ok = validateRow({ ...goodRow, full_name: 'Lò Văn An', phone: '+84 912 345 678', address: 'Số 1 - ngõ 2' }, ctx);
+    expect(ok.ok && [ok.row.fullName, ok.row.phone, ok.row.address]).toEqual(['Lò Văn An', '0912345678', 'Số 1 - ngõ 2']);
+  });
+
   it('lists each error code once, and only codes it can produce', () => {
     expect(new Set(ROW_ERROR_CODES).size).toBe(ROW_ERROR_CODES.length);
     expect([...ROW_ERROR_CODES].sort()).toEqual(
@@ -420,6 +436,7 @@ describe('validateRow', () => {
         'too_long',
         'invalid_grade',
         'invalid_characters',
+        'formula_text',
       ].sort(),
     );
   });

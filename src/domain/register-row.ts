@@ -511,6 +511,7 @@ export const ROW_ERROR_CODES = [
   'too_long',
   'invalid_grade',
   'invalid_characters',
+  'formula_text',
 ] as const;
 
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -697,6 +698,21 @@ export function parseGroupCodes(value: CellValue): string[] {
  */
 const COL = Object.fromEntries(CANONICAL_COLUMNS.map((c, i) => [c, i])) as Record<CanonicalColumn, number>;
 const MAX_LENGTHS = CANONICAL_COLUMNS.map((c) => MAX_LENGTH[c]);
+/**
+ * The free-text columns (names, places, relationships): their text is written back into exports and
+ * shown in spreadsheets, where a cell starting with `=`, `+`, `-` or `@` runs as a formula (e.g. a name
+ * `=HYPERLINK("http://evil.example/","click")`). No name or place starts so: such a cell is refused.
+ * (CSV exports neutralise such text too: io/csv-cell.ts.)
+ */
+const FREE_TEXT = (['household_code', 'village', 'address', 'full_name', 'relationship', 'ethnicity', 'school'] as const).reduce(
+  (bits, c) => bits | (1 << COL[c]),
+  0,
+);
+/** Is this the first character of a spreadsheet formula (`=`, `+`, `-`, `@`)? */
+const startsFormula = (text: string) => {
+  const c = text.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64;
+};
 const CARD_COLUMNS = ['card_group', 'card_from', 'card_to'] as const;
 
 /** One row being checked: its cells as text (each computed once) and the problems found so far. */
@@ -750,7 +766,8 @@ class RowCheck {
   /**
    * Length first: an over-long cell is reported once, as too long, and not parsed further. Then control
    * characters (a NUL, a form feed pasted from another program...): no field may hold them, and the
-   * database refuses a NUL in text outright.
+   * database refuses a NUL in text outright. Then a free-text cell that a spreadsheet would run as a
+   * formula (FREE_TEXT).
    */
   usable(column: number): boolean {
     const text = this.text(column);
@@ -760,6 +777,10 @@ class RowCheck {
     }
     if ((this.plain & (1 << column)) === 0 && CONTROL_CHARACTER.test(text)) {
       this.fail(column, 'invalid_characters');
+      return false;
+    }
+    if ((FREE_TEXT & (1 << column)) !== 0 && startsFormula(text)) {
+      this.fail(column, 'formula_text');
       return false;
     }
     return true;

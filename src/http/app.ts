@@ -42,6 +42,12 @@ export interface AppOptions {
   logger?: boolean;
   /** Serve the built web app from this folder (default web/dist, when it exists). */
   webDist?: string | false;
+  /**
+   * Proxies to believe about the client's address and protocol (Fastify `trustProxy`; default none):
+   * behind one, the login throttle counts the real client, and the session cookie is Secure when the
+   * client came over HTTPS (X-Forwarded-Proto).
+   */
+  trustProxy?: boolean | string[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance & { routeTable: RouteRecord[] }> {
@@ -49,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
     logger: options.logger ?? false,
     bodyLimit: 5 * 1024 * 1024,
     ajv: undefined,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: RouteRecord[] = [];
 

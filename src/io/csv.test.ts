@@ -75,5 +75,10 @@ describe('CSV reading', () => {
   });
   it('quotes what needs quoting', () => {
     expect(csvLine(['a,b', 'c"d', null, 5])).toBe('"a,b","c""d",,5');
+    // formula injection (OWASP): text a spreadsheet would run gets a leading quote; numbers stay numbers
+    expect(csvLine(['=HYPERLINK("http://evil.example/","click")', '+1+1', '-2+3+cmd', '@SUM(A1)', '\tx', '\r=1', 'Lò Văn A'])).toBe(
+      `"'=HYPERLINK(""http://evil.example/"",""click"")",'+1+1,'-2+3+cmd,'@SUM(A1),'\tx,"'\r=1",Lò Văn A`,
+    );
+    expect(csvLine([-5, '-12', '-1.5', '+84912000111', 'a=b', '2025-01-01'])).toBe('-5,-12,-1.5,+84912000111,a=b,2025-01-01');
   });
 });

@@ -8,6 +8,7 @@ import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
+import { csvCell } from './csv-cell';
 
 export const UTF8_BOM = '\uFEFF';
 
@@ -136,13 +137,7 @@ export async function* readCsvRows(input: Readable | string): AsyncGenerator<str
   for await (const batch of readCsvBatches(input)) yield* batch;
 }
 
-/** One CSV line (RFC 4180 quoting), without the line break. */
+/** One CSV line (RFC 4180 quoting; text that a spreadsheet would run as a formula neutralised, see csv-cell.ts), without the line break. */
 export function csvLine(cells: readonly unknown[]): string {
-  return cells
-    .map((v) => {
-      if (v === null || v === undefined) return '';
-      const s = String(v);
-      return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(',');
+  return cells.map(csvCell).join(',');
 }

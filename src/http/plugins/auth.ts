@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { can, type Permission } from '../../domain/access';
 import { AppError } from '../../errors';
 import { DEFAULT_LANGUAGE, isLanguage, languageFromHeader } from '../../i18n/index';
-import { actorOf, sessionUser, tokenUser } from '../../modules/access/access.service';
+import { actorOf, onUserChange, sessionUser, tokenUser } from '../../modules/access/access.service';
 
 export const SESSION_COOKIE = 'cd_session';
 export const LANG_COOKIE = 'cd_lang';
@@ -22,15 +22,37 @@ export interface RouteRecord {
 }
 
 /**
- * Sessions and tokens seen in the last 30 s, kept in memory: a request (such as an import's progress)
- * must not wait for the embedded database while an import holds it. Logout forgets at once.
+ * Sessions and tokens seen in the last 30 s, kept in memory, on the embedded database only: a request
+ * (such as an import's progress) must not wait for the embedded database while an import holds it. The
+ * cache cannot go stale there: one process owns the embedded data directory (db/data-dir-lock.ts), and the
+ * access service tells this process when it changes a user (role, scope, activity, password, sessions),
+ * which forgets that user's identities at once; logout forgets its session. On a PostgreSQL server the
+ * CLI or a second server may change users meanwhile, and nothing waits for an import, so every request
+ * reads its session or token (see docs/decisions.md).
  */
 const CACHE_MS = 30_000;
-type Identity = { actor: NonNullable<FastifyRequest['actor']>; csrfToken?: string; at: number };
+type Identity = { actor: NonNullable<FastifyRequest['actor']>; csrfToken?: string; at: number; expiresAt?: number };
+
+interface IdentityCache {
+  enabled: boolean;
+  entries: Map<string, Identity>;
+  /** Counts the users forgotten: an identity read while one was forgotten may be older than the change. */
+  changes: number;
+}
 
 export function registerAuth(app: FastifyInstance, routes: RouteRecord[]): void {
-  const cache = new Map<string, Identity>();
-  app.decorate('forgetSession', (sessionId: string) => cache.delete(`s:${sessionId}`));
+  const cache: IdentityCache = { enabled: app.database.engine === 'pglite', entries: new Map(), changes: 0 };
+  app.decorate('forgetSession', (sessionId: string) => {
+    cache.entries.delete(`s:${sessionId}`);
+    cache.changes++;
+  });
+  const unsubscribe = onUserChange((userId) => {
+    for (const [key, identity] of cache.entries) if (identity.actor.userId === userId) cache.entries.delete(key);
+    cache.changes++;
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+  });
   app.decorateRequest('actor', undefined);
   app.decorateRequest('session', undefined);
   app.decorateRequest('lang', DEFAULT_LANGUAGE);
@@ -59,7 +81,7 @@ export function registerAuth(app: FastifyInstance, routes: RouteRecord[]): void 
   });
 }
 
-async function identify(app: FastifyInstance, request: FastifyRequest, cache: Map<string, Identity>): Promise<void> {
+async function identify(app: FastifyInstance, request: FastifyRequest, cache: IdentityCache): Promise<void> {
   if (!request.url.startsWith('/api') || request.url === '/api/health') return;
   const db = app.database.db;
   const now = Date.now();
@@ -68,14 +90,22 @@ async function identify(app: FastifyInstance, request: FastifyRequest, cache: Ma
   const sessionId = token ? undefined : request.cookies?.[SESSION_COOKIE];
   const key = token ? `t:${token}` : sessionId ? `s:${sessionId}` : undefined;
   if (!key) return;
-  let identity = cache.get(key);
-  if (!identity || now - identity.at > CACHE_MS) {
-    cache.delete(key);
+  let identity = cache.entries.get(key);
+  if (!identity || now - identity.at > CACHE_MS || (identity.expiresAt !== undefined && now >= identity.expiresAt)) {
+    cache.entries.delete(key);
+    const changes = cache.changes;
     const user = token ? await tokenUser(db, token) : await sessionUser(db, sessionId!, new Date(now));
     if (!user) return;
-    identity = { actor: actorOf(user), csrfToken: 'csrfToken' in user ? user.csrfToken : undefined, at: now };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, identity);
+    identity = {
+      actor: actorOf(user),
+      csrfToken: 'csrfToken' in user ? user.csrfToken : undefined,
+      at: now,
+      expiresAt: 'expiresAt' in user ? new Date(user.expiresAt).getTime() : undefined,
+    };
+    if (cache.enabled && cache.changes === changes) {
+      if (cache.entries.size > 10_000) cache.entries.clear();
+      cache.entries.set(key, identity);
+    }
   }
   request.actor = identity.actor;
   if (sessionId) request.session = { id: sessionId, csrfToken: identity.csrfToken! };

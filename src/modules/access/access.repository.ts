@@ -30,7 +30,7 @@ export const findSession = (db: Kysely<DB>, idHash: string, now: Date) =>
   db
     .selectFrom('userSession as s')
     .innerJoin('appUser as u', 'u.id', 's.userId')
-    .select(['s.csrfToken', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.scopeCode', 'u.language', 'u.active'])
+    .select(['s.csrfToken', 's.expiresAt', 'u.id', 'u.username', 'u.displayName', 'u.role', 'u.scopeCode', 'u.language', 'u.active'])
     .where('s.idHash', '=', idHash)
     .where('s.expiresAt', '>', now)
     .executeTakeFirst();

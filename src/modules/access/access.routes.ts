@@ -21,6 +21,7 @@ export const accessRoutes = (throttle: LoginThrottle): FastifyPluginAsyncZod =>
           path: '/',
           httpOnly: true,
           sameSite: 'lax',
+          // HTTPS, directly or (with COVERDESK_TRUST_PROXY) as X-Forwarded-Proto from the proxy
           secure: req.protocol === 'https',
           expires: r.expiresAt,
         });
@@ -43,10 +44,10 @@ export const accessRoutes = (throttle: LoginThrottle): FastifyPluginAsyncZod =>
       { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'End the session' } },
       async (req, reply) => {
         if (req.session) {
-          await access.logout(db(), req.session.id);
+          await access.logout(db(), req.actor!, req.session.id, { ip: req.ip });
           app.forgetSession(req.session.id);
         }
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https' });
         return reply.status(204).send();
       },
     );

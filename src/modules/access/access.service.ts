@@ -12,10 +12,26 @@ import { audit } from '../audit/audit.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './access.repository';
 import { createUserInput, loginInput, updateUserInput, type CreateUserInput, type UpdateUserInput } from './access.schemas';
-import { hashPassword, randomSecret, sha256, verifyPassword } from './passwords';
-import { LoginThrottle } from './login-throttle';
+import { hashPassword, passwordWeakness, randomSecret, sha256, verifyPassword } from './passwords';
+import { loginKeys, type LoginThrottle } from './login-throttle';
 
 export const SESSION_DAYS = 7;
+
+/**
+ * Listeners told, after the change is committed, that a user's role, scope, activity, password or
+ * sessions changed: the HTTP layer forgets the identities it cached for that user (plugins/auth.ts), so
+ * the change holds from the next request. In-process only; see docs/decisions.md for the other process.
+ */
+const userChangeListeners = new Set<(userId: string) => void>();
+
+export function onUserChange(listener: (userId: string) => void): () => void {
+  userChangeListeners.add(listener);
+  return () => userChangeListeners.delete(listener);
+}
+
+function userChanged(userId: string): void {
+  for (const listener of userChangeListeners) listener(userId);
+}
 
 type UserRecord = { id: string; username: string; role: Role; scopeCode: string | null; language: string; active: boolean };
 
@@ -47,6 +63,12 @@ async function checkScope(db: Kysely<DB>, role: Role, scopeCode: string | null |
   return scopeCode;
 }
 
+/** Refuses a password that is easy to guess, saying why (passwords.ts). */
+function checkStrength(password: string, userInputs: (string | undefined)[]) {
+  const weakness = passwordWeakness(password, userInputs);
+  if (weakness) throw new AppError('validation', {}, [{ path: 'password', key: weakness }]);
+}
+
 const withoutSecret = <T extends { passwordHash?: string }>(u: T) => {
   const { passwordHash: _ignored, ...rest } = u;
   return rest;
@@ -55,6 +77,7 @@ const withoutSecret = <T extends { passwordHash?: string }>(u: T) => {
 export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUserInput) {
   requireAdmin(actor);
   const data = parseInput(createUserInput, input);
+  checkStrength(data.password, [data.username, data.displayName]);
   const scopeCode = await checkScope(db, data.role, data.scopeCode);
   const user = {
     id: randomUUID(),
@@ -78,9 +101,10 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
 export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, input: UpdateUserInput) {
   requireAdmin(actor);
   const data = parseInput(updateUserInput, input);
-  return db.transaction().execute(async (trx) => {
+  const after = await db.transaction().execute(async (trx) => {
     const before = await repo.findUserById(trx, id);
     if (!before) throw notFound('user', id);
+    if (data.password) checkStrength(data.password, [before.username, data.displayName ?? before.displayName]);
     const role = data.role ?? before.role;
     const scopeCode =
       data.scopeCode !== undefined || data.role !== undefined
@@ -101,6 +125,8 @@ export async function updateUser(db: Kysely<DB>, actor: Actor, id: string, input
     });
     return after;
   });
+  userChanged(id);
+  return after;
 }
 
 export async function listUsers(db: Kysely<DB>, actor: Actor) {
@@ -115,30 +141,47 @@ export interface LoginResult {
   user: Awaited<ReturnType<typeof repo.findUserById>> & object;
 }
 
-export async function login(
-  db: Kysely<DB>,
-  throttle: LoginThrottle,
-  input: unknown,
-  client: { ip: string; now: Date },
-): Promise<LoginResult> {
+/**
+ * The hash an unknown username's password is checked against, made once: a login does the same scrypt
+ * work whether or not the username exists, so its time does not tell which usernames exist.
+ */
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomSecret()));
+
+/** What the audit log keeps of the client of a sign-in. */
+type Client = { ip: string; now: Date };
+
+/** Who a failed sign-in is audited as: nobody known, only the address (as public pledges are). */
+const attemptFrom = (ip: string): Actor => ({ userId: null, username: `public:${ip}`.slice(0, 100), role: 'viewer', scopeCode: null, language: 'vi' });
+
+export async function login(db: Kysely<DB>, throttle: LoginThrottle, input: unknown, client: Client): Promise<LoginResult> {
   const { username, password } = parseInput(loginInput, input);
-  const keys = [
-    { kind: 'user' as const, value: username.trim().toLowerCase() },
-    { kind: 'ip' as const, value: client.ip },
-  ];
+  const keys = loginKeys(username, client.ip);
   const now = client.now.getTime();
   if (throttle.isBlocked(keys, now)) throw new AppError('too_many_attempts');
   const user = await repo.findUserByUsername(db, username.trim());
-  const ok = user && user.active && (await verifyPassword(password, user.passwordHash));
-  if (!ok || !user) {
+  // the same password-hash work either way (see `dummy`)
+  const matches = await verifyPassword(password, user ? user.passwordHash : await dummy());
+  if (!user || !matches || !user.active) {
     throttle.recordFailure(keys, now);
+    const reason = !user ? 'unknown_user' : !matches ? 'wrong_password' : 'inactive';
+    await audit(db, attemptFrom(client.ip), {
+      action: 'login_failed',
+      entity: 'user',
+      entityId: user?.id ?? username.trim().slice(0, 100),
+      unitCode: user?.scopeCode ?? null,
+      after: { ip: client.ip, username: username.trim().slice(0, 100), reason },
+    });
     throw new AppError('invalid_credentials');
   }
   throttle.reset(keys);
   const sessionId = randomSecret();
   const csrfToken = randomSecret(24);
   const expiresAt = new Date(now + SESSION_DAYS * 86_400_000);
-  await repo.insertSession(db, { idHash: sha256(sessionId), userId: user.id, csrfToken, expiresAt });
+  await db.transaction().execute(async (trx) => {
+    await repo.insertSession(trx, { idHash: sha256(sessionId), userId: user.id, csrfToken, expiresAt });
+    await audit(trx, actorOf(user), { action: 'login', entity: 'user', entityId: user.id, unitCode: user.scopeCode, after: { ip: client.ip } });
+  });
   return { sessionId, csrfToken, expiresAt, user: withoutSecret(user) };
 }
 
@@ -147,7 +190,13 @@ export async function sessionUser(db: Kysely<DB>, sessionId: string, now: Date) 
   return s && s.active ? s : undefined;
 }
 
-export const logout = (db: Kysely<DB>, sessionId: string) => repo.deleteSession(db, sha256(sessionId));
+/** Ends a session (audited as the user's sign-out); the caller's HTTP layer forgets it from its cache. */
+export async function logout(db: Kysely<DB>, actor: Actor, sessionId: string, client: { ip: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await repo.deleteSession(trx, sha256(sessionId));
+    await audit(trx, actor, { action: 'logout', entity: 'user', entityId: actor.userId ?? actor.username, unitCode: actor.scopeCode, after: { ip: client.ip } });
+  });
+}
 
 export async function tokenUser(db: Kysely<DB>, token: string) {
   const t = await repo.findToken(db, sha256(token));
@@ -171,7 +220,8 @@ export async function createToken(db: Kysely<DB>, actor: Actor, username: string
 /** On a database with no user, create `admin` with a random password and return it (to print once). */
 export async function ensureInitialAdmin(db: Kysely<DB>, system: Actor): Promise<string | undefined> {
   if ((await repo.countUsers(db)) > 0) return undefined;
-  const password = randomSecret(12);
+  let password = randomSecret(12);
+  while (passwordWeakness(password, ['admin', 'Administrator'])) password = randomSecret(12);
   await createUser(db, system, { username: 'admin', displayName: 'Administrator', role: 'admin', scopeCode: null, password });
   return password;
 }

@@ -28,8 +28,8 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/premium/quotes/:id',
-    { config: { permission: 'signed_in' }, schema: { tags: ['premium'], summary: 'A saved quote, as it was priced', params: z.object({ id: z.uuid() }) } },
-    async (req) => premium.getSavedQuote(db(), req.params.id),
+    { config: { permission: 'signed_in' }, schema: { tags: ['premium'], summary: 'A saved quote, as it was priced (its creator and administrators only; 404 to others)', params: z.object({ id: z.uuid() }) } },
+    async (req) => premium.getSavedQuote(db(), req.actor!, req.params.id),
   );
 
   app.get(

@@ -87,9 +87,10 @@ export async function saveQuote(db: Kysely<DB>, actor: Actor, request: QuoteRequ
   return { id, ...result };
 }
 
-export async function getSavedQuote(db: Kysely<DB>, id: string) {
+/** A saved quote, for the user who saved it or an administrator; to anyone else it does not exist. */
+export async function getSavedQuote(db: Kysely<DB>, actor: Actor, id: string) {
   const row = await repo.findQuote(db, id);
-  if (!row) throw notFound('quote', id);
+  if (!row || (row.createdBy !== actor.username && actor.role !== 'admin')) throw notFound('quote', id);
   return { id: row.id, createdAt: row.createdAt, createdBy: row.createdBy, input: row.input, ...(row.result as QuoteWithRules) };
 }
 

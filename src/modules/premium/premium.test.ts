@@ -77,7 +77,7 @@ describe(`rules as data, changed by admins (${engineName})`, () => {
     // the day before still uses the previous base salary
     expect((await premium.quote(t.db, { ...request, date: '2026-12-31' })).members[0].premium).toBe(Math.round(0.045 * 2530000 * 12));
 
-    const reread = await premium.getSavedQuote(t.db, saved.id);
+    const reread = await premium.getSavedQuote(t.db, system, saved.id);
     expect(reread.members[0].premium).toBe(Math.round(0.045 * 2530000 * 12));
     expect(reread.ruleIds).not.toContain('base-salary-2027-01-01');
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
+import { AppError } from '../../errors';
 import { translator } from '../../i18n/index';
 import * as publicPage from './public.service';
 import { publicPledgeInput } from './public.service';
@@ -46,7 +47,12 @@ export const publicProgrammeRoutes =
       },
       async (req, reply) => {
         const now = new Date();
-        const made = await publicPage.publicPledge(db(), throttle, req.params.slug, req.body, { ip: req.ip, now, today: todayInVietnam(now) });
+        const made = await publicPage
+          .publicPledge(db(), throttle, req.params.slug, req.body, { ip: req.ip, now, today: todayInVietnam(now) })
+          .catch((e: unknown) => {
+            // the throttle's refusal, told as what it is (not the login message)
+            throw e instanceof AppError && e.code === 'too_many_attempts' ? new AppError('too_many_pledges') : e;
+          });
         const t = translator(req.lang ?? 'vi');
         return reply.status(201).send({ ...made, message: t('handover:public.thanks', { programme: made.programmeName }) });
       },

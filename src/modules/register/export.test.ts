@@ -260,4 +260,20 @@ describe(`export over HTTP (${engineName})`, () => {
     await tw.xlsx.load(template.rawPayload as never);
     expect(tw.worksheets.map((w) => w.name)).toEqual(['Danh sách', 'Hướng dẫn']);
   });
+
+  it('writes a name that a spreadsheet would run as a formula with a leading quote, in CSV (issue 16)', async () => {
+    // (a name stored before the import refused such names)
+    const em = await t.db.selectFrom('person').select(['id', 'fullName']).where('communeCode', '=', '02680').executeTakeFirstOrThrow();
+    const evil = '=HYPERLINK("http://evil.example/","click")';
+    await t.db.updateTable('person').set({ fullName: evil }).where('id', '=', em.id).execute();
+    try {
+      const out = await exportToFile(system, { unit: '02680', what: 'persons', format: 'csv', language: 'vi' });
+      const line = fs.readFileSync(out.path, 'utf8').split('\r\n')[1];
+      expect(line).toBe(`B01,02680,,,,"'=HYPERLINK(""http://evil.example/"",""click"")",Chủ hộ,01/01/1980,Nam,,,Giáy,,GD,,,,,`);
+      const cells = (await collect(readCsvRows(out.path)))[1];
+      expect(cells[5]).toBe(`'${evil}`);
+    } finally {
+      await t.db.updateTable('person').set({ fullName: em.fullName }).where('id', '=', em.id).execute();
+    }
+  });
 });

@@ -4,6 +4,9 @@ import { engineName, makeUser, testDatabase, type TestDatabase } from '../../tes
 import { CANONICAL_COLUMNS } from '../../domain/register-row';
 import { readXlsxRows } from '../../io/excel';
 import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { insertImportJob } from './import-jobs.repository';
+import { markInterruptedImports } from './import-jobs';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -74,6 +77,46 @@ describe(`import over HTTP (${engineName})`, () => {
     const otherLogin = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: other.username, password: other.password } });
     const peek = await app.inject({ url: `/api/register/imports/${job.id}`, headers: { cookie: `cd_session=${otherLogin.cookies[0].value}` } });
     expect(peek.statusCode).toBe(404);
+  });
+
+  it('keeps the end state of a job across a restart, and shows a job a crash interrupted as rolled back (issue 16)', async () => {
+    const u = await makeUser(t, 'commune_officer', '02905');
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+    const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    const file = multipart('mot-dong.csv', [CANONICAL_COLUMNS.join(','), 'R01,02905,,,,Lò Văn Khởi,chủ hộ,01/02/1970,nam,,,Thái,,GD,,,'].join('\n'));
+    const started = await app.inject({ method: 'POST', url: '/api/register/imports', payload: file.payload, headers: { ...headers, ...file.headers } });
+    const job = await waitForJob(started.json().id, headers);
+    expect(job.report).toMatchObject({ rows: 1, inserted: 1, rejected: 0, rolledBack: false });
+
+    // a job left running by a server that died: its row says 'running' until the next start marks it
+    const crashed = randomUUID();
+    await insertImportJob(t.db, { id: crashed, ownerId: u.user.id, fileName: 'lon.xlsx', status: 'running', dryRun: false, validRowsOnly: false, startedAt: new Date() });
+    expect(await markInterruptedImports(t.db)).toBe(1);
+
+    // the restarted server has no job in memory
+    const restarted = await buildApp({ database: t, webDist: false });
+    try {
+      const again = await restarted.inject({ url: `/api/register/imports/${job.id}`, headers });
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ id: job.id, fileName: 'mot-dong.csv', status: 'done', report: { rows: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0, rolledBack: false } });
+      const lost = await restarted.inject({ url: `/api/register/imports/${crashed}`, headers });
+      expect(lost.statusCode).toBe(200);
+      expect(lost.json()).toMatchObject({
+        id: crashed,
+        fileName: 'lon.xlsx',
+        status: 'failed',
+        error: { code: 'import_interrupted', message: 'Lần nhập này bị gián đoạn (máy chủ đã dừng giữa chừng) và đã được hoàn tác: không dòng nào được ghi. Hãy nhập lại tệp' },
+      });
+      const en = await restarted.inject({ url: `/api/register/imports/${crashed}`, headers: { ...headers, cookie: `${headers.cookie}; cd_lang=en` } });
+      expect(en.json().error.message).toMatch(/^This import was interrupted .* rolled back: nothing was written/);
+      // someone else's job stays invisible
+      const other = await makeUser(t, 'commune_officer', '02905');
+      const otherLogin = await restarted.inject({ method: 'POST', url: '/api/auth/login', payload: { username: other.username, password: other.password } });
+      const theirs = await restarted.inject({ url: `/api/register/imports/${crashed}`, headers: { cookie: `cd_session=${otherLogin.cookies[0].value}` } });
+      expect(theirs.statusCode).toBe(404);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('refuses a file that is not .xlsx or .csv, and viewers', async () => {

@@ -10,7 +10,7 @@ import { todayInVietnam } from '../../domain/dates';
 import { translator } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
 import { xlsxWriter } from '../../io/excel';
-import type { ImportJobs } from './import-jobs';
+import type { ImportJob, ImportJobs } from './import-jobs';
 import { errorBody } from '../../http/plugins/errors';
 
 const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
@@ -60,7 +60,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
         schema: { tags: ['register'], summary: 'Progress and, when done, the report of an import', params: z.object({ id: z.uuid() }), querystring: z.object({ errors: z.coerce.number().int().min(0).max(10000).default(200) }).strict() },
       },
       async (req) => {
-        const job = jobs.get(req.params.id, req.actor!);
+        const job = await jobs.get(app.database.db, req.params.id, req.actor!);
         const v = view(job, req.lang);
         if (v.report) v.report = { ...v.report, errors: v.report.errors.slice(0, req.query.errors) };
         return v;
@@ -79,7 +79,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
         },
       },
       async (req, reply) => {
-        const job = jobs.get(req.params.id, req.actor!);
+        const job = await jobs.get(app.database.db, req.params.id, req.actor!);
         const errors = job.report?.errors ?? [];
         const t = translator(req.lang);
         const headers = [t('import_report.row'), t('import_report.column'), t('import_report.value'), t('import_report.message')];
@@ -111,7 +111,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
     );
   };
 
-function view(job: ReturnType<ImportJobs['get']>, lang: 'vi' | 'en') {
+function view(job: ImportJob, lang: 'vi' | 'en') {
   const { owner: _owner, error, ...rest } = job;
   return {
     ...rest,

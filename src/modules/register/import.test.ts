@@ -64,6 +64,21 @@ describe(`register import (${engineName})`, () => {
     expect(await count('card')).toBe(2);
   });
 
+  it('refuses a name that a spreadsheet would run as a formula, naming its row and column (issue 16)', async () => {
+    const file = csv([
+      'F01,02905,,,,Lò Văn Phúc,chủ hộ,01/01/1990,nam,,,Thái,,GD,,,',
+      'F01,02905,,,,"=HYPERLINK(""http://evil.example/"",""click"")",vợ,01/01/1991,nữ,,,Thái,,GD,,,',
+    ]);
+    for (const fresh of [0, Infinity]) {
+      const r = await importRegister(t, system, { path: file }, { today: '2025-10-01', freshPathFromBytes: fresh });
+      expect(r).toMatchObject({ rows: 2, inserted: 0, rejected: 1, rolledBack: true });
+      expect(r.errors).toEqual([
+        { row: 3, column: 'full_name', value: '=HYPERLINK("http://evil.example/","click")', message: 'Không được bắt đầu bằng =, +, - hoặc @: bảng tính sẽ chạy ô này như một công thức. Hãy sửa lại nội dung' },
+      ]);
+    }
+    expect(await count('person')).toBe(3);
+  });
+
   it('reports a NUL in a cell as that row and column, instead of failing in the database', async () => {
     const file = csv(['N01,02905,,,,Lò\u0000 Văn Nul,chủ hộ,01/01/1990,nam,,,Thái,,GD,,,']);
     for (const fresh of [0, Infinity]) {

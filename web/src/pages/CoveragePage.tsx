@@ -25,6 +25,7 @@ import { errorMessage } from '../errors';
 import { foldText, formatDate, formatNumber, formatPct, formatSigned, isIsoDate } from '../format';
 import { compareNames } from '../i18n';
 import { href } from '../router';
+import { csvCell } from '../../../src/io/csv-cell';
 
 /** Lào Cai: where a national admin lands. */
 const DEFAULT_PROVINCE = '15';
@@ -599,13 +600,6 @@ function compareBy(key: SortKey) {
     if (y == null) return -1;
     return x - y;
   };
-}
-
-/** A CSV cell for Excel: numbers bare (no thousands separator, a dot before the decimals), text quoted when needed. */
-function csvCell(value: string | number | null | undefined): string {
-  if (value == null || (typeof value === 'number' && !Number.isFinite(value))) return '';
-  const text = String(value);
-  return /[";\n\r,]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A percentage for the CSV: two decimals at most, with a dot (93.42), so Excel reads a number. */
