@@ -24,6 +24,7 @@ import { lineageOf } from '../units/units.service';
 import * as repo from './programme.repository';
 import * as ledgerRepo from './ledger.repository';
 import { cancelAward } from './ledger.service';
+import { requireConfirmation, type Confirmation } from './confirm';
 import { findApprovedRound, setRoundStatus } from './selection.repository';
 import {
   createProgrammeInput,
@@ -138,15 +139,26 @@ export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, tod
 
 /**
  * The status buttons and `programme status`: a step an action takes is refused with the action named,
- * except approving a list of cards awarded by hand (there is no round to approve).
+ * except approving a list of cards awarded by hand (there is no round to approve). `confirm`: `true`;
+ * going back from an approved list (its cards cancelled) needs the count and amount of those cards.
  */
-export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null): Promise<void> {
+export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation | null): Promise<void> {
   const programme = await programmeForActor(db, actor, id, 'write');
   const action = ACTION_STEPS[to];
   if (action && to === nextStatus(programme.status)) {
     // cards awarded one by one (no round) make the list: approving it is then a plain step
     const handMade = to === 'list_approved' && (await repo.countAwards(db, id)).live > 0;
     if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
+  }
+  if (to === nextStatus(programme.status) || to === previousStatus(programme.status)) {
+    // going back from an approved list cancels its cards: their money goes back to the fund
+    const withdraws = programme.status === 'list_approved' && to === previousStatus(programme.status);
+    requireConfirmation(
+      confirm,
+      withdraws
+        ? { action: 'withdraw_list', count: (await repo.countAwards(db, id)).live, amount: (await balancesOf(db, [id])).get(id)!.awarded }
+        : { action: 'status', count: 0, amount: null },
+    );
   }
   await changeProgrammeStatus(db, actor, id, to, note);
 }
@@ -169,6 +181,8 @@ export async function changeProgrammeStatus(
   to: ProgrammeStatus,
   note?: string | null,
   trx?: Kysely<DB>,
+  /** submitted -> list_approved: only by withdrawing the list (d03.service unsubmitList), which reverses the payment first */
+  options: { withdrawSubmission?: boolean } = {},
 ): Promise<void> {
   requirePermission(actor, PROGRAMMES_WRITE);
   const run = async (t: Kysely<DB>) => {
@@ -179,6 +193,8 @@ export async function changeProgrammeStatus(
     const trimmed = note?.trim() || null;
     if (to === nextStatus(from)) {
       // forward: always allowed one step
+    } else if (options.withdrawSubmission && from === 'submitted' && to === 'list_approved') {
+      if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
     } else if (to === previousStatus(from)) {
       if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
       if (from === 'list_approved' || from === 'selecting') {
