@@ -30,7 +30,6 @@ import {
   nominateInput,
   nominationImportSchema,
   nominationSchema,
-  noteInput,
   personParams,
   roundDetailSchema,
   roundParams,
