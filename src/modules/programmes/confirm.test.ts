@@ -232,6 +232,27 @@ describe(`confirmed money and status actions over HTTP (${engineName})`, () => {
   });
 });
 
+describe(`a step back from an approved list (${engineName})`, () => {
+  it('cancels its cards only with their count and amount, through the ledger', async () => {
+    const w = await handoverWorld(t.db, system, { issue: false });
+    const headers = await login();
+    const base = `/api/programmes/${w.programmeId}`;
+    for (const to of ['selecting', 'list_approved']) {
+      const res = await app.inject({ method: 'POST', url: `${base}/status`, headers, payload: { to, confirm: true } });
+      expect(res.statusCode).toBe(200);
+    }
+    const before = await expectBalanced(w.programmeId);
+    const stale = await app.inject({ method: 'POST', url: `${base}/status`, headers, payload: { to: 'selecting', note: 'chọn lại', confirm: { count: 3, amount: AWARDED } } });
+    expect(stale.statusCode).toBe(409);
+    expect((await state(w.programmeId)).status).toBe('list_approved');
+    const back = await app.inject({ method: 'POST', url: `${base}/status`, headers, payload: { to: 'selecting', note: 'chọn lại', confirm: { count: 4, amount: AWARDED } } });
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toMatchObject({ status: 'selecting' });
+    expect((await state(w.programmeId)).awards).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    expect(await expectBalanced(w.programmeId)).toEqual({ ...before, awarded: 0, available: before.available + AWARDED });
+  });
+});
+
 describe(`confirmed actions in the CLI (${engineName})`, () => {
   it('without --yes says what it would do, exits non-zero and changes nothing; with --yes does it', async () => {
     const w = await handoverWorld(t.db, system, { issue: false });

@@ -143,24 +143,29 @@ export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, tod
  * going back from an approved list (its cards cancelled) needs the count and amount of those cards.
  */
 export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation | null): Promise<void> {
-  const programme = await programmeForActor(db, actor, id, 'write');
-  const action = ACTION_STEPS[to];
-  if (action && to === nextStatus(programme.status)) {
-    // cards awarded one by one (no round) make the list: approving it is then a plain step
-    const handMade = to === 'list_approved' && (await repo.countAwards(db, id)).live > 0;
-    if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
-  }
-  if (to === nextStatus(programme.status) || to === previousStatus(programme.status)) {
-    // going back from an approved list cancels its cards: their money goes back to the fund
-    const withdraws = programme.status === 'list_approved' && to === previousStatus(programme.status);
-    requireConfirmation(
-      confirm,
-      withdraws
-        ? { action: 'withdraw_list', count: (await repo.countAwards(db, id)).live, amount: (await balancesOf(db, [id])).get(id)!.awarded }
-        : { action: 'status', count: 0, amount: null },
-    );
-  }
-  await changeProgrammeStatus(db, actor, id, to, note);
+  await programmeForActor(db, actor, id, 'write');
+  // one transaction with the programme row locked: the figures confirmed are the ones changed
+  await db.transaction().execute(async (trx) => {
+    await programmeForActor(trx, actor, id, 'write');
+    const programme = (await repo.findProgramme(trx, id, true))!;
+    const action = ACTION_STEPS[to];
+    if (action && to === nextStatus(programme.status)) {
+      // cards awarded one by one (no round) make the list: approving it is then a plain step
+      const handMade = to === 'list_approved' && (await repo.countAwards(trx, id)).live > 0;
+      if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
+    }
+    if (to === nextStatus(programme.status) || to === previousStatus(programme.status)) {
+      // going back from an approved list cancels its cards: their money goes back to the fund
+      const withdraws = programme.status === 'list_approved' && to === previousStatus(programme.status);
+      requireConfirmation(
+        confirm,
+        withdraws
+          ? { action: 'withdraw_list', count: (await repo.countAwards(trx, id)).live, amount: (await balancesOf(trx, [id])).get(id)!.awarded }
+          : { action: 'status', count: 0, amount: null },
+      );
+    }
+    await changeProgrammeStatus(trx, actor, id, to, note, trx);
+  });
 }
 
 async function withdrawApprovedList(trx: Kysely<DB>, actor: Actor, programmeId: string, note: string): Promise<void> {
