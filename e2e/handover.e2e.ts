@@ -53,10 +53,10 @@ describe('handover and the public page in the browser', () => {
     const deadline = iso(new Date(today.getTime() + 30 * 86_400_000));
     eventDate = iso(new Date(today.getTime() + 10 * 86_400_000));
     programme = await post('/api/programmes', { name: 'Tặng thẻ BHYT Tết', ownerUnitCode: '15', areaKind: 'communes', areaCodes: ['02905'], cardMonths: 12, purchaseDate: purchase, deadline });
-    await post(`/api/programmes/${programme.id}/status`, { to: 'raising' });
+    await post(`/api/programmes/${programme.id}/status`, { to: 'raising', confirm: true });
     const donor = await post<{ id: string }>('/api/donors', { ownerUnitCode: '15', kind: 'business', name: 'Công ty Hòa Phát', contact: '0243999888', publicConsent: true });
     const pledge = await post<{ id: string }>(`/api/programmes/${programme.id}/pledges`, { donorId: donor.id, amount: 5_000_000, pledgedOn: purchase });
-    await post(`/api/programmes/${programme.id}/receipts`, { donorId: donor.id, pledgeId: pledge.id, amount: 2_000_000, receivedOn: purchase, method: 'bank_transfer' });
+    await post(`/api/programmes/${programme.id}/receipts`, { donorId: donor.id, pledgeId: pledge.id, amount: 2_000_000, receivedOn: purchase, method: 'bank_transfer', confirm: { count: 1, amount: 2_000_000 } });
     const household = await post<{ id: string }>('/api/register/households', { communeCode: '02905', code: 'BT-001' });
     const awards: string[] = [];
     for (const p of PERSONS) {
@@ -69,13 +69,14 @@ describe('handover and the public page in the browser', () => {
         insuranceCode: p.insuranceCode,
         phone: p.phone,
       });
-      awards.push((await post<{ id: string }>(`/api/programmes/${programme.id}/awards`, { personId: person.id, groupCode: p.group, amount: p.amount })).id);
+      awards.push((await post<{ id: string }>(`/api/programmes/${programme.id}/awards`, { personId: person.id, groupCode: p.group, amount: p.amount, confirm: { count: 1, amount: p.amount } })).id);
     }
     // the cards awarded by hand are the list: approve it, then submit it (pays the awards)
-    for (const to of ['selecting', 'list_approved']) await post(`/api/programmes/${programme.id}/status`, { to });
-    await post(`/api/programmes/${programme.id}/d03/submit`, {});
+    for (const to of ['selecting', 'list_approved']) await post(`/api/programmes/${programme.id}/status`, { to, confirm: true });
+    await post(`/api/programmes/${programme.id}/d03/submit`, { confirm: { count: PERSONS.length, amount: PERSONS.reduce((s, p) => s + p.amount, 0) } });
     const issued = await post<{ programmeStatus: string }>(`/api/programmes/${programme.id}/issued-cards`, {
       cards: PERSONS.map((p, i) => ({ awardId: awards[i], cardNumber: p.card, validFrom: purchase, validTo: iso(new Date(today.getTime() + 364 * 86_400_000)) })),
+      confirm: true,
     });
     expect(issued.programmeStatus).toBe('cards_issued');
   });
@@ -136,6 +137,7 @@ describe('handover and the public page in the browser', () => {
     expect(minutes.headers()['content-type']).toBe('application/pdf');
 
     await page.getByTestId('complete-handover').click();
+    await page.getByTestId('complete-handover-confirm-yes').click();
     await expect.poll(() => page.getByTestId('handover-tab').textContent()).toContain('Đã bàn giao xong');
     await screenshot(page, 'handover-tab');
 

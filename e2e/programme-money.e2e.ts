@@ -36,7 +36,11 @@ describe('programme money in the browser', () => {
     await page.getByTestId('programme-page').waitFor();
     expect(await page.getByTestId('programme-title').textContent()).toBe('Tặng thẻ BHYT Tết 2026');
 
+    // a status step asks first and changes nothing until confirmed
     await page.getByTestId('programme-next').click();
+    expect(await page.getByTestId('programme-status-confirm').textContent()).toContain('Chuyển chương trình sang «Đang vận động»?');
+    expect(await page.getByTestId('programme-status').first().getAttribute('data-status')).toBe('draft');
+    await page.getByTestId('programme-status-confirm-yes').click();
     await expect.poll(() => page.getByTestId('programme-status').first().getAttribute('data-status')).toBe('raising');
     // going back needs a note
     await page.getByTestId('programme-previous').click();
@@ -61,6 +65,10 @@ describe('programme money in the browser', () => {
     await page.getByTestId('receipt-date').fill('05/10/2025');
     await page.getByTestId('receipt-reference').fill('UNC 0512');
     await page.getByTestId('receipt-submit').click();
+    // the confirmation states the amount; nothing is recorded before it, and a double click records once
+    expect(await page.getByTestId('receipt-confirm').textContent()).toContain('Ghi nhận khoản thu 32.800.000 ₫?');
+    expect(await page.getByTestId('balance-received').textContent()).toBe('0 ₫');
+    await page.getByTestId('receipt-confirm-yes').dblclick();
     await page.getByTestId('receipt-row').waitFor();
     await expect.poll(() => page.getByTestId('pledge-reconciled').textContent()).toBe('32.800.000 ₫ / 50.000.000 ₫');
     await expect.poll(() => page.getByTestId('balance-received').textContent()).toBe('32.800.000 ₫');
@@ -72,6 +80,8 @@ describe('programme money in the browser', () => {
     await page.getByTestId('refund-amount').fill('800.000');
     await page.getByTestId('refund-reason').fill('Nộp thừa');
     await page.getByTestId('refund-submit').click();
+    expect(await page.getByTestId('refund-confirm').textContent()).toContain('Hoàn trả 800.000 ₫ cho nhà hảo tâm?');
+    await page.getByTestId('refund-confirm-yes').click();
     await expect.poll(() => page.getByTestId('balance-available').textContent()).toBe('32.000.000 ₫');
     expect(await page.getByTestId('balance-refunded').textContent()).toBe('800.000 ₫');
     expect(await page.getByTestId('balance-pledged').textContent()).toBe('50.000.000 ₫');

@@ -73,22 +73,23 @@ describe('a commune officer opens a provincial programme', () => {
       priorities: { pupil: 2 },
     });
     programmeId = programme.id;
-    await post(`/api/programmes/${programmeId}/status`, { to: 'raising' });
+    await post(`/api/programmes/${programmeId}/status`, { to: 'raising', confirm: true });
     const donor = await post<{ id: string }>('/api/donors', { ownerUnitCode: '15', kind: 'business', name: 'Công ty Ba Xã', contact: '0243111222', publicConsent: true });
     const pledge = await post<{ id: string }>(`/api/programmes/${programmeId}/pledges`, { donorId: donor.id, amount: 5_000_000, pledgedOn: purchase });
-    await post(`/api/programmes/${programmeId}/receipts`, { donorId: donor.id, pledgeId: pledge.id, amount: 5_000_000, receivedOn: purchase, method: 'bank_transfer' });
+    await post(`/api/programmes/${programmeId}/receipts`, { donorId: donor.id, pledgeId: pledge.id, amount: 5_000_000, receivedOn: purchase, method: 'bank_transfer', confirm: { count: 1, amount: 5_000_000 } });
     const awards: string[] = [];
     for (const [c, commune] of COMMUNES.entries()) {
       const household = await post<{ id: string }>('/api/register/households', { communeCode: commune, code: `HO-${commune}` });
       for (const [i, p] of PERSONS[c].entries()) {
         const person = await post<{ id: string }>('/api/register/persons', { householdId: household.id, ...p, groupCodes: ['HS'] });
-        if (i === 0) awards.push((await post<{ id: string }>(`/api/programmes/${programmeId}/awards`, { personId: person.id, groupCode: 'HS', amount: 379_080 })).id);
+        if (i === 0) awards.push((await post<{ id: string }>(`/api/programmes/${programmeId}/awards`, { personId: person.id, groupCode: 'HS', amount: 379_080, confirm: { count: 1, amount: 379_080 } })).id);
       }
     }
-    for (const to of ['selecting', 'list_approved']) await post(`/api/programmes/${programmeId}/status`, { to });
-    await post(`/api/programmes/${programmeId}/d03/submit`, {});
+    for (const to of ['selecting', 'list_approved']) await post(`/api/programmes/${programmeId}/status`, { to, confirm: true });
+    await post(`/api/programmes/${programmeId}/d03/submit`, { confirm: { count: awards.length, amount: awards.length * 379_080 } });
     await post(`/api/programmes/${programmeId}/issued-cards`, {
       cards: awards.map((awardId, i) => ({ awardId, cardNumber: `HS40${i}01090123${i}5`, validFrom: purchase, validTo: iso(new Date(today.getTime() + 364 * 86_400_000)) })),
+      confirm: true,
     });
     for (const commune of COMMUNES) await post(`/api/programmes/${programmeId}/handover/events`, { communeCode: commune, heldOn: purchase, place: `Nhà văn hoá ${commune}` });
     await post('/api/users', { username: OFFICER.username, role: 'commune_officer', scopeCode: '02905', password: OFFICER.password });

@@ -129,6 +129,7 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(slug).not.toBe('');
 
     await page.getByTestId('programme-next').click();
+    await page.getByTestId('programme-status-confirm-yes').click();
     await expect.poll(status).toBe('raising');
 
     await page.getByTestId('programme-tab-money').click();
@@ -148,6 +149,8 @@ describe('a programme from creation to the public page, in the browser', () => {
     await page.getByTestId('receipt-date').fill(vnDay());
     await page.getByTestId('receipt-reference').fill('UNC 2611');
     await page.getByTestId('receipt-submit').click();
+    expect(await page.getByTestId('receipt-confirm').textContent()).toContain(`Ghi nhận khoản thu ${vnd(RECEIVED)}?`);
+    await page.getByTestId('receipt-confirm-yes').click();
     await page.getByTestId('receipt-row').waitFor();
     await expect.poll(() => page.getByTestId('balance-received').textContent()).toBe(vnd(RECEIVED));
     await expect.poll(() => page.getByTestId('pledge-reconciled').textContent()).toBe(`${vnd(RECEIVED)} / ${vnd(10_000_000)}`);
@@ -157,6 +160,7 @@ describe('a programme from creation to the public page, in the browser', () => {
   it('moves to selecting, shows the candidates, runs a round with a small budget and approves it', async () => {
     await page.getByTestId('programme-tab-overview').click();
     await page.getByTestId('programme-next').click();
+    await page.getByTestId('programme-status-confirm-yes').click();
     await expect.poll(status).toBe('selecting');
 
     await page.getByTestId('programme-tab-selection').click();
@@ -228,7 +232,13 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect([...listed].sort()).toEqual(awarded.map((a) => a.fullName).sort());
     expect(rows.some((r) => r.some((c) => c.includes('DANH SÁCH NGƯỜI CHỈ THAM GIA BẢO HIỂM Y TẾ')))).toBe(true);
 
+    // the issue's example: one click used to pay the list; now it states the cards and the money first
     await page.getByTestId('submit-d03').click();
+    const total = Number(await page.getByTestId('submit-d03-confirm').getAttribute('data-amount'));
+    expect(await page.getByTestId('submit-d03-confirm').textContent()).toContain(`Gửi danh sách cho cơ quan BHXH: ${awarded.length} thẻ, nộp ${vnd(total)}?`);
+    expect(total).toBeGreaterThan(0);
+    expect(await status()).toBe('list_approved');
+    await page.getByTestId('submit-d03-confirm-yes').dblclick();
     await page.getByTestId('card-input').first().waitFor();
     expect(await page.getByTestId('submit-d03').count()).toBe(0);
     await expect.poll(status).toBe('submitted');
@@ -239,6 +249,8 @@ describe('a programme from creation to the public page, in the browser', () => {
       await row.getByTestId('card-valid-to').fill(vnDay(364));
     }
     await page.getByTestId('record-cards').click();
+    expect(await page.getByTestId('record-cards-confirm').textContent()).toContain(`Ghi nhận ${awarded.length} thẻ đã cấp?`);
+    await page.getByTestId('record-cards-confirm-yes').click();
     await expect.poll(() => page.getByTestId('card-number').count()).toBe(awarded.length);
     expect(await page.getByTestId('notice').textContent()).toContain(`${awarded.length}/${awarded.length}`);
     await expect.poll(status).toBe('cards_issued');
@@ -277,6 +289,8 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(text).toContain(awarded[0].fullName);
 
     await page.getByTestId('complete-handover').click();
+    expect(await page.getByTestId('complete-handover-confirm').textContent()).toContain(`Hoàn tất bàn giao ${awarded.length} thẻ`);
+    await page.getByTestId('complete-handover-confirm-yes').click();
     await expect.poll(() => page.getByTestId('handover-tab').textContent()).toContain('Đã bàn giao xong');
     await expect.poll(status).toBe('handed_over');
     await screenshot(page, 'walk-5-handover');

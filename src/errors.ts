@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'old_code_split'
   | 'insufficient_funds'
   | 'invalid_transition'
+  | 'confirmation_required'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -33,6 +34,7 @@ const STATUS: Record<ErrorCode, number> = {
   old_code_split: 409,
   insufficient_funds: 409,
   invalid_transition: 409,
+  confirmation_required: 409,
   internal: 500,
 };
 

@@ -342,6 +342,15 @@ export interface LedgerEntryTable {
   postedAt: Generated<Date>;
 }
 
+/** A request's idempotency key with its stored result (JSON; null while the request runs). */
+export interface IdempotencyKeyTable {
+  username: string;
+  key: string;
+  scope: string;
+  response: string | null;
+  createdAt: Generated<Date>;
+}
+
 export type AwardStatus = 'awarded' | 'submitted' | 'issued' | 'handed_over' | 'cancelled';
 
 export interface AwardTable {
@@ -507,4 +516,5 @@ export interface DB {
   handoverEvent: HandoverEventTable;
   handoverResult: HandoverResultTable;
   importJob: ImportJobTable;
+  idempotencyKey: IdempotencyKeyTable;
 }

@@ -568,13 +568,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: FieldError[];
+  /** Figures the server sends with some errors (a confirmation's current count and amount). */
+  readonly details?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], details?: Record<string, unknown>) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.details = details;
   }
 }
 
@@ -596,15 +599,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** do not notify the unauthenticated listeners on 401 (login, session check) */
   quiet401?: boolean;
+  /** sent as the Idempotency-Key header: the server answers a repeated key with the first result */
+  idempotencyKey?: string;
 }
 
 function errorFromBody(status: number, data: unknown): ApiError {
-  const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[] } } | undefined)?.error;
+  const error = (data as { error?: { code?: string; message?: string; fields?: FieldError[]; details?: Record<string, unknown> } } | undefined)?.error;
   return new ApiError(
     status,
     error?.code ?? `http_${status}`,
     error?.message ?? i18n.t('web:errors.unexpected', { status }),
     Array.isArray(error?.fields) ? error.fields : [],
+    error?.details,
   );
 }
 
@@ -616,6 +622,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const form = typeof FormData !== 'undefined' && options.body instanceof FormData ? options.body : undefined;
   if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
 
   let response: Response;
   try {

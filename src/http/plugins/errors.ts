@@ -8,7 +8,7 @@ import { translator, type Language } from '../../i18n/index';
 import { DbError } from '../../db/worker-dialect';
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: { path: string; message: string }[] };
+  error: { code: string; message: string; fields?: { path: string; message: string }[]; details?: Record<string, unknown> };
 }
 
 export function errorBody(lang: Language, code: ErrorCode | string, params: Record<string, unknown> = {}, fields: FieldError[] = []): ErrorBody {
@@ -21,6 +21,8 @@ export function errorBody(lang: Language, code: ErrorCode | string, params: Reco
       path: f.path,
       message: t(`fields.${f.key}`, { ...f.params, defaultValue: f.key }),
     }));
+  // machine-readable figures a client shows the user (a confirmation's current count and amount)
+  if (params.details && typeof params.details === 'object') body.error.details = params.details as Record<string, unknown>;
   return body;
 }
 

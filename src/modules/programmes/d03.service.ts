@@ -28,10 +28,11 @@ import { translator } from '../../i18n/index';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
 import { findUnit } from '../units/units.repository';
-import { recordPayment } from './ledger.service';
+import { recordPayment, reversePayment } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
 import { requirePermission, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
+import { requireConfirmation, type Confirmation } from './confirm';
 
 export const D03_TEMPLATE = path.join(PROJECT_ROOT, 'src/modules/programmes/templates/d03-ts.xlsx');
 
@@ -155,9 +156,10 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
 
 /**
  * Submits the approved list to the social insurance office: the payment of every live award is recorded
- * in the ledger and the programme moves to 'submitted', in one transaction.
+ * in the ledger and the programme moves to 'submitted', in one transaction. `confirm`: the count and
+ * amount of the live awards, as shown to the user (else confirmation_required and nothing is written).
  */
-export async function submitList(db: Kysely<DB>, actor: Actor, programmeId: string, note?: string | null) {
+export async function submitList(db: Kysely<DB>, actor: Actor, programmeId: string, note?: string | null, confirm?: Confirmation | null) {
   requirePermission(actor, SELECTION_WRITE);
   await programmeForActor(db, actor, programmeId, 'write');
   return db.transaction().execute(async (trx) => {
@@ -166,9 +168,36 @@ export async function submitList(db: Kysely<DB>, actor: Actor, programmeId: stri
       throw new AppError('invalid_transition', { status: programme.status, reason: 'submit_status', context: 'submit_status', ns: 'selection' });
     const lines = await repo.listAwardLines(trx, programmeId, scopeOf(actor));
     if (lines.length === 0) throw new AppError('invalid_transition', { reason: 'no_awards', context: 'no_awards', ns: 'selection' });
+    requireConfirmation(confirm, { action: 'submit_list', count: lines.length, amount: lines.reduce((s, l) => s + l.amount, 0) });
     const paid = await recordPayment(trx, actor, programmeId, lines.map((l) => l.id));
     await changeProgrammeStatus(trx, actor, programmeId, 'submitted', note ?? null, trx);
     await audit(trx, actor, { action: 'submit', entity: 'programme', entityId: programmeId, unitCode: programme.ownerUnitCode, after: { awards: lines.length, paid } });
     return { awards: lines.length, amount: lines.reduce((s, l) => s + l.amount, 0), paid };
+  });
+}
+
+/**
+ * Withdraws a submitted list (undo of `submitList`, before the office has issued any card): the payment of
+ * every award is reversed through the ledger (paid -> awarded, the reason as memo: `reversePayment`), the
+ * awards are live again and the programme goes back to 'list_approved', in one transaction; audited.
+ * `confirm`: the count and amount going back, as shown to the user.
+ */
+export async function unsubmitList(db: Kysely<DB>, actor: Actor, programmeId: string, reason: string, confirm?: Confirmation | null) {
+  requirePermission(actor, SELECTION_WRITE);
+  const why = reason?.trim() ?? '';
+  if (!why) throw new AppError('validation', {}, [{ path: 'reason', key: 'required' }]);
+  await programmeForActor(db, actor, programmeId, 'write');
+  return db.transaction().execute(async (trx) => {
+    const programme = await programmeForActor(trx, actor, programmeId, 'write');
+    if (programme.status !== 'submitted')
+      throw new AppError('invalid_transition', { status: programme.status, reason: 'unsubmit_status', context: 'unsubmit_status', ns: 'selection' });
+    const lines = await repo.listAwardLines(trx, programmeId, scopeOf(actor));
+    if (lines.some((l) => l.status !== 'submitted')) throw new AppError('invalid_transition', { reason: 'unsubmit_issued', context: 'unsubmit_issued', ns: 'selection' });
+    const amount = lines.reduce((s, l) => s + l.amount, 0);
+    requireConfirmation(confirm, { action: 'unsubmit_list', count: lines.length, amount });
+    const reversed = await reversePayment(trx, actor, programmeId, lines.map((l) => l.id), why);
+    await changeProgrammeStatus(trx, actor, programmeId, 'list_approved', why, trx, { withdrawSubmission: true });
+    await audit(trx, actor, { action: 'unsubmit', entity: 'programme', entityId: programmeId, unitCode: programme.ownerUnitCode, after: { awards: lines.length, reversed, reason: why } });
+    return { awards: lines.length, amount, reversed };
   });
 }

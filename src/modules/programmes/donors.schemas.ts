@@ -1,5 +1,6 @@
 /** Shapes of donors, pledges, receipts, refunds and hand-made awards (routes, CLI, services). */
 import { z } from 'zod';
+import { moneyConfirm } from './confirm';
 import { text } from '../../validation';
 import { amount, isoDate, unitCode } from './programme.schemas';
 
@@ -62,6 +63,8 @@ export const createReceiptInput = z
     receivedOn: isoDate,
     method: z.enum(PAYMENT_METHODS),
     reference: optionalText(200),
+    /** What the user confirmed: { count: 1, amount } (src/modules/programmes/confirm.ts). */
+    confirm: moneyConfirm.optional(),
   })
   .strict();
 export type CreateReceiptInput = z.input<typeof createReceiptInput>;
@@ -72,6 +75,8 @@ export const createRefundInput = z
     amount,
     refundedOn: isoDate,
     reason: optionalText(1000),
+    /** What the user confirmed: { count: 1, amount } (src/modules/programmes/confirm.ts). */
+    confirm: moneyConfirm.optional(),
   })
   .strict();
 export type CreateRefundInput = z.input<typeof createRefundInput>;
@@ -85,11 +90,13 @@ export const createAwardInput = z
     tags: z.array(tag).max(20).optional(),
     /** The date the card is priced on (default: the programme's purchase date). */
     pricedOn: isoDate.optional(),
+    /** What the user confirmed: { count: 1, amount } (src/modules/programmes/confirm.ts). */
+    confirm: moneyConfirm.optional(),
   })
   .strict();
 export type CreateAwardInput = z.input<typeof createAwardInput>;
 
-export const cancelAwardInput = z.object({ reason: optionalText(1000) }).strict();
+export const cancelAwardInput = z.object({ reason: optionalText(1000), confirm: moneyConfirm.optional() }).strict();
 
 // ---------------------------------------------------------------------------------------------------
 // Answers

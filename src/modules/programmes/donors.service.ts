@@ -34,6 +34,8 @@ import {
 } from './donors.schemas';
 import { awardCards, cancelAward, lockProgramme, postTxn, receiptsWithRemainder } from './ledger.service';
 import { findProgramme } from './programme.repository';
+import { findAward } from './ledger.repository';
+import { requireConfirmation } from './confirm';
 import { formatVnd } from '../../domain/money';
 import { programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from './programme.service';
 
@@ -258,6 +260,7 @@ export async function createReceipt(db: Kysely<DB>, actor: Actor, programmeId: s
       if (pledge.donorId !== donor.id) throw new AppError('validation', {}, [programmeField('pledgeId', 'pledge_other_donor')]);
       if (pledge.status !== 'confirmed') throw new AppError('validation', {}, [programmeField('pledgeId', 'pledge_not_confirmed')]);
     }
+    requireConfirmation(data.confirm, { action: 'receipt', count: 1, amount: data.amount });
     const row = await repo.insertReceipt(trx, {
       id: randomUUID(),
       programmeId,
@@ -293,6 +296,7 @@ export async function createRefund(db: Kysely<DB>, actor: Actor, programmeId: st
     const receipt = (await receiptsWithRemainder(trx, programmeId)).find((r) => r.id === data.receiptId);
     if (!receipt) throw new AppError('validation', {}, [programmeField('receiptId', 'receipt_unknown')]);
     if (data.amount > receipt.free) throw new AppError('validation', {}, [programmeField('amount', 'refund_over_remainder', { remaining: receipt.free, remainingVnd: formatVnd(receipt.free) })]);
+    requireConfirmation(data.confirm, { action: 'refund', count: 1, amount: data.amount });
     const row = await repo.insertRefund(trx, {
       id: randomUUID(),
       programmeId,
@@ -349,6 +353,7 @@ export async function awardOne(db: Kysely<DB>, actor: Actor, programmeId: string
       amount = priced.total.payable;
       if (amount <= 0) throw new AppError('validation', {}, [programmeField('groupCode', 'award_nothing_to_pay', { group: groupCode })]);
     }
+    requireConfirmation(data.confirm, { action: 'award', count: 1, amount });
     const [award] = await awardCards(trx, actor, programmeId, [
       { roundId: null, householdId: person.householdId, personId: person.id, communeCode: person.communeCode, groupCode, tags: data.tags ?? [], amount },
     ]);
@@ -360,6 +365,10 @@ export async function cancelOne(db: Kysely<DB>, actor: Actor, programmeId: strin
   const data = parseInput(cancelAwardInput, input);
   return db.transaction().execute(async (trx) => {
     await programmeForActor(trx, actor, programmeId, 'write');
+    const found = await findAward(trx, awardId);
+    if (!found || found.programmeId !== programmeId) throw notFound('award', awardId);
+    // a card that cannot be cancelled is refused as such by cancelAward
+    if (found.status === 'awarded') requireConfirmation(data.confirm, { action: 'award_cancel', count: 1, amount: found.amount });
     const award = await cancelAward(trx, actor, awardId, data.reason ?? null);
     if (award.programmeId !== programmeId) throw notFound('award', awardId);
     return { ...award, createdAt: award.createdAt.toISOString() };

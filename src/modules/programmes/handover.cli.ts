@@ -10,6 +10,7 @@ import { handoverField } from './handover.service';
 import { handoverMinutesPdf } from './handover.minutes';
 import { HANDOVER_RESULTS } from './handover.schemas';
 import * as statements from './statement.service';
+import { confirmedRun } from './confirm.cli';
 
 type Ctx = () => CliContext;
 
@@ -149,10 +150,11 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
     .description("Move the programme to 'handed_over' once every card is received, absent or refused")
     .requiredOption('--programme <id>', 'the programme')
     .option('--note <text>', 'a note for the status history')
+    .option('--yes', 'confirm (else the command says what it would do and changes nothing)')
     .option('--json', 'print JSON')
-    .action(async (opts: { programme: string; note?: string; json?: boolean }) => {
+    .action(async (opts: { programme: string; note?: string; yes?: boolean; json?: boolean }) => {
       const c = ctx();
-      const o = await c.withDb(({ db }) => handover.completeHandover(db, c.actor, opts.programme, opts.note));
+      const o = await c.withDb(({ db }) => confirmedRun(c, opts.yes, (confirm) => handover.completeHandover(db, c.actor, opts.programme, opts.note, confirm), opts.json));
       if (opts.json) return c.json(o);
       c.out(c.t('handover:cli.completed', { ...o.totals }));
     });

@@ -84,8 +84,8 @@ export async function handoverWorld(db: Kysely<DB>, actor: Actor, options: { iss
   const unnamed = await donors.createDonor(db, actor, { ownerUnitCode: '15', kind: 'individual', name: UNNAMED_DONOR.name, contact: UNNAMED_DONOR.contact, publicConsent: false });
   const p1 = await donors.createPledge(db, actor, programme.id, { donorId: named.id, amount: 50_000_000, pledgedOn: '2025-10-01' });
   const p2 = await donors.createPledge(db, actor, programme.id, { donorId: unnamed.id, amount: 2_000_000, pledgedOn: '2025-10-02', earmarkCommuneCode: c2.code });
-  await donors.createReceipt(db, actor, programme.id, { donorId: named.id, pledgeId: p1.id, amount: 3_000_000, receivedOn: '2025-10-10', method: 'bank_transfer', reference: 'UNC 0001' });
-  const r2 = await donors.createReceipt(db, actor, programme.id, { donorId: unnamed.id, pledgeId: p2.id, amount: 1_000_000, receivedOn: '2025-10-12', method: 'cash' });
+  await donors.createReceipt(db, actor, programme.id, { donorId: named.id, pledgeId: p1.id, amount: 3_000_000, receivedOn: '2025-10-10', method: 'bank_transfer', reference: 'UNC 0001', confirm: { count: 1, amount: 3_000_000 } });
+  const r2 = await donors.createReceipt(db, actor, programme.id, { donorId: unnamed.id, pledgeId: p2.id, amount: 1_000_000, receivedOn: '2025-10-12', method: 'cash', confirm: { count: 1, amount: 1_000_000 } });
 
   const persons = {} as HandoverWorld['persons'];
   const households = new Map<string, string>();
@@ -102,11 +102,11 @@ export async function handoverWorld(db: Kysely<DB>, actor: Actor, options: { iss
   }
   const awards = {} as HandoverWorld['awards'];
   for (const p of facts) {
-    const award = await donors.awardOne(db, actor, programme.id, { personId: persons[p.key], groupCode: p.group, amount: p.amount });
+    const award = await donors.awardOne(db, actor, programme.id, { personId: persons[p.key], groupCode: p.group, amount: p.amount, confirm: { count: 1, amount: p.amount } });
     awards[p.key] = award.id;
   }
   // money back to the unnamed donor from what is left of their receipt
-  await donors.createRefund(db, actor, programme.id, { receiptId: r2.id, amount: 100_000, refundedOn: '2025-11-20', reason: 'Nhà tài trợ đề nghị' });
+  await donors.createRefund(db, actor, programme.id, { receiptId: r2.id, amount: 100_000, refundedOn: '2025-11-20', reason: 'Nhà tài trợ đề nghị', confirm: { count: 1, amount: 100_000 } });
 
   if (options.issue !== false) {
     for (const status of ['selecting', 'list_approved', 'submitted'] as const) await changeProgrammeStatus(db, actor, programme.id, status);
@@ -116,6 +116,7 @@ export async function handoverWorld(db: Kysely<DB>, actor: Actor, options: { iss
       actor,
       programme.id,
       facts.map((p) => ({ awardId: awards[p.key], cardNumber: p.cardNumber, validFrom: '2025-12-01', validTo: '2026-11-30' })),
+      true,
     );
   }
   return { programmeId: programme.id, slug: programme.publicSlug, c1, c2, facts, awards, persons, namedDonorId: named.id, unnamedDonorId: unnamed.id };

@@ -22,6 +22,7 @@ import {
   updateEventInput,
   type RecordResultInput,
 } from './handover.schemas';
+import { oncePerKey, stepConfirm } from './confirm';
 
 const tags = ['handover'];
 const idParams = z.object({ id: z.string().max(40) });
@@ -116,13 +117,15 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: PROGRAMMES_WRITE },
       schema: {
         tags,
-        summary: "Move the programme to 'handed_over' once every card is received, absent or refused (else a validation error naming what is open)",
+        summary:
+          "Move the programme to 'handed_over' once every card is received, absent or refused (else a validation error naming what is open). confirm: true or { count: the cards, amount: 0 }, else 409 confirmation_required; optional Idempotency-Key header",
         params: idParams,
-        body: z.object({ note: z.string().max(1000).nullable().optional() }).strict().optional(),
+        body: z.object({ note: z.string().max(1000).nullable().optional(), confirm: stepConfirm.optional() }).strict().optional(),
         response: { 200: handoverOverviewSchema },
       },
     },
-    async (req) => handover.completeHandover(db(), req.actor!, req.params.id, req.body?.note ?? undefined),
+    async (req) =>
+      oncePerKey(db(), req, `handover:${req.params.id}`, () => handover.completeHandover(db(), req.actor!, req.params.id, req.body?.note ?? undefined, req.body?.confirm)),
   );
 
   app.get(

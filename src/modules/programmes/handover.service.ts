@@ -30,6 +30,7 @@ import {
   type RecordResultInput,
   type UpdateEventInput,
 } from './handover.schemas';
+import { requireConfirmation, type Confirmation } from './confirm';
 
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -314,13 +315,14 @@ export async function evidenceOf(db: Kysely<DB>, actor: Actor, awardId: string):
  * Moves the programme to 'handed_over' once every live card is received, refused or absent (the status
  * change itself, with its checks and audit, is the programme service's).
  */
-export async function completeHandover(db: Kysely<DB>, actor: Actor, programmeId: string, note?: string) {
+export async function completeHandover(db: Kysely<DB>, actor: Actor, programmeId: string, note?: string, confirm?: Confirmation | null) {
   const programme = await programmeForActor(db, actor, programmeId, 'write');
   // the whole programme's cards: the status is the programme's, whoever asks
   const totals = await repo.programmeOutcomes(db, programme.id, WHOLE_COUNTRY);
   const open = totals.expected + totals.unassigned;
   const cards = open + totals.received + totals.absent + totals.refused;
   if (cards === 0 || open > 0) throw new AppError('validation', {}, [handoverField('programme', 'handover_incomplete', { open, cards })]);
+  requireConfirmation(confirm, { action: 'handover_complete', count: cards, amount: null });
   await changeProgrammeStatus(db, actor, programme.id, 'handed_over', note);
   return handoverOverview(db, actor, programme.id);
 }

@@ -126,7 +126,7 @@ describe(`handover events and results (${engineName})`, () => {
     await handover.recordResult(t.db, system, w.awards.ha, { result: 'received', receivedBy: 'Bản thân' }, { name: 'ky.jpg', data: JPEG });
     const before = await handover.handoverOverview(t.db, system, w.programmeId);
     expect(before.complete).toBe(true);
-    const after = await handover.completeHandover(t.db, system, w.programmeId, 'Đã bàn giao xong');
+    const after = await handover.completeHandover(t.db, system, w.programmeId, 'Đã bàn giao xong', true);
     expect(after.status).toBe('handed_over');
     const changes = await t.db.selectFrom('programmeStatusChange').select(['toStatus', 'note']).where('programmeId', '=', w.programmeId).orderBy('at').execute();
     expect(changes.at(-1)).toEqual({ toStatus: 'handed_over', note: 'Đã bàn giao xong' });
@@ -257,7 +257,7 @@ describe(`handover over HTTP (${engineName})`, () => {
     const staff = await login('province_staff', '15');
     const household = await register.createHousehold(t.db, system, { communeCode: w.c1.code, code: 'HO-LATE' });
     const person = await register.createPerson(t.db, system, { householdId: household.id, fullName: 'Giàng Thị Say', birthDate: '2015-05-05', sex: 'female' }, '2025-12-01');
-    const late = await donors.awardOne(t.db, system, w.programmeId, { personId: person.id, groupCode: 'HS', amount: 100_000 });
+    const late = await donors.awardOne(t.db, system, w.programmeId, { personId: person.id, groupCode: 'HS', amount: 100_000, confirm: { count: 1, amount: 100_000 } });
     const before = (await app.inject({ url: `/api/programmes/${w.programmeId}/handover`, headers: staff })).json();
     expect(before.unassigned.map((r: { awardId: string }) => r.awardId).sort()).toEqual([late.id, w.awards.ha].sort());
     const res = await app.inject({ method: 'POST', url: `/api/programmes/${w.programmeId}/handover/assign`, headers: staff, payload: {} });

@@ -27,6 +27,7 @@ import { insertCard } from '../register/register.repository';
 import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
 import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
+import { requireConfirmation, type Confirmation } from './confirm';
 
 export interface IssuedCardInput {
   awardId?: string;
@@ -169,8 +170,10 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
 }
 
 /** Records issued cards (API, CLI); problems name `cards.<index>.<field>`. */
-export async function recordIssuedCards(db: Kysely<DB>, actor: Actor, programmeId: string, entries: IssuedCardInput[]): Promise<IssueResult> {
+export async function recordIssuedCards(db: Kysely<DB>, actor: Actor, programmeId: string, entries: IssuedCardInput[], confirm?: Confirmation | null): Promise<IssueResult> {
   if (entries.length === 0) throw new AppError('validation', {}, [{ path: 'cards', key: 'required' }]);
+  // the last card moves the programme to 'cards_issued': `true` or { count: the cards, amount: 0 }
+  requireConfirmation(confirm, { action: 'issue_cards', count: entries.length, amount: null });
   return apply(db, actor, programmeId, entries, (problems) => {
     throw new AppError(
       'validation',
@@ -219,10 +222,12 @@ export async function importIssuedCards(
   actor: Actor,
   programmeId: string,
   source: { buffer: Buffer; format: 'csv' | 'xlsx' },
-  options: { language?: Language } = {},
+  options: { language?: Language; confirm?: Confirmation | null } = {},
 ): Promise<IssueImportReport> {
   requirePermission(actor, SELECTION_WRITE);
   await programmeForActor(db, actor, programmeId, 'write');
+  // the import may move the programme to 'cards_issued': confirmed with `true` (?confirm=true)
+  requireConfirmation(options.confirm === true ? true : null, { action: 'issue_cards', count: 0, amount: null });
   const t = translator(options.language ?? actor.language);
   const rows = source.format === 'csv' ? readCsvRows(Readable.from([source.buffer])) : readXlsxRows(Readable.from([source.buffer]));
   let columns: (Column | undefined)[] | undefined;

@@ -115,17 +115,25 @@ export function fundingOf(db: Kysely<DB>, awardIds: string[]) {
   return db.selectFrom('awardFunding').selectAll().where(sql<boolean>`award_id = any(${sql.val(awardIds)}::uuid[])`).orderBy('awardId').orderBy('receiptId').execute();
 }
 
-/** Awards that already have a payment posting. */
+/** Awards whose payment stands: their 'paid' postings do not net to zero (a reversed payment nets to zero). */
 export async function paidAwardIds(db: Kysely<DB>, awardIds: string[]): Promise<Set<string>> {
-  if (awardIds.length === 0) return new Set();
+  return new Set((await paidSlices(db, awardIds)).map((r) => r.awardId));
+}
+
+/** What stands paid per award and receipt (credit balance of 'paid': negative). */
+export async function paidSlices(db: Kysely<DB>, awardIds: string[]): Promise<{ awardId: string; receiptId: string | null; amount: number }[]> {
+  if (awardIds.length === 0) return [];
   const rows = await db
     .selectFrom('ledgerEntry')
-    .select('awardId')
-    .distinct()
+    .select(['awardId', 'receiptId', sql<string>`sum(amount)::bigint`.as('amount')])
     .where(sql<boolean>`award_id = any(${sql.val(awardIds)}::uuid[])`)
-    .where('kind', '=', 'payment')
+    .where('account', '=', 'paid')
+    .groupBy(['awardId', 'receiptId'])
+    .having(sql`sum(amount)`, '<>', 0)
+    .orderBy('awardId')
+    .orderBy('receiptId')
     .execute();
-  return new Set(rows.map((r) => r.awardId!));
+  return rows.map((r) => ({ awardId: r.awardId!, receiptId: r.receiptId, amount: Number(r.amount) }));
 }
 
 export async function setAwardStatus(db: Kysely<DB>, ids: string[], status: AwardStatus) {

@@ -14,6 +14,7 @@
  *   award            debit fund      credit awarded     (one pair per receipt that funds it)
  *   award cancelled  debit awarded   credit fund        (the same receipts, back)
  *   payment          debit awarded   credit paid        (the list submitted to the social insurance office)
+ *   payment_reversal debit paid      credit awarded     (a submitted list withdrawn, memo = the reason)
  *
  * Every posting names its receipt, so each receipt's use (funded, refunded, free) comes from the ledger as
  * well as from award_funding and refund. Every change to a programme's money locks the programme row first
@@ -58,7 +59,7 @@ export interface Posting {
   awardId?: string | null;
 }
 
-export type TxnKind = 'receipt' | 'refund' | 'award' | 'award_cancel' | 'payment';
+export type TxnKind = 'receipt' | 'refund' | 'award' | 'award_cancel' | 'payment' | 'payment_reversal';
 
 /** Writes one balanced transaction; refuses (internal error) a set of postings that does not sum to zero. */
 export async function postTxn(trx: Kysely<DB>, actor: Actor, programmeId: string, kind: TxnKind, postings: Posting[], memo: string | null = null): Promise<string> {
@@ -280,6 +281,41 @@ export async function recordPayment(trx: Kysely<DB>, actor: Actor, programmeId: 
   if (toPay.length)
     await audit(trx, actor, { action: 'payment', entity: 'programme', entityId: programmeId, after: { awardIds: toPay.map((a) => a.id), amount } });
   return { count: toPay.length, amount };
+}
+
+/**
+ * Reverses the payment of awards (a submitted list withdrawn before any card was issued), inside the
+ * caller's transaction: what stands paid per award and receipt goes back, paid -> awarded, one
+ * transaction per award with the reason as memo; the awards become 'awarded' again. Awards not paid are
+ * skipped. Audited.
+ */
+export async function reversePayment(trx: Kysely<DB>, actor: Actor, programmeId: string, awardIds: string[], reason: string): Promise<{ count: number; amount: number }> {
+  await programmeForActor(trx, actor, programmeId, 'write');
+  await lockProgramme(trx, programmeId);
+  const awards = await repo.findAwards(trx, programmeId, [...new Set(awardIds)]);
+  const slices = await repo.paidSlices(trx, awards.map((a) => a.id));
+  const slicesOf = groupBy(slices, (f) => f.awardId);
+  const reversed = awards.filter((a) => slicesOf.has(a.id));
+  const amount = -slices.reduce((s, f) => s + f.amount, 0);
+  await repo.insertPostings(
+    trx,
+    reversed.flatMap((a) =>
+      txnRows(
+        actor,
+        programmeId,
+        'payment_reversal',
+        slicesOf.get(a.id)!.flatMap((f) => [
+          { account: 'paid' as const, amount: -f.amount, receiptId: f.receiptId, awardId: a.id },
+          { account: 'awarded' as const, amount: f.amount, receiptId: f.receiptId, awardId: a.id },
+        ]),
+        reason,
+      ),
+    ),
+  );
+  await repo.setAwardStatus(trx, reversed.map((a) => a.id), 'awarded');
+  if (reversed.length)
+    await audit(trx, actor, { action: 'payment_reversal', entity: 'programme', entityId: programmeId, after: { awardIds: reversed.map((a) => a.id), amount, reason } });
+  return { count: reversed.length, amount };
 }
 
 /** The ledger of a programme: newest postings first, with the balances. */

@@ -96,7 +96,7 @@ describe(`programme ledger (${engineName})`, () => {
     const donor = await newDonor();
     const pledge = await donors.createPledge(t.db, system, p.id, { donorId: donor.id, amount: 50_000_000, pledgedOn: '2025-10-01' });
     expect(pledge).toMatchObject({ status: 'confirmed', source: 'staff', received: 0, donorName: 'Công ty ABC' });
-    const r1 = await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, pledgeId: pledge.id, amount: 30_000_000, receivedOn: '2025-10-05', method: 'bank_transfer', reference: 'UNC 123' });
+    const r1 = await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, pledgeId: pledge.id, amount: 30_000_000, receivedOn: '2025-10-05', method: 'bank_transfer', reference: 'UNC 123', confirm: { count: 1, amount: 30_000_000 } });
     expect(r1).toMatchObject({ amount: 30_000_000, remaining: 30_000_000, funded: 0, refunded: 0 });
     const entries = await t.db.selectFrom('ledgerEntry').select(['account', 'amount', 'kind', 'receiptId']).where('programmeId', '=', p.id).orderBy('account').execute();
     expect(entries).toEqual([
@@ -109,10 +109,10 @@ describe(`programme ledger (${engineName})`, () => {
 
     // spend 20,000,000 then refund: at most the 10,000,000 left
     await awardTx(p.id, [award(20_000_000, communes[0])]);
-    const over = await failure(donors.createRefund(t.db, system, p.id, { receiptId: r1.id, amount: 10_000_001, refundedOn: '2025-10-20' }));
+    const over = await failure(donors.createRefund(t.db, system, p.id, { receiptId: r1.id, amount: 10_000_001, refundedOn: '2025-10-20', confirm: { count: 1, amount: 10_000_001 } }));
     expect(over.code).toBe('validation');
     expect(errorBody('vi', over.code, over.params, over.fields).error.fields).toEqual([{ path: 'amount', message: 'Vượt số tiền còn lại của khoản thu (10.000.000 ₫)' }]);
-    const refund = await donors.createRefund(t.db, system, p.id, { receiptId: r1.id, amount: 4_000_000, refundedOn: '2025-10-20', reason: 'Nhà hảo tâm xin lại' });
+    const refund = await donors.createRefund(t.db, system, p.id, { receiptId: r1.id, amount: 4_000_000, refundedOn: '2025-10-20', reason: 'Nhà hảo tâm xin lại', confirm: { count: 1, amount: 4_000_000 } });
     expect(refund).toMatchObject({ amount: 4_000_000, donorName: 'Công ty ABC' });
     const b = await checkInvariants(p.id);
     expect(b).toEqual({ pledged: 50_000_000, received: 30_000_000, refunded: 4_000_000, awarded: 20_000_000, paid: 0, available: 6_000_000 });
@@ -127,7 +127,7 @@ describe(`programme ledger (${engineName})`, () => {
   it('refuses an award the free fund cannot cover, writing nothing', async () => {
     const p = await newProgramme();
     const donor = await newDonor('Bà Nguyễn Thị Hoa');
-    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 1_000_000, receivedOn: '2025-10-05', method: 'cash' });
+    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 1_000_000, receivedOn: '2025-10-05', method: 'cash', confirm: { count: 1, amount: 1_000_000 } });
     const e = await failure(awardTx(p.id, [award(600_000, communes[0]), award(600_000, communes[0])]));
     expect(e.code).toBe('insufficient_funds');
     expect(e.status).toBe(409);
@@ -146,9 +146,9 @@ describe(`programme ledger (${engineName})`, () => {
     const pledgeB = await donors.createPledge(t.db, system, p.id, { donorId: b.id, amount: 5_000_000, earmarkCommuneCode: communes[1], pledgedOn: '2025-10-01' });
     const pledgeC = await donors.createPledge(t.db, system, p.id, { donorId: c.id, amount: 5_000_000, earmarkTag: 'pupil', pledgedOn: '2025-10-01' });
     // oldest first: A (1 Oct), then B earmarked to communes[1] (2 Oct), then C earmarked to pupils (3 Oct)
-    const rA = await donors.createReceipt(t.db, system, p.id, { donorId: a.id, amount: 3_000_000, receivedOn: '2025-10-01', method: 'cash' });
-    const rC = await donors.createReceipt(t.db, system, p.id, { donorId: c.id, pledgeId: pledgeC.id, amount: 2_000_000, receivedOn: '2025-10-03', method: 'cash' });
-    const rB = await donors.createReceipt(t.db, system, p.id, { donorId: b.id, pledgeId: pledgeB.id, amount: 2_000_000, receivedOn: '2025-10-02', method: 'cash' });
+    const rA = await donors.createReceipt(t.db, system, p.id, { donorId: a.id, amount: 3_000_000, receivedOn: '2025-10-01', method: 'cash', confirm: { count: 1, amount: 3_000_000 } });
+    const rC = await donors.createReceipt(t.db, system, p.id, { donorId: c.id, pledgeId: pledgeC.id, amount: 2_000_000, receivedOn: '2025-10-03', method: 'cash', confirm: { count: 1, amount: 2_000_000 } });
+    const rB = await donors.createReceipt(t.db, system, p.id, { donorId: b.id, pledgeId: pledgeB.id, amount: 2_000_000, receivedOn: '2025-10-02', method: 'cash', confirm: { count: 1, amount: 2_000_000 } });
 
     const [inB, pupil, plain, spill] = await awardTx(p.id, [
       award(1_500_000, communes[1]), // B's earmark first
@@ -219,12 +219,12 @@ describe(`programme ledger (${engineName})`, () => {
     const pledge = (await donors.listPledges(t.db, system, p.id)).find((x) => x.id === proposed.id)!;
     expect(pledge).toMatchObject({ source: 'public', status: 'proposed', pledgedOn: '2025-10-10' });
     // a receipt cannot name an unconfirmed pledge
-    const early = await failure(donors.createReceipt(t.db, system, p.id, { donorId: pledge.donorId, pledgeId: pledge.id, amount: 2_000_000, receivedOn: '2025-10-12', method: 'cash' }));
+    const early = await failure(donors.createReceipt(t.db, system, p.id, { donorId: pledge.donorId, pledgeId: pledge.id, amount: 2_000_000, receivedOn: '2025-10-12', method: 'cash', confirm: { count: 1, amount: 2_000_000 } }));
     expect(early.fields.map((f) => f.path)).toEqual(['pledgeId']);
     const confirmed = await donors.confirmPledge(t.db, system, p.id, pledge.id);
     expect(confirmed).toMatchObject({ status: 'confirmed', confirmedBy: 'cli:test' });
     expect(await programmeBalance(t.db, p.id)).toMatchObject({ pledged: 2_000_000 });
-    await donors.createReceipt(t.db, system, p.id, { donorId: pledge.donorId, pledgeId: pledge.id, amount: 2_000_000, receivedOn: '2025-10-12', method: 'cash' });
+    await donors.createReceipt(t.db, system, p.id, { donorId: pledge.donorId, pledgeId: pledge.id, amount: 2_000_000, receivedOn: '2025-10-12', method: 'cash', confirm: { count: 1, amount: 2_000_000 } });
     const refused = await failure(donors.cancelPledge(t.db, system, p.id, pledge.id));
     expect(refused.code).toBe('invalid_transition');
     expect(errorBody('vi', refused.code, refused.params).error.message).toBe('Không thể huỷ: đã nhận tiền theo cam kết này');
@@ -237,7 +237,7 @@ describe(`programme ledger (${engineName})`, () => {
     const p = await newProgramme();
     const officer = await makeUser(t, 'commune_officer', communes[0]);
     const donor = await newDonor();
-    expect((await failure(donors.createReceipt(t.db, officer.actor, p.id, { donorId: donor.id, amount: 1, receivedOn: '2025-10-01', method: 'cash' }))).code).toBe('forbidden');
+    expect((await failure(donors.createReceipt(t.db, officer.actor, p.id, { donorId: donor.id, amount: 1, receivedOn: '2025-10-01', method: 'cash', confirm: { count: 1, amount: 1 } }))).code).toBe('forbidden');
     expect(await donors.listReceipts(t.db, officer.actor, p.id)).toEqual([]);
     const other = await makeUser(t, 'province_staff', '01');
     expect((await failure(donors.listReceipts(t.db, other.actor, p.id))).code).toBe('not_found');
@@ -249,8 +249,8 @@ describe(`programme ledger (${engineName})`, () => {
     const p = await newProgramme(staff.actor, 'Concurrency');
     const donor = await newDonor('Quỹ 10 thẻ', staff.actor);
     const price = 1_263_600;
-    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 6 * price, receivedOn: '2025-10-01', method: 'bank_transfer' });
-    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 4 * price, receivedOn: '2025-10-02', method: 'cash' });
+    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 6 * price, receivedOn: '2025-10-01', method: 'bank_transfer', confirm: { count: 1, amount: 6 * price } });
+    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 4 * price, receivedOn: '2025-10-02', method: 'cash', confirm: { count: 1, amount: 4 * price } });
 
     // On PostgreSQL, prove the transactions really overlap: each opens its transaction and waits at a barrier
     // until as many transactions as the pool has connections are open at once, before any awards. PGlite has
@@ -289,8 +289,8 @@ describe(`programme ledger (${engineName})`, () => {
   it('awards 3,500 cards in one call (more postings than one statement may carry) and pays them', async () => {
     const p = await newProgramme(system, 'Large batch');
     const donor = await newDonor('Quỹ lớn');
-    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 2_000_000_000, receivedOn: '2025-10-01', method: 'bank_transfer' });
-    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 3_000_000_000, receivedOn: '2025-10-02', method: 'bank_transfer' });
+    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 2_000_000_000, receivedOn: '2025-10-01', method: 'bank_transfer', confirm: { count: 1, amount: 2_000_000_000 } });
+    await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, amount: 3_000_000_000, receivedOn: '2025-10-02', method: 'bank_transfer', confirm: { count: 1, amount: 3_000_000_000 } });
     const many = Array.from({ length: 3500 }, (_, i) => award(1_263_600, communes[i % 3]));
     const awarded = await awardTx(p.id, many);
     expect(awarded).toHaveLength(3500);
@@ -330,7 +330,7 @@ describe(`programme ledger (${engineName})`, () => {
               o.earmark > 0 && o.earmark <= communes.length
                 ? await donors.createPledge(t.db, system, p.id, { donorId: donor.id, amount: o.amount, earmarkCommuneCode: communes[o.earmark - 1], pledgedOn: '2025-10-01' })
                 : undefined;
-            await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, pledgeId: pledge?.id ?? null, amount: o.amount, receivedOn: '2025-10-01', method: 'cash' });
+            await donors.createReceipt(t.db, system, p.id, { donorId: donor.id, pledgeId: pledge?.id ?? null, amount: o.amount, receivedOn: '2025-10-01', method: 'cash', confirm: { count: 1, amount: o.amount } });
             expectedReceived += o.amount;
           } else if (o.op === 'refund') {
             const receipts = await receiptsWithRemainder(t.db, p.id);
@@ -338,10 +338,10 @@ describe(`programme ledger (${engineName})`, () => {
             const r = receipts[o.pick % receipts.length];
             const amount = Math.max(1, Math.floor((r.free * o.part) / 100));
             if (r.free === 0) {
-              expect((await failure(donors.createRefund(t.db, system, p.id, { receiptId: r.id, amount: 1, refundedOn: '2025-10-02' }))).code).toBe('validation');
+              expect((await failure(donors.createRefund(t.db, system, p.id, { receiptId: r.id, amount: 1, refundedOn: '2025-10-02', confirm: { count: 1, amount: 1 } }))).code).toBe('validation');
               continue;
             }
-            await donors.createRefund(t.db, system, p.id, { receiptId: r.id, amount, refundedOn: '2025-10-02' });
+            await donors.createRefund(t.db, system, p.id, { receiptId: r.id, amount, refundedOn: '2025-10-02', confirm: { count: 1, amount } });
             expectedRefunded += amount;
           } else if (o.op === 'award') {
             const before = await programmeBalance(t.db, p.id);

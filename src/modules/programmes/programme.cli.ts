@@ -13,6 +13,7 @@ import { readLedger } from './ledger.service';
 import * as programmes from './programme.service';
 import { programmeField } from './programme.service';
 import type { CreateProgrammeInput } from './programme.schemas';
+import { confirmedRun } from './confirm.cli';
 
 /** '1263600', '1.263.600' or '1,263,600' -> 1263600; anything else refuses naming the option. */
 export function parseAmount(value: string, field = 'amount'): number {
@@ -144,12 +145,13 @@ export function registerProgrammeCommands(program: Command, ctx: () => CliContex
     .argument('<id>', 'programme id')
     .argument('<status>', 'draft | raising | selecting | list_approved | submitted | cards_issued | handed_over | closed')
     .option('--note <text>', 'why (required when going back)')
+    .option('--yes', 'confirm (else the command says what it would do and changes nothing)')
     .option('--json', 'print the programme as JSON')
     .action(async (id: string, to: string, opts) => {
       const c = ctx();
       const { before, after } = await c.withDb(async ({ db }) => {
         const b = await programmes.programmeForActor(db, c.actor, id, 'write');
-        await programmes.stepProgrammeStatus(db, c.actor, id, to as ProgrammeStatus, opts.note ?? null);
+        await confirmedRun(c, opts.yes, (confirm) => programmes.stepProgrammeStatus(db, c.actor, id, to as ProgrammeStatus, opts.note ?? null, confirm), opts.json);
         return { before: b, after: await programmes.getProgramme(db, c.actor, id, todayInVietnam()) };
       });
       if (opts.json) return c.json(after);
@@ -242,18 +244,26 @@ export function registerProgrammeCommands(program: Command, ctx: () => CliContex
     .option('--method <method>', 'cash | bank_transfer | other', 'bank_transfer')
     .option('--reference <text>', 'bank or voucher reference')
     .option('--pledge <id>', 'the confirmed pledge it pays')
+    .option('--yes', 'confirm (else the command says what it would do and changes nothing)')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
       const c = ctx();
       const r = await c.withDb(({ db }) =>
-        money.createReceipt(db, c.actor, opts.programme, {
-          donorId: opts.donor,
-          pledgeId: opts.pledge ?? null,
-          amount: parseAmount(opts.amount),
-          receivedOn: opts.date ?? todayInVietnam(),
-          method: opts.method,
-          reference: opts.reference,
-        }),
+        confirmedRun(
+          c,
+          opts.yes,
+          (confirm) =>
+            money.createReceipt(db, c.actor, opts.programme, {
+              donorId: opts.donor,
+              pledgeId: opts.pledge ?? null,
+              amount: parseAmount(opts.amount),
+              receivedOn: opts.date ?? todayInVietnam(),
+              method: opts.method,
+              reference: opts.reference,
+              ...(confirm && confirm !== true ? { confirm } : {}),
+            }),
+          opts.json,
+        ),
       );
       if (opts.json) return c.json(r);
       c.out(c.t('programmes:cli.receipt_created', { amount: vnd(r.amount), id: r.id }));
@@ -270,11 +280,24 @@ export function registerProgrammeCommands(program: Command, ctx: () => CliContex
     .requiredOption('--amount <dong>', 'amount in dong')
     .option('--date <yyyy-mm-dd>', 'refunded on (default today)')
     .option('--reason <text>', 'why')
+    .option('--yes', 'confirm (else the command says what it would do and changes nothing)')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
       const c = ctx();
       const r = await c.withDb(({ db }) =>
-        money.createRefund(db, c.actor, opts.programme, { receiptId: opts.receipt, amount: parseAmount(opts.amount), refundedOn: opts.date ?? todayInVietnam(), reason: opts.reason }),
+        confirmedRun(
+          c,
+          opts.yes,
+          (confirm) =>
+            money.createRefund(db, c.actor, opts.programme, {
+              receiptId: opts.receipt,
+              amount: parseAmount(opts.amount),
+              refundedOn: opts.date ?? todayInVietnam(),
+              reason: opts.reason,
+              ...(confirm && confirm !== true ? { confirm } : {}),
+            }),
+          opts.json,
+        ),
       );
       if (opts.json) return c.json(r);
       c.out(c.t('programmes:cli.refund_created', { amount: vnd(r.amount), id: r.id }));

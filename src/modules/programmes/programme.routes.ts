@@ -5,6 +5,7 @@ import * as programmes from './programme.service';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from './programme.service';
 import * as money from './donors.service';
 import { listAwards, readLedger } from './ledger.service';
+import { oncePerKey } from './confirm';
 import {
   balanceSchema,
   createProgrammeInput,
@@ -114,16 +115,17 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Move the programme one step forward, or one step back with a note (from raising, selecting, list_approved when no award is submitted, closed); recorded with who and when; audited',
+          "Move the programme one step forward, or one step back with a note (from raising, selecting, list_approved when no award is submitted, closed); recorded with who and when; audited. confirm: true (going back from list_approved cancels its cards: { count, amount } of them); else 409 confirmation_required with error.details {count, amount}; optional Idempotency-Key header",
         params: idParams,
         body: statusInput,
         response: { 200: programmeDetailSchema },
       },
     },
-    async (req) => {
-      await programmes.stepProgrammeStatus(db(), req.actor!, req.params.id, req.body.to, req.body.note ?? null);
-      return programmes.getProgramme(db(), req.actor!, req.params.id, todayInVietnam());
-    },
+    async (req) =>
+      oncePerKey(db(), req, `status:${req.params.id}:${req.body.to}`, async () => {
+        await programmes.stepProgrammeStatus(db(), req.actor!, req.params.id, req.body.to, req.body.note ?? null, req.body.confirm);
+        return programmes.getProgramme(db(), req.actor!, req.params.id, todayInVietnam());
+      }),
   );
 
   // -------------------------------------------------------------------------------------------- donors
@@ -218,13 +220,14 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: PROGRAMMES_WRITE },
       schema: {
         tags,
-        summary: 'Record money received (optionally against a confirmed pledge of the same donor); posts debit cash / credit fund; audited',
+        summary:
+          'Record money received (optionally against a confirmed pledge of the same donor); posts debit cash / credit fund; audited. confirm: { count: 1, amount } else 409 confirmation_required; optional Idempotency-Key header',
         params: idParams,
         body: createReceiptInput,
         response: { 201: receiptSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await money.createReceipt(db(), req.actor!, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await oncePerKey(db(), req, `receipt:${req.params.id}`, () => money.createReceipt(db(), req.actor!, req.params.id, req.body))),
   );
 
   app.get(
@@ -242,13 +245,14 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: PROGRAMMES_WRITE },
       schema: {
         tags,
-        summary: "Return money of one receipt to its donor, at most the receipt's unspent remainder; posts debit fund / credit refunded; audited",
+        summary:
+          "Return money of one receipt to its donor, at most the receipt's unspent remainder; posts debit fund / credit refunded; audited. confirm: { count: 1, amount } else 409 confirmation_required; optional Idempotency-Key header",
         params: idParams,
         body: createRefundInput,
         response: { 201: refundSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await money.createRefund(db(), req.actor!, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await oncePerKey(db(), req, `refund:${req.params.id}`, () => money.createRefund(db(), req.actor!, req.params.id, req.body))),
   );
 
   // ------------------------------------------------------------------------------------ ledger, awards
@@ -283,13 +287,13 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Award one person of the register a card by hand: amount priced by the rules engine (the participant's share for the programme's months on its purchase date) unless given; funded from specific receipts; 409 insufficient_funds when the free money does not cover it",
+          "Award one person of the register a card by hand: amount priced by the rules engine (the participant's share for the programme's months on its purchase date) unless given; funded from specific receipts; 409 insufficient_funds when the free money does not cover it. confirm: { count: 1, amount } else 409 confirmation_required (with the priced amount); optional Idempotency-Key header",
         params: idParams,
         body: createAwardInput,
         response: { 201: awardSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await money.awardOne(db(), req.actor!, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await oncePerKey(db(), req, `award:${req.params.id}`, () => money.awardOne(db(), req.actor!, req.params.id, req.body))),
   );
 
   app.post(
@@ -298,12 +302,13 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: PROGRAMMES_WRITE },
       schema: {
         tags,
-        summary: 'Cancel an award not yet submitted: its money goes back to the free fund (audited)',
+        summary:
+          'Cancel an award not yet submitted: its money goes back to the free fund (audited). confirm: { count: 1, amount } else 409 confirmation_required; optional Idempotency-Key header',
         params: awardParams,
         body: cancelAwardInput,
         response: { 200: awardSchema },
       },
     },
-    async (req) => money.cancelOne(db(), req.actor!, req.params.id, req.params.awardId, req.body),
+    async (req) => oncePerKey(db(), req, `award_cancel:${req.params.awardId}`, () => money.cancelOne(db(), req.actor!, req.params.id, req.params.awardId, req.body)),
   );
 };

@@ -3,6 +3,7 @@
  * services (parseInput). Messages of this module's own keys live in the 'programmes' namespace.
  */
 import { z } from 'zod';
+import { stepConfirm } from './confirm';
 import { isIsoDate } from '../../domain/dates';
 import { text } from '../../validation';
 
@@ -58,7 +59,7 @@ export const updateProgrammeInput = z
   });
 export type UpdateProgrammeInput = z.input<typeof updateProgrammeInput>;
 
-export const statusInput = z.object({ to: z.enum(PROGRAMME_STATUSES), note: optionalText(1000) }).strict();
+export const statusInput = z.object({ to: z.enum(PROGRAMME_STATUSES), note: optionalText(1000), confirm: stepConfirm.optional() }).strict();
 export type StatusInput = z.input<typeof statusInput>;
 
 export const programmeListQuery = z

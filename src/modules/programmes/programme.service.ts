@@ -25,6 +25,7 @@ import { lineageOf } from '../units/units.service';
 import * as repo from './programme.repository';
 import * as ledgerRepo from './ledger.repository';
 import { cancelAward } from './ledger.service';
+import { requireConfirmation, type Confirmation } from './confirm';
 import { findApprovedRound, setRoundStatus } from './selection.repository';
 import {
   createProgrammeInput,
@@ -153,17 +154,33 @@ export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, tod
 
 /**
  * The status buttons and `programme status`: a step an action takes is refused with the action named,
- * except approving a list of cards awarded by hand (there is no round to approve).
+ * except approving a list of cards awarded by hand (there is no round to approve). `confirm`: `true`;
+ * going back from an approved list (its cards cancelled) needs the count and amount of those cards.
  */
-export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null): Promise<void> {
-  const programme = await programmeForActor(db, actor, id, 'write');
-  const action = ACTION_STEPS[to];
-  if (action && to === nextStatus(programme.status)) {
-    // cards awarded one by one (no round) make the list: approving it is then a plain step
-    const handMade = to === 'list_approved' && (await repo.countAwards(db, id)).live > 0;
-    if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
-  }
-  await changeProgrammeStatus(db, actor, id, to, note);
+export async function stepProgrammeStatus(db: Kysely<DB>, actor: Actor, id: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation | null): Promise<void> {
+  await programmeForActor(db, actor, id, 'write');
+  // one transaction with the programme row locked: the figures confirmed are the ones changed
+  await db.transaction().execute(async (trx) => {
+    await programmeForActor(trx, actor, id, 'write');
+    const programme = (await repo.findProgramme(trx, id, true))!;
+    const action = ACTION_STEPS[to];
+    if (action && to === nextStatus(programme.status)) {
+      // cards awarded one by one (no round) make the list: approving it is then a plain step
+      const handMade = to === 'list_approved' && (await repo.countAwards(trx, id)).live > 0;
+      if (!handMade) throw transitionError(programme.status, to, `use_${action}`);
+    }
+    if (to === nextStatus(programme.status) || to === previousStatus(programme.status)) {
+      // going back from an approved list cancels its cards: their money goes back to the fund
+      const withdraws = programme.status === 'list_approved' && to === previousStatus(programme.status);
+      requireConfirmation(
+        confirm,
+        withdraws
+          ? { action: 'withdraw_list', count: (await repo.countAwards(trx, id)).live, amount: (await balancesOf(trx, [id])).get(id)!.awarded }
+          : { action: 'status', count: 0, amount: null },
+      );
+    }
+    await changeProgrammeStatus(trx, actor, id, to, note, trx);
+  });
 }
 
 async function withdrawApprovedList(trx: Kysely<DB>, actor: Actor, programmeId: string, note: string): Promise<void> {
@@ -184,6 +201,8 @@ export async function changeProgrammeStatus(
   to: ProgrammeStatus,
   note?: string | null,
   trx?: Kysely<DB>,
+  /** submitted -> list_approved: only by withdrawing the list (d03.service unsubmitList), which reverses the payment first */
+  options: { withdrawSubmission?: boolean } = {},
 ): Promise<void> {
   requirePermission(actor, PROGRAMMES_WRITE);
   const run = async (t: Kysely<DB>) => {
@@ -194,6 +213,8 @@ export async function changeProgrammeStatus(
     const trimmed = note?.trim() || null;
     if (to === nextStatus(from)) {
       // forward: always allowed one step
+    } else if (options.withdrawSubmission && from === 'submitted' && to === 'list_approved') {
+      if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
     } else if (to === previousStatus(from)) {
       if (!trimmed) throw new AppError('validation', {}, [programmeField('note', 'note_required_back')]);
       if (from === 'list_approved' || from === 'selecting') {

@@ -104,7 +104,7 @@ describe(`programmes (${engineName})`, () => {
 
     // a live award keeps 'selecting' from going back to 'raising'
     const donor = await donors.createDonor(t.db, staff.actor, { ownerUnitCode: '15', kind: 'officials', name: 'Cán bộ BHXH tỉnh' });
-    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 5_000_000, receivedOn: '2025-10-01', method: 'cash' });
+    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 5_000_000, receivedOn: '2025-10-01', method: 'cash', confirm: { count: 1, amount: 5_000_000 } });
     const [a] = await t.db.transaction().execute((trx) =>
       awardCards(trx, staff.actor, p.id, [{ roundId: null, householdId: crypto.randomUUID(), personId: crypto.randomUUID(), communeCode: communes[0], groupCode: 'GD', tags: [], amount: 1_000_000 }]),
     );
@@ -154,16 +154,16 @@ describe(`programmes (${engineName})`, () => {
   it('approves a list by hand only when cards were awarded by hand; submission is always its own action', async () => {
     const staff = await makeUser(t, 'province_staff', '15');
     const p = await createProgramme(t.db, staff.actor, { ...BASE, name: 'By hand', areaKind: 'province' });
-    await stepProgrammeStatus(t.db, staff.actor, p.id, 'raising');
-    await stepProgrammeStatus(t.db, staff.actor, p.id, 'selecting');
-    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved'))).params).toMatchObject({ reason: 'use_approve' });
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'raising', null, true);
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'selecting', null, true);
+    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved', null, true))).params).toMatchObject({ reason: 'use_approve' });
     const donor = await donors.createDonor(t.db, staff.actor, { ownerUnitCode: '15', kind: 'individual', name: 'Bà Hoa' });
-    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 2_000_000, receivedOn: '2025-10-01', method: 'cash' });
+    await donors.createReceipt(t.db, staff.actor, p.id, { donorId: donor.id, amount: 2_000_000, receivedOn: '2025-10-01', method: 'cash', confirm: { count: 1, amount: 2_000_000 } });
     await t.db.transaction().execute((trx) =>
       awardCards(trx, staff.actor, p.id, [{ roundId: null, householdId: crypto.randomUUID(), personId: crypto.randomUUID(), communeCode: communes[0], groupCode: 'GD', tags: [], amount: 1_000_000 }]),
     );
-    await stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved');
-    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'submitted'))).params).toMatchObject({ reason: 'use_submit' });
+    await stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved', null, true);
+    expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'submitted', null, true))).params).toMatchObject({ reason: 'use_submit' });
     expect((await getProgramme(t.db, staff.actor, p.id, '2025-11-10')).status).toBe('list_approved');
   });
 
@@ -197,16 +197,16 @@ describe(`programmes over HTTP (${engineName})`, () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['areaKind', 'cardMonths', 'name']);
 
-    const moved = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising' } });
+    const moved = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising', confirm: true } });
     expect(moved.statusCode).toBe(200);
     expect(moved.json()).toMatchObject({ status: 'raising', next: 'selecting', previous: 'draft', nextAction: null });
-    const selecting = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'selecting' } });
+    const selecting = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'selecting', confirm: true } });
     expect(selecting.json()).toMatchObject({ status: 'selecting', next: null, nextAction: 'approve' });
     // approving a list is an action (it awards the money), never a bare status change
-    const bare = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'list_approved' } });
+    const bare = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'list_approved', confirm: true } });
     expect(bare.statusCode).toBe(409);
     expect(bare.json().error.message).toBe('Danh sách được duyệt bằng cách duyệt một vòng xét chọn (thẻ «Xét chọn»)');
-    await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising', note: 'Tiếp tục vận động' } });
+    await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers, payload: { to: 'raising', note: 'Tiếp tục vận động', confirm: true } });
 
     const donor = (await app.inject({ method: 'POST', url: '/api/donors', headers, payload: { ownerUnitCode: '15', kind: 'organisation', name: 'Hội Chữ thập đỏ', publicConsent: true } })).json();
     const pledge = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/pledges`, headers, payload: { donorId: donor.id, amount: 3_000_000, pledgedOn: '2025-10-01' } });
@@ -215,24 +215,29 @@ describe(`programmes over HTTP (${engineName})`, () => {
       method: 'POST',
       url: `/api/programmes/${p.id}/receipts`,
       headers,
-      payload: { donorId: donor.id, pledgeId: pledge.json().id, amount: 2_000_000, receivedOn: '2025-10-02', method: 'bank_transfer', reference: 'UNC 7' },
+      payload: { donorId: donor.id, pledgeId: pledge.json().id, amount: 2_000_000, receivedOn: '2025-10-02', method: 'bank_transfer', reference: 'UNC 7', confirm: { count: 1, amount: 2_000_000 } },
     });
     expect(receipt.statusCode).toBe(201);
 
     // a household of the area with one member in the household group: 4.5% x 2,340,000 x 12 = 1,263,600
     const household = await createHousehold(t.db, system, { communeCode: communes[0], code: `P-${Date.now()}` });
     const person = await createPerson(t.db, system, { householdId: household.id, fullName: 'Giàng Thị Mỷ', birthDate: '2010-05-05', sex: 'female', groupCodes: ['GD'] }, '2025-10-01');
-    const awarded = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers, payload: { personId: person.id, tags: ['pupil'] } });
+    // without a confirmation the server answers the priced amount and awards nothing
+    const unconfirmed = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers, payload: { personId: person.id, tags: ['pupil'] } });
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json().error).toMatchObject({ code: 'confirmation_required', message: 'Cần xác nhận: tặng 1 thẻ, tổng 1.263.600 ₫', details: { action: 'award', count: 1, amount: 1_263_600 } });
+    expect(unconfirmed.json().error.fields).toEqual([{ path: 'confirm', message: 'Chưa xác nhận: hiện là 1 mục, 1.263.600 ₫' }]);
+    const awarded = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers, payload: { personId: person.id, tags: ['pupil'], confirm: { count: 1, amount: 1_263_600 } } });
     expect(awarded.statusCode).toBe(201);
     expect(awarded.json()).toMatchObject({ personId: person.id, communeCode: communes[0], groupCode: 'GD', amount: 1_263_600, status: 'awarded', tags: ['pupil'] });
-    const again = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers: { ...headers, 'accept-language': 'vi' }, payload: { personId: person.id, amount: 800_000 } });
+    const again = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers: { ...headers, 'accept-language': 'vi' }, payload: { personId: person.id, amount: 800_000, confirm: { count: 1, amount: 800_000 } } });
     expect(again.statusCode).toBe(409);
     const poor = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers, payload: { personId: crypto.randomUUID() } });
     expect(poor.statusCode).toBe(400);
     expect(poor.json().error.fields[0].path).toBe('personId');
 
     const second = await createPerson(t.db, system, { householdId: household.id, fullName: 'Giàng A Pao', birthDate: '2012-01-01', sex: 'male', groupCodes: ['GD'] }, '2025-10-01');
-    const short = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers: { ...headers, cookie: `${headers.cookie}; cd_lang=en` }, payload: { personId: second.id, amount: 1_000_000 } });
+    const short = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards`, headers: { ...headers, cookie: `${headers.cookie}; cd_lang=en` }, payload: { personId: second.id, amount: 1_000_000, confirm: { count: 1, amount: 1_000_000 } } });
     expect(short.statusCode).toBe(409);
     expect(short.json().error).toMatchObject({ code: 'insufficient_funds', message: 'Not enough money: the fund has 736.400 ₫, 1.000.000 ₫ is needed' });
 
@@ -245,12 +250,12 @@ describe(`programmes over HTTP (${engineName})`, () => {
     expect(pledges[0]).toMatchObject({ amount: 3_000_000, received: 2_000_000 });
     const receipts = (await app.inject({ url: `/api/programmes/${p.id}/receipts`, headers })).json().items;
     expect(receipts[0]).toMatchObject({ funded: 1_263_600, remaining: 736_400 });
-    const refund = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/refunds`, headers, payload: { receiptId: receipts[0].id, amount: 800_000, refundedOn: '2025-10-05' } });
+    const refund = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/refunds`, headers, payload: { receiptId: receipts[0].id, amount: 800_000, refundedOn: '2025-10-05', confirm: { count: 1, amount: 800_000 } } });
     expect(refund.statusCode).toBe(400);
     expect(refund.json().error.fields).toEqual([{ path: 'amount', message: 'Vượt số tiền còn lại của khoản thu (736.400 ₫)' }]);
     const awards = (await app.inject({ url: `/api/programmes/${p.id}/awards`, headers })).json().items;
     expect(awards).toMatchObject([{ fullName: 'Giàng Thị Mỷ', amount: 1_263_600 }]);
-    const cancelled = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards/${awards[0].id}/cancel`, headers, payload: { reason: 'Đã có thẻ' } });
+    const cancelled = await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/awards/${awards[0].id}/cancel`, headers, payload: { reason: 'Đã có thẻ', confirm: { count: 1, amount: 1_263_600 } } });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
     expect((await app.inject({ url: `/api/programmes/${p.id}`, headers })).json().balance.available).toBe(2_000_000);
 
@@ -260,7 +265,7 @@ describe(`programmes over HTTP (${engineName})`, () => {
     // a commune officer of the area reads but cannot change; a viewer cannot write; anonymous gets 401
     const officer = await login('commune_officer', communes[0]);
     expect((await app.inject({ url: `/api/programmes/${p.id}`, headers: officer })).json()).toMatchObject({ canWrite: false });
-    expect((await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers: officer, payload: { to: 'selecting' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: `/api/programmes/${p.id}/status`, headers: officer, payload: { to: 'selecting', confirm: true } })).statusCode).toBe(403);
     const viewer = await login('viewer', '15');
     expect((await app.inject({ method: 'POST', url: `/api/donors`, headers: viewer, payload: { ownerUnitCode: '15', kind: 'individual', name: 'X' } })).statusCode).toBe(403);
     expect((await app.inject({ url: '/api/programmes' })).statusCode).toBe(401);

@@ -70,7 +70,7 @@ async function threeCommunes(db: Kysely<DB>, actor: Actor): Promise<World> {
   await changeProgrammeStatus(db, actor, programme.id, 'raising');
   const donor = await donors.createDonor(db, actor, { ownerUnitCode: '15', kind: 'business', name: 'Công ty Ba Xã', contact: '0243111222', publicConsent: true });
   const pledge = await donors.createPledge(db, actor, programme.id, { donorId: donor.id, amount: 20_000_000, pledgedOn: '2025-10-01' });
-  await donors.createReceipt(db, actor, programme.id, { donorId: donor.id, pledgeId: pledge.id, amount: 20_000_000, receivedOn: '2025-10-10', method: 'bank_transfer', reference: 'UNC 3X' });
+  await donors.createReceipt(db, actor, programme.id, { donorId: donor.id, pledgeId: pledge.id, amount: 20_000_000, receivedOn: '2025-10-10', method: 'bank_transfer', reference: 'UNC 3X', confirm: { count: 1, amount: 20_000_000 } });
 
   const communes: CommuneWorld[] = [];
   for (const [u, unit] of units.entries()) {
@@ -91,7 +91,7 @@ async function threeCommunes(db: Kysely<DB>, actor: Actor): Promise<World> {
     }
     await nominate(db, actor, programme.id, { personIds: [persons[2].id], tags: ['pupil'], note: `Đề cử ${unit.name}` });
     const awards: string[] = [];
-    for (const p of persons.slice(0, 2)) awards.push((await donors.awardOne(db, actor, programme.id, { personId: p.id, groupCode: 'HS', amount: 379_080 })).id);
+    for (const p of persons.slice(0, 2)) awards.push((await donors.awardOne(db, actor, programme.id, { personId: p.id, groupCode: 'HS', amount: 379_080, confirm: { count: 1, amount: 379_080 } })).id);
     communes.push({ code: unit.code, name: unit.name, persons, awards, cardNumbers: [], eventId: '', evidenceName: `bien-ban-${unit.code}.png` });
   }
   await changeProgrammeStatus(db, actor, programme.id, 'selecting');
@@ -104,7 +104,7 @@ async function threeCommunes(db: Kysely<DB>, actor: Actor): Promise<World> {
       return { awardId, cardNumber, validFrom: '2025-12-01', validTo: '2026-11-30' };
     }),
   );
-  await recordIssuedCards(db, actor, programme.id, entries);
+  await recordIssuedCards(db, actor, programme.id, entries, true);
   for (const c of communes) {
     const event = await addEvent(db, actor, programme.id, { communeCode: c.code, heldOn: '2025-12-10', place: `Nhà văn hoá ${c.name}` });
     c.eventId = event.id;

@@ -17,6 +17,7 @@ import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import { CANDIDATE_STATUSES } from './selection.schemas';
+import { confirmedRun } from './confirm.cli';
 
 type Ctx = () => CliContext;
 
@@ -174,10 +175,11 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .command('approve <programmeId> <roundId>')
     .description("Approve a round: awards for its selected persons through the ledger, the programme to 'list_approved' (one transaction)")
     .option('--note <text>', 'note')
+    .option('--yes', 'confirm (else the command says what it would award and changes nothing)')
     .option('--json', 'print the approval as JSON')
-    .action(async (id: string, roundId: string, opts: { note?: string; json?: boolean }) => {
+    .action(async (id: string, roundId: string, opts: { note?: string; yes?: boolean; json?: boolean }) => {
       const c = ctx();
-      const a = await c.withDb((d) => selection.approveRound(d.db, c.actor, id, roundId, opts.note ?? null));
+      const a = await c.withDb((d) => confirmedRun(c, opts.yes, (confirm) => selection.approveRound(d.db, c.actor, id, roundId, opts.note ?? null, confirm), opts.json));
       if (opts.json) return c.json(a);
       c.out(c.t('selection:cli.approved', { number: a.round.number, count: a.awards, amount: formatVnd(a.amount) }));
     });
@@ -200,8 +202,9 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--template <file.xlsx>', 'another template (default: src/modules/programmes/templates/d03-ts.xlsx or COVERDESK_D03_TEMPLATE)')
     .option('--submit', "submit the list: the awards' payment in the ledger, the programme to 'submitted'")
     .option('--note <text>', 'note of the submission')
+    .option('--yes', 'with --submit: confirm (else the command says what it would pay and submits nothing)')
     .option('--json', 'print the result as JSON')
-    .action(async (id: string, opts: { out?: string; template?: string; submit?: boolean; note?: string; json?: boolean }) => {
+    .action(async (id: string, opts: { out?: string; template?: string; submit?: boolean; note?: string; yes?: boolean; json?: boolean }) => {
       const c = ctx();
       if (!opts.out && !opts.submit) throw new AppError('validation', {}, [{ path: 'out', key: 'required' }]);
       await c.withDb(async (d) => {
@@ -213,12 +216,25 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
           if (!opts.json) c.out(`${c.t('selection:cli.written', { file: opts.out })} (${out.rows}, ${formatVnd(out.total)})`);
         }
         if (opts.submit) {
-          const s = await d03.submitList(d.db, c.actor, id, opts.note ?? null);
+          const s = await confirmedRun(c, opts.yes, (confirm) => d03.submitList(d.db, c.actor, id, opts.note ?? null, confirm), opts.json);
           result.submitted = s;
           if (!opts.json) c.out(c.t('selection:cli.submitted', { count: s.awards, amount: formatVnd(s.amount) }));
         }
         if (opts.json) c.json(result);
       });
+    });
+
+  prog
+    .command('unsubmit <programmeId>')
+    .description("Withdraw the submitted D03-TS list before any card is issued: the payment reversed in the ledger (paid -> awarded), the programme back to 'list_approved'")
+    .requiredOption('--reason <text>', 'why (kept in the ledger and the audit log)')
+    .option('--yes', 'confirm (else the command says what it would reverse and changes nothing)')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, opts: { reason: string; yes?: boolean; json?: boolean }) => {
+      const c = ctx();
+      const r = await c.withDb((d) => confirmedRun(c, opts.yes, (confirm) => d03.unsubmitList(d.db, c.actor, id, opts.reason, confirm), opts.json));
+      if (opts.json) return c.json(r);
+      c.out(c.t('selection:cli.unsubmitted', { count: r.reversed.count, amount: formatVnd(r.reversed.amount) }));
     });
 
   prog
@@ -232,11 +248,12 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--from <date>', 'valid from (dd/MM/yyyy or YYYY-MM-DD)')
     .option('--to <date>', 'valid to (dd/MM/yyyy or YYYY-MM-DD)')
     .option('--list', 'list the awards and their cards')
+    .option('--yes', 'confirm recording (the last card moves the programme to cards_issued)')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         id: string,
-        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; json?: boolean },
+        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; yes?: boolean; json?: boolean },
       ) => {
         const c = ctx();
         if (opts.list) {
@@ -249,7 +266,9 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
         }
         if (opts.file) {
           const file = opts.file;
-          const report = await c.withDb((d) => issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang }));
+          const report = await c.withDb((d) =>
+            confirmedRun(c, opts.yes, (confirm) => issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang, confirm }), opts.json),
+          );
           if (opts.json) return c.json(report);
           for (const e of report.errors) c.out(`  ${c.t('selection:web.row')} ${e.row}, ${e.column}: ${e.message}${e.value ? ` (${e.value})` : ''}`);
           if (report.result) c.out(c.t('selection:cli.issued', { count: report.result.recorded, issued: report.result.issued, total: report.result.total }));
@@ -264,18 +283,15 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
           ...(opts.number ? [] : [selectionField('number', 'card_number_required')]),
         ];
         if (fields.length) throw new AppError('validation', {}, fields);
-        const result = await c.withDb((d) =>
-          issue.recordIssuedCards(d.db, c.actor, id, [
-            {
-              ...(opts.award ? { awardId: opts.award } : {}),
-              ...(opts.citizenId ? { citizenId: opts.citizenId } : {}),
-              ...(opts.insuranceCode ? { insuranceCode: opts.insuranceCode } : {}),
-              cardNumber: opts.number!,
-              validFrom: from!,
-              validTo: to!,
-            },
-          ]),
-        );
+        const card = {
+          ...(opts.award ? { awardId: opts.award } : {}),
+          ...(opts.citizenId ? { citizenId: opts.citizenId } : {}),
+          ...(opts.insuranceCode ? { insuranceCode: opts.insuranceCode } : {}),
+          cardNumber: opts.number!,
+          validFrom: from!,
+          validTo: to!,
+        };
+        const result = await c.withDb((d) => confirmedRun(c, opts.yes, (confirm) => issue.recordIssuedCards(d.db, c.actor, id, [card], confirm), opts.json));
         if (opts.json) return c.json(result);
         c.out(c.t('selection:cli.issued', { count: result.recorded, issued: result.issued, total: result.total }));
       },

@@ -14,9 +14,13 @@ import { SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
+import { oncePerKey } from './confirm';
 import {
   approvalSchema,
   candidateListSchema,
+  confirmedNoteInput,
+  issueImportQuery,
+  unsubmitInput,
   candidatesQuery,
   idParams,
   issueCardsInput,
@@ -26,7 +30,6 @@ import {
   nominateInput,
   nominationImportSchema,
   nominationSchema,
-  noteInput,
   personParams,
   roundDetailSchema,
   roundParams,
@@ -171,13 +174,14 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Approve a proposed round (programme in 'selecting'): awards for the selected persons through the ledger, other proposed rounds discarded, programme to 'list_approved', in one transaction; 409 insufficient_funds writes nothing",
+          "Approve a proposed round (programme in 'selecting'): awards for the selected persons through the ledger, other proposed rounds discarded, programme to 'list_approved', in one transaction; 409 insufficient_funds writes nothing. confirm: { count, amount } of the awards, else 409 confirmation_required with error.details; optional Idempotency-Key header",
         params: roundParams,
-        body: noteInput.optional(),
+        body: confirmedNoteInput.optional(),
         response: { 200: approvalSchema },
       },
     },
-    async (req) => selection.approveRound(db(), req.actor!, req.params.id, req.params.roundId, req.body?.note),
+    async (req) =>
+      oncePerKey(db(), req, `approve:${req.params.roundId}`, () => selection.approveRound(db(), req.actor!, req.params.id, req.params.roundId, req.body?.note, req.body?.confirm)),
   );
 
   app.post(
@@ -209,13 +213,30 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: SELECTION_WRITE },
       schema: {
         tags,
-        summary: "Submit the approved list to the social insurance office: the awards' payment in the ledger and the programme to 'submitted', in one transaction",
+        summary:
+          "Submit the approved list to the social insurance office: the awards' payment in the ledger and the programme to 'submitted', in one transaction. confirm: { count, amount } of the live awards, else 409 confirmation_required with error.details; optional Idempotency-Key header",
         params: idParams,
-        body: noteInput.optional(),
+        body: confirmedNoteInput.optional(),
         response: { 200: submissionSchema },
       },
     },
-    async (req) => d03.submitList(db(), req.actor!, req.params.id, req.body?.note),
+    async (req) => oncePerKey(db(), req, `submit:${req.params.id}`, () => d03.submitList(db(), req.actor!, req.params.id, req.body?.note, req.body?.confirm)),
+  );
+
+  app.post(
+    '/api/programmes/:id/d03/unsubmit',
+    {
+      config: { permission: SELECTION_WRITE },
+      schema: {
+        tags,
+        summary:
+          "Withdraw the submitted list before any card is issued: every payment reversed through the ledger (paid -> awarded, the reason as memo), the programme back to 'list_approved', in one transaction; audited. reason required; confirm: { count, amount }, else 409 confirmation_required; optional Idempotency-Key header",
+        params: idParams,
+        body: unsubmitInput,
+        response: { 200: z.object({ awards: z.number(), amount: z.number(), reversed: z.object({ count: z.number(), amount: z.number() }) }) },
+      },
+    },
+    async (req) => oncePerKey(db(), req, `unsubmit:${req.params.id}`, () => d03.unsubmitList(db(), req.actor!, req.params.id, req.body.reason, req.body.confirm)),
   );
 
   // ------------------------------------------------------------------------------------------ issued cards
@@ -232,13 +253,13 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; when every award has its card the programme moves to 'cards_issued'",
+          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; when every award has its card the programme moves to 'cards_issued'. confirm: true or { count: the cards, amount: 0 }, else 409 confirmation_required",
         params: idParams,
         body: issueCardsInput,
         response: { 200: issueResultSchema },
       },
     },
-    async (req) => issue.recordIssuedCards(db(), req.actor!, req.params.id, req.body.cards),
+    async (req) => oncePerKey(db(), req, `issue:${req.params.id}`, () => issue.recordIssuedCards(db(), req.actor!, req.params.id, req.body.cards, req.body.confirm)),
   );
 
   app.post(
@@ -248,11 +269,12 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column",
+          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column. ?confirm=true required (the programme may move to 'cards_issued')",
         params: idParams,
+        querystring: issueImportQuery,
         response: { 200: issueImportSchema },
       },
     },
-    async (req) => issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), { language: req.lang }),
+    async (req) => issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), { language: req.lang, confirm: req.query.confirm === 'true' ? true : null }),
   );
 };

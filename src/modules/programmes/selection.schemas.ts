@@ -3,6 +3,7 @@
  * the routes (validation + OpenAPI) and the CLI.
  */
 import { z } from 'zod';
+import { moneyConfirm, stepConfirm } from './confirm';
 import { isIsoDate } from '../../domain/dates';
 
 const isoDate = z.string().max(10).refine(isIsoDate, { message: 'iso_date' });
@@ -50,6 +51,9 @@ export const roundQuery = z
   .strict();
 
 export const noteInput = z.object({ note: z.string().trim().max(1000).nullable().optional() }).strict();
+/** Approve a round, submit or withdraw the D03-TS list: a note and what the user confirmed (src/modules/programmes/confirm.ts). */
+export const confirmedNoteInput = noteInput.extend({ confirm: moneyConfirm.optional() }).strict();
+export const unsubmitInput = z.object({ reason: z.string().trim().min(1).max(1000), confirm: moneyConfirm.optional() }).strict();
 
 export const issuedCardInput = z
   .object({
@@ -62,7 +66,9 @@ export const issuedCardInput = z
   })
   .strict();
 
-export const issueCardsInput = z.object({ cards: z.array(issuedCardInput).min(1).max(10_000) }).strict();
+export const issueCardsInput = z.object({ cards: z.array(issuedCardInput).min(1).max(10_000), confirm: stepConfirm.optional() }).strict();
+/** ?confirm=true: importing the cards may move the programme to 'cards_issued'. */
+export const issueImportQuery = z.object({ confirm: z.enum(['true']).optional() }).strict();
 
 export const uploadQuery = z.object({ dryRun: flag }).strict();
 

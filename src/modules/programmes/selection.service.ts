@@ -27,6 +27,7 @@ import { awardCards, programmeBalance, type NewAward } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { prepareCandidates, requirePermission, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
+import { requireConfirmation, type Confirmation } from './confirm';
 
 /** Statuses in which rounds may be run (trial rounds while money is still being raised). */
 const ROUND_STATUSES = new Set(['raising', 'selecting']);
@@ -331,9 +332,10 @@ export interface Approval {
 
 /**
  * Approves a proposed round: awards for its selected candidates (through the ledger), the other proposed
- * rounds discarded, the programme to 'list_approved'; all in one transaction.
+ * rounds discarded, the programme to 'list_approved'; all in one transaction. `confirm`: the count and
+ * amount of the awards, as shown to the user (else confirmation_required and nothing is written).
  */
-export async function approveRound(db: Kysely<DB>, actor: Actor, programmeId: string, roundId: string, note?: string | null): Promise<Approval> {
+export async function approveRound(db: Kysely<DB>, actor: Actor, programmeId: string, roundId: string, note?: string | null, confirm?: Confirmation | null): Promise<Approval> {
   requirePermission(actor, SELECTION_WRITE);
   const programme = await programmeForActor(db, actor, programmeId, 'write');
   return db.transaction().execute(async (trx) => {
@@ -359,6 +361,7 @@ export async function approveRound(db: Kysely<DB>, actor: Actor, programmeId: st
     });
     // a zero-cost selection cannot happen (state-funded persons are excluded), but never post a zero award
     const payable = awards.filter((a) => a.amount > 0);
+    requireConfirmation(confirm, { action: 'approve_round', count: payable.length, amount: payable.reduce((s, a) => s + a.amount, 0) });
     await awardCards(trx, actor, programmeId, payable);
     await repo.setRoundStatus(trx, roundId, 'approved', actor.username);
     const discarded = await repo.discardOtherRounds(trx, programmeId, roundId, actor.username);

@@ -16,6 +16,7 @@ import * as candidates from './candidates.service';
 import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
+import { confirmWithFigures } from './confirm';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../http/app';
 import { registerSelectionCommands } from './selection.cli';
@@ -194,7 +195,7 @@ describe(`selection rounds (${engineName})`, () => {
     const round2 = await selection.runRound(t.db, system, w.programmeId);
     expect(round2.number).toBe(2);
 
-    const approval = await selection.approveRound(t.db, system, w.programmeId, round.id);
+    const approval = await selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent });
     expect(approval).toMatchObject({ awards: 2, amount: FULL + FULL / 2, discarded: 1 });
     const programme = await t.db.selectFrom('programme').select('status').where('id', '=', w.programmeId).executeTakeFirstOrThrow();
     expect(programme.status).toBe('list_approved');
@@ -213,7 +214,7 @@ describe(`selection rounds (${engineName})`, () => {
       [1, 'approved'],
     ]);
     // approving again is refused, in both languages
-    const e = await failure(selection.approveRound(t.db, system, w.programmeId, round.id));
+    const e = await failure(selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent }));
     expect(e.code).toBe('invalid_transition');
     expect(errorBody('vi', e.code, e.params, e.fields).error.message).not.toContain('errors.');
   });
@@ -226,7 +227,7 @@ describe(`approval without the money (${engineName})`, () => {
     await receive(w.programmeId, 500_000);
     const round = await selection.runRound(t.db, system, w.programmeId, { budget: 5_000_000 });
     expect(round.selectedCount).toBeGreaterThan(1);
-    const e = await failure(selection.approveRound(t.db, system, w.programmeId, round.id));
+    const e = await failure(selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent }));
     expect(e.code).toBe('insufficient_funds');
     const awards = await t.db.selectFrom('award').select(sql<number>`count(*)::int`.as('n')).where('programmeId', '=', w.programmeId).executeTakeFirstOrThrow();
     expect(Number(awards.n)).toBe(0);
@@ -242,7 +243,7 @@ describe(`approval without the money (${engineName})`, () => {
     await receive(w.programmeId, 2_000_000);
     const r1 = await selection.runRound(t.db, system, w.programmeId);
     const r2 = await selection.runRound(t.db, system, w.programmeId, { budget: 1_000_000 });
-    const results = await Promise.allSettled([selection.approveRound(t.db, system, w.programmeId, r1.id), selection.approveRound(t.db, system, w.programmeId, r2.id)]);
+    const results = await Promise.allSettled([selection.approveRound(t.db, system, w.programmeId, r1.id, null, { count: r1.selectedCount, amount: r1.spent }), selection.approveRound(t.db, system, w.programmeId, r2.id, null, { count: r2.selectedCount, amount: r2.spent })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect((refused.reason as AppError).code).toBe('invalid_transition');
@@ -306,7 +307,7 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     await toSelecting(w.programmeId);
     await receive(w.programmeId, 2_000_000);
     const round = await selection.runRound(t.db, system, w.programmeId);
-    await selection.approveRound(t.db, system, w.programmeId, round.id, 'duyệt đợt 1');
+    await selection.approveRound(t.db, system, w.programmeId, round.id, 'duyệt đợt 1', { count: round.selectedCount, amount: round.spent });
   });
 
   it('fills the D03-TS template: header, one row per award, total', async () => {
@@ -349,9 +350,9 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
   });
 
   it('submits the list (payment in the ledger), records the cards, and the programme reaches cards_issued', async () => {
-    const early = await failure(issue.recordIssuedCards(t.db, system, w.programmeId, [{ citizenId: '1', cardNumber: 'X', validFrom: '2025-12-01', validTo: '2026-11-30' }]));
+    const early = await failure(issue.recordIssuedCards(t.db, system, w.programmeId, [{ citizenId: '1', cardNumber: 'X', validFrom: '2025-12-01', validTo: '2026-11-30' }], true));
     expect(early.code).toBe('invalid_transition');
-    const sent = await d03.submitList(t.db, system, w.programmeId, 'gửi BHXH tỉnh');
+    const sent = await confirmWithFigures((confirm) => d03.submitList(t.db, system, w.programmeId, 'gửi BHXH tỉnh', confirm));
     expect(sent).toMatchObject({ awards: 2, amount: FULL + FULL / 2 });
     expect((await programmeBalance(t.db, w.programmeId)).paid).toBe(FULL + FULL / 2);
 
@@ -362,7 +363,7 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
       issue.recordIssuedCards(t.db, system, w.programmeId, [
         { awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' },
         { citizenId: '999999999999', cardNumber: 'HS4151234567891', validFrom: '2025-12-01', validTo: '2026-11-30' },
-      ]),
+      ], true),
     );
     expect(bad.code).toBe('validation');
     expect(errorBody('vi', bad.code, bad.params, bad.fields).error.fields).toEqual([{ path: 'cards.1.citizenId', message: 'Không có suất tặng thẻ nào khớp' }]);
@@ -372,7 +373,7 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     const coveredMidJanuary = async () =>
       Number((await sql<{ n: number }>`select coalesce(sum(persons), 0)::int as n from coverage_count where span_from <= '2026-01-15' and span_to >= '2026-01-15'`.execute(t.db)).rows[0].n);
     const coveredBefore = await coveredMidJanuary();
-    const first = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' }]);
+    const first = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: b.id, cardNumber: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' }], true);
     expect(first).toMatchObject({ recorded: 1, issued: 1, total: 2, programmeStatus: 'submitted' });
     const card = await t.db.selectFrom('card').selectAll().where('personId', '=', w.ids.b).executeTakeFirstOrThrow();
     expect(card).toMatchObject({ source: 'programme', programmeId: w.programmeId, groupCode: 'GD', number: 'GD4151234567890', validFrom: '2025-12-01', validTo: '2026-11-30' });
@@ -382,15 +383,15 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     // the office's returned list, matched by citizen id... C has none: by the award id column
     const c = awards.items.find((a) => a.personId === w.ids.c)!;
     const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${c.id},HS4151234567891,01/12/2025,30/11/2026`].join('\n');
-    const report = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' });
+    const report = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' }, { confirm: true });
     expect(report.errors).toEqual([]);
     expect(report.result).toMatchObject({ recorded: 1, issued: 2, total: 2, programmeStatus: 'cards_issued' });
     // the same list again changes nothing
-    const again = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' });
+    const again = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' }, { confirm: true });
     expect(again.result).toMatchObject({ recorded: 0, unchanged: 1 });
     // a bad date is reported with its row and column, nothing written
     const badCsv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${c.id},HS4151234567892,31/02/2025,30/11/2026`].join('\n');
-    const badReport = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(badCsv), format: 'csv' }, { language: 'en' });
+    const badReport = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(badCsv), format: 'csv' }, { language: 'en', confirm: true });
     expect(badReport.errors).toEqual([{ row: 2, column: 'Valid from', value: '31/02/2025', message: 'Invalid date (dd/MM/yyyy or YYYY-MM-DD)' }]);
   });
 });
@@ -468,7 +469,7 @@ describe(`selection over HTTP (${engineName})`, () => {
     const detail = await app.inject({ url: `${base}/rounds/${round.id}?selected=true`, headers });
     expect(detail.json().items.map((c: { fullName: string }) => c.fullName)).toEqual(['Lò Thị Bình', 'Nguyễn Thị Cúc']);
 
-    const approved = await app.inject({ method: 'POST', url: `${base}/rounds/${round.id}/approve`, headers, payload: { note: 'ok' } });
+    const approved = await app.inject({ method: 'POST', url: `${base}/rounds/${round.id}/approve`, headers, payload: { note: 'ok', confirm: { count: round.selectedCount, amount: round.spent } } });
     expect(approved.statusCode).toBe(200);
     expect(approved.json()).toMatchObject({ awards: 2, amount: FULL + FULL / 2 });
     const twice = await app.inject({ method: 'POST', url: `${base}/rounds/${round.id}/approve`, headers: { ...headers, 'accept-language': 'en' }, payload: {} });
@@ -481,12 +482,12 @@ describe(`selection over HTTP (${engineName})`, () => {
     const rows = await sheetRows(xlsx.rawPayload);
     expect(rows.filter((r) => r[0] === '1' || r[0] === '2').map((r) => r[1])).toEqual(['Lò Thị Bình', 'Nguyễn Thị Cúc']);
 
-    expect((await app.inject({ method: 'POST', url: `${base}/d03/submit`, headers, payload: {} })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `${base}/d03/submit`, headers, payload: { confirm: { count: 2, amount: FULL + FULL / 2 } } })).statusCode).toBe(200);
     const cards = (await app.inject({ url: `${base}/issued-cards`, headers })).json();
     expect(cards).toMatchObject({ live: 2, issued: 0 });
     const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', ...cards.items.map((a: { id: string }, i: number) => `${a.id},GD41512345678${i}0,01/12/2025,30/11/2026`)].join('\n');
     const file = multipart('the-da-cap.csv', csv);
-    const imported = await app.inject({ method: 'POST', url: `${base}/issued-cards/import`, headers: { ...headers, 'content-type': file.contentType }, payload: file.body });
+    const imported = await app.inject({ method: 'POST', url: `${base}/issued-cards/import?confirm=true`, headers: { ...headers, 'content-type': file.contentType }, payload: file.body });
     expect(imported.statusCode).toBe(200);
     expect(imported.json().result).toMatchObject({ recorded: 2, issued: 2, total: 2, programmeStatus: 'cards_issued' });
   });
@@ -510,15 +511,19 @@ describe(`selection CLI (${engineName})`, () => {
     // the storm victim (5) beats the pupil and the near-poor person (3) for the same money
     const shown = await run(['programme', 'round', w.programmeId, round.id, '--selected']);
     expect(shown.printed.filter((l) => l.startsWith('+')).map((l) => l.split('  ')[1])).toEqual(['Nguyễn Văn An']);
-    const approved = await run(['programme', 'approve', w.programmeId, round.id]);
-    expect(approved.printed[0]).toBe('Đã duyệt vòng 1: 1 thẻ, 1.263.600 ₫');
+    // without --yes: the figures, a non-zero exit, nothing awarded
+    const unconfirmed = await run(['programme', 'approve', w.programmeId, round.id]).catch((e: AppError) => e);
+    expect((unconfirmed as AppError).code).toBe('confirmation_required');
+    expect((await programmeBalance(t.db, w.programmeId)).awarded).toBe(0);
+    const approved = await run(['programme', 'approve', w.programmeId, round.id, '--yes']);
+    expect(approved.printed).toEqual(['Cần xác nhận: duyệt danh sách tặng 1 thẻ, tổng 1.263.600 ₫', 'Đã duyệt vòng 1: 1 thẻ, 1.263.600 ₫']);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'd03-cli-')), 'd03.xlsx');
-    const sent = await run(['programme', 'd03', w.programmeId, '--out', out, '--submit', '--json']);
+    const sent = await run(['programme', 'd03', w.programmeId, '--out', out, '--submit', '--yes', '--json']);
     expect(sent.json[0]).toMatchObject({ rows: 1, total: FULL, submitted: { awards: 1, amount: FULL } });
     expect(fs.statSync(out).size).toBeGreaterThan(1000);
     const cards = await run(['programme', 'issue-cards', w.programmeId, '--list', '--json']);
     const awardId = (cards.json[0] as { items: { id: string }[] }).items[0].id;
-    const issued = await run(['programme', 'issue-cards', w.programmeId, '--award', awardId, '--number', 'GD4151234567899', '--from', '01/12/2025', '--to', '30/11/2026', '--json']);
+    const issued = await run(['programme', 'issue-cards', w.programmeId, '--award', awardId, '--number', 'GD4151234567899', '--from', '01/12/2025', '--to', '30/11/2026', '--yes', '--json']);
     expect(issued.json[0]).toMatchObject({ recorded: 1, issued: 1, total: 1, programmeStatus: 'cards_issued' });
   });
 });

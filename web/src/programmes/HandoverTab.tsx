@@ -18,6 +18,7 @@ import { HandoverEventPanel, ResultBadge } from './HandoverEventPanel';
 import { StatementPanel } from './StatementPanel';
 import { HANDOVER_RESULTS, handoverApi, type HandoverOverview } from './handoverApi';
 import type { ProgrammeDetail } from './programmesApi';
+import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 
 
 function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDetail; communes: HandoverOverview['communes']; onAdded: (message: string) => void }) {
@@ -83,7 +84,9 @@ export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDeta
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [completing, setCompleting] = useState(false);
+  // completing moves the programme's status: confirmed first with the number of cards
+  const completion = useConfirmedAction((confirm, key) => handoverApi.complete(programme.id, null, confirm, key));
+  const completing = completion.busy;
   // bumped when cards move between events from this tab, so the open event shows them
   const [version, setVersion] = useState(0);
   // once handed over (or closed) the handover is history: nothing to record any more
@@ -108,17 +111,17 @@ export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDeta
     return () => ctrl.abort();
   }, [load]);
 
-  async function complete() {
-    setCompleting(true);
+  async function complete(step: 'ask' | 'confirm') {
     setError(null);
     try {
-      setOverview(await handoverApi.complete(programme.id));
+      if (step === 'ask') return void (await completion.ask());
+      const done = await completion.confirm();
+      if (!done) return;
+      setOverview(done);
       setNotice(t('web.completed'));
       onChanged?.();
     } catch (err) {
       setError(err instanceof ApiError && err.fields[0] ? err.fields[0].message : (err as Error).message);
-    } finally {
-      setCompleting(false);
     }
   }
 
@@ -175,9 +178,18 @@ export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDeta
       {overview && canWrite && overview.status === 'cards_issued' && (
         <div className="callout">
           {overview.complete ? t('web.readyToComplete') : t('web.notReady', { open: (totals?.expected ?? 0) + (totals?.unassigned ?? 0) })}{' '}
-          <button type="button" className="btn btn-primary btn-small" disabled={!overview.complete || completing} onClick={() => void complete()} data-testid="complete-handover">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={!overview.complete || completing || completion.pending !== null}
+            onClick={() => void complete('ask')}
+            data-testid="complete-handover"
+          >
             {t('web.complete')}
           </button>
+          {completion.pending && (
+            <ConfirmBar details={completion.pending} busy={completing} onConfirm={() => void complete('confirm')} onCancel={completion.cancel} testId="complete-handover-confirm" />
+          )}
         </div>
       )}
       {overview && overview.status === 'handed_over' && <p className="pill pill-ok">{t('web.handedOver')}</p>}

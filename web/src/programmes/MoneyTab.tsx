@@ -15,6 +15,7 @@ import { today } from '../components/RegisterBits';
 import { errorMessage, splitErrors } from '../errors';
 import { useFormSubmit } from '../useFormSubmit';
 import { formatDate, formatDateTime, formatVnd, parseVnd } from '../format';
+import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 import { dayOf, localErrors } from './ProgrammeBits';
 import {
   DONOR_KINDS,
@@ -349,7 +350,21 @@ function useForm<F extends string>(fields: readonly F[], onSaved: () => void) {
       onSaved();
     });
   }
-  return { errors, busy, run };
+  /** A money form: submitting opens the confirmation (the server's figures), confirming posts once. */
+  function confirmed(e: FormEvent, action: { ask: () => Promise<unknown> }) {
+    e.preventDefault();
+    void send(async () => {
+      await action.ask();
+    });
+  }
+  function afterConfirm(action: { confirm: () => Promise<unknown> }, reset: () => void) {
+    void send(async () => {
+      if ((await action.confirm()) === undefined) return;
+      reset();
+      onSaved();
+    });
+  }
+  return { errors, busy, run, confirmed, afterConfirm };
 }
 
 function DonorForm({ ownerUnitCode, onSaved }: { ownerUnitCode: string; onSaved: () => void }) {
@@ -483,26 +498,19 @@ function ReceiptForm({ programme, donors, pledges, onSaved }: { programme: Progr
   const [receivedOn, setReceivedOn] = useState(todayText);
   const [method, setMethod] = useState<PaymentMethod>('bank_transfer');
   const [reference, setReference] = useState('');
-  const { errors, busy, run } = useForm(['donorId', 'pledgeId', 'amount', 'receivedOn', 'method', 'reference'], onSaved);
+  const { errors, busy, confirmed, afterConfirm } = useForm(['donorId', 'pledgeId', 'amount', 'receivedOn', 'method', 'reference'], onSaved);
+  const receipt = useConfirmedAction((confirm, key) =>
+    programmesApi.createReceipt(
+      programme.id,
+      { donorId, pledgeId: pledgeId || null, amount: amountOf(amount), receivedOn: dayOf(receivedOn, 'receivedOn'), method, reference: reference.trim() || null },
+      confirm,
+      key,
+    ),
+  );
   const f = errors.fields;
   const donorPledges = pledges.filter((p) => p.donorId === donorId && p.status === 'confirmed');
   return (
-    <form
-      className="inline-form" style={{ marginTop: '1.25rem' }}
-      data-testid="receipt-form"
-      noValidate
-      onSubmit={(e) =>
-        void run(
-          e,
-          () => programmesApi.createReceipt(programme.id, { donorId, pledgeId: pledgeId || null, amount: amountOf(amount), receivedOn: dayOf(receivedOn, 'receivedOn'), method, reference: reference.trim() || null }),
-          () => {
-            setAmount('');
-            setReference('');
-            setPledgeId('');
-          },
-        )
-      }
-    >
+    <form className="inline-form" style={{ marginTop: '1.25rem' }} data-testid="receipt-form" noValidate onSubmit={(e) => confirmed(e, receipt)}>
       <h3>{t('money.add_receipt')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
@@ -541,9 +549,24 @@ function ReceiptForm({ programme, donors, pledges, onSaved }: { programme: Progr
           <input {...inputProps('receipt-reference', f.reference)} data-testid="receipt-reference" type="text" value={reference} onChange={(e) => setReference(e.target.value)} />
         </Field>
       </div>
-      <button type="submit" className="btn btn-primary" data-testid="receipt-submit" disabled={busy}>
+      <button type="submit" className="btn btn-primary" data-testid="receipt-submit" disabled={busy || receipt.busy || receipt.pending !== null}>
         {t('money.add_receipt')}
       </button>
+      {receipt.pending && (
+        <ConfirmBar
+          details={receipt.pending}
+          busy={busy || receipt.busy}
+          testId="receipt-confirm"
+          onCancel={receipt.cancel}
+          onConfirm={() =>
+            afterConfirm(receipt, () => {
+              setAmount('');
+              setReference('');
+              setPledgeId('');
+            })
+          }
+        />
+      )}
     </form>
   );
 }
@@ -554,26 +577,15 @@ function RefundForm({ programme, receipts, onSaved }: { programme: ProgrammeDeta
   const [amount, setAmount] = useState('');
   const [refundedOn, setRefundedOn] = useState(todayText);
   const [reason, setReason] = useState('');
-  const { errors, busy, run } = useForm(['receiptId', 'amount', 'refundedOn', 'reason'], onSaved);
+  const { errors, busy, confirmed, afterConfirm } = useForm(['receiptId', 'amount', 'refundedOn', 'reason'], onSaved);
+  const refund = useConfirmedAction((confirm, key) =>
+    programmesApi.createRefund(programme.id, { receiptId, amount: amountOf(amount), refundedOn: dayOf(refundedOn, 'refundedOn'), reason: reason.trim() || null }, confirm, key),
+  );
   const f = errors.fields;
   const open = receipts.filter((r) => r.remaining > 0);
   if (open.length === 0) return null;
   return (
-    <form
-      className="inline-form" style={{ marginTop: '1.25rem' }}
-      data-testid="refund-form"
-      noValidate
-      onSubmit={(e) =>
-        void run(
-          e,
-          () => programmesApi.createRefund(programme.id, { receiptId, amount: amountOf(amount), refundedOn: dayOf(refundedOn, 'refundedOn'), reason: reason.trim() || null }),
-          () => {
-            setAmount('');
-            setReason('');
-          },
-        )
-      }
-    >
+    <form className="inline-form" style={{ marginTop: '1.25rem' }} data-testid="refund-form" noValidate onSubmit={(e) => confirmed(e, refund)}>
       <h3>{t('money.add_refund')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
@@ -597,9 +609,23 @@ function RefundForm({ programme, receipts, onSaved }: { programme: ProgrammeDeta
           <input {...inputProps('refund-reason', f.reason)} data-testid="refund-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
         </Field>
       </div>
-      <button type="submit" className="btn btn-secondary" data-testid="refund-submit" disabled={busy}>
+      <button type="submit" className="btn btn-secondary" data-testid="refund-submit" disabled={busy || refund.busy || refund.pending !== null}>
         {t('money.add_refund')}
       </button>
+      {refund.pending && (
+        <ConfirmBar
+          details={refund.pending}
+          busy={busy || refund.busy}
+          testId="refund-confirm"
+          onCancel={refund.cancel}
+          onConfirm={() =>
+            afterConfirm(refund, () => {
+              setAmount('');
+              setReason('');
+            })
+          }
+        />
+      )}
     </form>
   );
 }

@@ -2,13 +2,14 @@
  * The Overview tab of a programme: what it is (area, card, dates), the status flow with the step forward
  * and the step back (which needs a note), and the history of every step with who, when and why.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, inputProps } from '../components/Field';
 import { splitErrors } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
 import { href } from '../router';
+import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
 import { ProgrammeForm } from './ProgrammeForm';
 import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type ProgrammeStatus } from './programmesApi';
@@ -16,28 +17,38 @@ import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type Programme
 export function ProgrammeOverview({ programme, onChanged }: { programme: ProgrammeDetail; onChanged: (p: ProgrammeDetail) => void }) {
   const { t } = useTranslation('programmes');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [noteError, setNoteError] = useState<string | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const p = programme;
   const current = PROGRAMME_STATUSES.indexOf(p.status);
 
-  async function move(to: ProgrammeStatus) {
-    setBusy(true);
+  // a step is confirmed first (going back from an approved list cancels its cards: their count and money)
+  const target = useRef<ProgrammeStatus | null>(null);
+  const step = useConfirmedAction((confirm, key) => programmesApi.changeStatus(p.id, target.current!, note.trim() || null, confirm, key));
+  const busy = step.busy;
+
+  async function attempt(fn: () => Promise<ProgrammeDetail | undefined | void>) {
     setError(null);
     setNoteError(undefined);
     try {
-      onChanged(await programmesApi.changeStatus(p.id, to, note.trim() || null));
-      setNote('');
+      const moved = await fn();
+      if (moved) {
+        onChanged(moved);
+        setNote('');
+      }
     } catch (err) {
       const found = splitErrors(err, ['note']);
       setNoteError(found.fields.note);
       setError(found.banner);
-    } finally {
-      setBusy(false);
     }
   }
+  const move = (to: ProgrammeStatus) => {
+    target.current = to;
+    // a step back needs a note: said before anything is asked
+    if (to === p.previous && !note.trim()) return setNoteError(t('fields.note_required_back'));
+    return attempt(() => step.ask());
+  };
 
   const tagLabel = (tag: string) => t(`selection:tags.${tag}`, { defaultValue: tag });
   // weights highest first (the database keeps object keys in its own order)
@@ -161,6 +172,16 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
               <p className="muted" data-testid="programme-next-action">
                 {t(`page.next_action_${p.nextAction}`)}
               </p>
+            )}
+            {step.pending && target.current && (
+              <ConfirmBar
+                details={step.pending}
+                text={t(`confirm_dialog.${step.pending.action}`, { to: t(`status.${target.current}`), count: step.pending.count, amount: formatVnd(step.pending.amount) })}
+                busy={busy}
+                onConfirm={() => void attempt(() => step.confirm())}
+                onCancel={step.cancel}
+                testId="programme-status-confirm"
+              />
             )}
             <div className="btn-group">
               {p.next && (

@@ -2,13 +2,14 @@
  * After approval: the D03-TS list for the social insurance office (download, submit) and the cards it
  * issues (card number and validity per award, by hand or from the office's returned list).
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { RowErrors } from './SelectionCandidates';
 import { selectionApi, type AwardLine, type RowError } from './selectionApi';
+import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 
 /** 'dd/MM/yyyy' (or 'YYYY-MM-DD') -> 'YYYY-MM-DD', or null. */
 export function parseDayMonthYear(text: string): string | null {
@@ -48,7 +49,6 @@ export function SelectionCards({
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [file, setFile] = useState<File | null>(null);
   const [rowErrors, setRowErrors] = useState<RowError[]>([]);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -68,21 +68,42 @@ export function SelectionCards({
     return () => ctrl.abort();
   }, [load, status]);
 
-  async function submitList() {
-    setBusy(true);
+  // every action here moves money or may move the status: confirmed first (ConfirmAction.tsx)
+  const cardsToRecord = useRef<{ awardId: string; cardNumber: string; validFrom: string; validTo: string }[]>([]);
+  const [reason, setReason] = useState('');
+  const submission = useConfirmedAction((confirm, key) => selectionApi.submit(programmeId, confirm, key));
+  const withdrawal = useConfirmedAction((confirm, key) => selectionApi.unsubmit(programmeId, reason, confirm, key));
+  const recording = useConfirmedAction((confirm, key) => selectionApi.recordCards(programmeId, cardsToRecord.current, confirm, key));
+  const importing = useConfirmedAction((confirm) => selectionApi.importCards(programmeId, file!, confirm));
+  const busy = submission.busy || withdrawal.busy || recording.busy || importing.busy;
+
+  async function attempt(fn: () => Promise<void>) {
     setError(null);
     try {
-      const r = await selectionApi.submit(programmeId);
-      setNotice(t('web.submitted', { count: r.awards, amount: formatVnd(r.amount) }));
-      onChanged('submitted');
+      await fn();
     } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
+      setError(err instanceof ApiError && err.fields.length ? err.fields.map((f) => f.message).join('; ') : (err as Error).message);
     }
   }
 
-  async function record(e: FormEvent) {
+  const submitList = () =>
+    attempt(async () => {
+      const r = await submission.confirm();
+      if (!r) return;
+      setNotice(t('web.submitted', { count: r.awards, amount: formatVnd(r.amount) }));
+      onChanged('submitted');
+    });
+
+  const unsubmitList = () =>
+    attempt(async () => {
+      const r = await withdrawal.confirm();
+      if (!r) return;
+      setNotice(t('web.unsubmitted', { count: r.reversed.count, amount: formatVnd(r.reversed.amount) }));
+      setReason('');
+      onChanged('list_approved');
+    });
+
+  function record(e: FormEvent) {
     e.preventDefault();
     setError(null);
     const cards: { awardId: string; cardNumber: string; validFrom: string; validTo: string }[] = [];
@@ -98,37 +119,35 @@ export function SelectionCards({
     }
     if (bad.length) return setError(bad.join('; '));
     if (cards.length === 0) return;
-    setBusy(true);
-    try {
-      const r = await selectionApi.recordCards(programmeId, cards);
+    cardsToRecord.current = cards;
+    void recording.ask({ action: 'issue_cards', count: cards.length, amount: 0, moneyMoves: false });
+  }
+
+  const recordCards = () =>
+    attempt(async () => {
+      const r = await recording.confirm();
+      if (!r) return;
       setNotice(`${t('web.recorded', { count: r.recorded })} · ${t('web.cards_done', { issued: r.issued, total: r.total })}`);
       setDrafts({});
       await load();
       onChanged(r.programmeStatus);
-    } catch (err) {
-      setError(err instanceof ApiError && err.fields.length ? err.fields.map((f) => f.message).join('; ') : (err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
-  async function upload(e: FormEvent) {
+  function upload(e: FormEvent) {
     e.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await selectionApi.importCards(programmeId, file);
+    void importing.ask({ action: 'issue_import', count: 0, amount: 0, moneyMoves: false });
+  }
+
+  const importCards = () =>
+    attempt(async () => {
+      const r = await importing.confirm();
+      if (!r) return;
       setRowErrors(r.errors);
       if (r.result) setNotice(`${t('web.recorded', { count: r.result.recorded })} · ${t('web.cards_done', { issued: r.result.issued, total: r.result.total })}`);
       await load();
       onChanged(r.result?.programmeStatus);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const canIssue = canWrite && (status === 'submitted' || status === 'cards_issued');
   const set = (id: string, k: keyof Draft, v: string) => setDrafts((all) => ({ ...all, [id]: { ...(all[id] ?? { number: '', from: '', to: '' }), [k]: v } }));
@@ -142,13 +161,30 @@ export function SelectionCards({
           {t('web.d03')}
         </a>
         {canWrite && status === 'list_approved' && (
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void submitList()} data-testid="submit-d03">
+          <button type="button" className="btn btn-primary" disabled={busy || submission.pending !== null} onClick={() => void attempt(() => submission.ask())} data-testid="submit-d03">
             {t('web.submit')}
           </button>
         )}
       </div>
+      {submission.pending && <ConfirmBar details={submission.pending} busy={busy} onConfirm={() => void submitList()} onCancel={submission.cancel} testId="submit-d03-confirm" />}
+      {canWrite && status === 'submitted' && awards !== null && awards.issued === 0 && (
+        <div className="input-row" data-testid="unsubmit-d03">
+          <label htmlFor="unsubmit-reason">{t('web.unsubmit_reason')}</label>
+          <input id="unsubmit-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} data-testid="unsubmit-reason" />
+          <button
+            type="button"
+            className="btn btn-danger-ghost btn-small"
+            disabled={busy || reason.trim() === '' || withdrawal.pending !== null}
+            onClick={() => void attempt(() => withdrawal.ask())}
+            data-testid="unsubmit-d03-button"
+          >
+            {t('web.unsubmit')}
+          </button>
+        </div>
+      )}
+      {withdrawal.pending && <ConfirmBar details={withdrawal.pending} busy={busy} onConfirm={() => void unsubmitList()} onCancel={withdrawal.cancel} testId="unsubmit-d03-confirm" />}
       {awards && (
-        <form onSubmit={(e) => void record(e)}>
+        <form onSubmit={record}>
           <h3>
             {t('web.cards')} <span className="muted small">{t('web.cards_done', { issued: awards.issued, total: awards.live })}</span>
           </h3>
@@ -215,21 +251,23 @@ export function SelectionCards({
             </table>
           </div>
           {canIssue && (
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="record-cards">
+            <button type="submit" className="btn btn-primary" disabled={busy || recording.pending !== null} data-testid="record-cards">
               {t('web.record')}
             </button>
           )}
+          {recording.pending && <ConfirmBar details={recording.pending} busy={busy} onConfirm={() => void recordCards()} onCancel={recording.cancel} testId="record-cards-confirm" />}
         </form>
       )}
       {canIssue && (
-        <form className="input-row" onSubmit={(e) => void upload(e)}>
+        <form className="input-row" onSubmit={upload}>
           <label htmlFor="cards-file">{t('web.cards_import')}</label>
           <input id="cards-file" type="file" accept=".xlsx,.csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-          <button type="submit" className="btn btn-secondary btn-small" disabled={busy || !file}>
+          <button type="submit" className="btn btn-secondary btn-small" disabled={busy || !file || importing.pending !== null}>
             {t('web.upload')}
           </button>
         </form>
       )}
+      {importing.pending && <ConfirmBar details={importing.pending} busy={busy} onConfirm={() => void importCards()} onCancel={importing.cancel} testId="import-cards-confirm" />}
       <RowErrors errors={rowErrors} />
     </div>
   );

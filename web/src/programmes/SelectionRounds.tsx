@@ -10,6 +10,7 @@ import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { selectionApi, type Round, type RoundDetail } from './selectionApi';
+import { useConfirmedAction } from './ConfirmAction';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -18,8 +19,10 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
   const [show, setShow] = useState<'selected' | 'rejected' | 'all'>('selected');
   const [detail, setDetail] = useState<RoundDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
+  // approval moves money: confirmed with the round's figures, one idempotency key per confirmation
+  const approval = useConfirmedAction((confirm, key) => selectionApi.approve(programmeId, round.id, confirm, key));
+  const busy = discarding || approval.busy;
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -33,19 +36,20 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
   }, [programmeId, round.id, round.status, show]);
 
   async function act(what: 'approve' | 'discard') {
-    setBusy(true);
     setError(null);
+    if (what === 'discard') setDiscarding(true);
     try {
-      if (what === 'approve') await selectionApi.approve(programmeId, round.id);
-      else await selectionApi.discard(programmeId, round.id);
-      setConfirming(false);
+      if (what === 'approve') {
+        if ((await approval.confirm()) === undefined) return;
+      } else await selectionApi.discard(programmeId, round.id);
       onChanged(what === 'approve' ? 'list_approved' : undefined);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : (err as Error).message);
     } finally {
-      setBusy(false);
+      setDiscarding(false);
     }
   }
+  const confirming = approval.pending !== null;
 
   const totals = detail?.totals;
   return (
@@ -57,7 +61,12 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
         {round.status === 'proposed' && canApprove && (
           <div className="btn-group">
             {!confirming && (
-              <button type="button" className="btn btn-primary btn-small" onClick={() => setConfirming(true)} data-testid="approve-round">
+              <button
+                type="button"
+                className="btn btn-primary btn-small"
+                onClick={() => void approval.ask({ action: 'approve_round', count: round.selectedCount, amount: round.spent, moneyMoves: true })}
+                data-testid="approve-round"
+              >
                 {t('web.approve')}
               </button>
             )}
@@ -70,11 +79,11 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       {confirming && (
         <div className="row-actions confirm">
-          <span className="confirm-text">{t('web.approve_confirm', { number: round.number, count: round.selectedCount, amount: formatVnd(round.spent) })}</span>
+          <span className="confirm-text">{t('web.approve_confirm', { number: round.number, count: approval.pending!.count, amount: formatVnd(approval.pending!.amount) })}</span>
           <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => void act('approve')} data-testid="approve-confirm">
             {t('web.approve')}
           </button>
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirming(false)}>
+          <button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={approval.cancel}>
             ✕
           </button>
         </div>

@@ -3,6 +3,7 @@
  * and the calls, all through `request` of ../api (an evidence file goes as multipart).
  */
 import { request } from '../api';
+import type { Confirmation } from './ConfirmAction';
 
 export const HANDOVER_RESULTS = ['expected', 'received', 'absent', 'refused'] as const;
 export type HandoverResult = (typeof HANDOVER_RESULTS)[number];
@@ -140,8 +141,8 @@ export const handoverApi = {
   addEvent: (programmeId: string, body: { communeCode: string; heldOn: string; place: string; note?: string | null }) =>
     request<HandoverEvent & { assigned: number }>('POST', `/api/programmes/${enc(programmeId)}/handover/events`, { body }),
   assign: (programmeId: string) => request<HandoverOverview & { assigned: number }>('POST', `/api/programmes/${enc(programmeId)}/handover/assign`, { body: {} }),
-  complete: (programmeId: string, note?: string | null) =>
-    request<HandoverOverview>('POST', `/api/programmes/${enc(programmeId)}/handover/complete`, { body: { note: note || null } }),
+  complete: (programmeId: string, note?: string | null, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<HandoverOverview>('POST', `/api/programmes/${enc(programmeId)}/handover/complete`, { body: { note: note || null, confirm }, idempotencyKey }),
   event: (eventId: string, signal?: AbortSignal) => request<EventDetail>('GET', `/api/handover/events/${enc(eventId)}`, { signal }),
   moveRecipient: (eventId: string, awardId: string) => request<Recipient>('POST', `/api/handover/events/${enc(eventId)}/recipients`, { body: { awardId } }),
   /** Records a result; with a file the request is multipart (field "evidence"). */

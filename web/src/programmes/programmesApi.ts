@@ -3,6 +3,7 @@
  * tabs) and the calls, all through `request` of ../api.
  */
 import { request } from '../api';
+import type { Confirmation } from './ConfirmAction';
 
 export const PROGRAMME_STATUSES = ['draft', 'raising', 'selecting', 'list_approved', 'submitted', 'cards_issued', 'handed_over', 'closed'] as const;
 export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
@@ -194,7 +195,8 @@ export const programmesApi = {
   get: (id: string, signal?: AbortSignal) => request<ProgrammeDetail>('GET', base(id), { signal }),
   create: (body: ProgrammeInput) => request<ProgrammeDetail>('POST', '/api/programmes', { body }),
   update: (id: string, body: Partial<ProgrammeInput>) => request<ProgrammeDetail>('PATCH', base(id), { body }),
-  changeStatus: (id: string, to: ProgrammeStatus, note?: string | null) => request<ProgrammeDetail>('POST', `${base(id)}/status`, { body: { to, note: note || null } }),
+  changeStatus: (id: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<ProgrammeDetail>('POST', `${base(id)}/status`, { body: { to, note: note || null, confirm }, idempotencyKey }),
 
   donors: (signal?: AbortSignal) => request<Items<Donor>>('GET', '/api/donors', { signal }),
   createDonor: (body: { ownerUnitCode: string; kind: DonorKind; name: string; contact?: string | null; publicConsent?: boolean }) =>
@@ -210,11 +212,13 @@ export const programmesApi = {
   createReceipt: (
     id: string,
     body: { donorId: string; pledgeId?: string | null; amount: number; receivedOn: string; method: PaymentMethod; reference?: string | null },
-  ) => request<Receipt>('POST', `${base(id)}/receipts`, { body }),
+    confirm?: Confirmation,
+    idempotencyKey?: string,
+  ) => request<Receipt>('POST', `${base(id)}/receipts`, { body: { ...body, confirm }, idempotencyKey }),
 
   refunds: (id: string, signal?: AbortSignal) => request<Items<Refund>>('GET', `${base(id)}/refunds`, { signal }),
-  createRefund: (id: string, body: { receiptId: string; amount: number; refundedOn: string; reason?: string | null }) =>
-    request<Refund>('POST', `${base(id)}/refunds`, { body }),
+  createRefund: (id: string, body: { receiptId: string; amount: number; refundedOn: string; reason?: string | null }, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<Refund>('POST', `${base(id)}/refunds`, { body: { ...body, confirm }, idempotencyKey }),
 
   ledger: (id: string, signal?: AbortSignal) => request<{ balance: ProgrammeBalance; entries: LedgerEntry[] }>('GET', `${base(id)}/ledger`, { signal }),
   awards: (id: string, signal?: AbortSignal) => request<Items<Award>>('GET', `${base(id)}/awards`, { signal }),

@@ -4,6 +4,7 @@
  * (files go as multipart).
  */
 import { request } from '../api';
+import type { Confirmation } from './ConfirmAction';
 
 export const CANDIDATE_STATUSES = ['eligible', 'state_budget', 'no_priority', 'unpriceable', 'already_covered'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
@@ -168,14 +169,19 @@ export const selectionApi = {
   runRound: (id: string, body: { budget?: number; mode?: 'concentrate' | 'spread' }) => request<Round>('POST', `${base(id)}/rounds`, { body }),
   round: (id: string, roundId: string, params: { commune?: string; selected?: boolean; limit?: number }, signal?: AbortSignal) =>
     request<RoundDetail>('GET', `${base(id)}/rounds/${encodeURIComponent(roundId)}${query(params)}`, { signal }),
-  approve: (id: string, roundId: string) =>
-    request<{ round: Round; awards: number; amount: number; discarded: number }>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/approve`, { body: {} }),
+  approve: (id: string, roundId: string, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<{ round: Round; awards: number; amount: number; discarded: number }>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/approve`, { body: { confirm }, idempotencyKey }),
   discard: (id: string, roundId: string) => request<Round>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/discard`, { body: {} }),
   d03Url: (id: string) => `${base(id)}/d03.xlsx`,
-  submit: (id: string) => request<{ awards: number; amount: number }>('POST', `${base(id)}/d03/submit`, { body: {} }),
+  submit: (id: string, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<{ awards: number; amount: number }>('POST', `${base(id)}/d03/submit`, { body: { confirm }, idempotencyKey }),
+  unsubmit: (id: string, reason: string, confirm?: Confirmation, idempotencyKey?: string) =>
+    request<{ awards: number; amount: number; reversed: { count: number; amount: number } }>('POST', `${base(id)}/d03/unsubmit`, { body: { reason, confirm }, idempotencyKey }),
   issuedCards: (id: string, signal?: AbortSignal) => request<{ live: number; issued: number; items: AwardLine[] }>('GET', `${base(id)}/issued-cards`, { signal }),
-  recordCards: (id: string, cards: { awardId: string; cardNumber: string; validFrom: string; validTo: string }[]) =>
-    request<IssueResult>('POST', `${base(id)}/issued-cards`, { body: { cards } }),
-  importCards: (id: string, file: File) =>
-    request<{ rows: number; result: IssueResult | null; errors: RowError[]; rolledBack: boolean }>('POST', `${base(id)}/issued-cards/import`, { body: fileForm(file) }),
+  recordCards: (id: string, cards: { awardId: string; cardNumber: string; validFrom: string; validTo: string }[], confirm?: Confirmation, idempotencyKey?: string) =>
+    request<IssueResult>('POST', `${base(id)}/issued-cards`, { body: { cards, confirm }, idempotencyKey }),
+  importCards: (id: string, file: File, confirm?: Confirmation) =>
+    request<{ rows: number; result: IssueResult | null; errors: RowError[]; rolledBack: boolean }>('POST', `${base(id)}/issued-cards/import${confirm ? '?confirm=true' : ''}`, {
+      body: fileForm(file),
+    }),
 };
