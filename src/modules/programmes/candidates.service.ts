@@ -3,7 +3,9 @@
  *
  * (a) From the register: the persons of the programme's area (area_kind/area_codes: the communes of a
  *     province, some communes, or the communes/villages of one area) without a card that covers the
- *     period bought (purchase date .. + card months), with the priority tags the register shows:
+ *     period bought (purchase date .. + card months); one covered on the purchase date whose card ends
+ *     inside the period is a renewal (`donatedCard`: a card from the day after, priced for its months,
+ *     `currentCard` shows the card held), with the priority tags the register shows:
  *     ethnic_minority (ethnicity other than Kinh), pupil (group HS or a school), child_under_6 and
  *     elderly_60_79 (age on the purchase date), poor / near_poor (the household's poverty status).
  * (b) Nominated by communes: register persons by id, or a list in the register template with a `tags`
@@ -29,7 +31,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DB, ProgrammeTable } from '../../db/schema';
 import { can, inScope, type Actor, type Permission } from '../../domain/access';
-import { allocate, AllocationInputError, type AllocationCandidate, type ExclusionReason } from '../../domain/allocation';
+import { allocate, AllocationInputError, type AllocationCandidate, type DonatedCard, type ExclusionReason } from '../../domain/allocation';
 import { ageInYears, endOfPeriod } from '../../domain/calendar';
 import { todayInVietnam } from '../../domain/dates';
 import { nameKey } from '../../domain/identity';
@@ -183,8 +185,19 @@ export function tierWeights(tiers: readonly string[], candidateTags: readonly (r
 
 export type CandidateStatus = 'eligible' | Exclude<ExclusionReason, 'over_budget'>;
 
-export interface Candidate extends Omit<repo.CandidateRow, 'nominationTags'> {
+/** A person's card as the candidate lists show it ("đang có thẻ đến ..."). */
+export interface CurrentCard {
+  number: string | null;
+  validFrom: string | null;
+  validTo: string;
+}
+
+export interface Candidate extends Omit<repo.CandidateRow, 'nominationTags' | 'coveredByNumber' | 'coveredFrom'> {
   nominated: boolean;
+  /** The card the person holds on or after the purchase date (null: none), ending on coveredUntil. */
+  currentCard: CurrentCard | null;
+  /** The card the programme would buy: from the purchase date, or a renewal after the current card (null: covered for the whole window). */
+  card: DonatedCard | null;
   /** Priced in (the register's groups plus those of poverty and age, GD last). */
   groups: string[];
   tags: string[];
@@ -242,9 +255,10 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
   const area = areaOf(programme);
   const rows = await repo.listCandidateRows(db, programme.id, area, date, periodEnd);
   const coveredInArea = await repo.countCoveredInArea(db, area, periodEnd);
-  const base = rows.map(({ nominationTags, ...r }) => {
+  const base = rows.map(({ nominationTags, coveredByNumber, coveredFrom, ...r }) => {
     const tags = [...new Set([...derivedTags(r, date), ...(nominationTags ?? [])])];
-    return { ...r, nominated: nominationTags !== null, groups: pricingGroups(r, date, rules), tags };
+    const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: coveredByNumber, validFrom: coveredFrom, validTo: r.coveredUntil } : null;
+    return { ...r, nominated: nominationTags !== null, currentCard, groups: pricingGroups(r, date, rules), tags };
   });
   const priorities = priorityWeights(programme, base.map((c) => c.tags));
   const allocation: AllocationCandidate[] = base.map((c) => ({
@@ -272,6 +286,7 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
       pricingGroup: groupOf(c.groups),
       value: d.value,
       cost: d.cost,
+      card: d.card,
       status,
       ...(d.message ? { message: d.message } : {}),
     };

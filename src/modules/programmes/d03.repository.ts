@@ -28,6 +28,8 @@ export interface AwardLine {
   insuranceCode: string | null;
   address: string | null;
   householdCode: string | null;
+  /** The person's coverage end as frozen by the approved round (null: none, or an award made by hand). */
+  coveredUntil: string | null;
 }
 
 /** The live (not cancelled) awards of a programme, by commune and name. */
@@ -40,7 +42,7 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, awardI
       coalesce(sc.full_name, p.full_name, '') as "fullName", coalesce(sc.birth_date, p.birth_date)::text as "birthDate",
       coalesce(sc.sex, p.sex, '') as sex, coalesce(sc.citizen_id, p.citizen_id) as "citizenId",
       coalesce(sc.insurance_code, p.insurance_code) as "insuranceCode", coalesce(sc.address, h.address) as address,
-      coalesce(sc.household_code, h.code) as "householdCode"
+      coalesce(sc.household_code, h.code) as "householdCode", sc.covered_until::text as "coveredUntil"
     from award a
     left join selection_candidate sc on sc.round_id = a.round_id and sc.person_id = a.person_id
     left join person p on p.household_id = a.household_id and p.id = a.person_id

@@ -84,11 +84,15 @@ const personFields = {
   address: z.string().nullable(),
 };
 
+/** The card a programme buys a person: from the purchase date, or a renewal after the current card (issue 16). */
+const donatedCardSchema = z.object({ from: z.string(), to: z.string(), months: z.number(), renewal: z.boolean() }).nullable();
+
 /** What the priority rules looked at and what they gave (a candidate, and its frozen copy in a round). */
 const priorityFields = {
   villageCode: z.string().nullable(),
   ethnicity: z.string().nullable(),
   coveredUntil: z.string().nullable(),
+  card: donatedCardSchema,
   enrolledThisYear: z.number(),
   tags: z.array(z.string()),
   pricingGroup: z.string().nullable(),
@@ -102,6 +106,8 @@ const candidateSchema = z.object({
   householdCode: z.string(),
   povertyStatus: z.string(),
   nominated: z.boolean(),
+  /** The card held on or after the purchase date ("đang có thẻ đến ..."), null: none. */
+  currentCard: z.object({ number: z.string().nullable(), validFrom: z.string().nullable(), validTo: z.string() }).nullable(),
   groups: z.array(z.string()),
   status: z.enum(CANDIDATE_STATUSES),
   message: z.string().optional(),

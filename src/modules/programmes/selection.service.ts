@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, SelectionCandidateTable } from '../../db/schema';
 import type { Actor } from '../../domain/access';
-import { allocate, AllocationInputError, type AllocationMode } from '../../domain/allocation';
+import { allocate, AllocationInputError, donatedCard, type AllocationMode, type DonatedCard } from '../../domain/allocation';
 import { AppError, notFound } from '../../errors';
 import { audit } from '../audit/audit.service';
 import { unitNames } from '../units/units.repository';
@@ -218,7 +218,7 @@ export interface RoundQuery {
   offset?: number;
 }
 
-export type FrozenCandidateView = Omit<repo.FrozenCandidate, 'roundId'> & { communeName: string | null; order: number | null };
+export type FrozenCandidateView = Omit<repo.FrozenCandidate, 'roundId'> & { communeName: string | null; order: number | null; card: DonatedCard | null };
 
 export interface RoundDetail {
   round: RoundSummary;
@@ -299,6 +299,8 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
       cost: r.cost === null ? null : Number(r.cost),
       communeName: names.get(r.communeCode) ?? null,
       order: r.detail?.startsWith('order:') ? Number(r.detail.slice(6)) : null,
+      // the card the round priced: from the purchase date, or a renewal after the frozen current card
+      card: donatedCard(dateText(round.pricedOn), round.months, r.coveredUntil),
     })),
   };
 }

@@ -286,6 +286,48 @@ describe(`approval without the money (${engineName})`, () => {
   });
 });
 
+describe(`renewals: no card for someone covered on the start date (issue 16, ${engineName})`, () => {
+  it('a card ending inside the window makes a renewal candidate: current card shown, card after it, priced for its months, on every screen', async () => {
+    const w = await world({ elderly_60_79: 1 });
+    // Đàm Thị Luyến's case: covered on the purchase date (01/11/2025), card ends 15/08/2026, inside the window (to 31/10/2026).
+    // (A near-poor household: a household-mode card started this year would also count in the household order.)
+    const hl = await household(w.c2, 'near_poor');
+    const RENEWAL = 94_770; // 30% of 3 months: 4.5% x 2,340,000 x 3 = 315,900, the state pays 70%
+    const luyen = await person(hl.id, 'Đàm Thị Luyến', '1958-04-04');
+    await register.createCard(t.db, system, { personId: luyen.id, groupCode: 'CN', validFrom: '2025-08-16', validTo: '2026-08-15', number: 'CN4151234567890' });
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    const by = new Map(list.items.map((c) => [c.personId, c]));
+    expect(by.get(luyen.id)).toMatchObject({
+      status: 'eligible',
+      coveredUntil: '2026-08-15',
+      currentCard: { number: 'CN4151234567890', validFrom: '2025-08-16', validTo: '2026-08-15' },
+      card: { from: '2026-08-16', to: '2026-11-15', months: 3, renewal: true },
+      pricingGroup: 'CN',
+      cost: RENEWAL,
+    });
+    expect(by.get(w.ids.f)).toMatchObject({ currentCard: null, card: { from: PURCHASE, to: '2026-10-31', months: 12, renewal: false }, cost: FULL });
+    // Hoàng Thị Giang is covered to 31/12/2026, past the window: not a candidate at all
+    expect(by.has(w.ids.g)).toBe(false);
+
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const round = await selection.runRound(t.db, system, w.programmeId);
+    // elderly: Phúc (1,263,600) and Luyến's renewal (94,770); Giang is not bought a second card
+    expect(round.spent).toBe(FULL + RENEWAL);
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => [c.fullName, c.cost, c.coveredUntil, c.card?.from, c.card?.months]).sort()).toEqual([
+      ['Hoàng Văn Phúc', FULL, null, PURCHASE, 12],
+      ['Đàm Thị Luyến', RENEWAL, '2026-08-15', '2026-08-16', 3],
+    ]);
+    await selection.approveRound(t.db, system, w.programmeId, round.id);
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
+    const rows = await sheetRows(out.buffer);
+    const line = rows.find((r) => r[1] === 'Đàm Thị Luyến')!;
+    expect([line[8], line[10], line[11], line[12]]).toEqual(['CN', String(RENEWAL), '08/2026', '3']);
+    expect(line.join('|')).toContain('Nối tiếp thẻ đến 15/08/2026: thẻ mới từ 16/08/2026');
+  });
+});
+
 /** Every cell text of the first worksheet, row by row. */
 async function sheetRows(buffer: Buffer): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();

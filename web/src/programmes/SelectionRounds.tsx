@@ -146,6 +146,7 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
         <div className="table-wrap">
           <SelectionPersonTable
             items={detail.items}
+            purchaseDate={detail.round.pricedOn}
             testId="round-table"
             lastHeader={t('web.reason')}
             lastCell={(c) => (

@@ -8,6 +8,14 @@ import { request } from '../api';
 export const CANDIDATE_STATUSES = ['eligible', 'state_budget', 'no_priority', 'unpriceable', 'already_covered'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 
+/** The card a programme buys a person: from the purchase date, or a renewal after the current card. */
+export interface DonatedCard {
+  from: string;
+  to: string;
+  months: number;
+  renewal: boolean;
+}
+
 export interface Candidate {
   personId: string;
   householdId: string;
@@ -24,6 +32,8 @@ export interface Candidate {
   address: string | null;
   povertyStatus: string;
   coveredUntil: string | null;
+  currentCard: { number: string | null; validFrom: string | null; validTo: string } | null;
+  card: DonatedCard | null;
   enrolledThisYear: number;
   nominated: boolean;
   groups: string[];
@@ -86,6 +96,8 @@ export interface FrozenCandidate {
   citizenId: string | null;
   tags: string[];
   groupCodes: string[];
+  coveredUntil: string | null;
+  card: DonatedCard | null;
   value: number;
   cost: number | null;
   pricingGroup: string | null;
