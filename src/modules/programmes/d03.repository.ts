@@ -60,6 +60,16 @@ export async function currentIds(db: Kysely<DB>, personIds: string[]) {
   return db.selectFrom('person').select(['id', 'citizenId', 'insuranceCode']).where('id', 'in', personIds).execute();
 }
 
+/** The register cards of persons (any source), to check a new card against (issue 16). */
+export async function cardsOfPersons(db: Kysely<DB>, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('card')
+    .select(['id', 'householdId', 'personId', 'number', 'groupCode', 'source', sql<string>`valid_from::text`.as('validFrom'), sql<string>`valid_to::text`.as('validTo')])
+    .where('personId', 'in', personIds)
+    .execute();
+}
+
 export async function setAwardCard(db: Kysely<DB>, awardId: string, card: { cardId: string; cardNumber: string; cardFrom: string; cardTo: string }): Promise<void> {
   await db
     .updateTable('award')

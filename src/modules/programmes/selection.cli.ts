@@ -232,11 +232,12 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--from <date>', 'valid from (dd/MM/yyyy or YYYY-MM-DD)')
     .option('--to <date>', 'valid to (dd/MM/yyyy or YYYY-MM-DD)')
     .option('--list', 'list the awards and their cards')
+    .option('--overlap-reason <text>', 'record a card that overlaps another card of the person (a real correction): why (audited)')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         id: string,
-        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; json?: boolean },
+        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; overlapReason?: string; json?: boolean },
       ) => {
         const c = ctx();
         if (opts.list) {
@@ -249,7 +250,7 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
         }
         if (opts.file) {
           const file = opts.file;
-          const report = await c.withDb((d) => issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang }));
+          const report = await c.withDb((d) => issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang, ...(opts.overlapReason ? { overlapReason: opts.overlapReason } : {}) }));
           if (opts.json) return c.json(report);
           for (const e of report.errors) c.out(`  ${c.t('selection:web.row')} ${e.row}, ${e.column}: ${e.message}${e.value ? ` (${e.value})` : ''}`);
           if (report.result) c.out(c.t('selection:cli.issued', { count: report.result.recorded, issued: report.result.issued, total: report.result.total }));
@@ -273,6 +274,7 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
               cardNumber: opts.number!,
               validFrom: from!,
               validTo: to!,
+              ...(opts.overlapReason ? { overlapReason: opts.overlapReason } : {}),
             },
           ]),
         );

@@ -20,6 +20,7 @@ import {
   candidatesQuery,
   idParams,
   issueCardsInput,
+  issueImportQuery,
   issueImportSchema,
   issueResultSchema,
   issuedCardsSchema,
@@ -232,7 +233,7 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; when every award has its card the programme moves to 'cards_issued'",
+          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; a card overlapping another card of the person is refused naming both, unless overlapReason says why (audited); when every award has its card the programme moves to 'cards_issued'",
         params: idParams,
         body: issueCardsInput,
         response: { 200: issueResultSchema },
@@ -248,11 +249,12 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column",
+          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column; a card overlapping another card of the person is refused unless ?overlapReason= says why (audited)",
         params: idParams,
+        querystring: issueImportQuery,
         response: { 200: issueImportSchema },
       },
     },
-    async (req) => issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), { language: req.lang }),
+    async (req) => issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), { language: req.lang, ...(req.query.overlapReason ? { overlapReason: req.query.overlapReason } : {}) }),
   );
 };

@@ -59,8 +59,12 @@ export const issuedCardInput = z
     cardNumber: z.string().trim().min(1).max(30),
     validFrom: isoDate,
     validTo: isoDate,
+    /** Records a card that overlaps another card of the person (a real correction): why; audited. */
+    overlapReason: z.string().trim().min(1).max(500).optional(),
   })
   .strict();
+
+export const issueImportQuery = z.object({ overlapReason: z.string().trim().min(1).max(500).optional() }).strict();
 
 export const issueCardsInput = z.object({ cards: z.array(issuedCardInput).min(1).max(10_000) }).strict();
 

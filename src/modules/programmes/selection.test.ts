@@ -325,6 +325,48 @@ describe(`renewals: no card for someone covered on the start date (issue 16, ${e
     const line = rows.find((r) => r[1] === 'Đàm Thị Luyến')!;
     expect([line[8], line[10], line[11], line[12]]).toEqual(['CN', String(RENEWAL), '08/2026', '3']);
     expect(line.join('|')).toContain('Nối tiếp thẻ đến 15/08/2026: thẻ mới từ 16/08/2026');
+
+    // recording cards: one that overlaps the person's card is refused, naming both cards, nothing written
+    await d03.submitList(t.db, system, w.programmeId);
+    const awards = await issue.listIssuedCards(t.db, system, w.programmeId);
+    const aL = awards.items.find((a) => a.personId === luyen.id)!;
+    const aF = awards.items.find((a) => a.personId === w.ids.f)!;
+    const overlap = await failure(
+      issue.recordIssuedCards(t.db, system, w.programmeId, [
+        { awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31' },
+        { awardId: aL.id, cardNumber: 'CN4159000000002', validFrom: PURCHASE, validTo: '2026-10-31' },
+      ]),
+    );
+    expect(errorBody('vi', overlap.code, overlap.params, overlap.fields).error.fields).toEqual([
+      {
+        path: 'cards.1.validFrom',
+        message:
+          'Thẻ CN4159000000002 (01/11/2025–31/10/2026) trùng thời hạn với thẻ CN4151234567890 (16/08/2025–15/08/2026) của cùng người. Nếu đây là đính chính thật, ghi lý do (overlapReason / --overlap-reason)',
+      },
+    ]);
+    expect((await issue.listIssuedCards(t.db, system, w.programmeId)).issued).toBe(0);
+    // the same from the office's file: the row and column are named
+    const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${aL.id},CN4159000000002,01/11/2025,31/10/2026`].join('\n');
+    const report = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' });
+    expect(report.errors.map((e) => [e.row, e.column, e.value])).toEqual([[2, 'Giá trị từ ngày', '2025-11-01']]);
+    expect(report.errors[0].message).toContain('CN4151234567890');
+    expect(report.rolledBack).toBe(true);
+    // the renewal card the office really issued (after the old card) records without a word
+    const ok = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: aL.id, cardNumber: 'CN4159000000003', validFrom: '2026-08-16', validTo: '2026-11-15' }]);
+    expect(ok).toMatchObject({ recorded: 1, issued: 1 });
+    // a real correction: Phúc got a card from elsewhere meanwhile; the office's card is recorded with a reason, audited
+    await register.createCard(t.db, system, { personId: w.ids.f, groupCode: 'GD', validFrom: '2025-11-10', validTo: '2026-11-09', number: 'GD4158888888888' });
+    const refused = await failure(issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31' }]));
+    expect(refused.fields.map((f) => [f.path, f.key])).toEqual([['cards.0.validFrom', 'card_overlaps']]);
+    const forced = await issue.recordIssuedCards(t.db, system, w.programmeId, [
+      { awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31', overlapReason: 'Thẻ GD4158888888888 nhập nhầm, xã sẽ xóa' },
+    ]);
+    expect(forced).toMatchObject({ recorded: 1, issued: 2, programmeStatus: 'cards_issued' });
+    const entry = await t.db.selectFrom('auditLog').select(['after']).where('entity', '=', 'award').where('entityId', '=', aF.id).where('action', '=', 'issue').executeTakeFirstOrThrow();
+    expect((entry.after as { overlap: unknown }).overlap).toMatchObject({
+      reason: 'Thẻ GD4158888888888 nhập nhầm, xã sẽ xóa',
+      cards: [{ number: 'GD4158888888888', validFrom: '2025-11-10', validTo: '2026-11-09' }],
+    });
   });
 });
 
