@@ -74,10 +74,11 @@
  * more than the programme's months): `donatedCard`. The person costs what that card costs, priced by the
  * rules engine on the payment date for those months. See docs/decisions.md.
  */
-import { addDays, endOfPeriod } from './calendar';
+import { addDays, ageInYears, endOfPeriod } from './calendar';
 import { isIsoDate, type IsoDate } from './dates';
 import { vnd, type Vnd } from './money';
-import { quote, RuleError, type RuleSet } from './premium';
+import { quote, RuleError, type MemberQuote, type RuleSet } from './premium';
+import { localPoliciesOn } from './premium-rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Input, output
@@ -98,6 +99,10 @@ export interface AllocationCandidate {
   readonly enrolledThisYear?: number;
   /** Last day of the person's current card, if any. */
   readonly coveredUntil?: IsoDate;
+  /** Province code: the province's local support policies apply (issue 16: one price on every path). */
+  readonly province?: string;
+  /** For local policies that depend on age. */
+  readonly birthDate?: IsoDate;
 }
 
 export interface AllocationInput {
@@ -213,6 +218,31 @@ export function donatedCard(date: IsoDate, months: number, coveredUntil?: IsoDat
   while (needed < months && endOfPeriod(from, needed) < periodEnd) needed++;
   const m = Math.min(months, PAYMENT_PERIODS.find((p) => p >= needed) ?? months);
   return { from, to: endOfPeriod(from, m), months: m, renewal: true };
+}
+
+/**
+ * THE price of a programme's card for a person (issue 16: selection, hand-made awards and the candidate
+ * lists all price through here): the rules engine on the payment date `date`, for the card's months,
+ * continuing the old card for a renewal, with the local support policies of the person's province (and
+ * age). `enrolledBefore`: household-mode members before this one this year. Throws RuleError.
+ */
+export function cardQuote(
+  date: IsoDate,
+  card: DonatedCard,
+  person: { readonly groups: readonly string[]; readonly province?: string; readonly birthDate?: IsoDate },
+  rules: RuleSet,
+  enrolledBefore?: number,
+): MemberQuote {
+  return quote(
+    {
+      date,
+      months: card.months,
+      ...(enrolledBefore !== undefined ? { enrolledThisYear: enrolledBefore } : {}),
+      ...(person.province !== undefined ? { province: person.province } : {}),
+      members: [{ groups: person.groups, ...(person.birthDate !== undefined ? { birthDate: person.birthDate } : {}), ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}) }],
+    },
+    rules,
+  ).members[0];
 }
 
 /**
@@ -430,15 +460,14 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     error: string | null;
   }
   const singles = new Map<string, Single>();
-  const quoteOne = (groups: readonly string[], card: DonatedCard, enrolled?: number) =>
-    quote({ date, months: card.months, ...(enrolled !== undefined ? { enrolledThisYear: enrolled } : {}), members: [{ groups, ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}) }] }, rules).members[0];
   const cardKey = (card: DonatedCard) => (card.renewal ? `${card.from}|${card.months}` : '');
-  const single = (groups: readonly string[], card: DonatedCard): Single => {
-    const key = `${groups.join('\u0000')}\u0001${cardKey(card)}`;
+  const single = (c: AllocationCandidate, card: DonatedCard): Single => {
+    const { key: where, person } = local(c);
+    const key = `${c.groups.join('\u0000')}\u0001${cardKey(card)}\u0001${where}`;
     let s = singles.get(key);
     if (!s) {
       try {
-        const m = quoteOne(groups, card);
+        const m = cardQuote(date, card, person, rules);
         s = { payable: m.payable, stateFunded: m.stateBasisPoints >= 10_000, household: m.order !== null ? m.group : null, error: null };
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
@@ -450,15 +479,31 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     }
     return s;
   };
+  // local policies: the price depends on the province and, where a policy of that province looks at
+  // age, on the age (only then is the birth date given to the rules engine)
+  const localKinds = new Map<string, 'none' | 'flat' | 'age'>();
+  const local = (c: AllocationCandidate): { key: string; person: { groups: readonly string[]; province?: string; birthDate?: IsoDate } } => {
+    if (c.province === undefined) return { key: '', person: { groups: c.groups } };
+    let kind = localKinds.get(c.province);
+    if (kind === undefined) {
+      const policies = localPoliciesOn(rules, c.province, date);
+      kind = policies.length === 0 ? 'none' : policies.some((p) => p.ageFrom !== undefined || p.ageBelow !== undefined) ? 'age' : 'flat';
+      localKinds.set(c.province, kind);
+    }
+    if (kind === 'none') return { key: '', person: { groups: c.groups } };
+    if (kind === 'age' && c.birthDate !== undefined) return { key: `${c.province}|${ageInYears(c.birthDate, date)}`, person: { groups: c.groups, province: c.province, birthDate: c.birthDate } };
+    return { key: c.province, person: { groups: c.groups, province: c.province } };
+  };
 
   // Household chains: the payable of a member at order `enrolled + j + 1` for its own card (the order
   // factor applies to each member's own premium, so members with different cards price alike).
   const orderCosts = new Map<string, number>();
-  const chainCost = (group: string, enrolledBefore: number, card: DonatedCard): number => {
-    const key = `${group}|${enrolledBefore}|${cardKey(card)}`;
+  const chainCost = (c: AllocationCandidate, group: string, enrolledBefore: number, card: DonatedCard): number => {
+    const { key: where, person } = local(c);
+    const key = `${group}|${enrolledBefore}|${cardKey(card)}|${where}`;
     let cost = orderCosts.get(key);
     if (cost === undefined) {
-      cost = quoteOne([group], card, enrolledBefore).payable as number;
+      cost = cardQuote(date, card, { ...person, groups: [group] }, rules, enrolledBefore).payable as number;
       orderCosts.set(key, cost);
     }
     return cost;
@@ -479,12 +524,12 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     const card = donatedCard(date, months, c.coveredUntil);
     cards[i] = card;
     if (!card) {
-      const s = single(c.groups, { from: date, to: periodEnd, months, renewal: false });
+      const s = single(c, { from: date, to: periodEnd, months, renewal: false });
       costAlone[i] = s.error === null ? s.payable : null;
       excluded[i] = { id: c.id, reason: 'already_covered' };
       continue;
     }
-    const s = single(c.groups, card);
+    const s = single(c, card);
     if (s.error !== null) {
       excluded[i] = { id: c.id, reason: 'unpriceable', message: s.error };
       continue;
@@ -510,7 +555,7 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
       const cumCost = [0];
       const cumValue = [0];
       members.forEach((m, j) => {
-        cumCost.push(cumCost[j] + chainCost(group, enrolled + j, cards[m]!));
+        cumCost.push(cumCost[j] + chainCost(candidates[m], group, enrolled + j, cards[m]!));
         cumValue.push(cumValue[j] + value[m]);
       });
       classes.push({

@@ -18,6 +18,8 @@ export interface CandidateRow {
   householdId: string;
   communeCode: string;
   communeName: string | null;
+  /** The commune's province (its local support policies price the card). */
+  provinceCode: string | null;
   villageCode: string | null;
   householdCode: string;
   fullName: string;
@@ -94,7 +96,7 @@ export async function listCandidateRows(
         and c.valid_from >= ${yearStart}::date and c.valid_from <= ${purchaseDate}::date
       group by c.household_id
     )
-    select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName",
+    select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName", u.parent_code as "provinceCode",
       w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
       w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
       w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",

@@ -269,6 +269,9 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
     tags: c.tags,
     enrolledThisYear: c.enrolledThisYear,
     ...(c.coveredUntil ? { coveredUntil: c.coveredUntil } : {}),
+    // the province's local policies price the card, as a hand-made award does (issue 16)
+    ...(c.provinceCode ? { province: c.provinceCode } : {}),
+    birthDate: c.birthDate,
   }));
   let decisions;
   try {

@@ -1,0 +1,82 @@
+/**
+ * One price for one card (issue 16): the selection, a hand-made award and the candidate list price a
+ * programme's card through the same function (`cardQuote`), with the province's local support policies.
+ * Its own database: the local policy added here would change the prices of the other files' tests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
+import * as register from '../register/register.service';
+import { addLocalPolicy } from '../premium/premium.service';
+import { changeProgrammeStatus, createProgramme } from './programme.service';
+import { postTxn } from './ledger.service';
+import * as candidates from './candidates.service';
+import * as selection from './selection.service';
+import * as donors from './donors.service';
+
+let t: TestDatabase;
+let communes: string[] = [];
+const TODAY = '2025-10-20';
+const PURCHASE = '2025-11-01';
+const FULL = 1_263_600; // 4.5% x 2,340,000 x 12
+
+beforeAll(async () => {
+  t = await testDatabase();
+  communes = (await t.db.selectFrom('unit').select('code').where('level', '=', 'commune').where('parentCode', '=', '15').orderBy('code').limit(4).execute()).map((r) => r.code);
+  // Lào Cai pays 30% of what remains for pupils (a local policy in the rules engine)
+  await addLocalPolicy(t.db, system, { province: '15', nameVi: 'Lào Cai hỗ trợ học sinh 30%', groups: ['HS'], percent: 30, from: '2025-01-01', source: 'test' });
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+async function receive(programmeId: string, amount: number) {
+  await t.db.transaction().execute(async (trx) => {
+    const donorId = randomUUID();
+    await trx.insertInto('donor').values({ id: donorId, ownerUnitCode: '15', kind: 'business', name: 'Công ty A' }).execute();
+    const receiptId = randomUUID();
+    await trx.insertInto('receipt').values({ id: receiptId, programmeId, donorId, amount, receivedOn: '2025-10-15', method: 'bank_transfer', createdBy: 'test' }).execute();
+    await postTxn(trx, system, programmeId, 'receipt', [
+      { account: 'cash', amount, receiptId },
+      { account: 'fund', amount: -amount, receiptId },
+    ]);
+  });
+}
+
+describe(`one price for one card (${engineName})`, () => {
+  it('a pupil costs the same as a candidate, in a round and as a hand-made award: 442,260 with the province top-up', async () => {
+    const h = await register.createHousehold(t.db, system, { communeCode: communes[0], code: `H-${randomUUID().slice(0, 6)}`, povertyStatus: 'none' });
+    const pupil = await register.createPerson(t.db, system, { householdId: h.id, fullName: 'Nguyễn Thị Cúc', birthDate: '2012-09-01', sex: 'female', groupCodes: ['HS'], school: 'THCS Bảo Thắng', grade: 8 }, TODAY);
+    const h2 = await register.createHousehold(t.db, system, { communeCode: communes[0], code: `H-${randomUUID().slice(0, 6)}`, povertyStatus: 'none' });
+    const pupil2 = await register.createPerson(t.db, system, { householdId: h2.id, fullName: 'Lò Văn Minh', birthDate: '2011-03-03', sex: 'male', groupCodes: ['HS'], school: 'THCS Bảo Thắng', grade: 9 }, TODAY);
+    const programme = await createProgramme(t.db, system, {
+      name: 'Tặng thẻ học sinh',
+      ownerUnitCode: '15',
+      areaKind: 'communes',
+      areaCodes: [communes[0]],
+      cardMonths: 12,
+      purchaseDate: PURCHASE,
+      deadline: '2025-12-31',
+      priorityMode: 'weights',
+      priorities: { pupil: 1 },
+    });
+    // 50% state, then 30% of the remaining 631,800 by the province: 442,260 for the programme
+    const TOPPED = 442_260;
+    expect(Math.round((FULL / 2) * 0.7)).toBe(TOPPED);
+    const list = await candidates.listCandidates(t.db, system, programme.id);
+    expect(list.items.map((c) => [c.fullName, c.pricingGroup, c.cost])).toEqual([
+      ['Lò Văn Minh', 'HS', TOPPED],
+      ['Nguyễn Thị Cúc', 'HS', TOPPED],
+    ]);
+    await changeProgrammeStatus(t.db, system, programme.id, 'raising');
+    await receive(programme.id, 1_000_000);
+    const award = await donors.awardOne(t.db, system, programme.id, { personId: pupil.id });
+    expect([award.groupCode, Number(award.amount)]).toEqual(['HS', TOPPED]);
+    await changeProgrammeStatus(t.db, system, programme.id, 'selecting');
+    const round = await selection.runRound(t.db, system, programme.id, { budget: 500_000 });
+    const detail = await selection.getRound(t.db, system, programme.id, round.id, { selected: true });
+    expect(detail.items.map((c) => c.cost)).toEqual([TOPPED]);
+    expect([pupil.id, pupil2.id]).toContain(detail.items[0].personId);
+    expect(round.spent).toBe(TOPPED);
+  });
+});
