@@ -138,9 +138,14 @@ export function pricingGroups(
 // Priorities
 // ---------------------------------------------------------------------------------------------------
 
+/** The tag every candidate carries in the solver when a programme has no priorities (issue 16). */
+export const EVERYONE = 'everyone';
+
 export interface PriorityWeights {
   weights: Record<string, number>;
   mode: 'weights' | 'tiers';
+  /** No priority weighs anything: every candidate counts 1, so the selection covers as many people as the money allows. */
+  countAll?: boolean;
   /** Tiers mode: the tags, highest tier first. */
   tiers?: string[];
 }
@@ -260,13 +265,16 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
     const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: coveredByNumber, validFrom: coveredFrom, validTo: r.coveredUntil } : null;
     return { ...r, nominated: nominationTags !== null, currentCard, groups: pricingGroups(r, date, rules), tags };
   });
-  const priorities = priorityWeights(programme, base.map((c) => c.tags));
+  const given = priorityWeights(programme, base.map((c) => c.tags));
+  // a programme without priorities covers as many people as the money allows (not nobody)
+  const countAll = !Object.values(given.weights).some((w) => w > 0);
+  const priorities: PriorityWeights = countAll ? { ...given, weights: { [EVERYONE]: 1 }, countAll } : given;
   const allocation: AllocationCandidate[] = base.map((c) => ({
     id: c.personId,
     household: c.householdId,
     commune: c.communeCode,
     groups: c.groups,
-    tags: c.tags,
+    tags: countAll ? [EVERYONE] : c.tags,
     enrolledThisYear: c.enrolledThisYear,
     ...(c.coveredUntil ? { coveredUntil: c.coveredUntil } : {}),
     // the province's local policies price the card, as a hand-made award does (issue 16)
@@ -304,6 +312,8 @@ export interface CandidateSummary {
   priorityMode: 'weights' | 'tiers';
   weights: Record<string, number>;
   tiers?: string[];
+  /** No priorities: everyone counts 1 (as many people as the money allows). */
+  countAll: boolean;
   total: number;
   /** Persons of the area whose card already covers the period (not listed). */
   coveredInArea: number;
@@ -344,6 +354,7 @@ function summarise(p: PreparedCandidates): CandidateSummary {
     priorityMode: p.priorities.mode,
     weights: p.priorities.weights,
     ...(p.priorities.tiers ? { tiers: p.priorities.tiers } : {}),
+    countAll: p.priorities.countAll === true,
     total: p.candidates.length,
     coveredInArea: p.coveredInArea,
     byStatus,

@@ -125,6 +125,7 @@ export const candidateListSchema = z.object({
     priorityMode: z.enum(['weights', 'tiers']),
     weights: z.record(z.string(), z.number()),
     tiers: z.array(z.string()).optional(),
+    countAll: z.boolean(),
     total: z.number(),
     coveredInArea: z.number(),
     byStatus: z.record(z.string(), z.number()),

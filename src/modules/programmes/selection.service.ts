@@ -145,6 +145,8 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
     priorityMode: prepared.priorities.mode,
     weights: prepared.priorities.weights,
     ...(prepared.priorities.tiers ? { tiers: prepared.priorities.tiers } : {}),
+    // no priorities: the round covers as many people as the money allows, and says so
+    ...(prepared.priorities.countAll ? { countAll: true } : {}),
     ...(quotas ? { quotas } : {}),
     ...(result.communes ? { communes: result.communes } : {}),
     budgetGiven: input.budget !== undefined,

@@ -286,6 +286,24 @@ describe(`approval without the money (${engineName})`, () => {
   });
 });
 
+describe(`a programme without priorities (issue 16, ${engineName})`, () => {
+  it('covers as many people as the money allows, and says so on the round', async () => {
+    const w = await world({});
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    expect(list.summary.countAll).toBe(true);
+    expect(list.summary.byStatus.no_priority).toBeUndefined();
+    expect(list.items.find((c) => c.personId === w.ids.a)).toMatchObject({ status: 'eligible', value: 1 });
+    await toSelecting(w.programmeId);
+    // cheapest first: Én (near-poor, 379,080) + Cúc (pupil, 631,800) + one household member (1,263,600) = 2,274,480;
+    // a fourth (the household's second member at 70%, 884,520) would need 3,159,000
+    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 3_000_000 });
+    expect([round.selectedCount, round.objective, round.spent]).toEqual([3, 3, 379_080 + FULL / 2 + FULL]);
+    expect(round.params).toMatchObject({ countAll: true, provenOptimal: true });
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => c.personId)).toEqual(expect.arrayContaining([w.ids.e, w.ids.c]));
+  });
+});
+
 describe(`renewals: no card for someone covered on the start date (issue 16, ${engineName})`, () => {
   it('a card ending inside the window makes a renewal candidate: current card shown, card after it, priced for its months, on every screen', async () => {
     const w = await world({ elderly_60_79: 1 });

@@ -198,6 +198,7 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
                   .map(([tag, w]) => `${t(`tags.${tag}`, { defaultValue: tag })} ${w}`)
                   .join(' · ')}
             {s.priorityMode === 'tiers' && <span className="muted small block">{t('web.tiers_note')}</span>}
+            {s.countAll && <span className="muted small block">{t('web.count_all')}</span>}
           </p>
           <div className="stat-grid" data-testid="candidate-stats">
             {CANDIDATE_STATUSES.map((st) => (

@@ -79,6 +79,11 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
           </button>
         </div>
       )}
+      {round.params.countAll === true && (
+        <p className="small" data-testid="round-count-all">
+          {t('web.count_all')}
+        </p>
+      )}
       <div className="stat-grid" data-testid="round-totals">
         <div className="stat">
           <div className="stat-label">{t('web.selected')}</div>

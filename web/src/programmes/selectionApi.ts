@@ -53,6 +53,7 @@ export interface CandidateList {
     priorityMode: 'weights' | 'tiers';
     weights: Record<string, number>;
     tiers?: string[];
+    countAll: boolean;
     total: number;
     coveredInArea: number;
     byStatus: Record<string, number>;
