@@ -14,6 +14,7 @@ import { AppError } from '../../errors';
 import * as candidates from './candidates.service';
 import { selectionField } from './candidates.service';
 import * as selection from './selection.service';
+import type { EarmarkUse } from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import { CANDIDATE_STATUSES } from './selection.schemas';
@@ -22,6 +23,12 @@ type Ctx = () => CliContext;
 
 const date = (c: CliContext, iso: string | null) => (iso === null ? '-' : c.lang === 'vi' ? formatDateVi(iso) : iso);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** One earmark of a round: what it had, used and has left (kept for its earmark unless released). */
+function earmarkLine(t: CliContext['t'], e: EarmarkUse): string {
+  const target = [e.commune, e.tag ? t(`selection:tags.${e.tag}`, { defaultValue: e.tag }) : null].filter(Boolean).join(', ');
+  return t('selection:web.earmark_line', { target, available: formatVnd(e.available), spent: formatVnd(e.spent), count: e.selected, unspent: formatVnd(e.unspent) });
+}
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const split = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(/[;,]/)).map((v) => v.trim()).filter(Boolean);
 
@@ -122,8 +129,9 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--budget <dong>', 'money to use (default: the money available in the ledger)')
     .option('--mode <mode>', 'concentrate | spread (default: the programme\'s)')
     .option('--note <text>', 'note')
+    .option('--release-earmarks', "let earmarked money its earmark cannot use fund other people (see the earmarks of an earlier round)")
     .option('--json', 'print the round as JSON')
-    .action(async (id: string, opts: { budget?: string; mode?: string; note?: string; json?: boolean }) => {
+    .action(async (id: string, opts: { budget?: string; mode?: string; note?: string; releaseEarmarks?: boolean; json?: boolean }) => {
       const c = ctx();
       if (opts.mode && opts.mode !== 'concentrate' && opts.mode !== 'spread')
         throw new AppError('validation', {}, [{ path: 'mode', key: 'invalid_value', params: { options: 'concentrate, spread' } }]);
@@ -132,10 +140,13 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
           ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
           ...(opts.mode ? { mode: opts.mode as 'concentrate' | 'spread' } : {}),
           note: opts.note ?? null,
+          ...(opts.releaseEarmarks ? { releaseEarmarks: true } : {}),
         }),
       );
       if (opts.json) return c.json(r);
       c.out(c.t('selection:cli.round_created', { number: r.number, selected: r.selectedCount, spent: formatVnd(r.spent), budget: formatVnd(r.budget), objective: round6(r.objective) }));
+      if (r.params.countAll === true) c.out(c.t('selection:web.count_all'));
+      for (const e of (r.params.earmarks ?? []) as EarmarkUse[]) c.out(earmarkLine(c.t, e));
       c.out(r.id);
     });
 

@@ -37,6 +37,8 @@ export const runRoundInput = z
     budget: z.number().int().min(0).max(10_000_000_000_000).optional(),
     mode: z.enum(['concentrate', 'spread']).optional(),
     note: z.string().trim().max(500).nullable().optional(),
+    /** Earmarked money its earmark cannot use may fund others (shown on the round first). */
+    releaseEarmarks: z.boolean().optional(),
   })
   .strict();
 

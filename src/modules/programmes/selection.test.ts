@@ -16,6 +16,8 @@ import * as candidates from './candidates.service';
 import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
+import * as statements from './statement.service';
+import { pdfText } from '../../io/pdf-text';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../http/app';
 import { registerSelectionCommands } from './selection.cli';
@@ -283,6 +285,66 @@ describe(`approval without the money (${engineName})`, () => {
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
     expect(detail.items.map((c) => c.personId)).toEqual([w.ids.a]);
     expect(round.params).toMatchObject({ priorityMode: 'tiers', tiers: ['storm_victim', 'pupil', 'near_poor'] });
+  });
+});
+
+/** Money in against a pledge with an earmark (a commune, a tag, or both). */
+async function receiveEarmarked(programmeId: string, amount: number, earmark: { commune?: string; tag?: string }) {
+  await t.db.transaction().execute(async (trx) => {
+    const donorId = randomUUID();
+    await trx.insertInto('donor').values({ id: donorId, ownerUnitCode: province, kind: 'business', name: 'Quỹ Người cao tuổi' }).execute();
+    const pledgeId = randomUUID();
+    await trx
+      .insertInto('pledge')
+      .values({ id: pledgeId, programmeId, donorId, amount, earmarkCommuneCode: earmark.commune ?? null, earmarkTag: earmark.tag ?? null, status: 'confirmed', pledgedOn: '2025-10-10', note: null, confirmedBy: 'test', confirmedAt: new Date() })
+      .execute();
+    const receiptId = randomUUID();
+    await trx.insertInto('receipt').values({ id: receiptId, programmeId, donorId, pledgeId, amount, receivedOn: '2025-10-14', method: 'bank_transfer', createdBy: 'test' }).execute();
+    await postTxn(trx, system, programmeId, 'receipt', [
+      { account: 'cash', amount, receiptId },
+      { account: 'fund', amount: -amount, receiptId },
+    ]);
+  });
+}
+
+describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
+  it('money earmarked for the elderly funds the elderly first, even when pupils weigh more', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receiveEarmarked(w.programmeId, 1_300_000, { tag: 'elderly_60_79' });
+    await receive(w.programmeId, 700_000);
+    // without the earmark, 2,000,000 would buy Bình (ethnic, 3) + Cúc (pupil, 2) and no elderly person
+    const round = await selection.runRound(t.db, system, w.programmeId);
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => [c.personId, c.reason, c.cost]).sort()).toEqual(
+      [
+        [w.ids.f, 'earmark', FULL],
+        [w.ids.c, 'within_budget', FULL / 2],
+      ].sort(),
+    );
+    expect(round.params.earmarks).toEqual([{ commune: null, tag: 'elderly_60_79', available: 1_300_000, spent: FULL, unspent: 1_300_000 - FULL, selected: 1 }]);
+    // the earmark's 36,400 left is not spent on others: shown on the round
+    expect(round.spent).toBe(FULL + FULL / 2);
+    const approval = await selection.approveRound(t.db, system, w.programmeId, round.id);
+    expect(approval.amount).toBe(FULL + FULL / 2);
+    // the donor's statement names the earmark in words, not the code elderly_60_79
+    const donor = await t.db.selectFrom('donor').select('id').where('name', '=', 'Quỹ Người cao tuổi').orderBy('createdAt', 'desc').executeTakeFirstOrThrow();
+    const { pdf } = await statements.donorStatementPdf(t.db, system, w.programmeId, donor.id, { today: '2025-11-05' });
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('Người cao tuổi 60–79');
+    expect(text).not.toContain('elderly_60_79');
+  });
+
+  it('what an earmark cannot use stays unspent until the officer releases it', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receiveEarmarked(w.programmeId, 1_000_000, { tag: 'storm_victim' }); // nobody is a storm victim
+    const kept = await selection.runRound(t.db, system, w.programmeId);
+    expect([kept.spent, kept.selectedCount]).toEqual([0, 0]);
+    expect(kept.params.earmarks).toEqual([{ commune: null, tag: 'storm_victim', available: 1_000_000, spent: 0, unspent: 1_000_000, selected: 0 }]);
+    const released = await selection.runRound(t.db, system, w.programmeId, { releaseEarmarks: true });
+    // released: the best use of 1,000,000 among the others is Cúc (pupil, 631,800) — Én alone is worth less
+    expect([released.spent, released.params.earmarksReleased]).toEqual([FULL / 2, true]);
   });
 });
 

@@ -138,7 +138,13 @@ export async function donorStatementPdf(
       st('pledges'),
       pdfTable(
         [st('col_date'), st('col_amount'), st('col_earmark'), st('col_status')],
-        s.pledges.map((p) => [date(p.pledgedOn), right(formatVnd(p.amount)), p.earmarkCommuneName ?? p.earmarkTag ?? '', t(`handover:pledge_status.${p.status}`)]),
+        s.pledges.map((p) => [
+          date(p.pledgedOn),
+          right(formatVnd(p.amount)),
+          // the earmark as words (a commune's name, a priority group's label), never a raw code: issue 16
+          [p.earmarkCommuneName, p.earmarkTag ? t(`selection:tags.${p.earmarkTag}`, { defaultValue: p.earmarkTag }) : null].filter(Boolean).join(', '),
+          t(`handover:pledge_status.${p.status}`),
+        ]),
         [70, 90, '*', 90],
       ),
       s.pledges.length === 0,

@@ -64,6 +64,16 @@ export interface CandidateList {
   items: Candidate[];
 }
 
+/** Earmarked money in a round: what it had, what its earmark used, what is kept for it. */
+export interface EarmarkUse {
+  commune: string | null;
+  tag: string | null;
+  available: number;
+  spent: number;
+  unspent: number;
+  selected: number;
+}
+
 export interface Round {
   id: string;
   programmeId: string;
@@ -178,7 +188,7 @@ export const selectionApi = {
     request<{ nominated: number; tags: string[] }>('POST', `${base(id)}/nominations`, { body }),
   importNominations: (id: string, file: File) => request<NominationImport>('POST', `${base(id)}/nominations/import`, { body: fileForm(file) }),
   rounds: (id: string, signal?: AbortSignal) => request<{ items: Round[] }>('GET', `${base(id)}/rounds`, { signal }),
-  runRound: (id: string, body: { budget?: number; mode?: 'concentrate' | 'spread' }) => request<Round>('POST', `${base(id)}/rounds`, { body }),
+  runRound: (id: string, body: { budget?: number; mode?: 'concentrate' | 'spread'; releaseEarmarks?: boolean }) => request<Round>('POST', `${base(id)}/rounds`, { body }),
   round: (id: string, roundId: string, params: { commune?: string; selected?: boolean; limit?: number }, signal?: AbortSignal) =>
     request<RoundDetail>('GET', `${base(id)}/rounds/${encodeURIComponent(roundId)}${query(params)}`, { signal }),
   approve: (id: string, roundId: string) =>
