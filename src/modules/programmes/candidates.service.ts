@@ -26,14 +26,14 @@
  * needs 'units:write' and the nominated person inside the actor's scope, so a commune officer nominates
  * the persons of their commune for a province's programme.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DB, ProgrammeTable } from '../../db/schema';
 import { can, inScope, type Actor, type Permission } from '../../domain/access';
 import { allocate, AllocationInputError, type AllocationCandidate, type DonatedCard, type ExclusionReason } from '../../domain/allocation';
 import { ageInYears, endOfPeriod } from '../../domain/calendar';
-import { todayInVietnam } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { nameKey } from '../../domain/identity';
 import { quote, RuleError, type RuleSet } from '../../domain/premium';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
@@ -41,6 +41,7 @@ import { cellText, mapHeader, rowValidator } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
+import { xlsxWriter } from '../../io/excel';
 import { readRows } from '../../io/rows';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
@@ -398,6 +399,48 @@ export async function listCandidates(db: Kysely<DB>, actor: Actor, programmeId: 
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 100;
   return { summary, matching: filtered.length, items: filtered.slice(offset, offset + limit) };
+}
+
+/**
+ * The candidates the state budget pays in full (poor households, children under 6, ...) as an .xlsx the
+ * officer takes to the commune to propose them for state-budget cards (issue 16): one row per person
+ * with the ids, address, household code and the group that makes them state-paid.
+ */
+export async function stateBudgetWorkbook(db: Kysely<DB>, actor: Actor, programmeId: string, options: { language?: Language } = {}) {
+  const list = await listCandidates(db, actor, programmeId, { status: 'state_budget', limit: Number.MAX_SAFE_INTEGER });
+  const programme = await programmeForActor(db, actor, programmeId, 'read');
+  const t = translator(options.language ?? actor.language);
+  const h = (k: string) => t(`selection:state_budget_sheet.${k}`);
+  const keys = ['no', 'fullName', 'birthDate', 'sex', 'citizenId', 'insuranceCode', 'commune', 'householdCode', 'address', 'group', 'tags'] as const;
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const writer = xlsxWriter(out, {
+    name: h('sheet'),
+    columns: keys.map((k) => ({ header: h(k), key: k, width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14 })),
+  });
+  list.items.forEach((c, i) =>
+    writer.add({
+      no: i + 1,
+      fullName: c.fullName,
+      birthDate: formatDateVi(c.birthDate),
+      sex: t(`selection:state_budget_sheet.sex_${c.sex}`, { defaultValue: c.sex }),
+      citizenId: c.citizenId,
+      insuranceCode: c.insuranceCode,
+      commune: c.communeName ?? c.communeCode,
+      householdCode: c.householdCode,
+      address: c.address,
+      group: c.pricingGroup,
+      tags: c.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '),
+    }),
+  );
+  await writer.finish();
+  await done;
+  return { buffer: Buffer.concat(chunks), fileName: `${h('file')}-${programme.publicSlug}.xlsx`, rows: list.items.length };
 }
 
 // ---------------------------------------------------------------------------------------------------

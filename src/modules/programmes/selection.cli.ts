@@ -75,9 +75,17 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--commune <code>', 'one commune')
     .option('--status <status>', `only ${CANDIDATE_STATUSES.join('|')}`)
     .option('--limit <n>', 'persons listed', '200')
+    .option('--state-budget-xlsx <file>', 'write the persons the state budget pays in full (to propose for state-budget cards) to an .xlsx')
     .option('--json', 'print {summary, matching, items}')
-    .action(async (id: string, opts: { commune?: string; status?: string; limit: string; json?: boolean }) => {
+    .action(async (id: string, opts: { commune?: string; status?: string; limit: string; stateBudgetXlsx?: string; json?: boolean }) => {
       const c = ctx();
+      if (opts.stateBudgetXlsx) {
+        const file = opts.stateBudgetXlsx;
+        const out = await c.withDb((d) => candidates.stateBudgetWorkbook(d.db, c.actor, id, { language: c.lang }));
+        fs.writeFileSync(file, out.buffer);
+        if (opts.json) return c.json({ file, rows: out.rows });
+        return c.out(c.t('selection:cli.written', { file }));
+      }
       if (opts.status && !(CANDIDATE_STATUSES as readonly string[]).includes(opts.status))
         throw new AppError('validation', {}, [{ path: 'status', key: 'invalid_value', params: { options: CANDIDATE_STATUSES.join(', ') } }]);
       const list = await c.withDb((d) =>
@@ -91,7 +99,8 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
       c.out('');
       for (const p of list.items) {
         const tags = p.tags.map((t) => c.t(`selection:tags.${t}`, { defaultValue: t })).join(', ');
-        c.out(`${p.communeCode}  ${p.fullName}  ${date(c, p.birthDate)}  [${tags}]  ${p.cost === null ? '-' : formatVnd(p.cost)}  ${c.t(`selection:status.${p.status}`)}  ${p.personId}`);
+        const covered = p.currentCard ? `  ${c.t('selection:web.covered_until', { date: date(c, p.currentCard.validTo) })}` : '';
+        c.out(`${p.communeCode}  ${p.fullName}  ${date(c, p.birthDate)}  [${tags}]  ${p.cost === null ? '-' : formatVnd(p.cost)}  ${c.t(`selection:status.${p.status}`)}${covered}  ${p.personId}`);
       }
       if (list.matching > list.items.length) c.out(c.t('selection:web.more', { count: list.matching - list.items.length }));
     });

@@ -189,6 +189,26 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // ------------------------------------------------------------------------------------------ D03-TS
   app.get(
+    '/api/programmes/:id/candidates/state-budget.xlsx',
+    {
+      config: { permission: SELECTION_READ },
+      schema: {
+        tags,
+        summary: 'The candidates the state budget pays in full (poor households, children under 6, ...), as an .xlsx to propose them for state-budget cards at the commune',
+        params: idParams,
+      },
+    },
+    async (req, reply) => {
+      const out = await candidates.stateBudgetWorkbook(db(), req.actor!, req.params.id, { language: req.lang });
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', attachment(out.fileName))
+        .header('cache-control', 'no-store')
+        .send(out.buffer);
+    },
+  );
+
+  app.get(
     '/api/programmes/:id/d03.xlsx',
     {
       config: { permission: SELECTION_READ },

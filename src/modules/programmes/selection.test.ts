@@ -618,6 +618,16 @@ describe(`selection over HTTP (${engineName})`, () => {
     const list = await app.inject({ url: `${base}/candidates?status=state_budget`, headers: { ...headers, 'accept-language': 'en' } });
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((c: { personId: string }) => c.personId).sort()).toEqual([w.ids.d, w.ids.h].sort());
+    // the state-paid list as .xlsx, for the commune (issue 16)
+    const stateXlsx = await app.inject({ url: `${base}/candidates/state-budget.xlsx`, headers });
+    expect(stateXlsx.statusCode).toBe(200);
+    expect(stateXlsx.headers['content-type']).toContain('spreadsheetml');
+    const sheet = await sheetRows(stateXlsx.rawPayload);
+    expect(sheet[0].slice(0, 4)).toEqual(['STT', 'Họ và tên', 'Ngày sinh', 'Giới tính']);
+    expect(sheet.slice(1).map((r) => [r[1], r[2], r[3], r[9]]).sort()).toEqual([
+      ['Nguyễn Văn Dũng', '01/01/2022', 'Nữ', 'TE'],
+      ['Vàng Thị Hoa', '01/01/1970', 'Nữ', 'HN'],
+    ]);
 
     const viewer = await login('viewer', '15');
     expect((await app.inject({ method: 'POST', url: `${base}/rounds`, headers: viewer, payload: {} })).statusCode).toBe(403);

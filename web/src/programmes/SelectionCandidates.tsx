@@ -268,6 +268,13 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
       {list && list.matching > list.items.length && <p className="muted small">{t('web.more', { count: list.matching - list.items.length })}</p>}
 
       <h3>{t('web.state_budget_list')}</h3>
+      {stateBudget.length > 0 && (
+        <p>
+          <a className="btn btn-secondary btn-small" href={selectionApi.stateBudgetUrl(programmeId)} download data-testid="download-state-budget">
+            {t('web.state_budget_xlsx')}
+          </a>
+        </p>
+      )}
       {stateBudget.length === 0 ? <p className="empty">{t('web.state_budget_empty')}</p> : <CandidateTable items={stateBudget} testId="state-budget-table" purchaseDate={s?.purchaseDate ?? ''} />}
 
       {canNominate && <NominationForm programmeId={programmeId} onDone={() => setReload((n) => n + 1)} />}

@@ -195,6 +195,7 @@ export const selectionApi = {
     request<{ round: Round; awards: number; amount: number; discarded: number }>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/approve`, { body: {} }),
   discard: (id: string, roundId: string) => request<Round>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/discard`, { body: {} }),
   d03Url: (id: string) => `${base(id)}/d03.xlsx`,
+  stateBudgetUrl: (id: string) => `${base(id)}/candidates/state-budget.xlsx`,
   submit: (id: string) => request<{ awards: number; amount: number }>('POST', `${base(id)}/d03/submit`, { body: {} }),
   issuedCards: (id: string, signal?: AbortSignal) => request<{ live: number; issued: number; items: AwardLine[] }>('GET', `${base(id)}/issued-cards`, { signal }),
   recordCards: (id: string, cards: { awardId: string; cardNumber: string; validFrom: string; validTo: string }[]) =>
