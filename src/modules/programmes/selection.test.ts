@@ -333,6 +333,8 @@ describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('Người cao tuổi 60–79');
     expect(text).not.toContain('elderly_60_79');
+    // and tells the donor what is left of it is kept for the earmark
+    expect(text).toContain('Số tiền chưa dùng (36.400 ₫) được giữ cho mục đích nhà tài trợ chỉ định (Người cao tuổi 60–79)');
   });
 
   it('what an earmark cannot use stays unspent until the officer releases it', async () => {

@@ -120,6 +120,9 @@ export async function donorStatementPdf(
   const st = (key: string, params: Record<string, unknown> = {}) => t(`handover:statement.${key}`, params);
   const date = (iso: string) => formatDateVi(iso);
   const right = (text: string): TableCell => ({ text, alignment: 'right' });
+  const earmarkOf = (p: (typeof s.pledges)[number]) =>
+    [p.earmarkCommuneName, p.earmarkTag ? t(`selection:tags.${p.earmarkTag}`, { defaultValue: p.earmarkTag }) : null].filter(Boolean).join(', ');
+  const earmarks = [...new Set(s.pledges.map(earmarkOf).filter((e) => e !== ''))];
   const section = (title: string, body: Content, empty: boolean): Content[] => [
     { text: title, style: 'heading' },
     empty ? { text: st('none'), italics: true } : body,
@@ -134,6 +137,10 @@ export async function donorStatementPdf(
       [[right(formatVnd(s.totals.pledged)), right(formatVnd(s.totals.received)), right(formatVnd(s.totals.refunded)), right(formatVnd(s.totals.funded)), right(formatVnd(s.totals.unspent)), right(`${s.totals.cards} (${st('handed_over_count', { count: s.totals.handedOver })})`)]],
       ['*', '*', '*', '*', '*', '*'],
     ),
+    // earmarked money not yet used: kept for its earmark, the donor is told before it goes elsewhere (issue 16)
+    ...(s.totals.unspent > 0 && earmarks.length
+      ? [{ text: st('earmark_unspent', { amount: formatVnd(s.totals.unspent), earmark: earmarks.join('; ') }), margin: [0, 4, 0, 0] } as Content]
+      : []),
     ...section(
       st('pledges'),
       pdfTable(
@@ -142,7 +149,7 @@ export async function donorStatementPdf(
           date(p.pledgedOn),
           right(formatVnd(p.amount)),
           // the earmark as words (a commune's name, a priority group's label), never a raw code: issue 16
-          [p.earmarkCommuneName, p.earmarkTag ? t(`selection:tags.${p.earmarkTag}`, { defaultValue: p.earmarkTag }) : null].filter(Boolean).join(', '),
+          earmarkOf(p),
           t(`handover:pledge_status.${p.status}`),
         ]),
         [70, 90, '*', 90],
