@@ -173,6 +173,15 @@ describe('a programme from creation to the public page, in the browser', () => {
     );
     expect(withoutPriority).toBe(0);
     expect(await page.getByTestId('candidate-communes').locator('tbody tr').count()).toBe(1);
+    // the current card column (issue 16) and, under the state-paid list, its .xlsx for the commune
+    expect(await page.getByTestId('candidates-table').locator('thead th').allTextContents()).toContain('Thẻ hiện có');
+    if ((await page.getByTestId('state-budget-table').count()) > 0) {
+      const href = await page.getByTestId('download-state-budget').getAttribute('href');
+      expect(href).toMatch(/\/candidates\/state-budget\.xlsx$/);
+      const res = await page.request.get(`${server.url}${href}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toContain('spreadsheetml');
+    }
     await viewportShot('walk-2-candidates');
 
     await page.getByTestId('selection-view-rounds').click();

@@ -4,12 +4,16 @@ import {
   allocate,
   allocationBound,
   AllocationInputError,
+  coveredUntilInWindow,
+  donatedCard,
   parseAllocationInput,
   solveChoice,
   type AllocationCandidate,
   type AllocationInput,
   type ChoiceOptions,
 } from './allocation';
+import { addDays, endOfPeriod } from './calendar';
+import { isCoveredOn } from './coverage';
 import { quote, RuleError } from './premium';
 import { DEFAULT_RULES } from './premium-rules';
 
@@ -319,7 +323,10 @@ describe('allocate: costs from the rules engine', () => {
       { id: 'odd', reason: 'unpriceable', message: 'groups[0]: unknown group: ZZ (unknown_group)' },
       { id: 'none', reason: 'no_priority' },
     ]);
-    expect(result.spent).toBe(YEAR);
+    // 'lapsing' is covered on the payment date up to the day before the window's end: a renewal card
+    // from 2026-08-31 for the shortest payment period (3 months), not a full year (issue 16)
+    expect(result.decisions.find((d) => d.id === 'lapsing')!.card).toEqual({ from: '2026-08-31', to: '2026-11-30', months: 3, renewal: true });
+    expect(result.spent).toBe(YEAR / 4);
   });
 
   it('marks the people the money did not reach over_budget, and spends nothing with no budget', () => {
@@ -542,5 +549,100 @@ describe('parseAllocationInput', () => {
     expect(issues({ ...good, mode: 'concentrate', quotas: { C: 1 } })).toEqual(['quotas']);
     expect(issues({ ...good, quotas: { C: 4_000_000, D: 2_000_000 } })).toEqual(['quotas']);
     expect(issues([])).toEqual(['']);
+  });
+});
+
+describe('donated cards: no card for the covered, renewals after the old card (issue 16)', () => {
+  it('dates the card from the payment date, after a current card, or not at all', () => {
+    // the issue's case: paid 15/12/2026 for 12 months, Đàm Thị Luyến covered 26/11/2026-25/11/2027
+    expect(donatedCard('2026-12-15', 12, '2027-11-25')).toEqual({ from: '2027-11-26', to: '2028-02-25', months: 3, renewal: true });
+    expect(donatedCard('2026-12-15', 12, null)).toEqual({ from: '2026-12-15', to: '2027-12-14', months: 12, renewal: false });
+    expect(donatedCard('2026-12-15', 12, '2026-12-14')).toEqual({ from: '2026-12-15', to: '2027-12-14', months: 12, renewal: false });
+    // covered on the payment date itself: the card starts the next day
+    expect(donatedCard('2026-12-15', 12, '2026-12-15')).toEqual({ from: '2026-12-16', to: '2027-12-15', months: 12, renewal: true });
+    // four months left to cover: six-month card
+    expect(donatedCard('2026-12-15', 12, '2027-08-20')).toEqual({ from: '2027-08-21', to: '2028-02-20', months: 6, renewal: true });
+    expect(donatedCard('2026-12-15', 12, '2027-12-14')).toBeNull();
+    // a 2-month programme: never more than its months, even if 3 is the shortest BHYT period
+    expect(donatedCard('2026-12-15', 2, '2027-01-20')).toEqual({ from: '2027-01-21', to: '2027-03-20', months: 2, renewal: true });
+  });
+
+  it('prices a renewal as the shorter card, not a full year', () => {
+    const result = allocate(
+      {
+        date: '2026-12-15',
+        months: 12,
+        budget: 10_000_000,
+        weights: { elderly: 1 },
+        candidates: [
+          { id: 'luyen', household: 'h1', commune: 'C', groups: ['GD'], tags: ['elderly'], coveredUntil: '2027-11-25' },
+          { id: 'bare', household: 'h2', commune: 'C', groups: ['GD'], tags: ['elderly'] },
+        ],
+      },
+      R,
+    );
+    const full = quote({ date: '2026-12-15', months: 12, members: [{ groups: ['GD'] }] }, R).members[0].payable;
+    const quarter = quote({ date: '2026-12-15', months: 3, members: [{ groups: ['GD'], previousCardTo: '2027-11-25' }] }, R).members[0].payable;
+    expect(full).toBe(1_366_200);
+    expect(quarter).toBe(341_550);
+    expect(result.decisions.map((d) => [d.id, d.cost, d.card?.from])).toEqual([
+      ['luyen', quarter, '2027-11-26'],
+      ['bare', full, '2026-12-15'],
+    ]);
+    expect(result.spent).toBe(full + quarter);
+  });
+
+  it('property: no selected person is covered on their card start date, and the money spent is the sum of the cards needed', () => {
+    const day = fc.integer({ min: -400, max: 500 });
+    const cardArb = fc.tuple(day, fc.integer({ min: 0, max: 400 })).map(([start, len]) => ({ start, len }));
+    const personArb = fc.record({
+      household: fc.integer({ min: 0, max: 5 }),
+      groups: fc.constantFrom(['GD'], ['CN'], ['HS'], ['GD', 'HS'], ['GB'], ['HN']),
+      tags: fc.subarray(['a', 'b', 'c']),
+      cards: fc.array(cardArb, { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(personArb, { minLength: 1, maxLength: 14 }),
+        fc.constantFrom('2025-09-01', '2026-01-15', '2026-12-15'),
+        fc.constantFrom(3, 6, 12),
+        fc.integer({ min: 0, max: 20_000_000 }),
+        (people, date, months, budget) => {
+          const periodEnd = endOfPeriod(date, months);
+          const register = people.map((p) => ({ ...p, cards: p.cards.map((c) => ({ validFrom: addDays(date, c.start), validTo: addDays(date, c.start + c.len) })) }));
+          const candidates: AllocationCandidate[] = register.map((p, i) => {
+            const until = coveredUntilInWindow(p.cards, periodEnd);
+            return { id: `p${i}`, household: `h${p.household}`, commune: 'C', groups: p.groups, tags: p.tags, ...(until ? { coveredUntil: until } : {}) };
+          });
+          const result = allocate({ date, months, budget, weights: { a: 1, b: 2, c: 3 }, candidates }, R, { searchWork: 20_000 });
+          let needed = 0;
+          result.decisions.forEach((d, i) => {
+            if (!d.selected) return;
+            const card = d.card!;
+            expect(isCoveredOn(register[i].cards, card.from)).toBe(false);
+            expect(card.from >= date).toBe(true);
+            expect(card.months).toBeLessThanOrEqual(months);
+            const q = quote(
+              {
+                date,
+                months: card.months,
+                ...(d.order !== null ? { enrolledThisYear: d.order - 1 } : {}),
+                members: [{ groups: candidates[i].groups, ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}) }],
+              },
+              R,
+            );
+            expect(d.cost).toBe(q.members[0].payable);
+            needed += q.members[0].payable;
+          });
+          // covered through the window: never selected
+          result.decisions.forEach((d, i) => {
+            if (candidates[i].coveredUntil !== undefined && candidates[i].coveredUntil! >= periodEnd) expect(d.reason).toBe('already_covered');
+          });
+          expect(result.spent).toBe(needed);
+          expect(result.spent).toBeLessThanOrEqual(budget);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -65,11 +65,20 @@
  * Excluded: 'unpriceable' (the rules engine refused, with its message), 'state_budget', 'already_covered'
  * (`coveredUntil` on or after the last day of the period bought), 'no_priority' (value 0), 'over_budget'
  * (could be bought, but the money went to higher priorities).
+ *
+ * RENEWALS (issue 16)
+ * A person whose card is valid on the payment date is never bought a card from that date. When that card
+ * ends inside the programme's window (payment date .. + months), the person is a renewal: the donated
+ * card starts the day after the old one ends (BHYT continuity, `previousCardTo` in the rules engine) and
+ * runs to the window's end, in whole months rounded up to a BHYT payment period (3, 6 or 12 months, never
+ * more than the programme's months): `donatedCard`. The person costs what that card costs, priced by the
+ * rules engine on the payment date for those months. See docs/decisions.md.
  */
-import { endOfPeriod } from './calendar';
+import { addDays, ageInYears, endOfPeriod } from './calendar';
 import { isIsoDate, type IsoDate } from './dates';
 import { vnd, type Vnd } from './money';
-import { quote, RuleError, type RuleSet } from './premium';
+import { quote, RuleError, type MemberQuote, type RuleSet } from './premium';
+import { localPoliciesOn } from './premium-rules';
 
 // ---------------------------------------------------------------------------------------------------
 // Input, output
@@ -90,6 +99,10 @@ export interface AllocationCandidate {
   readonly enrolledThisYear?: number;
   /** Last day of the person's current card, if any. */
   readonly coveredUntil?: IsoDate;
+  /** Province code: the province's local support policies apply (issue 16: one price on every path). */
+  readonly province?: string;
+  /** For local policies that depend on age. */
+  readonly birthDate?: IsoDate;
 }
 
 export interface AllocationInput {
@@ -133,6 +146,8 @@ export interface Decision {
   readonly cost: Vnd | null;
   /** Household order of a selected household-mode member (after enrolledThisYear), else null. */
   readonly order: number | null;
+  /** The card the cost buys (null: already covered for the whole window). */
+  readonly card: DonatedCard | null;
   readonly message?: string;
 }
 
@@ -173,6 +188,73 @@ export interface AllocationOptions {
    * 10,000,000, about 60 ms; spread mode shares it among the communes). 0 keeps the greedy selection.
    */
   readonly searchWork?: number;
+}
+
+/** The card a donation buys a person: from, to (inclusive), months; renewal when it continues a current card. */
+export interface DonatedCard {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly months: number;
+  readonly renewal: boolean;
+}
+
+/** BHYT payment periods for households and pupils (reference: bhyt-rules.md, "Payment periods"). */
+const PAYMENT_PERIODS = [3, 6, 12];
+
+/**
+ * The card a programme paying on `date` for `months` buys a person whose current coverage ends on
+ * `coveredUntil`: null when that coverage reaches the window's last day (already covered); from the
+ * payment date for the programme's months when the person is not covered on the payment date; otherwise
+ * a renewal from the day after `coveredUntil` to the window's end, in whole months rounded up to 3, 6 or
+ * 12 (at most `months`). The rules engine dates the first two kinds itself (first-time wait, child
+ * cards); this is the period the selection prices and the start date no existing card may cover.
+ */
+export function donatedCard(date: IsoDate, months: number, coveredUntil?: IsoDate | null): DonatedCard | null {
+  const periodEnd = endOfPeriod(date, months);
+  if (!coveredUntil || coveredUntil < date) return { from: date, to: periodEnd, months, renewal: false };
+  if (coveredUntil >= periodEnd) return null;
+  const from = addDays(coveredUntil, 1);
+  let needed = 1;
+  while (needed < months && endOfPeriod(from, needed) < periodEnd) needed++;
+  const m = Math.min(months, PAYMENT_PERIODS.find((p) => p >= needed) ?? months);
+  return { from, to: endOfPeriod(from, m), months: m, renewal: true };
+}
+
+/**
+ * THE price of a programme's card for a person (issue 16: selection, hand-made awards and the candidate
+ * lists all price through here): the rules engine on the payment date `date`, for the card's months,
+ * continuing the old card for a renewal, with the local support policies of the person's province (and
+ * age). `enrolledBefore`: household-mode members before this one this year. Throws RuleError.
+ */
+export function cardQuote(
+  date: IsoDate,
+  card: DonatedCard,
+  person: { readonly groups: readonly string[]; readonly province?: string; readonly birthDate?: IsoDate },
+  rules: RuleSet,
+  enrolledBefore?: number,
+): MemberQuote {
+  return quote(
+    {
+      date,
+      months: card.months,
+      ...(enrolledBefore !== undefined ? { enrolledThisYear: enrolledBefore } : {}),
+      ...(person.province !== undefined ? { province: person.province } : {}),
+      members: [{ groups: person.groups, ...(person.birthDate !== undefined ? { birthDate: person.birthDate } : {}), ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}) }],
+    },
+    rules,
+  ).members[0];
+}
+
+/**
+ * The `coveredUntil` of a person for a window ending on `periodEnd`: the last day of the latest card that
+ * starts on or before that day (null: none). A card that ended before the payment date makes the person
+ * a first-time buyer (see `donatedCard`); one that starts inside the window pushes the donated card after
+ * it, so a donated card never starts on a covered day. (The candidates' SQL computes the same.)
+ */
+export function coveredUntilInWindow(cards: readonly { validFrom: IsoDate; validTo: IsoDate }[], periodEnd: IsoDate): IsoDate | null {
+  let until: IsoDate | null = null;
+  for (const c of cards) if (c.validFrom <= periodEnd && c.validFrom <= c.validTo && (until === null || c.validTo > until)) until = c.validTo;
+  return until;
 }
 
 /** Work allowed to the exact search by default (increments scanned; about 60 ms). */
@@ -338,6 +420,8 @@ interface Priced {
   readonly costAlone: (number | null)[];
   readonly excluded: (Exclusion | null)[];
   readonly classes: ChoiceClass[];
+  /** The card each candidate would be bought (null: already covered for the whole window). */
+  readonly cards: (DonatedCard | null)[];
 }
 
 function candidateValue(tags: readonly string[], weights: Readonly<Record<string, number>>): number {
@@ -365,8 +449,10 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
   const value = new Array<number>(n);
   const costAlone = new Array<number | null>(n).fill(null);
   const excluded = new Array<Exclusion | null>(n).fill(null);
+  const cards = new Array<DonatedCard | null>(n).fill(null);
 
-  // The price of a person depends only on the groups (the input has no birth date or province).
+  // The price of a person depends only on the groups and the card bought (the input has no birth date
+  // or province): the programme's months from the payment date, or a renewal's months after its old card.
   interface Single {
     payable: number;
     stateFunded: boolean;
@@ -374,12 +460,14 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     error: string | null;
   }
   const singles = new Map<string, Single>();
-  const single = (groups: readonly string[]): Single => {
-    const key = groups.join('\u0000');
+  const cardKey = (card: DonatedCard) => (card.renewal ? `${card.from}|${card.months}` : '');
+  const single = (c: AllocationCandidate, card: DonatedCard): Single => {
+    const { key: where, person } = local(c);
+    const key = `${c.groups.join('\u0000')}\u0001${cardKey(card)}\u0001${where}`;
     let s = singles.get(key);
     if (!s) {
       try {
-        const m = quote({ date, months, members: [{ groups }] }, rules).members[0];
+        const m = cardQuote(date, card, person, rules);
         s = { payable: m.payable, stateFunded: m.stateBasisPoints >= 10_000, household: m.order !== null ? m.group : null, error: null };
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
@@ -391,19 +479,34 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     }
     return s;
   };
-
-  // Household chains: the marginal payables of the 1st, 2nd, ... member after `enrolled`.
-  const chains = new Map<string, number[]>();
-  const chainCosts = (group: string, enrolled: number, count: number): number[] => {
-    const key = `${group}|${enrolled}`;
-    let costs = chains.get(key);
-    if (!costs || costs.length < count) {
-      const size = Math.max(count, 8);
-      const q = quote({ date, months, enrolledThisYear: enrolled, members: Array.from({ length: size }, () => ({ groups: [group] })) }, rules);
-      costs = q.members.map((m) => m.payable);
-      chains.set(key, costs);
+  // local policies: the price depends on the province and, where a policy of that province looks at
+  // age, on the age (only then is the birth date given to the rules engine)
+  const localKinds = new Map<string, 'none' | 'flat' | 'age'>();
+  const local = (c: AllocationCandidate): { key: string; person: { groups: readonly string[]; province?: string; birthDate?: IsoDate } } => {
+    if (c.province === undefined) return { key: '', person: { groups: c.groups } };
+    let kind = localKinds.get(c.province);
+    if (kind === undefined) {
+      const policies = localPoliciesOn(rules, c.province, date);
+      kind = policies.length === 0 ? 'none' : policies.some((p) => p.ageFrom !== undefined || p.ageBelow !== undefined) ? 'age' : 'flat';
+      localKinds.set(c.province, kind);
     }
-    return costs;
+    if (kind === 'none') return { key: '', person: { groups: c.groups } };
+    if (kind === 'age' && c.birthDate !== undefined) return { key: `${c.province}|${ageInYears(c.birthDate, date)}`, person: { groups: c.groups, province: c.province, birthDate: c.birthDate } };
+    return { key: c.province, person: { groups: c.groups, province: c.province } };
+  };
+
+  // Household chains: the payable of a member at order `enrolled + j + 1` for its own card (the order
+  // factor applies to each member's own premium, so members with different cards price alike).
+  const orderCosts = new Map<string, number>();
+  const chainCost = (c: AllocationCandidate, group: string, enrolledBefore: number, card: DonatedCard): number => {
+    const { key: where, person } = local(c);
+    const key = `${group}|${enrolledBefore}|${cardKey(card)}|${where}`;
+    let cost = orderCosts.get(key);
+    if (cost === undefined) {
+      cost = cardQuote(date, card, { ...person, groups: [group] }, rules, enrolledBefore).payable as number;
+      orderCosts.set(key, cost);
+    }
+    return cost;
   };
 
   const enrolledByHousehold = new Map<string, number>();
@@ -418,14 +521,21 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
     value[i] = candidateValue(c.tags, weights);
-    const s = single(c.groups);
+    const card = donatedCard(date, months, c.coveredUntil);
+    cards[i] = card;
+    if (!card) {
+      const s = single(c, { from: date, to: periodEnd, months, renewal: false });
+      costAlone[i] = s.error === null ? s.payable : null;
+      excluded[i] = { id: c.id, reason: 'already_covered' };
+      continue;
+    }
+    const s = single(c, card);
     if (s.error !== null) {
       excluded[i] = { id: c.id, reason: 'unpriceable', message: s.error };
       continue;
     }
     costAlone[i] = s.payable;
     if (s.stateFunded) excluded[i] = { id: c.id, reason: 'state_budget' };
-    else if (c.coveredUntil !== undefined && c.coveredUntil >= periodEnd) excluded[i] = { id: c.id, reason: 'already_covered' };
     else if (!(value[i] > 0)) excluded[i] = { id: c.id, reason: 'no_priority' };
     if (excluded[i]) continue;
     if (s.household !== null) {
@@ -442,11 +552,10 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     const enrolled = enrolledByHousehold.get(household) ?? 0;
     for (const [group, members] of byGroup) {
       members.sort((a, b) => value[b] - value[a] || cmp(candidates[a].id, candidates[b].id));
-      const marginal = chainCosts(group, enrolled, members.length);
       const cumCost = [0];
       const cumValue = [0];
       members.forEach((m, j) => {
-        cumCost.push(cumCost[j] + marginal[j]);
+        cumCost.push(cumCost[j] + chainCost(candidates[m], group, enrolled + j, cards[m]!));
         cumValue.push(cumValue[j] + value[m]);
       });
       classes.push({
@@ -460,7 +569,7 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     }
   }
   classes.sort((a, b) => cmp(a.commune, b.commune) || cmp(a.key, b.key));
-  return { value, costAlone, excluded, classes };
+  return { value, costAlone, excluded, classes, cards };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -911,12 +1020,12 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
       selected.push(c.id);
       spent += pick.cost;
       objective += value[i];
-      decisions.push({ id: c.id, household: c.household, commune: c.commune, selected: true, reason: pick.reason, value: value[i], cost: vnd(pick.cost), order: pick.order });
+      decisions.push({ id: c.id, household: c.household, commune: c.commune, selected: true, reason: pick.reason, value: value[i], cost: vnd(pick.cost), order: pick.order, card: priced.cards[i] });
     } else {
       const ex = priced.excluded[i] ?? { id: c.id, reason: 'over_budget' as const };
       excluded.push(ex);
       const cost = costOf[i] === null ? null : vnd(costOf[i]!);
-      const d: Decision = { id: c.id, household: c.household, commune: c.commune, selected: false, reason: ex.reason, value: value[i], cost, order: null };
+      const d: Decision = { id: c.id, household: c.household, commune: c.commune, selected: false, reason: ex.reason, value: value[i], cost, order: null, card: priced.cards[i] };
       decisions.push(ex.message === undefined ? d : { ...d, message: ex.message });
     }
   }

@@ -18,6 +18,8 @@ export interface CandidateRow {
   householdId: string;
   communeCode: string;
   communeName: string | null;
+  /** The commune's province (its local support policies price the card). */
+  provinceCode: string | null;
   villageCode: string | null;
   householdCode: string;
   fullName: string;
@@ -32,6 +34,9 @@ export interface CandidateRow {
   school: string | null;
   /** Last day of the latest card that starts before the period ends, if any. */
   coveredUntil: string | null;
+  /** That card (the one ending on coveredUntil): its number and first day. */
+  coveredByNumber: string | null;
+  coveredFrom: string | null;
   /** Household-mode (GD) members of the household whose card started this calendar year before the purchase date. */
   enrolledThisYear: number;
   /** Tags given by a nomination (null: not nominated). */
@@ -66,7 +71,9 @@ export async function listCandidateRows(
       select n.household_id, n.person_id from programme_nomination n where n.programme_id = ${programmeId}::uuid
     ),
     covered as (
-      select c.household_id, c.person_id, max(c.valid_to) as covered_until
+      select c.household_id, c.person_id, max(c.valid_to) as covered_until,
+        (array_agg(c.number order by c.valid_to desc, c.valid_from desc))[1] as covered_by_number,
+        (array_agg(c.valid_from order by c.valid_to desc, c.valid_from desc))[1] as covered_from
       from card c join chosen x on x.household_id = c.household_id and x.person_id = c.person_id
       where c.valid_from <= ${periodEnd}::date
       group by c.household_id, c.person_id
@@ -74,7 +81,7 @@ export async function listCandidateRows(
     wanted as (
       select p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
         p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status, p.group_codes, p.school,
-        cv.covered_until, n.tags as nomination_tags
+        cv.covered_until, cv.covered_by_number, cv.covered_from, n.tags as nomination_tags
       from chosen x
       join person p on p.household_id = x.household_id and p.id = x.person_id
       join household h on h.id = p.household_id
@@ -89,10 +96,11 @@ export async function listCandidateRows(
         and c.valid_from >= ${yearStart}::date and c.valid_from <= ${purchaseDate}::date
       group by c.household_id
     )
-    select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName",
+    select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName", u.parent_code as "provinceCode",
       w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
       w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
       w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",
+      w.covered_by_number as "coveredByNumber", w.covered_from::text as "coveredFrom",
       coalesce(e.n, 0)::int as "enrolledThisYear", w.nomination_tags as "nominationTags"
     from wanted w
     left join enrolled e on e.household_id = w.household_id

@@ -3,7 +3,9 @@
  *
  * (a) From the register: the persons of the programme's area (area_kind/area_codes: the communes of a
  *     province, some communes, or the communes/villages of one area) without a card that covers the
- *     period bought (purchase date .. + card months), with the priority tags the register shows:
+ *     period bought (purchase date .. + card months); one covered on the purchase date whose card ends
+ *     inside the period is a renewal (`donatedCard`: a card from the day after, priced for its months,
+ *     `currentCard` shows the card held), with the priority tags the register shows:
  *     ethnic_minority (ethnicity other than Kinh), pupil (group HS or a school), child_under_6 and
  *     elderly_60_79 (age on the purchase date), poor / near_poor (the household's poverty status).
  * (b) Nominated by communes: register persons by id, or a list in the register template with a `tags`
@@ -24,14 +26,14 @@
  * needs 'units:write' and the nominated person inside the actor's scope, so a commune officer nominates
  * the persons of their commune for a province's programme.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DB, ProgrammeTable } from '../../db/schema';
 import { can, inScope, type Actor, type Permission } from '../../domain/access';
-import { allocate, AllocationInputError, type AllocationCandidate, type ExclusionReason } from '../../domain/allocation';
+import { allocate, AllocationInputError, type AllocationCandidate, type DonatedCard, type ExclusionReason } from '../../domain/allocation';
 import { ageInYears, endOfPeriod } from '../../domain/calendar';
-import { todayInVietnam } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { nameKey } from '../../domain/identity';
 import { quote, RuleError, type RuleSet } from '../../domain/premium';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
@@ -39,6 +41,7 @@ import { cellText, mapHeader, rowValidator } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
+import { xlsxWriter } from '../../io/excel';
 import { readRows } from '../../io/rows';
 import { audit } from '../audit/audit.service';
 import { loadRules } from '../premium/premium.service';
@@ -136,9 +139,14 @@ export function pricingGroups(
 // Priorities
 // ---------------------------------------------------------------------------------------------------
 
+/** The tag every candidate carries in the solver when a programme has no priorities (issue 16). */
+export const EVERYONE = 'everyone';
+
 export interface PriorityWeights {
   weights: Record<string, number>;
   mode: 'weights' | 'tiers';
+  /** No priority weighs anything: every candidate counts 1, so the selection covers as many people as the money allows. */
+  countAll?: boolean;
   /** Tiers mode: the tags, highest tier first. */
   tiers?: string[];
 }
@@ -183,8 +191,19 @@ export function tierWeights(tiers: readonly string[], candidateTags: readonly (r
 
 export type CandidateStatus = 'eligible' | Exclude<ExclusionReason, 'over_budget'>;
 
-export interface Candidate extends Omit<repo.CandidateRow, 'nominationTags'> {
+/** A person's card as the candidate lists show it ("đang có thẻ đến ..."). */
+export interface CurrentCard {
+  number: string | null;
+  validFrom: string | null;
+  validTo: string;
+}
+
+export interface Candidate extends Omit<repo.CandidateRow, 'nominationTags' | 'coveredByNumber' | 'coveredFrom'> {
   nominated: boolean;
+  /** The card the person holds on or after the purchase date (null: none), ending on coveredUntil. */
+  currentCard: CurrentCard | null;
+  /** The card the programme would buy: from the purchase date, or a renewal after the current card (null: covered for the whole window). */
+  card: DonatedCard | null;
   /** Priced in (the register's groups plus those of poverty and age, GD last). */
   groups: string[];
   tags: string[];
@@ -242,19 +261,26 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
   const area = areaOf(programme);
   const rows = await repo.listCandidateRows(db, programme.id, area, date, periodEnd);
   const coveredInArea = await repo.countCoveredInArea(db, area, periodEnd);
-  const base = rows.map(({ nominationTags, ...r }) => {
+  const base = rows.map(({ nominationTags, coveredByNumber, coveredFrom, ...r }) => {
     const tags = [...new Set([...derivedTags(r, date), ...(nominationTags ?? [])])];
-    return { ...r, nominated: nominationTags !== null, groups: pricingGroups(r, date, rules), tags };
+    const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: coveredByNumber, validFrom: coveredFrom, validTo: r.coveredUntil } : null;
+    return { ...r, nominated: nominationTags !== null, currentCard, groups: pricingGroups(r, date, rules), tags };
   });
-  const priorities = priorityWeights(programme, base.map((c) => c.tags));
+  const given = priorityWeights(programme, base.map((c) => c.tags));
+  // a programme without priorities covers as many people as the money allows (not nobody)
+  const countAll = !Object.values(given.weights).some((w) => w > 0);
+  const priorities: PriorityWeights = countAll ? { ...given, weights: { [EVERYONE]: 1 }, countAll } : given;
   const allocation: AllocationCandidate[] = base.map((c) => ({
     id: c.personId,
     household: c.householdId,
     commune: c.communeCode,
     groups: c.groups,
-    tags: c.tags,
+    tags: countAll ? [EVERYONE] : c.tags,
     enrolledThisYear: c.enrolledThisYear,
     ...(c.coveredUntil ? { coveredUntil: c.coveredUntil } : {}),
+    // the province's local policies price the card, as a hand-made award does (issue 16)
+    ...(c.provinceCode ? { province: c.provinceCode } : {}),
+    birthDate: c.birthDate,
   }));
   let decisions;
   try {
@@ -272,6 +298,7 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
       pricingGroup: groupOf(c.groups),
       value: d.value,
       cost: d.cost,
+      card: d.card,
       status,
       ...(d.message ? { message: d.message } : {}),
     };
@@ -286,6 +313,8 @@ export interface CandidateSummary {
   priorityMode: 'weights' | 'tiers';
   weights: Record<string, number>;
   tiers?: string[];
+  /** No priorities: everyone counts 1 (as many people as the money allows). */
+  countAll: boolean;
   total: number;
   /** Persons of the area whose card already covers the period (not listed). */
   coveredInArea: number;
@@ -326,6 +355,7 @@ function summarise(p: PreparedCandidates): CandidateSummary {
     priorityMode: p.priorities.mode,
     weights: p.priorities.weights,
     ...(p.priorities.tiers ? { tiers: p.priorities.tiers } : {}),
+    countAll: p.priorities.countAll === true,
     total: p.candidates.length,
     coveredInArea: p.coveredInArea,
     byStatus,
@@ -369,6 +399,48 @@ export async function listCandidates(db: Kysely<DB>, actor: Actor, programmeId: 
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 100;
   return { summary, matching: filtered.length, items: filtered.slice(offset, offset + limit) };
+}
+
+/**
+ * The candidates the state budget pays in full (poor households, children under 6, ...) as an .xlsx the
+ * officer takes to the commune to propose them for state-budget cards (issue 16): one row per person
+ * with the ids, address, household code and the group that makes them state-paid.
+ */
+export async function stateBudgetWorkbook(db: Kysely<DB>, actor: Actor, programmeId: string, options: { language?: Language } = {}) {
+  const list = await listCandidates(db, actor, programmeId, { status: 'state_budget', limit: Number.MAX_SAFE_INTEGER });
+  const programme = await programmeForActor(db, actor, programmeId, 'read');
+  const t = translator(options.language ?? actor.language);
+  const h = (k: string) => t(`selection:state_budget_sheet.${k}`);
+  const keys = ['no', 'fullName', 'birthDate', 'sex', 'citizenId', 'insuranceCode', 'commune', 'householdCode', 'address', 'group', 'tags'] as const;
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const writer = xlsxWriter(out, {
+    name: h('sheet'),
+    columns: keys.map((k) => ({ header: h(k), key: k, width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14 })),
+  });
+  list.items.forEach((c, i) =>
+    writer.add({
+      no: i + 1,
+      fullName: c.fullName,
+      birthDate: formatDateVi(c.birthDate),
+      sex: t(`selection:state_budget_sheet.sex_${c.sex}`, { defaultValue: c.sex }),
+      citizenId: c.citizenId,
+      insuranceCode: c.insuranceCode,
+      commune: c.communeName ?? c.communeCode,
+      householdCode: c.householdCode,
+      address: c.address,
+      group: c.pricingGroup,
+      tags: c.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '),
+    }),
+  );
+  await writer.finish();
+  await done;
+  return { buffer: Buffer.concat(chunks), fileName: `${h('file')}-${programme.publicSlug}.xlsx`, rows: list.items.length };
 }
 
 // ---------------------------------------------------------------------------------------------------

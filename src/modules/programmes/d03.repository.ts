@@ -29,6 +29,8 @@ export interface AwardLine {
   insuranceCode: string | null;
   address: string | null;
   householdCode: string | null;
+  /** The person's coverage end as frozen by the approved round (null: none, or an award made by hand). */
+  coveredUntil: string | null;
 }
 
 /** The live (not cancelled) awards of a programme in the scope's communes, by commune and name. */
@@ -41,7 +43,7 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, scope:
       coalesce(sc.full_name, p.full_name, '') as "fullName", coalesce(sc.birth_date, p.birth_date)::text as "birthDate",
       coalesce(sc.sex, p.sex, '') as sex, coalesce(sc.citizen_id, p.citizen_id) as "citizenId",
       coalesce(sc.insurance_code, p.insurance_code) as "insuranceCode", coalesce(sc.address, h.address) as address,
-      coalesce(sc.household_code, h.code) as "householdCode"
+      coalesce(sc.household_code, h.code) as "householdCode", sc.covered_until::text as "coveredUntil"
     from award a
     left join selection_candidate sc on sc.round_id = a.round_id and sc.person_id = a.person_id
     left join person p on p.household_id = a.household_id and p.id = a.person_id
@@ -57,6 +59,16 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, scope:
 export async function currentIds(db: Kysely<DB>, personIds: string[]) {
   if (personIds.length === 0) return [];
   return db.selectFrom('person').select(['id', 'citizenId', 'insuranceCode']).where('id', 'in', personIds).execute();
+}
+
+/** The register cards of persons (any source), to check a new card against (issue 16). */
+export async function cardsOfPersons(db: Kysely<DB>, personIds: string[]) {
+  if (personIds.length === 0) return [];
+  return db
+    .selectFrom('card')
+    .select(['id', 'householdId', 'personId', 'number', 'groupCode', 'source', sql<string>`valid_from::text`.as('validFrom'), sql<string>`valid_to::text`.as('validTo')])
+    .where('personId', 'in', personIds)
+    .execute();
 }
 
 export async function setAwardCard(db: Kysely<DB>, awardId: string, card: { cardId: string; cardNumber: string; cardFrom: string; cardTo: string }): Promise<void> {

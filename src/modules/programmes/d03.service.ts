@@ -20,6 +20,7 @@ import type { Kysely } from 'kysely';
 import { PROJECT_ROOT } from '../../config';
 import type { DB } from '../../db/schema';
 import type { Actor } from '../../domain/access';
+import { donatedCard } from '../../domain/allocation';
 import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { formatVnd } from '../../domain/money';
 import { baseSalaryOn, groupOn, stateShareOn } from '../../domain/premium-rules';
@@ -120,6 +121,9 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
     else if (lines.length > 1) ws.duplicateRow(templateRow, lines.length - 1, true);
     lines.forEach((l, i) => {
       const row = ws.getRow(templateRow + i);
+      // a renewal (the person held a card on the purchase date): its own start and months (issue 16)
+      const card = donatedCard(date, programme.cardMonths, l.coveredUntil);
+      const note = card?.renewal ? t('selection:d03.renewal_note', { until: formatDateVi(l.coveredUntil!), from: formatDateVi(card.from) }) : '';
       const address = [l.address, l.villageName, l.communeName].filter((x): x is string => !!x && x.trim() !== '').join(', ');
       const values: Values = {
         ...header,
@@ -137,10 +141,11 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
         'r.group': l.groupCode,
         'r.supportRate': percent(share(l.groupCode)),
         'r.amount': l.amount,
-        'r.fromMonth': monthOf(date),
-        'r.months': programme.cardMonths,
-        'r.tags': l.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '),
-        'r.note': '',
+        'r.fromMonth': monthOf(card?.from ?? date),
+        'r.months': card?.months ?? programme.cardMonths,
+        // the template's "Ghi chú" column shows the tags, and for a renewal which card it continues
+        'r.tags': [l.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '), note].filter((x) => x !== '').join('; '),
+        'r.note': note,
         'r.collector': '',
       };
       for (const { col, value } of cells) row.getCell(col).value = fill(value, values);

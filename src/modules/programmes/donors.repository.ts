@@ -124,7 +124,16 @@ export function findPersonForAward(db: Kysely<DB>, personId: string) {
   return db
     .selectFrom('person as p')
     .innerJoin('unit as c', 'c.code', 'p.communeCode')
-    .select(['p.id', 'p.householdId', 'p.communeCode', 'c.parentCode as provinceCode', 'p.groupCodes', 'p.birthDate', 'p.fullName'])
+    .innerJoin('household as h', 'h.id', 'p.householdId')
+    .select(['p.id', 'p.householdId', 'p.communeCode', 'c.parentCode as provinceCode', 'p.groupCodes', 'p.birthDate', 'p.fullName', 'h.povertyStatus'])
     .where('p.id', '=', personId)
     .executeTakeFirst();
+}
+
+/** The last day of the person's latest card starting on or before `periodEnd` (as the candidates' SQL). */
+export async function personCoveredUntil(db: Kysely<DB>, householdId: string, personId: string, periodEnd: string): Promise<string | null> {
+  const r = await sql<{ until: string | null }>`
+    select max(valid_to)::text as until from card
+    where household_id = ${householdId} and person_id = ${personId} and valid_from <= ${periodEnd}::date`.execute(db);
+  return r.rows[0]?.until ?? null;
 }

@@ -11,7 +11,10 @@ import { can, inScope, type Actor } from '../../domain/access';
 import { AppError, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
-import { quote } from '../premium/premium.service';
+import { cardQuote, donatedCard } from '../../domain/allocation';
+import { endOfPeriod } from '../../domain/calendar';
+import { loadRules, toAppError } from '../premium/premium.service';
+import { pricingGroups } from './candidates.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './donors.repository';
 import {
@@ -328,9 +331,11 @@ export async function createRefund(db: Kysely<DB>, actor: Actor, programmeId: st
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * A staff member awards one person of the register a card: the group defaults to the person's first
- * group, the amount to what the rules engine says the participant pays for the programme's card months
- * on its purchase date (or `pricedOn`). The person must live in the programme's area.
+ * A staff member awards one person of the register a card: the amount defaults to the price the
+ * selection gives (`cardQuote`: the rules engine on the purchase date, or `pricedOn`, for the programme's
+ * card months or a renewal's, with the province's local policies), in the given group or else the
+ * person's groups as the selection sees them (the group that priced it is recorded). Someone covered for
+ * the whole period is refused. The person must live in the programme's area.
  */
 export async function awardOne(db: Kysely<DB>, actor: Actor, programmeId: string, input: CreateAwardInput) {
   const data = parseInput(createAwardInput, input);
@@ -341,16 +346,24 @@ export async function awardOne(db: Kysely<DB>, actor: Actor, programmeId: string
     const lineage = (await lineageOf(trx, person.communeCode))?.lineage ?? [person.communeCode];
     if (!programme.areaCodes.some((a) => lineage.includes(a) || a.startsWith(`${person.communeCode}.`)))
       throw new AppError('validation', {}, [programmeField('personId', 'person_outside_area')]);
-    const groupCode = (data.groupCode ?? person.groupCodes[0] ?? 'GD').toUpperCase();
+    let groupCode = (data.groupCode ?? person.groupCodes[0] ?? 'GD').toUpperCase();
     let amount = data.amount;
     if (amount === undefined) {
-      const priced = await quote(trx, {
-        date: data.pricedOn ?? programme.purchaseDate,
-        months: programme.cardMonths,
-        members: [{ groups: [groupCode], birthDate: person.birthDate }],
-        province: person.provinceCode ?? undefined,
-      });
-      amount = priced.total.payable;
+      // the one price of a programme's card (issue 16): as the selection prices it, with the province's
+      // local policies, the person's groups (poverty, age) unless a group is given, and a renewal's card
+      const rules = await loadRules(trx);
+      const date = data.pricedOn ?? programme.purchaseDate;
+      const card = donatedCard(date, programme.cardMonths, await repo.personCoveredUntil(trx, person.householdId, person.id, endOfPeriod(date, programme.cardMonths)));
+      if (!card) throw new AppError('validation', {}, [programmeField('personId', 'person_already_covered')]);
+      const groups = data.groupCode ? [groupCode] : pricingGroups({ ...person, povertyStatus: person.povertyStatus }, date, rules);
+      let priced;
+      try {
+        priced = cardQuote(date, card, { groups, birthDate: person.birthDate, ...(person.provinceCode ? { province: person.provinceCode } : {}) }, rules);
+      } catch (e) {
+        throw toAppError(e);
+      }
+      groupCode = priced.group;
+      amount = priced.payable;
       if (amount <= 0) throw new AppError('validation', {}, [programmeField('groupCode', 'award_nothing_to_pay', { group: groupCode })]);
     }
     requireConfirmation(data.confirm, { action: 'award', count: 1, amount });

@@ -9,12 +9,17 @@
  * file (import) and the field. Recording the same card again is a no-op; another card for an award that
  * has one is refused. When every live award has its card, the programme moves from 'submitted' to
  * 'cards_issued' in the same transaction.
+ * A card that overlaps another card of the same person in the register is refused, naming both cards
+ * (issue 16: the programme must not buy a card for days the person is already covered). A real
+ * correction goes through with `overlapReason` (API field per card, CLI --overlap-reason): the reason and
+ * the overlapped cards are written to the audit entry of the award.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Actor } from '../../domain/access';
+import { formatDateVi } from '../../domain/dates';
 import { cellText, parseDate } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, type FieldError } from '../../errors';
@@ -36,6 +41,8 @@ export interface IssuedCardInput {
   cardNumber: string;
   validFrom: string;
   validTo: string;
+  /** Records the card although it overlaps another card of the person: why (audited). */
+  overlapReason?: string;
 }
 
 export interface IssueResult {
@@ -55,6 +62,16 @@ export async function listIssuedCards(db: Kysely<DB>, actor: Actor, programmeId:
   const items = await repo.listAwardLines(db, programmeId, scopeOf(actor));
   const counts = await repo.countLive(db, programmeId);
   return { ...counts, items };
+}
+
+/** An existing card of the person that a recorded card overlaps. */
+interface Overlap {
+  id: string;
+  number: string | null;
+  groupCode: string;
+  source: string;
+  validFrom: string;
+  validTo: string;
 }
 
 interface Problem {
@@ -88,8 +105,10 @@ async function resolve(trx: Kysely<DB>, actor: Actor, programmeId: string, entri
     key('c', p.citizenId, l.id);
     key('i', p.insuranceCode, l.id);
   }
+  const cardsByPerson = new Map<string, Awaited<ReturnType<typeof repo.cardsOfPersons>>>();
+  for (const c of await repo.cardsOfPersons(trx, [...new Set(lines.map((l) => l.personId))])) cardsByPerson.set(c.personId, [...(cardsByPerson.get(c.personId) ?? []), c]);
   const problems: Problem[] = [];
-  const resolved: { index: number; line: repo.AwardLine; entry: IssuedCardInput; same: boolean }[] = [];
+  const resolved: { index: number; line: repo.AwardLine; entry: IssuedCardInput; same: boolean; overlaps: Overlap[] }[] = [];
   const seen = new Map<string, number>();
   entries.forEach((e, index) => {
     let candidates: Set<string> | undefined;
@@ -114,10 +133,24 @@ async function resolve(trx: Kysely<DB>, actor: Actor, programmeId: string, entri
     if (line.cardId) {
       const same = line.cardNumber === number && line.cardFrom === e.validFrom && line.cardTo === e.validTo;
       if (!same) return problems.push({ index, field: 'cardNumber', key: 'award_already_issued', params: { number: line.cardNumber } });
-      resolved.push({ index, line, entry: { ...e, cardNumber: number }, same: true });
+      resolved.push({ index, line, entry: { ...e, cardNumber: number }, same: true, overlaps: [] });
       return;
     }
-    resolved.push({ index, line, entry: { ...e, cardNumber: number }, same: false });
+    // another card of the person covering any of these days: refused unless a reason is given
+    const overlaps: Overlap[] = (cardsByPerson.get(line.personId) ?? [])
+      .filter((c) => c.householdId === line.householdId && c.validFrom <= e.validTo && e.validFrom <= c.validTo)
+      .map((c) => ({ id: c.id, number: c.number, groupCode: c.groupCode, source: c.source, validFrom: c.validFrom, validTo: c.validTo }));
+    const reason = e.overlapReason?.normalize('NFC').trim() ?? '';
+    if (overlaps.length && reason === '') {
+      const o = overlaps[0];
+      return problems.push({
+        index,
+        field: 'validFrom',
+        key: 'card_overlaps',
+        params: { number, from: formatDateVi(e.validFrom), to: formatDateVi(e.validTo), other: o.number ?? o.groupCode, otherFrom: formatDateVi(o.validFrom), otherTo: formatDateVi(o.validTo) },
+      });
+    }
+    resolved.push({ index, line, entry: { ...e, cardNumber: number, ...(overlaps.length ? { overlapReason: reason } : {}) }, same: false, overlaps });
   });
   return { problems, resolved };
 }
@@ -133,7 +166,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
     if (problems.length) onProblems(problems);
     let recorded = 0;
     const coverage = await coverageChange(trx, [...new Set(resolved.filter((r) => !r.same).map((r) => r.line.householdId))]);
-    for (const { line, entry, same } of resolved) {
+    for (const { line, entry, same, overlaps } of resolved) {
       if (same) continue;
       const cardId = randomUUID();
       const card = {
@@ -154,7 +187,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
         entityId: line.id,
         unitCode: line.communeCode,
         before: { status: line.status },
-        after: { status: 'issued', card: { ...card, source: 'programme' } },
+        after: { status: 'issued', card: { ...card, source: 'programme' }, ...(overlaps.length ? { overlap: { reason: entry.overlapReason, cards: overlaps } } : {}) },
       });
       recorded++;
     }
@@ -222,7 +255,7 @@ export async function importIssuedCards(
   actor: Actor,
   programmeId: string,
   source: { buffer: Buffer; format: 'csv' | 'xlsx' },
-  options: { language?: Language; confirm?: Confirmation | null } = {},
+  options: { language?: Language; confirm?: Confirmation | null; overlapReason?: string } = {},
 ): Promise<IssueImportReport> {
   requirePermission(actor, SELECTION_WRITE);
   await programmeForActor(db, actor, programmeId, 'write');
@@ -253,7 +286,7 @@ export async function importIssuedCards(
       return i < 0 ? undefined : cells[i];
     };
     if (cells.every((c) => cellText(c) === '')) continue;
-    const entry: IssuedCardInput = { cardNumber: cellText(get('cardNumber')), validFrom: '', validTo: '' };
+    const entry: IssuedCardInput = { cardNumber: cellText(get('cardNumber')), validFrom: '', validTo: '', ...(options.overlapReason ? { overlapReason: options.overlapReason } : {}) };
     const id = cellText(get('awardId'));
     if (id) entry.awardId = id;
     const cid = cellText(get('citizenId'));

@@ -14,6 +14,7 @@ import { AppError } from '../../errors';
 import * as candidates from './candidates.service';
 import { selectionField } from './candidates.service';
 import * as selection from './selection.service';
+import type { EarmarkUse } from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import { CANDIDATE_STATUSES } from './selection.schemas';
@@ -23,6 +24,12 @@ type Ctx = () => CliContext;
 
 const date = (c: CliContext, iso: string | null) => (iso === null ? '-' : c.lang === 'vi' ? formatDateVi(iso) : iso);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** One earmark of a round: what it had, used and has left (kept for its earmark unless released). */
+function earmarkLine(t: CliContext['t'], e: EarmarkUse): string {
+  const target = [e.commune, e.tag ? t(`selection:tags.${e.tag}`, { defaultValue: e.tag }) : null].filter(Boolean).join(', ');
+  return t('selection:web.earmark_line', { target, available: formatVnd(e.available), spent: formatVnd(e.spent), count: e.selected, unspent: formatVnd(e.unspent) });
+}
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const split = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(/[;,]/)).map((v) => v.trim()).filter(Boolean);
 
@@ -69,9 +76,17 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--commune <code>', 'one commune')
     .option('--status <status>', `only ${CANDIDATE_STATUSES.join('|')}`)
     .option('--limit <n>', 'persons listed', '200')
+    .option('--state-budget-xlsx <file>', 'write the persons the state budget pays in full (to propose for state-budget cards) to an .xlsx')
     .option('--json', 'print {summary, matching, items}')
-    .action(async (id: string, opts: { commune?: string; status?: string; limit: string; json?: boolean }) => {
+    .action(async (id: string, opts: { commune?: string; status?: string; limit: string; stateBudgetXlsx?: string; json?: boolean }) => {
       const c = ctx();
+      if (opts.stateBudgetXlsx) {
+        const file = opts.stateBudgetXlsx;
+        const out = await c.withDb((d) => candidates.stateBudgetWorkbook(d.db, c.actor, id, { language: c.lang }));
+        fs.writeFileSync(file, out.buffer);
+        if (opts.json) return c.json({ file, rows: out.rows });
+        return c.out(c.t('selection:cli.written', { file }));
+      }
       if (opts.status && !(CANDIDATE_STATUSES as readonly string[]).includes(opts.status))
         throw new AppError('validation', {}, [{ path: 'status', key: 'invalid_value', params: { options: CANDIDATE_STATUSES.join(', ') } }]);
       const list = await c.withDb((d) =>
@@ -85,7 +100,8 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
       c.out('');
       for (const p of list.items) {
         const tags = p.tags.map((t) => c.t(`selection:tags.${t}`, { defaultValue: t })).join(', ');
-        c.out(`${p.communeCode}  ${p.fullName}  ${date(c, p.birthDate)}  [${tags}]  ${p.cost === null ? '-' : formatVnd(p.cost)}  ${c.t(`selection:status.${p.status}`)}  ${p.personId}`);
+        const covered = p.currentCard ? `  ${c.t('selection:web.covered_until', { date: date(c, p.currentCard.validTo) })}` : '';
+        c.out(`${p.communeCode}  ${p.fullName}  ${date(c, p.birthDate)}  [${tags}]  ${p.cost === null ? '-' : formatVnd(p.cost)}  ${c.t(`selection:status.${p.status}`)}${covered}  ${p.personId}`);
       }
       if (list.matching > list.items.length) c.out(c.t('selection:web.more', { count: list.matching - list.items.length }));
     });
@@ -123,8 +139,9 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--budget <dong>', 'money to use (default: the money available in the ledger)')
     .option('--mode <mode>', 'concentrate | spread (default: the programme\'s)')
     .option('--note <text>', 'note')
+    .option('--release-earmarks', "let earmarked money its earmark cannot use fund other people (see the earmarks of an earlier round)")
     .option('--json', 'print the round as JSON')
-    .action(async (id: string, opts: { budget?: string; mode?: string; note?: string; json?: boolean }) => {
+    .action(async (id: string, opts: { budget?: string; mode?: string; note?: string; releaseEarmarks?: boolean; json?: boolean }) => {
       const c = ctx();
       if (opts.mode && opts.mode !== 'concentrate' && opts.mode !== 'spread')
         throw new AppError('validation', {}, [{ path: 'mode', key: 'invalid_value', params: { options: 'concentrate, spread' } }]);
@@ -133,10 +150,13 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
           ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
           ...(opts.mode ? { mode: opts.mode as 'concentrate' | 'spread' } : {}),
           note: opts.note ?? null,
+          ...(opts.releaseEarmarks ? { releaseEarmarks: true } : {}),
         }),
       );
       if (opts.json) return c.json(r);
       c.out(c.t('selection:cli.round_created', { number: r.number, selected: r.selectedCount, spent: formatVnd(r.spent), budget: formatVnd(r.budget), objective: round6(r.objective) }));
+      if (r.params.countAll === true) c.out(c.t('selection:web.count_all'));
+      for (const e of (r.params.earmarks ?? []) as EarmarkUse[]) c.out(earmarkLine(c.t, e));
       c.out(r.id);
     });
 
@@ -249,11 +269,12 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .option('--to <date>', 'valid to (dd/MM/yyyy or YYYY-MM-DD)')
     .option('--list', 'list the awards and their cards')
     .option('--yes', 'confirm recording (the last card moves the programme to cards_issued)')
+    .option('--overlap-reason <text>', 'record a card that overlaps another card of the person (a real correction): why (audited)')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         id: string,
-        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; yes?: boolean; json?: boolean },
+        opts: { file?: string; award?: string; citizenId?: string; insuranceCode?: string; number?: string; from?: string; to?: string; list?: boolean; yes?: boolean; overlapReason?: string; json?: boolean },
       ) => {
         const c = ctx();
         if (opts.list) {
@@ -267,7 +288,13 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
         if (opts.file) {
           const file = opts.file;
           const report = await c.withDb((d) =>
-            confirmedRun(c, opts.yes, (confirm) => issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang, confirm }), opts.json),
+            confirmedRun(
+              c,
+              opts.yes,
+              (confirm) =>
+                issue.importIssuedCards(d.db, c.actor, id, { buffer: readFile(file), format: formatOf(file) }, { language: c.lang, confirm, ...(opts.overlapReason ? { overlapReason: opts.overlapReason } : {}) }),
+              opts.json,
+            ),
           );
           if (opts.json) return c.json(report);
           for (const e of report.errors) c.out(`  ${c.t('selection:web.row')} ${e.row}, ${e.column}: ${e.message}${e.value ? ` (${e.value})` : ''}`);
@@ -290,6 +317,7 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
           cardNumber: opts.number!,
           validFrom: from!,
           validTo: to!,
+          ...(opts.overlapReason ? { overlapReason: opts.overlapReason } : {}),
         };
         const result = await c.withDb((d) => confirmedRun(c, opts.yes, (confirm) => issue.recordIssuedCards(d.db, c.actor, id, [card], confirm), opts.json));
         if (opts.json) return c.json(result);

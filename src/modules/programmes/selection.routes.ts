@@ -19,11 +19,11 @@ import {
   approvalSchema,
   candidateListSchema,
   confirmedNoteInput,
-  issueImportQuery,
   unsubmitInput,
   candidatesQuery,
   idParams,
   issueCardsInput,
+  issueImportQuery,
   issueImportSchema,
   issueResultSchema,
   issuedCardsSchema,
@@ -192,6 +192,26 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // ------------------------------------------------------------------------------------------ D03-TS
   app.get(
+    '/api/programmes/:id/candidates/state-budget.xlsx',
+    {
+      config: { permission: SELECTION_READ },
+      schema: {
+        tags,
+        summary: 'The candidates the state budget pays in full (poor households, children under 6, ...), as an .xlsx to propose them for state-budget cards at the commune',
+        params: idParams,
+      },
+    },
+    async (req, reply) => {
+      const out = await candidates.stateBudgetWorkbook(db(), req.actor!, req.params.id, { language: req.lang });
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', attachment(out.fileName))
+        .header('cache-control', 'no-store')
+        .send(out.buffer);
+    },
+  );
+
+  app.get(
     '/api/programmes/:id/d03.xlsx',
     {
       config: { permission: SELECTION_READ },
@@ -253,7 +273,7 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; when every award has its card the programme moves to 'cards_issued'. confirm: true or { count: the cards, amount: 0 }, else 409 confirmation_required",
+          "Record issued cards: per award (by awardId, citizenId or insuranceCode) the card number and validity; each becomes a register card (source 'programme'); all or nothing; a card overlapping another card of the person is refused naming both, unless overlapReason says why (audited); when every award has its card the programme moves to 'cards_issued'. confirm: true or { count: the cards, amount: 0 }, else 409 confirmation_required",
         params: idParams,
         body: issueCardsInput,
         response: { 200: issueResultSchema },
@@ -269,12 +289,17 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column. ?confirm=true required (the programme may move to 'cards_issued')",
+          "Import the list of cards the social insurance office returned (multipart, field \"file\", .xlsx or .csv): columns 'Số CCCD' or 'Mã số BHXH' (or 'Mã suất tặng'), 'Mã thẻ', 'Từ ngày', 'Đến ngày'; all or nothing, errors name row and column; a card overlapping another card of the person is refused unless ?overlapReason= says why (audited). ?confirm=true required (the programme may move to 'cards_issued')",
         params: idParams,
         querystring: issueImportQuery,
         response: { 200: issueImportSchema },
       },
     },
-    async (req) => issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), { language: req.lang, confirm: req.query.confirm === 'true' ? true : null }),
+    async (req) =>
+      issue.importIssuedCards(db(), req.actor!, req.params.id, await upload(req), {
+        language: req.lang,
+        confirm: req.query.confirm === 'true' ? true : null,
+        ...(req.query.overlapReason ? { overlapReason: req.query.overlapReason } : {}),
+      }),
   );
 };

@@ -38,6 +38,8 @@ export const runRoundInput = z
     budget: z.number().int().min(0).max(10_000_000_000_000).optional(),
     mode: z.enum(['concentrate', 'spread']).optional(),
     note: z.string().trim().max(500).nullable().optional(),
+    /** Earmarked money its earmark cannot use may fund others (shown on the round first). */
+    releaseEarmarks: z.boolean().optional(),
   })
   .strict();
 
@@ -63,12 +65,14 @@ export const issuedCardInput = z
     cardNumber: z.string().trim().min(1).max(30),
     validFrom: isoDate,
     validTo: isoDate,
+    /** Records a card that overlaps another card of the person (a real correction): why; audited. */
+    overlapReason: z.string().trim().min(1).max(500).optional(),
   })
   .strict();
 
 export const issueCardsInput = z.object({ cards: z.array(issuedCardInput).min(1).max(10_000), confirm: stepConfirm.optional() }).strict();
-/** ?confirm=true: importing the cards may move the programme to 'cards_issued'. */
-export const issueImportQuery = z.object({ confirm: z.enum(['true']).optional() }).strict();
+/** ?confirm=true: importing the cards may move the programme to 'cards_issued'; ?overlapReason=: why a card may overlap another. */
+export const issueImportQuery = z.object({ confirm: z.enum(['true']).optional(), overlapReason: z.string().trim().min(1).max(500).optional() }).strict();
 
 export const uploadQuery = z.object({ dryRun: flag }).strict();
 
@@ -90,11 +94,15 @@ const personFields = {
   address: z.string().nullable(),
 };
 
+/** The card a programme buys a person: from the purchase date, or a renewal after the current card (issue 16). */
+const donatedCardSchema = z.object({ from: z.string(), to: z.string(), months: z.number(), renewal: z.boolean() }).nullable();
+
 /** What the priority rules looked at and what they gave (a candidate, and its frozen copy in a round). */
 const priorityFields = {
   villageCode: z.string().nullable(),
   ethnicity: z.string().nullable(),
   coveredUntil: z.string().nullable(),
+  card: donatedCardSchema,
   enrolledThisYear: z.number(),
   tags: z.array(z.string()),
   pricingGroup: z.string().nullable(),
@@ -108,6 +116,8 @@ const candidateSchema = z.object({
   householdCode: z.string(),
   povertyStatus: z.string(),
   nominated: z.boolean(),
+  /** The card held on or after the purchase date ("đang có thẻ đến ..."), null: none. */
+  currentCard: z.object({ number: z.string().nullable(), validFrom: z.string().nullable(), validTo: z.string() }).nullable(),
   groups: z.array(z.string()),
   status: z.enum(CANDIDATE_STATUSES),
   message: z.string().optional(),
@@ -121,6 +131,7 @@ export const candidateListSchema = z.object({
     priorityMode: z.enum(['weights', 'tiers']),
     weights: z.record(z.string(), z.number()),
     tiers: z.array(z.string()).optional(),
+    countAll: z.boolean(),
     total: z.number(),
     coveredInArea: z.number(),
     byStatus: z.record(z.string(), z.number()),

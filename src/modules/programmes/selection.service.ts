@@ -19,11 +19,11 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, SelectionCandidateTable } from '../../db/schema';
 import type { Actor } from '../../domain/access';
-import { allocate, AllocationInputError, type AllocationMode } from '../../domain/allocation';
+import { allocate, AllocationInputError, donatedCard, type AllocationMode, type AllocationResult, type Decision, type DonatedCard } from '../../domain/allocation';
 import { AppError, notFound } from '../../errors';
 import { audit } from '../audit/audit.service';
 import { unitNames } from '../units/units.repository';
-import { awardCards, programmeBalance, type NewAward } from './ledger.service';
+import { awardCards, programmeBalance, receiptsWithRemainder, type NewAward } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
 import { prepareCandidates, requirePermission, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
@@ -38,6 +38,106 @@ export interface RunRoundInput {
   /** Default: the programme's selection mode. */
   mode?: AllocationMode;
   note?: string | null;
+  /** Let earmarked money its earmark cannot use fund other people (after the officer has seen it). */
+  releaseEarmarks?: boolean;
+}
+
+/** Earmarked money in a round: what it had, what its earmark used, what is left (issue 16). */
+export interface EarmarkUse {
+  commune: string | null;
+  tag: string | null;
+  available: number;
+  spent: number;
+  unspent: number;
+  selected: number;
+}
+
+/** Solver-only tag: a person an earmark may fund (a tie-breaker below every priority). */
+const EARMARK_TAG = '__earmark';
+
+/**
+ * Earmarks as a constraint: each earmarked pool (free money of receipts whose pledge names a commune
+ * and/or a tag) first funds, alone, the candidates matching it (commune and tag), valued by the
+ * programme's priorities plus a tie-breaker so that anyone matching is funded while money is left; the
+ * rest of the money then goes to everyone else as before. What an earmark cannot use is not spent on
+ * others unless `release` (the officer has seen it on the round).
+ */
+function allocateWithEarmarks(
+  prepared: Awaited<ReturnType<typeof prepareCandidates>>,
+  receipts: { earmarkCommuneCode: string | null; earmarkTag: string | null; free: number }[],
+  base: { date: string; months: number; budget: number; mode: AllocationMode; quotas?: Record<string, number> },
+  release: boolean,
+) {
+  const pools = new Map<string, { commune: string | null; tag: string | null; free: number }>();
+  for (const r of receipts) {
+    if ((r.earmarkCommuneCode === null && r.earmarkTag === null) || r.free <= 0) continue;
+    const key = `${r.earmarkCommuneCode ?? ''}|${r.earmarkTag ?? ''}`;
+    const pool = pools.get(key) ?? { commune: r.earmarkCommuneCode, tag: r.earmarkTag, free: 0 };
+    pool.free += r.free;
+    pools.set(key, pool);
+  }
+  const weights = prepared.priorities.weights;
+  const all = prepared.allocation;
+  const run = (candidates: typeof all, budget: number, w: Record<string, number>, mode: AllocationMode, quotas?: Record<string, number>) =>
+    allocate({ date: base.date, months: base.months, budget, weights: w, candidates, mode, ...(quotas ? { quotas } : {}) }, prepared.rules);
+  if (pools.size === 0) return { result: run(all, base.budget, weights, base.mode, base.quotas), earmarks: [] as EarmarkUse[] };
+
+  const positive = Object.values(weights).filter((x) => x > 0);
+  const epsilon = (positive.length ? Math.min(...positive) : 1) / (all.length + 1);
+  const chosen = new Map<number, Decision>();
+  const earmarks: EarmarkUse[] = [];
+  let left = base.budget;
+  let provenOptimal = true;
+  let bound = 0;
+  const extraEnrolled = new Map<string, number>();
+  for (const [, pool] of [...pools].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const idx = all
+      .map((_, i) => i)
+      .filter((i) => !chosen.has(i) && (pool.commune === null || all[i].commune === pool.commune) && (pool.tag === null || prepared.candidates[i].tags.includes(pool.tag)));
+    const amount = Math.min(pool.free, left);
+    const sub = run(
+      idx.map((i) => ({ ...all[i], tags: [...all[i].tags, EARMARK_TAG], enrolledThisYear: (all[i].enrolledThisYear ?? 0) + (extraEnrolled.get(all[i].household) ?? 0) })),
+      amount,
+      { ...weights, [EARMARK_TAG]: epsilon },
+      'concentrate',
+    );
+    sub.decisions.forEach((d, j) => {
+      if (!d.selected) return;
+      chosen.set(idx[j], { ...d, value: Math.round((d.value - epsilon) * 1e9) / 1e9, reason: 'earmark' as Decision['reason'] });
+      if (d.order !== null) extraEnrolled.set(d.household, (extraEnrolled.get(d.household) ?? 0) + 1);
+    });
+    provenOptimal &&= sub.provenOptimal;
+    earmarks.push({ commune: pool.commune, tag: pool.tag, available: pool.free, spent: sub.spent, unspent: amount - sub.spent, selected: sub.selected.length });
+    left -= sub.spent;
+  }
+  const reserved = release ? 0 : earmarks.reduce((s, e) => s + e.unspent, 0);
+  const rest = all.map((_, i) => i).filter((i) => !chosen.has(i));
+  const quotas = base.quotas;
+  const second = run(
+    rest.map((i) => ({ ...all[i], enrolledThisYear: (all[i].enrolledThisYear ?? 0) + (extraEnrolled.get(all[i].household) ?? 0) })),
+    Math.max(0, left - reserved),
+    weights,
+    base.mode,
+    quotas && Object.values(quotas).reduce((a, b) => a + b, 0) <= Math.max(0, left - reserved) ? quotas : undefined,
+  );
+  rest.forEach((i, j) => chosen.set(i, second.decisions[j]));
+  const decisions = all.map((_, i) => chosen.get(i)!);
+  const selected = decisions.filter((d) => d.selected);
+  const spent = selected.reduce((s, d) => s + (d.cost ?? 0), 0);
+  const objective = selected.reduce((s, d) => s + d.value, 0);
+  bound = second.upperBound + (objective - second.objective);
+  const result: AllocationResult = {
+    ...second,
+    selected: selected.map((d) => d.id),
+    spent: spent as AllocationResult['spent'],
+    unspent: (base.budget - spent) as AllocationResult['unspent'],
+    objective,
+    decisions,
+    excluded: second.excluded,
+    upperBound: bound,
+    provenOptimal: provenOptimal && second.provenOptimal,
+  };
+  return { result, earmarks };
 }
 
 const transition = (reason: string, params: Record<string, unknown> = {}) =>
@@ -102,11 +202,16 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
   const prepared = await prepareCandidates(db, programme);
   const quotas = mode === 'spread' ? handQuotas(prepared.programme, budget) : undefined;
   let result;
+  let earmarks: EarmarkUse[];
   try {
-    result = allocate(
-      { date: programme.purchaseDate, months: programme.cardMonths, budget, weights: prepared.priorities.weights, candidates: prepared.allocation, mode, ...(quotas ? { quotas } : {}) },
-      prepared.rules,
-    );
+    // earmarked money funds its earmark first (a constraint, not a preference): issue 16
+    const receipts = await receiptsWithRemainder(db, programmeId);
+    ({ result, earmarks } = allocateWithEarmarks(
+      prepared,
+      receipts,
+      { date: programme.purchaseDate, months: programme.cardMonths, budget, mode, ...(quotas ? { quotas } : {}) },
+      input.releaseEarmarks === true,
+    ));
   } catch (e) {
     if (e instanceof AllocationInputError) throw new AppError('validation', {}, e.issues.map((i) => selectionField(i.path || 'input', 'rules_refused', { message: i.message })));
     throw e;
@@ -146,9 +251,12 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
     priorityMode: prepared.priorities.mode,
     weights: prepared.priorities.weights,
     ...(prepared.priorities.tiers ? { tiers: prepared.priorities.tiers } : {}),
+    // no priorities: the round covers as many people as the money allows, and says so
+    ...(prepared.priorities.countAll ? { countAll: true } : {}),
     ...(quotas ? { quotas } : {}),
     ...(result.communes ? { communes: result.communes } : {}),
     budgetGiven: input.budget !== undefined,
+    ...(earmarks.length ? { earmarks, earmarksReleased: input.releaseEarmarks === true } : {}),
     provenOptimal: result.provenOptimal,
     coveredInArea: prepared.coveredInArea,
     note: input.note ?? null,
@@ -219,7 +327,7 @@ export interface RoundQuery {
   offset?: number;
 }
 
-export type FrozenCandidateView = Omit<repo.FrozenCandidate, 'roundId'> & { communeName: string | null; order: number | null };
+export type FrozenCandidateView = Omit<repo.FrozenCandidate, 'roundId'> & { communeName: string | null; order: number | null; card: DonatedCard | null };
 
 export interface RoundDetail {
   round: RoundSummary;
@@ -230,7 +338,7 @@ export interface RoundDetail {
   items: FrozenCandidateView[];
 }
 
-const REASON_ORDER: Record<string, number> = { within_budget: 0, commune_quota: 0, moved_quota: 1, over_budget: 2, no_priority: 3, state_budget: 4, unpriceable: 5, already_covered: 6 };
+const REASON_ORDER: Record<string, number> = { earmark: 0, within_budget: 0, commune_quota: 0, moved_quota: 1, over_budget: 2, no_priority: 3, state_budget: 4, unpriceable: 5, already_covered: 6 };
 
 /**
  * A round with its frozen candidates (filtered by commune and selected/rejected, 200 a page), totals per
@@ -300,6 +408,8 @@ export async function getRound(db: Kysely<DB>, actor: Actor, programmeId: string
       cost: r.cost === null ? null : Number(r.cost),
       communeName: names.get(r.communeCode) ?? null,
       order: r.detail?.startsWith('order:') ? Number(r.detail.slice(6)) : null,
+      // the card the round priced: from the purchase date, or a renewal after the frozen current card
+      card: donatedCard(dateText(round.pricedOn), round.months, r.coveredUntil),
     })),
   };
 }

@@ -17,6 +17,8 @@ import * as selection from './selection.service';
 import * as d03 from './d03.service';
 import * as issue from './issue.service';
 import { confirmWithFigures } from './confirm';
+import * as statements from './statement.service';
+import { pdfText } from '../../io/pdf-text';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../http/app';
 import { registerSelectionCommands } from './selection.cli';
@@ -287,6 +289,170 @@ describe(`approval without the money (${engineName})`, () => {
   });
 });
 
+/** Money in against a pledge with an earmark (a commune, a tag, or both). */
+async function receiveEarmarked(programmeId: string, amount: number, earmark: { commune?: string; tag?: string }) {
+  await t.db.transaction().execute(async (trx) => {
+    const donorId = randomUUID();
+    await trx.insertInto('donor').values({ id: donorId, ownerUnitCode: province, kind: 'business', name: 'Quỹ Người cao tuổi' }).execute();
+    const pledgeId = randomUUID();
+    await trx
+      .insertInto('pledge')
+      .values({ id: pledgeId, programmeId, donorId, amount, earmarkCommuneCode: earmark.commune ?? null, earmarkTag: earmark.tag ?? null, status: 'confirmed', pledgedOn: '2025-10-10', note: null, confirmedBy: 'test', confirmedAt: new Date() })
+      .execute();
+    const receiptId = randomUUID();
+    await trx.insertInto('receipt').values({ id: receiptId, programmeId, donorId, pledgeId, amount, receivedOn: '2025-10-14', method: 'bank_transfer', createdBy: 'test' }).execute();
+    await postTxn(trx, system, programmeId, 'receipt', [
+      { account: 'cash', amount, receiptId },
+      { account: 'fund', amount: -amount, receiptId },
+    ]);
+  });
+}
+
+describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
+  it('money earmarked for the elderly funds the elderly first, even when pupils weigh more', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receiveEarmarked(w.programmeId, 1_300_000, { tag: 'elderly_60_79' });
+    await receive(w.programmeId, 700_000);
+    // without the earmark, 2,000,000 would buy Bình (ethnic, 3) + Cúc (pupil, 2) and no elderly person
+    const round = await selection.runRound(t.db, system, w.programmeId);
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => [c.personId, c.reason, c.cost]).sort()).toEqual(
+      [
+        [w.ids.f, 'earmark', FULL],
+        [w.ids.c, 'within_budget', FULL / 2],
+      ].sort(),
+    );
+    expect(round.params.earmarks).toEqual([{ commune: null, tag: 'elderly_60_79', available: 1_300_000, spent: FULL, unspent: 1_300_000 - FULL, selected: 1 }]);
+    // the earmark's 36,400 left is not spent on others: shown on the round
+    expect(round.spent).toBe(FULL + FULL / 2);
+    const approval = await selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent });
+    expect(approval.amount).toBe(FULL + FULL / 2);
+    // the donor's statement names the earmark in words, not the code elderly_60_79
+    const donor = await t.db.selectFrom('donor').select('id').where('name', '=', 'Quỹ Người cao tuổi').orderBy('createdAt', 'desc').executeTakeFirstOrThrow();
+    const { pdf } = await statements.donorStatementPdf(t.db, system, w.programmeId, donor.id, { today: '2025-11-05' });
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('Người cao tuổi 60–79');
+    expect(text).not.toContain('elderly_60_79');
+    // and tells the donor what is left of it is kept for the earmark
+    expect(text).toContain('Số tiền chưa dùng (36.400 ₫) được giữ cho mục đích nhà tài trợ chỉ định (Người cao tuổi 60–79)');
+  });
+
+  it('what an earmark cannot use stays unspent until the officer releases it', async () => {
+    const w = await world();
+    await toSelecting(w.programmeId);
+    await receiveEarmarked(w.programmeId, 1_000_000, { tag: 'storm_victim' }); // nobody is a storm victim
+    const kept = await selection.runRound(t.db, system, w.programmeId);
+    expect([kept.spent, kept.selectedCount]).toEqual([0, 0]);
+    expect(kept.params.earmarks).toEqual([{ commune: null, tag: 'storm_victim', available: 1_000_000, spent: 0, unspent: 1_000_000, selected: 0 }]);
+    const released = await selection.runRound(t.db, system, w.programmeId, { releaseEarmarks: true });
+    // released: the best use of 1,000,000 among the others is Cúc (pupil, 631,800) — Én alone is worth less
+    expect([released.spent, released.params.earmarksReleased]).toEqual([FULL / 2, true]);
+  });
+});
+
+describe(`a programme without priorities (issue 16, ${engineName})`, () => {
+  it('covers as many people as the money allows, and says so on the round', async () => {
+    const w = await world({});
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    expect(list.summary.countAll).toBe(true);
+    expect(list.summary.byStatus.no_priority).toBeUndefined();
+    expect(list.items.find((c) => c.personId === w.ids.a)).toMatchObject({ status: 'eligible', value: 1 });
+    await toSelecting(w.programmeId);
+    // cheapest first: Én (near-poor, 379,080) + Cúc (pupil, 631,800) + one household member (1,263,600) = 2,274,480;
+    // a fourth (the household's second member at 70%, 884,520) would need 3,159,000
+    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 3_000_000 });
+    expect([round.selectedCount, round.objective, round.spent]).toEqual([3, 3, 379_080 + FULL / 2 + FULL]);
+    expect(round.params).toMatchObject({ countAll: true, provenOptimal: true });
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => c.personId)).toEqual(expect.arrayContaining([w.ids.e, w.ids.c]));
+  });
+});
+
+describe(`renewals: no card for someone covered on the start date (issue 16, ${engineName})`, () => {
+  it('a card ending inside the window makes a renewal candidate: current card shown, card after it, priced for its months, on every screen', async () => {
+    const w = await world({ elderly_60_79: 1 });
+    // Đàm Thị Luyến's case: covered on the purchase date (01/11/2025), card ends 15/08/2026, inside the window (to 31/10/2026).
+    // (A near-poor household: a household-mode card started this year would also count in the household order.)
+    const hl = await household(w.c2, 'near_poor');
+    const RENEWAL = 94_770; // 30% of 3 months: 4.5% x 2,340,000 x 3 = 315,900, the state pays 70%
+    const luyen = await person(hl.id, 'Đàm Thị Luyến', '1958-04-04');
+    await register.createCard(t.db, system, { personId: luyen.id, groupCode: 'CN', validFrom: '2025-08-16', validTo: '2026-08-15', number: 'CN4151234567890' });
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    const by = new Map(list.items.map((c) => [c.personId, c]));
+    expect(by.get(luyen.id)).toMatchObject({
+      status: 'eligible',
+      coveredUntil: '2026-08-15',
+      currentCard: { number: 'CN4151234567890', validFrom: '2025-08-16', validTo: '2026-08-15' },
+      card: { from: '2026-08-16', to: '2026-11-15', months: 3, renewal: true },
+      pricingGroup: 'CN',
+      cost: RENEWAL,
+    });
+    expect(by.get(w.ids.f)).toMatchObject({ currentCard: null, card: { from: PURCHASE, to: '2026-10-31', months: 12, renewal: false }, cost: FULL });
+    // Hoàng Thị Giang is covered to 31/12/2026, past the window: not a candidate at all
+    expect(by.has(w.ids.g)).toBe(false);
+
+    await toSelecting(w.programmeId);
+    await receive(w.programmeId, 2_000_000);
+    const round = await selection.runRound(t.db, system, w.programmeId);
+    // elderly: Phúc (1,263,600) and Luyến's renewal (94,770); Giang is not bought a second card
+    expect(round.spent).toBe(FULL + RENEWAL);
+    const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
+    expect(detail.items.map((c) => [c.fullName, c.cost, c.coveredUntil, c.card?.from, c.card?.months]).sort()).toEqual([
+      ['Hoàng Văn Phúc', FULL, null, PURCHASE, 12],
+      ['Đàm Thị Luyến', RENEWAL, '2026-08-15', '2026-08-16', 3],
+    ]);
+    await selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent });
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
+    const rows = await sheetRows(out.buffer);
+    const line = rows.find((r) => r[1] === 'Đàm Thị Luyến')!;
+    expect([line[8], line[10], line[11], line[12]]).toEqual(['CN', String(RENEWAL), '08/2026', '3']);
+    expect(line.join('|')).toContain('Nối tiếp thẻ đến 15/08/2026: thẻ mới từ 16/08/2026');
+
+    // recording cards: one that overlaps the person's card is refused, naming both cards, nothing written
+    await confirmWithFigures((confirm) => d03.submitList(t.db, system, w.programmeId, null, confirm));
+    const awards = await issue.listIssuedCards(t.db, system, w.programmeId);
+    const aL = awards.items.find((a) => a.personId === luyen.id)!;
+    const aF = awards.items.find((a) => a.personId === w.ids.f)!;
+    const overlap = await failure(
+      issue.recordIssuedCards(t.db, system, w.programmeId, [
+        { awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31' },
+        { awardId: aL.id, cardNumber: 'CN4159000000002', validFrom: PURCHASE, validTo: '2026-10-31' },
+      ], true),
+    );
+    expect(errorBody('vi', overlap.code, overlap.params, overlap.fields).error.fields).toEqual([
+      {
+        path: 'cards.1.validFrom',
+        message:
+          'Thẻ CN4159000000002 (01/11/2025–31/10/2026) trùng thời hạn với thẻ CN4151234567890 (16/08/2025–15/08/2026) của cùng người. Nếu đây là đính chính thật, ghi lý do (overlapReason / --overlap-reason)',
+      },
+    ]);
+    expect((await issue.listIssuedCards(t.db, system, w.programmeId)).issued).toBe(0);
+    // the same from the office's file: the row and column are named
+    const csv = ['Mã suất tặng,Mã thẻ,Từ ngày,Đến ngày', `${aL.id},CN4159000000002,01/11/2025,31/10/2026`].join('\n');
+    const report = await issue.importIssuedCards(t.db, system, w.programmeId, { buffer: Buffer.from(csv), format: 'csv' }, { confirm: true });
+    expect(report.errors.map((e) => [e.row, e.column, e.value])).toEqual([[2, 'Giá trị từ ngày', '2025-11-01']]);
+    expect(report.errors[0].message).toContain('CN4151234567890');
+    expect(report.rolledBack).toBe(true);
+    // the renewal card the office really issued (after the old card) records without a word
+    const ok = await issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: aL.id, cardNumber: 'CN4159000000003', validFrom: '2026-08-16', validTo: '2026-11-15' }], true);
+    expect(ok).toMatchObject({ recorded: 1, issued: 1 });
+    // a real correction: Phúc got a card from elsewhere meanwhile; the office's card is recorded with a reason, audited
+    await register.createCard(t.db, system, { personId: w.ids.f, groupCode: 'GD', validFrom: '2025-11-10', validTo: '2026-11-09', number: 'GD4158888888888' });
+    const refused = await failure(issue.recordIssuedCards(t.db, system, w.programmeId, [{ awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31' }], true));
+    expect(refused.fields.map((f) => [f.path, f.key])).toEqual([['cards.0.validFrom', 'card_overlaps']]);
+    const forced = await issue.recordIssuedCards(t.db, system, w.programmeId, [
+      { awardId: aF.id, cardNumber: 'GD4159000000001', validFrom: PURCHASE, validTo: '2026-10-31', overlapReason: 'Thẻ GD4158888888888 nhập nhầm, xã sẽ xóa' },
+    ], true);
+    expect(forced).toMatchObject({ recorded: 1, issued: 2, programmeStatus: 'cards_issued' });
+    const entry = await t.db.selectFrom('auditLog').select(['after']).where('entity', '=', 'award').where('entityId', '=', aF.id).where('action', '=', 'issue').executeTakeFirstOrThrow();
+    expect((entry.after as { overlap: unknown }).overlap).toMatchObject({
+      reason: 'Thẻ GD4158888888888 nhập nhầm, xã sẽ xóa',
+      cards: [{ number: 'GD4158888888888', validFrom: '2025-11-10', validTo: '2026-11-09' }],
+    });
+  });
+});
+
 /** Every cell text of the first worksheet, row by row. */
 async function sheetRows(buffer: Buffer): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();
@@ -455,6 +621,16 @@ describe(`selection over HTTP (${engineName})`, () => {
     const list = await app.inject({ url: `${base}/candidates?status=state_budget`, headers: { ...headers, 'accept-language': 'en' } });
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((c: { personId: string }) => c.personId).sort()).toEqual([w.ids.d, w.ids.h].sort());
+    // the state-paid list as .xlsx, for the commune (issue 16)
+    const stateXlsx = await app.inject({ url: `${base}/candidates/state-budget.xlsx`, headers });
+    expect(stateXlsx.statusCode).toBe(200);
+    expect(stateXlsx.headers['content-type']).toContain('spreadsheetml');
+    const sheet = await sheetRows(stateXlsx.rawPayload);
+    expect(sheet[0].slice(0, 4)).toEqual(['STT', 'Họ và tên', 'Ngày sinh', 'Giới tính']);
+    expect(sheet.slice(1).map((r) => [r[1], r[2], r[3], r[9]]).sort()).toEqual([
+      ['Nguyễn Văn Dũng', '01/01/2022', 'Nữ', 'TE'],
+      ['Vàng Thị Hoa', '01/01/1970', 'Nữ', 'HN'],
+    ]);
 
     const viewer = await login('viewer', '15');
     expect((await app.inject({ method: 'POST', url: `${base}/rounds`, headers: viewer, payload: {} })).statusCode).toBe(403);

@@ -123,6 +123,9 @@ export async function donorStatementPdf(
   const st = (key: string, params: Record<string, unknown> = {}) => t(`handover:statement.${key}`, params);
   const date = (iso: string) => formatDateVi(iso);
   const right = (text: string): TableCell => ({ text, alignment: 'right' });
+  const earmarkOf = (p: (typeof s.pledges)[number]) =>
+    [p.earmarkCommuneName, p.earmarkTag ? t(`selection:tags.${p.earmarkTag}`, { defaultValue: p.earmarkTag }) : null].filter(Boolean).join(', ');
+  const earmarks = [...new Set(s.pledges.map(earmarkOf).filter((e) => e !== ''))];
   const section = (title: string, body: Content, empty: boolean): Content[] => [
     { text: title, style: 'heading' },
     empty ? { text: st('none'), italics: true } : body,
@@ -137,11 +140,21 @@ export async function donorStatementPdf(
       [[right(formatVnd(s.totals.pledged)), right(formatVnd(s.totals.received)), right(formatVnd(s.totals.refunded)), right(formatVnd(s.totals.funded)), right(formatVnd(s.totals.unspent)), right(`${s.totals.cards} (${st('handed_over_count', { count: s.totals.handedOver })})`)]],
       ['*', '*', '*', '*', '*', '*'],
     ),
+    // earmarked money not yet used: kept for its earmark, the donor is told before it goes elsewhere (issue 16)
+    ...(s.totals.unspent > 0 && earmarks.length
+      ? [{ text: st('earmark_unspent', { amount: formatVnd(s.totals.unspent), earmark: earmarks.join('; ') }), margin: [0, 4, 0, 0] } as Content]
+      : []),
     ...section(
       st('pledges'),
       pdfTable(
         [st('col_date'), st('col_amount'), st('col_earmark'), st('col_status')],
-        s.pledges.map((p) => [date(p.pledgedOn), right(formatVnd(p.amount)), p.earmarkCommuneName ?? p.earmarkTag ?? '', t(`handover:pledge_status.${p.status}`)]),
+        s.pledges.map((p) => [
+          date(p.pledgedOn),
+          right(formatVnd(p.amount)),
+          // the earmark as words (a commune's name, a priority group's label), never a raw code: issue 16
+          earmarkOf(p),
+          t(`handover:pledge_status.${p.status}`),
+        ]),
         [70, 90, '*', 90],
       ),
       s.pledges.length === 0,

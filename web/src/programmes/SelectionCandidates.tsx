@@ -44,13 +44,14 @@ export function RowErrors({ errors }: { errors: RowError[] }) {
   );
 }
 
-function CandidateTable({ items, testId }: { items: Candidate[]; testId: string }) {
+function CandidateTable({ items, testId, purchaseDate }: { items: Candidate[]; testId: string; purchaseDate: string }) {
   const { t } = useTranslation('selection');
   if (items.length === 0) return <p className="empty">{t('web.no_candidates')}</p>;
   return (
     <div className="table-wrap">
       <SelectionPersonTable
         items={items}
+        purchaseDate={purchaseDate}
         testId={testId}
         lastHeader={t('web.status')}
         nameNote={(c) => c.nominated && <span className="muted small block">{t('web.nominated')}</span>}
@@ -197,6 +198,7 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
                   .map(([tag, w]) => `${t(`tags.${tag}`, { defaultValue: tag })} ${w}`)
                   .join(' · ')}
             {s.priorityMode === 'tiers' && <span className="muted small block">{t('web.tiers_note')}</span>}
+            {s.countAll && <span className="muted small block">{t('web.count_all')}</span>}
           </p>
           <div className="stat-grid" data-testid="candidate-stats">
             {CANDIDATE_STATUSES.map((st) => (
@@ -262,11 +264,18 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
           </select>
         </label>
       </div>
-      {list && <CandidateTable items={list.items} testId="candidates-table" />}
+      {list && <CandidateTable items={list.items} testId="candidates-table" purchaseDate={list.summary.purchaseDate} />}
       {list && list.matching > list.items.length && <p className="muted small">{t('web.more', { count: list.matching - list.items.length })}</p>}
 
       <h3>{t('web.state_budget_list')}</h3>
-      {stateBudget.length === 0 ? <p className="empty">{t('web.state_budget_empty')}</p> : <CandidateTable items={stateBudget} testId="state-budget-table" />}
+      {stateBudget.length > 0 && (
+        <p>
+          <a className="btn btn-secondary btn-small" href={selectionApi.stateBudgetUrl(programmeId)} download data-testid="download-state-budget">
+            {t('web.state_budget_xlsx')}
+          </a>
+        </p>
+      )}
+      {stateBudget.length === 0 ? <p className="empty">{t('web.state_budget_empty')}</p> : <CandidateTable items={stateBudget} testId="state-budget-table" purchaseDate={s?.purchaseDate ?? ''} />}
 
       {canNominate && <NominationForm programmeId={programmeId} onDone={() => setReload((n) => n + 1)} />}
     </div>

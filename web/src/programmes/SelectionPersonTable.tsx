@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatVnd } from '../format';
+import type { DonatedCard } from './selectionApi';
 
 export interface SelectionPerson {
   personId: string;
@@ -17,6 +18,10 @@ export interface SelectionPerson {
   pricingGroup: string | null;
   value: number;
   cost: number | null;
+  /** Last day of the person's current card (shown when it reaches the purchase date). */
+  coveredUntil: string | null;
+  /** The card the cost buys (a renewal starts after the current card). */
+  card: DonatedCard | null;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -37,6 +42,7 @@ export function TagPills({ tags }: { tags: readonly string[] }) {
 
 export function SelectionPersonTable<P extends SelectionPerson>({
   items,
+  purchaseDate,
   testId,
   lastHeader,
   nameNote,
@@ -44,6 +50,8 @@ export function SelectionPersonTable<P extends SelectionPerson>({
   rowProps,
 }: {
   items: readonly P[];
+  /** The programme's purchase date: a card ending before it is not a current card. */
+  purchaseDate: string;
   testId: string;
   lastHeader: string;
   nameNote?: (p: P) => ReactNode;
@@ -60,6 +68,7 @@ export function SelectionPersonTable<P extends SelectionPerson>({
           <th>{t('web.commune')}</th>
           <th>{t('web.tags')}</th>
           <th>{t('web.group')}</th>
+          <th>{t('web.current_card')}</th>
           <th className="num-cell">{t('web.value')}</th>
           <th className="num-cell">{t('web.cost')}</th>
           <th>{lastHeader}</th>
@@ -78,8 +87,18 @@ export function SelectionPersonTable<P extends SelectionPerson>({
               <TagPills tags={p.tags} />
             </td>
             <td className="code">{p.pricingGroup ?? '—'}</td>
+            <td className="nowrap" data-testid="current-card">
+              {p.coveredUntil !== null && p.coveredUntil >= purchaseDate ? t('web.covered_until', { date: formatDate(p.coveredUntil) }) : <span className="muted">—</span>}
+            </td>
             <td className="num">{round2(p.value)}</td>
-            <td className="num nowrap">{p.cost === null ? '—' : formatVnd(p.cost)}</td>
+            <td className="num nowrap">
+              {p.cost === null ? '—' : formatVnd(p.cost)}
+              {p.card?.renewal && (
+                <span className="muted small block" data-testid="renewal-card">
+                  {t('web.renewal_card', { from: formatDate(p.card.from), months: p.card.months })}
+                </span>
+              )}
+            </td>
             {lastCell(p)}
           </tr>
         ))}

@@ -9,7 +9,7 @@ import { ApiError, isAbort } from '../api';
 import { ErrorBanner, Notice } from '../components/ErrorBanner';
 import { formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
-import { selectionApi, type Round, type RoundDetail } from './selectionApi';
+import { selectionApi, type EarmarkUse, type Round, type RoundDetail } from './selectionApi';
 import { useConfirmedAction } from './ConfirmAction';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -88,6 +88,22 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
           </button>
         </div>
       )}
+      {((round.params.earmarks ?? []) as EarmarkUse[]).map((e) => (
+        <p className="small" key={`${e.commune ?? ''}|${e.tag ?? ''}`} data-testid="round-earmark">
+          {t('web.earmark_line', {
+            target: [e.commune, e.tag ? t(`tags.${e.tag}`, { defaultValue: e.tag }) : null].filter(Boolean).join(', '),
+            available: formatVnd(e.available),
+            spent: formatVnd(e.spent),
+            count: e.selected,
+            unspent: formatVnd(e.unspent),
+          })}
+        </p>
+      ))}
+      {round.params.countAll === true && (
+        <p className="small" data-testid="round-count-all">
+          {t('web.count_all')}
+        </p>
+      )}
       <div className="stat-grid" data-testid="round-totals">
         <div className="stat">
           <div className="stat-label">{t('web.selected')}</div>
@@ -155,6 +171,7 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
         <div className="table-wrap">
           <SelectionPersonTable
             items={detail.items}
+            purchaseDate={detail.round.pricedOn}
             testId="round-table"
             lastHeader={t('web.reason')}
             lastCell={(c) => (
@@ -192,6 +209,7 @@ export function SelectionRounds({
   const [current, setCurrent] = useState<string | null>(null);
   const [budget, setBudget] = useState(available === null ? '' : formatVnd(available).replace(' ₫', ''));
   const [mode, setMode] = useState<'concentrate' | 'spread'>(selectionMode);
+  const [releaseEarmarks, setReleaseEarmarks] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -225,7 +243,7 @@ export function SelectionRounds({
     try {
       const amount = budget.trim() === '' ? undefined : parseVnd(budget);
       if (amount === null) throw new Error(t('fields.budget_invalid'));
-      const r = await selectionApi.runRound(programmeId, { ...(amount !== undefined ? { budget: amount } : {}), mode });
+      const r = await selectionApi.runRound(programmeId, { ...(amount !== undefined ? { budget: amount } : {}), mode, ...(releaseEarmarks ? { releaseEarmarks } : {}) });
       setNotice(t('cli.round_created', { number: r.number, selected: r.selectedCount, spent: formatVnd(r.spent), budget: formatVnd(r.budget), objective: round2(r.objective) }));
       setCurrent(r.id);
       await load();
@@ -256,6 +274,13 @@ export function SelectionRounds({
               <option value="spread">{t('web.mode_spread')}</option>
             </select>
           </div>
+          {rounds.some((r) => Array.isArray(r.params.earmarks) && r.params.earmarks.length > 0) && (
+            <div className="field">
+              <label className="checkbox">
+                <input type="checkbox" checked={releaseEarmarks} onChange={(e) => setReleaseEarmarks(e.target.checked)} data-testid="release-earmarks" /> {t('web.release_earmarks')}
+              </label>
+            </div>
+          )}
           <div className="field field-submit">
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="run-round">
               {t('web.run_round')}

@@ -9,6 +9,14 @@ import type { Confirmation } from './ConfirmAction';
 export const CANDIDATE_STATUSES = ['eligible', 'state_budget', 'no_priority', 'unpriceable', 'already_covered'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 
+/** The card a programme buys a person: from the purchase date, or a renewal after the current card. */
+export interface DonatedCard {
+  from: string;
+  to: string;
+  months: number;
+  renewal: boolean;
+}
+
 export interface Candidate {
   personId: string;
   householdId: string;
@@ -25,6 +33,8 @@ export interface Candidate {
   address: string | null;
   povertyStatus: string;
   coveredUntil: string | null;
+  currentCard: { number: string | null; validFrom: string | null; validTo: string } | null;
+  card: DonatedCard | null;
   enrolledThisYear: number;
   nominated: boolean;
   groups: string[];
@@ -44,6 +54,7 @@ export interface CandidateList {
     priorityMode: 'weights' | 'tiers';
     weights: Record<string, number>;
     tiers?: string[];
+    countAll: boolean;
     total: number;
     coveredInArea: number;
     byStatus: Record<string, number>;
@@ -52,6 +63,16 @@ export interface CandidateList {
   };
   matching: number;
   items: Candidate[];
+}
+
+/** Earmarked money in a round: what it had, what its earmark used, what is kept for it. */
+export interface EarmarkUse {
+  commune: string | null;
+  tag: string | null;
+  available: number;
+  spent: number;
+  unspent: number;
+  selected: number;
 }
 
 export interface Round {
@@ -87,6 +108,8 @@ export interface FrozenCandidate {
   citizenId: string | null;
   tags: string[];
   groupCodes: string[];
+  coveredUntil: string | null;
+  card: DonatedCard | null;
   value: number;
   cost: number | null;
   pricingGroup: string | null;
@@ -166,13 +189,14 @@ export const selectionApi = {
     request<{ nominated: number; tags: string[] }>('POST', `${base(id)}/nominations`, { body }),
   importNominations: (id: string, file: File) => request<NominationImport>('POST', `${base(id)}/nominations/import`, { body: fileForm(file) }),
   rounds: (id: string, signal?: AbortSignal) => request<{ items: Round[] }>('GET', `${base(id)}/rounds`, { signal }),
-  runRound: (id: string, body: { budget?: number; mode?: 'concentrate' | 'spread' }) => request<Round>('POST', `${base(id)}/rounds`, { body }),
+  runRound: (id: string, body: { budget?: number; mode?: 'concentrate' | 'spread'; releaseEarmarks?: boolean }) => request<Round>('POST', `${base(id)}/rounds`, { body }),
   round: (id: string, roundId: string, params: { commune?: string; selected?: boolean; limit?: number }, signal?: AbortSignal) =>
     request<RoundDetail>('GET', `${base(id)}/rounds/${encodeURIComponent(roundId)}${query(params)}`, { signal }),
   approve: (id: string, roundId: string, confirm?: Confirmation, idempotencyKey?: string) =>
     request<{ round: Round; awards: number; amount: number; discarded: number }>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/approve`, { body: { confirm }, idempotencyKey }),
   discard: (id: string, roundId: string) => request<Round>('POST', `${base(id)}/rounds/${encodeURIComponent(roundId)}/discard`, { body: {} }),
   d03Url: (id: string) => `${base(id)}/d03.xlsx`,
+  stateBudgetUrl: (id: string) => `${base(id)}/candidates/state-budget.xlsx`,
   submit: (id: string, confirm?: Confirmation, idempotencyKey?: string) =>
     request<{ awards: number; amount: number }>('POST', `${base(id)}/d03/submit`, { body: { confirm }, idempotencyKey }),
   unsubmit: (id: string, reason: string, confirm?: Confirmation, idempotencyKey?: string) =>
