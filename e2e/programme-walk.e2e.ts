@@ -15,7 +15,8 @@ import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { pdfText } from '../src/io/pdf-text';
 import { launchBrowser, logIn, screenshot, SCREENSHOTS, startServer, type RunningServer } from './harness';
 
-const COMMUNE = '02905';
+// Phường Lào Cai: in the demo its uncovered ethnic-minority people and pupils are not all state-paid, so the priorities find candidates
+const COMMUNE = '02647';
 const DONOR = 'Ngân hàng Nông nghiệp chi nhánh Lào Cai';
 const RECEIVED = 5_000_000;
 const BUDGET = 2_000_000;
@@ -111,7 +112,7 @@ describe('a programme from creation to the public page, in the browser', () => {
   it('creates the programme on one commune with priorities and raises money', async () => {
     await page.getByTestId('nav-programmes').click();
     await page.getByTestId('programme-new').click();
-    await page.getByTestId('programme-name').fill('Tặng thẻ BHYT xã Bảo Thắng');
+    await page.getByTestId('programme-name').fill('Tặng thẻ BHYT phường Lào Cai');
     expect(await page.getByTestId('programme-owner').inputValue()).toBe('15');
     await page.getByTestId('programme-area-kind').selectOption('communes');
     await page.getByTestId('programme-area-codes').fill(COMMUNE);
@@ -254,8 +255,14 @@ describe('a programme from creation to the public page, in the browser', () => {
     for (const [i, row] of (await page.getByTestId('award-row').all()).entries()) {
       const group = (await row.locator('td').nth(3).innerText()).trim();
       await row.getByTestId('card-input').fill(`${group}4150${String(2_611_000 + i).padStart(9, '0')}`);
-      await row.getByTestId('card-valid-from').fill(vnDay());
-      await row.getByTestId('card-valid-to').fill(vnDay(364));
+      // a renewal's card starts the day after the current card ends (issue 16): the form says which day
+      const renewsAfter = await row.getAttribute('data-renews-after');
+      const from = renewsAfter ? new Date(Date.parse(`${renewsAfter}T00:00:00Z`) + 86_400_000) : null;
+      const start = from ? `${String(from.getUTCDate()).padStart(2, '0')}/${String(from.getUTCMonth() + 1).padStart(2, '0')}/${from.getUTCFullYear()}` : vnDay();
+      if (renewsAfter) expect(await row.getByTestId('card-valid-from').getAttribute('placeholder')).toBe(start);
+      const end = from ? new Date(from.getTime() + 89 * 86_400_000) : null;
+      await row.getByTestId('card-valid-from').fill(start);
+      await row.getByTestId('card-valid-to').fill(end ? `${String(end.getUTCDate()).padStart(2, '0')}/${String(end.getUTCMonth() + 1).padStart(2, '0')}/${end.getUTCFullYear()}` : vnDay(364));
     }
     await page.getByTestId('record-cards').click();
     expect(await page.getByTestId('record-cards-confirm').textContent()).toContain(`Ghi nhận ${awarded.length} thẻ đã cấp?`);
@@ -320,7 +327,7 @@ describe('a programme from creation to the public page, in the browser', () => {
 
     const items = (await pub.getByTestId('public-beneficiaries').locator('li').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
     expect(items.length).toBe(awarded.length);
-    for (const item of items) expect(item).toMatch(/^\p{Lu}\p{Ll}*( \p{Lu}\.)+, \d{4}, Xã /u);
+    for (const item of items) expect(item).toMatch(/^\p{Lu}\p{Ll}*( \p{Lu}\.)+, \d{4}, (Xã|Phường) /u);
     const text = (await pub.locator('body').innerText()).replace(/\s+/g, ' ');
     for (const person of awarded) {
       expect(text).toContain(masked(person.fullName, person.year, person.commune));

@@ -230,6 +230,8 @@ export const issuedCardsSchema = z.object({
       cardFrom: z.string().nullable(),
       cardTo: z.string().nullable(),
       cardId: z.string().nullable(),
+      /** The end of the card the person held when the round was run: a renewal's card starts the day after. */
+      coveredUntil: z.string().nullable(),
     }),
   ),
 });

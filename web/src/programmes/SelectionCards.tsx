@@ -27,6 +27,9 @@ export function parseDayMonthYear(text: string): string | null {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** The day after an ISO date: a renewal card starts the day after the current card ends. */
+const dayAfter = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 interface Draft {
   number: string;
   from: string;
@@ -204,7 +207,7 @@ export function SelectionCards({
               </thead>
               <tbody>
                 {awards.items.map((a) => (
-                  <tr key={a.id} data-testid="award-row">
+                  <tr key={a.id} data-testid="award-row" data-renews-after={a.coveredUntil ?? undefined}>
                     <td>
                       {a.fullName}
                       {a.citizenId && <span className="muted small block mono">{a.citizenId}</span>}
@@ -227,7 +230,15 @@ export function SelectionCards({
                           <input aria-label={t('issue.card_number')} value={drafts[a.id]?.number ?? ''} onChange={(e) => set(a.id, 'number', e.target.value)} data-testid="card-input" />
                         </td>
                         <td>
-                          <input aria-label={t('issue.valid_from')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.from ?? ''} onChange={(e) => set(a.id, 'from', e.target.value)} data-testid="card-valid-from" />
+                          <input
+                            aria-label={t('issue.valid_from')}
+                            placeholder={a.coveredUntil ? formatDate(dayAfter(a.coveredUntil)) : 'dd/mm/yyyy'}
+                            title={a.coveredUntil ? t('web.covered_until', { date: formatDate(a.coveredUntil) }) : undefined}
+                            size={10}
+                            value={drafts[a.id]?.from ?? ''}
+                            onChange={(e) => set(a.id, 'from', e.target.value)}
+                            data-testid="card-valid-from"
+                          />
                         </td>
                         <td>
                           <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} data-testid="card-valid-to" />

@@ -158,6 +158,8 @@ export interface AwardLine {
   birthDate: string;
   citizenId: string | null;
   insuranceCode: string | null;
+  /** A renewal: the current card's end; the donated card starts the day after. */
+  coveredUntil: string | null;
 }
 
 export interface IssueResult {
