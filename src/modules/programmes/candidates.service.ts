@@ -30,7 +30,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DB, ProgrammeTable } from '../../db/schema';
-import { can, inScope, type Actor, type Permission } from '../../domain/access';
+import { inScope, type Actor, type Permission, requirePermission } from '../../domain/access';
 import { allocate, AllocationInputError, type AllocationCandidate, type DonatedCard, type ExclusionReason } from '../../domain/allocation';
 import { ageInYears, endOfPeriod } from '../../domain/calendar';
 import { formatDateVi, todayInVietnam } from '../../domain/dates';
@@ -53,10 +53,6 @@ export const SELECTION_READ: Permission = 'units:read';
 export const SELECTION_WRITE: Permission = 'units:write';
 
 export type Programme = Selectable<ProgrammeTable>;
-
-export function requirePermission(actor: Actor, permission: Permission) {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 /** A field problem whose message lives in the 'selection' namespace of the catalogue. */
 export const selectionField = (path: string, key: string, params: Record<string, unknown> = {}): FieldError => ({

@@ -19,7 +19,7 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { PROJECT_ROOT } from '../../config';
 import type { DB } from '../../db/schema';
-import type { Actor } from '../../domain/access';
+import { requirePermission, type Actor } from '../../domain/access';
 import { donatedCard } from '../../domain/allocation';
 import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { formatVnd } from '../../domain/money';
@@ -31,7 +31,7 @@ import { loadRules } from '../premium/premium.service';
 import { findUnit } from '../units/units.repository';
 import { recordPayment, reversePayment } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
-import { requirePermission, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
+import { SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
 import { requireConfirmation, type Confirmation } from './confirm';
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { can, inScope, type Actor } from '../../domain/access';
+import { inScope, type Actor, requirePermission } from '../../domain/access';
 import { AppError, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
@@ -41,10 +41,6 @@ import { findAward } from './ledger.repository';
 import { requireConfirmation } from './confirm';
 import { formatVnd } from '../../domain/money';
 import { programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from './programme.service';
-
-function requirePermission(actor: Actor, permission: typeof PROGRAMMES_READ) {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

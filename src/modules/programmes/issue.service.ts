@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import type { Actor } from '../../domain/access';
+import { requirePermission, type Actor } from '../../domain/access';
 import { formatDateVi } from '../../domain/dates';
 import { cellText, parseDate } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
@@ -30,7 +30,7 @@ import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
 import { insertCard } from '../register/register.repository';
 import { changeProgrammeStatus, programmeForActor, scopeOf } from './programme.service';
-import { requirePermission, selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
+import { selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as repo from './d03.repository';
 import { requireConfirmation, type Confirmation } from './confirm';
 

@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import { stepConfirm } from './confirm';
 import { isIsoDate } from '../../domain/dates';
+import { PROGRAMME_STATUSES } from '../../domain/programme-status';
 import { text } from '../../validation';
 
 /** A field problem whose message lives in the 'programmes' namespace of the catalogue. */
 export const PROGRAMMES = { ns: 'programmes' } as const;
 
-export const PROGRAMME_STATUSES = ['draft', 'raising', 'selecting', 'list_approved', 'submitted', 'cards_issued', 'handed_over', 'closed'] as const;
 export const AREA_KINDS = ['province', 'communes', 'area'] as const;
 export const SELECTION_MODES = ['concentrate', 'spread'] as const;
 export const PRIORITY_MODES = ['weights', 'tiers'] as const;

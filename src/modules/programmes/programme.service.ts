@@ -6,16 +6,15 @@
  * writing role), or when the actor works in a unit its area covers (read only: a commune officer sees
  * the provincial programme that buys cards in their commune). Outside the scope it does not exist (404).
  *
- * Status flow: draft -> raising -> selecting -> list_approved -> submitted -> cards_issued -> handed_over
- * -> closed, one step forward at a time. One step back, with a note, from raising, selecting,
- * list_approved (not once an award has been submitted or paid) and closed (reopen); submitted and later
- * cannot go back because money has left (docs/decisions.md).
+ * Status flow: its order and rules are in src/domain/programme-status.ts; here they are checked against
+ * the database (awards, the money) and recorded.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, ProgrammeStatus, ProgrammeTable } from '../../db/schema';
 import type { CommuneScope } from '../../db/scope';
-import { can, inScope, type Actor, type Permission } from '../../domain/access';
+import { can, inScope, type Actor, type Permission, requirePermission } from '../../domain/access';
+import { ACTION_STEPS, isOverdue, manualNextStatus, nextStatus, previousStatus, PROGRAMME_STATUSES, statusIndex } from '../../domain/programme-status';
 import { foldVietnamese } from '../../domain/text';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
@@ -30,7 +29,6 @@ import { findApprovedRound, setRoundStatus } from './selection.repository';
 import {
   createProgrammeInput,
   programmeListQuery,
-  PROGRAMME_STATUSES,
   updateProgrammeInput,
   type CreateProgrammeInput,
   type ProgrammeListQuery,
@@ -56,10 +54,6 @@ export const programmeField = (path: string, key: string, params: Record<string,
  */
 export const transitionError = (from: string, to: string, reason?: string) =>
   new AppError('invalid_transition', { from, to, ...(reason ? { reason, context: reason } : {}), ns: 'programmes' });
-
-function requirePermission(actor: Actor, permission: Permission) {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Scope
@@ -113,44 +107,6 @@ export async function programmeForActor(db: Kysely<DB>, actor: Actor, id: string
 // ---------------------------------------------------------------------------------------------------
 // Status flow
 // ---------------------------------------------------------------------------------------------------
-
-const ORDER = PROGRAMME_STATUSES;
-const indexOf = (s: ProgrammeStatus) => ORDER.indexOf(s);
-
-/** The status one step forward, or null at the end. */
-export function nextStatus(status: ProgrammeStatus): ProgrammeStatus | null {
-  return ORDER[indexOf(status) + 1] ?? null;
-}
-
-/** Statuses from which one step back is allowed (submitted and later: money has left). */
-const BACK_ALLOWED: readonly ProgrammeStatus[] = ['raising', 'selecting', 'list_approved', 'closed'];
-
-export function previousStatus(status: ProgrammeStatus): ProgrammeStatus | null {
-  return BACK_ALLOWED.includes(status) ? (ORDER[indexOf(status) - 1] ?? null) : null;
-}
-
-/**
- * Steps that happen through their own action, never by a bare status change: approving a selection
- * round (awards the money), submitting the D03-TS list (pays it), recording the issued cards, and the
- * last handover result. The generic status route refuses them and names the action.
- */
-export const ACTION_STEPS: Partial<Record<ProgrammeStatus, 'approve' | 'submit' | 'issue' | 'handover'>> = {
-  list_approved: 'approve',
-  submitted: 'submit',
-  cards_issued: 'issue',
-  handed_over: 'handover',
-};
-
-/** The step forward a person may take with the status buttons (null when an action takes it). */
-export function manualNextStatus(status: ProgrammeStatus): ProgrammeStatus | null {
-  const next = nextStatus(status);
-  return next && !ACTION_STEPS[next] ? next : null;
-}
-
-/** Deadline passed and the cards not yet handed over. */
-export function isOverdue(programme: Pick<Programme, 'deadline' | 'status'>, today: string): boolean {
-  return programme.deadline < today && indexOf(programme.status) < indexOf('handed_over');
-}
 
 /**
  * The status buttons and `programme status`: a step an action takes is refused with the action named,
@@ -209,7 +165,7 @@ export async function changeProgrammeStatus(
     await programmeForActor(t, actor, id, 'write');
     const programme = (await repo.findProgramme(t, id, true))!;
     const from = programme.status;
-    if (!ORDER.includes(to)) throw new AppError('validation', {}, [{ path: 'to', key: 'invalid' }]);
+    if (!PROGRAMME_STATUSES.includes(to)) throw new AppError('validation', {}, [{ path: 'to', key: 'invalid' }]);
     const trimmed = note?.trim() || null;
     if (to === nextStatus(from)) {
       // forward: always allowed one step
@@ -359,7 +315,7 @@ export async function updateProgramme(db: Kysely<DB>, actor: Actor, id: string, 
   return db.transaction().execute(async (trx) => {
     await programmeForActor(trx, actor, id, 'write');
     const before = (await repo.findProgramme(trx, id, true))!;
-    if (indexOf(before.status) >= indexOf('list_approved')) {
+    if (statusIndex(before.status) >= statusIndex('list_approved')) {
       const frozen = FROZEN_AFTER_APPROVAL.filter((k) => patch[k] !== undefined);
       if (frozen.length) throw new AppError('validation', {}, frozen.map((k) => programmeField(k, 'frozen_after_approval')));
     }

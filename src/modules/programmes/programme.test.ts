@@ -1,6 +1,6 @@
 /**
  * Programmes on both engines: create and edit with named field errors, scope (owner unit, and read-only
- * for a commune the area covers), the status flow with its history and audit, the overdue flag, and the
+ * for a commune the area covers), the status flow with its history and audit, and the
  * HTTP API from creation through money to a hand-made award priced by the rules engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { readAudit } from '../audit/audit.service';
 import { createHousehold, createPerson } from '../register/register.service';
 import { awardCards } from './ledger.service';
 import * as donors from './donors.service';
-import { changeProgrammeStatus, stepProgrammeStatus, createProgramme, getProgramme, isOverdue, listProgrammes, makeSlug, programmeForActor, updateProgramme } from './programme.service';
+import { changeProgrammeStatus, stepProgrammeStatus, createProgramme, getProgramme, listProgrammes, makeSlug, programmeForActor, updateProgramme } from './programme.service';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -165,13 +165,6 @@ describe(`programmes (${engineName})`, () => {
     await stepProgrammeStatus(t.db, staff.actor, p.id, 'list_approved', null, true);
     expect((await failure(stepProgrammeStatus(t.db, staff.actor, p.id, 'submitted', null, true))).params).toMatchObject({ reason: 'use_submit' });
     expect((await getProgramme(t.db, staff.actor, p.id, '2025-11-10')).status).toBe('list_approved');
-  });
-
-  it('flags overdue programmes: deadline passed and not yet handed over', () => {
-    expect(isOverdue({ deadline: '2025-11-30', status: 'cards_issued' }, '2025-12-01')).toBe(true);
-    expect(isOverdue({ deadline: '2025-11-30', status: 'cards_issued' }, '2025-11-30')).toBe(false);
-    expect(isOverdue({ deadline: '2025-11-30', status: 'handed_over' }, '2025-12-01')).toBe(false);
-    expect(isOverdue({ deadline: '2025-11-30', status: 'closed' }, '2026-01-01')).toBe(false);
   });
 });
 

@@ -18,14 +18,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, SelectionCandidateTable } from '../../db/schema';
-import type { Actor } from '../../domain/access';
+import { requirePermission, type Actor } from '../../domain/access';
 import { allocate, AllocationInputError, donatedCard, type AllocationMode, type AllocationResult, type Decision, type DonatedCard } from '../../domain/allocation';
 import { AppError, notFound } from '../../errors';
 import { audit } from '../audit/audit.service';
 import { unitNames } from '../units/units.repository';
 import { awardCards, programmeBalance, receiptsWithRemainder, type NewAward } from './ledger.service';
 import { changeProgrammeStatus, programmeForActor } from './programme.service';
-import { prepareCandidates, requirePermission, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
+import { prepareCandidates, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
 import { requireConfirmation, type Confirmation } from './confirm';
 
