@@ -1,12 +1,12 @@
 /**
- * Writes the D03-TS template (src/modules/programmes/templates/d03-ts.xlsx), the layout of the list a
+ * Writes the D03-TS template (src/modules/programmes/selection/templates/d03-ts.xlsx), the layout of the list a
  * donation programme hands to the social insurance office ("Danh sách người chỉ tham gia BHYT", form
  * D03-TS of Decision 490/QĐ-BHXH). Run once; the .xlsx is committed and an office may then edit it in
  * Excel (headings, column order, widths, fonts, extra columns) without touching code:
  *
  *   npx tsx scripts/make-d03-template.ts [output.xlsx]
  *
- * How the export (src/modules/programmes/d03.service.ts) fills it, first worksheet only:
+ * How the export (src/modules/programmes/selection/d03.service.ts) fills it, first worksheet only:
  * - `{{name}}` anywhere in a cell is replaced by the header value `name`: unitName, unitCode, programme,
  *   groups, funding, baseSalary, supportRates, months, fromMonth, purchaseDate, date, count, totalAmount.
  * - The first row holding a `{{r.name}}` placeholder is the ROW TEMPLATE: it is repeated once per
@@ -19,7 +19,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 
-const out = process.argv[2] ?? path.resolve(import.meta.dirname, '../src/modules/programmes/templates/d03-ts.xlsx');
+const out = process.argv[2] ?? path.resolve(import.meta.dirname, '../src/modules/programmes/selection/templates/d03-ts.xlsx');
 
 const columns: [string, string, number][] = [
   ['STT', '{{r.no}}', 6],

@@ -12,10 +12,11 @@ import { registerRegisterCommands } from '../modules/register/register.cli';
 import { registerExportCommands } from '../modules/register/export.cli';
 import { registerCoverageCommands } from '../modules/coverage/coverage.cli';
 import { registerFiguresCommands } from '../modules/coverage/figures.cli';
-import { registerAllocateCommands } from '../modules/programmes/allocate.cli';
-import { registerProgrammeCommands } from '../modules/programmes/programme.cli';
-import { registerHandoverCommands } from '../modules/programmes/handover.cli';
-import { registerSelectionCommands } from '../modules/programmes/selection.cli';
+import { registerAllocateCommands } from '../modules/programmes/selection/allocate.cli';
+import { registerProgrammeCommands } from '../modules/programmes/programme/programme.cli';
+import { registerMoneyCommands } from '../modules/programmes/money/money.cli';
+import { registerHandoverCommands } from '../modules/programmes/handover/handover.cli';
+import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerFiguresCommands(program, ctx);
   registerAllocateCommands(program, ctx);
   registerProgrammeCommands(program, ctx);
+  registerMoneyCommands(program, ctx);
   registerHandoverCommands(program, ctx);
   registerSelectionCommands(program, ctx);
   return program;

@@ -2,6 +2,7 @@
  * Who may do what, and where. Pure: the caller supplies the actor and the unit's ancestry.
  */
 import type { Role } from '../db/schema';
+import { AppError } from '../errors';
 
 export type { Role };
 export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer'];
@@ -37,6 +38,11 @@ export function can(actor: Actor | undefined, permission: Permission): boolean {
   if (permission === 'public') return true;
   if (!actor) return false;
   return ROLE_PERMISSIONS[actor.role].includes(permission);
+}
+
+/** The use case's permission check: AppError forbidden when the actor's role lacks it. */
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw new AppError('forbidden');
 }
 
 /**

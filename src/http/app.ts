@@ -27,13 +27,14 @@ import { importRoutes } from '../modules/register/import.routes';
 import { registerRoutes } from '../modules/register/register.routes';
 import { coverageRoutes } from '../modules/coverage/coverage.routes';
 import { figuresRoutes } from '../modules/coverage/figures.routes';
-import { programmeRoutes } from '../modules/programmes/programme.routes';
-import { selectionRoutes } from '../modules/programmes/selection.routes';
+import { programmeRoutes } from '../modules/programmes/programme/programme.routes';
+import { moneyRoutes } from '../modules/programmes/money/money.routes';
+import { selectionRoutes } from '../modules/programmes/selection/selection.routes';
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
-import { handoverRoutes } from '../modules/programmes/handover.routes';
-import { publicProgrammeRoutes } from '../modules/programmes/public.routes';
-import { PledgeThrottle } from '../modules/programmes/public.throttle';
+import { handoverRoutes } from '../modules/programmes/handover/handover.routes';
+import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
+import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(multipart);
   await app.register(figuresRoutes);
   await app.register(programmeRoutes);
+  await app.register(moneyRoutes);
   await app.register(selectionRoutes);
   await app.register(importRoutes(new ImportJobs()));
   await app.register(handoverRoutes);

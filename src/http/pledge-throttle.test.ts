@@ -7,8 +7,8 @@ import { buildApp } from './app';
 import { testDatabase, type TestDatabase } from '../test/db';
 import { AppError } from '../errors';
 
-vi.mock('../modules/programmes/public.service', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../modules/programmes/public.service')>();
+vi.mock('../modules/programmes/handover/public.service', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../modules/programmes/handover/public.service')>();
   return { ...original, publicPledge: vi.fn(async () => Promise.reject(new AppError('too_many_attempts'))) };
 });
 

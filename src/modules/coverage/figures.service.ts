@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { can, inScope, type Actor, type Permission } from '../../domain/access';
+import { inScope, type Actor, type Permission, requirePermission } from '../../domain/access';
 import { isIsoDate, type IsoDate } from '../../domain/dates';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
 import { cellText, parseDate } from '../../domain/register-row';
@@ -49,10 +49,6 @@ import {
 
 export const FIGURES_READ: Permission = 'units:read';
 export const FIGURES_WRITE: Permission = 'units:write';
-
-function requirePermission(actor: Actor, permission: Permission) {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 /** A field problem whose message lives in the 'coverage' namespace of the catalogue. */
 export const coverageField = (fieldPath: string, key: string, params: Record<string, unknown> = {}): FieldError => ({

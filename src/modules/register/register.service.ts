@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { can, inScope, type Actor, type Permission } from '../../domain/access';
+import { inScope, type Actor, type Permission, requirePermission } from '../../domain/access';
 import { normalizeName, nameKey, normalizePhone, validateCitizenId, validateInsuranceCode } from '../../domain/identity';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
 import { EARLIEST_BIRTH_DATE, parseRelationship } from '../../domain/register-row';
@@ -47,10 +47,6 @@ import {
  */
 export const REGISTER_READ: Permission = 'units:read';
 export const REGISTER_WRITE: Permission = 'units:write';
-
-function requirePermission(actor: Actor, permission: Permission) {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 /** A field problem whose message lives in the 'register' namespace of the catalogue. */
 export const registerField = (path: string, key: string, params: Record<string, unknown> = {}): FieldError => ({

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { can, inScope, type Actor } from '../../domain/access';
+import { inScope, type Actor, requirePermission } from '../../domain/access';
 import { compareVietnamese, foldVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { parseInput } from '../../validation';
@@ -15,10 +15,6 @@ import { createVillageInput, updateVillageInput, type CreateVillageInput, type U
 export type Unit = repo.Unit;
 
 const byName = (a: { name: string }, b: { name: string }) => compareVietnamese(a.name, b.name);
-
-function requirePermission(actor: Actor, permission: 'units:read' | 'units:write') {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 /** The unit's code and its ancestors' codes, for scope checks. */
 export async function lineageOf(db: Kysely<DB>, code: string): Promise<{ unit: Unit; ancestors: Unit[]; lineage: string[] } | undefined> {

@@ -1,6 +1,6 @@
 /**
  * Candidates, nominations, selection rounds, the D03-TS list and issued cards in the web app: the shapes
- * the API answers (src/modules/programmes/selection.schemas.ts) and the calls, through `request` of ../api
+ * the API answers (src/modules/programmes/selection/selection.schemas.ts) and the calls, through `request` of ../api
  * (files go as multipart).
  */
 import { request } from '../api';

@@ -1,0 +1,239 @@
+/**
+ * SQL of the candidates of a donation programme (issue 6 item 3): the register persons of the
+ * programme's area without a card that covers the period, the persons communes nominated, and the
+ * nominations themselves. The only place with SQL for programme_nomination.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DB, PovertyStatus } from '../../../db/schema';
+
+/** Where the candidates come from: the communes of provinces, some communes, or communes/villages of one area. */
+export interface AreaFilter {
+  kind: 'province' | 'communes' | 'area';
+  codes: string[];
+}
+
+/** A person of the register as the selection sees it, with what the programme needs to know. */
+export interface CandidateRow {
+  personId: string;
+  householdId: string;
+  communeCode: string;
+  communeName: string | null;
+  /** The commune's province (its local support policies price the card). */
+  provinceCode: string | null;
+  villageCode: string | null;
+  householdCode: string;
+  fullName: string;
+  birthDate: string;
+  sex: string;
+  citizenId: string | null;
+  insuranceCode: string | null;
+  ethnicity: string | null;
+  address: string | null;
+  povertyStatus: PovertyStatus;
+  groupCodes: string[];
+  school: string | null;
+  /** Last day of the latest card that starts before the period ends, if any. */
+  coveredUntil: string | null;
+  /** That card (the one ending on coveredUntil): its number and first day. */
+  coveredByNumber: string | null;
+  coveredFrom: string | null;
+  /** Household-mode (GD) members of the household whose card started this calendar year before the purchase date. */
+  enrolledThisYear: number;
+  /** Tags given by a nomination (null: not nominated). */
+  nominationTags: string[] | null;
+}
+
+function areaCondition(area: AreaFilter) {
+  const codes = area.codes;
+  if (area.kind === 'province') {
+    return sql`p.commune_code in (select u.code from unit u where u.level = 'commune' and u.parent_code = any(${codes}::text[]))`;
+  }
+  if (area.kind === 'communes') return sql`p.commune_code = any(${codes}::text[])`;
+  return sql`(p.commune_code = any(${codes}::text[]) or h.village_code = any(${codes}::text[]))`;
+}
+
+/**
+ * The persons of the area who have no card covering the period up to `periodEnd`, and every nominated
+ * person (wherever they live, covered or not: the selection says why they are set aside).
+ */
+export async function listCandidateRows(
+  db: Kysely<DB>,
+  programmeId: string,
+  area: AreaFilter,
+  purchaseDate: string,
+  periodEnd: string,
+): Promise<CandidateRow[]> {
+  const yearStart = `${purchaseDate.slice(0, 4)}-01-01`;
+  const r = await sql<CandidateRow>`
+    with chosen as (
+      select p.household_id, p.id as person_id from person p join household h on h.id = p.household_id where ${areaCondition(area)}
+      union
+      select n.household_id, n.person_id from programme_nomination n where n.programme_id = ${programmeId}::uuid
+    ),
+    covered as (
+      select c.household_id, c.person_id, max(c.valid_to) as covered_until,
+        (array_agg(c.number order by c.valid_to desc, c.valid_from desc))[1] as covered_by_number,
+        (array_agg(c.valid_from order by c.valid_to desc, c.valid_from desc))[1] as covered_from
+      from card c join chosen x on x.household_id = c.household_id and x.person_id = c.person_id
+      where c.valid_from <= ${periodEnd}::date
+      group by c.household_id, c.person_id
+    ),
+    wanted as (
+      select p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
+        p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status, p.group_codes, p.school,
+        cv.covered_until, cv.covered_by_number, cv.covered_from, n.tags as nomination_tags
+      from chosen x
+      join person p on p.household_id = x.household_id and p.id = x.person_id
+      join household h on h.id = p.household_id
+      left join covered cv on cv.household_id = x.household_id and cv.person_id = x.person_id
+      left join programme_nomination n on n.programme_id = ${programmeId}::uuid and n.person_id = x.person_id
+      where cv.covered_until is null or cv.covered_until < ${periodEnd}::date or n.person_id is not null
+    ),
+    enrolled as (
+      select c.household_id, count(distinct c.person_id)::int as n
+      from card c
+      where c.household_id in (select household_id from wanted) and c.group_code = 'GD'
+        and c.valid_from >= ${yearStart}::date and c.valid_from <= ${purchaseDate}::date
+      group by c.household_id
+    )
+    select w.person_id as "personId", w.household_id as "householdId", w.commune_code as "communeCode", u.name as "communeName", u.parent_code as "provinceCode",
+      w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
+      w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
+      w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",
+      w.covered_by_number as "coveredByNumber", w.covered_from::text as "coveredFrom",
+      coalesce(e.n, 0)::int as "enrolledThisYear", w.nomination_tags as "nominationTags"
+    from wanted w
+    left join enrolled e on e.household_id = w.household_id
+    left join unit u on u.code = w.commune_code
+    order by w.commune_code, w.household_code, w.person_id`.execute(db);
+  return r.rows;
+}
+
+/** Persons of the area whose card covers the whole period (not candidates; counted for the summary). */
+export async function countCoveredInArea(db: Kysely<DB>, area: AreaFilter, periodEnd: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from person p join household h on h.id = p.household_id
+    where (${areaCondition(area)})
+      and exists (select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
+        and c.valid_from <= ${periodEnd}::date and c.valid_to >= ${periodEnd}::date)`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * The programme's priorities and commune quotas exactly as stored. (Read as text: Kysely's CamelCasePlugin
+ * rewrites the keys of JSON objects it returns, so {"near_poor": 1} would come back as {"nearPoor": 1}.)
+ */
+export async function programmeJson(db: Kysely<DB>, programmeId: string): Promise<{ priorities: Record<string, number> | string[]; communeQuotas: Record<string, number> | null }> {
+  const r = await sql<{ p: string; q: string | null }>`select priorities::text as p, commune_quotas::text as q from programme where id = ${programmeId}::uuid`.execute(db);
+  const row = r.rows[0];
+  return { priorities: row ? (JSON.parse(row.p) as Record<string, number> | string[]) : {}, communeQuotas: row?.q ? (JSON.parse(row.q) as Record<string, number>) : null };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Nominations
+// ---------------------------------------------------------------------------------------------------
+
+export interface NominationRow {
+  personId: string;
+  householdId: string;
+  communeCode: string;
+  fullName: string | null;
+  birthDate: string | null;
+  tags: string[];
+  note: string | null;
+  nominatedBy: string;
+  createdAt: Date;
+}
+
+export async function listNominations(db: Kysely<DB>, programmeId: string, communes?: { scope: string | null }): Promise<NominationRow[]> {
+  let q = db
+    .selectFrom('programmeNomination as n')
+    .leftJoin('person as p', (j) => j.onRef('p.householdId', '=', 'n.householdId').onRef('p.id', '=', 'n.personId'))
+    .select([
+      'n.personId',
+      'n.householdId',
+      'n.communeCode',
+      'p.fullName',
+      sql<string | null>`p.birth_date::text`.as('birthDate'),
+      'n.tags',
+      'n.note',
+      'n.nominatedBy',
+      'n.createdAt',
+    ])
+    .where('n.programmeId', '=', programmeId);
+  const scope = communes?.scope;
+  if (scope) q = q.where((eb) => eb.or([eb('n.communeCode', '=', scope), eb('n.communeCode', 'in', eb.selectFrom('unit').select('code').where('parentCode', '=', scope))]));
+  return q.orderBy('n.communeCode').orderBy('n.createdAt').execute();
+}
+
+export async function findNomination(db: Kysely<DB>, programmeId: string, personId: string) {
+  return db.selectFrom('programmeNomination').selectAll().where('programmeId', '=', programmeId).where('personId', '=', personId).executeTakeFirst();
+}
+
+export async function upsertNomination(
+  db: Kysely<DB>,
+  values: { programmeId: string; householdId: string; personId: string; communeCode: string; tags: string[]; note: string | null; nominatedBy: string },
+) {
+  await db
+    .insertInto('programmeNomination')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['programmeId', 'personId']).doUpdateSet({
+        householdId: values.householdId,
+        communeCode: values.communeCode,
+        tags: values.tags,
+        note: values.note,
+        nominatedBy: values.nominatedBy,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteNomination(db: Kysely<DB>, programmeId: string, personId: string): Promise<number> {
+  const r = await db.deleteFrom('programmeNomination').where('programmeId', '=', programmeId).where('personId', '=', personId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Register persons by id, with their commune and the commune's province (for scope checks). */
+export async function findPersons(db: Kysely<DB>, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('person as p')
+    .leftJoin('unit as u', 'u.code', 'p.communeCode')
+    .select(['p.id', 'p.householdId', 'p.communeCode', 'u.parentCode as provinceCode', 'p.fullName'])
+    .where('p.id', 'in', ids)
+    .execute();
+}
+
+/** Persons matched by the keys of an imported row: citizen id, insurance code, or household + name + birth date. */
+export async function matchPerson(
+  db: Kysely<DB>,
+  keys: { citizenId?: string; insuranceCode?: string; communeCodes: string[]; householdCode: string; nameKey: string; birthDate: string },
+): Promise<{ id: string; householdId: string; communeCode: string }[]> {
+  if (keys.citizenId) {
+    const r = await db.selectFrom('person').select(['id', 'householdId', 'communeCode']).where('citizenId', '=', keys.citizenId).execute();
+    if (r.length) return r;
+  }
+  if (keys.insuranceCode) {
+    const r = await db.selectFrom('person').select(['id', 'householdId', 'communeCode']).where('insuranceCode', '=', keys.insuranceCode).execute();
+    if (r.length) return r;
+  }
+  if (keys.communeCodes.length === 0) return [];
+  return db
+    .selectFrom('person as p')
+    .innerJoin('household as h', 'h.id', 'p.householdId')
+    .select(['p.id', 'p.householdId', 'p.communeCode'])
+    .where('h.communeCode', 'in', keys.communeCodes)
+    .where('h.code', '=', keys.householdCode)
+    .where('p.nameKey', '=', keys.nameKey)
+    .where(sql<boolean>`p.birth_date = ${keys.birthDate}::date`)
+    .execute();
+}
+
+/** New commune codes for a (possibly pre-2025) code: itself when it exists, else its mapping. */
+export async function communesForCode(db: Kysely<DB>, code: string): Promise<string[]> {
+  const own = await db.selectFrom('unit').select('code').where('code', '=', code).where('level', '=', 'commune').executeTakeFirst();
+  if (own) return [own.code];
+  const mapped = await db.selectFrom('communeMapping').select('newCode').where('oldCode', '=', code).execute();
+  return [...new Set(mapped.map((m) => m.newCode))];
+}
