@@ -5,7 +5,6 @@
  * fails on any person, file or per-commune count of another commune in any answer (JSON, .xlsx, PDF,
  * CSV), on any change to another commune's rows, and when the officer's own part is missing.
  */
-import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
@@ -14,7 +13,7 @@ import { engineName, makeUser, system, testDatabase, type TestDatabase } from '.
 import { createToken } from '../../access/access.service';
 import type { DB } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
-import { readXlsxRows } from '../../../io/excel';
+import ExcelJS from 'exceljs';
 import { pdfText } from '../../../io/pdf-text';
 import * as register from '../../register/register.service';
 import * as donors from '../money/donors.service';
@@ -128,9 +127,12 @@ function markersOf(c: CommuneWorld): string[] {
 async function textOf(res: { headers: Record<string, unknown>; rawPayload: Buffer; body: string }): Promise<string> {
   const type = String(res.headers['content-type'] ?? '');
   if (type.includes('spreadsheetml')) {
+    // the whole workbook, every sheet (the streaming reader wants the workbook part before the sheets)
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const cells: string[] = [];
-    for await (const row of readXlsxRows(Readable.from(res.rawPayload))) cells.push(row.map((v) => (v instanceof Date ? v.toISOString() : String(v ?? ''))).join('\t'));
-    return cells.join('\n');
+    for (const sheet of workbook.worksheets) sheet.eachRow((row) => cells.push(JSON.stringify(row.values)));
+    return cells.join('\n').normalize('NFC');
   }
   if (type.includes('pdf')) return pdfText(res.rawPayload);
   return res.body.normalize('NFC');
