@@ -5,8 +5,8 @@
  * masked beneficiaries only and takes a pledge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { apiAs, launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -30,16 +30,6 @@ const PERSONS = [
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const dmy = (isoDate: string) => isoDate.split('-').reverse().join('/');
 
-/** The API as the signed-in admin of the page (cookies shared with the page, CSRF from the session). */
-async function apiAs(request: APIRequestContext) {
-  const me = await request.get(`${server.url}/api/auth/me`);
-  const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
-  return async <T>(path: string, data: unknown): Promise<T> => {
-    const res = await request.post(`${server.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
-    if (!res.ok()) throw new Error(`${path}: ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-}
 
 describe('handover and the public page in the browser', () => {
   let programme: { id: string; publicSlug: string };
@@ -47,7 +37,7 @@ describe('handover and the public page in the browser', () => {
 
   it('a programme with two issued cards, made through the API', async () => {
     await logIn(page, server);
-    const post = await apiAs(page.request);
+    const post = await apiAs(page.request, server);
     const today = new Date();
     const purchase = iso(today);
     const deadline = iso(new Date(today.getTime() + 30 * 86_400_000));

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../src/config';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -76,4 +76,15 @@ export async function logIn(page: Page, server: RunningServer, username = 'admin
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('logout').waitFor();
+}
+
+/** POSTs to the API as the page's signed-in user (cookies shared with the page, CSRF from the session). */
+export async function apiAs(request: APIRequestContext, server: RunningServer) {
+  const me = await request.get(`${server.url}/api/auth/me`);
+  const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
+  return async <T>(path: string, data: unknown): Promise<T> => {
+    const res = await request.post(`${server.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
+    if (!res.ok()) throw new Error(`${path}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
 }

@@ -5,8 +5,8 @@
  * other two communes: no name, no event, no commune in the lists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { apiAs, launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -41,15 +41,6 @@ const PERSONS = [
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
-async function apiAs(request: APIRequestContext) {
-  const me = await request.get(`${server.url}/api/auth/me`);
-  const csrf = ((await me.json()) as { csrfToken: string }).csrfToken;
-  return async <T>(path: string, data: unknown): Promise<T> => {
-    const res = await request.post(`${server.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
-    if (!res.ok()) throw new Error(`${path}: ${res.status()} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-}
 
 describe('a commune officer opens a provincial programme', () => {
   let programmeId = '';
@@ -58,7 +49,7 @@ describe('a commune officer opens a provincial programme', () => {
 
   it('admin makes the programme over three communes through the API', async () => {
     await logIn(page, server);
-    const post = await apiAs(page.request);
+    const post = await apiAs(page.request, server);
     const today = new Date();
     const purchase = iso(today);
     const deadline = iso(new Date(today.getTime() + 30 * 86_400_000));
