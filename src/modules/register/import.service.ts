@@ -16,6 +16,7 @@
  * reading), the indexes and keys are rebuilt and the coverage counts added from the rows. Same outcome
  * as the staged path (a test compares both), same all-or-nothing, dry run and kill guarantees.
  * In both paths the next chunk is read and validated while the previous one is being written.
+ * The SQL of both paths is in import.repository.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
