@@ -16,7 +16,8 @@
  *
  * Everything runs inside the caller's transaction, so a failure, a rollback (all-or-nothing, dry run) or
  * a kill leaves the register as it was. The caller holds a lock on household and person that keeps them
- * empty until COMMIT.
+ * empty until COMMIT. Its SQL (the truncate, the snapshots' triggers, the added span counts) is in
+ * import.repository.ts; the rows go by COPY from here.
  */
 import { randomFillSync } from 'node:crypto';
 import type { Kysely } from 'kysely';

@@ -386,13 +386,13 @@ export async function emptySnapshots(trx: Kysely<DB>): Promise<void> {
 /** A temporary table like coverage_count (dropped at COMMIT) for span counts to add to the ones written. */
 export const ADDED_SPANS = '_fresh_spans';
 export async function createAddedSpans(trx: Kysely<DB>): Promise<void> {
-  await sql`create temporary table _fresh_spans (like coverage_count) on commit drop`.execute(trx);
+  await sql`create temporary table ${sql.table(ADDED_SPANS)} (like coverage_count) on commit drop`.execute(trx);
 }
 
 /** Adds the span counts of ADDED_SPANS to coverage_count. */
 export async function addAddedSpans(trx: Kysely<DB>): Promise<void> {
   await sql`
-    insert into coverage_count select * from _fresh_spans
+    insert into coverage_count select * from ${sql.table(ADDED_SPANS)}
     on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(trx);
 }
 
