@@ -13,7 +13,7 @@ import { loadRules } from '../premium/premium.service';
 import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
-import { lineageOf, type Unit } from '../units/units.service';
+import { childCodes, childUnits, lineageOf, type Unit } from '../units/units.service';
 import { latestFiguresOf, listTargets, oneYearBefore, yearAgoFiguresOf, type FigureSnapshot } from './figures.service';
 import * as repo from './coverage.repository';
 
@@ -137,7 +137,7 @@ function combine(unit: Unit, date: string, register: RegisterBlock | null, repor
 export async function coverageOf(db: Kysely<DB>, actor: Actor, unitCode: string, date: string): Promise<CoverageReport> {
   requireDate(date);
   const unit = await requireUnitInScope(db, actor, unitCode);
-  const children = unit.level === 'village' ? [] : (await db.selectFrom('unit').select(['code', 'name', 'level', 'kind', 'parentCode', 'localCode']).where('parentCode', '=', unit.code).execute()).sort((a, b) => compareVietnamese(a.name, b.name));
+  const children = unit.level === 'village' ? [] : (await childUnits(db, unit.code)).sort((a, b) => compareVietnamese(a.name, b.name));
   const childLevel = unit.level === 'province' ? 'commune' : 'village';
   const childRegister: Awaited<ReturnType<typeof registerOf>> = children.length ? await registerOf(db, childLevel, children.map((c) => c.code), date) : new Map();
   const own =
@@ -165,7 +165,7 @@ export async function actionList(
   const unit = await requireUnitInScope(db, actor, query.unit);
   const communeCodes =
     unit.level === 'province'
-      ? (await db.selectFrom('unit').select('code').where('parentCode', '=', unit.code).execute()).map((u) => u.code)
+      ? await childCodes(db, unit.code)
       : unit.level === 'commune'
         ? [unit.code]
         : [unit.parentCode!];
@@ -281,7 +281,7 @@ export async function trend(db: Kysely<DB>, actor: Actor, query: { unit: string;
   const months = Math.min(Math.max(query.months ?? 12, 1), 36);
   const communes =
     unit.level === 'province'
-      ? (await db.selectFrom('unit').select('code').where('parentCode', '=', unit.code).execute()).map((u) => u.code)
+      ? await childCodes(db, unit.code)
       : unit.level === 'commune'
         ? [unit.code]
         : [];

@@ -14,6 +14,7 @@ import { csvLine } from '../../io/csv';
 import { AppError } from '../../errors';
 import { listChildren, getUnit } from '../units/units.service';
 import { importRegister, type ImportProgress, type ImportReport } from './import.service';
+import { anyPerson } from './register.repository';
 
 export interface DemoOptions {
   province: string;
@@ -58,5 +59,5 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
 }
 
 export async function registerIsEmpty(database: Database): Promise<boolean> {
-  return !(await database.db.selectFrom('person').select('id').limit(1).executeTakeFirst());
+  return !(await anyPerson(database.db));
 }

@@ -16,10 +16,11 @@
  *
  * Everything runs inside the caller's transaction, so a failure, a rollback (all-or-nothing, dry run) or
  * a kill leaves the register as it was. The caller holds a lock on household and person that keeps them
- * empty until COMMIT.
+ * empty until COMMIT. Its SQL (the truncate, the snapshots' triggers, the added span counts) is in
+ * import.repository.ts; the rows go by COPY from here.
  */
 import { randomFillSync } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import type { Engine } from '../../db/connect';
 import { BinaryRows, timestamptzBytes, type CopyOptions } from '../../db/bulk';
@@ -27,6 +28,8 @@ import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { toEpochDay } from '../../domain/calendar';
 import { MonthEndSnapshots } from '../../domain/coverage-snapshots';
+import { allVillages, insertVillages } from '../units/units.service';
+import * as repo from './import.repository';
 
 /** A village's code when an import creates it: its folded name as a slug ("Thôn Phú Lâm" -> "thon-phu-lam"). */
 export const villageLocalCode = (key: string) => key.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'thon';
@@ -271,12 +274,11 @@ export class FreshLoader {
    * files. person_group is emptied with person, which it references.
    */
   static async open(trx: Kysely<DB>, copy: Copy): Promise<FreshLoader> {
-    await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group'].map((t) => sql.table(t)))}`.execute(trx);
-    const now = await sql<{ us: string }>`select (extract(epoch from now()) * 1000000)::int8::text as us`.execute(trx);
-    const loader = new FreshLoader(trx, copy, timestamptzBytes(BigInt(now.rows[0].us)));
+    await repo.emptyFreshTables(trx);
+    const loader = new FreshLoader(trx, copy, timestamptzBytes(await repo.transactionMicroseconds(trx)));
     // span counts are written during the load (see `commune`), and the snapshots' rows made at the end
-    await snapshotTriggers(trx, 'disable');
-    const villages = await trx.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
+    await repo.snapshotTriggers(trx, 'disable');
+    const villages = await allVillages(trx);
     for (const v of villages) {
       loader.villageCodes.add(v.code);
       if (v.parentCode && v.searchName && !loader.villageByKey.has(`${v.parentCode}\u0001${v.searchName}`))
@@ -448,12 +450,7 @@ export class FreshLoader {
   private chunksWritten = 0;
 
   private async write(c: Chunk): Promise<void> {
-    if (c.villages.length) {
-      await this.trx
-        .insertInto('unit')
-        .values(c.villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
-        .execute();
-    }
+    if (c.villages.length) await insertVillages(this.trx, c.villages);
     const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards') => {
       if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes(), FROZEN));
     };
@@ -538,19 +535,16 @@ export class FreshLoader {
       for (const rows of batches.all) await this.copy(table, columns, rows.bytes(), options);
     };
     // (the snapshots may keep rows that fell to zero: nothing else, the register being empty)
-    await sql`delete from coverage_month`.execute(this.trx);
-    await sql`delete from coverage_end_day`.execute(this.trx);
+    await repo.emptySnapshots(this.trx);
     await this.timed('coverage_count', async () => {
       await copyAll('coverage_count', SPAN_COLUMNS, spanRows, FROZEN);
       if (addedRows.all.length) {
-        await sql`create temporary table _fresh_spans (like coverage_count) on commit drop`.execute(this.trx);
-        await copyAll('_fresh_spans', SPAN_COLUMNS, addedRows);
-        await sql`
-          insert into coverage_count select * from _fresh_spans
-          on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(this.trx);
+        await repo.createAddedSpans(this.trx);
+        await copyAll(repo.ADDED_SPANS, SPAN_COLUMNS, addedRows);
+        await repo.addAddedSpans(this.trx);
       }
     });
-    await snapshotTriggers(this.trx, 'enable');
+    await repo.snapshotTriggers(this.trx, 'enable');
     await this.timed('coverage_month', () => copyAll('coverage_month', ['day', 'commune_code', 'group_code', 'persons', 'expiring30'], monthRows));
     await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
@@ -570,33 +564,14 @@ class Batches {
   }
 }
 
-/** The statement triggers of migration 0008 that spread coverage_count's inserts and updates over the snapshots. */
-const SNAPSHOT_TRIGGERS = ['coverage_count_months_insert', 'coverage_count_months_update'];
-async function snapshotTriggers(trx: Kysely<DB>, action: 'enable' | 'disable'): Promise<void> {
-  for (const name of SNAPSHOT_TRIGGERS) await sql`alter table coverage_count ${sql.raw(action)} trigger ${sql.raw(name)}`.execute(trx);
-}
 const SPAN_COLUMNS = ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'];
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * True when the kept aggregates hold nothing but rows that fell to zero, as they must when the register
- * is empty: the fast path writes them by COPY, without adding to what is there.
- */
-export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
-  const r = await sql<{ taken: boolean }>`
-    select exists (select 1 from coverage_count) or exists (select 1 from population_count)
-      or exists (select 1 from coverage_month where persons <> 0 or expiring30 <> 0)
-      or exists (select 1 from coverage_end_day where persons <> 0) as taken`.execute(trx);
-  return !r.rows[0].taken;
-}
-
-/** The tables a fresh load fills (emptied first: FreshLoader.open). */
-export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count'];
-/** How the load COPYs into them. */
+/** How the load COPYs into the tables it fills (repo.FRESH_TABLES). */
 const FROZEN: CopyOptions = { freeze: true };
 
 /**
- * Their secondary indexes that stay live during the load, by engine: the database maintains them while
+ * The secondary indexes of the tables a fresh load fills that stay live during the load, by engine: the database maintains them while
  * the main thread reads and checks the next rows (the reading is bound by the main thread: the database
  * has time to spare then), instead of building them after the last row, when everything else waits for it.
  * Only indexes whose keys arrive in order, or grouped: the ids the load makes (they increase, so each row
@@ -614,52 +589,3 @@ export const liveIndexes = (engine: Engine): string[] => [
   'household_village_idx',
   ...(engine === 'postgres' ? ['person_commune_name_idx'] : []),
 ];
-
-/**
- * Drops the secondary indexes (but those named in `keep`) and the foreign keys of `tables` (read from the
- * catalogue, so indexes that later migrations add are included) and returns the function that builds
- * them again. Both run in the caller's transaction: a rollback or a kill restores them with the rest.
- * Building an index once over sorted rows, and checking a foreign key with one join, is much cheaper than
- * maintaining them row by row.
- * Indexes that back a constraint (primary keys, unique constraints) stay.
- */
-export async function deferIndexes(trx: Kysely<DB>, tables: string[], keep: string[] = []): Promise<() => Promise<void>> {
-  const indexes = await sql<{ drop: string; create: string }>`
-    select format('drop index %I.%I', n.nspname, ic.relname) as drop, pg_get_indexdef(i.indexrelid) as create
-    from pg_index i
-    join pg_class ic on ic.oid = i.indexrelid
-    join pg_class c on c.oid = i.indrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = current_schema() and c.relname = any(${tables}::text[])
-      and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
-      and ic.relname <> all(${keep}::text[])
-    order by ic.relname`.execute(trx);
-  const foreignKeys = await sql<{ drop: string; create: string }>`
-    select format('alter table %I.%I drop constraint %I', n.nspname, c.relname, k.conname) as drop,
-      format('alter table %I.%I add constraint %I %s', n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid)) as create
-    from pg_constraint k
-    join pg_class c on c.oid = k.conrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    where k.contype = 'f' and n.nspname = current_schema() and c.relname = any(${tables}::text[])
-    order by c.relname, k.conname`.execute(trx);
-  for (const { drop } of [...foreignKeys.rows, ...indexes.rows]) await sql.raw(drop).execute(trx);
-  const run = async (create: string) => {
-    const t0 = performance.now();
-    await sql.raw(create).execute(trx);
-    if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import]   ${Math.round(performance.now() - t0)} ms ${create.slice(0, 90)}\n`);
-  };
-  return async () => {
-    for (const { create } of indexes.rows) await run(create);
-    // Each foreign key is checked by one anti-join of the two tables. Both sides have an index in the
-    // key's order (the referenced primary key; on the referencing side an index that leads with the
-    // key's columns), and the tables were loaded in that order: walking the two indexes side by side
-    // beats sorting or hashing both tables, or probing one index per row (a nested loop: 1.2 s instead of
-    // 0.4 s on PGlite at 1,000,000 cards), but the planner, with no statistics yet, does not know it.
-    const plans = async (on: 'on' | 'off') => {
-      for (const setting of ['enable_sort', 'enable_hashjoin', 'enable_nestloop']) await sql.raw(`set local ${setting} = ${on}`).execute(trx);
-    };
-    await plans('off');
-    for (const { create } of foreignKeys.rows) await run(create);
-    await plans('on');
-  };
-}

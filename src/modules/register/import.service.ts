@@ -16,12 +16,13 @@
  * reading), the indexes and keys are rebuilt and the coverage counts added from the rows. Same outcome
  * as the staged path (a test compares both), same all-or-nothing, dry run and kill guarantees.
  * In both paths the next chunk is read and validated while the previous one is being written.
+ * The SQL of both paths is in import.repository.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Engine, Session } from '../../db/connect';
 import type { DB } from '../../db/schema';
 import { inScope, type Actor } from '../../domain/access';
@@ -32,10 +33,11 @@ import { mapHeader, rowValidator, type RegisterRow } from '../../domain/register
 import { AppError } from '../../errors';
 import { readRowBatches } from '../../io/rows';
 import { translator, type Language } from '../../i18n/index';
-import { toCsv } from '../../db/bulk';
 import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
-import { aggregatesAreEmpty, deferIndexes, FRESH_TABLES, FreshLoader, liveIndexes, villageLocalCode } from './import-fresh';
+import { communeIndex } from '../units/units.service';
+import { FreshLoader, liveIndexes, villageLocalCode } from './import-fresh';
+import * as repo from './import.repository';
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -105,37 +107,11 @@ const mark = (what: string) => {
   lastMark = now;
 };
 
-const STAGE_COLUMNS = [
-  'row_no',
-  'household_code',
-  'commune_code',
-  'village_name',
-  'village_key',
-  'village_local',
-  'address',
-  'poverty_status',
-  'poverty_year',
-  'full_name',
-  'name_key',
-  'relationship',
-  'birth_date',
-  'sex',
-  'citizen_id',
-  'insurance_code',
-  'ethnicity',
-  'phone',
-  'group_codes',
-  'card_group',
-  'card_from',
-  'card_to',
-  'school',
-  'grade',
-] as const;
-
 export { villageLocalCode };
 
 const pgArray = (codes: string[]) => `{${codes.join(',')}}`;
 
+/** A staged row's values, in the order of the staging table's columns (repo.STAGE_COLUMNS). */
 function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[] {
   const villageKey = r.village ? foldVietnamese(r.village) : null;
   return [
@@ -166,17 +142,6 @@ function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[]
   ];
 }
 
-/** Units and old codes, loaded once per import: which commune a code means, and where it lies. */
-async function loadCommunes(db: Kysely<DB>) {
-  const units = await db.selectFrom('unit').select(['code', 'parentCode', 'level', 'name']).where('level', '!=', 'village').execute();
-  const communes = new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, u]));
-  const mapping = new Map<string, string[]>();
-  for (const m of await db.selectFrom('communeMapping').select(['oldCode', 'newCode']).execute()) {
-    mapping.set(m.oldCode, [...(mapping.get(m.oldCode) ?? []), m.newCode]);
-  }
-  return { communes, mapping };
-}
-
 function detectFormat(source: ImportSource): 'csv' | 'xlsx' {
   if (source.format) return source.format;
   const ext = path.extname((source as { path: string }).path).toLowerCase();
@@ -193,7 +158,8 @@ export async function importRegister(database: Database, actor: Actor, source: I
   const maxErrors = options.maxErrors ?? 10_000;
   const format = detectFormat(source);
   const totalBytes = 'path' in source ? fs.statSync(source.path).size : source.totalBytes;
-  const { communes, mapping } = await loadCommunes(database.db);
+  // units and old codes, loaded once per import: which commune a code means, and where it lies
+  const { communes, mapping } = await communeIndex(database.db);
   const groupKnown = new Map<string, boolean>();
   const knownGroups = (code: string) => {
     let known = groupKnown.get(code);
@@ -282,12 +248,12 @@ export async function importRegister(database: Database, actor: Actor, source: I
   return database.session(async (session) => {
     lastMark = Date.now();
     const large = totalBytes === undefined || totalBytes >= (options.freshPathFromBytes ?? FRESH_MIN_BYTES);
-    if (large && (await registerIsEmpty(session.db))) {
+    if (large && (await repo.registerIsEmpty(session.db))) {
       const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead: bytesRead(), totalBytes }), actor, source, engine: database.engine });
       if (fresh) return fresh;
     }
     const stage = `import_stage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    await createStage(session, stage);
+    await repo.createStage(session, stage);
     try {
       // 1. read, validate, stage (the next chunk is read while the previous one is copied)
       let chunk: unknown[][] = [];
@@ -299,7 +265,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
           async () => {
             const rows = chunk;
             chunk = [];
-            if (rows.length) await writes.push(() => session.copyCsv(stage, [...STAGE_COLUMNS], toCsv(rows)));
+            if (rows.length) await writes.push(() => repo.copyToStage(session, stage, rows));
           },
         );
       } finally {
@@ -311,14 +277,12 @@ export async function importRegister(database: Database, actor: Actor, source: I
       // 2. apply in one transaction
       try {
         await session.db.transaction().execute(async (trx) => {
-          // statistics of the staging table only need to be roughly right: sample less
-          await sql`set local default_statistics_target = 10`.execute(trx);
-          await sql`analyze ${sql.table(stage)}`.execute(trx);
-          const conflicts = await findConflicts(trx, stage);
+          await repo.analyzeStageRoughly(trx, stage);
+          const conflicts = await repo.findConflicts(trx, stage);
           for (const c of conflicts) addError(c.rowNo, c.column, c.value, c.code);
           report.rejected = rejectedRows + new Set(conflicts.map((c) => c.rowNo)).size;
           if (report.rejected > 0 && !options.validRowsOnly) throw new Rollback();
-          if (conflicts.length) await sql`delete from ${sql.table(stage)} where row_no in (${sql.join(conflicts.map((c) => c.rowNo))})`.execute(trx);
+          if (conflicts.length) await repo.deleteStagedRows(trx, stage, conflicts.map((c) => c.rowNo));
           const counts = await applyStage(trx, stage, today);
           Object.assign(report, counts);
           await audit(trx, actor, {
@@ -340,7 +304,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
       options.onProgress?.({ phase: 'done', rows: report.rows, bytesRead: bytesRead(), totalBytes });
       return report;
     } finally {
-      await sql`drop table if exists ${sql.table(stage)}`.execute(session.db);
+      await repo.dropStage(session.db, stage);
     }
   });
 }
@@ -368,11 +332,6 @@ class OneInFlight {
   }
 }
 
-async function registerIsEmpty(db: Kysely<DB>): Promise<boolean> {
-  const r = await sql<{ taken: boolean }>`select exists (select 1 from household) or exists (select 1 from person) as taken`.execute(db);
-  return !r.rows[0].taken;
-}
-
 interface FreshContext {
   report: ImportReport;
   options: ImportOptions;
@@ -396,9 +355,9 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
   const { report, options } = ctx;
   try {
     await session.db.transaction().execute(async (trx) => {
-      await sql`lock table household, person in share row exclusive mode`.execute(trx);
-      if (!(await registerIsEmpty(trx)) || !(await aggregatesAreEmpty(trx))) throw new NotEmpty();
-      const rebuild = await deferIndexes(trx, FRESH_TABLES, liveIndexes(ctx.engine));
+      await repo.lockRegister(trx);
+      if (!(await repo.registerIsEmpty(trx)) || !(await repo.aggregatesAreEmpty(trx))) throw new NotEmpty();
+      const rebuild = await repo.deferIndexes(trx, repo.FRESH_TABLES, liveIndexes(ctx.engine));
       mark('defer indexes');
       const loader = await FreshLoader.open(trx, session.copyBinary);
       const writes = new OneInFlight();
@@ -461,224 +420,25 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
 
 class Rollback extends Error {}
 
-async function createStage(session: Session, stage: string) {
-  await sql`create temporary table ${sql.table(stage)} (
-    row_no integer primary key,
-    household_code text not null,
-    commune_code text not null,
-    village_name text,
-    village_key text,
-    village_local text,
-    address text,
-    poverty_status text not null,
-    poverty_year integer,
-    full_name text not null,
-    name_key text not null,
-    relationship text,
-    birth_date date not null,
-    sex text not null,
-    citizen_id text,
-    insurance_code text,
-    ethnicity text,
-    phone text,
-    group_codes text[] not null,
-    card_group text,
-    card_from date,
-    card_to date,
-    school text,
-    grade integer,
-    household_id uuid,
-    person_id uuid,
-    person_household_id uuid,
-    candidates integer,
-    action text
-  )`.execute(session.db);
-}
-
-interface Conflict {
-  rowNo: number;
-  column: string;
-  value: string;
-  code: 'ambiguous_match' | 'duplicate_in_file';
-}
-
-/**
- * Rows that cannot be applied safely: several persons match (never merge silently), or two rows of the
- * file are the same person. Fills household_id and person_id of the rows as a side effect.
- */
-async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]> {
-  const s = sql.table(stage);
-  // the household of each row when it exists, and the candidates, in order of the keys: citizen id, then
-  // insurance code, then name + birth date + household, each key looked up only when the ones before it
-  // found nobody (one pass that writes each staging row once)
-  await sql`
-    update ${s} st set household_id = m.household_id, candidates = m.n, person_id = m.pid, person_household_id = m.hid
-    from (
-      select st2.row_no, h.id as household_id, coalesce(c.n, i.n, k.n, 0) as n, coalesce(c.pid, i.pid, k.pid) as pid, coalesce(c.hid, i.hid, k.hid) as hid
-      from ${s} st2
-      left join household h on h.commune_code = st2.commune_code and h.code = st2.household_code
-      left join lateral (
-        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
-        from person p where st2.citizen_id is not null and p.citizen_id = st2.citizen_id
-        having count(*) > 0
-      ) c on true
-      left join lateral (
-        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
-        from person p
-        where c.n is null and st2.insurance_code is not null and p.insurance_code = st2.insurance_code
-          and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
-        having count(*) > 0
-      ) i on true
-      left join lateral (
-        select count(*)::int as n, min(p.id::text)::uuid as pid, min(p.household_id::text)::uuid as hid
-        from person p
-        where c.n is null and i.n is null and h.id is not null and p.household_id = h.id and p.name_key = st2.name_key and p.birth_date = st2.birth_date
-          and (p.citizen_id is null or st2.citizen_id is null or p.citizen_id = st2.citizen_id)
-        having count(*) > 0
-      ) k on true
-    ) m
-    where m.row_no = st.row_no`.execute(trx);
-  const ambiguous = await sql<{ rowNo: number; fullName: string }>`
-    select row_no as "rowNo", full_name as "fullName" from ${s} where candidates > 1`.execute(trx);
-  // two rows of the file that are one person: same matched person, or same citizen id / insurance code,
-  // or same name + birth date in the same household
-  const duplicates = await sql<{ rowNo: number; value: string; column: string }>`
-    select row_no as "rowNo", value, col as "column" from (
-      select row_no, coalesce(citizen_id, insurance_code, full_name) as value,
-        case when citizen_id is not null then 'citizen_id' when insurance_code is not null then 'insurance_code' else 'full_name' end as col,
-        row_number() over (partition by coalesce(person_id::text, 'c:' || citizen_id, 'i:' || insurance_code, 'n:' || commune_code || '/' || household_code || '/' || name_key || '/' || birth_date::text) order by row_no) as nth
-      from ${s} where coalesce(candidates, 0) <= 1
-    ) d where nth > 1`.execute(trx);
-  return [
-    ...ambiguous.rows.map((r) => ({ rowNo: r.rowNo, column: 'full_name', value: r.fullName, code: 'ambiguous_match' as const })),
-    ...duplicates.rows.map((r) => ({ rowNo: r.rowNo, column: r.column, value: r.value, code: 'duplicate_in_file' as const })),
-  ];
-}
-
-/** Writes the staged rows into the register; returns what happened per row. */
+/** Writes the staged rows into the register (the statements of import.repository.ts, in order); returns what happened per row. */
 async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
-  const s = sql.table(stage);
-  // villages that do not exist yet (matched by name without diacritics within the commune)
-  await sql`
-    insert into unit (code, name, search_name, level, kind, parent_code, local_code)
-    select distinct on (st.commune_code, st.village_key)
-      st.commune_code || '.' || st.village_local, st.village_name, st.village_key, 'village', 'village', st.commune_code, st.village_local
-    from ${s} st
-    where st.village_key is not null
-      and not exists (select 1 from unit u where u.parent_code = st.commune_code and u.search_name = st.village_key)
-      and not exists (select 1 from unit u where u.code = st.commune_code || '.' || st.village_local)
-    order by st.commune_code, st.village_key, st.row_no`.execute(trx);
-
+  await repo.createVillages(trx, stage);
   // the staged rows changed: fresh statistics keep the planner from nested loops over thousands of rows
-  await sql`analyze ${s}`.execute(trx);
-  // what happens to each row: insert a new person, update a changed one, or nothing
-  // (a version-4 shaped UUID from 32 hex digits)
-  await sql`create or replace function pg_temp.uuid_v4_from_md5(h text) returns uuid language sql immutable as
-    $$ select (substr(h, 1, 12) || '4' || substr(h, 14, 3) || '8' || substr(h, 18, 15))::uuid $$`.execute(trx);
-  // rows that match nobody are new persons; their id is derived from the (random) staging table name and
-  // the row number, so no pass over the staging table is needed to assign it
-  const personId = sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
-  // (only changed rows are written: a row with no person is new, a matched row left without action is
-  // unchanged; a re-import of an unchanged file rewrites no staging row. A row whose household is new has
-  // no household_id yet: its matched person moves, an update.)
-  await sql`
-    update ${s} st set action = 'update'
-    from person p where p.household_id = st.person_household_id and p.id = st.person_id and not (
-      (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes, p.school, p.grade)
-      is not distinct from
-      (st.household_id, st.full_name, coalesce(st.relationship, p.relationship), st.birth_date, st.sex, coalesce(st.citizen_id, p.citizen_id),
-       coalesce(st.insurance_code, p.insurance_code), coalesce(st.ethnicity, p.ethnicity), coalesce(st.phone, p.phone), st.group_codes,
-       coalesce(st.school, p.school), coalesce(st.grade, p.grade))
-      and (st.card_group is null or exists (
-        select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
-          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)))`.execute(trx);
-
-  // households as the file gives them (the first row of a household wins), with the existing one's id and
-  // whether the file moves it to another village
-  await sql`
-    create temporary table _import_household_rows on commit drop as
-    select f.commune_code, f.household_code, f.household_id as id, u.code as village_code, f.address, f.poverty_status, f.poverty_year,
-      (u.code is not null and u.code is distinct from h.village_code) as moves
-    from (select distinct on (commune_code, household_code) * from ${s} order by commune_code, household_code, row_no) f
-    left join household h on h.id = f.household_id
-    left join unit u on f.village_key is not null and u.parent_code = f.commune_code and u.search_name = f.village_key`.execute(trx);
-  // the existing households whose counts the file changes: moved to another village, or with new, changed
-  // or moved persons (what they count for is taken before anything is written)
-  const coverage = await coverageChange(
-    trx,
-    sql`select id from _import_household_rows where id is not null and moves
-      union select household_id from ${s} where household_id is not null and (person_id is null or action = 'update')
-      union select person_household_id from ${s} where action = 'update'`,
-  );
-  // households: new ones inserted, changed ones updated
-  await sql`
-    insert into household (id, commune_code, code, village_code, address, poverty_status, poverty_year)
-    select gen_random_uuid(), commune_code, household_code, village_code, address, poverty_status, poverty_year from _import_household_rows
-    on conflict (commune_code, code) do update set
-      village_code = coalesce(excluded.village_code, household.village_code),
-      address = coalesce(excluded.address, household.address),
-      poverty_status = excluded.poverty_status,
-      poverty_year = excluded.poverty_year,
-      updated_at = now()
-    where (household.village_code, household.address, household.poverty_status, household.poverty_year)
-      is distinct from (coalesce(excluded.village_code, household.village_code), coalesce(excluded.address, household.address), excluded.poverty_status, excluded.poverty_year)`.execute(trx);
-  await sql`update ${s} st set household_id = h.id from household h where st.household_id is null and h.commune_code = st.commune_code and h.code = st.household_code`.execute(trx);
-
-  await sql`analyze ${s}`.execute(trx);
-  // a person who moved to another household takes their groups and cards along (keys include household_id)
-  await sql`
-    update person p set household_id = st.household_id, commune_code = st.commune_code
-    from ${s} st where st.action = 'update' and p.id = st.person_id and p.household_id = st.person_household_id and st.person_household_id <> st.household_id`.execute(trx);
-  // groups (person.group_codes before the update against the file's): one that ended closes its open row,
-  // or gets a closed one when held since registration (no row); one that began opens a row
-  await sql`
-    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
-    select p.household_id, p.id, code, null, ${today}::date
-    from ${s} st join person p on p.household_id = st.household_id and p.id = st.person_id
-    cross join lateral unnest(p.group_codes) as code
-    where st.action = 'update' and not (code = any(st.group_codes)) and not exists (
-      select 1 from person_group g where g.household_id = p.household_id and g.person_id = p.id and g.group_code = code and g.valid_to is null)`.execute(trx);
-  await sql`
-    update person_group g set valid_to = ${today}::date
-    from ${s} st where st.action = 'update' and g.household_id = st.household_id and g.person_id = st.person_id
-      and g.valid_to is null and not (g.group_code = any(st.group_codes))`.execute(trx);
-  await sql`
-    insert into person_group (household_id, person_id, group_code, valid_from, valid_to)
-    select p.household_id, p.id, code, ${today}::date, null
-    from ${s} st join person p on p.household_id = st.household_id and p.id = st.person_id
-    cross join lateral unnest(st.group_codes) as code
-    where st.action = 'update' and not (code = any(p.group_codes))`.execute(trx);
-  await sql`
-    update person p set
-      full_name = st.full_name, name_key = st.name_key, relationship = coalesce(st.relationship, p.relationship),
-      birth_date = st.birth_date, sex = st.sex, citizen_id = coalesce(st.citizen_id, p.citizen_id),
-      insurance_code = coalesce(st.insurance_code, p.insurance_code), ethnicity = coalesce(st.ethnicity, p.ethnicity),
-      phone = coalesce(st.phone, p.phone), group_codes = st.group_codes, school = coalesce(st.school, p.school),
-      grade = coalesce(st.grade, p.grade), updated_at = now()
-    from ${s} st where st.action = 'update' and p.household_id = st.household_id and p.id = st.person_id`.execute(trx);
-
-  await sql`
-    insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes, school, grade)
-    select st.household_id, ${personId}, st.commune_code, st.relationship, st.full_name, st.name_key, st.birth_date, st.sex, st.citizen_id,
-      st.insurance_code, st.ethnicity, st.phone, st.group_codes, st.school, st.grade
-    from ${s} st where st.person_id is null`.execute(trx);
-  // (a new person's groups are held since registration: no person_group row, see listGroupHistory)
-
-  await sql`
-    insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
-    select st.household_id, gen_random_uuid(), ${personId}, st.card_group, st.card_from, st.card_to, 'import'
-    from ${s} st
-    where st.card_group is not null and (st.person_id is null or st.action = 'update')
-      and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
-        and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
-
+  await repo.analyzeStage(trx, stage);
+  await repo.defineNewPersonIds(trx);
+  await repo.markUpdates(trx, stage);
+  await repo.stageHouseholds(trx, stage);
+  // what the households whose counts the file changes count for, taken before anything is written
+  const coverage = await coverageChange(trx, repo.touchedHouseholds(stage));
+  await repo.writeHouseholds(trx, stage);
+  await repo.analyzeStage(trx, stage);
+  await repo.movePersons(trx, stage);
+  await repo.updateGroups(trx, stage, today);
+  await repo.updatePersons(trx, stage);
+  await repo.insertPersons(trx, stage);
+  await repo.insertCards(trx, stage);
   // the kept coverage aggregates follow: the households taken above, and the new ones (a file of unchanged
   // rows changes none)
-  await coverage.apply(
-    sql`select h.id from _import_household_rows r join household h on h.commune_code = r.commune_code and h.code = r.household_code where r.id is null`,
-  );
-  const counts = await sql<{ action: string; n: number }>`
-    select case when person_id is null then 'insert' else coalesce(action, 'unchanged') end as action, count(*)::int as n from ${s} group by 1`.execute(trx);
-  const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
-  return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
+  await coverage.apply(repo.createdHouseholds());
+  return repo.countActions(trx, stage);
 }

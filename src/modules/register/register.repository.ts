@@ -605,3 +605,8 @@ export function cardsForExport(db: Kysely<DB>, ids: string[]) {
     .orderBy('k.validFrom', 'desc')
     .execute();
 }
+
+/** True when the register holds at least one person. */
+export async function anyPerson(db: Kysely<DB>): Promise<boolean> {
+  return (await db.selectFrom('person').select('id').limit(1).executeTakeFirst()) !== undefined;
+}

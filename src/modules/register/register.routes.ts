@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
 import * as register from './register.service';
 import { REGISTER_READ, REGISTER_WRITE } from './register.service';
-import { attachment, CONTENT_TYPES, exportFileName, prepareExport, writeTemplate } from './export.service';
+import { attachment } from '../../http/attachment';
+import { CONTENT_TYPES, exportFileName, prepareExport, writeTemplate } from './export.service';
 import {
   cardSchema,
   createCardInput,

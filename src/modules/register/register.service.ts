@@ -470,3 +470,11 @@ export async function deleteCard(db: Kysely<DB>, actor: Actor, id: string): Prom
     await audit(trx, actor, { action: 'delete', entity: 'card', entityId: id, unitCode: communeCode, before });
   });
 }
+
+/**
+ * Writes a card bought by a donation programme (selection/issue.service.ts), in the caller's
+ * transaction; the caller checks, keeps the coverage counts and audits.
+ */
+export function issueCard(trx: Kysely<DB>, card: Omit<repo.CardValues, 'source'>): Promise<void> {
+  return repo.insertCard(trx, { ...card, source: 'programme' });
+}

@@ -83,3 +83,31 @@ export async function countChildren(db: Kysely<DB>, code: string): Promise<numbe
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The units above villages (provinces, communes), with their names and parents. */
+export function listUnitsAboveVillages(db: Kysely<DB>) {
+  return db.selectFrom('unit').select(['code', 'parentCode', 'level', 'name']).where('level', '!=', 'village').execute();
+}
+
+/** Every pre-2025 commune code with the new commune(s) it became. */
+export function listCommuneMapping(db: Kysely<DB>) {
+  return db.selectFrom('communeMapping').select(['oldCode', 'newCode']).execute();
+}
+
+/** Every village, with its commune and folded name. */
+export function listVillages(db: Kysely<DB>) {
+  return db.selectFrom('unit').select(['code', 'parentCode', 'searchName']).where('level', '=', 'village').execute();
+}
+
+/** Inserts villages in one statement. */
+export async function insertVillages(db: Kysely<DB>, villages: { code: string; name: string; searchName: string; commune: string; local: string }[]): Promise<void> {
+  await db
+    .insertInto('unit')
+    .values(villages.map((v) => ({ code: v.code, name: v.name, searchName: v.searchName, level: 'village', kind: 'village', parentCode: v.commune, localCode: v.local })))
+    .execute();
+}
+
+/** The codes among `codes` that exist, with their parents. */
+export function findParents(db: Kysely<DB>, codes: string[]) {
+  return db.selectFrom('unit').select(['code', 'parentCode']).where('code', 'in', codes).execute();
+}

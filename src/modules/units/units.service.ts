@@ -128,3 +128,55 @@ export async function deleteVillage(db: Kysely<DB>, actor: Actor, code: string):
     await audit(trx, actor, { action: 'delete', entity: 'unit', entityId: code, unitCode: code, before });
   });
 }
+
+// ---------------------------------------------------------------------------------------------------
+// For other modules (no permission check: the caller's use case has done it)
+// ---------------------------------------------------------------------------------------------------
+
+/** A unit by its code, or undefined. */
+export function findUnit(db: Kysely<DB>, code: string): Promise<Unit | undefined> {
+  return repo.findUnit(db, code);
+}
+
+/** The names of the units with these codes (unknown codes are left out). */
+export function unitNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, string>> {
+  return repo.unitNames(db, codes);
+}
+
+/** The units directly under `code`, in no particular order. */
+export function childUnits(db: Kysely<DB>, code: string): Promise<Unit[]> {
+  return repo.listChildren(db, code);
+}
+
+/** The codes of the units directly under `code`. */
+export async function childCodes(db: Kysely<DB>, code: string): Promise<string[]> {
+  return (await repo.listChildren(db, code)).map((u) => u.code);
+}
+
+/** The codes among `codes` that exist, with their parents (the parent of an unknown code is not given). */
+export async function parentsOf(db: Kysely<DB>, codes: readonly string[]): Promise<{ code: string; parentCode: string | null }[]> {
+  const unique = [...new Set(codes)];
+  return unique.length ? repo.findParents(db, unique) : [];
+}
+
+/**
+ * What an import needs to resolve the commune of a row: the communes (with their provinces) by code, and
+ * the new commune(s) of each pre-2025 code.
+ */
+export async function communeIndex(db: Kysely<DB>) {
+  const units = await repo.listUnitsAboveVillages(db);
+  const communes = new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, u]));
+  const mapping = new Map<string, string[]>();
+  for (const m of await repo.listCommuneMapping(db)) mapping.set(m.oldCode, [...(mapping.get(m.oldCode) ?? []), m.newCode]);
+  return { communes, mapping };
+}
+
+/** Every village of the register's units, with its commune and folded name. */
+export function allVillages(db: Kysely<DB>) {
+  return repo.listVillages(db);
+}
+
+/** Creates villages in one statement (an import's new villages; in the caller's transaction, no audit row). */
+export function insertVillages(db: Kysely<DB>, villages: { code: string; name: string; searchName: string; commune: string; local: string }[]): Promise<void> {
+  return repo.insertVillages(db, villages);
+}

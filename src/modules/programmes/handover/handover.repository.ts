@@ -43,10 +43,6 @@ export function findProgrammeBySlug(db: Kysely<DB>, slug: string): Promise<Progr
   return db.selectFrom('programme').select(programmeColumns).where('publicSlug', '=', slug).executeTakeFirst();
 }
 
-export function findUnit(db: Kysely<DB>, code: string) {
-  return db.selectFrom('unit').select(['code', 'name', 'level', 'parentCode']).where('code', '=', code).executeTakeFirst();
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { todayInVietnam } from '../../../domain/dates';
 import { AppError } from '../../../errors';
-import { attachment } from '../../register/export.service';
+import { attachment } from '../../../http/attachment';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import * as handover from './handover.service';
 import { EVIDENCE_MAX_BYTES, handoverField, type EvidenceFile } from './handover.service';

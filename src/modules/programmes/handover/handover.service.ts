@@ -20,6 +20,7 @@ import { audit } from '../../audit/audit.service';
 import { communeVisible, programmeForActor, scopeOf } from '../programme/programme.access';
 import { changeProgrammeStatus } from '../programme/programme.service';
 import { WHOLE_COUNTRY } from '../../../db/scope';
+import { findUnit } from '../../units/units.service';
 import * as repo from './handover.repository';
 import {
   HANDOVER,
@@ -146,7 +147,7 @@ export async function handoverOverview(db: Kysely<DB>, actor: Actor, programmeId
 export async function addEvent(db: Kysely<DB>, actor: Actor, programmeId: string, input: AddEventInput) {
   const data = parseInput(addEventInput, input);
   const programme = await programmeForActor(db, actor, programmeId, 'write');
-  const unit = await repo.findUnit(db, data.communeCode);
+  const unit = await findUnit(db, data.communeCode);
   if (!unit || unit.level !== 'commune') throw new AppError('validation', {}, [handoverField('communeCode', 'not_a_commune', { code: data.communeCode })]);
   requireOpen(programme);
   const id = randomUUID();

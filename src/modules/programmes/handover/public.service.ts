@@ -17,6 +17,7 @@ import { isIsoDate, type IsoDate } from '../../../domain/dates';
 import { maskName, normalizePhone } from '../../../domain/identity';
 import { AppError, notFound } from '../../../errors';
 import { parseInput, text } from '../../../validation';
+import { findUnit } from '../../units/units.service';
 import { proposePublicPledge } from '../money/donors.service';
 import { programmeBalance } from '../programme/ledger.service';
 import { findProgrammeBySlug, type ProgrammeRow } from './handover.repository';
@@ -56,7 +57,7 @@ export async function publicProgramme(db: Kysely<DB>, slug: string, today: IsoDa
     repo.beneficiaries(db, p.id),
     repo.donorsGiven(db, p.id),
     repo.earmarkCommunes(db, p.areaKind, p.areaCodes),
-    db.selectFrom('unit').select('name').where('code', '=', p.ownerUnitCode).executeTakeFirst(),
+    findUnit(db, p.ownerUnitCode),
   ]);
   const named = donors.filter((d) => d.publicConsent && d.given > 0);
   const unnamed = donors.filter((d) => !d.publicConsent && d.given > 0);

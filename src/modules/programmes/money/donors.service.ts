@@ -35,12 +35,10 @@ import {
   type PublicPledgeInput,
   type UpdateDonorInput,
 } from './donors.schemas';
-import { awardCards, cancelAward, lockProgramme, postTxn, receiptsWithRemainder } from '../programme/ledger.service';
-import { findProgramme } from '../programme/programme.repository';
-import { findAward } from '../programme/ledger.repository';
+import { awardCards, cancelAward, findAward, lockProgramme, postTxn, receiptsWithRemainder } from '../programme/ledger.service';
 import { requireConfirmation } from '../programme/confirm';
 import { formatVnd } from '../../../domain/money';
-import { programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from '../programme/programme.access';
+import { findProgramme, programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from '../programme/programme.access';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -20,6 +20,7 @@ import type { DB } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
 import { formatVnd } from '../../../domain/money';
 import { AppError } from '../../../errors';
+import * as keys from './idempotency.repository';
 
 /** What the client showed the user: the count and the dong, or `true` for a step that moves no money. */
 export type Confirmation = true | { count: number; amount: number };
@@ -84,29 +85,18 @@ export async function idempotent<T>(db: Kysely<DB>, actor: Actor, key: string | 
   if (key === undefined || key === '') return action();
   if (!KEY.test(key)) throw keyField('idempotency_key_invalid');
   for (let attempt = 0; attempt < 3; attempt++) {
-    const claimed = await db
-      .insertInto('idempotencyKey')
-      .values({ username: actor.username, key, scope, response: null })
-      .onConflict((oc) => oc.columns(['username', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    if (claimed) {
+    if (await keys.claimKey(db, actor.username, key, scope)) {
       let result: T;
       try {
         result = await action();
       } catch (e) {
-        await db.deleteFrom('idempotencyKey').where('username', '=', actor.username).where('key', '=', key).execute();
+        await keys.releaseKey(db, actor.username, key);
         throw e;
       }
-      await db
-        .updateTable('idempotencyKey')
-        .set({ response: JSON.stringify(result ?? null) })
-        .where('username', '=', actor.username)
-        .where('key', '=', key)
-        .execute();
+      await keys.storeResponse(db, actor.username, key, JSON.stringify(result ?? null));
       return result;
     }
-    const found = await db.selectFrom('idempotencyKey').select(['scope', 'response']).where('username', '=', actor.username).where('key', '=', key).executeTakeFirst();
+    const found = await keys.findKey(db, actor.username, key);
     if (!found) continue; // released by a failed run in between: claim it again
     if (found.scope !== scope) throw keyField('idempotency_key_other_action');
     if (found.response === null) throw new AppError('conflict', { entity: 'request', id: key });

@@ -353,3 +353,8 @@ export async function listAwards(db: Kysely<DB>, actor: Actor, programmeId: stri
   const rows = await repo.listAwards(db, programmeId, scopeOf(actor));
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
+
+/** An award by its id, without an access check: for a caller that made one. */
+export function findAward(db: Kysely<DB>, id: string) {
+  return repo.findAward(db, id);
+}

@@ -82,3 +82,8 @@ export async function programmeForActor(db: Kysely<DB>, actor: Actor, id: string
   if (need === 'write' && access !== 'write') throw new AppError('forbidden');
   return programme;
 }
+
+/** The programme row (locked FOR UPDATE when `lock`), without an access check: for a caller that made one. */
+export function findProgramme(db: Kysely<DB>, id: string, lock = false) {
+  return repo.findProgramme(db, id, lock);
+}

@@ -15,8 +15,7 @@ import { foldVietnamese } from '../../../domain/text';
 import { AppError, type FieldError } from '../../../errors';
 import { parseInput } from '../../../validation';
 import { audit } from '../../audit/audit.service';
-import { unitNames } from '../../units/units.repository';
-import { lineageOf } from '../../units/units.service';
+import { lineageOf, unitNames } from '../../units/units.service';
 import * as repo from './programme.repository';
 import { accessTo, programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from './programme.access';
 import * as ledgerRepo from './ledger.repository';
@@ -316,3 +315,13 @@ export async function getProgramme(db: Kysely<DB>, actor: Actor, id: string, tod
 }
 
 export type ProgrammeDetail = Awaited<ReturnType<typeof getProgramme>>;
+
+/** The approved selection round of a programme, if any (for selection/). */
+export function findApprovedRound(db: Kysely<DB>, programmeId: string) {
+  return repo.findApprovedRound(db, programmeId);
+}
+
+/** Marks a selection round approved or discarded, in the caller's transaction (for selection/). */
+export function setRoundStatus(db: Kysely<DB>, roundId: string, status: 'approved' | 'discarded', decidedBy: string): Promise<void> {
+  return repo.setRoundStatus(db, roundId, status, decidedBy);
+}

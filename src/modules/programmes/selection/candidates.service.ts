@@ -47,6 +47,7 @@ import { readRows } from '../../../io/rows';
 import { audit } from '../../audit/audit.service';
 import { loadRules } from '../../premium/premium.service';
 import { importRegister, type ImportReport } from '../../register/import.service';
+import { parentsOf } from '../../units/units.service';
 import { programmeForActor } from '../programme/programme.access';
 import * as repo from './candidates.repository';
 
@@ -353,7 +354,7 @@ function summarise(p: PreparedCandidates): CandidateSummary {
 export async function visibleCommunes(db: Kysely<DB>, actor: Actor, codes: readonly string[]): Promise<Set<string>> {
   const unique = [...new Set(codes)];
   if (actor.scopeCode === null || unique.length === 0) return new Set(unique);
-  const rows = await db.selectFrom('unit').select(['code', 'parentCode']).where('code', 'in', unique).execute();
+  const rows = await parentsOf(db, unique);
   return new Set(rows.filter((u) => u.code === actor.scopeCode || u.parentCode === actor.scopeCode).map((u) => u.code));
 }
 

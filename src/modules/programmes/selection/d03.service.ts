@@ -28,7 +28,7 @@ import { AppError } from '../../../errors';
 import { translator } from '../../../i18n/index';
 import { audit } from '../../audit/audit.service';
 import { loadRules } from '../../premium/premium.service';
-import { findUnit } from '../../units/units.repository';
+import { findUnit } from '../../units/units.service';
 import { recordPayment, reversePayment } from '../programme/ledger.service';
 import { programmeForActor, scopeOf } from '../programme/programme.access';
 import { changeProgrammeStatus } from '../programme/programme.service';

@@ -28,7 +28,7 @@ import { readCsvRows } from '../../../io/csv';
 import { readXlsxRows } from '../../../io/excel';
 import { audit } from '../../audit/audit.service';
 import { coverageChange } from '../../coverage/coverage-counts';
-import { insertCard } from '../../register/register.repository';
+import { issueCard } from '../../register/register.service';
 import { programmeForActor, scopeOf } from '../programme/programme.access';
 import { changeProgrammeStatus } from '../programme/programme.service';
 import { selectionField, SELECTION_READ, SELECTION_WRITE } from './candidates.service';
@@ -180,7 +180,7 @@ async function apply(db: Kysely<DB>, actor: Actor, programmeId: string, entries:
         number: entry.cardNumber,
         programmeId,
       };
-      await insertCard(trx, { ...card, source: 'programme' });
+      await issueCard(trx, card);
       await repo.setAwardCard(trx, line.id, { cardId, cardNumber: entry.cardNumber, cardFrom: entry.validFrom, cardTo: entry.validTo });
       await audit(trx, actor, {
         action: 'issue',

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { todayInVietnam } from '../../../domain/dates';
 import { AppError } from '../../../errors';
-import { attachment } from '../../register/export.service';
+import { attachment } from '../../../http/attachment';
 import * as candidates from './candidates.service';
 import { SELECTION_READ, SELECTION_WRITE } from './candidates.service';
 import * as selection from './selection.service';

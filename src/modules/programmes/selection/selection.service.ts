@@ -22,13 +22,12 @@ import { requirePermission, type Actor } from '../../../domain/access';
 import { allocate, AllocationInputError, donatedCard, type AllocationMode, type AllocationResult, type Decision, type DonatedCard } from '../../../domain/allocation';
 import { AppError, notFound } from '../../../errors';
 import { audit } from '../../audit/audit.service';
-import { unitNames } from '../../units/units.repository';
+import { unitNames } from '../../units/units.service';
 import { awardCards, programmeBalance, receiptsWithRemainder, type NewAward } from '../programme/ledger.service';
 import { programmeForActor } from '../programme/programme.access';
-import { changeProgrammeStatus } from '../programme/programme.service';
+import { changeProgrammeStatus, findApprovedRound, setRoundStatus } from '../programme/programme.service';
 import { prepareCandidates, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
-import * as programmeRepo from '../programme/programme.repository';
 import { requireConfirmation, type Confirmation } from '../programme/confirm';
 
 /** Statuses in which rounds may be run (trial rounds while money is still being raised). */
@@ -424,7 +423,7 @@ export async function discardRound(db: Kysely<DB>, actor: Actor, programmeId: st
     const round = /^[0-9a-f-]{36}$/i.test(roundId) ? await repo.findRound(trx, programmeId, roundId, true) : undefined;
     if (!round) throw notFound('selection_round', roundId);
     if (round.status !== 'proposed') throw transition('round_not_proposed', { status: round.status });
-    await programmeRepo.setRoundStatus(trx, roundId, 'discarded', actor.username);
+    await setRoundStatus(trx, roundId, 'discarded', actor.username);
     await audit(trx, actor, { action: 'discard', entity: 'selection_round', entityId: roundId, unitCode: programme.ownerUnitCode, before: { status: 'proposed' }, after: { status: 'discarded' } });
     return roundView({ ...(await repo.findRound(trx, programmeId, roundId))!, ...(await countsOf(trx, programmeId, roundId)) });
   });
@@ -457,7 +456,7 @@ export async function approveRound(db: Kysely<DB>, actor: Actor, programmeId: st
     const round = /^[0-9a-f-]{36}$/i.test(roundId) ? await repo.findRound(trx, programmeId, roundId, true) : undefined;
     if (!round) throw notFound('selection_round', roundId);
     if (round.status !== 'proposed') throw transition('round_not_proposed', { status: round.status });
-    if (await programmeRepo.findApprovedRound(trx, programmeId)) throw transition('round_already_approved');
+    if (await findApprovedRound(trx, programmeId)) throw transition('round_already_approved');
     const selected = await repo.listFrozen(trx, roundId, { selected: true });
     const awards: NewAward[] = selected.map((c) => {
       if (c.cost === null || c.pricingGroup === null) throw new AppError('internal', { reason: `selected candidate ${c.personId} has no cost or group` });
@@ -475,7 +474,7 @@ export async function approveRound(db: Kysely<DB>, actor: Actor, programmeId: st
     const payable = awards.filter((a) => a.amount > 0);
     requireConfirmation(confirm, { action: 'approve_round', count: payable.length, amount: payable.reduce((s, a) => s + a.amount, 0) });
     await awardCards(trx, actor, programmeId, payable);
-    await programmeRepo.setRoundStatus(trx, roundId, 'approved', actor.username);
+    await setRoundStatus(trx, roundId, 'approved', actor.username);
     const discarded = await repo.discardOtherRounds(trx, programmeId, roundId, actor.username);
     await changeProgrammeStatus(trx, actor, programmeId, 'list_approved', note ?? null, trx);
     const amount = payable.reduce((s, a) => s + a.amount, 0);

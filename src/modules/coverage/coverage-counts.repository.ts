@@ -1,0 +1,72 @@
+/**
+ * SQL of the kept coverage aggregates (coverage-counts.ts): the session's temporary tables that gather a
+ * change's differences, what a set of households counts for, and adding the differences to the counts.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+/** Household ids: a list, or a subquery of one column. */
+export type Households = RawBuilder<unknown> | string[];
+
+/** The session's temporary tables of a change, created when missing and emptied. */
+export async function startDeltas(db: Kysely<any>): Promise<void> {
+  await sql`create temporary table if not exists _coverage_delta (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer)`.execute(db);
+  await sql`create temporary table if not exists _population_delta (commune_code text, village_code text, persons integer, insured integer)`.execute(db);
+  await sql`create temporary table if not exists _households (id uuid primary key)`.execute(db);
+  await sql`truncate _coverage_delta, _population_delta, _households`.execute(db);
+}
+
+/** Adds households to _households; false when given an empty list. */
+export async function addHouseholds(db: Kysely<any>, households: Households): Promise<boolean> {
+  if (Array.isArray(households) && households.length === 0) return false;
+  const ids = Array.isArray(households) ? sql`select unnest(${households}::uuid[])` : households;
+  await sql`insert into _households select distinct x.id from (${ids}) as x(id) where x.id is not null on conflict do nothing`.execute(db);
+  return true;
+}
+
+/**
+ * Adds (sign 1) or takes out (sign -1) what the persons of _households count for: their merged spans
+ * (islands of overlapping or back-to-back cards) per commune, village, group and span, and the persons
+ * and those ever insured per commune and village.
+ */
+export async function countSpans(db: Kysely<any>, sign: 1 | -1): Promise<void> {
+  await sql`
+    with spans as (
+      select p.id as person_id, p.commune_code, coalesce(hh.village_code, '') as village_code, s.group_code, s.span_from, s.span_to
+      from person p
+      join _households h on h.id = p.household_id
+      join household hh on hh.id = p.household_id
+      left join lateral (
+        select (array_agg(i.group_code order by i.valid_to desc, i.valid_from desc))[1] as group_code, min(i.valid_from) as span_from, max(i.valid_to) as span_to
+        from (
+          select c.*, sum(case when c.prev_end is null or c.valid_from > c.prev_end + 1 then 1 else 0 end) over (order by c.valid_from, c.valid_to, c.id) as island
+          from (
+            select c.id, c.group_code, c.valid_from, c.valid_to,
+              max(c.valid_to) over (order by c.valid_from, c.valid_to, c.id rows between unbounded preceding and 1 preceding) as prev_end
+            from card c where c.household_id = p.household_id and c.person_id = p.id
+          ) c
+        ) i group by i.island
+      ) s on true),
+    counted as (
+      insert into _coverage_delta
+      select commune_code, village_code, group_code, span_from, span_to, ${sign}::int * count(*)::int from spans where span_from is not null
+      group by commune_code, village_code, group_code, span_from, span_to)
+    insert into _population_delta
+    select commune_code, village_code, ${sign}::int * count(distinct person_id)::int, ${sign}::int * (count(distinct person_id) filter (where span_from is not null))::int
+    from spans group by commune_code, village_code`.execute(db);
+}
+
+/** Adds the gathered differences to the counts (rows that fall to zero are deleted). */
+export async function addDeltas(db: Kysely<any>): Promise<void> {
+  await sql`
+    insert into coverage_count (commune_code, village_code, group_code, span_from, span_to, persons)
+    select commune_code, village_code, group_code, span_from, span_to, sum(n)::int from _coverage_delta
+    group by commune_code, village_code, group_code, span_from, span_to having sum(n) <> 0
+    on conflict (commune_code, village_code, group_code, span_from, span_to) do update set persons = coverage_count.persons + excluded.persons`.execute(db);
+  await sql`delete from coverage_count where persons = 0`.execute(db);
+  await sql`
+    insert into population_count (commune_code, village_code, persons, ever_insured)
+    select commune_code, village_code, sum(persons)::int, sum(insured)::int from _population_delta
+    group by commune_code, village_code having sum(persons) <> 0 or sum(insured) <> 0
+    on conflict (commune_code, village_code) do update set persons = population_count.persons + excluded.persons, ever_insured = population_count.ever_insured + excluded.ever_insured`.execute(db);
+  await sql`delete from population_count where persons = 0`.execute(db);
+}
