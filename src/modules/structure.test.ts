@@ -3,7 +3,10 @@
  * - a module may call another module's service, never its repository;
  * - SQL lives in `*.repository.ts` (tests and their fixtures excepted);
  * - a migration carries its own SQL and imports nothing from src/modules (it must not change when the
- *   code does).
+ *   code does);
+ * - the programmes sub-areas import one way: money/ and selection/ import programme/ only, handover/
+ *   imports programme/ and money/, programme/ imports none of them;
+ * - no import cycle anywhere in src/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,5 +60,45 @@ describe('structure', () => {
     for (const file of sourceFiles(path.join(src, 'db', 'migrations')))
       for (const target of importsOf(file)) if (moduleOf(target)) offences.push(`${rel(file)} -> ${rel(target)}`);
     expect(offences).toEqual([]);
+  });
+
+  it('programmes sub-areas import one way', () => {
+    const allowed: Record<string, string[]> = { programme: [], money: ['programme'], selection: ['programme'], handover: ['programme', 'money'] };
+    const programmes = path.join(modules, 'programmes');
+    const subAreaOf = (file: string) => (file.startsWith(programmes + path.sep) ? path.relative(programmes, file).split(path.sep)[0] : undefined);
+    const offences: string[] = [];
+    for (const file of sourceFiles(programmes).filter((f) => !isTest(f))) {
+      const own = subAreaOf(file)!;
+      for (const target of importsOf(file)) {
+        const other = subAreaOf(target);
+        if (other && other !== own && !(allowed[own] ?? []).includes(other)) offences.push(`${rel(file)} -> ${rel(target)}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it('has no import cycle', () => {
+    const files = sourceFiles(src).filter((f) => !isTest(f));
+    const known = new Set(files.map((f) => f.replace(/\.ts$/, '')));
+    const edges = new Map(files.map((f) => [f.replace(/\.ts$/, ''), importsOf(f).filter((t) => known.has(t))]));
+    // Tarjan's strongly connected components: a component of more than one file is a cycle.
+    let next = 0;
+    const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+    const cycles: string[] = [];
+    const visit = (v: string) => {
+      index.set(v, next); low.set(v, next++); stack.push(v); onStack.add(v);
+      for (const w of edges.get(v)!) {
+        if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do { w = stack.pop()!; onStack.delete(w); component.push(rel(w)); } while (w !== v);
+        if (component.length > 1) cycles.push(component.join(' <-> '));
+      }
+    };
+    for (const v of edges.keys()) if (!index.has(v)) visit(v);
+    expect(cycles).toEqual([]);
   });
 });
