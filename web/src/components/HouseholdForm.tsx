@@ -217,15 +217,9 @@ export function HouseholdForm({
     });
   }
 
-  const villageOptions = [...villages];
+  const villageOptions: Pick<Unit, 'code' | 'name'>[] = [...villages];
   if (household?.villageCode && !villages.some((v) => v.code === household.villageCode)) {
-    villageOptions.unshift({
-      code: household.villageCode,
-      name: household.villageName ?? household.villageCode,
-      level: 'village',
-      kind: 'village',
-      parentCode: household.communeCode,
-    });
+    villageOptions.unshift({ code: household.villageCode, name: household.villageName ?? household.villageCode });
   }
 
   return (
