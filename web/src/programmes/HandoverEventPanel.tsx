@@ -5,11 +5,11 @@
  */
 import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate } from '../format';
 import { HANDOVER_RESULTS, handoverApi, type EventDetail, type HandoverEvent, type HandoverResult, type Recipient } from './handoverApi';
 

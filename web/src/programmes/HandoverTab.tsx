@@ -7,12 +7,12 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
+import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate } from '../format';
 import { HandoverEventPanel, ResultBadge } from './HandoverEventPanel';
 import { StatementPanel } from './StatementPanel';

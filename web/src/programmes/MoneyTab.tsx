@@ -6,14 +6,14 @@
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { OptionSelect } from '../components/OptionSelect';
-import { DayInput } from '../components/HouseholdBits';
-import { today } from '../components/RegisterBits';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
+import { OptionSelect } from '../ui/OptionSelect';
+import { DayInput } from '../register/HouseholdBits';
+import { today } from '../register/RegisterBits';
 import { errorMessage, splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatDateTime, formatVnd, parseVnd } from '../format';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 import { dayOf, localErrors } from './ProgrammeBits';

@@ -4,13 +4,13 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../api';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
-import { OptionSelect } from '../components/OptionSelect';
+import type { User } from '../access/accessApi';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
+import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
+import { OptionSelect } from '../ui/OptionSelect';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 

@@ -4,8 +4,8 @@
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
 import { splitErrors } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
 import { href } from '../router';

@@ -5,8 +5,8 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { CANDIDATE_STATUSES, selectionApi, type Candidate, type CandidateList, type CandidateStatus, type RowError } from './selectionApi';

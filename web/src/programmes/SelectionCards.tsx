@@ -4,8 +4,8 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { RowErrors } from './SelectionCandidates';
 import { selectionApi, type AwardLine, type RowError } from './selectionApi';

@@ -5,8 +5,8 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { selectionApi, type EarmarkUse, type Round, type RoundDetail } from './selectionApi';

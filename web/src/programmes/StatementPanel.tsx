@@ -5,8 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { isAbort } from '../api/client';
+import { ErrorBanner } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { handoverApi, type DonorStatement, type DonorTotals } from './handoverApi';
 
