@@ -12,6 +12,7 @@ import { errorMessage, splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { OptionSelect } from '../ui/OptionSelect';
 import { unitsApi } from '../units/unitsApi';
+import { DataTable } from '../ui/DataTable';
 
 const MIN_PASSWORD = 10;
 
@@ -129,108 +130,102 @@ export function UsersPage({ currentUser }: { currentUser: User }) {
         {!users ? (
           <p className="muted">{t('common.loading')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="users-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.username')}</th>
-                  <th scope="col">{t('users.displayName')}</th>
-                  <th scope="col">{t('users.role')}</th>
-                  <th scope="col">{t('users.scope')}</th>
-                  <th scope="col">{t('users.status')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('users.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => {
-                  const id = String(u.id);
-                  const isSelf = id === String(currentUser.id);
-                  const expanded = open?.id === id ? open.mode : null;
-                  return (
-                    <Fragment key={id}>
-                      <tr data-testid={`user-row-${u.username}`} className={u.active ? undefined : 'inactive'}>
-                        <td data-label={t('users.username')}>
-                          <span className="mono">{u.username}</span>
-                        </td>
-                        <td data-label={t('users.displayName')}>{u.displayName}</td>
-                        <td data-label={t('users.role')}>{t(`roles.${u.role}`, { defaultValue: u.role })}</td>
-                        <td data-label={t('users.scope')}>
-                          <ScopeCell code={u.scopeCode} />
-                        </td>
-                        <td data-label={t('users.status')}>
-                          <span className={`pill ${u.active ? 'pill-ok' : 'pill-off'}`}>
-                            {u.active ? t('users.active') : t('users.inactive')}
-                          </span>
-                        </td>
-                        <td className="actions-cell">
-                          <div className="btn-group">
-                            <button
-                              type="button"
-                              className="btn btn-secondary btn-small"
-                              data-testid={`user-edit-${u.username}`}
-                              aria-expanded={expanded === 'edit'}
-                              onClick={() => setOpen(expanded === 'edit' ? null : { id, mode: 'edit' })}
-                            >
-                              {t('users.edit')}
-                            </button>
-                            <button
-                              type="button"
-                              className="btn btn-secondary btn-small"
-                              data-testid={`user-reset-${u.username}`}
-                              aria-expanded={expanded === 'password'}
-                              onClick={() => setOpen(expanded === 'password' ? null : { id, mode: 'password' })}
-                            >
-                              {t('users.resetPassword')}
-                            </button>
-                            <button
-                              type="button"
-                              className={`btn btn-small ${u.active ? 'btn-danger-ghost' : 'btn-secondary'}`}
-                              data-testid={`user-toggle-${u.username}`}
-                              disabled={isSelf || busyId === id}
-                              title={isSelf ? t('users.cannotDeactivateSelf') : undefined}
-                              onClick={() => void toggleActive(u)}
-                            >
-                              {u.active ? t('users.deactivate') : t('users.activate')}
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
-                      {expanded && (
-                        <tr className="expand-row">
-                          <td colSpan={6}>
-                            {expanded === 'edit' ? (
-                              <EditUserForm
-                                user={u}
-                                onDone={(saved) => {
-                                  setOpen(null);
-                                  if (saved) {
-                                    showNotice(t('users.saved', { name: saved.username }));
-                                    reload();
-                                  }
-                                }}
-                                onError={showError}
-                              />
-                            ) : (
-                              <ResetPasswordForm
-                                user={u}
-                                onDone={(done) => {
-                                  setOpen(null);
-                                  if (done) showNotice(t('users.passwordReset', { name: u.username }));
-                                }}
-                                onError={showError}
-                              />
-                            )}
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="users-table"
+            columns={[
+              t('users.username'),
+              t('users.displayName'),
+              t('users.role'),
+              t('users.scope'),
+              t('users.status'),
+              { label: t('users.actions'), hidden: true },
+            ]}
+          >
+            {users.map((u) => {
+              const id = String(u.id);
+              const isSelf = id === String(currentUser.id);
+              const expanded = open?.id === id ? open.mode : null;
+              return (
+                <Fragment key={id}>
+                  <tr data-testid={`user-row-${u.username}`} className={u.active ? undefined : 'inactive'}>
+                    <td data-label={t('users.username')}>
+                      <span className="mono">{u.username}</span>
+                    </td>
+                    <td data-label={t('users.displayName')}>{u.displayName}</td>
+                    <td data-label={t('users.role')}>{t(`roles.${u.role}`, { defaultValue: u.role })}</td>
+                    <td data-label={t('users.scope')}>
+                      <ScopeCell code={u.scopeCode} />
+                    </td>
+                    <td data-label={t('users.status')}>
+                      <span className={`pill ${u.active ? 'pill-ok' : 'pill-off'}`}>
+                        {u.active ? t('users.active') : t('users.inactive')}
+                      </span>
+                    </td>
+                    <td className="actions-cell">
+                      <div className="btn-group">
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-small"
+                          data-testid={`user-edit-${u.username}`}
+                          aria-expanded={expanded === 'edit'}
+                          onClick={() => setOpen(expanded === 'edit' ? null : { id, mode: 'edit' })}
+                        >
+                          {t('users.edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-small"
+                          data-testid={`user-reset-${u.username}`}
+                          aria-expanded={expanded === 'password'}
+                          onClick={() => setOpen(expanded === 'password' ? null : { id, mode: 'password' })}
+                        >
+                          {t('users.resetPassword')}
+                        </button>
+                        <button
+                          type="button"
+                          className={`btn btn-small ${u.active ? 'btn-danger-ghost' : 'btn-secondary'}`}
+                          data-testid={`user-toggle-${u.username}`}
+                          disabled={isSelf || busyId === id}
+                          title={isSelf ? t('users.cannotDeactivateSelf') : undefined}
+                          onClick={() => void toggleActive(u)}
+                        >
+                          {u.active ? t('users.deactivate') : t('users.activate')}
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                  {expanded && (
+                    <tr className="expand-row">
+                      <td colSpan={6}>
+                        {expanded === 'edit' ? (
+                          <EditUserForm
+                            user={u}
+                            onDone={(saved) => {
+                              setOpen(null);
+                              if (saved) {
+                                showNotice(t('users.saved', { name: saved.username }));
+                                reload();
+                              }
+                            }}
+                            onError={showError}
+                          />
+                        ) : (
+                          <ResetPasswordForm
+                            user={u}
+                            onDone={(done) => {
+                              setOpen(null);
+                              if (done) showNotice(t('users.passwordReset', { name: u.username }));
+                            }}
+                            onError={showError}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </DataTable>
         )}
       </section>
 

@@ -9,6 +9,7 @@ import { auditApi, type AuditItem } from './auditApi';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { errorMessage } from '../errors';
 import { changedFields, compactJson, formatDateTime, shortId } from '../format';
+import { DataTable } from '../ui/DataTable';
 
 const PAGE = 50;
 const ENTITIES = ['', 'unit', 'user', 'api_token'] as const;
@@ -129,25 +130,22 @@ export function AuditPage() {
         {items.length === 0 && !loading && !error && <p className="empty">{t('audit.empty')}</p>}
         {items.length > 0 && <p className="muted small">{t('audit.diffNote')}</p>}
         {items.length > 0 && (
-          <div className="table-wrap">
-            <table className="table audit-table" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('audit.at')}</th>
-                  <th scope="col">{t('audit.actor')}</th>
-                  <th scope="col">{t('audit.action')}</th>
-                  <th scope="col">{t('audit.entity')}</th>
-                  <th scope="col">{t('audit.before')}</th>
-                  <th scope="col">{t('audit.after')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <AuditRow key={item.id} item={item} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="audit-table"
+            className="audit-table"
+            columns={[
+              t('audit.at'),
+              t('audit.actor'),
+              t('audit.action'),
+              t('audit.entity'),
+              t('audit.before'),
+              t('audit.after'),
+            ]}
+          >
+            {items.map((item) => (
+              <AuditRow key={item.id} item={item} />
+            ))}
+          </DataTable>
         )}
         {loading && <p className="muted">{t('common.loading')}</p>}
         {hasMore && !loading && (

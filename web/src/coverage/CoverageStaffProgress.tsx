@@ -11,6 +11,7 @@ import { errorMessage } from '../errors';
 import { formatNumber, formatPct } from '../format';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { coverageApi } from './coverageApi';
+import { DataTable } from '../ui/DataTable';
 
 export function CoverageStaffProgress({ unit, date }: { unit: string; date: string }) {
   const { t, i18n } = useTranslation('web');
@@ -64,49 +65,37 @@ export function CoverageStaffProgress({ unit, date }: { unit: string; date: stri
         </p>
       )}
       {items && items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('coverage.staff.name')}</th>
-                <th scope="col">{t('coverage.staff.unit')}</th>
-                <th scope="col" className="num">
-                  {t('coverage.staff.recruited')}
-                </th>
-                <th scope="col" className="num">
-                  {t('coverage.staff.target')}
-                </th>
-                <th scope="col" className="staff-meter-col">
-                  {t('coverage.staff.pct')}
-                </th>
-                <th scope="col" className="num">
-                  {t('coverage.staff.missing')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id} data-testid={`coverage-staff-row-${s.username}`}>
-                  <td>
-                    <strong>{s.displayName}</strong> <span className="muted small">({s.username})</span>
-                  </td>
-                  <td>{s.unitName ?? '–'}</td>
-                  <td className="num">{formatNumber(s.recruited, lang)}</td>
-                  <td className="num">{formatNumber(s.participants, lang)}</td>
-                  <td className="staff-meter-col">
-                    <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
-                      <div className="meter" aria-hidden="true" style={{ flex: '1 1 80px', minWidth: 60, margin: 0 }}>
-                        <div className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, s.pct ?? 0))}%` }} />
-                      </div>
-                      <span className={`num${s.pct !== null && s.pct < 100 ? ' is-low' : ''}`} style={{ minWidth: 64, textAlign: 'right' }}>{formatPct(s.pct, lang)}</span>
-                    </div>
-                  </td>
-                  <td className="num">{formatNumber(s.missing, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="staff-table"
+          columns={[
+            t('coverage.staff.name'),
+            t('coverage.staff.unit'),
+            { label: t('coverage.staff.recruited'), className: 'num' },
+            { label: t('coverage.staff.target'), className: 'num' },
+            { label: t('coverage.staff.pct'), className: 'staff-meter-col' },
+            { label: t('coverage.staff.missing'), className: 'num' },
+          ]}
+        >
+          {items.map((s) => (
+            <tr key={s.id} data-testid={`coverage-staff-row-${s.username}`}>
+              <td>
+                <strong>{s.displayName}</strong> <span className="muted small">({s.username})</span>
+              </td>
+              <td>{s.unitName ?? '–'}</td>
+              <td className="num">{formatNumber(s.recruited, lang)}</td>
+              <td className="num">{formatNumber(s.participants, lang)}</td>
+              <td className="staff-meter-col">
+                <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+                  <div className="meter" aria-hidden="true" style={{ flex: '1 1 80px', minWidth: 60, margin: 0 }}>
+                    <div className="meter-fill" style={{ width: `${Math.max(0, Math.min(100, s.pct ?? 0))}%` }} />
+                  </div>
+                  <span className={`num${s.pct !== null && s.pct < 100 ? ' is-low' : ''}`} style={{ minWidth: 64, textAlign: 'right' }}>{formatPct(s.pct, lang)}</span>
+                </div>
+              </td>
+              <td className="num">{formatNumber(s.missing, lang)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

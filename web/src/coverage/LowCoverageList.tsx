@@ -12,6 +12,7 @@ import { formatNumber, formatPct } from '../format';
 import { href } from '../router';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { coverageApi } from './coverageApi';
+import { DataTable } from '../ui/DataTable';
 
 /** wait this long after the target input changes before asking again */
 const DEBOUNCE_MS = 400;
@@ -81,42 +82,31 @@ export function LowCoverageList({ unit, date, threshold }: { unit: string; date:
         </p>
       )}
       {items && items.length > 0 && (
-        <div className={`table-wrap low-table-wrap${loading ? ' is-stale' : ''}`}>
-          <table className="table low-table">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t('coverage.low.rank')}
-                </th>
-                <th scope="col">{t('coverage.low.name')}</th>
-                <th scope="col" className="num">
-                  {t('coverage.low.pctPopulation')}
-                </th>
-                <th scope="col" className="num">
-                  {t('coverage.low.target')}
-                </th>
-                <th scope="col" className="num">
-                  {t('coverage.low.missing')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((u, i) => (
-                <tr key={u.unit} data-testid={`coverage-low-row-${u.unit}`}>
-                  <td className="num muted">{formatNumber(i + 1, lang)}</td>
-                  <th scope="row">
-                    <a href={href('coverage', u.unit)} title={t('coverage.table.open', { name: u.name })}>
-                      {u.name}
-                    </a>
-                  </th>
-                  <td className="num is-low">{formatPct(u.pctPopulation, lang)}</td>
-                  <td className="num">{formatPct(u.target, lang)}</td>
-                  <td className="num">{formatNumber(u.missing, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="low-table"
+          wrapClassName={loading ? 'low-table-wrap is-stale' : 'low-table-wrap'}
+          columns={[
+            { label: t('coverage.low.rank'), className: 'num' },
+            t('coverage.low.name'),
+            { label: t('coverage.low.pctPopulation'), className: 'num' },
+            { label: t('coverage.low.target'), className: 'num' },
+            { label: t('coverage.low.missing'), className: 'num' },
+          ]}
+        >
+          {items.map((u, i) => (
+            <tr key={u.unit} data-testid={`coverage-low-row-${u.unit}`}>
+              <td className="num muted">{formatNumber(i + 1, lang)}</td>
+              <th scope="row">
+                <a href={href('coverage', u.unit)} title={t('coverage.table.open', { name: u.name })}>
+                  {u.name}
+                </a>
+              </th>
+              <td className="num is-low">{formatPct(u.pctPopulation, lang)}</td>
+              <td className="num">{formatPct(u.target, lang)}</td>
+              <td className="num">{formatNumber(u.missing, lang)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

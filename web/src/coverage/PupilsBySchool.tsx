@@ -12,6 +12,7 @@ import { formatDate, formatNumber, formatPct } from '../format';
 import { compareNames } from '../i18n';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { coverageApi } from './coverageApi';
+import { DataTable } from '../ui/DataTable';
 
 /** Lowest share first (no share last), then by name; the pupils without a school after the named ones. */
 function compareSchools(a: PupilSchoolFigures, b: PupilSchoolFigures): number {
@@ -103,39 +104,11 @@ export function PupilsBySchool({ unit, date }: { unit: string; date: string }) {
           </a>
         </div>
       </div>
-      <div className="table-wrap pupils-table-wrap">
-        <table className="table pupils-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('coverage.pupils.school')}</th>
-              <th scope="col" className="num">
-                {t('coverage.pupils.pupils')}
-              </th>
-              <th scope="col" className="num">
-                {t('coverage.pupils.covered')}
-              </th>
-              <th scope="col" className="num">
-                {t('coverage.pupils.pct')}
-              </th>
-              <th scope="col" className="num">
-                {t('coverage.pupils.missing')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((s, i) => (
-              <tr key={s.school ?? ''} data-testid={`coverage-pupils-row-${i}`}>
-                <th scope="row" className={s.school == null ? 'muted' : undefined}>
-                  {s.school ?? t('coverage.pupils.noSchool')}
-                </th>
-                <td className="num">{n(s.pupils)}</td>
-                <td className="num">{n(s.covered)}</td>
-                <PctCell pct={s.pct} lang={lang} />
-                <td className={`num${s.missing > 0 ? ' is-low' : ''}`}>{n(s.missing)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
+      <DataTable
+        className="pupils-table"
+        wrapClassName="pupils-table-wrap"
+        foot={
+          <>
             <tr data-testid="coverage-pupils-total">
               <th scope="row">{t('coverage.pupils.total')}</th>
               <td className="num">{n(current.total.pupils)}</td>
@@ -143,9 +116,28 @@ export function PupilsBySchool({ unit, date }: { unit: string; date: string }) {
               <PctCell pct={current.total.pct} lang={lang} />
               <td className="num">{n(current.total.missing)}</td>
             </tr>
-          </tfoot>
-        </table>
-      </div>
+          </>
+        }
+        columns={[
+          t('coverage.pupils.school'),
+          { label: t('coverage.pupils.pupils'), className: 'num' },
+          { label: t('coverage.pupils.covered'), className: 'num' },
+          { label: t('coverage.pupils.pct'), className: 'num' },
+          { label: t('coverage.pupils.missing'), className: 'num' },
+        ]}
+      >
+        {rows.map((s, i) => (
+          <tr key={s.school ?? ''} data-testid={`coverage-pupils-row-${i}`}>
+            <th scope="row" className={s.school == null ? 'muted' : undefined}>
+              {s.school ?? t('coverage.pupils.noSchool')}
+            </th>
+            <td className="num">{n(s.pupils)}</td>
+            <td className="num">{n(s.covered)}</td>
+            <PctCell pct={s.pct} lang={lang} />
+            <td className={`num${s.missing > 0 ? ' is-low' : ''}`}>{n(s.missing)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -14,6 +14,7 @@ import { href } from '../router';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { GroupCodes, usePremiumGroups, useSexLabel } from '../register/RegisterBits';
 import { coverageApi } from './coverageApi';
+import { DataTable } from '../ui/DataTable';
 
 const LIMIT = 500;
 const DAY_OPTIONS = [30, 60, 90] as const;
@@ -192,80 +193,78 @@ export function VisitList({
         </p>
       )}
       {items && items.length > 0 && (
-        <div className={`table-wrap${loading ? ' is-stale' : ''}`}>
-          <table className="table visits-table" data-testid="visits-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('coverage.visits.col.household')}</th>
-                <th scope="col">{t('coverage.visits.col.name')}</th>
-                <th scope="col">{t('coverage.visits.col.birthDate')}</th>
-                <th scope="col">{t('coverage.visits.col.sex')}</th>
-                <th scope="col">{t('coverage.visits.col.phone')}</th>
-                <th scope="col">{t('coverage.visits.col.groups')}</th>
-                <th scope="col">{t('coverage.visits.col.cardTo')}</th>
+        <DataTable
+          testId="visits-table"
+          className="visits-table"
+          wrapClassName={loading ? 'is-stale' : undefined}
+          columns={[
+            t('coverage.visits.col.household'),
+            t('coverage.visits.col.name'),
+            t('coverage.visits.col.birthDate'),
+            t('coverage.visits.col.sex'),
+            t('coverage.visits.col.phone'),
+            t('coverage.visits.col.groups'),
+            t('coverage.visits.col.cardTo'),
+          ]}
+        >
+          {villages.map((v) => (
+            <Fragment key={v.key}>
+              <tr className="village-head-row" data-testid={`visits-village-${v.key || 'none'}`}>
+                <th scope="colgroup" colSpan={cols}>
+                  <span className="village-head-name">
+                    {t('coverage.visits.col.village')}: {v.name ?? t('coverage.visits.noVillage')}
+                  </span>
+                  <span className="village-head-count">
+                    {t('coverage.visits.count', { count: v.count, n: formatNumber(v.count, lang) })} · {t('coverage.visits.households', { count: v.households.length, n: formatNumber(v.households.length, lang) })}
+                  </span>
+                </th>
               </tr>
-            </thead>
-            <tbody>
-              {villages.map((v) => (
-                <Fragment key={v.key}>
-                  <tr className="village-head-row" data-testid={`visits-village-${v.key || 'none'}`}>
-                    <th scope="colgroup" colSpan={cols}>
-                      <span className="village-head-name">
-                        {t('coverage.visits.col.village')}: {v.name ?? t('coverage.visits.noVillage')}
-                      </span>
-                      <span className="village-head-count">
-                        {t('coverage.visits.count', { count: v.count, n: formatNumber(v.count, lang) })} · {t('coverage.visits.households', { count: v.households.length, n: formatNumber(v.households.length, lang) })}
-                      </span>
-                    </th>
+              {v.households.map((h, hi) =>
+                h.people.map((p, i) => (
+                  <tr
+                    key={p.personId}
+                    data-testid={`visits-row-${p.personId}`}
+                    className={`${i === 0 ? 'household-first' : 'household-more'}${hi % 2 ? ' household-alt' : ''}`}
+                  >
+                    <td data-label={t('coverage.visits.col.household')} className={i === 0 ? 'household-cell' : 'household-cell is-repeat'}>
+                      {i === 0 ? (
+                        <>
+                          <a
+                            href={href('register', 'household', p.householdId)}
+                            className="mono"
+                            title={t('coverage.visits.openHousehold', { code: h.code })}
+                          >
+                            {h.code}
+                          </a>
+                          {h.address && <span className="block muted small">{h.address}</span>}
+                          <span className="visually-hidden">{v.name}</span>
+                        </>
+                      ) : (
+                        <span className="visually-hidden">{h.code}</span>
+                      )}
+                    </td>
+                    <td data-label={t('coverage.visits.col.name')} className="person-name">
+                      {p.fullName}
+                    </td>
+                    <td data-label={t('coverage.visits.col.birthDate')} className="nowrap">
+                      {formatDate(p.birthDate) || '—'}
+                    </td>
+                    <td data-label={t('coverage.visits.col.sex')}>{sexLabel(p.sex)}</td>
+                    <td data-label={t('coverage.visits.col.phone')} className="nowrap">
+                      {p.phone ? <a href={`tel:${p.phone}`}>{p.phone}</a> : <span className="muted">—</span>}
+                    </td>
+                    <td data-label={t('coverage.visits.col.groups')}>
+                      <GroupCodes codes={p.groupCodes} groups={groups} />
+                    </td>
+                    <td data-label={t('coverage.visits.col.cardTo')} className="nowrap">
+                      {p.cardTo ? formatDate(p.cardTo) : <span className="muted">{t('register.card.none')}</span>}
+                    </td>
                   </tr>
-                  {v.households.map((h, hi) =>
-                    h.people.map((p, i) => (
-                      <tr
-                        key={p.personId}
-                        data-testid={`visits-row-${p.personId}`}
-                        className={`${i === 0 ? 'household-first' : 'household-more'}${hi % 2 ? ' household-alt' : ''}`}
-                      >
-                        <td data-label={t('coverage.visits.col.household')} className={i === 0 ? 'household-cell' : 'household-cell is-repeat'}>
-                          {i === 0 ? (
-                            <>
-                              <a
-                                href={href('register', 'household', p.householdId)}
-                                className="mono"
-                                title={t('coverage.visits.openHousehold', { code: h.code })}
-                              >
-                                {h.code}
-                              </a>
-                              {h.address && <span className="block muted small">{h.address}</span>}
-                              <span className="visually-hidden">{v.name}</span>
-                            </>
-                          ) : (
-                            <span className="visually-hidden">{h.code}</span>
-                          )}
-                        </td>
-                        <td data-label={t('coverage.visits.col.name')} className="person-name">
-                          {p.fullName}
-                        </td>
-                        <td data-label={t('coverage.visits.col.birthDate')} className="nowrap">
-                          {formatDate(p.birthDate) || '—'}
-                        </td>
-                        <td data-label={t('coverage.visits.col.sex')}>{sexLabel(p.sex)}</td>
-                        <td data-label={t('coverage.visits.col.phone')} className="nowrap">
-                          {p.phone ? <a href={`tel:${p.phone}`}>{p.phone}</a> : <span className="muted">—</span>}
-                        </td>
-                        <td data-label={t('coverage.visits.col.groups')}>
-                          <GroupCodes codes={p.groupCodes} groups={groups} />
-                        </td>
-                        <td data-label={t('coverage.visits.col.cardTo')} className="nowrap">
-                          {p.cardTo ? formatDate(p.cardTo) : <span className="muted">{t('register.card.none')}</span>}
-                        </td>
-                      </tr>
-                    )),
-                  )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                )),
+              )}
+            </Fragment>
+          ))}
+        </DataTable>
       )}
     </section>
   );

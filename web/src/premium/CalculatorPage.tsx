@@ -18,6 +18,7 @@ import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
 import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf } from '../format';
 import { buildQuoteRequest, calculatorFieldKey, type Draft, type MemberDraft } from './premium';
 import { currentLanguage } from '../i18n';
+import { DataTable } from '../ui/DataTable';
 
 const QUICK_MONTHS = [3, 6, 12] as const;
 /** Shown first in the group picker, in this order. */
@@ -242,105 +243,11 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
 
       <p className="muted small">{t('calculator.donorHint')}</p>
 
-      <div className="table-wrap">
-        <table className="table calc-table" data-testid="calc-result">
-          <thead>
-            <tr>
-              <th scope="col">{t('calculator.colMemberGroup')}</th>
-              <th scope="col">{t('calculator.colOrder')}</th>
-              <th scope="col" className="num">
-                {t('calculator.colPremium')}
-              </th>
-              <th scope="col" className="num">
-                {t('calculator.colState')}
-              </th>
-              <th scope="col" className="num">
-                {t('calculator.colLocal')}
-              </th>
-              <th scope="col" className="num">
-                {t('calculator.colPayable')}
-              </th>
-              <th scope="col">{t('calculator.colValidity')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.members.map((m, i) => {
-              const notes = m.notes.map((n) => noteText(t, n, m));
-              const uncertainIds = m.uncertainRuleIds;
-              const hasNotes = notes.length > 0 || uncertainIds.length > 0;
-              return (
-                <Fragment key={i}>
-                  <tr data-testid={`calc-result-row-${i}`} className={hasNotes ? 'has-notes' : undefined}>
-                    <th scope="row" className="member-cell">
-                      {t('calculator.member', { n: i + 1 })}
-                      <span className="member-group" data-testid={`calc-result-row-${i}-group`}>
-                        {nameOf(m.group)}
-                      </span>
-                    </th>
-                    <td data-label={t('calculator.colOrder')} data-testid={`calc-result-row-${i}-order`}>
-                      {m.order == null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <>
-                          {t('calculator.orderValue', { order: m.order })}
-                          {m.householdFactor != null && m.householdFactor !== 10000 && (
-                            <span className="muted small block">
-                              {t('calculator.factorOf', { factor: formatPercent(m.householdFactor, lang) })}
-                            </span>
-                          )}
-                        </>
-                      )}
-                    </td>
-                    <td data-label={t('calculator.colPremium')} className="num" data-testid={`calc-result-row-${i}-premium`}>
-                      {formatVnd(m.premium)}
-                    </td>
-                    <td data-label={t('calculator.colState')} className="num" data-testid={`calc-result-row-${i}-state`}>
-                      {formatVnd(m.state)}
-                      {m.stateBasisPoints > 0 && (
-                        <span className="muted small block">{formatPercent(m.stateBasisPoints, lang)}</span>
-                      )}
-                    </td>
-                    <td data-label={t('calculator.colLocal')} className="num" data-testid={`calc-result-row-${i}-local`}>
-                      {formatVnd(m.local)}
-                      {m.localBasisPoints > 0 && (
-                        <span className="muted small block">{formatPercent(m.localBasisPoints, lang)}</span>
-                      )}
-                    </td>
-                    <td
-                      data-label={t('calculator.colPayable')}
-                      className="num payable"
-                      data-testid={`calc-result-row-${i}-payable`}
-                    >
-                      {formatVnd(m.payable)}
-                    </td>
-                    <td data-label={t('calculator.colValidity')} data-testid={`calc-result-row-${i}-validity`}>
-                      <span className="nowrap">{formatDate(m.validFrom)}</span> –{' '}
-                      <span className="nowrap">{formatDate(m.validTo)}</span>
-                      {m.continuous && <span className="pill pill-ok block-pill">{t('calculator.continuous')}</span>}
-                    </td>
-                  </tr>
-                  {hasNotes && (
-                    <tr className="notes-row" data-testid={`calc-result-row-${i}-notes`}>
-                      <td colSpan={7}>
-                        <span className="visually-hidden">{t('calculator.notesFor', { n: i + 1 })}</span>
-                        <ul className="notes">
-                          {notes.map((text, k) => (
-                            <li key={k}>{text}</li>
-                          ))}
-                          {uncertainIds.length > 0 && (
-                            <li className="note-uncertain">
-                              <UncertainBadge /> {t('calculator.uncertainFor', { ids: uncertainIds.join(', ') })}
-                            </li>
-                          )}
-                        </ul>
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-          <tfoot>
+      <DataTable
+        testId="calc-result"
+        className="calc-table"
+        foot={
+          <>
             <tr data-testid="calc-total" className="total-row">
               <th scope="row" colSpan={2}>
                 {t('calculator.total')}
@@ -359,9 +266,94 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
               </td>
               <td className="total-spacer" />
             </tr>
-          </tfoot>
-        </table>
-      </div>
+          </>
+        }
+        columns={[
+          t('calculator.colMemberGroup'),
+          t('calculator.colOrder'),
+          { label: t('calculator.colPremium'), className: 'num' },
+          { label: t('calculator.colState'), className: 'num' },
+          { label: t('calculator.colLocal'), className: 'num' },
+          { label: t('calculator.colPayable'), className: 'num' },
+          t('calculator.colValidity'),
+        ]}
+      >
+        {result.members.map((m, i) => {
+          const notes = m.notes.map((n) => noteText(t, n, m));
+          const uncertainIds = m.uncertainRuleIds;
+          const hasNotes = notes.length > 0 || uncertainIds.length > 0;
+          return (
+            <Fragment key={i}>
+              <tr data-testid={`calc-result-row-${i}`} className={hasNotes ? 'has-notes' : undefined}>
+                <th scope="row" className="member-cell">
+                  {t('calculator.member', { n: i + 1 })}
+                  <span className="member-group" data-testid={`calc-result-row-${i}-group`}>
+                    {nameOf(m.group)}
+                  </span>
+                </th>
+                <td data-label={t('calculator.colOrder')} data-testid={`calc-result-row-${i}-order`}>
+                  {m.order == null ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <>
+                      {t('calculator.orderValue', { order: m.order })}
+                      {m.householdFactor != null && m.householdFactor !== 10000 && (
+                        <span className="muted small block">
+                          {t('calculator.factorOf', { factor: formatPercent(m.householdFactor, lang) })}
+                        </span>
+                      )}
+                    </>
+                  )}
+                </td>
+                <td data-label={t('calculator.colPremium')} className="num" data-testid={`calc-result-row-${i}-premium`}>
+                  {formatVnd(m.premium)}
+                </td>
+                <td data-label={t('calculator.colState')} className="num" data-testid={`calc-result-row-${i}-state`}>
+                  {formatVnd(m.state)}
+                  {m.stateBasisPoints > 0 && (
+                    <span className="muted small block">{formatPercent(m.stateBasisPoints, lang)}</span>
+                  )}
+                </td>
+                <td data-label={t('calculator.colLocal')} className="num" data-testid={`calc-result-row-${i}-local`}>
+                  {formatVnd(m.local)}
+                  {m.localBasisPoints > 0 && (
+                    <span className="muted small block">{formatPercent(m.localBasisPoints, lang)}</span>
+                  )}
+                </td>
+                <td
+                  data-label={t('calculator.colPayable')}
+                  className="num payable"
+                  data-testid={`calc-result-row-${i}-payable`}
+                >
+                  {formatVnd(m.payable)}
+                </td>
+                <td data-label={t('calculator.colValidity')} data-testid={`calc-result-row-${i}-validity`}>
+                  <span className="nowrap">{formatDate(m.validFrom)}</span> –{' '}
+                  <span className="nowrap">{formatDate(m.validTo)}</span>
+                  {m.continuous && <span className="pill pill-ok block-pill">{t('calculator.continuous')}</span>}
+                </td>
+              </tr>
+              {hasNotes && (
+                <tr className="notes-row" data-testid={`calc-result-row-${i}-notes`}>
+                  <td colSpan={7}>
+                    <span className="visually-hidden">{t('calculator.notesFor', { n: i + 1 })}</span>
+                    <ul className="notes">
+                      {notes.map((text, k) => (
+                        <li key={k}>{text}</li>
+                      ))}
+                      {uncertainIds.length > 0 && (
+                        <li className="note-uncertain">
+                          <UncertainBadge /> {t('calculator.uncertainFor', { ids: uncertainIds.join(', ') })}
+                        </li>
+                      )}
+                    </ul>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
+      </DataTable>
 
       <h3 className="rules-used-title">{t('calculator.rulesTitle')}</h3>
       <p className="muted small">{t('calculator.rulesHint')}</p>

@@ -16,6 +16,7 @@ import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
 import { currentLanguage } from '../i18n';
+import { DataTable } from '../ui/DataTable';
 
 /** '10-01' -> '01/10' */
 const dayMonth = (md: string | undefined) => (md ? md.split('-').reverse().join('/') : '');
@@ -121,46 +122,35 @@ function RuleTable({
       {items.length === 0 ? (
         <p className="empty">{t('rules.empty')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table rules-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('rules.colValue')}</th>
-                <th scope="col">{t('rules.colPeriod')}</th>
-                <th scope="col">{t('rules.colSource')}</th>
+        <DataTable className="rules-table" columns={[t('rules.colValue'), t('rules.colPeriod'), t('rules.colSource')]}>
+          {items.map((item) => {
+            const st = status?.(item);
+            return (
+              <tr key={item.id} data-testid={`rule-${item.id}`} className={st && st !== 'inForce' ? 'inactive' : undefined}>
+                <td className="rule-value-cell">
+                  <span className="rule-value">{ruleValue(t, item, groupNames, lang)}</span>{' '}
+                  {item.uncertain && <UncertainBadge testId={`rule-${item.id}-uncertain`} />}
+                  {ruleDetails(t, item, lang).map((line, i) => (
+                    <span key={i} className="muted small block">
+                      {line}
+                    </span>
+                  ))}
+                  <span className="code small block">{item.id}</span>
+                </td>
+                <td data-label={t('rules.colPeriod')}>
+                  <RulePeriod from={item.from} to={item.to} />
+                  {st && (
+                    <span className={`pill block-pill ${st === 'inForce' ? 'pill-ok' : 'pill-off'}`}>{t(`rules.${st}`)}</span>
+                  )}
+                </td>
+                <td data-label={t('rules.colSource')}>
+                  {item.source}
+                  {item.note && <span className="muted small block rule-note-text">{item.note}</span>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => {
-                const st = status?.(item);
-                return (
-                  <tr key={item.id} data-testid={`rule-${item.id}`} className={st && st !== 'inForce' ? 'inactive' : undefined}>
-                    <td className="rule-value-cell">
-                      <span className="rule-value">{ruleValue(t, item, groupNames, lang)}</span>{' '}
-                      {item.uncertain && <UncertainBadge testId={`rule-${item.id}-uncertain`} />}
-                      {ruleDetails(t, item, lang).map((line, i) => (
-                        <span key={i} className="muted small block">
-                          {line}
-                        </span>
-                      ))}
-                      <span className="code small block">{item.id}</span>
-                    </td>
-                    <td data-label={t('rules.colPeriod')}>
-                      <RulePeriod from={item.from} to={item.to} />
-                      {st && (
-                        <span className={`pill block-pill ${st === 'inForce' ? 'pill-ok' : 'pill-off'}`}>{t(`rules.${st}`)}</span>
-                      )}
-                    </td>
-                    <td data-label={t('rules.colSource')}>
-                      {item.source}
-                      {item.note && <span className="muted small block rule-note-text">{item.note}</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );

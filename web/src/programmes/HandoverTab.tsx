@@ -19,6 +19,7 @@ import { StatementPanel } from './StatementPanel';
 import { HANDOVER_RESULTS, handoverApi, type HandoverOverview } from './handoverApi';
 import type { ProgrammeDetail } from './programmesApi';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
+import { DataTable } from '../ui/DataTable';
 
 
 function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDetail; communes: HandoverOverview['communes']; onAdded: (message: string) => void }) {
@@ -197,48 +198,40 @@ export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDeta
       <h3>{t('web.events')}</h3>
       {overview && overview.events.length === 0 && <p className="empty">{t('web.noEvents')}</p>}
       {overview && overview.events.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="events-table">
-            <thead>
-              <tr>
-                <th>{t('web.date')}</th>
-                <th>{t('web.commune')}</th>
-                <th>{t('web.place')}</th>
-                {HANDOVER_RESULTS.map((r) => (
-                  <th key={r} className="num-cell">
-                    {t(`results.${r}`)}
-                  </th>
-                ))}
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {overview.events.map((e) => (
-                <tr key={e.id} data-testid={`event-${e.id}`} className={selected === e.id ? 'selected' : undefined}>
-                  <td className="nowrap">
-                    {formatDate(e.heldOn)}
-                    {e.overdue && <span className="badge badge-expired" title={t('web.overdueHint', { deadline: formatDate(overview.deadline) })}> {t('web.overdue')}</span>}
-                  </td>
-                  <td>{e.communeName}</td>
-                  <td>{e.place}</td>
-                  {HANDOVER_RESULTS.map((r) => (
-                    <td key={r} className="num-cell">
-                      {e.counts[r]}
-                    </td>
-                  ))}
-                  <td className="actions-cell">
-                    <button type="button" className="btn btn-small btn-secondary" onClick={() => setSelected(e.id)} data-testid="open-event">
-                      {t('web.open')}
-                    </button>
-                    <a className="btn btn-small btn-ghost" href={handoverApi.minutesUrl(e.id)} download>
-                      {t('web.minutesPdf')}
-                    </a>
-                  </td>
-                </tr>
+        <DataTable
+          testId="events-table"
+          columns={[
+            t('web.date'),
+            t('web.commune'),
+            t('web.place'),
+            ...HANDOVER_RESULTS.map((r) => ({ label: t(`results.${r}`), className: 'num-cell' })),
+            null,
+          ]}
+        >
+          {overview.events.map((e) => (
+            <tr key={e.id} data-testid={`event-${e.id}`} className={selected === e.id ? 'selected' : undefined}>
+              <td className="nowrap">
+                {formatDate(e.heldOn)}
+                {e.overdue && <span className="badge badge-expired" title={t('web.overdueHint', { deadline: formatDate(overview.deadline) })}> {t('web.overdue')}</span>}
+              </td>
+              <td>{e.communeName}</td>
+              <td>{e.place}</td>
+              {HANDOVER_RESULTS.map((r) => (
+                <td key={r} className="num-cell">
+                  {e.counts[r]}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td className="actions-cell">
+                <button type="button" className="btn btn-small btn-secondary" onClick={() => setSelected(e.id)} data-testid="open-event">
+                  {t('web.open')}
+                </button>
+                <a className="btn btn-small btn-ghost" href={handoverApi.minutesUrl(e.id)} download>
+                  {t('web.minutesPdf')}
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {overview && overview.unassigned.length > 0 && (
         <div className="card" data-testid="unassigned">

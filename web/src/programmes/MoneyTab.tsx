@@ -30,6 +30,7 @@ import {
   type Receipt,
   type Refund,
 } from './programmesApi';
+import { DataTable } from '../ui/DataTable';
 
 interface MoneyData {
   donors: Donor[];
@@ -128,36 +129,32 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.receipts.length === 0 ? (
           <p className="muted">{t('money.no_receipts')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="receipts-table">
-              <thead>
-                <tr>
-                  <th>{t('money.received_on')}</th>
-                  <th>{t('money.donor')}</th>
-                  <th>{t('money.method')}</th>
-                  <th>{t('money.reference')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th className="num">{t('money.funded')}</th>
-                  <th className="num">{t('money.refunded')}</th>
-                  <th className="num">{t('money.remaining')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.receipts.map((r) => (
-                  <tr key={r.id} data-testid="receipt-row">
-                    <td>{formatDate(r.receivedOn)}</td>
-                    <td>{r.donorName}</td>
-                    <td>{t(`method.${r.method}`)}</td>
-                    <td>{r.reference}</td>
-                    <td className="num">{formatVnd(r.amount)}</td>
-                    <td className="num">{formatVnd(r.funded)}</td>
-                    <td className="num">{formatVnd(r.refunded)}</td>
-                    <td className="num">{formatVnd(r.remaining)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="receipts-table"
+            columns={[
+              t('money.received_on'),
+              t('money.donor'),
+              t('money.method'),
+              t('money.reference'),
+              { label: t('money.amount'), className: 'num' },
+              { label: t('money.funded'), className: 'num' },
+              { label: t('money.refunded'), className: 'num' },
+              { label: t('money.remaining'), className: 'num' },
+            ]}
+          >
+            {data?.receipts.map((r) => (
+              <tr key={r.id} data-testid="receipt-row">
+                <td>{formatDate(r.receivedOn)}</td>
+                <td>{r.donorName}</td>
+                <td>{t(`method.${r.method}`)}</td>
+                <td>{r.reference}</td>
+                <td className="num">{formatVnd(r.amount)}</td>
+                <td className="num">{formatVnd(r.funded)}</td>
+                <td className="num">{formatVnd(r.refunded)}</td>
+                <td className="num">{formatVnd(r.remaining)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && data && <ReceiptForm programme={programme} donors={data.donors} pledges={pledges} onSaved={saved} />}
       </section>
@@ -167,28 +164,24 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.refunds.length === 0 ? (
           <p className="muted">{t('money.no_refunds')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="refunds-table">
-              <thead>
-                <tr>
-                  <th>{t('money.refunded_on')}</th>
-                  <th>{t('money.donor')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th>{t('money.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.refunds.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDate(r.refundedOn)}</td>
-                    <td>{r.donorName}</td>
-                    <td className="num">{formatVnd(r.amount)}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="refunds-table"
+            columns={[
+              t('money.refunded_on'),
+              t('money.donor'),
+              { label: t('money.amount'), className: 'num' },
+              t('money.reason'),
+            ]}
+          >
+            {data?.refunds.map((r) => (
+              <tr key={r.id}>
+                <td>{formatDate(r.refundedOn)}</td>
+                <td>{r.donorName}</td>
+                <td className="num">{formatVnd(r.amount)}</td>
+                <td>{r.reason}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && data && <RefundForm programme={programme} receipts={data.receipts} onSaved={saved} />}
       </section>
@@ -200,28 +193,16 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.donors.length === 0 ? (
           <p className="muted">{t('money.no_donors')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="donors-table">
-              <thead>
-                <tr>
-                  <th>{t('money.donor_name')}</th>
-                  <th>{t('money.donor_kind')}</th>
-                  <th>{t('money.contact')}</th>
-                  <th>{t('money.public_consent')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.donors.map((d) => (
-                  <tr key={d.id}>
-                    <td>{d.name}</td>
-                    <td>{t(`donor_kind.${d.kind}`)}</td>
-                    <td>{d.contact}</td>
-                    <td>{d.publicConsent ? '✓' : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="donors-table" columns={[t('money.donor_name'), t('money.donor_kind'), t('money.contact'), t('money.public_consent')]}>
+            {data?.donors.map((d) => (
+              <tr key={d.id}>
+                <td>{d.name}</td>
+                <td>{t(`donor_kind.${d.kind}`)}</td>
+                <td>{d.contact}</td>
+                <td>{d.publicConsent ? '✓' : ''}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && <DonorForm ownerUnitCode={programme.ownerUnitCode} onSaved={saved} />}
       </section>
@@ -258,32 +239,28 @@ function LedgerPanel({ programmeId, version }: { programmeId: string; version: n
       {open && entries && (
         <>
           <p className="muted">{t('money.ledger_hint')}</p>
-          <div className="table-wrap">
-            <table className="table" data-testid="ledger-table">
-              <thead>
-                <tr>
-                  <th>{t('money.posted_at')}</th>
-                  <th>{t('money.txn')}</th>
-                  <th>{t('money.account')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th>{t('money.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.postedAt)}</td>
-                    <td>
-                      {t(`txn_kind.${e.kind}`)} <span className="muted">{e.txnId.slice(0, 8)}</span>
-                    </td>
-                    <td>{t(`account.${e.account}`)}</td>
-                    <td className="num">{formatVnd(e.amount)}</td>
-                    <td>{e.memo}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="ledger-table"
+            columns={[
+              t('money.posted_at'),
+              t('money.txn'),
+              t('money.account'),
+              { label: t('money.amount'), className: 'num' },
+              t('money.reason'),
+            ]}
+          >
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.postedAt)}</td>
+                <td>
+                  {t(`txn_kind.${e.kind}`)} <span className="muted">{e.txnId.slice(0, 8)}</span>
+                </td>
+                <td>{t(`account.${e.account}`)}</td>
+                <td className="num">{formatVnd(e.amount)}</td>
+                <td>{e.memo}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>
@@ -302,36 +279,31 @@ function Stat({ label, value, testId, tone }: { label: string; value: number; te
 function PledgeTable({ pledges, actions }: { pledges: Pledge[]; actions: (p: Pledge) => ReactNode }) {
   const { t } = useTranslation('programmes');
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="pledges-table">
-        <thead>
-          <tr>
-            <th>{t('money.pledged_on')}</th>
-            <th>{t('money.donor')}</th>
-            <th>{t('money.earmark')}</th>
-            <th>{t('money.source')}</th>
-            <th>{t('money.status')}</th>
-            <th className="num">{t('money.reconciled')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {pledges.map((p) => (
-            <tr key={p.id} data-testid="pledge-row">
-              <td>{formatDate(p.pledgedOn)}</td>
-              <td>{p.donorName}</td>
-              <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag].filter(Boolean).join(', ')}</td>
-              <td>{t(`pledge_source.${p.source}`)}</td>
-              <td>{t(`pledge_status.${p.status}`)}</td>
-              <td className="num" data-testid="pledge-reconciled">
-                {formatVnd(p.received)} / {formatVnd(p.amount)}
-              </td>
-              <td className="actions-cell">{actions(p)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="pledges-table"
+      columns={[
+        t('money.pledged_on'),
+        t('money.donor'),
+        t('money.earmark'),
+        t('money.source'),
+        t('money.status'),
+        { label: t('money.reconciled'), className: 'num' },
+      ]}
+    >
+      {pledges.map((p) => (
+        <tr key={p.id} data-testid="pledge-row">
+          <td>{formatDate(p.pledgedOn)}</td>
+          <td>{p.donorName}</td>
+          <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag].filter(Boolean).join(', ')}</td>
+          <td>{t(`pledge_source.${p.source}`)}</td>
+          <td>{t(`pledge_status.${p.status}`)}</td>
+          <td className="num" data-testid="pledge-reconciled">
+            {formatVnd(p.received)} / {formatVnd(p.amount)}
+          </td>
+          <td className="actions-cell">{actions(p)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

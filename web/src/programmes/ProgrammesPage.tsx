@@ -15,6 +15,7 @@ import { href, navigate } from '../router';
 import { ProgrammeForm } from './ProgrammeForm';
 import { PROGRAMME_STATUSES, programmesApi, type Programme, type ProgrammeStatus } from './programmesApi';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
+import { DataTable } from '../ui/DataTable';
 
 export function ProgrammesPage({ user }: { user: User }) {
   const { t } = useTranslation('programmes');
@@ -70,42 +71,38 @@ export function ProgrammesPage({ user }: { user: User }) {
             {t('list.empty')}
           </p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="programmes-table">
-              <thead>
-                <tr>
-                  <th>{t('list.name')}</th>
-                  <th>{t('list.owner')}</th>
-                  <th>{t('list.status')}</th>
-                  <th>{t('list.deadline')}</th>
-                  <th className="num">{t('list.raised')}</th>
-                  <th className="num">{t('list.spent')}</th>
-                  <th className="num">{t('list.left')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((p) => (
-                  <tr key={p.id} className="clickable" data-testid="programme-row" onClick={() => navigate('programmes', p.id)}>
-                    <td>
-                      <a href={href('programmes', p.id)} onClick={(e) => e.stopPropagation()}>
-                        {p.name}
-                      </a>
-                    </td>
-                    <td>{p.ownerUnitName}</td>
-                    <td>
-                      <StatusPill status={p.status} />
-                    </td>
-                    <td>
-                      {formatDate(p.deadline)} {p.overdue && <OverdueBadge />}
-                    </td>
-                    <td className="num">{formatVnd(p.balance.received)}</td>
-                    <td className="num">{formatVnd(p.balance.awarded + p.balance.paid)}</td>
-                    <td className="num">{formatVnd(p.balance.available)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="programmes-table"
+            columns={[
+              t('list.name'),
+              t('list.owner'),
+              t('list.status'),
+              t('list.deadline'),
+              { label: t('list.raised'), className: 'num' },
+              { label: t('list.spent'), className: 'num' },
+              { label: t('list.left'), className: 'num' },
+            ]}
+          >
+            {items.map((p) => (
+              <tr key={p.id} className="clickable" data-testid="programme-row" onClick={() => navigate('programmes', p.id)}>
+                <td>
+                  <a href={href('programmes', p.id)} onClick={(e) => e.stopPropagation()}>
+                    {p.name}
+                  </a>
+                </td>
+                <td>{p.ownerUnitName}</td>
+                <td>
+                  <StatusPill status={p.status} />
+                </td>
+                <td>
+                  {formatDate(p.deadline)} {p.overdue && <OverdueBadge />}
+                </td>
+                <td className="num">{formatVnd(p.balance.received)}</td>
+                <td className="num">{formatVnd(p.balance.awarded + p.balance.paid)}</td>
+                <td className="num">{formatVnd(p.balance.available)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>

@@ -13,6 +13,7 @@ import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { handoverApi, type PublicPledgeInput, type PublicProgramme } from './handoverApi';
+import { DataTable } from '../ui/DataTable';
 
 const KINDS = ['individual', 'organisation', 'business', 'officials'] as const;
 const BENEFICIARIES_SHOWN = 200;
@@ -181,26 +182,25 @@ export function PublicProgrammePage({ slug }: { slug: string }) {
           {page.cardsByCommune.length === 0 ? (
             <p className="empty">{t('web.noCards')}</p>
           ) : (
-            <table className="table" data-testid="by-commune">
-              <thead>
-                <tr>
-                  <th>{t('web.commune')}</th>
-                  <th className="num-cell">{t('web.cards')}</th>
-                  <th className="num-cell">{t('web.handedOverShort')}</th>
-                  <th className="num-cell">{t('web.amount')}</th>
+            <DataTable
+              testId="by-commune"
+              wrap={false}
+              columns={[
+                t('web.commune'),
+                { label: t('web.cards'), className: 'num-cell' },
+                { label: t('web.handedOverShort'), className: 'num-cell' },
+                { label: t('web.amount'), className: 'num-cell' },
+              ]}
+            >
+              {page.cardsByCommune.map((c) => (
+                <tr key={c.communeCode}>
+                  <td>{c.communeName}</td>
+                  <td className="num-cell">{c.cards}</td>
+                  <td className="num-cell">{c.handedOver}</td>
+                  <td className="num-cell">{formatVnd(c.amount)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.cardsByCommune.map((c) => (
-                  <tr key={c.communeCode}>
-                    <td>{c.communeName}</td>
-                    <td className="num-cell">{c.cards}</td>
-                    <td className="num-cell">{c.handedOver}</td>
-                    <td className="num-cell">{formatVnd(c.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </section>
         <section className="card" aria-labelledby="by-group-title">
@@ -208,24 +208,23 @@ export function PublicProgrammePage({ slug }: { slug: string }) {
           {page.cardsByGroup.length === 0 ? (
             <p className="empty">{t('web.noCards')}</p>
           ) : (
-            <table className="table" data-testid="by-group">
-              <thead>
-                <tr>
-                  <th>{t('web.group')}</th>
-                  <th className="num-cell">{t('web.cards')}</th>
-                  <th className="num-cell">{t('web.handedOverShort')}</th>
+            <DataTable
+              testId="by-group"
+              wrap={false}
+              columns={[
+                t('web.group'),
+                { label: t('web.cards'), className: 'num-cell' },
+                { label: t('web.handedOverShort'), className: 'num-cell' },
+              ]}
+            >
+              {page.cardsByGroup.map((g) => (
+                <tr key={g.groupCode}>
+                  <td>{t(`web.groups.${g.groupCode}`, { defaultValue: g.groupCode })}</td>
+                  <td className="num-cell">{g.cards}</td>
+                  <td className="num-cell">{g.handedOver}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.cardsByGroup.map((g) => (
-                  <tr key={g.groupCode}>
-                    <td>{t(`web.groups.${g.groupCode}`, { defaultValue: g.groupCode })}</td>
-                    <td className="num-cell">{g.cards}</td>
-                    <td className="num-cell">{g.handedOver}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </section>
       </div>

@@ -18,6 +18,7 @@ import { CardBadge, GroupCodes, isMissingRoute, today, usePremiumGroups, useSexL
 import { errorMessage } from '../errors';
 import { formatDate } from '../format';
 import { href, navigate } from '../router';
+import { DataTable } from '../ui/DataTable';
 
 /** Newest first: by start date, then end date. */
 function newestFirst(cards: Card[]): Card[] {
@@ -235,143 +236,138 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
           {members.length === 0 ? (
             <p className="empty">{t('register.household.noMembers')}</p>
           ) : (
-            <div className="table-wrap">
-              <table className="table members-table" data-testid="household-members">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('register.col.name')}</th>
-                    <th scope="col">{t('register.col.birthDate')}</th>
-                    <th scope="col">{t('register.col.sex')}</th>
-                    <th scope="col">{t('register.col.ids')}</th>
-                    <th scope="col">{t('register.col.groups')}</th>
-                    <th scope="col">{t('register.col.card')}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{t('register.personForm.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {members.map((m) => {
-                    const expanded = open.has(m.id);
-                    const status = cardStatus(m.cards);
-                    const action = memberAction?.id === m.id ? memberAction.kind : null;
-                    return (
-                      <Fragment key={m.id}>
-                        <tr data-testid={`member-row-${m.id}`} className={expanded || action ? 'is-expanded' : undefined}>
-                          <td data-label={t('register.col.name')}>
-                            <strong>{m.fullName}</strong>
-                            {m.relationship && <span className="muted small block">{relationshipLabel(m.relationship)}</span>}
-                            {(m.ethnicity || m.phone) && (
-                              <span className="muted small block">{[m.ethnicity, m.phone].filter(Boolean).join(' · ')}</span>
-                            )}
-                            {(m.school || m.grade) && (
-                              <span className="muted small block">
-                                {[m.school, m.grade ? t('register.personForm.gradeN', { n: m.grade }) : null].filter(Boolean).join(' · ')}
-                              </span>
-                            )}
-                          </td>
-                          <td data-label={t('register.col.birthDate')} className="nowrap">
-                            {formatDate(m.birthDate) || '—'}
-                          </td>
-                          <td data-label={t('register.col.sex')}>{sexLabel(m.sex)}</td>
-                          <td data-label={t('register.col.ids')}>
-                            {m.citizenId || m.insuranceCode ? (
-                              <>
-                                {m.citizenId && <span className="block mono">{m.citizenId}</span>}
-                                {m.insuranceCode && <span className="block mono muted">{m.insuranceCode}</span>}
-                              </>
-                            ) : (
-                              <span className="muted">—</span>
-                            )}
-                          </td>
-                          <td data-label={t('register.col.groups')}>
-                            <GroupCodes codes={m.groupCodes} groups={groups} />
-                          </td>
-                          <td data-label={t('register.col.card')}>
-                            <CardBadge covered={status.covered} cardTo={status.cardTo} testId={`member-card-${m.id}`} />
-                          </td>
-                          <td className="actions-cell">
+            <DataTable
+              testId="household-members"
+              className="members-table"
+              columns={[
+                t('register.col.name'),
+                t('register.col.birthDate'),
+                t('register.col.sex'),
+                t('register.col.ids'),
+                t('register.col.groups'),
+                t('register.col.card'),
+                { label: t('register.personForm.actions'), hidden: true },
+              ]}
+            >
+              {members.map((m) => {
+                const expanded = open.has(m.id);
+                const status = cardStatus(m.cards);
+                const action = memberAction?.id === m.id ? memberAction.kind : null;
+                return (
+                  <Fragment key={m.id}>
+                    <tr data-testid={`member-row-${m.id}`} className={expanded || action ? 'is-expanded' : undefined}>
+                      <td data-label={t('register.col.name')}>
+                        <strong>{m.fullName}</strong>
+                        {m.relationship && <span className="muted small block">{relationshipLabel(m.relationship)}</span>}
+                        {(m.ethnicity || m.phone) && (
+                          <span className="muted small block">{[m.ethnicity, m.phone].filter(Boolean).join(' · ')}</span>
+                        )}
+                        {(m.school || m.grade) && (
+                          <span className="muted small block">
+                            {[m.school, m.grade ? t('register.personForm.gradeN', { n: m.grade }) : null].filter(Boolean).join(' · ')}
+                          </span>
+                        )}
+                      </td>
+                      <td data-label={t('register.col.birthDate')} className="nowrap">
+                        {formatDate(m.birthDate) || '—'}
+                      </td>
+                      <td data-label={t('register.col.sex')}>{sexLabel(m.sex)}</td>
+                      <td data-label={t('register.col.ids')}>
+                        {m.citizenId || m.insuranceCode ? (
+                          <>
+                            {m.citizenId && <span className="block mono">{m.citizenId}</span>}
+                            {m.insuranceCode && <span className="block mono muted">{m.insuranceCode}</span>}
+                          </>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td data-label={t('register.col.groups')}>
+                        <GroupCodes codes={m.groupCodes} groups={groups} />
+                      </td>
+                      <td data-label={t('register.col.card')}>
+                        <CardBadge covered={status.covered} cardTo={status.cardTo} testId={`member-card-${m.id}`} />
+                      </td>
+                      <td className="actions-cell">
+                        <button
+                          type="button"
+                          className="btn btn-link nowrap"
+                          data-testid={`member-toggle-${m.id}`}
+                          aria-expanded={expanded}
+                          aria-controls={`member-cards-${m.id}`}
+                          onClick={() => toggle(m.id)}
+                        >
+                          {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
+                        </button>
+                        {canEdit && (
+                          <div className="btn-group member-actions">
                             <button
                               type="button"
-                              className="btn btn-link nowrap"
-                              data-testid={`member-toggle-${m.id}`}
-                              aria-expanded={expanded}
-                              aria-controls={`member-cards-${m.id}`}
-                              onClick={() => toggle(m.id)}
+                              className="btn btn-secondary btn-small"
+                              data-testid={`member-edit-${m.id}`}
+                              aria-label={t('register.personForm.editAria', { name: m.fullName })}
+                              aria-pressed={action === 'edit'}
+                              onClick={() => {
+                                setAdding(false);
+                                setMemberAction(action === 'edit' ? null : { id: m.id, kind: 'edit' });
+                              }}
                             >
-                              {expanded ? t('register.household.hideCards') : t('register.household.showCards', { count: m.cards.length })}
+                              {t('register.personForm.edit')}
                             </button>
-                            {canEdit && (
-                              <div className="btn-group member-actions">
-                                <button
-                                  type="button"
-                                  className="btn btn-secondary btn-small"
-                                  data-testid={`member-edit-${m.id}`}
-                                  aria-label={t('register.personForm.editAria', { name: m.fullName })}
-                                  aria-pressed={action === 'edit'}
-                                  onClick={() => {
-                                    setAdding(false);
-                                    setMemberAction(action === 'edit' ? null : { id: m.id, kind: 'edit' });
-                                  }}
-                                >
-                                  {t('register.personForm.edit')}
-                                </button>
-                                <button
-                                  type="button"
-                                  className="btn btn-danger-ghost btn-small"
-                                  data-testid={`member-delete-${m.id}`}
-                                  aria-label={t('register.personForm.deleteAria', { name: m.fullName })}
-                                  aria-pressed={action === 'delete'}
-                                  onClick={() => setMemberAction(action === 'delete' ? null : { id: m.id, kind: 'delete' })}
-                                >
-                                  {t('register.personForm.delete')}
-                                </button>
-                              </div>
-                            )}
-                          </td>
-                        </tr>
-                        {canEdit && action && (
-                          <tr className="expand-row">
-                            <td colSpan={7} data-testid={`member-${action}-${m.id}-panel`}>
-                              {action === 'edit' ? (
-                                <PersonForm
-                                  key={m.id}
-                                  householdId={household.id}
-                                  member={m}
-                                  groups={groups}
-                                  onDone={(name) => {
-                                    setMemberAction(null);
-                                    if (name) changed(t('register.personForm.saved', { name }));
-                                  }}
-                                />
-                              ) : (
-                                <DeleteConfirm
-                                  testId="member-delete-confirm"
-                                  text={t('register.personForm.confirmDelete', { name: m.fullName, code: household.code, count: m.cards.length })}
-                                  confirmLabel={t('register.personForm.deleteYes')}
-                                  action={() => registerApi.deletePerson(m.id)}
-                                  onDone={(deleted) => {
-                                    setMemberAction(null);
-                                    if (deleted) changed(t('register.personForm.deleted', { name: m.fullName, code: household.code }));
-                                  }}
-                                />
-                              )}
-                            </td>
-                          </tr>
+                            <button
+                              type="button"
+                              className="btn btn-danger-ghost btn-small"
+                              data-testid={`member-delete-${m.id}`}
+                              aria-label={t('register.personForm.deleteAria', { name: m.fullName })}
+                              aria-pressed={action === 'delete'}
+                              onClick={() => setMemberAction(action === 'delete' ? null : { id: m.id, kind: 'delete' })}
+                            >
+                              {t('register.personForm.delete')}
+                            </button>
+                          </div>
                         )}
-                        {expanded && (
-                          <tr className="expand-row">
-                            <td colSpan={7} id={`member-cards-${m.id}`} data-testid={`member-cards-${m.id}`}>
-                              <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} />
-                            </td>
-                          </tr>
-                        )}
-                      </Fragment>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                      </td>
+                    </tr>
+                    {canEdit && action && (
+                      <tr className="expand-row">
+                        <td colSpan={7} data-testid={`member-${action}-${m.id}-panel`}>
+                          {action === 'edit' ? (
+                            <PersonForm
+                              key={m.id}
+                              householdId={household.id}
+                              member={m}
+                              groups={groups}
+                              onDone={(name) => {
+                                setMemberAction(null);
+                                if (name) changed(t('register.personForm.saved', { name }));
+                              }}
+                            />
+                          ) : (
+                            <DeleteConfirm
+                              testId="member-delete-confirm"
+                              text={t('register.personForm.confirmDelete', { name: m.fullName, code: household.code, count: m.cards.length })}
+                              confirmLabel={t('register.personForm.deleteYes')}
+                              action={() => registerApi.deletePerson(m.id)}
+                              onDone={(deleted) => {
+                                setMemberAction(null);
+                                if (deleted) changed(t('register.personForm.deleted', { name: m.fullName, code: household.code }));
+                              }}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    )}
+                    {expanded && (
+                      <tr className="expand-row">
+                        <td colSpan={7} id={`member-cards-${m.id}`} data-testid={`member-cards-${m.id}`}>
+                          <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </DataTable>
           )}
           {canEdit && adding && (
             <PersonForm
@@ -412,107 +408,102 @@ function CardHistory({
       {cards.length === 0 ? (
         <p className="muted small">{t('register.household.noCards')}</p>
       ) : (
-        <table className="table cards-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('register.household.cardGroup')}</th>
-              <th scope="col">{t('register.household.cardFrom')}</th>
-              <th scope="col">{t('register.household.cardTo')}</th>
-              <th scope="col">{t('register.household.cardNumber')}</th>
-              <th scope="col">{t('register.household.cardSource')}</th>
-              {canEdit && (
-                <th scope="col">
-                  <span className="visually-hidden">{t('register.personForm.actions')}</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {cards.map((c) => {
-              const current = c.validFrom <= day && day <= c.validTo;
-              const action = cardAction?.id === c.id ? cardAction.kind : null;
-              const period = `${formatDate(c.validFrom)}–${formatDate(c.validTo)}`;
-              return (
-                <Fragment key={c.id}>
-                  <tr data-testid={`card-row-${c.id}`} className={current ? 'is-current' : undefined}>
-                    <td data-label={t('register.household.cardGroup')}>
-                      <GroupCodes codes={[c.groupCode]} groups={groups} />
+        <DataTable
+          className="cards-table"
+          wrap={false}
+          columns={[
+            t('register.household.cardGroup'),
+            t('register.household.cardFrom'),
+            t('register.household.cardTo'),
+            t('register.household.cardNumber'),
+            t('register.household.cardSource'),
+            { label: t('register.personForm.actions'), hidden: true },
+          ]}
+        >
+          {cards.map((c) => {
+            const current = c.validFrom <= day && day <= c.validTo;
+            const action = cardAction?.id === c.id ? cardAction.kind : null;
+            const period = `${formatDate(c.validFrom)}–${formatDate(c.validTo)}`;
+            return (
+              <Fragment key={c.id}>
+                <tr data-testid={`card-row-${c.id}`} className={current ? 'is-current' : undefined}>
+                  <td data-label={t('register.household.cardGroup')}>
+                    <GroupCodes codes={[c.groupCode]} groups={groups} />
+                  </td>
+                  <td data-label={t('register.household.cardFrom')} className="nowrap">
+                    {formatDate(c.validFrom)}
+                  </td>
+                  <td data-label={t('register.household.cardTo')} className="nowrap">
+                    {formatDate(c.validTo)}
+                  </td>
+                  <td data-label={t('register.household.cardNumber')}>
+                    {c.number ? <span className="mono">{c.number}</span> : <span className="muted">—</span>}
+                  </td>
+                  <td data-label={t('register.household.cardSource')}>
+                    <span className={`pill pill-source pill-source-${c.source}`}>
+                      {t(`register.source.${c.source}`, { defaultValue: c.source })}
+                    </span>
+                  </td>
+                  {canEdit && (
+                    <td className="actions-cell">
+                      <div className="btn-group">
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-small"
+                          data-testid={`card-edit-${c.id}`}
+                          aria-label={t('register.cardEdit.editAria', { group: c.groupCode, period })}
+                          onClick={() => {
+                            setAdding(false);
+                            setCardAction(action === 'edit' ? null : { id: c.id, kind: 'edit' });
+                          }}
+                        >
+                          {t('register.cardEdit.edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-danger-ghost btn-small"
+                          data-testid={`card-delete-${c.id}`}
+                          aria-label={t('register.cardEdit.deleteAria', { group: c.groupCode, period })}
+                          onClick={() => setCardAction(action === 'delete' ? null : { id: c.id, kind: 'delete' })}
+                        >
+                          {t('register.cardEdit.delete')}
+                        </button>
+                      </div>
                     </td>
-                    <td data-label={t('register.household.cardFrom')} className="nowrap">
-                      {formatDate(c.validFrom)}
-                    </td>
-                    <td data-label={t('register.household.cardTo')} className="nowrap">
-                      {formatDate(c.validTo)}
-                    </td>
-                    <td data-label={t('register.household.cardNumber')}>
-                      {c.number ? <span className="mono">{c.number}</span> : <span className="muted">—</span>}
-                    </td>
-                    <td data-label={t('register.household.cardSource')}>
-                      <span className={`pill pill-source pill-source-${c.source}`}>
-                        {t(`register.source.${c.source}`, { defaultValue: c.source })}
-                      </span>
-                    </td>
-                    {canEdit && (
-                      <td className="actions-cell">
-                        <div className="btn-group">
-                          <button
-                            type="button"
-                            className="btn btn-secondary btn-small"
-                            data-testid={`card-edit-${c.id}`}
-                            aria-label={t('register.cardEdit.editAria', { group: c.groupCode, period })}
-                            onClick={() => {
-                              setAdding(false);
-                              setCardAction(action === 'edit' ? null : { id: c.id, kind: 'edit' });
-                            }}
-                          >
-                            {t('register.cardEdit.edit')}
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-danger-ghost btn-small"
-                            data-testid={`card-delete-${c.id}`}
-                            aria-label={t('register.cardEdit.deleteAria', { group: c.groupCode, period })}
-                            onClick={() => setCardAction(action === 'delete' ? null : { id: c.id, kind: 'delete' })}
-                          >
-                            {t('register.cardEdit.delete')}
-                          </button>
-                        </div>
-                      </td>
-                    )}
-                  </tr>
-                  {canEdit && action && (
-                    <tr>
-                      <td colSpan={columns}>
-                        {action === 'edit' ? (
-                          <CardEditForm
-                            member={member}
-                            card={c}
-                            groups={groups}
-                            onDone={(saved) => {
-                              setCardAction(null);
-                              if (saved) onChanged(t('register.cardEdit.saved', { name: member.fullName }));
-                            }}
-                          />
-                        ) : (
-                          <DeleteConfirm
-                            testId="card-delete-confirm"
-                            text={t('register.cardEdit.confirmDelete', { group: c.groupCode, period, name: member.fullName })}
-                            confirmLabel={t('register.cardEdit.deleteYes')}
-                            action={() => registerApi.deleteCard(c.id)}
-                            onDone={(deleted) => {
-                              setCardAction(null);
-                              if (deleted) onChanged(t('register.cardEdit.deleted', { name: member.fullName }));
-                            }}
-                          />
-                        )}
-                      </td>
-                    </tr>
                   )}
-                </Fragment>
-              );
-            })}
-          </tbody>
-        </table>
+                </tr>
+                {canEdit && action && (
+                  <tr>
+                    <td colSpan={columns}>
+                      {action === 'edit' ? (
+                        <CardEditForm
+                          member={member}
+                          card={c}
+                          groups={groups}
+                          onDone={(saved) => {
+                            setCardAction(null);
+                            if (saved) onChanged(t('register.cardEdit.saved', { name: member.fullName }));
+                          }}
+                        />
+                      ) : (
+                        <DeleteConfirm
+                          testId="card-delete-confirm"
+                          text={t('register.cardEdit.confirmDelete', { group: c.groupCode, period, name: member.fullName })}
+                          confirmLabel={t('register.cardEdit.deleteYes')}
+                          action={() => registerApi.deleteCard(c.id)}
+                          onDone={(deleted) => {
+                            setCardAction(null);
+                            if (deleted) onChanged(t('register.cardEdit.deleted', { name: member.fullName }));
+                          }}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
+        </DataTable>
       )}
       {canEdit &&
         (adding ? (

@@ -14,6 +14,7 @@ import { formatCount } from './RegisterBits';
 import { errorMessage, pathParts } from '../errors';
 import { href } from '../router';
 import { registerApi } from './registerApi';
+import { DataTable } from '../ui/DataTable';
 
 const POLL_MS = 500;
 const SHOWN_ERRORS = 200;
@@ -447,50 +448,41 @@ function ImportResult({
               {t('register.import.errorsShown', { shown: formatCount(rows.length, lang), total: formatCount(report.rejected, lang) })}
             </p>
           )}
-          <div className="table-wrap">
-            <table className="table errors-table" data-testid="import-errors">
-              <thead>
-                <tr>
-                  <th scope="col" className="col-row">
-                    {t('register.import.row')}
-                  </th>
-                  <th scope="col" className="col-column">
-                    {t('register.import.column')}
-                  </th>
-                  <th scope="col" className="col-value">
-                    {t('register.import.value')}
-                  </th>
-                  <th scope="col">{t('register.import.message')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(([row, errors]) => (
-                  <tr key={row} data-testid={`import-error-row-${row}`}>
-                    <td data-label={t('register.import.row')} className="num-cell">
-                      {row}
-                    </td>
-                    <td colSpan={3} className="row-errors-cell">
-                      <ul className="row-errors">
-                        {errors.map((e, i) => (
-                          <li key={i}>
-                            <span className="err-column" data-label={t('register.import.column')}>
-                              <code>{e.column || '—'}</code>
-                            </span>
-                            <span className="err-value" data-label={t('register.import.value')}>
-                              {e.value ? <span className="err-value-text">{e.value}</span> : <span className="muted">{t('register.import.empty')}</span>}
-                            </span>
-                            <span className="err-message" data-label={t('register.import.message')}>
-                              {e.message}
-                            </span>
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="import-errors"
+            className="errors-table"
+            columns={[
+              { label: t('register.import.row'), className: 'col-row' },
+              { label: t('register.import.column'), className: 'col-column' },
+              { label: t('register.import.value'), className: 'col-value' },
+              t('register.import.message'),
+            ]}
+          >
+            {rows.map(([row, errors]) => (
+              <tr key={row} data-testid={`import-error-row-${row}`}>
+                <td data-label={t('register.import.row')} className="num-cell">
+                  {row}
+                </td>
+                <td colSpan={3} className="row-errors-cell">
+                  <ul className="row-errors">
+                    {errors.map((e, i) => (
+                      <li key={i}>
+                        <span className="err-column" data-label={t('register.import.column')}>
+                          <code>{e.column || '—'}</code>
+                        </span>
+                        <span className="err-value" data-label={t('register.import.value')}>
+                          {e.value ? <span className="err-value-text">{e.value}</span> : <span className="muted">{t('register.import.empty')}</span>}
+                        </span>
+                        <span className="err-message" data-label={t('register.import.message')}>
+                          {e.message}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
 

@@ -17,6 +17,7 @@ import { errorMessage } from '../errors';
 import { formatDate } from '../format';
 import { href, navigate } from '../router';
 import { registerApi } from './registerApi';
+import { DataTable } from '../ui/DataTable';
 
 const PAGE = 50;
 const MIN_LENGTH = 2;
@@ -164,63 +165,61 @@ export function RegisterSearchPage({ user }: { user: User }) {
               {loading && <p className="muted small">{t('common.searching')}</p>}
             </div>
             {items.length > 0 && (
-              <div className={`table-wrap${loading ? ' is-stale' : ''}`}>
-                <table className="table person-table" data-testid="person-results">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('register.col.name')}</th>
-                      <th scope="col">{t('register.col.birthDate')}</th>
-                      <th scope="col">{t('register.col.sex')}</th>
-                      <th scope="col">{t('register.col.place')}</th>
-                      <th scope="col">{t('register.col.groups')}</th>
-                      <th scope="col">{t('register.col.card')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((p) => (
-                      <tr
-                        key={p.id}
-                        data-testid={`person-row-${p.id}`}
-                        className="clickable"
-                        onClick={(e) => {
-                          // the link in the name cell handles its own click (and middle clicks)
-                          if ((e.target as HTMLElement).closest('a')) return;
-                          navigate('register', 'household', p.householdId);
-                        }}
+              <DataTable
+                testId="person-results"
+                className="person-table"
+                wrapClassName={loading ? 'is-stale' : undefined}
+                columns={[
+                  t('register.col.name'),
+                  t('register.col.birthDate'),
+                  t('register.col.sex'),
+                  t('register.col.place'),
+                  t('register.col.groups'),
+                  t('register.col.card'),
+                ]}
+              >
+                {items.map((p) => (
+                  <tr
+                    key={p.id}
+                    data-testid={`person-row-${p.id}`}
+                    className="clickable"
+                    onClick={(e) => {
+                      // the link in the name cell handles its own click (and middle clicks)
+                      if ((e.target as HTMLElement).closest('a')) return;
+                      navigate('register', 'household', p.householdId);
+                    }}
+                  >
+                    <td data-label={t('register.col.name')}>
+                      <a
+                        className="person-name"
+                        href={href('register', 'household', p.householdId)}
+                        aria-label={t('register.search.openHousehold', { code: p.householdCode, name: p.fullName })}
                       >
-                        <td data-label={t('register.col.name')}>
-                          <a
-                            className="person-name"
-                            href={href('register', 'household', p.householdId)}
-                            aria-label={t('register.search.openHousehold', { code: p.householdCode, name: p.fullName })}
-                          >
-                            {p.fullName}
-                          </a>
-                          <span className="muted small block">
-                            {[p.citizenId, p.insuranceCode].filter(Boolean).join(' · ') || (
-                              <span className="code">{p.householdCode}</span>
-                            )}
-                          </span>
-                        </td>
-                        <td data-label={t('register.col.birthDate')} className="nowrap">
-                          {formatDate(p.birthDate) || '—'}
-                        </td>
-                        <td data-label={t('register.col.sex')}>{sexLabel(p.sex)}</td>
-                        <td data-label={t('register.col.place')}>
-                          {p.villageName && <span className="block">{p.villageName}</span>}
-                          <span className={p.villageName ? 'muted small' : undefined}>{p.communeName}</span>
-                        </td>
-                        <td data-label={t('register.col.groups')}>
-                          <GroupCodes codes={p.groupCodes} groups={groups} />
-                        </td>
-                        <td data-label={t('register.col.card')}>
-                          <CardBadge covered={p.coveredToday} cardTo={p.cardTo} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                        {p.fullName}
+                      </a>
+                      <span className="muted small block">
+                        {[p.citizenId, p.insuranceCode].filter(Boolean).join(' · ') || (
+                          <span className="code">{p.householdCode}</span>
+                        )}
+                      </span>
+                    </td>
+                    <td data-label={t('register.col.birthDate')} className="nowrap">
+                      {formatDate(p.birthDate) || '—'}
+                    </td>
+                    <td data-label={t('register.col.sex')}>{sexLabel(p.sex)}</td>
+                    <td data-label={t('register.col.place')}>
+                      {p.villageName && <span className="block">{p.villageName}</span>}
+                      <span className={p.villageName ? 'muted small' : undefined}>{p.communeName}</span>
+                    </td>
+                    <td data-label={t('register.col.groups')}>
+                      <GroupCodes codes={p.groupCodes} groups={groups} />
+                    </td>
+                    <td data-label={t('register.col.card')}>
+                      <CardBadge covered={p.coveredToday} cardTo={p.cardTo} />
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
             {total > PAGE && (
               <nav className="pager" aria-label={t('register.search.pagination')}>
