@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { accessApi, type User } from './accessApi';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { TextField } from '../ui/Field';
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { href } from '../router';
@@ -44,31 +44,29 @@ export function LoginPage({
       <p className="muted">{t('auth.subtitle')}</p>
       <ErrorBanner message={errors.banner} />
       <form onSubmit={submit} noValidate>
-        <Field id="login-username" label={t('auth.username')} error={errors.fields.username}>
-          <input
-            {...inputProps('login-username', errors.fields.username)}
-            name="username"
-            data-testid="login-username"
-            type="text"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            autoFocus
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-        </Field>
-        <Field id="login-password" label={t('auth.password')} error={errors.fields.password}>
-          <input
-            {...inputProps('login-password', errors.fields.password)}
-            name="password"
-            data-testid="login-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="login-username"
+          label={t('auth.username')}
+          error={errors.fields.username}
+          name="username"
+          type="text"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          autoFocus
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          id="login-password"
+          label={t('auth.password')}
+          error={errors.fields.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="btn btn-primary btn-block" data-testid="login-submit" disabled={busy}>
           {busy ? t('auth.submitting') : t('auth.submit')}
         </button>

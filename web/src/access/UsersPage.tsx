@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { accessApi, type ManagedUser, type Role, ROLES, type User } from './accessApi';
 import { isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, TextField } from '../ui/Field';
 import { errorMessage, splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { OptionSelect } from '../ui/OptionSelect';
@@ -287,63 +287,51 @@ function CreateUserForm({
       <h2 id="create-user-title">{t('users.createTitle')}</h2>
       <form onSubmit={submit} noValidate>
         <div className="form-grid form-grid-2">
-          <Field id="user-username" label={t('users.username')} error={f.username}>
-            <input
-              {...inputProps('user-username', f.username)}
-              data-testid="user-username"
-              type="text"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          </Field>
-          <Field id="user-display-name" label={t('users.displayName')} error={f.displayName}>
-            <input
-              {...inputProps('user-display-name', f.displayName)}
-              data-testid="user-display-name"
-              type="text"
-              autoComplete="off"
-              value={displayName}
-              onChange={(e) => setDisplayName(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id="user-username"
+            label={t('users.username')}
+            error={f.username}
+            type="text"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            onChange={setUsername}
+          />
+          <TextField
+            id="user-display-name"
+            label={t('users.displayName')}
+            error={f.displayName}
+            type="text"
+            autoComplete="off"
+            value={displayName}
+            onChange={setDisplayName}
+          />
           <Field id="user-role" label={t('users.role')} error={f.role}>
             <RoleSelect id="user-role" testId="user-role" value={role} error={f.role} onChange={setRole} />
           </Field>
-          <Field
+          <TextField
             id="user-scope"
             label={t('users.scopeCode')}
             error={f.scopeCode}
             hint={<ScopeHint code={scopeCode} role={role} />}
-          >
-            <input
-              {...inputProps('user-scope', f.scopeCode, true)}
-              data-testid="user-scope"
-              type="text"
-              inputMode="numeric"
-              autoComplete="off"
-              placeholder={t('users.scopePlaceholder')}
-              value={scopeCode}
-              onChange={(e) => setScopeCode(e.target.value)}
-            />
-          </Field>
-          <Field
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder={t('users.scopePlaceholder')}
+            value={scopeCode}
+            onChange={setScopeCode}
+          />
+          <TextField
             id="user-password"
             label={t('users.password')}
             error={f.password}
             hint={t('users.passwordHint', { min: MIN_PASSWORD })}
-          >
-            <input
-              {...inputProps('user-password', f.password, true)}
-              data-testid="user-password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </Field>
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={setPassword}
+          />
         </div>
         <button type="submit" className="btn btn-primary" data-testid="user-submit" disabled={busy}>
           {busy ? t('common.saving') : t('users.create')}
@@ -388,28 +376,28 @@ function EditUserForm({
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label={t('users.editAria', { name: user.username })}>
       <div className="form-grid">
-        <Field id="edit-display-name" label={t('users.displayName')} error={f.displayName} className="grow">
-          <input
-            {...inputProps('edit-display-name', f.displayName)}
-            data-testid="edit-display-name"
-            type="text"
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="edit-display-name"
+          label={t('users.displayName')}
+          error={f.displayName}
+          className="grow"
+          type="text"
+          value={displayName}
+          onChange={setDisplayName}
+        />
         <Field id="edit-role" label={t('users.role')} error={f.role}>
           <RoleSelect id="edit-role" testId="edit-role" value={role} error={f.role} onChange={setRole} />
         </Field>
-        <Field id="edit-scope" label={t('users.scopeCode')} error={f.scopeCode} hint={<ScopeHint code={scopeCode} role={role} />}>
-          <input
-            {...inputProps('edit-scope', f.scopeCode, true)}
-            data-testid="edit-scope"
-            type="text"
-            inputMode="numeric"
-            value={scopeCode}
-            onChange={(e) => setScopeCode(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="edit-scope"
+          label={t('users.scopeCode')}
+          error={f.scopeCode}
+          hint={<ScopeHint code={scopeCode} role={role} />}
+          type="text"
+          inputMode="numeric"
+          value={scopeCode}
+          onChange={setScopeCode}
+        />
         <div className="field field-submit">
           <div className="btn-group">
             <button type="submit" className="btn btn-primary btn-small" data-testid="edit-submit" disabled={busy}>
@@ -455,23 +443,18 @@ function ResetPasswordForm({
       aria-label={t('users.resetAria', { name: user.username })}
     >
       <div className="form-grid">
-        <Field
+        <TextField
           id="reset-password"
           label={t('users.newPasswordFor', { name: user.username })}
           error={errors.fields.password}
           hint={t('users.passwordHint', { min: MIN_PASSWORD })}
           className="grow"
-        >
-          <input
-            {...inputProps('reset-password', errors.fields.password, true)}
-            data-testid="reset-password"
-            type="password"
-            autoComplete="new-password"
-            autoFocus
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          autoFocus
+          value={password}
+          onChange={setPassword}
+        />
         <div className="field field-submit">
           <div className="btn-group">
             <button type="submit" className="btn btn-primary btn-small" data-testid="reset-submit" disabled={busy}>

@@ -10,7 +10,7 @@ import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumApi';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { RulePeriod, UncertainBadge } from './RuleBits';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
@@ -200,9 +200,7 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
       <h3 id="salary-title">{t('rules.admin.salaryTitle')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <Field id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from}>
-          <input {...inputProps('salary-from', f.from)} data-testid="salary-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </Field>
+        <TextField id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from} type="date" value={from} onChange={setFrom} />
         <Field
           id="salary-amount"
           label={t('rules.admin.salaryAmount')}
@@ -221,19 +219,24 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
           />
         </Field>
       </div>
-      <Field id="salary-source" label={t('rules.admin.source')} error={f.source}>
-        <input
-          {...inputProps('salary-source', f.source)}
-          data-testid="salary-source"
-          type="text"
-          placeholder={t('rules.admin.sourcePlaceholder')}
-          value={source}
-          onChange={(e) => setSource(e.target.value)}
-        />
-      </Field>
-      <Field id="salary-note" label={t('rules.admin.note')} error={f.note} hint={t('rules.admin.optional')}>
-        <input {...inputProps('salary-note', f.note, true)} data-testid="salary-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
-      </Field>
+      <TextField
+        id="salary-source"
+        label={t('rules.admin.source')}
+        error={f.source}
+        type="text"
+        placeholder={t('rules.admin.sourcePlaceholder')}
+        value={source}
+        onChange={setSource}
+      />
+      <TextField
+        id="salary-note"
+        label={t('rules.admin.note')}
+        error={f.note}
+        hint={t('rules.admin.optional')}
+        type="text"
+        value={note}
+        onChange={setNote}
+      />
       <label className="checkbox">
         <input type="checkbox" data-testid="salary-uncertain" checked={uncertain} onChange={(e) => setUncertain(e.target.checked)} />
         {t('rules.admin.uncertainLabel')}

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
@@ -65,12 +65,8 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
         <Field id="event-date" label={t('web.date')} error={errors.fields.heldOn}>
           <DayInput id="event-date" testId="event-date" value={day} error={errors.fields.heldOn} onChange={setDay} />
         </Field>
-        <Field id="event-place" label={t('web.place')} error={errors.fields.place}>
-          <input {...inputProps('event-place', errors.fields.place)} data-testid="event-place" value={place} maxLength={300} onChange={(e) => setPlace(e.target.value)} />
-        </Field>
-        <Field id="event-note" label={t('web.note')} error={errors.fields.note}>
-          <input {...inputProps('event-note', errors.fields.note)} data-testid="event-note" value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
-        </Field>
+        <TextField id="event-place" label={t('web.place')} error={errors.fields.place} maxLength={300} value={place} onChange={setPlace} />
+        <TextField id="event-note" label={t('web.note')} error={errors.fields.note} maxLength={1000} value={note} onChange={setNote} />
       </div>
       <button type="submit" className="btn btn-primary" disabled={busy} data-testid="add-event">
         {t('web.addEventButton')}

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { OptionSelect } from '../ui/OptionSelect';
 import { DayInput } from '../register/HouseholdBits';
 import { today } from '../register/RegisterBits';
@@ -367,15 +367,11 @@ function DonorForm({ ownerUnitCode, onSaved }: { ownerUnitCode: string; onSaved:
       <h3>{t('money.add_donor')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <Field id="donor-name" label={t('money.donor_name')} error={f.name}>
-          <input {...inputProps('donor-name', f.name)} data-testid="donor-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
+        <TextField id="donor-name" label={t('money.donor_name')} error={f.name} type="text" value={name} onChange={setName} />
         <Field id="donor-kind" label={t('money.donor_kind')} error={f.kind}>
           <OptionSelect id="donor-kind" testId="donor-kind" value={kind} options={DONOR_KINDS} label={(k) => t(`donor_kind.${k}`)} onChange={setKind} />
         </Field>
-        <Field id="donor-contact" label={t('money.contact')} error={f.contact}>
-          <input {...inputProps('donor-contact', f.contact)} data-testid="donor-contact" type="text" value={contact} onChange={(e) => setContact(e.target.value)} />
-        </Field>
+        <TextField id="donor-contact" label={t('money.contact')} error={f.contact} type="text" value={contact} onChange={setContact} />
         <div className="field field-submit">
           <label>
             <input type="checkbox" data-testid="donor-consent" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t('money.public_consent')}
@@ -442,18 +438,27 @@ function PledgeForm({ programme, donors, onSaved }: { programme: ProgrammeDetail
         <Field id="pledge-donor" label={t('money.donor')} error={f.donorId}>
           <DonorSelect id="pledge-donor" donors={donors} value={donorId} error={f.donorId} onChange={setDonorId} />
         </Field>
-        <Field id="pledge-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('pledge-amount', f.amount)} data-testid="pledge-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="pledge-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="pledge-date" label={t('money.pledged_on')} error={f.pledgedOn}>
           <DayInput id="pledge-date" testId="pledge-date" value={pledgedOn} error={f.pledgedOn} onChange={setPledgedOn} />
         </Field>
-        <Field id="pledge-commune" label={t('money.earmark_commune')} error={f.earmarkCommuneCode}>
-          <input {...inputProps('pledge-commune', f.earmarkCommuneCode)} data-testid="pledge-commune" type="text" value={commune} onChange={(e) => setCommune(e.target.value)} />
-        </Field>
-        <Field id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag}>
-          <input {...inputProps('pledge-tag', f.earmarkTag)} data-testid="pledge-tag" type="text" value={tag} onChange={(e) => setTag(e.target.value)} />
-        </Field>
+        <TextField
+          id="pledge-commune"
+          label={t('money.earmark_commune')}
+          error={f.earmarkCommuneCode}
+          type="text"
+          value={commune}
+          onChange={setCommune}
+        />
+        <TextField id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag} type="text" value={tag} onChange={setTag} />
       </div>
       <button type="submit" className="btn btn-secondary" data-testid="pledge-submit" disabled={busy}>
         {t('money.add_pledge')}
@@ -508,18 +513,22 @@ function ReceiptForm({ programme, donors, pledges, onSaved }: { programme: Progr
             ))}
           </select>
         </Field>
-        <Field id="receipt-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('receipt-amount', f.amount)} data-testid="receipt-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="receipt-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="receipt-date" label={t('money.received_on')} error={f.receivedOn}>
           <DayInput id="receipt-date" testId="receipt-date" value={receivedOn} error={f.receivedOn} onChange={setReceivedOn} />
         </Field>
         <Field id="receipt-method" label={t('money.method')} error={f.method}>
           <OptionSelect id="receipt-method" testId="receipt-method" value={method} options={PAYMENT_METHODS} label={(m) => t(`method.${m}`)} onChange={setMethod} />
         </Field>
-        <Field id="receipt-reference" label={t('money.reference')} error={f.reference}>
-          <input {...inputProps('receipt-reference', f.reference)} data-testid="receipt-reference" type="text" value={reference} onChange={(e) => setReference(e.target.value)} />
-        </Field>
+        <TextField id="receipt-reference" label={t('money.reference')} error={f.reference} type="text" value={reference} onChange={setReference} />
       </div>
       <button type="submit" className="btn btn-primary" data-testid="receipt-submit" disabled={busy || receipt.busy || receipt.pending !== null}>
         {t('money.add_receipt')}
@@ -571,15 +580,19 @@ function RefundForm({ programme, receipts, onSaved }: { programme: ProgrammeDeta
             ))}
           </select>
         </Field>
-        <Field id="refund-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('refund-amount', f.amount)} data-testid="refund-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="refund-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="refund-date" label={t('money.refunded_on')} error={f.refundedOn}>
           <DayInput id="refund-date" testId="refund-date" value={refundedOn} error={f.refundedOn} onChange={setRefundedOn} />
         </Field>
-        <Field id="refund-reason" label={t('money.reason')} error={f.reason}>
-          <input {...inputProps('refund-reason', f.reason)} data-testid="refund-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
-        </Field>
+        <TextField id="refund-reason" label={t('money.reason')} error={f.reason} type="text" value={reason} onChange={setReason} />
       </div>
       <button type="submit" className="btn btn-secondary" data-testid="refund-submit" disabled={busy || refund.busy || refund.pending !== null}>
         {t('money.add_refund')}

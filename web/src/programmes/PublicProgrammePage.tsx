@@ -8,7 +8,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
@@ -57,15 +57,33 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
       <p className="muted">{t('web.pledgeLead')}</p>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <Field id="pledge-name" label={t('web.pledgeName')} error={errors.fields.name}>
-          <input {...inputProps('pledge-name', errors.fields.name)} data-testid="pledge-name" autoComplete="name" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field id="pledge-contact" label={t('web.pledgeContact')} error={errors.fields.contact} hint={t('web.pledgeContactHint')}>
-          <input {...inputProps('pledge-contact', errors.fields.contact, true)} data-testid="pledge-contact" maxLength={200} value={contact} onChange={(e) => setContact(e.target.value)} />
-        </Field>
-        <Field id="pledge-amount" label={t('web.pledgeAmount')} error={errors.fields.amount} hint={t('web.pledgeAmountHint')}>
-          <input {...inputProps('pledge-amount', errors.fields.amount, true)} data-testid="pledge-amount" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="pledge-name"
+          label={t('web.pledgeName')}
+          error={errors.fields.name}
+          autoComplete="name"
+          maxLength={200}
+          value={name}
+          onChange={setName}
+        />
+        <TextField
+          id="pledge-contact"
+          label={t('web.pledgeContact')}
+          error={errors.fields.contact}
+          hint={t('web.pledgeContactHint')}
+          maxLength={200}
+          value={contact}
+          onChange={setContact}
+        />
+        <TextField
+          id="pledge-amount"
+          label={t('web.pledgeAmount')}
+          error={errors.fields.amount}
+          hint={t('web.pledgeAmountHint')}
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="pledge-kind" label={t('web.pledgeKind')} error={errors.fields.kind}>
           <select {...inputProps('pledge-kind', errors.fields.kind)} data-testid="pledge-kind" value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
             {KINDS.map((k) => (
@@ -87,9 +105,7 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
             </select>
           </Field>
         )}
-        <Field id="pledge-note" label={t('web.note')} error={errors.fields.note}>
-          <input {...inputProps('pledge-note', errors.fields.note)} data-testid="pledge-note" maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
-        </Field>
+        <TextField id="pledge-note" label={t('web.note')} error={errors.fields.note} maxLength={1000} value={note} onChange={setNote} />
       </div>
       <label className="checkbox">
         <input type="checkbox" data-testid="pledge-consent" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t('web.pledgeConsent')}

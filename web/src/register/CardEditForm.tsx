@@ -9,7 +9,7 @@ import { type Card, type CardPatch, type Member, registerApi } from './registerA
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
 import { isMissingRoute } from './RegisterBits';
 import { groupLabel } from '../premium/RuleBits';
@@ -109,17 +109,17 @@ export function CardEditForm({
         <Field id={`${prefix}-to`} label={t('register.addCard.to')} error={errors.fields.validTo}>
           <DayInput id={`${prefix}-to`} testId={`${testId}-to`} value={validTo} error={errors.fields.validTo} onChange={setValidTo} />
         </Field>
-        <Field id={`${prefix}-number`} label={t('register.addCard.number')} error={errors.fields.number}>
-          <input
-            {...inputProps(`${prefix}-number`, errors.fields.number)}
-            data-testid={`${testId}-number`}
-            type="text"
-            autoComplete="off"
-            maxLength={30}
-            value={number}
-            onChange={(e) => setNumber(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id={`${prefix}-number`}
+          label={t('register.addCard.number')}
+          error={errors.fields.number}
+          testId={`${testId}-number`}
+          type="text"
+          autoComplete="off"
+          maxLength={30}
+          value={number}
+          onChange={setNumber}
+        />
       </div>
       <FormButtons
         busy={busy}

@@ -13,7 +13,7 @@ import { errorMessage, splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { parseWhole } from '../format';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { FormButtons, isConflict, orNull } from './HouseholdBits';
 import { OptionSelect } from '../ui/OptionSelect';
 import { unitsApi } from '../units/unitsApi';
@@ -240,18 +240,18 @@ export function HouseholdForm({
       <ErrorBanner message={errors.banner} />
       <div className="policy-grid">
         {creating && <CommunePicker user={user} value={communeCode} error={f.communeCode} onChange={chooseCommune} />}
-        <Field id="household-code" label={t('register.household.code')} error={f.code} hint={t('register.householdForm.codeHint')}>
-          <input
-            {...inputProps('household-code', f.code, true)}
-            data-testid="household-code"
-            autoFocus={!creating}
-            type="text"
-            autoComplete="off"
-            maxLength={50}
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="household-code"
+          label={t('register.household.code')}
+          error={f.code}
+          hint={t('register.householdForm.codeHint')}
+          autoFocus={!creating}
+          type="text"
+          autoComplete="off"
+          maxLength={50}
+          value={code}
+          onChange={setCode}
+        />
         <Field id="household-village" label={t('register.household.village')} error={f.villageCode ?? villageError ?? undefined}>
           <select
             {...inputProps('household-village', f.villageCode ?? villageError ?? undefined)}
@@ -268,17 +268,17 @@ export function HouseholdForm({
             ))}
           </select>
         </Field>
-        <Field id="household-address" label={t('register.household.address')} error={f.address} className="span-2">
-          <input
-            {...inputProps('household-address', f.address)}
-            data-testid="household-address"
-            type="text"
-            autoComplete="off"
-            maxLength={500}
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="household-address"
+          label={t('register.household.address')}
+          error={f.address}
+          className="span-2"
+          type="text"
+          autoComplete="off"
+          maxLength={500}
+          value={address}
+          onChange={setAddress}
+        />
         <Field id="household-poverty" label={t('register.household.poverty')} error={f.povertyStatus} className="span-2">
           <OptionSelect
             id="household-poverty"
@@ -291,18 +291,18 @@ export function HouseholdForm({
           />
         </Field>
         {poverty !== 'none' && (
-          <Field id="household-poverty-year" label={t('register.householdForm.povertyYear')} error={f.povertyYear} hint={t('register.householdForm.povertyYearHint')}>
-            <input
-              {...inputProps('household-poverty-year', f.povertyYear, true)}
-              data-testid="household-poverty-year"
-              type="text"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={4}
-              value={povertyYear}
-              onChange={(e) => setPovertyYear(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id="household-poverty-year"
+            label={t('register.householdForm.povertyYear')}
+            error={f.povertyYear}
+            hint={t('register.householdForm.povertyYearHint')}
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={4}
+            value={povertyYear}
+            onChange={setPovertyYear}
+          />
         )}
       </div>
       <FormButtons

@@ -11,7 +11,7 @@ import { type Member, type PersonFields, type PersonPatch, registerApi } from '.
 import { mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { ErrorBanner } from '../ui/ErrorBanner';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
 import { groupLabel } from '../premium/RuleBits';
 
@@ -159,18 +159,19 @@ export function PersonForm({
       <h3 id={`${prefix}-title`}>{member ? t('register.personForm.editTitle', { name: member.fullName }) : t('register.personForm.addTitle')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="policy-grid">
-        <Field id={`${prefix}-name`} label={t('register.col.name')} error={f.fullName} className="span-2">
-          <input
-            {...inputProps(`${prefix}-name`, f.fullName)}
-            data-testid="person-name"
-            autoFocus
-            type="text"
-            autoComplete="off"
-            maxLength={100}
-            value={fullName}
-            onChange={(e) => setFullName(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id={`${prefix}-name`}
+          label={t('register.col.name')}
+          error={f.fullName}
+          className="span-2"
+          testId="person-name"
+          autoFocus
+          type="text"
+          autoComplete="off"
+          maxLength={100}
+          value={fullName}
+          onChange={setFullName}
+        />
         <Field id={`${prefix}-relationship`} label={t('register.col.relationship')} error={f.relationship}>
           <select
             {...inputProps(`${prefix}-relationship`, f.relationship)}
@@ -201,52 +202,54 @@ export function PersonForm({
             <option value="male">{t('register.sex.male')}</option>
           </select>
         </Field>
-        <Field id={`${prefix}-citizen`} label={t('register.personForm.citizenId')} error={f.citizenId} hint={t('register.personForm.citizenIdHint')}>
-          <input
-            {...inputProps(`${prefix}-citizen`, f.citizenId, true)}
-            data-testid="person-citizen-id"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={30}
-            value={citizenId}
-            onChange={(e) => setCitizenId(e.target.value)}
-          />
-        </Field>
-        <Field id={`${prefix}-insurance`} label={t('register.personForm.insuranceCode')} error={f.insuranceCode} hint={t('register.personForm.insuranceCodeHint')}>
-          <input
-            {...inputProps(`${prefix}-insurance`, f.insuranceCode, true)}
-            data-testid="person-insurance-code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={30}
-            value={insuranceCode}
-            onChange={(e) => setInsuranceCode(e.target.value)}
-          />
-        </Field>
-        <Field id={`${prefix}-phone`} label={t('register.col.phone')} error={f.phone}>
-          <input
-            {...inputProps(`${prefix}-phone`, f.phone)}
-            data-testid="person-phone"
-            type="tel"
-            autoComplete="off"
-            maxLength={30}
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-          />
-        </Field>
-        <Field id={`${prefix}-ethnicity`} label={t('register.col.ethnicity')} error={f.ethnicity}>
-          <input
-            {...inputProps(`${prefix}-ethnicity`, f.ethnicity)}
-            data-testid="person-ethnicity"
-            type="text"
-            autoComplete="off"
-            maxLength={50}
-            value={ethnicity}
-            onChange={(e) => setEthnicity(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id={`${prefix}-citizen`}
+          label={t('register.personForm.citizenId')}
+          error={f.citizenId}
+          hint={t('register.personForm.citizenIdHint')}
+          testId="person-citizen-id"
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={30}
+          value={citizenId}
+          onChange={setCitizenId}
+        />
+        <TextField
+          id={`${prefix}-insurance`}
+          label={t('register.personForm.insuranceCode')}
+          error={f.insuranceCode}
+          hint={t('register.personForm.insuranceCodeHint')}
+          testId="person-insurance-code"
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={30}
+          value={insuranceCode}
+          onChange={setInsuranceCode}
+        />
+        <TextField
+          id={`${prefix}-phone`}
+          label={t('register.col.phone')}
+          error={f.phone}
+          testId="person-phone"
+          type="tel"
+          autoComplete="off"
+          maxLength={30}
+          value={phone}
+          onChange={setPhone}
+        />
+        <TextField
+          id={`${prefix}-ethnicity`}
+          label={t('register.col.ethnicity')}
+          error={f.ethnicity}
+          testId="person-ethnicity"
+          type="text"
+          autoComplete="off"
+          maxLength={50}
+          value={ethnicity}
+          onChange={setEthnicity}
+        />
         <div
           className="member-groups span-3"
           role="group"
@@ -299,17 +302,18 @@ export function PersonForm({
         </div>
         {isPupil && (
           <>
-            <Field id={`${prefix}-school`} label={t('register.personForm.school')} error={f.school} className="span-2">
-              <input
-                {...inputProps(`${prefix}-school`, f.school)}
-                data-testid="person-school"
-                type="text"
-                autoComplete="off"
-                maxLength={200}
-                value={school}
-                onChange={(e) => setSchool(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id={`${prefix}-school`}
+              label={t('register.personForm.school')}
+              error={f.school}
+              className="span-2"
+              testId="person-school"
+              type="text"
+              autoComplete="off"
+              maxLength={200}
+              value={school}
+              onChange={setSchool}
+            />
             <Field id={`${prefix}-grade`} label={t('register.personForm.grade')} error={f.grade}>
               <select {...inputProps(`${prefix}-grade`, f.grade)} data-testid="person-grade" value={grade} onChange={(e) => setGrade(e.target.value)}>
                 <option value="">—</option>

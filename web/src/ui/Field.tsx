@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 
 /** Props that tie an input to its label, hint and error message. */
 export function inputProps(id: string, error?: string, hint?: unknown) {
@@ -41,5 +41,39 @@ export function Field({
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled input of text (or number, date, password...) in a Field; its test id is its id unless given. */
+export function TextField({
+  id,
+  testId = id,
+  label,
+  error,
+  hint,
+  className,
+  value,
+  onChange,
+  ...input
+}: {
+  id: string;
+  testId?: string;
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'className'>) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint} className={className}>
+      <input
+        {...inputProps(id, error, hint)}
+        data-testid={testId}
+        {...input}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
   );
 }

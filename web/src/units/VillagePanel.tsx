@@ -4,7 +4,7 @@ import { type Unit, unitsApi, VILLAGE_KINDS, type VillageKind } from './unitsApi
 import { NO_ERRORS, errorMessage, splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { localPart } from '../format';
-import { Field, inputProps } from '../ui/Field';
+import { Field, inputProps, TextField } from '../ui/Field';
 import { OptionSelect } from '../ui/OptionSelect';
 
 function isVillageKind(value: string): value is VillageKind {
@@ -196,18 +196,18 @@ function AddVillageForm({
             onChange={(e) => setCode(e.target.value)}
           />
         </Field>
-        <Field id="village-name" label={t('units.villages.name')} error={errors.fields.name} className="grow">
-          <input
-            {...inputProps('village-name', errors.fields.name)}
-            data-testid="village-name"
-            type="text"
-            autoComplete="off"
-            maxLength={200}
-            placeholder={t('units.villages.namePlaceholder')}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
+        <TextField
+          id="village-name"
+          label={t('units.villages.name')}
+          error={errors.fields.name}
+          className="grow"
+          type="text"
+          autoComplete="off"
+          maxLength={200}
+          placeholder={t('units.villages.namePlaceholder')}
+          value={name}
+          onChange={setName}
+        />
         <Field id="village-kind" label={t('units.villages.kind')} error={errors.fields.kind}>
           <KindSelect id="village-kind" testId="village-kind" value={kind} error={errors.fields.kind} onChange={setKind} />
         </Field>
