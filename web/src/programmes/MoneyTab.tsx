@@ -288,6 +288,7 @@ function PledgeTable({ pledges, actions }: { pledges: Pledge[]; actions: (p: Ple
         t('money.source'),
         t('money.status'),
         { label: t('money.reconciled'), className: 'num' },
+        null,
       ]}
     >
       {pledges.map((p) => (

@@ -20,7 +20,7 @@ export function RowErrors({ errors }: { errors: RowError[] }) {
   return (
     <div className="table-wrap">
       <p className="field-error">{t('web.errors_in_file')}</p>
-      <DataTable testId="file-errors" wrap={false} columns={[{ label: t('web.row'), className: 'num-cell' }, t('web.column')]}>
+      <DataTable testId="file-errors" wrap={false} columns={[{ label: t('web.row'), className: 'num-cell' }, t('web.column'), null]}>
         {errors.slice(0, 200).map((e, i) => (
           <tr key={i}>
             <td className="num">{e.row}</td>

@@ -137,6 +137,7 @@ export function StatementPanel({ programmeId }: { programmeId: string }) {
             { label: t('statement.total_refunded'), className: 'num-cell' },
             { label: t('statement.total_funded'), className: 'num-cell' },
             { label: t('statement.total_cards'), className: 'num-cell' },
+            null,
           ]}
         >
           {donors.map((d) => (
