@@ -20,24 +20,25 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, onUnauthenticated, setCsrfToken, type User } from './api';
-import { Header, type Section } from './components/Header';
-import { ErrorBanner, Notice } from './components/ErrorBanner';
+import { accessApi, type User } from './access/accessApi';
+import { ApiError, onUnauthenticated, setCsrfToken } from './api/client';
+import { Header, type Section } from './ui/Header';
+import { ErrorBanner, Notice } from './ui/ErrorBanner';
 import { isLanguage, readLanguageCookie, setLanguage } from './i18n';
 import { navigate, useRoute } from './router';
-import { LoginPage } from './pages/LoginPage';
-import { UnitsPage } from './pages/UnitsPage';
-import { UsersPage } from './pages/UsersPage';
-import { AuditPage } from './pages/AuditPage';
-import { CalculatorPage } from './pages/CalculatorPage';
-import { PublicProgrammePage } from './pages/PublicProgrammePage';
-import { RulesPage } from './pages/RulesPage';
-import { RegisterSearchPage } from './pages/RegisterSearchPage';
-import { ImportPage } from './pages/ImportPage';
-import { HouseholdPage } from './pages/HouseholdPage';
-import { CoveragePage } from './pages/CoveragePage';
-import { ProgrammesPage } from './pages/ProgrammesPage';
-import { ProgrammePage } from './pages/ProgrammePage';
+import { LoginPage } from './access/LoginPage';
+import { UnitsPage } from './units/UnitsPage';
+import { UsersPage } from './access/UsersPage';
+import { AuditPage } from './audit/AuditPage';
+import { CalculatorPage } from './premium/CalculatorPage';
+import { PublicProgrammePage } from './programmes/PublicProgrammePage';
+import { RulesPage } from './premium/RulesPage';
+import { RegisterSearchPage } from './register/RegisterSearchPage';
+import { ImportPage } from './register/ImportPage';
+import { HouseholdPage } from './register/HouseholdPage';
+import { CoveragePage } from './coverage/CoveragePage';
+import { ProgrammesPage } from './programmes/ProgrammesPage';
+import { ProgrammePage } from './programmes/ProgrammePage';
 
 type AuthState =
   | { status: 'loading' }
@@ -66,7 +67,7 @@ export function App() {
 
   useEffect(() => {
     let cancelled = false;
-    api
+    accessApi
       .me()
       .then((session) => {
         if (!cancelled) signedIn(session.user, session.csrfToken);
@@ -101,7 +102,7 @@ export function App() {
 
   const logout = useCallback(async () => {
     try {
-      await api.logout();
+      await accessApi.logout();
     } catch {
       // the session is dropped on this side in any case
     }

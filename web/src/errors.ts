@@ -2,7 +2,7 @@
  * Splits an error into messages for known form fields (from the API's error.fields) and a message
  * for the banner (everything else).
  */
-import { ApiError } from './api';
+import { ApiError } from './api/client';
 import { i18n } from './i18n';
 
 export interface FormErrors {

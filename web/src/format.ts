@@ -54,16 +54,8 @@ export function localPart(code: string): string {
   return dot >= 0 ? code.slice(dot + 1) : code;
 }
 
-/** For matching names: 'Xã Bảo Thắng' -> 'xa bao thang' (no diacritics, đ -> d, lower case). */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+/** For matching names: 'Xã Bảo Thắng' -> 'xa bao thang' (no diacritics, đ -> d, lower case): the server's rule (src/domain is pure). */
+export { foldVietnamese as foldText } from '../../src/domain/text';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -8,7 +8,7 @@
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api';
+import { ApiError } from '../api/client';
 import { formatVnd } from '../format';
 
 /** What the user confirmed: the count and the dong, or `true` for a step that moves no money. */

@@ -5,13 +5,14 @@
  */
 import { Fragment, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate } from '../format';
 import { HANDOVER_RESULTS, handoverApi, type EventDetail, type HandoverEvent, type HandoverResult, type Recipient } from './handoverApi';
+import { DataTable } from '../ui/DataTable';
 
 const MAX_EVIDENCE = 5 * 1024 * 1024;
 const EVIDENCE_TYPES = 'image/jpeg,image/png,image/webp,application/pdf';
@@ -151,80 +152,76 @@ export function HandoverEventPanel({
       {recipients.length === 0 ? (
         <p className="empty">{t('web.noRecipients')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="recipients-table">
-            <thead>
-              <tr>
-                <th>{t('web.no')}</th>
-                <th>{t('web.fullName')}</th>
-                <th>{t('web.birthYear')}</th>
-                <th>{t('web.card')}</th>
-                <th>{t('web.validity')}</th>
-                <th>{t('web.result')}</th>
-                <th>{t('web.evidence')}</th>
-                {canWrite && <th>{t('web.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {recipients.map((r, i) => (
-                <Fragment key={r.awardId}>
-                <tr data-testid={`recipient-${r.awardId}`}>
-                  <td className="num-cell">{i + 1}</td>
-                  <td>{r.fullName}</td>
-                  <td>{r.birthYear}</td>
-                  <td className="mono">{r.cardNumber ?? t('web.notIssued')}</td>
-                  <td className="nowrap">{r.cardFrom && r.cardTo ? `${formatDate(r.cardFrom)} - ${formatDate(r.cardTo)}` : ''}</td>
-                  <td>
-                    <ResultBadge result={r.result} />
-                    {r.receivedBy && <div className="small">{r.receivedBy}</div>}
-                    {r.note && <div className="small muted">{r.note}</div>}
-                  </td>
-                  <td>
-                    {r.evidence && (
-                      <a href={handoverApi.evidenceUrl(r.awardId)} download={r.evidence.name} data-testid="evidence-link">
-                        {r.evidence.name}
-                      </a>
-                    )}
-                  </td>
-                  {canWrite && (
-                    <td className="actions-cell">
-                      <button type="button" className="btn btn-small btn-secondary" onClick={() => setEditing(r.awardId)} data-testid="record-result">
-                        {t('web.record')}
-                      </button>
-                      {others.length > 0 && r.result !== 'received' && (
-                        <select aria-label={t('web.moveTo')} className="small" value="" onChange={(e) => e.target.value && void move(r.awardId, e.target.value)}>
-                          <option value="">{t('web.moveTo')}</option>
-                          {others.map((o) => (
-                            <option key={o.id} value={o.id}>
-                              {`${o.communeName}, ${formatDate(o.heldOn)}`}
-                            </option>
-                          ))}
-                        </select>
-                      )}
-                    </td>
-                  )}
-                </tr>
-                {editing === r.awardId && (
-                  <tr className="result-row">
-                    <td colSpan={canWrite ? 8 : 7}>
-                      <ResultForm
-                        recipient={r}
-                        onCancel={() => setEditing(null)}
-                        onSaved={() => {
-                          setEditing(null);
-                          setNotice(t('web.saved', { name: r.fullName }));
-                          void load();
-                          onChanged();
-                        }}
-                      />
-                    </td>
-                  </tr>
+        <DataTable
+          testId="recipients-table"
+          columns={[
+            t('web.no'),
+            t('web.fullName'),
+            t('web.birthYear'),
+            t('web.card'),
+            t('web.validity'),
+            t('web.result'),
+            t('web.evidence'),
+            t('web.actions'),
+          ]}
+        >
+          {recipients.map((r, i) => (
+            <Fragment key={r.awardId}>
+            <tr data-testid={`recipient-${r.awardId}`}>
+              <td className="num-cell">{i + 1}</td>
+              <td>{r.fullName}</td>
+              <td>{r.birthYear}</td>
+              <td className="mono">{r.cardNumber ?? t('web.notIssued')}</td>
+              <td className="nowrap">{r.cardFrom && r.cardTo ? `${formatDate(r.cardFrom)} - ${formatDate(r.cardTo)}` : ''}</td>
+              <td>
+                <ResultBadge result={r.result} />
+                {r.receivedBy && <div className="small">{r.receivedBy}</div>}
+                {r.note && <div className="small muted">{r.note}</div>}
+              </td>
+              <td>
+                {r.evidence && (
+                  <a href={handoverApi.evidenceUrl(r.awardId)} download={r.evidence.name} data-testid="evidence-link">
+                    {r.evidence.name}
+                  </a>
                 )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </td>
+              {canWrite && (
+                <td className="actions-cell">
+                  <button type="button" className="btn btn-small btn-secondary" onClick={() => setEditing(r.awardId)} data-testid="record-result">
+                    {t('web.record')}
+                  </button>
+                  {others.length > 0 && r.result !== 'received' && (
+                    <select aria-label={t('web.moveTo')} className="small" value="" onChange={(e) => e.target.value && void move(r.awardId, e.target.value)}>
+                      <option value="">{t('web.moveTo')}</option>
+                      {others.map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {`${o.communeName}, ${formatDate(o.heldOn)}`}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </td>
+              )}
+            </tr>
+            {editing === r.awardId && (
+              <tr className="result-row">
+                <td colSpan={canWrite ? 8 : 7}>
+                  <ResultForm
+                    recipient={r}
+                    onCancel={() => setEditing(null)}
+                    onSaved={() => {
+                      setEditing(null);
+                      setNotice(t('web.saved', { name: r.fullName }));
+                      void load();
+                      onChanged();
+                    }}
+                  />
+                </td>
+              </tr>
+            )}
+            </Fragment>
+          ))}
+        </DataTable>
       )}
     </section>
   );

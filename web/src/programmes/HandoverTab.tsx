@@ -7,18 +7,19 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps, TextField } from '../ui/Field';
+import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate } from '../format';
 import { HandoverEventPanel, ResultBadge } from './HandoverEventPanel';
 import { StatementPanel } from './StatementPanel';
 import { HANDOVER_RESULTS, handoverApi, type HandoverOverview } from './handoverApi';
 import type { ProgrammeDetail } from './programmesApi';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
+import { DataTable } from '../ui/DataTable';
 
 
 function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDetail; communes: HandoverOverview['communes']; onAdded: (message: string) => void }) {
@@ -64,12 +65,8 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
         <Field id="event-date" label={t('web.date')} error={errors.fields.heldOn}>
           <DayInput id="event-date" testId="event-date" value={day} error={errors.fields.heldOn} onChange={setDay} />
         </Field>
-        <Field id="event-place" label={t('web.place')} error={errors.fields.place}>
-          <input {...inputProps('event-place', errors.fields.place)} data-testid="event-place" value={place} maxLength={300} onChange={(e) => setPlace(e.target.value)} />
-        </Field>
-        <Field id="event-note" label={t('web.note')} error={errors.fields.note}>
-          <input {...inputProps('event-note', errors.fields.note)} data-testid="event-note" value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
-        </Field>
+        <TextField id="event-place" label={t('web.place')} error={errors.fields.place} maxLength={300} value={place} onChange={setPlace} />
+        <TextField id="event-note" label={t('web.note')} error={errors.fields.note} maxLength={1000} value={note} onChange={setNote} />
       </div>
       <button type="submit" className="btn btn-primary" disabled={busy} data-testid="add-event">
         {t('web.addEventButton')}
@@ -197,48 +194,40 @@ export function HandoverTab({ programme, onChanged }: { programme: ProgrammeDeta
       <h3>{t('web.events')}</h3>
       {overview && overview.events.length === 0 && <p className="empty">{t('web.noEvents')}</p>}
       {overview && overview.events.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="events-table">
-            <thead>
-              <tr>
-                <th>{t('web.date')}</th>
-                <th>{t('web.commune')}</th>
-                <th>{t('web.place')}</th>
-                {HANDOVER_RESULTS.map((r) => (
-                  <th key={r} className="num-cell">
-                    {t(`results.${r}`)}
-                  </th>
-                ))}
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {overview.events.map((e) => (
-                <tr key={e.id} data-testid={`event-${e.id}`} className={selected === e.id ? 'selected' : undefined}>
-                  <td className="nowrap">
-                    {formatDate(e.heldOn)}
-                    {e.overdue && <span className="badge badge-expired" title={t('web.overdueHint', { deadline: formatDate(overview.deadline) })}> {t('web.overdue')}</span>}
-                  </td>
-                  <td>{e.communeName}</td>
-                  <td>{e.place}</td>
-                  {HANDOVER_RESULTS.map((r) => (
-                    <td key={r} className="num-cell">
-                      {e.counts[r]}
-                    </td>
-                  ))}
-                  <td className="actions-cell">
-                    <button type="button" className="btn btn-small btn-secondary" onClick={() => setSelected(e.id)} data-testid="open-event">
-                      {t('web.open')}
-                    </button>
-                    <a className="btn btn-small btn-ghost" href={handoverApi.minutesUrl(e.id)} download>
-                      {t('web.minutesPdf')}
-                    </a>
-                  </td>
-                </tr>
+        <DataTable
+          testId="events-table"
+          columns={[
+            t('web.date'),
+            t('web.commune'),
+            t('web.place'),
+            ...HANDOVER_RESULTS.map((r) => ({ label: t(`results.${r}`), className: 'num-cell' })),
+            null,
+          ]}
+        >
+          {overview.events.map((e) => (
+            <tr key={e.id} data-testid={`event-${e.id}`} className={selected === e.id ? 'selected' : undefined}>
+              <td className="nowrap">
+                {formatDate(e.heldOn)}
+                {e.overdue && <span className="badge badge-expired" title={t('web.overdueHint', { deadline: formatDate(overview.deadline) })}> {t('web.overdue')}</span>}
+              </td>
+              <td>{e.communeName}</td>
+              <td>{e.place}</td>
+              {HANDOVER_RESULTS.map((r) => (
+                <td key={r} className="num-cell">
+                  {e.counts[r]}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
+              <td className="actions-cell">
+                <button type="button" className="btn btn-small btn-secondary" onClick={() => setSelected(e.id)} data-testid="open-event">
+                  {t('web.open')}
+                </button>
+                <a className="btn btn-small btn-ghost" href={handoverApi.minutesUrl(e.id)} download>
+                  {t('web.minutesPdf')}
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {overview && overview.unassigned.length > 0 && (
         <div className="card" data-testid="unassigned">

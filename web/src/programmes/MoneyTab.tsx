@@ -6,14 +6,14 @@
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { OptionSelect } from '../components/OptionSelect';
-import { DayInput } from '../components/HouseholdBits';
-import { today } from '../components/RegisterBits';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps, TextField } from '../ui/Field';
+import { OptionSelect } from '../ui/OptionSelect';
+import { DayInput } from '../register/HouseholdBits';
+import { today } from '../register/RegisterBits';
 import { errorMessage, splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatDateTime, formatVnd, parseVnd } from '../format';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 import { dayOf, localErrors } from './ProgrammeBits';
@@ -30,6 +30,7 @@ import {
   type Receipt,
   type Refund,
 } from './programmesApi';
+import { DataTable } from '../ui/DataTable';
 
 interface MoneyData {
   donors: Donor[];
@@ -128,36 +129,32 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.receipts.length === 0 ? (
           <p className="muted">{t('money.no_receipts')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="receipts-table">
-              <thead>
-                <tr>
-                  <th>{t('money.received_on')}</th>
-                  <th>{t('money.donor')}</th>
-                  <th>{t('money.method')}</th>
-                  <th>{t('money.reference')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th className="num">{t('money.funded')}</th>
-                  <th className="num">{t('money.refunded')}</th>
-                  <th className="num">{t('money.remaining')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.receipts.map((r) => (
-                  <tr key={r.id} data-testid="receipt-row">
-                    <td>{formatDate(r.receivedOn)}</td>
-                    <td>{r.donorName}</td>
-                    <td>{t(`method.${r.method}`)}</td>
-                    <td>{r.reference}</td>
-                    <td className="num">{formatVnd(r.amount)}</td>
-                    <td className="num">{formatVnd(r.funded)}</td>
-                    <td className="num">{formatVnd(r.refunded)}</td>
-                    <td className="num">{formatVnd(r.remaining)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="receipts-table"
+            columns={[
+              t('money.received_on'),
+              t('money.donor'),
+              t('money.method'),
+              t('money.reference'),
+              { label: t('money.amount'), className: 'num' },
+              { label: t('money.funded'), className: 'num' },
+              { label: t('money.refunded'), className: 'num' },
+              { label: t('money.remaining'), className: 'num' },
+            ]}
+          >
+            {data?.receipts.map((r) => (
+              <tr key={r.id} data-testid="receipt-row">
+                <td>{formatDate(r.receivedOn)}</td>
+                <td>{r.donorName}</td>
+                <td>{t(`method.${r.method}`)}</td>
+                <td>{r.reference}</td>
+                <td className="num">{formatVnd(r.amount)}</td>
+                <td className="num">{formatVnd(r.funded)}</td>
+                <td className="num">{formatVnd(r.refunded)}</td>
+                <td className="num">{formatVnd(r.remaining)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && data && <ReceiptForm programme={programme} donors={data.donors} pledges={pledges} onSaved={saved} />}
       </section>
@@ -167,28 +164,24 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.refunds.length === 0 ? (
           <p className="muted">{t('money.no_refunds')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="refunds-table">
-              <thead>
-                <tr>
-                  <th>{t('money.refunded_on')}</th>
-                  <th>{t('money.donor')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th>{t('money.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.refunds.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatDate(r.refundedOn)}</td>
-                    <td>{r.donorName}</td>
-                    <td className="num">{formatVnd(r.amount)}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="refunds-table"
+            columns={[
+              t('money.refunded_on'),
+              t('money.donor'),
+              { label: t('money.amount'), className: 'num' },
+              t('money.reason'),
+            ]}
+          >
+            {data?.refunds.map((r) => (
+              <tr key={r.id}>
+                <td>{formatDate(r.refundedOn)}</td>
+                <td>{r.donorName}</td>
+                <td className="num">{formatVnd(r.amount)}</td>
+                <td>{r.reason}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && data && <RefundForm programme={programme} receipts={data.receipts} onSaved={saved} />}
       </section>
@@ -200,28 +193,16 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
         {data && data.donors.length === 0 ? (
           <p className="muted">{t('money.no_donors')}</p>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="donors-table">
-              <thead>
-                <tr>
-                  <th>{t('money.donor_name')}</th>
-                  <th>{t('money.donor_kind')}</th>
-                  <th>{t('money.contact')}</th>
-                  <th>{t('money.public_consent')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data?.donors.map((d) => (
-                  <tr key={d.id}>
-                    <td>{d.name}</td>
-                    <td>{t(`donor_kind.${d.kind}`)}</td>
-                    <td>{d.contact}</td>
-                    <td>{d.publicConsent ? '✓' : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="donors-table" columns={[t('money.donor_name'), t('money.donor_kind'), t('money.contact'), t('money.public_consent')]}>
+            {data?.donors.map((d) => (
+              <tr key={d.id}>
+                <td>{d.name}</td>
+                <td>{t(`donor_kind.${d.kind}`)}</td>
+                <td>{d.contact}</td>
+                <td>{d.publicConsent ? '✓' : ''}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {canWrite && <DonorForm ownerUnitCode={programme.ownerUnitCode} onSaved={saved} />}
       </section>
@@ -258,32 +239,28 @@ function LedgerPanel({ programmeId, version }: { programmeId: string; version: n
       {open && entries && (
         <>
           <p className="muted">{t('money.ledger_hint')}</p>
-          <div className="table-wrap">
-            <table className="table" data-testid="ledger-table">
-              <thead>
-                <tr>
-                  <th>{t('money.posted_at')}</th>
-                  <th>{t('money.txn')}</th>
-                  <th>{t('money.account')}</th>
-                  <th className="num">{t('money.amount')}</th>
-                  <th>{t('money.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.postedAt)}</td>
-                    <td>
-                      {t(`txn_kind.${e.kind}`)} <span className="muted">{e.txnId.slice(0, 8)}</span>
-                    </td>
-                    <td>{t(`account.${e.account}`)}</td>
-                    <td className="num">{formatVnd(e.amount)}</td>
-                    <td>{e.memo}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="ledger-table"
+            columns={[
+              t('money.posted_at'),
+              t('money.txn'),
+              t('money.account'),
+              { label: t('money.amount'), className: 'num' },
+              t('money.reason'),
+            ]}
+          >
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.postedAt)}</td>
+                <td>
+                  {t(`txn_kind.${e.kind}`)} <span className="muted">{e.txnId.slice(0, 8)}</span>
+                </td>
+                <td>{t(`account.${e.account}`)}</td>
+                <td className="num">{formatVnd(e.amount)}</td>
+                <td>{e.memo}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>
@@ -302,36 +279,32 @@ function Stat({ label, value, testId, tone }: { label: string; value: number; te
 function PledgeTable({ pledges, actions }: { pledges: Pledge[]; actions: (p: Pledge) => ReactNode }) {
   const { t } = useTranslation('programmes');
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="pledges-table">
-        <thead>
-          <tr>
-            <th>{t('money.pledged_on')}</th>
-            <th>{t('money.donor')}</th>
-            <th>{t('money.earmark')}</th>
-            <th>{t('money.source')}</th>
-            <th>{t('money.status')}</th>
-            <th className="num">{t('money.reconciled')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {pledges.map((p) => (
-            <tr key={p.id} data-testid="pledge-row">
-              <td>{formatDate(p.pledgedOn)}</td>
-              <td>{p.donorName}</td>
-              <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag].filter(Boolean).join(', ')}</td>
-              <td>{t(`pledge_source.${p.source}`)}</td>
-              <td>{t(`pledge_status.${p.status}`)}</td>
-              <td className="num" data-testid="pledge-reconciled">
-                {formatVnd(p.received)} / {formatVnd(p.amount)}
-              </td>
-              <td className="actions-cell">{actions(p)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="pledges-table"
+      columns={[
+        t('money.pledged_on'),
+        t('money.donor'),
+        t('money.earmark'),
+        t('money.source'),
+        t('money.status'),
+        { label: t('money.reconciled'), className: 'num' },
+        null,
+      ]}
+    >
+      {pledges.map((p) => (
+        <tr key={p.id} data-testid="pledge-row">
+          <td>{formatDate(p.pledgedOn)}</td>
+          <td>{p.donorName}</td>
+          <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag].filter(Boolean).join(', ')}</td>
+          <td>{t(`pledge_source.${p.source}`)}</td>
+          <td>{t(`pledge_status.${p.status}`)}</td>
+          <td className="num" data-testid="pledge-reconciled">
+            {formatVnd(p.received)} / {formatVnd(p.amount)}
+          </td>
+          <td className="actions-cell">{actions(p)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -395,15 +368,11 @@ function DonorForm({ ownerUnitCode, onSaved }: { ownerUnitCode: string; onSaved:
       <h3>{t('money.add_donor')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <Field id="donor-name" label={t('money.donor_name')} error={f.name}>
-          <input {...inputProps('donor-name', f.name)} data-testid="donor-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
+        <TextField id="donor-name" label={t('money.donor_name')} error={f.name} type="text" value={name} onChange={setName} />
         <Field id="donor-kind" label={t('money.donor_kind')} error={f.kind}>
           <OptionSelect id="donor-kind" testId="donor-kind" value={kind} options={DONOR_KINDS} label={(k) => t(`donor_kind.${k}`)} onChange={setKind} />
         </Field>
-        <Field id="donor-contact" label={t('money.contact')} error={f.contact}>
-          <input {...inputProps('donor-contact', f.contact)} data-testid="donor-contact" type="text" value={contact} onChange={(e) => setContact(e.target.value)} />
-        </Field>
+        <TextField id="donor-contact" label={t('money.contact')} error={f.contact} type="text" value={contact} onChange={setContact} />
         <div className="field field-submit">
           <label>
             <input type="checkbox" data-testid="donor-consent" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t('money.public_consent')}
@@ -470,18 +439,27 @@ function PledgeForm({ programme, donors, onSaved }: { programme: ProgrammeDetail
         <Field id="pledge-donor" label={t('money.donor')} error={f.donorId}>
           <DonorSelect id="pledge-donor" donors={donors} value={donorId} error={f.donorId} onChange={setDonorId} />
         </Field>
-        <Field id="pledge-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('pledge-amount', f.amount)} data-testid="pledge-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="pledge-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="pledge-date" label={t('money.pledged_on')} error={f.pledgedOn}>
           <DayInput id="pledge-date" testId="pledge-date" value={pledgedOn} error={f.pledgedOn} onChange={setPledgedOn} />
         </Field>
-        <Field id="pledge-commune" label={t('money.earmark_commune')} error={f.earmarkCommuneCode}>
-          <input {...inputProps('pledge-commune', f.earmarkCommuneCode)} data-testid="pledge-commune" type="text" value={commune} onChange={(e) => setCommune(e.target.value)} />
-        </Field>
-        <Field id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag}>
-          <input {...inputProps('pledge-tag', f.earmarkTag)} data-testid="pledge-tag" type="text" value={tag} onChange={(e) => setTag(e.target.value)} />
-        </Field>
+        <TextField
+          id="pledge-commune"
+          label={t('money.earmark_commune')}
+          error={f.earmarkCommuneCode}
+          type="text"
+          value={commune}
+          onChange={setCommune}
+        />
+        <TextField id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag} type="text" value={tag} onChange={setTag} />
       </div>
       <button type="submit" className="btn btn-secondary" data-testid="pledge-submit" disabled={busy}>
         {t('money.add_pledge')}
@@ -536,18 +514,22 @@ function ReceiptForm({ programme, donors, pledges, onSaved }: { programme: Progr
             ))}
           </select>
         </Field>
-        <Field id="receipt-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('receipt-amount', f.amount)} data-testid="receipt-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="receipt-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="receipt-date" label={t('money.received_on')} error={f.receivedOn}>
           <DayInput id="receipt-date" testId="receipt-date" value={receivedOn} error={f.receivedOn} onChange={setReceivedOn} />
         </Field>
         <Field id="receipt-method" label={t('money.method')} error={f.method}>
           <OptionSelect id="receipt-method" testId="receipt-method" value={method} options={PAYMENT_METHODS} label={(m) => t(`method.${m}`)} onChange={setMethod} />
         </Field>
-        <Field id="receipt-reference" label={t('money.reference')} error={f.reference}>
-          <input {...inputProps('receipt-reference', f.reference)} data-testid="receipt-reference" type="text" value={reference} onChange={(e) => setReference(e.target.value)} />
-        </Field>
+        <TextField id="receipt-reference" label={t('money.reference')} error={f.reference} type="text" value={reference} onChange={setReference} />
       </div>
       <button type="submit" className="btn btn-primary" data-testid="receipt-submit" disabled={busy || receipt.busy || receipt.pending !== null}>
         {t('money.add_receipt')}
@@ -599,15 +581,19 @@ function RefundForm({ programme, receipts, onSaved }: { programme: ProgrammeDeta
             ))}
           </select>
         </Field>
-        <Field id="refund-amount" label={t('money.amount')} error={f.amount}>
-          <input {...inputProps('refund-amount', f.amount)} data-testid="refund-amount" type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />
-        </Field>
+        <TextField
+          id="refund-amount"
+          label={t('money.amount')}
+          error={f.amount}
+          type="text"
+          inputMode="numeric"
+          value={amount}
+          onChange={setAmount}
+        />
         <Field id="refund-date" label={t('money.refunded_on')} error={f.refundedOn}>
           <DayInput id="refund-date" testId="refund-date" value={refundedOn} error={f.refundedOn} onChange={setRefundedOn} />
         </Field>
-        <Field id="refund-reason" label={t('money.reason')} error={f.reason}>
-          <input {...inputProps('refund-reason', f.reason)} data-testid="refund-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} />
-        </Field>
+        <TextField id="refund-reason" label={t('money.reason')} error={f.reason} type="text" value={reason} onChange={setReason} />
       </div>
       <button type="submit" className="btn btn-secondary" data-testid="refund-submit" disabled={busy || refund.busy || refund.pending !== null}>
         {t('money.add_refund')}

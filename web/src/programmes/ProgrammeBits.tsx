@@ -1,6 +1,6 @@
 /** Small pieces of the programme screens: the status pill and the overdue badge. */
 import { useTranslation } from 'react-i18next';
-import { parseDayMonthYear } from '../components/HouseholdBits';
+import { parseDayMonthYear } from '../register/HouseholdBits';
 import { i18n } from '../i18n';
 import type { FormErrors } from '../errors';
 import type { ProgrammeStatus } from './programmesApi';

@@ -4,13 +4,13 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../api';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
-import { DayInput, parseDayMonthYear } from '../components/HouseholdBits';
-import { OptionSelect } from '../components/OptionSelect';
+import type { User } from '../access/accessApi';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { Field, TextField } from '../ui/Field';
+import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
+import { OptionSelect } from '../ui/OptionSelect';
 import { splitErrors } from '../errors';
-import { useFormSubmit } from '../useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 
@@ -141,38 +141,46 @@ export function ProgrammeForm({
       <ErrorBanner message={errors.banner} />
       <form onSubmit={submit} noValidate>
         <div className="form-grid form-grid-2">
-          <Field id="programme-name" label={t('form.name')} error={f.name}>
-            <input {...inputProps('programme-name', f.name)} data-testid="programme-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
-          </Field>
-          <Field id="programme-owner" label={t('form.owner')} error={f.ownerUnitCode}>
-            <input {...inputProps('programme-owner', f.ownerUnitCode)} data-testid="programme-owner" type="text" inputMode="numeric" value={owner} onChange={(e) => setOwner(e.target.value)} />
-          </Field>
+          <TextField id="programme-name" label={t('form.name')} error={f.name} type="text" value={name} onChange={setName} />
+          <TextField
+            id="programme-owner"
+            label={t('form.owner')}
+            error={f.ownerUnitCode}
+            type="text"
+            inputMode="numeric"
+            value={owner}
+            onChange={setOwner}
+          />
           <Field id="programme-area-kind" label={t('form.area_kind')} error={f.areaKind}>
             <OptionSelect id="programme-area-kind" testId="programme-area-kind" value={areaKind} options={AREA_KINDS} label={(k) => t(`area_kind.${k}`)} onChange={setAreaKind} />
           </Field>
-          <Field id="programme-area-codes" label={t('form.area_codes')} error={f.areaCodes} hint={t('form.area_codes_hint')}>
-            <input
-              {...inputProps('programme-area-codes', f.areaCodes, true)}
-              data-testid="programme-area-codes"
-              type="text"
-              value={areaCodes}
-              onChange={(e) => setAreaCodes(e.target.value)}
-            />
-          </Field>
-          <Field id="programme-card-months" label={t('form.card_months')} error={f.cardMonths}>
-            <input
-              {...inputProps('programme-card-months', f.cardMonths)}
-              data-testid="programme-card-months"
-              type="number"
-              min={1}
-              max={12}
-              value={months}
-              onChange={(e) => setMonths(e.target.value)}
-            />
-          </Field>
-          <Field id="programme-season" label={t('form.handover_season')} error={f.handoverSeason}>
-            <input {...inputProps('programme-season', f.handoverSeason)} data-testid="programme-season" type="text" value={season} onChange={(e) => setSeason(e.target.value)} />
-          </Field>
+          <TextField
+            id="programme-area-codes"
+            label={t('form.area_codes')}
+            error={f.areaCodes}
+            hint={t('form.area_codes_hint')}
+            type="text"
+            value={areaCodes}
+            onChange={setAreaCodes}
+          />
+          <TextField
+            id="programme-card-months"
+            label={t('form.card_months')}
+            error={f.cardMonths}
+            type="number"
+            min={1}
+            max={12}
+            value={months}
+            onChange={setMonths}
+          />
+          <TextField
+            id="programme-season"
+            label={t('form.handover_season')}
+            error={f.handoverSeason}
+            type="text"
+            value={season}
+            onChange={setSeason}
+          />
           <Field id="programme-purchase-date" label={t('form.purchase_date')} error={f.purchaseDate}>
             <DayInput id="programme-purchase-date" testId="programme-purchase-date" value={purchaseDate} error={f.purchaseDate} onChange={setPurchaseDate} />
           </Field>
@@ -189,29 +197,27 @@ export function ProgrammeForm({
               onChange={setSelectionMode}
             />
           </Field>
-          <Field id="programme-priorities" label={t('form.priorities')} error={f.priorities} hint={t('form.priorities_hint')}>
-            <input
-              {...inputProps('programme-priorities', f.priorities, true)}
-              data-testid="programme-priorities"
-              type="text"
-              value={priorities}
-              onChange={(e) => setPriorities(e.target.value)}
-            />
-          </Field>
+          <TextField
+            id="programme-priorities"
+            label={t('form.priorities')}
+            error={f.priorities}
+            hint={t('form.priorities_hint')}
+            type="text"
+            value={priorities}
+            onChange={setPriorities}
+          />
           {selectionMode === 'spread' && (
-            <Field id="programme-quotas" label={t('form.quotas')} error={f.communeQuotas} hint={t('form.quotas_hint')}>
-              <input
-                {...inputProps('programme-quotas', f.communeQuotas, true)}
-                data-testid="programme-quotas"
-                type="text"
-                value={quotas}
-                onChange={(e) => setQuotas(e.target.value)}
-              />
-            </Field>
+            <TextField
+              id="programme-quotas"
+              label={t('form.quotas')}
+              error={f.communeQuotas}
+              hint={t('form.quotas_hint')}
+              type="text"
+              value={quotas}
+              onChange={setQuotas}
+            />
           )}
-          <Field id="programme-area-note" label={t('form.area_note')} error={f.areaNote}>
-            <input {...inputProps('programme-area-note', f.areaNote)} data-testid="programme-area-note" type="text" value={areaNote} onChange={(e) => setAreaNote(e.target.value)} />
-          </Field>
+          <TextField id="programme-area-note" label={t('form.area_note')} error={f.areaNote} type="text" value={areaNote} onChange={setAreaNote} />
         </div>
         <div className="btn-group">
           <button type="submit" className="btn btn-primary" data-testid="programme-submit" disabled={busy}>

@@ -4,8 +4,8 @@
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { Field, inputProps } from '../components/Field';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { Field, inputProps } from '../ui/Field';
 import { splitErrors } from '../errors';
 import { formatDate, formatDateTime, formatVnd } from '../format';
 import { href } from '../router';
@@ -13,6 +13,7 @@ import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
 import { OverdueBadge, StatusPill } from './ProgrammeBits';
 import { ProgrammeForm } from './ProgrammeForm';
 import { PROGRAMME_STATUSES, programmesApi, type ProgrammeDetail, type ProgrammeStatus } from './programmesApi';
+import { DataTable } from '../ui/DataTable';
 
 export function ProgrammeOverview({ programme, onChanged }: { programme: ProgrammeDetail; onChanged: (p: ProgrammeDetail) => void }) {
   const { t } = useTranslation('programmes');
@@ -203,35 +204,31 @@ export function ProgrammeOverview({ programme, onChanged }: { programme: Program
 
       <section className="card" aria-labelledby="programme-history-title">
         <h2 id="programme-history-title">{t('page.history')}</h2>
-        <div className="table-wrap">
-          <table className="table" data-testid="programme-history">
-            <thead>
-              <tr>
-                <th>{t('page.history_at')}</th>
-                <th>{t('page.history_who')}</th>
-                <th>{t('page.history_change')}</th>
-                <th>{t('page.history_note')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...p.history].reverse().map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDateTime(h.at)}</td>
-                  <td>{h.actorName}</td>
-                  <td>
-                    {h.fromStatus && (
-                      <>
-                        <StatusPill status={h.fromStatus} /> →{' '}
-                      </>
-                    )}
-                    <StatusPill status={h.toStatus} />
-                  </td>
-                  <td>{h.note}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="programme-history"
+          columns={[
+            t('page.history_at'),
+            t('page.history_who'),
+            t('page.history_change'),
+            t('page.history_note'),
+          ]}
+        >
+          {[...p.history].reverse().map((h) => (
+            <tr key={h.id}>
+              <td>{formatDateTime(h.at)}</td>
+              <td>{h.actorName}</td>
+              <td>
+                {h.fromStatus && (
+                  <>
+                    <StatusPill status={h.fromStatus} /> →{' '}
+                  </>
+                )}
+                <StatusPill status={h.toStatus} />
+              </td>
+              <td>{h.note}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

@@ -5,11 +5,12 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { CANDIDATE_STATUSES, selectionApi, type Candidate, type CandidateList, type CandidateStatus, type RowError } from './selectionApi';
+import { DataTable } from '../ui/DataTable';
 
 const NOMINATION_TAGS = ['storm_victim', 'flood_victim', 'difficult', 'especially_difficult', 'disability', 'orphan'] as const;
 
@@ -19,27 +20,18 @@ export function RowErrors({ errors }: { errors: RowError[] }) {
   return (
     <div className="table-wrap">
       <p className="field-error">{t('web.errors_in_file')}</p>
-      <table className="table" data-testid="file-errors">
-        <thead>
-          <tr>
-            <th className="num-cell">{t('web.row')}</th>
-            <th>{t('web.column')}</th>
-            <th />
+      <DataTable testId="file-errors" wrap={false} columns={[{ label: t('web.row'), className: 'num-cell' }, t('web.column'), null]}>
+        {errors.slice(0, 200).map((e, i) => (
+          <tr key={i}>
+            <td className="num">{e.row}</td>
+            <td>{e.column}</td>
+            <td>
+              {e.message}
+              {e.value && <span className="muted"> ({e.value})</span>}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {errors.slice(0, 200).map((e, i) => (
-            <tr key={i}>
-              <td className="num">{e.row}</td>
-              <td>{e.column}</td>
-              <td>
-                {e.message}
-                {e.value && <span className="muted"> ({e.value})</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }
@@ -210,34 +202,30 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
             ))}
           </div>
           <h3>{t('web.by_commune')}</h3>
-          <div className="table-wrap">
-            <table className="table" data-testid="candidate-communes">
-              <thead>
-                <tr>
-                  <th>{t('web.commune')}</th>
-                  <th className="num-cell">{t('web.candidates_count')}</th>
-                  <th className="num-cell">{t('web.eligible')}</th>
-                  <th className="num-cell">{t('status.state_budget').split(' — ')[0]}</th>
-                  <th className="num-cell">{t('web.cost')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.communes.map((m) => (
-                  <tr key={m.code}>
-                    <td>
-                      <button type="button" className="btn btn-ghost btn-small" onClick={() => setCommune(m.code === commune ? '' : m.code)}>
-                        {m.name ?? m.code}
-                      </button>
-                    </td>
-                    <td className="num">{m.total}</td>
-                    <td className="num">{m.eligible}</td>
-                    <td className="num">{m.stateBudget}</td>
-                    <td className="num nowrap">{formatVnd(m.eligibleCost)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="candidate-communes"
+            columns={[
+              t('web.commune'),
+              { label: t('web.candidates_count'), className: 'num-cell' },
+              { label: t('web.eligible'), className: 'num-cell' },
+              { label: t('status.state_budget').split(' — ')[0], className: 'num-cell' },
+              { label: t('web.cost'), className: 'num-cell' },
+            ]}
+          >
+            {s.communes.map((m) => (
+              <tr key={m.code}>
+                <td>
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => setCommune(m.code === commune ? '' : m.code)}>
+                    {m.name ?? m.code}
+                  </button>
+                </td>
+                <td className="num">{m.total}</td>
+                <td className="num">{m.eligible}</td>
+                <td className="num">{m.stateBudget}</td>
+                <td className="num nowrap">{formatVnd(m.eligibleCost)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
       <div className="table-tools">

@@ -4,12 +4,13 @@
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { RowErrors } from './SelectionCandidates';
 import { selectionApi, type AwardLine, type RowError } from './selectionApi';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
+import { DataTable } from '../ui/DataTable';
 
 /** 'dd/MM/yyyy' (or 'YYYY-MM-DD') -> 'YYYY-MM-DD', or null. */
 export function parseDayMonthYear(text: string): string | null {
@@ -191,76 +192,74 @@ export function SelectionCards({
           <h3>
             {t('web.cards')} <span className="muted small">{t('web.cards_done', { issued: awards.issued, total: awards.live })}</span>
           </h3>
-          <div className="table-wrap">
-            <table className="table" data-testid="awards-table">
-              <thead>
-                <tr>
-                  <th>{t('web.person')}</th>
-                  <th>{t('web.birth_date')}</th>
-                  <th>{t('web.commune')}</th>
-                  <th>{t('web.group')}</th>
-                  <th className="num-cell">{t('web.amount')}</th>
-                  <th>{t('issue.card_number')}</th>
-                  <th>{t('issue.valid_from')}</th>
-                  <th>{t('issue.valid_to')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {awards.items.map((a) => (
-                  <tr key={a.id} data-testid="award-row" data-renews-after={a.coveredUntil ?? undefined}>
-                    <td>
-                      {a.fullName}
-                      {a.citizenId && <span className="muted small block mono">{a.citizenId}</span>}
-                    </td>
-                    <td className="nowrap">{formatDate(a.birthDate)}</td>
-                    <td>{a.communeName ?? a.communeCode}</td>
-                    <td className="code">{a.groupCode}</td>
-                    <td className="num nowrap">{formatVnd(a.amount)}</td>
-                    {a.cardNumber ? (
-                      <>
-                        <td className="mono" data-testid="card-number">
-                          {a.cardNumber}
-                        </td>
-                        <td className="nowrap">{formatDate(a.cardFrom)}</td>
-                        <td className="nowrap">{formatDate(a.cardTo)}</td>
-                      </>
-                    ) : canIssue ? (
-                      <>
-                        <td>
-                          <input aria-label={t('issue.card_number')} value={drafts[a.id]?.number ?? ''} onChange={(e) => set(a.id, 'number', e.target.value)} data-testid="card-input" />
-                        </td>
-                        <td>
-                          <input
-                            aria-label={t('issue.valid_from')}
-                            placeholder={a.coveredUntil ? formatDate(dayAfter(a.coveredUntil)) : 'dd/mm/yyyy'}
-                            title={a.coveredUntil ? t('web.covered_until', { date: formatDate(a.coveredUntil) }) : undefined}
-                            size={10}
-                            value={drafts[a.id]?.from ?? ''}
-                            onChange={(e) => set(a.id, 'from', e.target.value)}
-                            data-testid="card-valid-from"
-                          />
-                        </td>
-                        <td>
-                          <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} data-testid="card-valid-to" />
-                        </td>
-                      </>
-                    ) : (
-                      <td colSpan={3} className="muted">
-                        —
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
+          <DataTable
+            testId="awards-table"
+            foot={
+              <>
                 <tr>
                   <td colSpan={4}>{t('web.communes_total')}</td>
                   <td className="num nowrap">{formatVnd(total)}</td>
                   <td colSpan={3} />
                 </tr>
-              </tfoot>
-            </table>
-          </div>
+              </>
+            }
+            columns={[
+              t('web.person'),
+              t('web.birth_date'),
+              t('web.commune'),
+              t('web.group'),
+              { label: t('web.amount'), className: 'num-cell' },
+              t('issue.card_number'),
+              t('issue.valid_from'),
+              t('issue.valid_to'),
+            ]}
+          >
+            {awards.items.map((a) => (
+              <tr key={a.id} data-testid="award-row" data-renews-after={a.coveredUntil ?? undefined}>
+                <td>
+                  {a.fullName}
+                  {a.citizenId && <span className="muted small block mono">{a.citizenId}</span>}
+                </td>
+                <td className="nowrap">{formatDate(a.birthDate)}</td>
+                <td>{a.communeName ?? a.communeCode}</td>
+                <td className="code">{a.groupCode}</td>
+                <td className="num nowrap">{formatVnd(a.amount)}</td>
+                {a.cardNumber ? (
+                  <>
+                    <td className="mono" data-testid="card-number">
+                      {a.cardNumber}
+                    </td>
+                    <td className="nowrap">{formatDate(a.cardFrom)}</td>
+                    <td className="nowrap">{formatDate(a.cardTo)}</td>
+                  </>
+                ) : canIssue ? (
+                  <>
+                    <td>
+                      <input aria-label={t('issue.card_number')} value={drafts[a.id]?.number ?? ''} onChange={(e) => set(a.id, 'number', e.target.value)} data-testid="card-input" />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={t('issue.valid_from')}
+                        placeholder={a.coveredUntil ? formatDate(dayAfter(a.coveredUntil)) : 'dd/mm/yyyy'}
+                        title={a.coveredUntil ? t('web.covered_until', { date: formatDate(a.coveredUntil) }) : undefined}
+                        size={10}
+                        value={drafts[a.id]?.from ?? ''}
+                        onChange={(e) => set(a.id, 'from', e.target.value)}
+                        data-testid="card-valid-from"
+                      />
+                    </td>
+                    <td>
+                      <input aria-label={t('issue.valid_to')} placeholder="dd/mm/yyyy" size={10} value={drafts[a.id]?.to ?? ''} onChange={(e) => set(a.id, 'to', e.target.value)} data-testid="card-valid-to" />
+                    </td>
+                  </>
+                ) : (
+                  <td colSpan={3} className="muted">
+                    —
+                  </td>
+                )}
+              </tr>
+            ))}
+          </DataTable>
           {canIssue && (
             <button type="submit" className="btn btn-primary" disabled={busy || recording.pending !== null} data-testid="record-cards">
               {t('web.record')}

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatVnd } from '../format';
 import type { DonatedCard } from './selectionApi';
+import { DataTable } from '../ui/DataTable';
 
 export interface SelectionPerson {
   personId: string;
@@ -60,49 +61,48 @@ export function SelectionPersonTable<P extends SelectionPerson>({
 }) {
   const { t } = useTranslation('selection');
   return (
-    <table className="table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>{t('web.name')}</th>
-          <th>{t('web.birth_date')}</th>
-          <th>{t('web.commune')}</th>
-          <th>{t('web.tags')}</th>
-          <th>{t('web.group')}</th>
-          <th>{t('web.current_card')}</th>
-          <th className="num-cell">{t('web.value')}</th>
-          <th className="num-cell">{t('web.cost')}</th>
-          <th>{lastHeader}</th>
+    <DataTable
+      testId={testId}
+      wrap={false}
+      columns={[
+        t('web.name'),
+        t('web.birth_date'),
+        t('web.commune'),
+        t('web.tags'),
+        t('web.group'),
+        t('web.current_card'),
+        { label: t('web.value'), className: 'num-cell' },
+        { label: t('web.cost'), className: 'num-cell' },
+        lastHeader,
+      ]}
+    >
+      {items.map((p) => (
+        <tr key={p.personId} {...rowProps(p)}>
+          <td>
+            {p.fullName}
+            {nameNote?.(p)}
+          </td>
+          <td className="nowrap">{formatDate(p.birthDate)}</td>
+          <td>{p.communeName ?? p.communeCode}</td>
+          <td>
+            <TagPills tags={p.tags} />
+          </td>
+          <td className="code">{p.pricingGroup ?? '—'}</td>
+          <td className="nowrap" data-testid="current-card">
+            {p.coveredUntil !== null && p.coveredUntil >= purchaseDate ? t('web.covered_until', { date: formatDate(p.coveredUntil) }) : <span className="muted">—</span>}
+          </td>
+          <td className="num">{round2(p.value)}</td>
+          <td className="num nowrap">
+            {p.cost === null ? '—' : formatVnd(p.cost)}
+            {p.card?.renewal && (
+              <span className="muted small block" data-testid="renewal-card">
+                {t('web.renewal_card', { from: formatDate(p.card.from), months: p.card.months })}
+              </span>
+            )}
+          </td>
+          {lastCell(p)}
         </tr>
-      </thead>
-      <tbody>
-        {items.map((p) => (
-          <tr key={p.personId} {...rowProps(p)}>
-            <td>
-              {p.fullName}
-              {nameNote?.(p)}
-            </td>
-            <td className="nowrap">{formatDate(p.birthDate)}</td>
-            <td>{p.communeName ?? p.communeCode}</td>
-            <td>
-              <TagPills tags={p.tags} />
-            </td>
-            <td className="code">{p.pricingGroup ?? '—'}</td>
-            <td className="nowrap" data-testid="current-card">
-              {p.coveredUntil !== null && p.coveredUntil >= purchaseDate ? t('web.covered_until', { date: formatDate(p.coveredUntil) }) : <span className="muted">—</span>}
-            </td>
-            <td className="num">{round2(p.value)}</td>
-            <td className="num nowrap">
-              {p.cost === null ? '—' : formatVnd(p.cost)}
-              {p.card?.renewal && (
-                <span className="muted small block" data-testid="renewal-card">
-                  {t('web.renewal_card', { from: formatDate(p.card.from), months: p.card.months })}
-                </span>
-              )}
-            </td>
-            {lastCell(p)}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
 }

@@ -5,12 +5,13 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, isAbort } from '../api';
-import { ErrorBanner, Notice } from '../components/ErrorBanner';
+import { ApiError, isAbort } from '../api/client';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { selectionApi, type EarmarkUse, type Round, type RoundDetail } from './selectionApi';
 import { useConfirmedAction } from './ConfirmAction';
+import { DataTable } from '../ui/DataTable';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -137,28 +138,24 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
         </div>
       </div>
       {detail && detail.communes.length > 1 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="round-communes">
-            <thead>
-              <tr>
-                <th>{t('web.commune')}</th>
-                <th className="num-cell">{t('web.candidates_count')}</th>
-                <th className="num-cell">{t('web.selected')}</th>
-                <th className="num-cell">{t('web.spent')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.communes.map((m) => (
-                <tr key={m.code}>
-                  <td>{m.name ?? m.code}</td>
-                  <td className="num">{m.candidates}</td>
-                  <td className="num">{m.selected}</td>
-                  <td className="num nowrap">{formatVnd(m.spent)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="round-communes"
+          columns={[
+            t('web.commune'),
+            { label: t('web.candidates_count'), className: 'num-cell' },
+            { label: t('web.selected'), className: 'num-cell' },
+            { label: t('web.spent'), className: 'num-cell' },
+          ]}
+        >
+          {detail.communes.map((m) => (
+            <tr key={m.code}>
+              <td>{m.name ?? m.code}</td>
+              <td className="num">{m.candidates}</td>
+              <td className="num">{m.selected}</td>
+              <td className="num nowrap">{formatVnd(m.spent)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <div className="btn-group" role="group">
         {(['selected', 'rejected', 'all'] as const).map((k) => (

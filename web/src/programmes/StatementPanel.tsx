@@ -5,10 +5,11 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { isAbort } from '../api/client';
+import { ErrorBanner } from '../ui/ErrorBanner';
 import { formatDate, formatVnd } from '../format';
 import { handoverApi, type DonorStatement, type DonorTotals } from './handoverApi';
+import { DataTable } from '../ui/DataTable';
 
 function StatementView({ programmeId, donorId }: { programmeId: string; donorId: string }) {
   const { t } = useTranslation('handover');
@@ -77,32 +78,28 @@ function StatementView({ programmeId, donorId }: { programmeId: string; donorId:
       {s.cards.length === 0 ? (
         <p className="empty">{t('statement.none')}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="statement-cards">
-            <thead>
-              <tr>
-                <th>{t('statement.col_no')}</th>
-                <th>{t('statement.col_beneficiary')}</th>
-                <th>{t('statement.col_group')}</th>
-                <th className="num-cell">{t('statement.col_funded')}</th>
-                <th className="num-cell">{t('statement.col_card_price')}</th>
-                <th>{t('statement.col_card_status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.cards.map((c, i) => (
-                <tr key={c.awardId}>
-                  <td className="num-cell">{i + 1}</td>
-                  <td>{c.beneficiary}</td>
-                  <td>{c.groupCode}</td>
-                  <td className="num-cell">{formatVnd(c.funded)}</td>
-                  <td className="num-cell">{formatVnd(c.awardAmount)}</td>
-                  <td>{c.handedOver ? t('statement.handed_over') : t('statement.not_yet_handed_over')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="statement-cards"
+          columns={[
+            t('statement.col_no'),
+            t('statement.col_beneficiary'),
+            t('statement.col_group'),
+            { label: t('statement.col_funded'), className: 'num-cell' },
+            { label: t('statement.col_card_price'), className: 'num-cell' },
+            t('statement.col_card_status'),
+          ]}
+        >
+          {s.cards.map((c, i) => (
+            <tr key={c.awardId}>
+              <td className="num-cell">{i + 1}</td>
+              <td>{c.beneficiary}</td>
+              <td>{c.groupCode}</td>
+              <td className="num-cell">{formatVnd(c.funded)}</td>
+              <td className="num-cell">{formatVnd(c.awardAmount)}</td>
+              <td>{c.handedOver ? t('statement.handed_over') : t('statement.not_yet_handed_over')}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="small muted">{t('statement.privacy')}</p>
     </div>
@@ -131,47 +128,43 @@ export function StatementPanel({ programmeId }: { programmeId: string }) {
       <ErrorBanner message={error} />
       {donors && donors.length === 0 && <p className="empty">{t('web.noDonors')}</p>}
       {donors && donors.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="statements-table">
-            <thead>
-              <tr>
-                <th>{t('statement.donor')}</th>
-                <th className="num-cell">{t('statement.total_pledged')}</th>
-                <th className="num-cell">{t('statement.total_received')}</th>
-                <th className="num-cell">{t('statement.total_refunded')}</th>
-                <th className="num-cell">{t('statement.total_funded')}</th>
-                <th className="num-cell">{t('statement.total_cards')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {donors.map((d) => (
-                <tr key={d.donorId} className={chosen === d.donorId ? 'selected' : undefined}>
-                  <td>
-                    {d.name}
-                    {d.publicConsent && <span className="pill pill-ok small"> {t('web.named')}</span>}
-                  </td>
-                  <td className="num-cell">
-                    {formatVnd(d.pledged)}
-                    {d.proposed > 0 && <div className="small muted">{t('web.proposed', { amount: formatVnd(d.proposed) })}</div>}
-                  </td>
-                  <td className="num-cell">{formatVnd(d.received)}</td>
-                  <td className="num-cell">{formatVnd(d.refunded)}</td>
-                  <td className="num-cell">{formatVnd(d.funded)}</td>
-                  <td className="num-cell">{d.cards}</td>
-                  <td className="actions-cell">
-                    <button type="button" className="btn btn-small btn-secondary" onClick={() => setChosen(d.donorId)} data-testid={`statement-open-${d.donorId}`}>
-                      {t('web.openStatement')}
-                    </button>
-                    <a className="btn btn-small btn-ghost" href={handoverApi.statementPdfUrl(programmeId, d.donorId)} download>
-                      {t('web.pdf')}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="statements-table"
+          columns={[
+            t('statement.donor'),
+            { label: t('statement.total_pledged'), className: 'num-cell' },
+            { label: t('statement.total_received'), className: 'num-cell' },
+            { label: t('statement.total_refunded'), className: 'num-cell' },
+            { label: t('statement.total_funded'), className: 'num-cell' },
+            { label: t('statement.total_cards'), className: 'num-cell' },
+            null,
+          ]}
+        >
+          {donors.map((d) => (
+            <tr key={d.donorId} className={chosen === d.donorId ? 'selected' : undefined}>
+              <td>
+                {d.name}
+                {d.publicConsent && <span className="pill pill-ok small"> {t('web.named')}</span>}
+              </td>
+              <td className="num-cell">
+                {formatVnd(d.pledged)}
+                {d.proposed > 0 && <div className="small muted">{t('web.proposed', { amount: formatVnd(d.proposed) })}</div>}
+              </td>
+              <td className="num-cell">{formatVnd(d.received)}</td>
+              <td className="num-cell">{formatVnd(d.refunded)}</td>
+              <td className="num-cell">{formatVnd(d.funded)}</td>
+              <td className="num-cell">{d.cards}</td>
+              <td className="actions-cell">
+                <button type="button" className="btn btn-small btn-secondary" onClick={() => setChosen(d.donorId)} data-testid={`statement-open-${d.donorId}`}>
+                  {t('web.openStatement')}
+                </button>
+                <a className="btn btn-small btn-ghost" href={handoverApi.statementPdfUrl(programmeId, d.donorId)} download>
+                  {t('web.pdf')}
+                </a>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {chosen && <StatementView programmeId={programmeId} donorId={chosen} />}
     </section>

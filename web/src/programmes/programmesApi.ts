@@ -1,225 +1,68 @@
 /**
  * Donation programmes in the web app: the shapes the API answers (shared with the selection and handover
- * tabs) and the calls, all through `request` of ../api.
+ * tabs), read from the generated OpenAPI types, and the calls, through the typed client.
  */
-import { request } from '../api';
+import { call, client, idempotency } from '../api/client';
+import type { ApiBody, ApiQuery, ApiResponse, Item } from '../api/types';
 import type { Confirmation } from './ConfirmAction';
 
-export const PROGRAMME_STATUSES = ['draft', 'raising', 'selecting', 'list_approved', 'submitted', 'cards_issued', 'handed_over', 'closed'] as const;
-export type ProgrammeStatus = (typeof PROGRAMME_STATUSES)[number];
-export type AreaKind = 'province' | 'communes' | 'area';
-export type SelectionMode = 'concentrate' | 'spread';
-export type PriorityMode = 'weights' | 'tiers';
-export type DonorKind = 'organisation' | 'business' | 'individual' | 'officials';
-export const DONOR_KINDS: readonly DonorKind[] = ['organisation', 'business', 'individual', 'officials'];
-export type PaymentMethod = 'cash' | 'bank_transfer' | 'other';
-export const PAYMENT_METHODS: readonly PaymentMethod[] = ['bank_transfer', 'cash', 'other'];
-export type PledgeStatus = 'proposed' | 'confirmed' | 'cancelled';
-
+export type Programme = Item<ApiResponse<'/api/programmes', 'get'>['items']>;
+export type ProgrammeStatus = Programme['status'];
+export const PROGRAMME_STATUSES: readonly ProgrammeStatus[] = ['draft', 'raising', 'selecting', 'list_approved', 'submitted', 'cards_issued', 'handed_over', 'closed'];
+export type AreaKind = Programme['areaKind'];
+export type SelectionMode = Programme['selectionMode'];
+export type PriorityMode = Programme['priorityMode'];
 /** Money of a programme, from its ledger: received = available + awarded + paid + refunded. */
-/** Type aliases (not interfaces) so that they fit `Record<string, unknown>` props. */
-export type ProgrammeBalance = {
-  /** Confirmed pledges. */
-  pledged: number;
-  received: number;
-  refunded: number;
-  /** Committed to live awards, not yet paid to the social insurance office. */
-  awarded: number;
-  paid: number;
-  /** Free money. */
-  available: number;
-};
+export type ProgrammeBalance = Programme['balance'];
+export type ProgrammeDetail = ApiResponse<'/api/programmes/{id}', 'get'>;
+export type StatusChange = Item<ProgrammeDetail['history']>;
+export type ProgrammeInput = ApiBody<'/api/programmes', 'post'>;
 
-export type Programme = {
-  id: string;
-  name: string;
-  ownerUnitCode: string;
-  ownerUnitName: string;
-  areaKind: AreaKind;
-  areaCodes: string[];
-  areaNote: string | null;
-  cardMonths: number;
-  purchaseDate: string;
-  deadline: string;
-  handoverSeason: string | null;
-  status: ProgrammeStatus;
-  selectionMode: SelectionMode;
-  priorityMode: PriorityMode;
-  /** weights {"pupil": 2} or tiers ["storm_victim", "pupil"] */
-  priorities: Record<string, number> | string[];
-  communeQuotas: Record<string, number> | null;
-  publicSlug: string;
-  publicEnabled: boolean;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Deadline passed and the cards not yet handed over. */
-  overdue: boolean;
-  /** May the signed-in user change it? */
-  canWrite: boolean;
-  balance: ProgrammeBalance;
-};
+export type Donor = Item<ApiResponse<'/api/donors', 'get'>['items']>;
+export type DonorKind = Donor['kind'];
+export const DONOR_KINDS: readonly DonorKind[] = ['organisation', 'business', 'individual', 'officials'];
+export type Pledge = Item<ApiResponse<'/api/programmes/{id}/pledges', 'get'>['items']>;
+export type PledgeStatus = Pledge['status'];
+export type Receipt = Item<ApiResponse<'/api/programmes/{id}/receipts', 'get'>['items']>;
+export type PaymentMethod = Receipt['method'];
+export const PAYMENT_METHODS: readonly PaymentMethod[] = ['bank_transfer', 'cash', 'other'];
+export type Refund = Item<ApiResponse<'/api/programmes/{id}/refunds', 'get'>['items']>;
+export type LedgerEntry = Item<ApiResponse<'/api/programmes/{id}/ledger', 'get'>['entries']>;
+export type Award = Item<ApiResponse<'/api/programmes/{id}/awards', 'get'>['items']>;
 
-export type StatusChange = {
-  id: string;
-  fromStatus: ProgrammeStatus | null;
-  toStatus: ProgrammeStatus;
-  actorName: string;
-  at: string;
-  note: string | null;
-};
-
-export type ProgrammeDetail = Programme & {
-  history: StatusChange[];
-  /** The step the status button takes (null when an action takes the next step). */
-  next: ProgrammeStatus | null;
-  /** The action that takes the next step, shown as a hint instead of a button. */
-  nextAction: 'approve' | 'submit' | 'issue' | 'handover' | null;
-  previous: ProgrammeStatus | null;
-  areaUnits: { code: string; name: string }[];
-};
-
-export interface ProgrammeInput {
-  name: string;
-  ownerUnitCode: string;
-  areaKind: AreaKind;
-  areaCodes?: string[];
-  areaNote?: string | null;
-  cardMonths: number;
-  purchaseDate: string;
-  deadline: string;
-  handoverSeason?: string | null;
-  selectionMode?: SelectionMode;
-  priorityMode?: PriorityMode;
-  priorities?: Record<string, number> | string[];
-  communeQuotas?: Record<string, number> | null;
-  publicEnabled?: boolean;
-}
-
-export interface Donor {
-  id: string;
-  ownerUnitCode: string;
-  kind: DonorKind;
-  name: string;
-  contact: string | null;
-  publicConsent: boolean;
-  createdAt: string;
-}
-
-export interface Pledge {
-  id: string;
-  programmeId: string;
-  donorId: string;
-  donorName: string;
-  amount: number;
-  earmarkCommuneCode: string | null;
-  earmarkCommuneName: string | null;
-  earmarkTag: string | null;
-  status: PledgeStatus;
-  source: 'staff' | 'public';
-  pledgedOn: string;
-  note: string | null;
-  createdAt: string;
-  confirmedBy: string | null;
-  confirmedAt: string | null;
-  /** Receipts against this pledge, less their refunds. */
-  received: number;
-}
-
-export interface Receipt {
-  id: string;
-  programmeId: string;
-  donorId: string;
-  donorName: string;
-  pledgeId: string | null;
-  amount: number;
-  receivedOn: string;
-  method: PaymentMethod;
-  reference: string | null;
-  createdBy: string;
-  createdAt: string;
-  /** Funding of live awards. */
-  funded: number;
-  refunded: number;
-  /** What is left to spend or refund. */
-  remaining: number;
-}
-
-export interface Refund {
-  id: string;
-  programmeId: string;
-  receiptId: string;
-  donorName: string;
-  amount: number;
-  refundedOn: string;
-  reason: string | null;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface LedgerEntry {
-  id: string;
-  txnId: string;
-  kind: string;
-  account: 'cash' | 'fund' | 'awarded' | 'paid' | 'refunded';
-  amount: number;
-  receiptId: string | null;
-  awardId: string | null;
-  memo: string | null;
-  postedBy: string;
-  postedAt: string;
-}
-
-export interface Award {
-  id: string;
-  roundId: string | null;
-  householdId: string;
-  personId: string;
-  communeCode: string;
-  groupCode: string;
-  tags: string[];
-  amount: number;
-  status: 'awarded' | 'submitted' | 'issued' | 'handed_over' | 'cancelled';
-  createdAt: string;
-  fullName: string | null;
-}
-
-const base = (id: string) => `/api/programmes/${encodeURIComponent(id)}`;
-type Items<T> = { items: T[] };
+const id = (programmeId: string) => ({ path: { id: programmeId } });
+/** Money actions are confirmed with their figures (`true` confirms only steps that move no money). */
+export const figures = (confirm: Confirmation | undefined) => confirm as Exclude<Confirmation, true> | undefined;
 
 export const programmesApi = {
-  list: (query: { status?: ProgrammeStatus; q?: string } = {}, signal?: AbortSignal) => {
-    const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v) as [string, string][]).toString();
-    return request<Items<Programme>>('GET', `/api/programmes${qs ? `?${qs}` : ''}`, { signal });
+  list: (query: ApiQuery<'/api/programmes', 'get'> = {}, signal?: AbortSignal) => {
+    const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v)) as ApiQuery<'/api/programmes', 'get'>;
+    return call(client.GET('/api/programmes', { params: { query: given }, signal }));
   },
-  get: (id: string, signal?: AbortSignal) => request<ProgrammeDetail>('GET', base(id), { signal }),
-  create: (body: ProgrammeInput) => request<ProgrammeDetail>('POST', '/api/programmes', { body }),
-  update: (id: string, body: Partial<ProgrammeInput>) => request<ProgrammeDetail>('PATCH', base(id), { body }),
-  changeStatus: (id: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation, idempotencyKey?: string) =>
-    request<ProgrammeDetail>('POST', `${base(id)}/status`, { body: { to, note: note || null, confirm }, idempotencyKey }),
+  get: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}', { params: id(programmeId), signal })),
+  create: (body: ProgrammeInput) => call(client.POST('/api/programmes', { body })),
+  update: (programmeId: string, body: ApiBody<'/api/programmes/{id}', 'patch'>) => call(client.PATCH('/api/programmes/{id}', { params: id(programmeId), body })),
+  changeStatus: (programmeId: string, to: ProgrammeStatus, note?: string | null, confirm?: Confirmation, idempotencyKey?: string) =>
+    call(client.POST('/api/programmes/{id}/status', { params: id(programmeId), body: { to, note: note || null, confirm }, headers: idempotency(idempotencyKey) })),
 
-  donors: (signal?: AbortSignal) => request<Items<Donor>>('GET', '/api/donors', { signal }),
-  createDonor: (body: { ownerUnitCode: string; kind: DonorKind; name: string; contact?: string | null; publicConsent?: boolean }) =>
-    request<Donor>('POST', '/api/donors', { body }),
+  donors: (signal?: AbortSignal) => call(client.GET('/api/donors', { signal })),
+  createDonor: (body: ApiBody<'/api/donors', 'post'>) => call(client.POST('/api/donors', { body })),
 
-  pledges: (id: string, signal?: AbortSignal) => request<Items<Pledge>>('GET', `${base(id)}/pledges`, { signal }),
-  createPledge: (id: string, body: { donorId: string; amount: number; earmarkCommuneCode?: string | null; earmarkTag?: string | null; pledgedOn: string; note?: string | null }) =>
-    request<Pledge>('POST', `${base(id)}/pledges`, { body }),
-  confirmPledge: (id: string, pledgeId: string) => request<Pledge>('POST', `${base(id)}/pledges/${pledgeId}/confirm`, { body: {} }),
-  cancelPledge: (id: string, pledgeId: string) => request<Pledge>('POST', `${base(id)}/pledges/${pledgeId}/cancel`, { body: {} }),
+  pledges: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/pledges', { params: id(programmeId), signal })),
+  createPledge: (programmeId: string, body: ApiBody<'/api/programmes/{id}/pledges', 'post'>) => call(client.POST('/api/programmes/{id}/pledges', { params: id(programmeId), body })),
+  confirmPledge: (programmeId: string, pledgeId: string) =>
+    call(client.POST('/api/programmes/{id}/pledges/{pledgeId}/confirm', { params: { path: { id: programmeId, pledgeId } } })),
+  cancelPledge: (programmeId: string, pledgeId: string) =>
+    call(client.POST('/api/programmes/{id}/pledges/{pledgeId}/cancel', { params: { path: { id: programmeId, pledgeId } } })),
 
-  receipts: (id: string, signal?: AbortSignal) => request<Items<Receipt>>('GET', `${base(id)}/receipts`, { signal }),
-  createReceipt: (
-    id: string,
-    body: { donorId: string; pledgeId?: string | null; amount: number; receivedOn: string; method: PaymentMethod; reference?: string | null },
-    confirm?: Confirmation,
-    idempotencyKey?: string,
-  ) => request<Receipt>('POST', `${base(id)}/receipts`, { body: { ...body, confirm }, idempotencyKey }),
+  receipts: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/receipts', { params: id(programmeId), signal })),
+  createReceipt: (programmeId: string, body: Omit<ApiBody<'/api/programmes/{id}/receipts', 'post'>, 'confirm'>, confirm?: Confirmation, idempotencyKey?: string) =>
+    call(client.POST('/api/programmes/{id}/receipts', { params: id(programmeId), body: { ...body, confirm: figures(confirm) }, headers: idempotency(idempotencyKey) })),
 
-  refunds: (id: string, signal?: AbortSignal) => request<Items<Refund>>('GET', `${base(id)}/refunds`, { signal }),
-  createRefund: (id: string, body: { receiptId: string; amount: number; refundedOn: string; reason?: string | null }, confirm?: Confirmation, idempotencyKey?: string) =>
-    request<Refund>('POST', `${base(id)}/refunds`, { body: { ...body, confirm }, idempotencyKey }),
+  refunds: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/refunds', { params: id(programmeId), signal })),
+  createRefund: (programmeId: string, body: Omit<ApiBody<'/api/programmes/{id}/refunds', 'post'>, 'confirm'>, confirm?: Confirmation, idempotencyKey?: string) =>
+    call(client.POST('/api/programmes/{id}/refunds', { params: id(programmeId), body: { ...body, confirm: figures(confirm) }, headers: idempotency(idempotencyKey) })),
 
-  ledger: (id: string, signal?: AbortSignal) => request<{ balance: ProgrammeBalance; entries: LedgerEntry[] }>('GET', `${base(id)}/ledger`, { signal }),
-  awards: (id: string, signal?: AbortSignal) => request<Items<Award>>('GET', `${base(id)}/awards`, { signal }),
+  ledger: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/ledger', { params: id(programmeId), signal })),
+  awards: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/awards', { params: id(programmeId), signal })),
 };

@@ -1,0 +1,75 @@
+/**
+ * Coverage figures, trend, low coverage, pupils, visit lists and staff progress, through the typed
+ * client; downloads (xlsx, pdf) are plain links. The figure routes declare no response schema in the
+ * OpenAPI document yet, so their answers are typed by the server's own types (type-only imports).
+ */
+import { call, client } from '../api/client';
+import type { ApiQuery, ApiResponse, Item } from '../api/types';
+import type { CoverageReport, Source, UnitCoverage, lowCoverage, pupils, trend } from '../../../src/modules/coverage/coverage.service';
+import type { ActionListRow } from '../../../src/modules/coverage/coverage.repository';
+
+export type FigureSource = Source | null;
+export type CoverageFigures = UnitCoverage;
+export type Coverage = CoverageReport;
+export type CoverageTrend = Awaited<ReturnType<typeof trend>>;
+/** Participants at a month end (register), with the same month a year earlier. */
+export type TrendPoint = Item<CoverageTrend['points']>;
+/** A unit below its target (or the threshold), with the persons still missing to reach it. */
+export type LowCoverageItem = Item<Awaited<ReturnType<typeof lowCoverage>>>;
+export type CoveragePupils = Awaited<ReturnType<typeof pupils>>;
+/** Pupils of one school (null: no school recorded) against 100% coverage in the school year. */
+export type PupilSchoolFigures = Item<CoveragePupils['schools']>;
+export type VisitItem = ActionListRow;
+export type VisitKind = NonNullable<ApiQuery<'/api/coverage/{unit}/visits', 'get'>['kind']>;
+/** Progress of a staff member against their recruitment target of a year. */
+export type StaffProgressItem = Item<ApiResponse<'/api/coverage/staff-progress', 'get'>['items']>;
+
+export interface VisitParams {
+  kind: VisitKind;
+  date: string;
+  days: number;
+  limit?: number;
+  offset?: number;
+}
+
+const visitQuery = (params: VisitParams) => ({ kind: params.kind, date: params.date, days: params.days, limit: params.limit ?? 500, offset: params.offset ?? 0 });
+
+/** The visit list's address (JSON, or a download with format=xlsx|csv). */
+export function visitsUrl(unit: string, params: VisitParams, format?: 'xlsx' | 'csv'): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(visitQuery(params))) search.set(k, String(v));
+  if (format) search.set('format', format);
+  return `/api/coverage/${encodeURIComponent(unit)}/visits?${search.toString()}`;
+}
+
+export type CoverageExportTable = 'children' | 'low' | 'pupils' | 'staff';
+
+/** A dashboard table as .xlsx (headers in the user's language). */
+export function coverageExportUrl(unit: string, table: CoverageExportTable, params: { date: string; threshold?: number; year?: number }): string {
+  const search = new URLSearchParams({ table, date: params.date });
+  if (params.threshold !== undefined) search.set('threshold', String(params.threshold));
+  if (params.year !== undefined) search.set('year', String(params.year));
+  return `/api/coverage/${encodeURIComponent(unit)}/export?${search.toString()}`;
+}
+
+/** The dashboard as a PDF made by the server. */
+export function coveragePdfUrl(unit: string, date: string): string {
+  return `/api/coverage/${encodeURIComponent(unit)}/pdf?date=${encodeURIComponent(date)}`;
+}
+
+const path = (unit: string) => ({ path: { unit } });
+
+export const coverageApi = {
+  coverage: (unit: string, date: string, signal?: AbortSignal) =>
+    call<Coverage>(client.GET('/api/coverage/{unit}', { params: { ...path(unit), query: { date } }, signal })),
+  coverageTrend: (unit: string, date: string, months: number, signal?: AbortSignal) =>
+    call<CoverageTrend>(client.GET('/api/coverage/{unit}/trend', { params: { ...path(unit), query: { date, months } }, signal })),
+  coverageLow: (unit: string, date: string, threshold: number, signal?: AbortSignal) =>
+    call<{ items: LowCoverageItem[] }>(client.GET('/api/coverage/{unit}/low', { params: { ...path(unit), query: { date, threshold } }, signal })),
+  coveragePupils: (unit: string, date: string, signal?: AbortSignal) =>
+    call<CoveragePupils>(client.GET('/api/coverage/{unit}/pupils', { params: { ...path(unit), query: { date } }, signal })),
+  visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>
+    call<{ items: VisitItem[] }>(client.GET('/api/coverage/{unit}/visits', { params: { ...path(unit), query: visitQuery(params) }, signal })),
+  /** Staff targets of the unit and the units directly under it, with progress, lowest first. */
+  staffProgress: (unit: string, year: number, signal?: AbortSignal) => call(client.GET('/api/coverage/staff-progress', { params: { query: { unit, year } }, signal })),
+};

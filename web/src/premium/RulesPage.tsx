@@ -1,0 +1,538 @@
+/**
+ * The premium and subsidy rules for staff (#/rules, signed in): the rules in force on a date, grouped by
+ * kind, with readable values, effective dates, legal source and the "uncertain" flag; a "Lịch sử" toggle
+ * shows every entry over time. Administrators add a base salary or a local support policy here.
+ */
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { type User } from '../access/accessApi';
+import { isAbort } from '../api/client';
+import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumApi';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field, inputProps, TextField } from '../ui/Field';
+import { RulePeriod, UncertainBadge } from './RuleBits';
+import { errorMessage, mapErrors } from '../errors';
+import { useFormSubmit } from '../ui/useFormSubmit';
+import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
+import { currentLanguage } from '../i18n';
+import { DataTable } from '../ui/DataTable';
+
+/** '10-01' -> '01/10' */
+const dayMonth = (md: string | undefined) => (md ? md.split('-').reverse().join('/') : '');
+
+/** The readable value of a rule entry. */
+export function ruleValue(t: TFunction, item: RuleItem, groupNames: Map<string, string>, lang: string): string {
+  const r = item.rule;
+  const pct = (bp: number | undefined) => formatPercent(bp ?? 0, lang);
+  const groupName = (code: string) => groupNames.get(code) ?? code;
+  switch (item.kind) {
+    case 'base-salary':
+      return t('rules.values.perMonth', { amount: formatVnd(r.amount) });
+    case 'premium-rate':
+      return t('rules.values.rate', { percent: pct(r.basisPoints) });
+    case 'household-factors': {
+      const factors = r.factors ?? [];
+      const text = factors
+        .map((f, i) =>
+          t(i === factors.length - 1 && i > 0 ? 'rules.values.factorLast' : 'rules.values.factorItem', { n: i + 1, percent: pct(f) }),
+        )
+        .join(' · ');
+      return text.charAt(0).toUpperCase() + text.slice(1);
+    }
+    case 'pricing-basis':
+      return r.basis === 'payment-date' || r.basis === 'card-start' ? t(`rules.values.basis-${r.basis}`) : String(r.basis ?? '');
+    case 'group':
+      return groupName(r.code ?? '');
+    case 'state-share':
+      return `${groupName(r.group ?? '')}: ${t('rules.values.share', { percent: pct(r.basisPoints) })}`;
+    case 'local-policy': {
+      const name = (lang === 'en' ? r.nameEn : r.nameVi) ?? r.nameVi ?? '';
+      return `${t('rules.values.province', { code: r.province ?? '' })}: ${name}`;
+    }
+    case 'card-validity':
+      return t('rules.values.cardWait', { months: r.breakMonths, days: r.firstTimeWaitDays });
+    default:
+      return '';
+  }
+}
+
+/** Secondary lines under the value: conditions and details of the entry. */
+function ruleDetails(t: TFunction, item: RuleItem, lang: string): string[] {
+  const r = item.rule;
+  switch (item.kind) {
+    case 'group':
+      return [
+        r.firstTimeWait ? t('rules.values.waits') : t('rules.values.noWait'),
+        ...(r.firstTimeWaitUncertain ? [t('rules.values.waitUncertain')] : []),
+      ];
+    case 'local-policy': {
+      const lines = [
+        t('rules.values.localShare', { percent: formatPercent(r.basisPoints ?? 0, lang) }),
+        r.groups?.length ? t('rules.values.groups', { list: r.groups.join(', ') }) : t('rules.values.allGroups'),
+      ];
+      if (r.ageFrom !== undefined && r.ageBelow !== undefined)
+        lines.push(t('rules.values.ageRange', { from: r.ageFrom, below: r.ageBelow }));
+      else if (r.ageFrom !== undefined) lines.push(t('rules.values.ageFrom', { from: r.ageFrom }));
+      else if (r.ageBelow !== undefined) lines.push(t('rules.values.ageBelow', { below: r.ageBelow }));
+      return lines;
+    }
+    case 'card-validity':
+      return [
+        t('rules.values.cardChild', { months: r.childCardAgeMonths }),
+        t('rules.values.cardPupil', {
+          start: dayMonth(r.pupilFirstGradeStart),
+          final: r.pupilFinalGrade,
+          end: dayMonth(r.pupilFinalGradeEnd),
+        }),
+      ];
+    default:
+      return [];
+  }
+}
+
+type Status = 'inForce' | 'past' | 'future' | 'superseded';
+
+function statusOf(item: RuleItem, date: string, inForce: Set<string>): Status {
+  if (inForce.has(item.id)) return 'inForce';
+  if (item.from > date) return 'future';
+  if (item.to && item.to <= date) return 'past';
+  return 'superseded';
+}
+
+function RuleTable({
+  kind,
+  items,
+  groupNames,
+  status,
+}: {
+  kind: RuleKind;
+  items: RuleItem[];
+  groupNames: Map<string, string>;
+  status: ((item: RuleItem) => Status) | null;
+}) {
+  const { t } = useTranslation('web');
+  const lang = currentLanguage();
+  return (
+    <section className="card rule-section" aria-labelledby={`rules-kind-${kind}`} data-testid={`rules-kind-${kind}`}>
+      <div className="card-head">
+        <h2 id={`rules-kind-${kind}`}>{t(`rules.kinds.${kind}`)}</h2>
+        <span className="muted small">{t('rules.count', { count: items.length })}</span>
+      </div>
+      {items.length === 0 ? (
+        <p className="empty">{t('rules.empty')}</p>
+      ) : (
+        <DataTable className="rules-table" columns={[t('rules.colValue'), t('rules.colPeriod'), t('rules.colSource')]}>
+          {items.map((item) => {
+            const st = status?.(item);
+            return (
+              <tr key={item.id} data-testid={`rule-${item.id}`} className={st && st !== 'inForce' ? 'inactive' : undefined}>
+                <td className="rule-value-cell">
+                  <span className="rule-value">{ruleValue(t, item, groupNames, lang)}</span>{' '}
+                  {item.uncertain && <UncertainBadge testId={`rule-${item.id}-uncertain`} />}
+                  {ruleDetails(t, item, lang).map((line, i) => (
+                    <span key={i} className="muted small block">
+                      {line}
+                    </span>
+                  ))}
+                  <span className="code small block">{item.id}</span>
+                </td>
+                <td data-label={t('rules.colPeriod')}>
+                  <RulePeriod from={item.from} to={item.to} />
+                  {st && (
+                    <span className={`pill block-pill ${st === 'inForce' ? 'pill-ok' : 'pill-off'}`}>{t(`rules.${st}`)}</span>
+                  )}
+                </td>
+                <td data-label={t('rules.colSource')}>
+                  {item.source}
+                  {item.note && <span className="muted small block rule-note-text">{item.note}</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
+      )}
+    </section>
+  );
+}
+
+const SALARY_FIELDS = ['from', 'amount', 'source', 'note'] as const;
+/** The form field an API error path names, when it is one of `fields`. */
+const fieldOf = (fields: readonly string[]) => (parts: string[]) => (fields.includes(parts[0]) ? parts[0] : null);
+
+function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
+  const { t } = useTranslation('web');
+  const [from, setFrom] = useState('');
+  const [amount, setAmount] = useState('');
+  const [source, setSource] = useState('');
+  const [note, setNote] = useState('');
+  const [uncertain, setUncertain] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(SALARY_FIELDS)) });
+  const parsed = parseVnd(amount);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    if (!isIsoDate(from)) fields.from = t('rules.admin.dateInvalid');
+    if (parsed === null || parsed <= 0) fields.amount = t('rules.admin.amountInvalid');
+    if (!source.trim()) fields.source = t('rules.admin.required');
+    if (invalid(fields)) return;
+    await send(async () => {
+      const added = await premiumApi.addBaseSalary({
+        from,
+        amount: parsed!,
+        source: source.trim(),
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(uncertain ? { uncertain: true } : {}),
+      });
+      onAdded(t('rules.admin.salaryAdded', { amount: formatVnd(added.amount ?? parsed), from: formatDate(added.from ?? from) }));
+      setFrom('');
+      setAmount('');
+      setSource('');
+      setNote('');
+      setUncertain(false);
+    });
+  }
+
+  const f = errors.fields;
+  return (
+    <form className="admin-form" onSubmit={submit} noValidate aria-labelledby="salary-title">
+      <h3 id="salary-title">{t('rules.admin.salaryTitle')}</h3>
+      <ErrorBanner message={errors.banner} />
+      <div className="form-grid form-grid-2">
+        <TextField id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from} type="date" value={from} onChange={setFrom} />
+        <Field
+          id="salary-amount"
+          label={t('rules.admin.salaryAmount')}
+          error={f.amount}
+          hint={parsed ? formatVnd(parsed) : undefined}
+        >
+          <input
+            {...inputProps('salary-amount', f.amount, !!parsed)}
+            data-testid="salary-amount"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder={t('rules.admin.salaryAmountPlaceholder')}
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+        </Field>
+      </div>
+      <TextField
+        id="salary-source"
+        label={t('rules.admin.source')}
+        error={f.source}
+        type="text"
+        placeholder={t('rules.admin.sourcePlaceholder')}
+        value={source}
+        onChange={setSource}
+      />
+      <TextField
+        id="salary-note"
+        label={t('rules.admin.note')}
+        error={f.note}
+        hint={t('rules.admin.optional')}
+        type="text"
+        value={note}
+        onChange={setNote}
+      />
+      <label className="checkbox">
+        <input type="checkbox" data-testid="salary-uncertain" checked={uncertain} onChange={(e) => setUncertain(e.target.checked)} />
+        {t('rules.admin.uncertainLabel')}
+      </label>
+      <button type="submit" className="btn btn-primary" data-testid="salary-submit" disabled={busy}>
+        {busy ? t('common.saving') : t('rules.admin.salarySubmit')}
+      </button>
+    </form>
+  );
+}
+
+const POLICY_FIELDS = ['province', 'nameVi', 'nameEn', 'groups', 'percent', 'ageFrom', 'ageBelow', 'from', 'to', 'source', 'note'] as const;
+
+function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
+  const { t } = useTranslation('web');
+  const [v, setV] = useState({
+    province: '',
+    nameVi: '',
+    nameEn: '',
+    groups: '',
+    percent: '',
+    ageFrom: '',
+    ageBelow: '',
+    from: '',
+    to: '',
+    source: '',
+    note: '',
+  });
+  const [uncertain, setUncertain] = useState(false);
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(POLICY_FIELDS)) });
+  const set = (key: keyof typeof v) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [key]: e.target.value }));
+  const optional = t('rules.admin.optional');
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    const province = v.province.trim();
+    if (!/^\d{2}$/.test(province)) fields.province = t('calculator.provinceInvalid');
+    if (!v.nameVi.trim()) fields.nameVi = t('rules.admin.required');
+    const percent = parseDecimal(v.percent);
+    if (percent === null || percent > 100) fields.percent = t('rules.admin.percentInvalid');
+    const ageFrom = v.ageFrom.trim() ? parseWhole(v.ageFrom) : undefined;
+    if (ageFrom === null) fields.ageFrom = t('rules.admin.ageInvalid');
+    const ageBelow = v.ageBelow.trim() ? parseWhole(v.ageBelow) : undefined;
+    if (ageBelow === null) fields.ageBelow = t('rules.admin.ageInvalid');
+    if (!isIsoDate(v.from)) fields.from = t('rules.admin.dateInvalid');
+    if (v.to && !isIsoDate(v.to)) fields.to = t('rules.admin.dateInvalid');
+    if (!v.source.trim()) fields.source = t('rules.admin.required');
+    if (invalid(fields)) return;
+    const groups = v.groups
+      .split(/[,;\s]+/)
+      .map((g) => g.trim().toUpperCase())
+      .filter(Boolean);
+    await send(async () => {
+      await premiumApi.addLocalPolicy({
+        province,
+        nameVi: v.nameVi.trim(),
+        ...(v.nameEn.trim() ? { nameEn: v.nameEn.trim() } : {}),
+        ...(groups.length ? { groups } : {}),
+        ...(ageFrom != null ? { ageFrom } : {}),
+        ...(ageBelow != null ? { ageBelow } : {}),
+        percent: percent!,
+        from: v.from,
+        ...(v.to ? { to: v.to } : {}),
+        source: v.source.trim(),
+        ...(v.note.trim() ? { note: v.note.trim() } : {}),
+        ...(uncertain ? { uncertain: true } : {}),
+      });
+      onAdded(t('rules.admin.policyAdded', { name: v.nameVi.trim(), province }));
+      setV({ province: '', nameVi: '', nameEn: '', groups: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
+      setUncertain(false);
+    });
+  }
+
+  const f = errors.fields;
+  return (
+    <form className="admin-form" onSubmit={submit} noValidate aria-labelledby="policy-title">
+      <h3 id="policy-title">{t('rules.admin.policyTitle')}</h3>
+      <ErrorBanner message={errors.banner} />
+      <div className="policy-grid">
+        <Field id="policy-province" label={t('rules.admin.province')} error={f.province}>
+          <input
+            {...inputProps('policy-province', f.province)}
+            data-testid="policy-province"
+            type="text"
+            inputMode="numeric"
+            maxLength={2}
+            autoComplete="off"
+            placeholder={t('rules.admin.provincePlaceholder')}
+            value={v.province}
+            onChange={set('province')}
+          />
+        </Field>
+        <Field id="policy-name" label={t('rules.admin.nameVi')} error={f.nameVi} className="span-3">
+          <input {...inputProps('policy-name', f.nameVi)} data-testid="policy-name" type="text" value={v.nameVi} onChange={set('nameVi')} />
+        </Field>
+        <Field id="policy-name-en" label={t('rules.admin.nameEn')} error={f.nameEn} hint={optional} className="span-2">
+          <input
+            {...inputProps('policy-name-en', f.nameEn, true)}
+            data-testid="policy-name-en"
+            type="text"
+            value={v.nameEn}
+            onChange={set('nameEn')}
+          />
+        </Field>
+        <Field id="policy-groups" label={t('rules.admin.groups')} error={f.groups} hint={t('rules.admin.groupsHint')}>
+          <input
+            {...inputProps('policy-groups', f.groups, true)}
+            data-testid="policy-groups"
+            type="text"
+            autoComplete="off"
+            autoCapitalize="characters"
+            placeholder={t('rules.admin.groupsPlaceholder')}
+            value={v.groups}
+            onChange={set('groups')}
+          />
+        </Field>
+        <Field id="policy-percent" label={t('rules.admin.percent')} error={f.percent} hint={t('rules.admin.percentHint')}>
+          <input
+            {...inputProps('policy-percent', f.percent, true)}
+            data-testid="policy-percent"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={v.percent}
+            onChange={set('percent')}
+          />
+        </Field>
+        <Field id="policy-age-from" label={t('rules.admin.ageFrom')} error={f.ageFrom} hint={optional}>
+          <input
+            {...inputProps('policy-age-from', f.ageFrom, true)}
+            data-testid="policy-age-from"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            value={v.ageFrom}
+            onChange={set('ageFrom')}
+          />
+        </Field>
+        <Field id="policy-age-below" label={t('rules.admin.ageBelow')} error={f.ageBelow} hint={optional}>
+          <input
+            {...inputProps('policy-age-below', f.ageBelow, true)}
+            data-testid="policy-age-below"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={v.ageBelow}
+            onChange={set('ageBelow')}
+          />
+        </Field>
+        <Field id="policy-from" label={t('rules.admin.from')} error={f.from}>
+          <input {...inputProps('policy-from', f.from)} data-testid="policy-from" type="date" value={v.from} onChange={set('from')} />
+        </Field>
+        <Field id="policy-to" label={t('rules.admin.to')} error={f.to} hint={optional}>
+          <input {...inputProps('policy-to', f.to, true)} data-testid="policy-to" type="date" value={v.to} onChange={set('to')} />
+        </Field>
+        <Field id="policy-source" label={t('rules.admin.source')} error={f.source} className="span-2">
+          <input
+            {...inputProps('policy-source', f.source)}
+            data-testid="policy-source"
+            type="text"
+            placeholder={t('rules.admin.sourcePlaceholder')}
+            value={v.source}
+            onChange={set('source')}
+          />
+        </Field>
+        <Field id="policy-note" label={t('rules.admin.note')} error={f.note} hint={optional} className="span-2">
+          <input {...inputProps('policy-note', f.note, true)} data-testid="policy-note" type="text" value={v.note} onChange={set('note')} />
+        </Field>
+      </div>
+      <label className="checkbox">
+        <input type="checkbox" data-testid="policy-uncertain" checked={uncertain} onChange={(e) => setUncertain(e.target.checked)} />
+        {t('rules.admin.uncertainLabel')}
+      </label>
+      <button type="submit" className="btn btn-primary" data-testid="policy-submit" disabled={busy}>
+        {busy ? t('common.saving') : t('rules.admin.policySubmit')}
+      </button>
+    </form>
+  );
+}
+
+export function RulesPage({ user }: { user: User }) {
+  const { t } = useTranslation('web');
+  const lang = currentLanguage();
+  const [date, setDate] = useState(() => isoDateOf(new Date()));
+  const [history, setHistory] = useState(false);
+  const [data, setData] = useState<{ items: RuleItem[]; inForce: Set<string>; date: string } | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const validDate = isIsoDate(date) ? date : null;
+
+  useEffect(() => {
+    if (!validDate) return;
+    const c = new AbortController();
+    setLoading(true);
+    const timer = window.setTimeout(() => {
+      const inForce = premiumApi.premiumRules(validDate, c.signal);
+      const all = history ? premiumApi.premiumRulesHistory(c.signal).then((h) => h.history) : inForce.then((r) => r.rules);
+      Promise.all([inForce, all])
+        .then(([now, items]) => {
+          setData({ items, inForce: new Set(now.rules.map((r) => r.id)), date: validDate });
+          setError(null);
+          setLoading(false);
+        })
+        .catch((err: unknown) => {
+          if (isAbort(err)) return;
+          setError(errorMessage(err));
+          setLoading(false);
+        });
+    }, 200);
+    return () => {
+      window.clearTimeout(timer);
+      c.abort();
+    };
+  }, [validDate, history, reloadKey]);
+
+  const added = useCallback((message: string) => {
+    setNotice(message);
+    setError(null);
+    setReloadKey((k) => k + 1);
+  }, []);
+
+  /** Group names for state shares: the latest entry of each code. */
+  const groupNames = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const item of data?.items ?? []) {
+      if (item.kind === 'group' && item.rule.code)
+        names.set(item.rule.code, `${item.rule.code} – ${(lang === 'en' ? item.rule.nameEn : item.rule.nameVi) ?? ''}`);
+    }
+    return names;
+  }, [data, lang]);
+
+  const status = useMemo(
+    () => (history && data ? (item: RuleItem) => statusOf(item, data.date, data.inForce) : null),
+    [history, data],
+  );
+
+  return (
+    <div className="page rules-page">
+      <div className="page-head">
+        <div>
+          <h1>{t('rules.title')}</h1>
+          <p className="muted lead">{t('rules.intro')}</p>
+        </div>
+        <div className="rules-controls">
+          <div className="filter">
+            <label htmlFor="rules-date">{t('rules.date')}</label>
+            <input id="rules-date" data-testid="rules-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          </div>
+          <button
+            type="button"
+            className={`btn btn-secondary${history ? ' is-active' : ''}`}
+            aria-pressed={history}
+            data-testid="rules-history-toggle"
+            onClick={() => setHistory((h) => !h)}
+          >
+            {t('rules.history')}
+          </button>
+        </div>
+      </div>
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+
+      {user.role === 'admin' && (
+        <section className="card admin-rules" aria-labelledby="rules-admin-title">
+          <h2 id="rules-admin-title">{t('rules.admin.title')}</h2>
+          <div className="admin-forms">
+            <SalaryForm onAdded={added} />
+            <PolicyForm onAdded={added} />
+          </div>
+        </section>
+      )}
+
+      {data && (
+        <p className="muted small rules-summary" role="status">
+          {history
+            ? t('rules.historyHint', { date: formatDate(data.date) })
+            : t('rules.inForceHint', { count: data.items.length, date: formatDate(data.date) })}
+        </p>
+      )}
+      {!data && loading && <p className="muted">{t('common.loading')}</p>}
+      {data && (
+        <div className="rules-list" data-testid="rules-list" aria-busy={loading}>
+          {RULE_KINDS.map((kind) => (
+            <RuleTable
+              key={kind}
+              kind={kind}
+              items={data.items.filter((i) => i.kind === kind)}
+              groupNames={groupNames}
+              status={status}
+            />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import { mapErrors } from '../errors';
+import { buildQuoteRequest, calculatorFieldKey, type Draft } from './premium';
+
+const MESSAGES = {
+  dateRequired: 'date?',
+  monthsInvalid: 'months?',
+  provinceInvalid: 'province?',
+  enrolledInvalid: 'enrolled?',
+  gradeInvalid: 'grade?',
+};
+const member = (groups: string[], extra: Partial<Draft['members'][number]> = {}) => ({
+  key: Math.random(),
+  groups,
+  birthDate: '',
+  grade: '',
+  previousCardTo: '',
+  ...extra,
+});
+
+describe('buildQuoteRequest', () => {
+  it('sends the example household as the API expects', () => {
+    const draft: Draft = {
+      date: '2025-09-01',
+      months: '12',
+      province: '',
+      enrolled: '0',
+      members: [member(['GD']), member(['GD']), member(['HS'], { grade: '3' })],
+    };
+    expect(buildQuoteRequest(draft, MESSAGES)).toEqual({
+      request: {
+        date: '2025-09-01',
+        months: 12,
+        members: [{ groups: ['GD'] }, { groups: ['GD'] }, { groups: ['HS'], grade: 3 }],
+        enrolledThisYear: 0,
+      },
+      fields: {},
+    });
+  });
+  it('keeps optional fields only when given and drops an unchosen second group', () => {
+    const draft: Draft = {
+      date: '2026-02-01',
+      months: '6',
+      province: '79',
+      enrolled: '',
+      members: [member(['GD', ''], { birthDate: '2023-05-10', previousCardTo: '2026-01-31' })],
+    };
+    expect(buildQuoteRequest(draft, MESSAGES).request).toEqual({
+      date: '2026-02-01',
+      months: 6,
+      members: [{ groups: ['GD'], birthDate: '2023-05-10', previousCardTo: '2026-01-31' }],
+      province: '79',
+      enrolledThisYear: 0,
+    });
+  });
+  it('names the fields it cannot send; the server checks the ranges', () => {
+    const draft: Draft = {
+      date: '',
+      months: '',
+      province: '7',
+      enrolled: '-1',
+      members: [member([]), member(['HS'], { grade: 'x' })],
+    };
+    expect(buildQuoteRequest(draft, MESSAGES)).toEqual({
+      request: null,
+      fields: {
+        date: 'date?',
+        months: 'months?',
+        province: 'province?',
+        enrolledThisYear: 'enrolled?',
+        'members.1.grade': 'grade?',
+      },
+    });
+    // 13 months is the server's to refuse, with its own message
+    expect(buildQuoteRequest({ ...draft, date: '2025-09-01', months: '13', province: '', enrolled: '0', members: [member(['GD'])] }, MESSAGES).request?.months).toBe(13);
+  });
+});
+
+describe('calculatorFieldKey', () => {
+  it('maps API paths to the form fields', () => {
+    expect(calculatorFieldKey(['months'])).toBe('months');
+    expect(calculatorFieldKey(['date'])).toBe('date');
+    expect(calculatorFieldKey(['enrolledThisYear'])).toBe('enrolledThisYear');
+    expect(calculatorFieldKey(['members'])).toBe('members');
+    expect(calculatorFieldKey(['members', '1', 'groups', '0'])).toBe('members.1.groups');
+    expect(calculatorFieldKey(['members', '1', 'groups'])).toBe('members.1.groups');
+    expect(calculatorFieldKey(['members', '2', 'groups', '1'])).toBe('members.2.groups.1');
+    expect(calculatorFieldKey(['members', '0', 'birthDate'])).toBe('members.0.birthDate');
+    expect(calculatorFieldKey(['members', '0', 'previousCardTo'])).toBe('members.0.previousCardTo');
+    expect(calculatorFieldKey(['members', '0', 'province'])).toBeNull();
+    expect(calculatorFieldKey(['other'])).toBeNull();
+  });
+});
+
+describe('mapErrors', () => {
+  const err = (fields: { path: string; message: string }[]) => new ApiError(400, 'validation', 'Invalid input', fields);
+  it('puts every known field message next to its field and no banner', () => {
+    expect(mapErrors(err([{ path: 'members.1.groups.0', message: 'unknown group' }]), calculatorFieldKey)).toEqual({
+      fields: { 'members.1.groups': 'unknown group' },
+      banner: null,
+    });
+  });
+  it('strips a leading body segment and keeps the first message per field', () => {
+    const r = mapErrors(
+      err([
+        { path: 'body.months', message: 'first' },
+        { path: 'months', message: 'second' },
+      ]),
+      calculatorFieldKey,
+    );
+    expect(r).toEqual({ fields: { months: 'first' }, banner: null });
+  });
+  it('shows messages no field can show in the banner', () => {
+    const r = mapErrors(err([{ path: 'members.0.province', message: 'bad province' }]), calculatorFieldKey);
+    expect(r).toEqual({ fields: {}, banner: 'Invalid input: bad province' });
+    expect(mapErrors(new ApiError(500, 'internal', 'Boom'), calculatorFieldKey)).toEqual({ fields: {}, banner: 'Boom' });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The calculator form as data: the draft the page edits, the quote request it sends, and which form
+ * field shows an API error path (members.N.groups.K -> that member's group picker). Pure functions.
+ */
+import type { QuoteRequest } from './premiumApi';
+import { isIsoDate, parseWhole } from '../format';
+
+export interface MemberDraft {
+  key: number;
+  /** the first group, then optionally a second ('' while not chosen) */
+  groups: string[];
+  birthDate: string;
+  grade: string;
+  previousCardTo: string;
+}
+
+export interface Draft {
+  date: string;
+  months: string;
+  province: string;
+  enrolled: string;
+  members: MemberDraft[];
+}
+
+/** The request for a draft, or the messages of the fields that cannot be sent as they are. */
+export function buildQuoteRequest(
+  draft: Draft,
+  messages: { dateRequired: string; monthsInvalid: string; provinceInvalid: string; enrolledInvalid: string; gradeInvalid: string },
+): { request: QuoteRequest | null; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  const date = draft.date.trim();
+  if (!isIsoDate(date)) fields.date = messages.dateRequired;
+  const months = parseWhole(draft.months);
+  if (months === null) fields.months = messages.monthsInvalid;
+  const province = draft.province.trim();
+  if (province && !/^\d{2}$/.test(province)) fields.province = messages.provinceInvalid;
+  const enrolled = draft.enrolled.trim() === '' ? 0 : parseWhole(draft.enrolled);
+  if (enrolled === null) fields.enrolledThisYear = messages.enrolledInvalid;
+  const members = draft.members.map((m, i) => {
+    const grade = m.grade.trim() === '' ? undefined : parseWhole(m.grade);
+    if (grade === null) fields[`members.${i}.grade`] = messages.gradeInvalid;
+    return {
+      groups: m.groups.filter(Boolean),
+      ...(m.birthDate ? { birthDate: m.birthDate } : {}),
+      ...(grade != null ? { grade } : {}),
+      ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}),
+    };
+  });
+  if (Object.keys(fields).length) return { request: null, fields };
+  return {
+    request: {
+      date,
+      months: months!,
+      members,
+      ...(province ? { province } : {}),
+      enrolledThisYear: enrolled ?? 0,
+    },
+    fields,
+  };
+}
+
+/** The form field that shows an API error path, or null (banner). */
+export function calculatorFieldKey(parts: string[]): string | null {
+  const [first, index, sub, subIndex] = parts;
+  if (first === 'date' || first === 'months' || first === 'province' || first === 'enrolledThisYear') return first;
+  if (first !== 'members') return null;
+  if (index === undefined || !/^\d+$/.test(index)) return 'members';
+  if (sub === undefined || sub === 'groups') return subIndex === '1' ? `members.${index}.groups.1` : `members.${index}.groups`;
+  if (sub === 'birthDate' || sub === 'grade' || sub === 'previousCardTo') return `members.${index}.${sub}`;
+  return null;
+}

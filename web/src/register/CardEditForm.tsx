@@ -1,0 +1,132 @@
+/**
+ * A health insurance card of a member, added by hand or corrected: participant group, validity dates
+ * typed as dd/MM/yyyy, card number. Field errors from the server show next to their field.
+ */
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type PremiumGroup } from '../premium/premiumApi';
+import { type Card, type CardPatch, type Member, registerApi } from './registerApi';
+import { splitErrors } from '../errors';
+import { useFormSubmit } from '../ui/useFormSubmit';
+import { ErrorBanner } from '../ui/ErrorBanner';
+import { Field, inputProps, TextField } from '../ui/Field';
+import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
+import { isMissingRoute } from './RegisterBits';
+import { groupLabel } from '../premium/RuleBits';
+
+const CARD_FIELDS = ['groupCode', 'validFrom', 'validTo', 'number'] as const;
+
+/** Adds a card to `member` (no `card`) or corrects `card`; `onDone(true)` once saved, `onDone(false)` on cancel. */
+export function CardEditForm({
+  member,
+  card,
+  groups,
+  onDone,
+}: {
+  member: Member;
+  card?: Card;
+  groups: PremiumGroup[];
+  onDone: (saved: boolean) => void;
+}) {
+  const { t, i18n } = useTranslation('web');
+  const [groupCode, setGroupCode] = useState(card?.groupCode ?? member.groupCodes[0] ?? '');
+  const [validFrom, setValidFrom] = useState(dayText(card?.validFrom));
+  const [validTo, setValidTo] = useState(dayText(card?.validTo));
+  const [number, setNumber] = useState(card?.number ?? '');
+  const { errors, busy, invalid, send } = useFormSubmit({
+    errorsOf: (err) => (isMissingRoute(err) ? { fields: {}, banner: t('register.addCard.notAvailable') } : splitErrors(err, CARD_FIELDS)),
+  });
+  const prefix = card ? `card-edit-${card.id}` : `card-${member.id}`;
+  const testId = card ? 'card-edit' : 'card';
+
+  // the member's own groups first, then the others
+  const options = [...groups].sort(
+    (a, b) => Number(member.groupCodes.includes(b.code)) - Number(member.groupCodes.includes(a.code)),
+  );
+  if (groupCode && !options.some((g) => g.code === groupCode)) {
+    options.unshift({ code: groupCode, nameVi: groupCode, nameEn: groupCode } as PremiumGroup);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    const from = parseDayMonthYear(validFrom);
+    const to = parseDayMonthYear(validTo);
+    if (!groupCode) fields.groupCode = t('register.addCard.groupRequired');
+    const dateError = (text: string) => (text.trim() ? t('register.form.dateInvalid') : t('register.addCard.dateRequired'));
+    if (!from) fields.validFrom = dateError(validFrom);
+    if (!to) fields.validTo = dateError(validTo);
+    else if (from && to < from) fields.validTo = t('register.addCard.toBeforeFrom');
+    if (invalid(fields) || !from || !to) return;
+    await send(async () => {
+      if (card) {
+        const patch: CardPatch = {};
+        if (groupCode !== card.groupCode) patch.groupCode = groupCode;
+        if (from !== card.validFrom) patch.validFrom = from;
+        if (to !== card.validTo) patch.validTo = to;
+        if (orNull(number) !== card.number) patch.number = orNull(number);
+        if (Object.keys(patch).length === 0) {
+          onDone(false);
+          return;
+        }
+        await registerApi.updateCard(card.id, patch);
+      } else {
+        await registerApi.addCard({ personId: member.id, groupCode, validFrom: from, validTo: to, ...(number.trim() ? { number: number.trim() } : {}) });
+      }
+      onDone(true);
+    });
+  }
+
+  return (
+    <form
+      className="add-card"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      data-testid={card ? `card-edit-form-${card.id}` : `add-card-form-${member.id}`}
+    >
+      <h3>{card ? t('register.cardEdit.title', { name: member.fullName }) : t('register.addCard.title', { name: member.fullName })}</h3>
+      <ErrorBanner message={errors.banner} />
+      <div className="card-form-grid">
+        <Field id={`${prefix}-group`} label={t('register.addCard.group')} error={errors.fields.groupCode}>
+          <select
+            {...inputProps(`${prefix}-group`, errors.fields.groupCode)}
+            data-testid={`${testId}-group`}
+            autoFocus
+            value={groupCode}
+            onChange={(e) => setGroupCode(e.target.value)}
+          >
+            <option value="">{t('register.addCard.groupPick')}</option>
+            {options.map((g) => (
+              <option key={g.code} value={g.code}>
+                {groupLabel(g, i18n.language)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${prefix}-from`} label={t('register.addCard.from')} error={errors.fields.validFrom}>
+          <DayInput id={`${prefix}-from`} testId={`${testId}-from`} value={validFrom} error={errors.fields.validFrom} onChange={setValidFrom} />
+        </Field>
+        <Field id={`${prefix}-to`} label={t('register.addCard.to')} error={errors.fields.validTo}>
+          <DayInput id={`${prefix}-to`} testId={`${testId}-to`} value={validTo} error={errors.fields.validTo} onChange={setValidTo} />
+        </Field>
+        <TextField
+          id={`${prefix}-number`}
+          label={t('register.addCard.number')}
+          error={errors.fields.number}
+          testId={`${testId}-number`}
+          type="text"
+          autoComplete="off"
+          maxLength={30}
+          value={number}
+          onChange={setNumber}
+        />
+      </div>
+      <FormButtons
+        busy={busy}
+        testId={testId}
+        submitLabel={card ? t('common.save') : t('register.addCard.submit')}
+        onCancel={() => onDone(false)}
+      />
+    </form>
+  );
+}
