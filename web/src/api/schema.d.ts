@@ -5195,11 +5195,56 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            error?: {
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                fields?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                            fileName: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            progress: {
+                                bytesRead?: number;
+                                /** @enum {string} */
+                                phase: "reading" | "applying" | "done";
+                                rows: number;
+                                totalBytes?: number;
+                            };
+                            report?: {
+                                errors: {
+                                    column: string;
+                                    message: string;
+                                    row: number;
+                                    value: string;
+                                }[];
+                                inserted: number;
+                                rejected: number;
+                                rolledBack: boolean;
+                                rows: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            validRowsOnly: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5235,7 +5280,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            error?: {
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                fields?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                            fileName: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            progress: {
+                                bytesRead?: number;
+                                /** @enum {string} */
+                                phase: "reading" | "applying" | "done";
+                                rows: number;
+                                totalBytes?: number;
+                            };
+                            report?: {
+                                errors: {
+                                    column: string;
+                                    message: string;
+                                    row: number;
+                                    value: string;
+                                }[];
+                                inserted: number;
+                                rejected: number;
+                                rolledBack: boolean;
+                                rows: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            validRowsOnly: boolean;
+                        };
+                    };
                 };
             };
         };
