@@ -220,7 +220,156 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            byGroup: {
+                                [key: string]: number;
+                            };
+                            children: {
+                                byGroup: {
+                                    [key: string]: number;
+                                };
+                                date: string;
+                                difference: {
+                                    participants: number | null;
+                                    population: number | null;
+                                } | null;
+                                expiring30: number | null;
+                                kind: string;
+                                /** @enum {string} */
+                                level: "province" | "commune" | "village";
+                                name: string;
+                                neverInsured: number | null;
+                                participants: number | null;
+                                pctPlan: number | null;
+                                pctPopulation: number | null;
+                                plan: number | null;
+                                population: number | null;
+                                register: {
+                                    expiring30: number;
+                                    neverInsured: number;
+                                    participants: number;
+                                    participantsYearAgo: number;
+                                    population: number;
+                                } | null;
+                                reported: {
+                                    asOf: string;
+                                    dates: {
+                                        participants?: string;
+                                        participantsByGroup?: string;
+                                        plan?: string;
+                                        population?: string;
+                                        voluntarySi?: string;
+                                    };
+                                    fromOldCommunes?: {
+                                        asOf: string;
+                                        oldCode: string;
+                                        oldName: string;
+                                        participants: number;
+                                        population: number | null;
+                                    }[];
+                                    participants: number | null;
+                                    participantsByGroup: {
+                                        [key: string]: number;
+                                    } | null;
+                                    participantsYearAgo: number | null;
+                                    plan: number | null;
+                                    planDecision: string | null;
+                                    planYear: number | null;
+                                    population: number | null;
+                                    source: string | null;
+                                    unitCode: string;
+                                    voluntarySi: number | null;
+                                    yearAgoFromOldCommunes?: {
+                                        asOf: string;
+                                        oldCode: string;
+                                        oldName: string;
+                                        participants: number;
+                                        population: number | null;
+                                    }[] | null;
+                                } | null;
+                                sources: {
+                                    /** @enum {string|null} */
+                                    participants: "register" | "reported" | null;
+                                    /** @enum {string|null} */
+                                    plan: "register" | "reported" | null;
+                                    /** @enum {string|null} */
+                                    population: "register" | "reported" | null;
+                                };
+                                unit: string;
+                                yoyChange: number | null;
+                            }[];
+                            date: string;
+                            difference: {
+                                participants: number | null;
+                                population: number | null;
+                            } | null;
+                            expiring30: number | null;
+                            kind: string;
+                            /** @enum {string} */
+                            level: "province" | "commune" | "village";
+                            name: string;
+                            neverInsured: number | null;
+                            participants: number | null;
+                            pctPlan: number | null;
+                            pctPopulation: number | null;
+                            plan: number | null;
+                            population: number | null;
+                            register: {
+                                expiring30: number;
+                                neverInsured: number;
+                                participants: number;
+                                participantsYearAgo: number;
+                                population: number;
+                            } | null;
+                            reported: {
+                                asOf: string;
+                                dates: {
+                                    participants?: string;
+                                    participantsByGroup?: string;
+                                    plan?: string;
+                                    population?: string;
+                                    voluntarySi?: string;
+                                };
+                                fromOldCommunes?: {
+                                    asOf: string;
+                                    oldCode: string;
+                                    oldName: string;
+                                    participants: number;
+                                    population: number | null;
+                                }[];
+                                participants: number | null;
+                                participantsByGroup: {
+                                    [key: string]: number;
+                                } | null;
+                                participantsYearAgo: number | null;
+                                plan: number | null;
+                                planDecision: string | null;
+                                planYear: number | null;
+                                population: number | null;
+                                source: string | null;
+                                unitCode: string;
+                                voluntarySi: number | null;
+                                yearAgoFromOldCommunes?: {
+                                    asOf: string;
+                                    oldCode: string;
+                                    oldName: string;
+                                    participants: number;
+                                    population: number | null;
+                                }[] | null;
+                            } | null;
+                            sources: {
+                                /** @enum {string|null} */
+                                participants: "register" | "reported" | null;
+                                /** @enum {string|null} */
+                                plan: "register" | "reported" | null;
+                                /** @enum {string|null} */
+                                population: "register" | "reported" | null;
+                            };
+                            unit: string;
+                            yoyChange: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -300,7 +449,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                missing: number | null;
+                                name: string;
+                                participants: number | null;
+                                pctPlan: number | null;
+                                pctPopulation: number | null;
+                                population: number | null;
+                                target: number;
+                                unit: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -418,7 +580,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            name: string;
+                            schools: {
+                                covered: number;
+                                missing: number;
+                                pct: number | null;
+                                pupils: number;
+                                school: string | null;
+                            }[];
+                            schoolYear: string;
+                            total: {
+                                covered: number;
+                                missing: number;
+                                pct: number | null;
+                                pupils: number;
+                            };
+                            unit: string;
+                        };
+                    };
                 };
             };
         };
@@ -457,7 +639,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            name: string;
+                            points: {
+                                date: string;
+                                month: string;
+                                participants: number;
+                                participantsYearAgo: number;
+                            }[];
+                            unit: string;
+                        };
+                    };
                 };
             };
         };
@@ -500,7 +693,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                birthDate: string;
+                                cardTo: string | null;
+                                communeCode: string;
+                                fullName: string;
+                                groupCodes: string[];
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                phone: string | null;
+                                sex: string;
+                                villageCode: string | null;
+                                villageName: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
