@@ -4120,6 +4120,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -4177,6 +4186,15 @@ export interface paths {
                             number: number;
                             objective: number;
                             params: {
+                                earmarks?: {
+                                    available: number;
+                                    commune: string | null;
+                                    selected: number;
+                                    spent: number;
+                                    tag: string | null;
+                                    unspent: number;
+                                }[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             pricedOn: string;
@@ -4287,6 +4305,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -4372,6 +4399,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -4434,6 +4470,15 @@ export interface paths {
                             number: number;
                             objective: number;
                             params: {
+                                earmarks?: {
+                                    available: number;
+                                    commune: string | null;
+                                    selected: number;
+                                    spent: number;
+                                    tag: string | null;
+                                    unspent: number;
+                                }[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             pricedOn: string;
