@@ -1727,7 +1727,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            firstTimeWait: boolean;
+                            firstTimeWaitUncertain?: boolean;
+                            from: string;
+                            id: string;
+                            nameEn: string;
+                            nameVi: string;
+                            note?: string;
+                            /** @enum {string} */
+                            role?: "household" | "child-under-6" | "pupil";
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        }[];
+                    };
                 };
             };
         };
@@ -1779,7 +1795,53 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            members: {
+                                baseSalary: number;
+                                continuous: boolean;
+                                fullPremium: number;
+                                group: string;
+                                householdFactor: number | null;
+                                local: number;
+                                localBasisPoints: number;
+                                notes: {
+                                    /** @enum {string} */
+                                    code: "auto_child_under_6" | "base_salary_changes_in_period" | "local_policy_needs_birth_date" | "child_card_end_unknown" | "first_time_wait_uncertain";
+                                    message: string;
+                                }[];
+                                order: number | null;
+                                payable: number;
+                                premium: number;
+                                ruleIds: string[];
+                                state: number;
+                                stateBasisPoints: number;
+                                uncertainRuleIds: string[];
+                                validFrom: string;
+                                validTo: string;
+                            }[];
+                            months: number;
+                            ruleIds: string[];
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                            total: {
+                                local: number;
+                                payable: number;
+                                premium: number;
+                                state: number;
+                            };
+                            uncertainRuleIds: string[];
+                        };
+                    };
                 };
             };
         };
@@ -1900,7 +1962,204 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                rule: {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    readonly factors: number[];
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    basis: "payment-date" | "card-start";
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    code: string;
+                                    firstTimeWait: boolean;
+                                    firstTimeWaitUncertain?: boolean;
+                                    from: string;
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    /** @enum {string} */
+                                    role?: "household" | "child-under-6" | "pupil";
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    group: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    ageBelow?: number;
+                                    ageFrom?: number;
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: string[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    breakMonths: number;
+                                    childCardAgeMonths: number;
+                                    childCardCutoff: string;
+                                    firstTimeWaitDays: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    pupilFinalGrade: number;
+                                    pupilFinalGradeEnd: string;
+                                    pupilFirstGradeStart: string;
+                                    schoolYearStart: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                        } | {
+                            history: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                rule: {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    readonly factors: number[];
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    basis: "payment-date" | "card-start";
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    code: string;
+                                    firstTimeWait: boolean;
+                                    firstTimeWaitUncertain?: boolean;
+                                    from: string;
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    /** @enum {string} */
+                                    role?: "household" | "child-under-6" | "pupil";
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    group: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    ageBelow?: number;
+                                    ageFrom?: number;
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: string[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    breakMonths: number;
+                                    childCardAgeMonths: number;
+                                    childCardCutoff: string;
+                                    firstTimeWaitDays: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    pupilFinalGrade: number;
+                                    pupilFinalGradeEnd: string;
+                                    pupilFirstGradeStart: string;
+                                    schoolYearStart: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1942,11 +2201,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            amount: number;
+                            from: string;
+                            id: string;
+                            note?: string;
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1993,11 +2262,27 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ageBelow?: number;
+                            ageFrom?: number;
+                            basisPoints: number;
+                            from: string;
+                            readonly groups?: string[];
+                            id: string;
+                            nameEn: string;
+                            nameVi: string;
+                            note?: string;
+                            province: string;
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        };
+                    };
                 };
             };
         };
