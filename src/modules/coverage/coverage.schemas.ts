@@ -3,6 +3,7 @@
  * (coverage.service.ts, coverage.repository.ts): they type the web's calls through the OpenAPI document.
  */
 import { z } from 'zod';
+import { reportedValues } from './figures.schemas';
 
 const count = z.number();
 const nullableCount = z.number().nullable();
@@ -12,14 +13,7 @@ const source = z.enum(['register', 'reported']).nullable();
 const figureSnapshotFields = {
   unitCode: z.string(),
   asOf: z.string(),
-  participants: nullableCount,
-  participantsByGroup: z.record(z.string(), z.number()).nullable(),
-  voluntarySi: nullableCount,
-  population: nullableCount,
-  plan: nullableCount,
-  planYear: nullableCount,
-  planDecision: z.string().nullable(),
-  source: z.string().nullable(),
+  ...reportedValues,
   dates: z.object({
     participants: z.string().optional(),
     participantsByGroup: z.string().optional(),
