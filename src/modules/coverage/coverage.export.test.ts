@@ -15,6 +15,7 @@ import { pdfText } from '../../io/pdf-text';
 import type { CliContext } from '../../cli/context';
 import { setFigures, setStaffTarget, staffProgress } from './figures.service';
 import { registerFiguresCommands } from './figures.cli';
+import * as coverage from './coverage.service';
 
 let t: TestDatabase;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -175,5 +176,42 @@ describe(`dashboard exports (${engineName})`, () => {
     expect(text).toContain('Nguồn số liệu');
     expect(text).toContain('Số liệu báo cáo ngày 31/10/2025 (VSS): tham gia 1.475.810, dân số 1.673.064.');
     expect(text).toContain('Sổ quản lý người tham gia');
+  });
+});
+
+describe(`figure routes (${engineName})`, () => {
+  it('answer exactly what the service computes: their response schemas keep every field, and the visit lists still download', async () => {
+    // a new commune compared with its pre-2025 communes a year earlier (reported.yearAgoFromOldCommunes)
+    await setFigures(t.db, system, { unitCode: '02707', asOf: '2025-10-31', participants: 9_000, population: 9_600 });
+    for (const [oldCode, participants] of [['02707', 300], ['02713', 4_000], ['02722', 4_200]] as const)
+      await setFigures(t.db, system, { oldCode, asOf: '2024-10-31', participants, population: participants + 100 });
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+    const answer = async (url: string) => {
+      const res = await app.inject({ url, headers });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      return res.json() as unknown;
+    };
+    const date = '2025-10-31';
+    for (const unit of ['15', '02905', '02707']) {
+      const report = await coverage.coverageOf(t.db, system, unit, date);
+      expect(await answer(`/api/coverage/${unit}?date=${date}`)).toEqual(json(report));
+      expect(await answer(`/api/coverage/${unit}/trend?date=${date}&months=3`)).toEqual(json(await coverage.trend(t.db, system, { unit, date, months: 3 })));
+      expect(await answer(`/api/coverage/${unit}/low?date=${date}&threshold=99`)).toEqual({ items: json(await coverage.lowCoverage(t.db, system, { unit, date, threshold: 99 })) });
+      expect(await answer(`/api/coverage/${unit}/pupils?date=${date}`)).toEqual(json(await coverage.pupils(t.db, system, { unit, date })));
+      for (const kind of ['uncovered', 'expiring'] as const)
+        expect(await answer(`/api/coverage/${unit}/visits?kind=${kind}&date=${date}&days=90`)).toEqual({
+          items: json(await coverage.actionList(t.db, system, { unit, date, kind, days: 90 })),
+        });
+    }
+    const province = await coverage.coverageOf(t.db, system, '15', date);
+    expect(province.children.find((c) => c.unit === '02707')?.reported?.yearAgoFromOldCommunes).toHaveLength(3);
+    expect((await coverage.actionList(t.db, system, { unit: '02905', date, kind: 'expiring', days: 90 })).map((r) => r.fullName)).toEqual(['Nguyễn Văn An']);
+
+    const csv = await app.inject({ url: `/api/coverage/02905/visits?kind=expiring&days=90&date=${date}&format=csv`, headers });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('Nguyễn Văn An');
+    const xlsx = await workbook(`/api/coverage/02905/visits?kind=expiring&days=90&date=${date}&format=xlsx`);
+    expect(xlsx.rows.flat()).toContain('Nguyễn Văn An');
   });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
 import { translator } from '../../i18n/index';
@@ -6,7 +8,11 @@ import { csvLine, UTF8_BOM } from '../../io/csv';
 import { xlsxWriter } from '../../io/excel';
 import { formatDateVi } from '../../domain/dates';
 import * as coverage from './coverage.service';
+import { coverageReportSchema, lowCoverageSchema, pupilsSchema, trendSchema, visitSchema } from './coverage.schemas';
 import { dashboardPdf, EXPORT_TABLES, exportSheet, writeSheet } from './coverage.export';
+
+/** A file (csv text, an xlsx stream) goes out as it is: a route's response schema describes its JSON answer only. */
+const sendFile = (reply: FastifyReply, file: string | Readable) => reply.send(file);
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'iso_date' });
 
@@ -22,6 +28,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Coverage of a unit on a date (default today) and of each unit below it: population, participants, plan, % of plan and population, year-over-year change, by group, expiring within 30 days; with the source of each number',
         params: z.object({ unit: z.string().min(1).max(40) }),
         querystring: z.object({ date: date.optional() }).strict(),
+        response: { 200: coverageReportSchema },
       },
     },
     async (req) => coverage.coverageOf(db(), req.actor!, req.params.unit, req.query.date ?? todayInVietnam()),
@@ -45,6 +52,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
             format: z.enum(['json', 'xlsx', 'csv']).default('json'),
           })
           .strict(),
+        response: { 200: z.object({ items: z.array(visitSchema) }) },
       },
     },
     async (req, reply) => {
@@ -59,7 +67,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       const name = `${q.kind}-${req.params.unit}-${q.date ?? todayInVietnam()}`;
       if (q.format === 'csv') {
         reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
-        return UTF8_BOM + [csvLine(headers), ...rows.map((r) => csvLine(cols.map((c) => cell(r, c))))].join('\r\n') + '\r\n';
+        return sendFile(reply, UTF8_BOM + [csvLine(headers), ...rows.map((r) => csvLine(cols.map((c) => cell(r, c))))].join('\r\n') + '\r\n');
       }
       reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`);
       const { PassThrough } = await import('node:stream');
@@ -69,7 +77,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         for (const r of rows) w.add(Object.fromEntries(cols.map((c) => [c, cell(r, c)])));
         await w.finish();
       })();
-      return reply.send(out);
+      return sendFile(reply, out);
     },
   );
 
@@ -104,6 +112,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Participants at each month end of the last `months` months (from the register), with the same month a year earlier',
         params: z.object({ unit: z.string().min(1).max(40) }),
         querystring: z.object({ date: date.optional(), months: z.coerce.number().int().min(1).max(36).default(12) }).strict(),
+        response: { 200: trendSchema },
       },
     },
     async (req) => coverage.trend(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), months: req.query.months }),
@@ -118,6 +127,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The units below their target (or below ?threshold % of population), lowest first, with the persons still missing',
         params: z.object({ unit: z.string().min(1).max(40) }),
         querystring: z.object({ date: date.optional(), threshold: z.coerce.number().min(0).max(100).optional() }).strict(),
+        response: { 200: z.object({ items: z.array(lowCoverageSchema) }) },
       },
     },
     async (req) => ({ items: await coverage.lowCoverage(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), threshold: req.query.threshold }) }),
@@ -132,6 +142,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Pupils per school against 100% coverage in the school year of the date',
         params: z.object({ unit: z.string().min(1).max(40) }),
         querystring: z.object({ date: date.optional() }).strict(),
+        response: { 200: pupilsSchema },
       },
     },
     async (req) => coverage.pupils(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam() }),

@@ -114,11 +114,8 @@ export type StaffTargetsQuery = z.input<typeof staffTargetsQuery>;
 
 const nullableCount = z.number().nullable();
 
-export const figureSchema = z.object({
-  id: z.string(),
-  unitCode: z.string(),
-  unitName: z.string(),
-  asOf: z.string(),
+/** The reported values of a unit: a stored figure's, or those known on a date (coverage.schemas.ts). */
+export const reportedValues = {
   participants: nullableCount,
   participantsByGroup: z.record(z.string(), z.number()).nullable(),
   voluntarySi: nullableCount,
@@ -127,6 +124,14 @@ export const figureSchema = z.object({
   planYear: nullableCount,
   planDecision: z.string().nullable(),
   source: z.string().nullable(),
+};
+
+export const figureSchema = z.object({
+  id: z.string(),
+  unitCode: z.string(),
+  unitName: z.string(),
+  asOf: z.string(),
+  ...reportedValues,
   note: z.string().nullable(),
   /** participants / plan in %, 2 decimals (93.42); null when either is missing or the plan is 0. */
   percentOfPlan: nullableCount,

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as premium from './premium.service';
-import { baseSalaryInput, isoDate, localPolicyInput, quoteInput } from './premium.schemas';
+import {
+  baseSalaryInput,
+  baseSalaryRuleSchema,
+  isoDate,
+  localPolicyInput,
+  localPolicySchema,
+  participantGroupSchema,
+  quoteInput,
+  quoteSchema,
+  rulesAnswerSchema,
+} from './premium.schemas';
 import { todayInVietnam } from '../../domain/dates';
 
 export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -15,6 +25,7 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['premium'],
         summary: 'What a BHYT card costs: per member the premium, state, local and participant (donor) shares and the card dates, with the rules used',
         body: quoteInput,
+        response: { 200: quoteSchema },
       },
     },
     async (req) => premium.quote(db(), req.body),
@@ -36,7 +47,12 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/premium/groups',
     {
       config: { permission: 'public' },
-      schema: { tags: ['premium'], summary: 'Participant groups in force on a date (default today)', querystring: z.object({ date: isoDate.optional() }).strict() },
+      schema: {
+        tags: ['premium'],
+        summary: 'Participant groups in force on a date (default today)',
+        querystring: z.object({ date: isoDate.optional() }).strict(),
+        response: { 200: z.array(participantGroupSchema) },
+      },
     },
     async (req) => premium.groupsOn(db(), req.query.date ?? todayInVietnam()),
   );
@@ -49,6 +65,7 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['premium'],
         summary: 'The rules in force on a date (default today), or their whole history with ?history=true; each with its legal source and uncertain flag',
         querystring: z.object({ date: isoDate.optional(), history: z.enum(['true', 'false']).optional() }).strict(),
+        response: { 200: rulesAnswerSchema },
       },
     },
     async (req) =>
@@ -59,13 +76,19 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/premium/rules/base-salaries',
-    { config: { permission: 'rules:manage' }, schema: { tags: ['premium'], summary: 'Add a base salary from a date (admins; audited)', body: baseSalaryInput } },
+    {
+      config: { permission: 'rules:manage' },
+      schema: { tags: ['premium'], summary: 'Add a base salary from a date (admins; audited)', body: baseSalaryInput, response: { 201: baseSalaryRuleSchema } },
+    },
     async (req, reply) => reply.status(201).send(await premium.addBaseSalary(db(), req.actor!, req.body)),
   );
 
   app.post(
     '/api/premium/rules/local-policies',
-    { config: { permission: 'rules:manage' }, schema: { tags: ['premium'], summary: 'Add a provincial support policy (admins; audited)', body: localPolicyInput } },
+    {
+      config: { permission: 'rules:manage' },
+      schema: { tags: ['premium'], summary: 'Add a provincial support policy (admins; audited)', body: localPolicyInput, response: { 201: localPolicySchema } },
+    },
     async (req, reply) => reply.status(201).send(await premium.addLocalPolicy(db(), req.actor!, req.body)),
   );
 };

@@ -56,3 +56,109 @@ export const localPolicyInput = z
 export type QuoteRequest = z.input<typeof quoteInput>;
 export type BaseSalaryInput = z.input<typeof baseSalaryInput>;
 export type LocalPolicyInput = z.input<typeof localPolicyInput>;
+
+// ---------------------------------------------------------------------------------------------------
+// Answers: the rules (domain/premium-rules.ts) and quotes (domain/premium.ts) as the service gives them
+// ---------------------------------------------------------------------------------------------------
+
+/** What every rule entry carries; `to` is exclusive, absent: until a later entry of the same kind. */
+const datedRule = {
+  id: z.string(),
+  from: z.string(),
+  to: z.string().optional(),
+  source: z.string(),
+  uncertain: z.boolean().optional(),
+  note: z.string().optional(),
+};
+
+/* Strict: a rule is one of these kinds exactly (the union takes the first that matches, and a plain object would strip what another kind has). */
+export const baseSalaryRuleSchema = z.strictObject({ ...datedRule, amount: z.number() });
+const premiumRateRule = z.strictObject({ ...datedRule, basisPoints: z.number() });
+const householdFactorsRule = z.strictObject({ ...datedRule, factors: z.array(z.number()).readonly() });
+const pricingBasisRule = z.strictObject({ ...datedRule, basis: z.enum(['payment-date', 'card-start']) });
+export const participantGroupSchema = z.strictObject({
+  ...datedRule,
+  code: z.string(),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  role: z.enum(['household', 'child-under-6', 'pupil']).optional(),
+  firstTimeWait: z.boolean(),
+  firstTimeWaitUncertain: z.boolean().optional(),
+});
+const stateShareRule = z.strictObject({ ...datedRule, group: z.string(), basisPoints: z.number() });
+export const localPolicySchema = z.strictObject({
+  ...datedRule,
+  province: z.string(),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  groups: z.array(z.string()).readonly().optional(),
+  ageFrom: z.number().optional(),
+  ageBelow: z.number().optional(),
+  basisPoints: z.number(),
+});
+const cardValidityRule = z.strictObject({
+  ...datedRule,
+  firstTimeWaitDays: z.number(),
+  breakMonths: z.number(),
+  childCardAgeMonths: z.number(),
+  childCardCutoff: z.string(),
+  pupilFirstGradeStart: z.string(),
+  pupilFinalGrade: z.number(),
+  pupilFinalGradeEnd: z.string(),
+  schoolYearStart: z.string(),
+});
+
+export const RULE_KIND_NAMES = ['base-salary', 'premium-rate', 'household-factors', 'pricing-basis', 'group', 'state-share', 'local-policy', 'card-validity'] as const;
+
+/** A rule as the rules page lists it (premium.service.ts RuleDescription). */
+export const ruleDescriptionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(RULE_KIND_NAMES),
+  from: z.string(),
+  to: z.string().optional(),
+  source: z.string(),
+  uncertain: z.boolean(),
+  note: z.string().optional(),
+});
+
+/** A rule with its entry (of the kind it names). */
+export const ruleItemSchema = ruleDescriptionSchema.extend({
+  rule: z.union([baseSalaryRuleSchema, premiumRateRule, householdFactorsRule, pricingBasisRule, participantGroupSchema, stateShareRule, localPolicySchema, cardValidityRule]),
+});
+
+export const rulesAnswerSchema = z.union([z.object({ date: z.string(), rules: z.array(ruleItemSchema) }), z.object({ history: z.array(ruleItemSchema) })]);
+
+const amounts = { premium: z.number(), state: z.number(), local: z.number(), payable: z.number() };
+
+export const quoteNoteSchema = z.object({
+  code: z.enum(['auto_child_under_6', 'base_salary_changes_in_period', 'local_policy_needs_birth_date', 'child_card_end_unknown', 'first_time_wait_uncertain']),
+  message: z.string(),
+});
+
+export const memberQuoteSchema = z.object({
+  ...amounts,
+  group: z.string(),
+  order: z.number().nullable(),
+  baseSalary: z.number(),
+  fullPremium: z.number(),
+  householdFactor: z.number().nullable(),
+  stateBasisPoints: z.number(),
+  localBasisPoints: z.number(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  continuous: z.boolean(),
+  ruleIds: z.array(z.string()),
+  uncertainRuleIds: z.array(z.string()),
+  notes: z.array(quoteNoteSchema),
+});
+
+/** A priced payment with the rules used (premium.service.ts QuoteWithRules). */
+export const quoteSchema = z.object({
+  date: z.string(),
+  months: z.number(),
+  members: z.array(memberQuoteSchema),
+  total: z.object(amounts),
+  ruleIds: z.array(z.string()),
+  uncertainRuleIds: z.array(z.string()),
+  rules: z.array(ruleDescriptionSchema),
+});

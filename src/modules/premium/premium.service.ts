@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
-import { DEFAULT_RULES, RuleError, isKnownGroup, mergeRules, type BaseSalaryRule, type LocalPolicy, type RuleEntry, type RuleSet } from '../../domain/premium-rules';
+import { DEFAULT_RULES, RuleError, isKnownGroup, mergeRules, type BaseSalaryRule, type LocalPolicy, type ParticipantGroup, type RuleEntry, type RuleSet } from '../../domain/premium-rules';
 import { listRulesInForce, quote as priceQuote, ruleHistory, type Quote, type QuoteInput } from '../../domain/premium';
 import { vnd } from '../../domain/money';
 import { AppError, notFound } from '../../errors';
@@ -110,7 +110,7 @@ export async function rulesHistory(db: Kysely<DB>) {
 /** The participant groups in force on a date, for pickers. */
 export async function groupsOn(db: Kysely<DB>, date: string) {
   const { rules } = await rulesInForce(db, date);
-  return rules.filter((r) => r.kind === 'group').map((r) => r.rule);
+  return rules.filter((r) => r.kind === 'group').map((r) => r.rule as ParticipantGroup);
 }
 
 function requireRulesAdmin(actor: Actor) {

@@ -120,6 +120,44 @@ describe(`rules as data, changed by admins (${engineName})`, () => {
   });
 });
 
+describe(`the premium routes answer what the service computes (${engineName})`, () => {
+  it('keeps every field of the rules, groups, quotes and rule additions through their response schemas', async () => {
+    const admin = await makeUser(t, 'admin', null);
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: admin.username, password: admin.password } });
+    const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+    const answer = async (url: string, status = 200, method: 'GET' | 'POST' = 'GET', payload?: object) => {
+      const res = await app.inject({ method, url, headers, payload });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(status);
+      return res.json() as unknown;
+    };
+    // an addition of each kind admins make, with every optional field
+    const salary = await answer('/api/premium/rules/base-salaries', 201, 'POST', { from: '2029-01-01', amount: 3_100_000, source: 'Nghị định thử nghiệm', note: 'n', uncertain: true });
+    expect(salary).toEqual(json((await premium.rulesHistory(t.db)).find((r) => r.id === 'base-salary-2029-01-01')!.rule));
+    const policy = (await answer('/api/premium/rules/local-policies', 201, 'POST', {
+      ...{ province: '15', nameVi: 'Hỗ trợ', nameEn: 'Support', groups: ['hs', 'GD'], ageFrom: 6, ageBelow: 19, percent: 12.5 },
+      ...{ from: '2029-01-01', to: '2030-01-01', source: 'Nghị quyết', note: 'n', uncertain: true },
+    })) as { id: string };
+    expect(policy).toEqual(json((await premium.rulesHistory(t.db)).find((r) => r.id === policy.id)!.rule));
+
+    expect(await answer('/api/premium/rules?history=true')).toEqual(json({ history: await premium.rulesHistory(t.db) }));
+    for (const date of ['2018-12-01', '2025-09-01', '2029-06-01']) {
+      expect(await answer(`/api/premium/rules?date=${date}`)).toEqual(json(await premium.rulesInForce(t.db, date)));
+      expect(await answer(`/api/premium/groups?date=${date}`)).toEqual(json(await premium.groupsOn(t.db, date)));
+    }
+    const request = {
+      date: '2029-06-01',
+      months: 12,
+      province: '15',
+      enrolledThisYear: 1,
+      members: [{ groups: ['GD'], birthDate: '2010-05-01' }, { groups: ['GD'], birthDate: '2024-03-10' }, { groups: ['HS'], grade: 1 }, { groups: ['GD'], previousCardTo: '2029-05-31' }],
+    };
+    const quote = await answer('/api/premium/quote', 200, 'POST', request);
+    expect(quote).toEqual(json(await premium.quote(t.db, request)));
+    expect((quote as { members: { notes: unknown[] }[] }).members.some((m) => m.notes.length > 0)).toBe(true);
+  });
+});
+
 describe('the CLI and the API give the same answers', () => {
   it('for several households, periods and dates', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-premium-'));

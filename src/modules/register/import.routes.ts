@@ -12,6 +12,7 @@ import { csvLine, UTF8_BOM } from '../../io/csv';
 import { xlsxWriter } from '../../io/excel';
 import type { ImportJob, ImportJobs } from './import-jobs';
 import { errorBody } from '../../http/plugins/errors';
+import { importJobSchema } from './register.schemas';
 
 const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
 
@@ -25,6 +26,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
           tags: ['register'],
           summary: 'Upload a .xlsx or .csv register file (multipart, field "file"); the import runs in the background: poll GET /api/register/imports/{id}',
           querystring: z.object({ dryRun: flag, validRowsOnly: flag }).strict(),
+          response: { 202: importJobSchema },
         },
       },
       async (req, reply) => {
@@ -57,7 +59,13 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
       '/api/register/imports/:id',
       {
         config: { permission: 'units:write' },
-        schema: { tags: ['register'], summary: 'Progress and, when done, the report of an import', params: z.object({ id: z.uuid() }), querystring: z.object({ errors: z.coerce.number().int().min(0).max(10000).default(200) }).strict() },
+        schema: {
+          tags: ['register'],
+          summary: 'Progress and, when done, the report of an import',
+          params: z.object({ id: z.uuid() }),
+          querystring: z.object({ errors: z.coerce.number().int().min(0).max(10000).default(200) }).strict(),
+          response: { 200: importJobSchema },
+        },
       },
       async (req) => {
         const job = await jobs.get(app.database.db, req.params.id, req.actor!);

@@ -238,3 +238,40 @@ export const duplicateGroupSchema = z.object({
     }),
   ),
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Imports (import.routes.ts): the job as the server shows it (import-jobs.ts ImportJob without its owner)
+// ---------------------------------------------------------------------------------------------------
+
+export const importErrorRowSchema = z.object({ row: z.number(), column: z.string(), value: z.string(), message: z.string() });
+
+export const importReportSchema = z.object({
+  rows: z.number(),
+  inserted: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  rejected: z.number(),
+  errors: z.array(importErrorRowSchema),
+  rolledBack: z.boolean(),
+});
+
+export const importJobSchema = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  dryRun: z.boolean(),
+  validRowsOnly: z.boolean(),
+  progress: z.object({ phase: z.enum(['reading', 'applying', 'done']), rows: z.number(), bytesRead: z.number().optional(), totalBytes: z.number().optional() }),
+  report: importReportSchema.optional(),
+  /** In the user's language, as every error body says it. */
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+  startedAt: z.date(),
+  finishedAt: z.date().optional(),
+});

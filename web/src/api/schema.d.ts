@@ -220,7 +220,156 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            byGroup: {
+                                [key: string]: number;
+                            };
+                            children: {
+                                byGroup: {
+                                    [key: string]: number;
+                                };
+                                date: string;
+                                difference: {
+                                    participants: number | null;
+                                    population: number | null;
+                                } | null;
+                                expiring30: number | null;
+                                kind: string;
+                                /** @enum {string} */
+                                level: "province" | "commune" | "village";
+                                name: string;
+                                neverInsured: number | null;
+                                participants: number | null;
+                                pctPlan: number | null;
+                                pctPopulation: number | null;
+                                plan: number | null;
+                                population: number | null;
+                                register: {
+                                    expiring30: number;
+                                    neverInsured: number;
+                                    participants: number;
+                                    participantsYearAgo: number;
+                                    population: number;
+                                } | null;
+                                reported: {
+                                    asOf: string;
+                                    dates: {
+                                        participants?: string;
+                                        participantsByGroup?: string;
+                                        plan?: string;
+                                        population?: string;
+                                        voluntarySi?: string;
+                                    };
+                                    fromOldCommunes?: {
+                                        asOf: string;
+                                        oldCode: string;
+                                        oldName: string;
+                                        participants: number;
+                                        population: number | null;
+                                    }[];
+                                    participants: number | null;
+                                    participantsByGroup: {
+                                        [key: string]: number;
+                                    } | null;
+                                    participantsYearAgo: number | null;
+                                    plan: number | null;
+                                    planDecision: string | null;
+                                    planYear: number | null;
+                                    population: number | null;
+                                    source: string | null;
+                                    unitCode: string;
+                                    voluntarySi: number | null;
+                                    yearAgoFromOldCommunes?: {
+                                        asOf: string;
+                                        oldCode: string;
+                                        oldName: string;
+                                        participants: number;
+                                        population: number | null;
+                                    }[] | null;
+                                } | null;
+                                sources: {
+                                    /** @enum {string|null} */
+                                    participants: "register" | "reported" | null;
+                                    /** @enum {string|null} */
+                                    plan: "register" | "reported" | null;
+                                    /** @enum {string|null} */
+                                    population: "register" | "reported" | null;
+                                };
+                                unit: string;
+                                yoyChange: number | null;
+                            }[];
+                            date: string;
+                            difference: {
+                                participants: number | null;
+                                population: number | null;
+                            } | null;
+                            expiring30: number | null;
+                            kind: string;
+                            /** @enum {string} */
+                            level: "province" | "commune" | "village";
+                            name: string;
+                            neverInsured: number | null;
+                            participants: number | null;
+                            pctPlan: number | null;
+                            pctPopulation: number | null;
+                            plan: number | null;
+                            population: number | null;
+                            register: {
+                                expiring30: number;
+                                neverInsured: number;
+                                participants: number;
+                                participantsYearAgo: number;
+                                population: number;
+                            } | null;
+                            reported: {
+                                asOf: string;
+                                dates: {
+                                    participants?: string;
+                                    participantsByGroup?: string;
+                                    plan?: string;
+                                    population?: string;
+                                    voluntarySi?: string;
+                                };
+                                fromOldCommunes?: {
+                                    asOf: string;
+                                    oldCode: string;
+                                    oldName: string;
+                                    participants: number;
+                                    population: number | null;
+                                }[];
+                                participants: number | null;
+                                participantsByGroup: {
+                                    [key: string]: number;
+                                } | null;
+                                participantsYearAgo: number | null;
+                                plan: number | null;
+                                planDecision: string | null;
+                                planYear: number | null;
+                                population: number | null;
+                                source: string | null;
+                                unitCode: string;
+                                voluntarySi: number | null;
+                                yearAgoFromOldCommunes?: {
+                                    asOf: string;
+                                    oldCode: string;
+                                    oldName: string;
+                                    participants: number;
+                                    population: number | null;
+                                }[] | null;
+                            } | null;
+                            sources: {
+                                /** @enum {string|null} */
+                                participants: "register" | "reported" | null;
+                                /** @enum {string|null} */
+                                plan: "register" | "reported" | null;
+                                /** @enum {string|null} */
+                                population: "register" | "reported" | null;
+                            };
+                            unit: string;
+                            yoyChange: number | null;
+                        };
+                    };
                 };
             };
         };
@@ -300,7 +449,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                missing: number | null;
+                                name: string;
+                                participants: number | null;
+                                pctPlan: number | null;
+                                pctPopulation: number | null;
+                                population: number | null;
+                                target: number;
+                                unit: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -418,7 +580,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            name: string;
+                            schools: {
+                                covered: number;
+                                missing: number;
+                                pct: number | null;
+                                pupils: number;
+                                school: string | null;
+                            }[];
+                            schoolYear: string;
+                            total: {
+                                covered: number;
+                                missing: number;
+                                pct: number | null;
+                                pupils: number;
+                            };
+                            unit: string;
+                        };
+                    };
                 };
             };
         };
@@ -457,7 +639,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            name: string;
+                            points: {
+                                date: string;
+                                month: string;
+                                participants: number;
+                                participantsYearAgo: number;
+                            }[];
+                            unit: string;
+                        };
+                    };
                 };
             };
         };
@@ -500,7 +693,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                birthDate: string;
+                                cardTo: string | null;
+                                communeCode: string;
+                                fullName: string;
+                                groupCodes: string[];
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                phone: string | null;
+                                sex: string;
+                                villageCode: string | null;
+                                villageName: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1516,7 +1727,23 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            firstTimeWait: boolean;
+                            firstTimeWaitUncertain?: boolean;
+                            from: string;
+                            id: string;
+                            nameEn: string;
+                            nameVi: string;
+                            note?: string;
+                            /** @enum {string} */
+                            role?: "household" | "child-under-6" | "pupil";
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        }[];
+                    };
                 };
             };
         };
@@ -1568,7 +1795,53 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            members: {
+                                baseSalary: number;
+                                continuous: boolean;
+                                fullPremium: number;
+                                group: string;
+                                householdFactor: number | null;
+                                local: number;
+                                localBasisPoints: number;
+                                notes: {
+                                    /** @enum {string} */
+                                    code: "auto_child_under_6" | "base_salary_changes_in_period" | "local_policy_needs_birth_date" | "child_card_end_unknown" | "first_time_wait_uncertain";
+                                    message: string;
+                                }[];
+                                order: number | null;
+                                payable: number;
+                                premium: number;
+                                ruleIds: string[];
+                                state: number;
+                                stateBasisPoints: number;
+                                uncertainRuleIds: string[];
+                                validFrom: string;
+                                validTo: string;
+                            }[];
+                            months: number;
+                            ruleIds: string[];
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                            total: {
+                                local: number;
+                                payable: number;
+                                premium: number;
+                                state: number;
+                            };
+                            uncertainRuleIds: string[];
+                        };
+                    };
                 };
             };
         };
@@ -1689,7 +1962,204 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            date: string;
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                rule: {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    readonly factors: number[];
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    basis: "payment-date" | "card-start";
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    code: string;
+                                    firstTimeWait: boolean;
+                                    firstTimeWaitUncertain?: boolean;
+                                    from: string;
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    /** @enum {string} */
+                                    role?: "household" | "child-under-6" | "pupil";
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    group: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    ageBelow?: number;
+                                    ageFrom?: number;
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: string[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    breakMonths: number;
+                                    childCardAgeMonths: number;
+                                    childCardCutoff: string;
+                                    firstTimeWaitDays: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    pupilFinalGrade: number;
+                                    pupilFinalGradeEnd: string;
+                                    pupilFirstGradeStart: string;
+                                    schoolYearStart: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                        } | {
+                            history: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
+                                note?: string;
+                                rule: {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    readonly factors: number[];
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    basis: "payment-date" | "card-start";
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    code: string;
+                                    firstTimeWait: boolean;
+                                    firstTimeWaitUncertain?: boolean;
+                                    from: string;
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    /** @enum {string} */
+                                    role?: "household" | "child-under-6" | "pupil";
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    group: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    ageBelow?: number;
+                                    ageFrom?: number;
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: string[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    breakMonths: number;
+                                    childCardAgeMonths: number;
+                                    childCardCutoff: string;
+                                    firstTimeWaitDays: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    pupilFinalGrade: number;
+                                    pupilFinalGradeEnd: string;
+                                    pupilFirstGradeStart: string;
+                                    schoolYearStart: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1731,11 +2201,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            amount: number;
+                            from: string;
+                            id: string;
+                            note?: string;
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1782,11 +2262,27 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ageBelow?: number;
+                            ageFrom?: number;
+                            basisPoints: number;
+                            from: string;
+                            readonly groups?: string[];
+                            id: string;
+                            nameEn: string;
+                            nameVi: string;
+                            note?: string;
+                            province: string;
+                            source: string;
+                            to?: string;
+                            uncertain?: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -3909,6 +4405,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -3966,6 +4471,15 @@ export interface paths {
                             number: number;
                             objective: number;
                             params: {
+                                earmarks?: {
+                                    available: number;
+                                    commune: string | null;
+                                    selected: number;
+                                    spent: number;
+                                    tag: string | null;
+                                    unspent: number;
+                                }[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             pricedOn: string;
@@ -4076,6 +4590,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -4161,6 +4684,15 @@ export interface paths {
                                 number: number;
                                 objective: number;
                                 params: {
+                                    earmarks?: {
+                                        available: number;
+                                        commune: string | null;
+                                        selected: number;
+                                        spent: number;
+                                        tag: string | null;
+                                        unspent: number;
+                                    }[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                                 pricedOn: string;
@@ -4223,6 +4755,15 @@ export interface paths {
                             number: number;
                             objective: number;
                             params: {
+                                earmarks?: {
+                                    available: number;
+                                    commune: string | null;
+                                    selected: number;
+                                    spent: number;
+                                    tag: string | null;
+                                    unspent: number;
+                                }[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             pricedOn: string;
@@ -5195,11 +5736,56 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            error?: {
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                fields?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                            fileName: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            progress: {
+                                bytesRead?: number;
+                                /** @enum {string} */
+                                phase: "reading" | "applying" | "done";
+                                rows: number;
+                                totalBytes?: number;
+                            };
+                            report?: {
+                                errors: {
+                                    column: string;
+                                    message: string;
+                                    row: number;
+                                    value: string;
+                                }[];
+                                inserted: number;
+                                rejected: number;
+                                rolledBack: boolean;
+                                rows: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            validRowsOnly: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -5235,7 +5821,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            dryRun: boolean;
+                            error?: {
+                                code: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                fields?: {
+                                    message: string;
+                                    path: string;
+                                }[];
+                                message: string;
+                            };
+                            fileName: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            progress: {
+                                bytesRead?: number;
+                                /** @enum {string} */
+                                phase: "reading" | "applying" | "done";
+                                rows: number;
+                                totalBytes?: number;
+                            };
+                            report?: {
+                                errors: {
+                                    column: string;
+                                    message: string;
+                                    row: number;
+                                    value: string;
+                                }[];
+                                inserted: number;
+                                rejected: number;
+                                rolledBack: boolean;
+                                rows: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            validRowsOnly: boolean;
+                        };
+                    };
                 };
             };
         };

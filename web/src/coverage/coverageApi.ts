@@ -1,25 +1,22 @@
 /**
  * Coverage figures, trend, low coverage, pupils, visit lists and staff progress, through the typed
- * client; downloads (xlsx, pdf) are plain links. The figure routes declare no response schema in the
- * OpenAPI document yet, so their answers are typed by the server's own types (type-only imports).
+ * client; downloads (xlsx, pdf) are plain links. The answers' types are read from the OpenAPI document.
  */
 import { call, client } from '../api/client';
 import type { ApiQuery, ApiResponse, Item } from '../api/types';
-import type { CoverageReport, Source, UnitCoverage, lowCoverage, pupils, trend } from '../../../src/modules/coverage/coverage.service';
-import type { ActionListRow } from '../../../src/modules/coverage/coverage.repository';
 
-export type FigureSource = Source | null;
-export type CoverageFigures = UnitCoverage;
-export type Coverage = CoverageReport;
-export type CoverageTrend = Awaited<ReturnType<typeof trend>>;
+export type Coverage = ApiResponse<'/api/coverage/{unit}', 'get'>;
+export type CoverageFigures = Item<Coverage['children']>;
+export type FigureSource = Coverage['sources']['population'];
+export type CoverageTrend = ApiResponse<'/api/coverage/{unit}/trend', 'get'>;
 /** Participants at a month end (register), with the same month a year earlier. */
 export type TrendPoint = Item<CoverageTrend['points']>;
 /** A unit below its target (or the threshold), with the persons still missing to reach it. */
-export type LowCoverageItem = Item<Awaited<ReturnType<typeof lowCoverage>>>;
-export type CoveragePupils = Awaited<ReturnType<typeof pupils>>;
+export type LowCoverageItem = Item<ApiResponse<'/api/coverage/{unit}/low', 'get'>['items']>;
+export type CoveragePupils = ApiResponse<'/api/coverage/{unit}/pupils', 'get'>;
 /** Pupils of one school (null: no school recorded) against 100% coverage in the school year. */
 export type PupilSchoolFigures = Item<CoveragePupils['schools']>;
-export type VisitItem = ActionListRow;
+export type VisitItem = Item<ApiResponse<'/api/coverage/{unit}/visits', 'get'>['items']>;
 export type VisitKind = NonNullable<ApiQuery<'/api/coverage/{unit}/visits', 'get'>['kind']>;
 /** Progress of a staff member against their recruitment target of a year. */
 export type StaffProgressItem = Item<ApiResponse<'/api/coverage/staff-progress', 'get'>['items']>;
@@ -61,15 +58,15 @@ const path = (unit: string) => ({ path: { unit } });
 
 export const coverageApi = {
   coverage: (unit: string, date: string, signal?: AbortSignal) =>
-    call<Coverage>(client.GET('/api/coverage/{unit}', { params: { ...path(unit), query: { date } }, signal })),
+    call(client.GET('/api/coverage/{unit}', { params: { ...path(unit), query: { date } }, signal })),
   coverageTrend: (unit: string, date: string, months: number, signal?: AbortSignal) =>
-    call<CoverageTrend>(client.GET('/api/coverage/{unit}/trend', { params: { ...path(unit), query: { date, months } }, signal })),
+    call(client.GET('/api/coverage/{unit}/trend', { params: { ...path(unit), query: { date, months } }, signal })),
   coverageLow: (unit: string, date: string, threshold: number, signal?: AbortSignal) =>
-    call<{ items: LowCoverageItem[] }>(client.GET('/api/coverage/{unit}/low', { params: { ...path(unit), query: { date, threshold } }, signal })),
+    call(client.GET('/api/coverage/{unit}/low', { params: { ...path(unit), query: { date, threshold } }, signal })),
   coveragePupils: (unit: string, date: string, signal?: AbortSignal) =>
-    call<CoveragePupils>(client.GET('/api/coverage/{unit}/pupils', { params: { ...path(unit), query: { date } }, signal })),
+    call(client.GET('/api/coverage/{unit}/pupils', { params: { ...path(unit), query: { date } }, signal })),
   visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>
-    call<{ items: VisitItem[] }>(client.GET('/api/coverage/{unit}/visits', { params: { ...path(unit), query: visitQuery(params) }, signal })),
+    call(client.GET('/api/coverage/{unit}/visits', { params: { ...path(unit), query: visitQuery(params) }, signal })),
   /** Staff targets of the unit and the units directly under it, with progress, lowest first. */
   staffProgress: (unit: string, year: number, signal?: AbortSignal) => call(client.GET('/api/coverage/staff-progress', { params: { query: { unit, year } }, signal })),
 };

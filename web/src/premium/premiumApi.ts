@@ -1,23 +1,32 @@
 /**
- * Premium rules, groups and quotes, through the typed client. These routes declare no response schema
- * in the OpenAPI document yet, so their answers are typed by the server's own types (type-only imports,
- * nothing of the server is bundled); requests are typed by the document.
+ * Premium rules, groups and quotes, through the typed client; requests and answers are typed by the
+ * OpenAPI document.
  */
 import { call, client } from '../api/client';
-import type { ApiBody } from '../api/types';
-import type { Amounts, MemberQuote, QuoteNote, QuoteNoteCode } from '../../../src/domain/premium';
-import type { DatedRule, GroupRole, ParticipantGroup, RuleEntry, RuleKind } from '../../../src/domain/premium-rules';
-import type { QuoteWithRules, RuleDescription } from '../../../src/modules/premium/premium.service';
-
-export type { Amounts, DatedRule, GroupRole, MemberQuote, QuoteNote, QuoteNoteCode, RuleDescription, RuleKind };
+import type { ApiBody, ApiResponse, Item } from '../api/types';
 
 /** A participant group (đối tượng tham gia), e.g. HS 'Học sinh'. */
-export type PremiumGroup = ParticipantGroup;
-export type QuoteResult = QuoteWithRules;
+export type PremiumGroup = Item<ApiResponse<'/api/premium/groups', 'get'>>;
+export type GroupRole = NonNullable<PremiumGroup['role']>;
+export type QuoteResult = ApiResponse<'/api/premium/quote', 'post'>;
+export type MemberQuote = Item<QuoteResult['members']>;
+export type Amounts = QuoteResult['total'];
+export type QuoteNote = Item<MemberQuote['notes']>;
+export type QuoteNoteCode = QuoteNote['code'];
 export type QuoteRequest = ApiBody<'/api/premium/quote', 'post'>;
 export type QuoteMemberRequest = QuoteRequest['members'][number];
 export type BaseSalaryInput = ApiBody<'/api/premium/rules/base-salaries', 'post'>;
 export type LocalPolicyInput = ApiBody<'/api/premium/rules/local-policies', 'post'>;
+
+type RulesAnswer = ApiResponse<'/api/premium/rules', 'get'>;
+/** The rules in force on a date (the answer without ?history=true). */
+type RulesInForce = Extract<RulesAnswer, { rules: unknown }>;
+type RulesHistory = Extract<RulesAnswer, { history: unknown }>;
+type RuleEntry = Item<RulesInForce['rules']>;
+export type RuleKind = RuleEntry['kind'];
+export type RuleDescription = Omit<RuleEntry, 'rule'>;
+/** What every rule entry carries. */
+export type DatedRule = Pick<RuleEntry['rule'], 'id' | 'from' | 'to' | 'source' | 'uncertain' | 'note'>;
 
 /** The rules page's order of kinds. */
 export const RULE_KINDS: readonly RuleKind[] = [
@@ -38,12 +47,14 @@ export type RuleItem = RuleDescription & { rule: RuleBody };
 
 export const premiumApi = {
   /** public */
-  premiumGroups: (date: string, signal?: AbortSignal) => call<PremiumGroup[]>(client.GET('/api/premium/groups', { params: { query: { date } }, signal })),
+  premiumGroups: (date: string, signal?: AbortSignal) => call(client.GET('/api/premium/groups', { params: { query: { date } }, signal })),
   /** public: prices a payment, nothing is stored */
-  quote: (input: QuoteRequest, signal?: AbortSignal) => call<QuoteResult>(client.POST('/api/premium/quote', { body: input, signal })),
-  premiumRules: (date: string, signal?: AbortSignal) =>
-    call<{ date: string; rules: RuleItem[] }>(client.GET('/api/premium/rules', { params: { query: { date } }, signal })),
-  premiumRulesHistory: (signal?: AbortSignal) => call<{ history: RuleItem[] }>(client.GET('/api/premium/rules', { params: { query: { history: 'true' } }, signal })),
+  quote: (input: QuoteRequest, signal?: AbortSignal) => call(client.POST('/api/premium/quote', { body: input, signal })),
+  /** The answer's shape follows the query: the rules in force on a date, or (below) their whole history. */
+  premiumRules: (date: string, signal?: AbortSignal): Promise<{ date: string; rules: RuleItem[] }> =>
+    call(client.GET('/api/premium/rules', { params: { query: { date } }, signal })) as Promise<RulesInForce>,
+  premiumRulesHistory: (signal?: AbortSignal): Promise<{ history: RuleItem[] }> =>
+    call(client.GET('/api/premium/rules', { params: { query: { history: 'true' } }, signal })) as Promise<RulesHistory>,
   addBaseSalary: (input: BaseSalaryInput) => call<RuleBody>(client.POST('/api/premium/rules/base-salaries', { body: input })),
   addLocalPolicy: (input: LocalPolicyInput) => call<RuleBody>(client.POST('/api/premium/rules/local-policies', { body: input })),
 };

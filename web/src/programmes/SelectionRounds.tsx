@@ -9,7 +9,7 @@ import { ApiError, isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
-import { selectionApi, type EarmarkUse, type Round, type RoundDetail } from './selectionApi';
+import { selectionApi, type Round, type RoundDetail } from './selectionApi';
 import { useConfirmedAction } from './ConfirmAction';
 import { DataTable } from '../ui/DataTable';
 
@@ -89,7 +89,7 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
           </button>
         </div>
       )}
-      {((round.params.earmarks ?? []) as EarmarkUse[]).map((e) => (
+      {(round.params.earmarks ?? []).map((e) => (
         <p className="small" key={`${e.commune ?? ''}|${e.tag ?? ''}`} data-testid="round-earmark">
           {t('web.earmark_line', {
             target: [e.commune, e.tag ? t(`tags.${e.tag}`, { defaultValue: e.tag }) : null].filter(Boolean).join(', '),

@@ -8,9 +8,6 @@ import type { ApiBody, ApiQuery, ApiResponse, Item } from '../api/types';
 import type { Confirmation } from './ConfirmAction';
 import { figures } from './programmesApi';
 
-/** Earmarked money in a round (in its params, which the document leaves open): the server's type. */
-export type { EarmarkUse } from '../../../src/modules/programmes/selection/selection.service';
-
 export type CandidateList = ApiResponse<'/api/programmes/{id}/candidates', 'get'>;
 export type Candidate = Item<CandidateList['items']>;
 export type CandidateStatus = Candidate['status'];

@@ -2,12 +2,9 @@
  * The household register: person search, households, persons, cards, and the file import (an upload
  * with progress, hand-written on XMLHttpRequest), through the typed client.
  */
-import { ApiError, call, client, errorFromBody, getCsrfToken, notifyUnauthenticated, type FieldError } from '../api/client';
+import { ApiError, call, client, errorFromBody, getCsrfToken, notifyUnauthenticated } from '../api/client';
 import type { ApiBody, ApiQuery, ApiResponse, Item } from '../api/types';
 import { i18n } from '../i18n';
-import type { ImportJob as ServerImportJob } from '../../../src/modules/register/import-jobs';
-
-export type { ImportErrorRow, ImportReport } from '../../../src/modules/register/import.service';
 
 export type PersonPage = ApiResponse<'/api/register/persons', 'get'>;
 export type PersonHit = Item<PersonPage['items']>;
@@ -29,9 +26,9 @@ export type PersonFields = Omit<PersonInput, 'householdId'>;
 export type PersonPatch = ApiBody<'/api/register/persons/{id}', 'patch'>;
 
 /** An import as the server shows it: the error, when it failed, in the user's language. */
-export type ImportJob = Omit<ServerImportJob, 'owner' | 'error' | 'startedAt' | 'finishedAt'> & {
-  error?: { code?: string; message: string; fields?: FieldError[] };
-};
+export type ImportJob = ApiResponse<'/api/register/imports/{id}', 'get'>;
+export type ImportReport = NonNullable<ImportJob['report']>;
+export type ImportErrorRow = Item<ImportReport['errors']>;
 
 const id = (value: string) => ({ params: { path: { id: value } } });
 

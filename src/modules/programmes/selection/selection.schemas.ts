@@ -165,6 +165,16 @@ export const nominationImportSchema = z.object({
   rolledBack: z.boolean(),
 });
 
+/** Earmarked money in a round: what it had, what its earmark used, what is left (selection.service.ts EarmarkUse). */
+export const earmarkUseSchema = z.object({
+  commune: z.string().nullable(),
+  tag: z.string().nullable(),
+  available: z.number(),
+  spent: z.number(),
+  unspent: z.number(),
+  selected: z.number(),
+});
+
 export const roundSchema = z.object({
   id: z.string(),
   programmeId: z.string(),
@@ -177,7 +187,8 @@ export const roundSchema = z.object({
   unspent: z.number(),
   objective: z.number(),
   bound: z.number().nullable(),
-  params: z.record(z.string(), z.unknown()),
+  /** The settings the round ran with (open: mode, weights, quotas, ...), and its earmarks' use when it had any. */
+  params: z.looseObject({ earmarks: z.array(earmarkUseSchema).optional() }),
   selectedCount: z.number(),
   candidateCount: z.number(),
   createdBy: z.string(),

@@ -156,7 +156,7 @@ export interface RoundSummary {
   unspent: number;
   objective: number;
   bound: number | null;
-  params: Record<string, unknown>;
+  params: Record<string, unknown> & { earmarks?: EarmarkUse[] };
   selectedCount: number;
   candidateCount: number;
   createdBy: string;
@@ -181,7 +181,7 @@ function roundView(r: repo.RoundRow & { paramsJson?: string; selectedCount?: num
     unspent: Number(r.budget) - Number(r.spent),
     objective: Number(r.objective),
     bound: r.bound === null ? null : Number(r.bound),
-    params: (r.paramsJson ? JSON.parse(r.paramsJson) : r.params) as Record<string, unknown>,
+    params: (r.paramsJson ? JSON.parse(r.paramsJson) : r.params) as RoundSummary['params'],
     selectedCount: Number(r.selectedCount ?? 0),
     candidateCount: Number(r.candidateCount ?? 0),
     createdBy: r.createdBy,

@@ -21,6 +21,7 @@ import * as statements from '../handover/statement.service';
 import { pdfText } from '../../../io/pdf-text';
 import ExcelJS from 'exceljs';
 import { buildApp } from '../../../http/app';
+import { roundSchema } from './selection.schemas';
 import { registerSelectionCommands } from './selection.cli';
 
 let t: TestDatabase;
@@ -348,6 +349,8 @@ describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
     const released = await selection.runRound(t.db, system, w.programmeId, { releaseEarmarks: true });
     // released: the best use of 1,000,000 among the others is Cúc (pupil, 631,800) — Én alone is worth less
     expect([released.spent, released.params.earmarksReleased]).toEqual([FULL / 2, true]);
+    // the rounds' answer (the response schema the HTTP routes serialize with) keeps the earmarks and every other setting
+    for (const r of [kept, released]) expect(roundSchema.parse(r)).toEqual(r);
   });
 });
 
