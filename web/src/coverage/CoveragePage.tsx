@@ -28,10 +28,9 @@ import { errorMessage } from '../errors';
 import { foldText, formatDate, formatNumber, formatPct, formatSigned, isIsoDate } from '../format';
 import { compareNames } from '../i18n';
 import { href } from '../router';
+import { coverageHome } from '../landing';
 import { csvCell } from '../../../src/io/csv-cell';
 
-/** Lào Cai: where a national admin lands. */
-const DEFAULT_PROVINCE = '15';
 const TARGET_KEY = 'cd_cov_target';
 
 /** The date and target chosen last (kept while moving between units). */
@@ -46,10 +45,6 @@ function storedTarget(): number {
   }
 }
 
-/** #/coverage with no unit: the user's own unit, else Lào Cai. */
-export function coverageHome(user: User): string {
-  return href('coverage', user.scopeCode ?? DEFAULT_PROVINCE);
-}
 
 interface Loaded {
   coverage: Coverage;
