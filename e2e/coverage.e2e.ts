@@ -79,7 +79,8 @@ describe('coverage dashboard', () => {
     expect(commune).not.toBe('');
     await page.getByTestId(`coverage-link-${commune}`).click();
     await expect.poll(() => page.getByTestId('coverage-breadcrumb').textContent()).toContain('Lào Cai');
-    await page.getByTestId('coverage-table').locator('[data-testid^="coverage-row-"]').first().waitFor();
+    // the commune's own table (its villages' codes start with the commune's), not the province's still on screen
+    await page.getByTestId('coverage-table').locator(`[data-testid^="coverage-row-${commune}."]`).first().waitFor();
     const village = ((await page.getByTestId('coverage-table').locator('[data-testid^="coverage-row-"]').first().getAttribute('data-testid')) ?? '').replace('coverage-row-', '');
     await page.getByTestId(`coverage-link-${village}`).click();
     // the village's list for a visiting team: people without a card, else cards ending soon
