@@ -18,11 +18,10 @@ describe('error messages', () => {
 });
 
 describe('programme statuses in error messages', () => {
-  it('names a status by its name in the language, never by its code', async () => {
-    const { handoverField } = await import('../../modules/programmes/handover/handover.service');
-    const field = handoverField('programme', 'programme_status', { status: 'list_approved' });
-    expect(errorBody('vi', 'validation', {}, [field]).error.fields![0].message).toBe('Chương trình đang ở trạng thái không cho phép việc này (hiện: Đã duyệt danh sách)');
-    expect(errorBody('en', 'validation', {}, [field]).error.fields![0].message).toBe("The programme's status does not allow this (now: List approved)");
+  it('names a status by its name in the language, never by its code', () => {
+    const skip = { from: 'draft', to: 'list_approved', ns: 'programmes' };
+    expect(errorBody('vi', 'invalid_transition', skip).error.message).toBe('Không thể chuyển từ «Nháp» sang «Đã duyệt danh sách»');
+    expect(errorBody('en', 'invalid_transition', skip).error.message).toBe("Cannot move from 'Draft' to 'List approved'");
     const approve = { status: 'list_approved', reason: 'approve_status', context: 'approve_status', ns: 'selection' };
     expect(errorBody('vi', 'invalid_transition', approve).error.message).not.toContain('list_approved');
     expect(errorBody('en', 'invalid_transition', approve).error.message).toContain('(now: List approved)');
