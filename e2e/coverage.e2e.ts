@@ -42,7 +42,10 @@ describe('coverage dashboard', () => {
     await page.getByTestId('coverage-staff-row-lan_e2e').waitFor();
     expect(await page.getByTestId('coverage-staff-row-lan_e2e').textContent()).toContain('Nguyễn Thị Lan');
     expect(await page.getByTestId('coverage-staff-row-lan_e2e').textContent()).toContain('1.200');
-    expect(await page.getByTestId('coverage-staff-xlsx').getAttribute('href')).toBe(`/api/coverage/15/export?table=staff&date=${await page.getByTestId('coverage-date').inputValue()}&year=${year}`);
+    // the date field reads dd/MM/yyyy like every other date field, whatever the browser's locale
+    const shownDate = await page.getByTestId('coverage-date').inputValue();
+    expect(shownDate).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(await page.getByTestId('coverage-staff-xlsx').getAttribute('href')).toBe(`/api/coverage/15/export?table=staff&date=${shownDate.split('/').reverse().join('-')}&year=${year}`);
     expect(await page.getByTestId('coverage-xlsx').getAttribute('href')).toContain('/api/coverage/15/export?table=children');
     expect(await page.getByTestId('coverage-pdf').getAttribute('href')).toContain('/api/coverage/15/pdf?date=');
     // the .xlsx link downloads a workbook
@@ -51,6 +54,10 @@ describe('coverage dashboard', () => {
     await page.getByTestId('coverage-staff').scrollIntoViewIfNeeded();
     await screenshot(page, 'coverage-staff-exports');
     await page.getByTestId('coverage-staff').screenshot({ path: path.join(SCREENSHOTS, 'coverage-staff.png') });
+    // a date typed as dd/MM/yyyy moves the dashboard to that day
+    await page.getByTestId('coverage-date').fill('31/10/2025');
+    await expect.poll(() => page.getByTestId('coverage-pdf').getAttribute('href')).toContain('/api/coverage/15/pdf?date=2025-10-31');
+    await page.getByTestId('coverage-date').screenshot({ path: path.join(SCREENSHOTS, 'coverage-date-field.png') });
     await page.close();
   });
 
@@ -72,7 +79,8 @@ describe('coverage dashboard', () => {
     expect(commune).not.toBe('');
     await page.getByTestId(`coverage-link-${commune}`).click();
     await expect.poll(() => page.getByTestId('coverage-breadcrumb').textContent()).toContain('Lào Cai');
-    await page.getByTestId('coverage-table').locator('[data-testid^="coverage-row-"]').first().waitFor();
+    // the commune's own table (its villages' codes start with the commune's), not the province's still on screen
+    await page.getByTestId('coverage-table').locator(`[data-testid^="coverage-row-${commune}."]`).first().waitFor();
     const village = ((await page.getByTestId('coverage-table').locator('[data-testid^="coverage-row-"]').first().getAttribute('data-testid')) ?? '').replace('coverage-row-', '');
     await page.getByTestId(`coverage-link-${village}`).click();
     // the village's list for a visiting team: people without a card, else cards ending soon

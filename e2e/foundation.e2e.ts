@@ -27,6 +27,8 @@ describe('foundation in the browser', () => {
 
   it('logs in, browses to Lào Cai and its communes, and opens Xã Bảo Thắng', async () => {
     await logIn(page, server);
+    // a national admin lands on the default dashboard (Lào Cai's coverage page)
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/coverage/15');
     await page.getByTestId('nav-units').click();
     await page.getByTestId('unit-item-15').click();
     await expect.poll(() => page.getByTestId('unit-list').locator('[data-testid^="unit-item-"]').count()).toBe(99);
@@ -51,6 +53,17 @@ describe('foundation in the browser', () => {
     await page.getByTestId('unit-search').press('Enter');
     await expect.poll(() => page.getByTestId('unit-search-results').textContent()).toContain('Xã Bảo Thắng');
     await screenshot(page, 'search-bao-thang');
+  });
+
+  it('keeps a deep link through the login: the user goes where they were going', async () => {
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await visitor.goto(`${server.url}/#/rules`);
+    await visitor.getByTestId('login-username').fill('admin');
+    await visitor.getByTestId('login-password').fill(server.adminPassword);
+    await visitor.getByTestId('login-submit').click();
+    await visitor.getByTestId('logout').waitFor();
+    await expect.poll(() => new URL(visitor.url()).hash).toBe('#/rules');
+    await visitor.close();
   });
 
   it('switches to English', async () => {

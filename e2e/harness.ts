@@ -75,7 +75,8 @@ export async function logIn(page: Page, server: RunningServer, username = 'admin
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout').waitFor();
+  // attached, not visible: on a phone the logout button is in the folded menu
+  await page.getByTestId('logout').waitFor({ state: 'attached' });
 }
 
 /** POSTs to the API as the page's signed-in user (cookies shared with the page, CSRF from the session). */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_RULES, isKnownGroup } from './premium-rules';
+import enWeb from '../i18n/locales/en/web.json';
 import {
   CANONICAL_COLUMNS,
+  RELATIONSHIP_KEYS,
   HEADER_ALIASES,
   ROW_ERROR_CODES,
   TEMPLATE_HEADERS_EN,
@@ -491,5 +493,15 @@ describe('cellText (every import reads cells with it)', () => {
     expect(cellText(true)).toBe('true');
     expect(cellText(null)).toBe('');
     expect(cellText(undefined)).toBe('');
+  });
+});
+
+describe('relationships in English', () => {
+  it('reads back every English name the catalogue gives a relationship (an English export re-imports unchanged)', () => {
+    const names = enWeb.register.relationship as Record<string, string>;
+    for (const [stored, key] of Object.entries(RELATIONSHIP_KEYS)) {
+      if (stored === 'head') continue; // exported as register:export.head
+      expect(parseRelationship(names[key]), key).toBe(stored);
+    }
   });
 });

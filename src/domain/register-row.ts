@@ -380,6 +380,30 @@ export function parsePovertyStatus(value: CellValue): { status: PovertyStatus; y
 
 export type Relationship = string;
 
+/**
+ * The relationships the register knows, as it stores them ('head' or the Vietnamese word), with their
+ * catalogue keys (web:register.relationship.<key>), in the order forms offer them. Any other stored
+ * word is shown as it is.
+ */
+export const RELATIONSHIP_KEYS: Readonly<Record<string, string>> = {
+  head: 'head',
+  vợ: 'wife',
+  chồng: 'husband',
+  con: 'child',
+  'con dâu': 'daughterInLaw',
+  'con rể': 'sonInLaw',
+  'con nuôi': 'adoptedChild',
+  cha: 'father',
+  mẹ: 'mother',
+  ông: 'grandfather',
+  bà: 'grandmother',
+  cháu: 'grandchild',
+  anh: 'olderBrother',
+  chị: 'olderSister',
+  em: 'youngerSibling',
+  khác: 'other',
+};
+
 /** Recognised relationships, by exact lower-case Vietnamese (NFC) or English. */
 const RELATIONSHIP_EXACT: Record<string, string> = {
   'chủ hộ': 'head',
@@ -397,8 +421,11 @@ const RELATIONSHIP_EXACT: Record<string, string> = {
   son: 'con',
   daughter: 'con',
   'con dâu': 'con dâu',
+  'daughter-in-law': 'con dâu',
   'con rể': 'con rể',
+  'son-in-law': 'con rể',
   'con nuôi': 'con nuôi',
+  'adopted child': 'con nuôi',
   cha: 'cha',
   bố: 'cha',
   father: 'cha',
@@ -413,8 +440,11 @@ const RELATIONSHIP_EXACT: Record<string, string> = {
   'cháu ngoại': 'cháu',
   grandchild: 'cháu',
   anh: 'anh',
+  'older brother': 'anh',
   chị: 'chị',
+  'older sister': 'chị',
   em: 'em',
+  'younger sibling': 'em',
   khác: 'khác',
   other: 'khác',
 };

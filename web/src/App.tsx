@@ -1,7 +1,7 @@
 /**
  * The app shell: checks the session, shows the login page when there is none, and otherwise the page
  * the hash route names.
- *   #/login                 login
+ *   #/login                 login (then the user's dashboard, #/coverage/<own unit>; any other route is kept)
  *   #/units                 the 34 provinces
  *   #/units/15              a province's communes
  *   #/units/15/02905        a commune's villages (add, rename, delete)
@@ -26,6 +26,7 @@ import { Header, type Section } from './ui/Header';
 import { ErrorBanner, Notice } from './ui/ErrorBanner';
 import { isLanguage, readLanguageCookie, setLanguage } from './i18n';
 import { navigate, useRoute } from './router';
+import { landingAfterLogin } from './landing';
 import { LoginPage } from './access/LoginPage';
 import { UnitsPage } from './units/UnitsPage';
 import { UsersPage } from './access/UsersPage';
@@ -91,13 +92,11 @@ export function App() {
     [t],
   );
 
-  // an empty route or #/login once signed in goes to the units browser (the user's own unit if scoped)
+  // an empty route or #/login once signed in goes to the user's dashboard (a deep link stays where it is)
   useEffect(() => {
     if (auth.status !== 'authenticated') return;
-    if (route.length === 0 || route[0] === 'login') {
-      if (auth.user.scopeCode) navigate('units', auth.user.scopeCode);
-      else navigate('units');
-    }
+    const landing = landingAfterLogin(route, auth.user);
+    if (landing) window.location.replace(landing);
   }, [auth, route]);
 
   const logout = useCallback(async () => {

@@ -3,6 +3,7 @@ import {
   changedFields,
   compactJson,
   dayBefore,
+  formatDecimal,
   foldText,
   formatDate,
   formatDateTime,
@@ -138,5 +139,18 @@ describe('calendar dates', () => {
     expect(dayBefore('2025-01-01')).toBe('2024-12-31');
     expect(dayBefore('2024-03-01')).toBe('2024-02-29');
     expect(dayBefore('x')).toBe('');
+  });
+});
+
+describe('decimal numbers', () => {
+  it('shows a score with a decimal comma and grouped thousands in Vietnamese, the English marks in English', () => {
+    expect(formatDecimal(200.714)).toBe('200,71');
+    expect(formatDecimal(200.714, 'en')).toBe('200.71');
+    expect(formatDecimal(12000.5)).toBe('12.000,5');
+    expect(formatDecimal(12000.5, 'en')).toBe('12,000.5');
+    expect(formatDecimal(10000)).toBe('10.000');
+    expect(formatDecimal(-3.456)).toBe('-3,46');
+    expect(formatDecimal(0.001)).toBe('0');
+    expect(formatDecimal(null)).toBe('—');
   });
 });

@@ -4,6 +4,8 @@
  * audit rows, and parsers for numbers as people type them. No clock, no I/O.
  */
 
+import { formatDecimalIn } from '../../src/domain/numbers';
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -156,6 +158,14 @@ export function formatNumber(value: number | null | undefined, language = 'vi'):
   if (value == null || !Number.isFinite(value)) return '—';
   const digits = String(Math.abs(Math.round(value))).replace(/\B(?=(\d{3})+(?!\d))/g, language === 'en' ? ',' : '.');
   return value < 0 ? `-${digits}` : digits;
+}
+
+/**
+ * A decimal number (a score, a weight) with at most two decimals, the language's thousands separator and
+ * decimal mark: 200.714 -> '200,71' (vi), '200.71' (en); 12000.5 -> '12.000,5' (vi); '—' for null.
+ */
+export function formatDecimal(value: number | null | undefined, language = 'vi'): string {
+  return value == null || !Number.isFinite(value) ? '—' : formatDecimalIn(value, language);
 }
 
 /** A whole number with its sign: +6.346, −57.418, 0 ('—' for null). */

@@ -6,9 +6,21 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError, type ErrorCode, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { DbError } from '../../db/worker-dialect';
+import { formatDecimalIn } from '../../domain/numbers';
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: { path: string; message: string }[]; details?: Record<string, unknown> };
+}
+
+/** A field's numeric bounds as people read them (10.000, 0,5), except years (2000). */
+function readableBounds(f: FieldError, lang: Language): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...f.params };
+  if (/year$/i.test(f.path)) return params;
+  for (const key of ['minimum', 'maximum']) {
+    const v = params[key];
+    if (typeof v === 'number' && Number.isFinite(v)) params[key] = formatDecimalIn(v, lang);
+  }
+  return params;
 }
 
 export function errorBody(lang: Language, code: ErrorCode | string, params: Record<string, unknown> = {}, fields: FieldError[] = []): ErrorBody {
@@ -19,7 +31,7 @@ export function errorBody(lang: Language, code: ErrorCode | string, params: Reco
   if (fields.length)
     body.error.fields = fields.map((f) => ({
       path: f.path,
-      message: t(`fields.${f.key}`, { ...f.params, defaultValue: f.key }),
+      message: t(`fields.${f.key}`, { ...readableBounds(f, lang), defaultValue: f.key }),
     }));
   // machine-readable figures a client shows the user (a confirmation's current count and amount)
   if (params.details && typeof params.details === 'object') body.error.details = params.details as Record<string, unknown>;

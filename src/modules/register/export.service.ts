@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
 import { formatDateVi } from '../../domain/dates';
-import { CANONICAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_HEADERS_EN, TEMPLATE_HEADERS_VI, type CanonicalColumn } from '../../domain/register-row';
+import { CANONICAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_HEADERS_EN, TEMPLATE_HEADERS_VI, type CanonicalColumn, RELATIONSHIP_KEYS } from '../../domain/register-row';
 import { AppError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
@@ -98,7 +98,12 @@ function labels(lang: Language) {
       return year ? `${label} ${year}` : label;
     },
     sex: (sex: string) => t(`register:export.sex.${sex}`),
-    relationship: (r: string | null) => (r === 'head' ? t('register:export.head') : r),
+    // stored as 'head' or a Vietnamese word: in English the words the register knows are translated
+    relationship: (r: string | null) => {
+      if (r === 'head') return t('register:export.head');
+      const key = r === null ? undefined : RELATIONSHIP_KEYS[r];
+      return lang === 'en' && key ? t(`web:register.relationship.${key}`) : r;
+    },
   };
 }
 

@@ -92,6 +92,23 @@ describe(`register export (${engineName})`, () => {
     ]);
   });
 
+  it('writes the relationships the register knows in English in an English export, and any other word as it is', async () => {
+    await t.db.updateTable('person').set({ relationship: 'cô' }).where('fullName', '=', 'Lò Văn Dũng').execute();
+    try {
+      const out = await exportToFile(system, { unit: '02905', what: 'persons', format: 'csv', language: 'en' });
+      const rows = await collect(readCsvRows(out.path));
+      expect(rows.slice(1).map((r) => [r[5], r[6]])).toEqual([
+        ['Nguyễn Văn An', 'Head'],
+        ['Trần Thị Bình', 'Wife'],
+        ['Nguyễn Thị Cúc', 'Adopted child'],
+        ['Giàng A Sử', 'Head'],
+        ['Lò Văn Dũng', 'cô'],
+      ]);
+    } finally {
+      await t.db.updateTable('person').set({ relationship: 'cháu' }).where('fullName', '=', 'Lò Văn Dũng').execute();
+    }
+  });
+
   it('re-imports an exported CSV (Vietnamese or English headers) as all unchanged, households untouched', async () => {
     const before = await t.db.selectFrom('household').select(['id', 'updatedAt', 'villageCode', 'address', 'povertyStatus', 'povertyYear']).orderBy('id').execute();
     for (const language of ['vi', 'en'] as const) {

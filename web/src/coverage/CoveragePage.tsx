@@ -23,15 +23,15 @@ import { EChart, type ChartOption } from './EChart';
 import { LowCoverageList } from './LowCoverageList';
 import { PupilsBySchool } from './PupilsBySchool';
 import { today } from '../register/RegisterBits';
+import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
 import { VisitList } from './VisitList';
 import { errorMessage } from '../errors';
-import { foldText, formatDate, formatNumber, formatPct, formatSigned, isIsoDate } from '../format';
+import { foldText, formatDate, formatNumber, formatPct, formatSigned } from '../format';
 import { compareNames } from '../i18n';
 import { href } from '../router';
+import { coverageHome } from '../landing';
 import { csvCell } from '../../../src/io/csv-cell';
 
-/** Lào Cai: where a national admin lands. */
-const DEFAULT_PROVINCE = '15';
 const TARGET_KEY = 'cd_cov_target';
 
 /** The date and target chosen last (kept while moving between units). */
@@ -46,10 +46,6 @@ function storedTarget(): number {
   }
 }
 
-/** #/coverage with no unit: the user's own unit, else Lào Cai. */
-export function coverageHome(user: User): string {
-  return href('coverage', user.scopeCode ?? DEFAULT_PROVINCE);
-}
 
 interface Loaded {
   coverage: Coverage;
@@ -60,7 +56,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const { t, i18n } = useTranslation('web');
   const lang = i18n.language;
   const [date, setDate] = useState(() => chosenDate || today());
-  const [dateText, setDateText] = useState(date);
+  const [dateText, setDateText] = useState(() => formatDate(date));
   const [data, setData] = useState<Loaded | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -104,11 +100,13 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
     return () => controller.abort();
   }, [code, date]);
 
+  /** The date as typed, dd/MM/yyyy: the dashboard moves to it once it is a whole, real date. */
   function changeDate(value: string) {
     setDateText(value);
-    if (isIsoDate(value)) {
-      chosenDate = value;
-      setDate(value);
+    const iso = parseDayMonthYear(value);
+    if (iso && iso <= '2100-12-31') {
+      chosenDate = iso;
+      setDate(iso);
     }
   }
 
@@ -178,14 +176,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
           )}
           <div className="field">
             <label htmlFor="coverage-date">{t('coverage.date')}</label>
-            <input
-              id="coverage-date"
-              data-testid="coverage-date"
-              type="date"
-              value={dateText}
-              max="2100-12-31"
-              onChange={(e) => changeDate(e.target.value)}
-            />
+            <DayInput id="coverage-date" testId="coverage-date" value={dateText} onChange={changeDate} />
           </div>
           {!visitsOnly && (
             <button type="button" className="btn btn-secondary" data-testid="coverage-print" onClick={print} disabled={!coverage}>

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { formatDate, formatVnd } from '../format';
+import { formatDate, formatNumber, formatVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { CANDIDATE_STATUSES, selectionApi, type Candidate, type CandidateList, type CandidateStatus, type RowError } from './selectionApi';
 import { DataTable } from '../ui/DataTable';
@@ -142,7 +142,7 @@ function NominationForm({ programmeId, onDone }: { programmeId: string; onDone: 
 }
 
 export function SelectionCandidates({ programmeId, canNominate, version }: { programmeId: string; canNominate: boolean; version: number }) {
-  const { t } = useTranslation('selection');
+  const { t, i18n } = useTranslation('selection');
   const [commune, setCommune] = useState('');
   const [status, setStatus] = useState<CandidateStatus | ''>('eligible');
   const [list, setList] = useState<CandidateList | null>(null);
@@ -219,9 +219,9 @@ export function SelectionCandidates({ programmeId, canNominate, version }: { pro
                     {m.name ?? m.code}
                   </button>
                 </td>
-                <td className="num">{m.total}</td>
-                <td className="num">{m.eligible}</td>
-                <td className="num">{m.stateBudget}</td>
+                <td className="num">{formatNumber(m.total, i18n.language)}</td>
+                <td className="num">{formatNumber(m.eligible, i18n.language)}</td>
+                <td className="num">{formatNumber(m.stateBudget, i18n.language)}</td>
                 <td className="num nowrap">{formatVnd(m.eligibleCost)}</td>
               </tr>
             ))}

@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDate, formatVnd } from '../format';
+import { formatDate, formatDecimal, formatVnd } from '../format';
 import type { DonatedCard } from './selectionApi';
 import { DataTable } from '../ui/DataTable';
 
@@ -24,8 +24,6 @@ export interface SelectionPerson {
   /** The card the cost buys (a renewal starts after the current card). */
   card: DonatedCard | null;
 }
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function TagPills({ tags }: { tags: readonly string[] }) {
   const { t } = useTranslation('selection');
@@ -59,7 +57,7 @@ export function SelectionPersonTable<P extends SelectionPerson>({
   lastCell: (p: P) => ReactNode;
   rowProps: (p: P) => Record<string, string>;
 }) {
-  const { t } = useTranslation('selection');
+  const { t, i18n } = useTranslation('selection');
   return (
     <DataTable
       testId={testId}
@@ -91,7 +89,7 @@ export function SelectionPersonTable<P extends SelectionPerson>({
           <td className="nowrap" data-testid="current-card">
             {p.coveredUntil !== null && p.coveredUntil >= purchaseDate ? t('web.covered_until', { date: formatDate(p.coveredUntil) }) : <span className="muted">—</span>}
           </td>
-          <td className="num">{round2(p.value)}</td>
+          <td className="num">{formatDecimal(p.value, i18n.language)}</td>
           <td className="num nowrap">
             {p.cost === null ? '—' : formatVnd(p.cost)}
             {p.card?.renewal && (

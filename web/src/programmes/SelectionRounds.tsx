@@ -7,16 +7,14 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isAbort } from '../api/client';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
-import { formatVnd, parseVnd } from '../format';
+import { formatDecimal, formatVnd, parseVnd } from '../format';
 import { SelectionPersonTable } from './SelectionPersonTable';
 import { selectionApi, type Round, type RoundDetail } from './selectionApi';
 import { useConfirmedAction } from './ConfirmAction';
 import { DataTable } from '../ui/DataTable';
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
-
 function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeId: string; round: Round; canApprove: boolean; onChanged: (status?: string) => void }) {
-  const { t } = useTranslation('selection');
+  const { t, i18n } = useTranslation('selection');
   const [show, setShow] = useState<'selected' | 'rejected' | 'all'>('selected');
   const [detail, setDetail] = useState<RoundDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -123,10 +121,10 @@ function RoundResult({ programmeId, round, canApprove, onChanged }: { programmeI
         <div className="stat">
           <div className="stat-label">{t('web.objective')}</div>
           <div className="stat-value">
-            {round2(round.objective)}
+            {formatDecimal(round.objective, i18n.language)}
             {round.bound !== null && (
               <span className="muted small block">
-                {t('web.bound')}: {round2(round.bound)}
+                {t('web.bound')}: {formatDecimal(round.bound, i18n.language)}
                 {round.params.provenOptimal === true ? ` (${t('web.optimal')})` : ''}
               </span>
             )}
@@ -201,7 +199,7 @@ export function SelectionRounds({
   canWrite: boolean;
   onChanged: (status?: string) => void;
 }) {
-  const { t } = useTranslation('selection');
+  const { t, i18n } = useTranslation('selection');
   const [rounds, setRounds] = useState<Round[]>([]);
   const [current, setCurrent] = useState<string | null>(null);
   const [budget, setBudget] = useState(available === null ? '' : formatVnd(available).replace(' ₫', ''));
@@ -241,7 +239,7 @@ export function SelectionRounds({
       const amount = budget.trim() === '' ? undefined : parseVnd(budget);
       if (amount === null) throw new Error(t('fields.budget_invalid'));
       const r = await selectionApi.runRound(programmeId, { ...(amount !== undefined ? { budget: amount } : {}), mode, ...(releaseEarmarks ? { releaseEarmarks } : {}) });
-      setNotice(t('cli.round_created', { number: r.number, selected: r.selectedCount, spent: formatVnd(r.spent), budget: formatVnd(r.budget), objective: round2(r.objective) }));
+      setNotice(t('cli.round_created', { number: r.number, selected: r.selectedCount, spent: formatVnd(r.spent), budget: formatVnd(r.budget), objective: formatDecimal(r.objective, i18n.language) }));
       setCurrent(r.id);
       await load();
     } catch (err) {

@@ -401,7 +401,7 @@ function ImportResult({
         <div className="banner banner-error callout" role="alert" data-testid="import-rolled-back">
           <div className="banner-text">
             <strong className="block">{t('register.import.rolledBack')}</strong>
-            {t('register.import.rolledBackWhy', { count: report.rejected })}
+            {t('register.import.rolledBackWhy', { count: report.rejected, n: formatCount(report.rejected, lang) })}
           </div>
         </div>
       )}
@@ -416,7 +416,7 @@ function ImportResult({
       {!dryRun && !report.rolledBack && (
         <div className={`banner ${report.rejected > 0 ? 'banner-warn' : 'banner-info'}`} role="status">
           <span className="banner-text">
-            {report.rejected > 0 ? t('register.import.doneWithRejected', { count: report.rejected }) : t('register.import.done')}
+            {report.rejected > 0 ? t('register.import.doneWithRejected', { count: report.rejected, n: formatCount(report.rejected, lang) }) : t('register.import.done')}
           </span>
         </div>
       )}

@@ -14,26 +14,10 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 import { Field, inputProps, TextField } from '../ui/Field';
 import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './HouseholdBits';
 import { groupLabel } from '../premium/RuleBits';
+import { RELATIONSHIP_KEYS } from '../../../src/domain/register-row';
 
 /** The relationships offered, as the register stores them ('head' or the Vietnamese word), with their catalogue keys. */
-const RELATIONSHIPS: readonly (readonly [value: string, key: string])[] = [
-  ['head', 'head'],
-  ['vợ', 'wife'],
-  ['chồng', 'husband'],
-  ['con', 'child'],
-  ['con dâu', 'daughterInLaw'],
-  ['con rể', 'sonInLaw'],
-  ['con nuôi', 'adoptedChild'],
-  ['cha', 'father'],
-  ['mẹ', 'mother'],
-  ['ông', 'grandfather'],
-  ['bà', 'grandmother'],
-  ['cháu', 'grandchild'],
-  ['anh', 'olderBrother'],
-  ['chị', 'olderSister'],
-  ['em', 'youngerSibling'],
-  ['khác', 'other'],
-];
+const RELATIONSHIPS: readonly (readonly [value: string, key: string])[] = Object.entries(RELATIONSHIP_KEYS);
 
 /** A stored relationship in the interface language ('' for none; a word we do not know as typed). */
 export function useRelationshipLabel(): (value: string | null | undefined) => string {

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../access/accessApi';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
@@ -28,7 +29,8 @@ function NavLink({ to, current, label }: { to: Exclude<Section, null>; current: 
 
 /**
  * The top bar: product name, navigation, language switch, the signed-in user and logout. The premium
- * calculator is public: its link shows to everyone, with a sign-in link for visitors.
+ * calculator is public: its link shows to everyone, with a sign-in link for visitors. Below 640 px the
+ * bar is one slim row (name and a menu button) and the rest opens under it.
  */
 export function Header({
   user,
@@ -42,18 +44,49 @@ export function Header({
   const { t } = useTranslation('web');
   const isAdmin = user?.role === 'admin';
   const lang = currentLanguage();
+  // on a phone the menu (links, language, user) folds behind a menu button; going anywhere folds it again
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const close = () => setOpen(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+    };
+    window.addEventListener('hashchange', close);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('hashchange', close);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   return (
     <header className="topbar">
       {/* with five links or more the navigation gets a row of its own below the brand and tools */}
       <div className={`topbar-inner${user ? ' topbar-two-rows' : ''}`}>
-        <a className="brand" href={user ? href('units') : href('login')}>
+        <a className="brand" href={user ? href('coverage') : href('login')}>
           <span className="brand-mark" aria-hidden="true">
             +
           </span>
           <span className="brand-name">coverdesk</span>
         </a>
 
+        <button
+          type="button"
+          className="menu-toggle"
+          data-testid="menu-toggle"
+          aria-expanded={open}
+          aria-controls="topbar-menu"
+          aria-label={open ? t('nav.menuClose') : t('nav.menuOpen')}
+          onClick={() => setOpen((o) => !o)}
+        >
+          <span className="menu-toggle-icon" aria-hidden="true">
+            {open ? '✕' : '☰'}
+          </span>
+          {t('nav.menu')}
+        </button>
+
+        {/* on a wide screen this wrapper is transparent (display: contents): the links and tools sit in the bar */}
+        <div id="topbar-menu" className={`topbar-menu${open ? ' is-open' : ''}`}>
         <nav className="nav" aria-label={t('nav.label')}>
           {user && <NavLink to="coverage" current={section} label={t('nav.coverage')} />}
           {user && <NavLink to="programmes" current={section} label={t('programmes:nav.title')} />}
@@ -102,6 +135,7 @@ export function Header({
               </button>
             </>
           )}
+        </div>
         </div>
       </div>
     </header>

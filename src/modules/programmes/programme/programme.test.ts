@@ -97,7 +97,9 @@ describe(`programmes (${engineName})`, () => {
     expect(p.areaCodes).toEqual(['15']);
     const skip = await failure(changeProgrammeStatus(t.db, staff.actor, p.id, 'selecting'));
     expect(skip.code).toBe('invalid_transition');
-    expect(errorBody('vi', skip.code, skip.params).error.message).toBe('Không thể chuyển từ «draft» sang «selecting»');
+    // the statuses by their names, not their codes (issue 18)
+    expect(errorBody('vi', skip.code, skip.params).error.message).toBe('Không thể chuyển từ «Nháp» sang «Đang chọn người nhận»');
+    expect(errorBody('en', skip.code, skip.params).error.message).toBe("Cannot move from 'Draft' to 'Selecting beneficiaries'");
     await changeProgrammeStatus(t.db, staff.actor, p.id, 'raising', 'Bắt đầu vận động');
     await changeProgrammeStatus(t.db, staff.actor, p.id, 'selecting');
     const noNote = await failure(changeProgrammeStatus(t.db, staff.actor, p.id, 'raising'));

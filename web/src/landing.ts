@@ -1,0 +1,19 @@
+/**
+ * Where a signed-in user lands: their dashboard, the coverage page of their own unit (Lào Cai for a
+ * national admin). A deep link (any other hash route) is kept: the user goes there after login.
+ */
+import type { User } from './access/accessApi';
+import { href } from './router';
+
+/** Lào Cai: the dashboard a national user lands on. */
+export const DEFAULT_PROVINCE = '15';
+
+/** The user's dashboard: #/coverage/<own unit>, else Lào Cai's. */
+export function coverageHome(user: Pick<User, 'scopeCode'>): string {
+  return href('coverage', user.scopeCode ?? DEFAULT_PROVINCE);
+}
+
+/** Where to go once signed in from this route: the dashboard for no route or #/login, else null (stay). */
+export function landingAfterLogin(route: readonly string[], user: Pick<User, 'scopeCode'>): string | null {
+  return route.length === 0 || route[0] === 'login' ? coverageHome(user) : null;
+}
