@@ -596,7 +596,11 @@ export interface RowContext {
 
 export type RowCells = Partial<Record<CanonicalColumn, CellValue>>;
 
-export type RowResult = { ok: true; row: RegisterRow } | { ok: false; errors: RowError[] };
+/**
+ * A refused row still names its commune (the 5-digit code) when that cell was good, so the caller can
+ * check the commune too and report every problem of the row at once.
+ */
+export type RowResult = { ok: true; row: RegisterRow } | { ok: false; errors: RowError[]; communeCode?: string };
 
 /** Longest text accepted per column (characters, after trimming). */
 export const MAX_LENGTH: Record<CanonicalColumn, number> = {
@@ -967,7 +971,7 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
     card = { group: cardGroup, from: cardFrom, to: cardTo };
   }
 
-  if (errors.length > 0 || birthDate === undefined || sex === undefined) return { ok: false, errors };
+  if (errors.length > 0 || birthDate === undefined || sex === undefined) return communeCode === '' ? { ok: false, errors } : { ok: false, errors, communeCode };
 
   // every field, in one order, even when undefined: one object shape for every row, so the code that
   // reads a million of them reads each field at a known place (rows whose fields differed had some

@@ -119,6 +119,26 @@ describe(`import over HTTP (${engineName})`, () => {
     }
   });
 
+  it('takes ?lang= on the upload, as the API docs say: refusals and the report in that language (issue 18)', async () => {
+    const u = await makeUser(t, 'commune_officer', '02905');
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+    const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    const pdf = multipart('scan.pdf', '%PDF-1.4');
+    const refused = await app.inject({ method: 'POST', url: '/api/register/imports?lang=en', payload: pdf.payload, headers: { ...headers, ...pdf.headers } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields[0]).toMatchObject({ path: 'file', message: 'Only .xlsx or .csv files' });
+
+    const file = multipart('sai.csv', [CANONICAL_COLUMNS.join(','), 'L01,02905,,,,Lò Văn Long,chủ hộ,01/02/1970,khác,,,Thái,,GD,,,'].join('\n'));
+    const started = await app.inject({ method: 'POST', url: '/api/register/imports?dryRun=true&lang=en', payload: file.payload, headers: { ...headers, ...file.headers } });
+    expect(started.statusCode).toBe(202);
+    const job = await waitForJob(started.json().id, headers);
+    expect(job.report.errors).toEqual([{ row: 2, column: 'sex', value: 'khác', message: 'Sex must be male or female (nam/nữ)' }]);
+    const csvReport = await app.inject({ url: `/api/register/imports/${job.id}/errors?format=csv&lang=en`, headers });
+    expect(csvReport.statusCode).toBe(200);
+    expect(csvReport.body.startsWith('\uFEFF')).toBe(true);
+    expect(csvReport.body).toContain('Sex must be male or female');
+  });
+
   it('refuses a file that is not .xlsx or .csv, and viewers', async () => {
     const u = await makeUser(t, 'province_staff', '15');
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });

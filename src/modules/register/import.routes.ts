@@ -15,6 +15,8 @@ import { errorBody } from '../../http/plugins/errors';
 import { importJobSchema } from './register.schemas';
 
 const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
+/** `?lang=`, read by the auth plugin (it sets req.lang) and listed here so these strict querystrings accept it. */
+const language = z.enum(['vi', 'en']).optional();
 
 export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
   async (app) => {
@@ -25,7 +27,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
         schema: {
           tags: ['register'],
           summary: 'Upload a .xlsx or .csv register file (multipart, field "file"); the import runs in the background: poll GET /api/register/imports/{id}',
-          querystring: z.object({ dryRun: flag, validRowsOnly: flag }).strict(),
+          querystring: z.object({ dryRun: flag, validRowsOnly: flag, lang: language }).strict(),
           response: { 202: importJobSchema },
         },
       },
@@ -63,7 +65,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
           tags: ['register'],
           summary: 'Progress and, when done, the report of an import',
           params: z.object({ id: z.uuid() }),
-          querystring: z.object({ errors: z.coerce.number().int().min(0).max(10000).default(200) }).strict(),
+          querystring: z.object({ errors: z.coerce.number().int().min(0).max(10000).default(200), lang: language }).strict(),
           response: { 200: importJobSchema },
         },
       },
@@ -83,7 +85,7 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
           tags: ['register'],
           summary: 'The error report of an import as .xlsx or .csv (row as the spreadsheet numbers it, column, value, message)',
           params: z.object({ id: z.uuid() }),
-          querystring: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx') }).strict(),
+          querystring: z.object({ format: z.enum(['xlsx', 'csv']).default('xlsx'), lang: language }).strict(),
         },
       },
       async (req, reply) => {

@@ -219,19 +219,15 @@ export async function importRegister(database: Database, actor: Actor, source: I
         rowNo++;
         report.rows++;
         const result = validate!(cells);
-        if (!result.ok) {
+        // every problem of the row is reported: a refused row's commune is still checked (unknown,
+        // split, out of scope); the row counts once among the rejected
+        const written = result.ok ? result.row.communeCode : result.communeCode;
+        if (!result.ok) for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
+        const communeCode = written === undefined ? undefined : resolveCommune(rowNo, written);
+        const allowed = communeCode !== undefined && inActorScope(communeCode);
+        if (communeCode !== undefined && !allowed) addError(rowNo, 'commune_code', written, 'out_of_scope');
+        if (!result.ok || !allowed) {
           rejectedRows++;
-          for (const e of result.errors) addError(rowNo, e.column, e.value, e.code, e.params);
-          continue;
-        }
-        const communeCode = resolveCommune(rowNo, result.row.communeCode);
-        if (!communeCode) {
-          rejectedRows++;
-          continue;
-        }
-        if (!inActorScope(communeCode)) {
-          rejectedRows++;
-          addError(rowNo, 'commune_code', result.row.communeCode, 'out_of_scope');
           continue;
         }
         accept(rowNo, result.row, communeCode);

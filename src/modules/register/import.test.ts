@@ -182,6 +182,30 @@ describe(`register import (${engineName})`, () => {
     ]);
   });
 
+  it('reports every problem of a row at once: a bad date and sex, and its unknown commune (issue 18)', async () => {
+    const file = csv([...GOOD, 'G01,99999,,,,Lò Văn Giang,chủ hộ,31/02/1990,khác,,,Thái,,GD,,,']);
+    for (const fresh of [0, Infinity]) {
+      const r = await importRegister(t, system, { path: file }, { today: '2025-10-01', freshPathFromBytes: fresh, language: 'en' });
+      // the rejected count is of rows, not errors
+      expect(r).toMatchObject({ rows: 4, inserted: 0, rejected: 1, rolledBack: true });
+      expect(r.errors).toEqual([
+        { row: 5, column: 'birth_date', value: '31/02/1990', message: 'Invalid date (dd/MM/yyyy or yyyy-mm-dd)' },
+        { row: 5, column: 'sex', value: 'khác', message: 'Sex must be male or female (nam/nữ)' },
+        { row: 5, column: 'commune_code', value: '99999', message: 'No commune or ward has this code (old pre-2025 codes included)' },
+      ]);
+    }
+  });
+
+  it('checks the commune of a bad row against the scope too', async () => {
+    const { actor } = await makeUser(t, 'commune_officer', '02905');
+    const r = await importRegister(t, actor, { path: csv(['E02,02680,,,,Lý Văn Em,chủ hộ,01/01/1980,khác,,,Giáy,,GD,,,']) }, { today: '2025-10-01' });
+    expect(r.rejected).toBe(1);
+    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, 'sex'],
+      [2, 'commune_code'],
+    ]);
+  });
+
   it('keeps a commune officer inside their commune', async () => {
     const { actor } = await makeUser(t, 'commune_officer', '02905');
     const r = await importRegister(t, actor, { path: csv(['E01,02680,,,,Lý Văn Em,chủ hộ,01/01/1980,nam,,,Giáy,,GD,,,']) }, { today: '2025-10-01' });

@@ -5727,6 +5727,7 @@ export interface paths {
             parameters: {
                 query?: {
                     dryRun?: "0" | "1" | "true" | "false";
+                    lang?: "vi" | "en";
                     validRowsOnly?: "0" | "1" | "true" | "false";
                 };
                 header?: never;
@@ -5807,6 +5808,7 @@ export interface paths {
             parameters: {
                 query?: {
                     errors?: number;
+                    lang?: "vi" | "en";
                 };
                 header?: never;
                 path: {
@@ -5890,6 +5892,7 @@ export interface paths {
             parameters: {
                 query?: {
                     format?: "xlsx" | "csv";
+                    lang?: "vi" | "en";
                 };
                 header?: never;
                 path: {
