@@ -47,6 +47,8 @@ describe('coverage dashboard', () => {
     expect(shownDate).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     expect(await page.getByTestId('coverage-staff-xlsx').getAttribute('href')).toBe(`/api/coverage/15/export?table=staff&date=${shownDate.split('/').reverse().join('-')}&year=${year}`);
     expect(await page.getByTestId('coverage-xlsx').getAttribute('href')).toContain('/api/coverage/15/export?table=children');
+    // the .csv button says how to open it without losing leading zeros, and points to the .xlsx
+    expect(await page.getByTestId('coverage-export').getAttribute('title')).toContain('kiểu Văn bản');
     expect(await page.getByTestId('coverage-pdf').getAttribute('href')).toContain('/api/coverage/15/pdf?date=');
     // the .xlsx link downloads a workbook
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('coverage-xlsx').click()]);
@@ -92,6 +94,7 @@ describe('coverage dashboard', () => {
     }
     await expect.poll(() => page.locator('[data-testid^="visits-row-"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('visits-xlsx').getAttribute('href')).toContain('format=xlsx');
+    expect(await page.getByTestId('visits-csv').getAttribute('title')).toContain('.xlsx');
     await screenshot(page, 'coverage-village-visits');
   });
 });

@@ -679,7 +679,7 @@ function ChildTable({ parent, target, lang }: { parent: Coverage; target: number
           >
             {t('coverage.xlsx')}
           </a>
-          <button type="button" className="btn btn-secondary btn-small" data-testid="coverage-export" onClick={exportCsv}>
+          <button type="button" className="btn btn-secondary btn-small" data-testid="coverage-export" title={t('common.csvTitle')} onClick={exportCsv}>
             {t('coverage.table.export')}
           </button>
         </div>

@@ -139,7 +139,7 @@ export function VisitList({
           <a className="btn btn-secondary btn-small" href={visitsUrl(unit, all, 'xlsx')} download data-testid="visits-xlsx">
             {t('coverage.visits.xlsx')}
           </a>
-          <a className="btn btn-secondary btn-small" href={visitsUrl(unit, all, 'csv')} download data-testid="visits-csv">
+          <a className="btn btn-secondary btn-small" href={visitsUrl(unit, all, 'csv')} download title={t('common.csvTitle')} data-testid="visits-csv">
             {t('coverage.visits.csv')}
           </a>
           <button type="button" className="btn btn-primary btn-small" data-testid="visits-print" onClick={print}>

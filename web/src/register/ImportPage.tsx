@@ -438,7 +438,7 @@ function ImportResult({
               <a className="btn btn-secondary btn-small" href={`${errorsUrl}?format=xlsx`} download data-testid="import-errors-xlsx">
                 ⤓ {t('register.import.downloadXlsx')}
               </a>
-              <a className="btn btn-secondary btn-small" href={`${errorsUrl}?format=csv`} download data-testid="import-errors-csv">
+              <a className="btn btn-secondary btn-small" href={`${errorsUrl}?format=csv`} download title={t('common.csvTitle')} data-testid="import-errors-csv">
                 ⤓ {t('register.import.downloadCsv')}
               </a>
             </div>
