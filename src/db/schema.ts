@@ -3,7 +3,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type UnitLevel = 'province' | 'commune' | 'village';
+/** 'office': a social insurance office (kind si_province or si_grassroots), migration 0014. */
+export type UnitLevel = 'province' | 'commune' | 'village' | 'office';
 
 export interface UnitTable {
   /** GSO code for provinces and communes; `<communeCode>.<villageCode>` for villages. */
@@ -155,6 +156,10 @@ export interface CardTable {
   source: CardSource;
   /** The donation programme that bought the card (source 'programme'). */
   programmeId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The initial health-care facility (nơi đăng ký KCB ban đầu), a health_facility code. */
+  facilityCode: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The collector (đại lý thu / nhân viên thu) that collected the card's premium. */
+  collectorCode: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Generated<Date>;
 }
 
@@ -371,6 +376,8 @@ export interface AwardTable {
   cardTo: string | null;
   /** The register card created when the card was issued. */
   cardId: string | null;
+  /** The initial health-care facility chosen for the card (else the person's latest card's). */
+  facilityCode: ColumnType<string | null, string | null | undefined, string | null>;
   createdBy: string;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
@@ -485,7 +492,60 @@ export interface ImportJobTable {
   finishedAt: Date | null;
 }
 
+export interface UnitProfileTable {
+  unitCode: string;
+  /** The unit code the social insurance office issued (mã đơn vị). */
+  siCode: string | null;
+  taxCode: string | null;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
+export interface OfficeCommuneTable {
+  communeCode: string;
+  officeCode: string;
+}
+
+export interface HealthFacilityTable {
+  /** 5 digits: the province's code in the social insurance numbering and the facility's number. */
+  code: string;
+  name: string;
+  searchName: string;
+  provinceCode: string;
+  address: string | null;
+  active: Generated<boolean>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export type CollectorKind = 'agent' | 'staff';
+
+export interface CollectorTable {
+  code: string;
+  name: string;
+  searchName: string;
+  kind: CollectorKind;
+  officeCode: string;
+  phone: string | null;
+  active: Generated<boolean>;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface CollectorVillageTable {
+  villageCode: string;
+  collectorCode: string;
+}
+
 export interface DB {
+  unitProfile: UnitProfileTable;
+  officeCommune: OfficeCommuneTable;
+  healthFacility: HealthFacilityTable;
+  collector: CollectorTable;
+  collectorVillage: CollectorVillageTable;
   unit: UnitTable;
   communeMapping: CommuneMappingTable;
   appUser: AppUserTable;

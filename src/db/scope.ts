@@ -6,7 +6,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 
 /**
- * `under` is a province or a commune: the persons of that commune, or of the province's communes, are
+ * `under` is a province, a commune or a social insurance office: the persons of that commune, of the
+ * province's communes, or of the communes the office serves (itself or through its grassroots offices) are
  * visible; null: the whole country (a national user, the local CLI operator). Made from the actor by
  * the service that checked their access (`scopeOf`), never from a request's parameters.
  */
@@ -16,9 +17,22 @@ export interface CommuneScope {
 
 export const WHOLE_COUNTRY: CommuneScope = { under: null };
 
-/** `column` is the code of a commune that is `code` itself or a child of `code` (a province). */
+/**
+ * The codes of the communes a social insurance office serves: its own (office_commune) and, for a
+ * provincial office, those of its grassroots offices. Empty for a code that is not an office.
+ */
+export function communesServedBy(officeCode: string) {
+  return sql<string>`select oc.commune_code from office_commune oc where oc.office_code = ${officeCode}
+    or oc.office_code in (select o.code from unit o where o.parent_code = ${officeCode} and o.level = 'office')`;
+}
+
+/**
+ * `column` is the code of a unit that is `code` itself or a child of `code` (a province's communes), or
+ * a commune the office `code` serves.
+ */
 export function communeUnder(column: string, code: string): Expression<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} in (select u.code from unit u where u.code = ${code} or u.parent_code = ${code})`;
+  return sql<SqlBool>`(${sql.ref(column)} in (select u.code from unit u where u.code = ${code} or u.parent_code = ${code})
+    or ${sql.ref(column)} in (${communesServedBy(code)}))`;
 }
 
 /** The condition that `column` (a commune code) is inside the scope; true for the whole country. */

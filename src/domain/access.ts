@@ -53,17 +53,20 @@ export function inScope(actor: Actor, lineage: readonly string[]): boolean {
   return actor.scopeCode === null || lineage.includes(actor.scopeCode);
 }
 
-/** Allowed scopes per role: commune officers work in a commune, province staff in a province. */
-export function scopeLevelsFor(role: Role): readonly ('province' | 'commune' | null)[] {
+/**
+ * Allowed scopes per role: commune officers work in a commune, province staff in a province or in a social
+ * insurance office (the communes it serves).
+ */
+export function scopeLevelsFor(role: Role): readonly ('province' | 'commune' | 'office' | null)[] {
   switch (role) {
     case 'admin':
-      return [null, 'province', 'commune'];
+      return [null, 'province', 'commune', 'office'];
     case 'province_staff':
-      return ['province'];
+      return ['province', 'office'];
     case 'commune_officer':
       return ['commune'];
     case 'viewer':
-      return ['province', 'commune'];
+      return ['province', 'commune', 'office'];
   }
 }
 

@@ -13,6 +13,7 @@ import * as m0010 from './0010_drop_person_coverage';
 import * as m0011 from './0011_card_key_with_person';
 import * as m0012 from './0012_import_jobs';
 import * as m0013 from './0013_idempotency_key';
+import * as m0014 from './0014_offices_facilities_collectors';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_card_key_with_person': m0011,
   '0012_import_jobs': m0012,
   '0013_idempotency_key': m0013,
+  '0014_offices_facilities_collectors': m0014,
 };

@@ -3,7 +3,8 @@
  * A person is covered on D when one of their cards has valid_from <= D <= valid_to.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/schema';
+import type { DB, UnitLevel } from '../../db/schema';
+import { communesServedBy } from '../../db/scope';
 import { addDays } from '../../domain/calendar';
 
 export interface RegisterCounts {
@@ -214,12 +215,14 @@ export async function actionList(
 }
 
 /** SQL condition: the person lives in the unit (a province, a commune or a village). */
-export function inUnit(level: 'province' | 'commune' | 'village', code: string) {
+export function inUnit(level: UnitLevel, code: string) {
   return level === 'commune'
     ? sql`p.commune_code = ${code}`
     : level === 'village'
       ? sql`p.household_id in (select h.id from household h where h.village_code = ${code})`
-      : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
+      : level === 'office'
+        ? sql`p.commune_code in (${communesServedBy(code)})`
+        : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
 }
 
 /**

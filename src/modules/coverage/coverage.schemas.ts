@@ -27,7 +27,7 @@ const oldCommunesSchema = z.array(z.object({ oldCode: z.string(), oldName: z.str
 export const unitCoverageSchema = z.object({
   unit: z.string(),
   name: z.string(),
-  level: z.enum(['province', 'commune', 'village']),
+  level: z.enum(['province', 'commune', 'village', 'office']),
   kind: z.string(),
   date: z.string(),
   population: nullableCount,

@@ -138,10 +138,12 @@ export async function coverageOf(db: Kysely<DB>, actor: Actor, unitCode: string,
   requireDate(date);
   const unit = await requireUnitInScope(db, actor, unitCode);
   const children = unit.level === 'village' ? [] : (await childUnits(db, unit.code)).sort((a, b) => compareVietnamese(a.name, b.name));
-  const childLevel = unit.level === 'province' ? 'commune' : 'village';
+  // a province's and an office's figures are the sum of their communes'
+  const aggregate = unit.level === 'province' || unit.level === 'office';
+  const childLevel = aggregate ? 'commune' : 'village';
   const childRegister: Awaited<ReturnType<typeof registerOf>> = children.length ? await registerOf(db, childLevel, children.map((c) => c.code), date) : new Map();
   const own =
-    unit.level === 'province'
+    aggregate
       ? { block: sumRegister([...childRegister.values()].map((c) => c.block)), byGroup: sumGroups([...childRegister.values()].map((c) => c.byGroup)) }
       : ((await registerOf(db, unit.level === 'commune' ? 'commune' : 'village', [unit.code], date)).get(unit.code) ?? { block: null, byGroup: {} });
   const codes = [unit.code, ...children.map((c) => c.code)];
@@ -164,7 +166,7 @@ export async function actionList(
   requireDate(query.date);
   const unit = await requireUnitInScope(db, actor, query.unit);
   const communeCodes =
-    unit.level === 'province'
+    unit.level === 'province' || unit.level === 'office'
       ? await childCodes(db, unit.code)
       : unit.level === 'commune'
         ? [unit.code]
@@ -280,7 +282,7 @@ export async function trend(db: Kysely<DB>, actor: Actor, query: { unit: string;
   const unit = await requireUnitInScope(db, actor, query.unit);
   const months = Math.min(Math.max(query.months ?? 12, 1), 36);
   const communes =
-    unit.level === 'province'
+    unit.level === 'province' || unit.level === 'office'
       ? await childCodes(db, unit.code)
       : unit.level === 'commune'
         ? [unit.code]

@@ -57,7 +57,7 @@ export interface UnitFilter {
 export interface UnitInfo {
   code: string;
   name: string;
-  level: 'province' | 'commune' | 'village';
+  level: 'province' | 'commune' | 'village' | 'office';
   parentCode: string | null;
 }
 

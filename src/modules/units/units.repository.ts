@@ -1,6 +1,7 @@
 /** SQL for administrative units and villages. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, UnitTable } from '../../db/schema';
+import { communesServedBy } from '../../db/scope';
 
 export type UnitRow = Selectable<UnitTable>;
 const columns = ['code', 'name', 'level', 'kind', 'parentCode', 'localCode'] as const;
@@ -22,8 +23,32 @@ export function listProvinces(db: Kysely<DB>): Promise<Unit[]> {
   return db.selectFrom('unit').select(columns).where('level', '=', 'province').execute();
 }
 
+/** The units under `parentCode`: a province's communes, a commune's villages, a provincial office's grassroots offices. */
 export function listChildren(db: Kysely<DB>, parentCode: string): Promise<Unit[]> {
-  return db.selectFrom('unit').select(columns).where('parentCode', '=', parentCode).execute();
+  // a province's provincial social insurance office hangs under it, but is not one of its communes
+  return db
+    .selectFrom('unit as u')
+    .select(columns.map((c) => `u.${c}` as const))
+    .where('u.parentCode', '=', parentCode)
+    .where((eb) => eb.or([eb('u.level', '<>', 'office'), eb.exists(eb.selectFrom('unit as p').select('p.code').where('p.code', '=', parentCode).where('p.level', '=', 'office'))]))
+    .execute();
+}
+
+/** The communes a social insurance office serves (itself or through its grassroots offices). */
+export function listCommunesServed(db: Kysely<DB>, officeCode: string): Promise<Unit[]> {
+  return db.selectFrom('unit').select(columns).where('code', 'in', communesServedBy(officeCode)).where('level', '=', 'commune').execute();
+}
+
+/** The offices serving a commune: its grassroots office, then that office's provincial office. */
+export async function officesOfCommune(db: Kysely<DB>, communeCode: string): Promise<string[]> {
+  const r = await db
+    .selectFrom('officeCommune as oc')
+    .innerJoin('unit as o', 'o.code', 'oc.officeCode')
+    .select(['o.code', 'o.parentCode', 'o.kind'])
+    .where('oc.communeCode', '=', communeCode)
+    .executeTakeFirst();
+  if (!r) return [];
+  return r.kind === 'si_grassroots' && r.parentCode ? [r.code, r.parentCode] : [r.code];
 }
 
 /** Units whose folded name contains every word of the folded query. */

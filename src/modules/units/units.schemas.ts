@@ -6,7 +6,7 @@ export const VILLAGE_KINDS = ['village', 'hamlet', 'residential_group'] as const
 export const unitSchema = z.object({
   code: z.string(),
   name: z.string(),
-  level: z.enum(['province', 'commune', 'village']),
+  level: z.enum(['province', 'commune', 'village', 'office']),
   kind: z.string(),
   parentCode: z.string().nullable(),
   localCode: z.string(),

@@ -16,12 +16,17 @@ export type Unit = repo.Unit;
 
 const byName = (a: { name: string }, b: { name: string }) => compareVietnamese(a.name, b.name);
 
-/** The unit's code and its ancestors' codes, for scope checks. */
+/**
+ * The unit's code and its ancestors' codes, for scope checks; for a commune or a village, then the codes
+ * of the social insurance offices serving the commune (a user scoped to an office sees its communes).
+ */
 export async function lineageOf(db: Kysely<DB>, code: string): Promise<{ unit: Unit; ancestors: Unit[]; lineage: string[] } | undefined> {
   const unit = await repo.findUnit(db, code);
   if (!unit) return undefined;
   const ancestors = await repo.findAncestors(db, unit);
-  return { unit, ancestors, lineage: [unit.code, ...ancestors.map((a) => a.code)] };
+  const commune = unit.level === 'commune' ? unit.code : unit.level === 'village' ? unit.parentCode : null;
+  const offices = commune ? await repo.officesOfCommune(db, commune) : [];
+  return { unit, ancestors, lineage: [unit.code, ...ancestors.map((a) => a.code), ...offices] };
 }
 
 /**
@@ -143,14 +148,20 @@ export function unitNames(db: Kysely<DB>, codes: string[]): Promise<Map<string, 
   return repo.unitNames(db, codes);
 }
 
-/** The units directly under `code`, in no particular order. */
-export function childUnits(db: Kysely<DB>, code: string): Promise<Unit[]> {
-  return repo.listChildren(db, code);
+/** The units directly under `code`, in no particular order; for an office, the communes it serves. */
+export async function childUnits(db: Kysely<DB>, code: string): Promise<Unit[]> {
+  const unit = await repo.findUnit(db, code);
+  return unit?.level === 'office' ? repo.listCommunesServed(db, code) : repo.listChildren(db, code);
+}
+
+/** The offices serving a commune: its grassroots office, then the provincial office. */
+export function officesOfCommune(db: Kysely<DB>, communeCode: string): Promise<string[]> {
+  return repo.officesOfCommune(db, communeCode);
 }
 
 /** The codes of the units directly under `code`. */
 export async function childCodes(db: Kysely<DB>, code: string): Promise<string[]> {
-  return (await repo.listChildren(db, code)).map((u) => u.code);
+  return (await childUnits(db, code)).map((u) => u.code);
 }
 
 /** The codes among `codes` that exist, with their parents (the parent of an unknown code is not given). */
