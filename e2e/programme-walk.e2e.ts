@@ -230,8 +230,12 @@ describe('a programme from creation to the public page, in the browser', () => {
     await page.getByTestId('d03-incomplete').waitFor();
     const [d03] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-d03').click()]);
     expect(d03.suggestedFilename()).toMatch(/\.xlsx$/);
+    const d03Bytes = await downloaded(d03);
+    // kept beside the screenshots, to be printed to pages and looked at (LibreOffice)
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SCREENSHOTS, 'd03-ts.xlsx'), d03Bytes);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await downloaded(d03)) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(d03Bytes as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
     const rows: string[][] = [];
     sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
@@ -305,7 +309,9 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(await page.getByTestId('evidence-link').count()).toBe(1);
 
     const [minutes] = await Promise.all([page.waitForEvent('download'), page.getByTestId('minutes-download').click()]);
-    const text = await pdfText(await downloaded(minutes));
+    const minutesBytes = await downloaded(minutes);
+    fs.writeFileSync(path.join(SCREENSHOTS, 'minutes.pdf'), minutesBytes);
+    const text = await pdfText(minutesBytes);
     expect(text).toContain('BIÊN BẢN BÀN GIAO');
     expect(text).toContain(awarded[0].fullName);
 

@@ -1758,11 +1758,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en */
+        /** The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en; ?number= the document number */
         get: {
             parameters: {
                 query?: {
                     lang?: "vi" | "en";
+                    number?: string;
                 };
                 header?: never;
                 path: {
@@ -5486,6 +5487,8 @@ export interface paths {
                                 funded: number;
                                 groupCode: string;
                                 handedOver: boolean;
+                                /** @enum {string|null} */
+                                handoverResult: "received" | "absent" | "refused" | null;
                                 maskedName: string;
                                 status: string;
                             }[];
@@ -5509,6 +5512,7 @@ export interface paths {
                                 deadline: string;
                                 id: string;
                                 name: string;
+                                ownerUnitCode: string;
                                 publicSlug: string;
                                 status: string;
                             };

@@ -235,6 +235,14 @@ export async function d03Workbook(
       const row = ws.getRow(templateRow + i);
       const values = { ...header, ...r.values };
       for (const { col, value } of cells) row.getCell(col).value = fill(value, values);
+      // wrapped cells (address, notes) grow the row: a spreadsheet does not always do it by itself on open
+      let lines = 1;
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        const text = typeof cell.value === 'string' ? cell.value : '';
+        const width = ws.getColumn(col).width ?? 10;
+        if (text && cell.alignment?.wrapText) lines = Math.max(lines, Math.ceil((text.length * 1.1) / Math.max(width - 1, 1)));
+      });
+      row.height = Math.min(15 * lines, 120);
       for (const f of r.missing) {
         const col = columnOf(FIELD_PLACEHOLDER[f]);
         // a copied row shares its style objects: give the flagged cell a style of its own
