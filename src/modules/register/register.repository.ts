@@ -420,6 +420,31 @@ export async function insertCard(db: Kysely<DB>, c: CardValues): Promise<void> {
   await db.insertInto('card').values(c).execute();
 }
 
+/** A card of a person known by citizen id (the demo's earlier and renewal cards). */
+export interface CardByCitizenId {
+  citizenId: string;
+  groupCode: string;
+  validFrom: string;
+  validTo: string;
+}
+
+/** The households of the persons with these citizen ids (a subquery for coverageChange). */
+export function householdsOfCitizenIds(citizenIds: string[]) {
+  return sql`select p.household_id from person p where p.citizen_id = any(${citizenIds}::text[])`;
+}
+
+/** Inserts cards for the persons with these citizen ids (source 'import'); a card of an unknown citizen id is skipped. */
+export async function insertCardsByCitizenId(db: Kysely<DB>, cards: CardByCitizenId[], source: CardSource): Promise<number> {
+  if (cards.length === 0) return 0;
+  const r = await sql`
+    insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
+    select p.household_id, gen_random_uuid(), p.id, c.g, c.f, c.t, ${source}
+    from jsonb_to_recordset(${JSON.stringify(cards.map((c) => ({ i: c.citizenId, g: c.groupCode, f: c.validFrom, t: c.validTo })))}::jsonb)
+      as c(i text, g text, f date, t date)
+    join person p on p.citizen_id = c.i`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function updateCard(db: Kysely<DB>, householdId: string, id: string, patch: Partial<Pick<CardValues, 'groupCode' | 'validFrom' | 'validTo' | 'number'>>) {
   await db.updateTable('card').set(patch).where('householdId', '=', householdId).where('id', '=', id).execute();
 }
