@@ -211,7 +211,7 @@ describe('generateDemoPopulation', () => {
 
   it('reaches back years: renewals one after the other, state-paid groups without a break, a few percent more covered than a year ago', () => {
     const yearAgo = addDays(TODAY, -365);
-    const threeYearsAgo = addDays(TODAY, -3 * 365);
+    const twoYearsAgo = addDays(TODAY, -2 * 365);
     const on = (p: (typeof persons)[number]['p'], day: string) => p.cards.some((c) => c.from <= day && day <= c.to);
     let now = 0;
     let before = 0;
@@ -225,10 +225,10 @@ describe('generateDemoPopulation', () => {
         if (addDays(p.cards[i - 1].to, 1) >= p.cards[i].from) consecutive++;
       }
       // the poor, minorities in difficult areas, the very old and young children: covered every day of
-      // the last three years they were alive (unless lapsed, which is rare)
+      // the last two years they were alive (unless lapsed, which is rare)
       const primary = p.groups[0];
       if (['HN', 'DT', 'BT', 'TE'].includes(primary) && on(p, TODAY)) {
-        for (let day = p.birthDate > threeYearsAgo ? p.birthDate : threeYearsAgo; day <= TODAY; day = addDays(day, 30)) expect(on(p, day)).toBe(true);
+        for (let day = p.birthDate > twoYearsAgo ? p.birthDate : twoYearsAgo; day <= TODAY; day = addDays(day, 30)) expect(on(p, day)).toBe(true);
       }
     }
     const n = persons.length;

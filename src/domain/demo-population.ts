@@ -18,7 +18,7 @@
  * - cards: ~93% covered today (state-paid groups by calendar year, pupils by school year Oct-Sep, children
  *   from birth to 72 months, households 12 months from their own renewal date), of them ~5% expiring
  *   within 60 days; ~4% lapsed (last card ended 1-14 months ago), ~2.5% never insured;
- * - card history three years back: renewals one after the other, state-paid groups and pupils without a
+ * - card history two years back (the dashboard's trend: 12 months and each a year earlier): renewals one after the other, state-paid groups and pupils without a
  *   break, some households joining in the last year or back after a gap; about 1-2% more persons covered
  *   than a year earlier (Lào Cai's register: 88% of the population at the end of October 2025, the
  *   country about 95%).
@@ -584,7 +584,7 @@ function hasFixedPeriod(group: string): boolean {
 const CONTINUOUS_GROUPS = new Set(['TE', 'BT', 'HN', 'DT', 'HS']);
 
 /** How far back a card history reaches: its first card covers this many years before today. */
-const HISTORY_YEARS = 3;
+const HISTORY_YEARS = 2;
 
 /**
  * Card history of one person, oldest first, reaching back HISTORY_YEARS (or to birth). The state of today

@@ -15,7 +15,7 @@ import { csvLine } from '../../io/csv';
 import { AppError } from '../../errors';
 import { listChildren, getUnit } from '../units/units.service';
 import { importRegister, type ImportProgress, type ImportReport } from './import.service';
-import { anyPerson, householdsOfCitizenIds, insertCardsByCitizenId, type CardByCitizenId } from './register.repository';
+import { anyPerson, CARDS_BY_CITIZEN_ID, createCardsByCitizenId, dropCardsByCitizenId, householdsWithPersons, insertCardsByCitizenId } from './register.repository';
 import { coverageChange } from '../coverage/coverage-counts';
 
 export interface DemoOptions {
@@ -100,24 +100,31 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
   }
 }
 
-/** The cards of `cardsFile` into the register, in batches, each with the coverage counts of its households. */
+/**
+ * The cards of `cardsFile` into the register: COPYed into a temporary table, then in one transaction
+ * inserted with the coverage counts of the households they touch.
+ */
 async function addCards(database: Database, cardsFile: string): Promise<void> {
-  const BATCH = 20_000;
-  await database.db.transaction().execute(async (trx) => {
-    let batch: CardByCitizenId[] = [];
-    const flush = async () => {
-      const coverage = await coverageChange(trx, householdsOfCitizenIds([...new Set(batch.map((c) => c.citizenId))]));
-      await insertCardsByCitizenId(trx, batch, 'import');
-      await coverage.apply();
-      batch = [];
-    };
-    for await (const line of readline.createInterface({ input: fs.createReadStream(cardsFile), crlfDelay: Infinity })) {
-      if (!line) continue;
-      const [citizenId, groupCode, validFrom, validTo] = line.split(',');
-      batch.push({ citizenId, groupCode, validFrom, validTo });
-      if (batch.length >= BATCH) await flush();
+  const { table, columns } = CARDS_BY_CITIZEN_ID;
+  await database.session(async (session) => {
+    await createCardsByCitizenId(session.db);
+    try {
+      let lines: string[] = [];
+      for await (const line of readline.createInterface({ input: fs.createReadStream(cardsFile), crlfDelay: Infinity })) {
+        if (line) lines.push(line);
+        if (lines.length < 50_000) continue;
+        await session.copyCsv(table, columns, `${lines.join('\n')}\n`);
+        lines = [];
+      }
+      if (lines.length) await session.copyCsv(table, columns, `${lines.join('\n')}\n`);
+      await session.db.transaction().execute(async (trx) => {
+        const coverage = await coverageChange(trx, householdsWithPersons());
+        await insertCardsByCitizenId(trx, 'import');
+        await coverage.apply();
+      });
+    } finally {
+      await dropCardsByCitizenId(session.db);
     }
-    if (batch.length) await flush();
   });
 }
 

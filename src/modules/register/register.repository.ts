@@ -420,28 +420,30 @@ export async function insertCard(db: Kysely<DB>, c: CardValues): Promise<void> {
   await db.insertInto('card').values(c).execute();
 }
 
-/** A card of a person known by citizen id (the demo's earlier and renewal cards). */
-export interface CardByCitizenId {
-  citizenId: string;
-  groupCode: string;
-  validFrom: string;
-  validTo: string;
+/** A temporary table of cards of persons known by citizen id (the demo's earlier cards), for COPY. */
+export const CARDS_BY_CITIZEN_ID = { table: '_cards_by_citizen_id', columns: ['citizen_id', 'group_code', 'valid_from', 'valid_to'] };
+
+export async function createCardsByCitizenId(db: Kysely<DB>): Promise<void> {
+  await sql`drop table if exists ${sql.table(CARDS_BY_CITIZEN_ID.table)}`.execute(db);
+  await sql`create temporary table ${sql.table(CARDS_BY_CITIZEN_ID.table)} (citizen_id text, group_code text, valid_from date, valid_to date)`.execute(db);
 }
 
-/** The households of the persons with these citizen ids (a subquery for coverageChange). */
-export function householdsOfCitizenIds(citizenIds: string[]) {
-  return sql`select p.household_id from person p where p.citizen_id = any(${citizenIds}::text[])`;
+export async function dropCardsByCitizenId(db: Kysely<DB>): Promise<void> {
+  await sql`drop table if exists ${sql.table(CARDS_BY_CITIZEN_ID.table)}`.execute(db);
 }
 
-/** Inserts cards for the persons with these citizen ids (source 'import'); a card of an unknown citizen id is skipped. */
-export async function insertCardsByCitizenId(db: Kysely<DB>, cards: CardByCitizenId[], source: CardSource): Promise<number> {
-  if (cards.length === 0) return 0;
+/** Every household with a person (a subquery for coverageChange). */
+export function householdsWithPersons() {
+  return sql`select distinct p.household_id from person p`;
+}
+
+/** Inserts the cards of CARDS_BY_CITIZEN_ID for the persons with those citizen ids; an unknown citizen id is skipped. */
+export async function insertCardsByCitizenId(db: Kysely<DB>, source: CardSource): Promise<number> {
   const r = await sql`
     insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
-    select p.household_id, gen_random_uuid(), p.id, c.g, c.f, c.t, ${source}
-    from jsonb_to_recordset(${JSON.stringify(cards.map((c) => ({ i: c.citizenId, g: c.groupCode, f: c.validFrom, t: c.validTo })))}::jsonb)
-      as c(i text, g text, f date, t date)
-    join person p on p.citizen_id = c.i`.execute(db);
+    select p.household_id, gen_random_uuid(), p.id, c.group_code, c.valid_from, c.valid_to, ${source}
+    from ${sql.table(CARDS_BY_CITIZEN_ID.table)} c
+    join person p on p.citizen_id = c.citizen_id`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
