@@ -7,7 +7,7 @@ import { engineName, makeUser, system, testDatabase, type TestDatabase } from '.
 import type { Actor } from '../../domain/access';
 import { coverageOf } from '../coverage/coverage.service';
 import { setFigures } from '../coverage/figures.service';
-import { createHousehold } from '../register/register.service';
+import { createCard, createHousehold, createPerson, getHousehold, updateCard } from '../register/register.service';
 import { createVillage } from '../units/units.service';
 import { readAudit } from '../audit/audit.service';
 import * as collectors from './collectors.service';
@@ -153,5 +153,30 @@ describe(`collectors (${engineName})`, () => {
     await expect(collectors.createCollector(t.db, officeStaff, { code: 'NV9', name: 'X', kind: 'agent', officeCode: '9999' })).rejects.toMatchObject({ fields: [{ path: 'officeCode', key: 'unknown_office' }] });
     await expect(collectors.createCollector(t.db, officer, { code: 'NV9', name: 'X', kind: 'agent', officeCode: '1005' })).rejects.toMatchObject({ code: 'out_of_scope' });
     expect((await collectors.listCollectors(t.db, system, { office: '1005' })).map((x) => x.code)).toEqual(['NV1005-01']);
+  });
+});
+
+describe(`a card's facility and collector (${engineName})`, () => {
+  it('records them on a card, refuses an unknown facility and a collector of another office, shows names on the household', async () => {
+    const h = await createHousehold(t.db, officer, { communeCode: '02905', code: 'BT-9', villageCode: '02905.PL1' });
+    const p = await createPerson(t.db, officer, { householdId: h.id, fullName: 'Sùng A Tủa', birthDate: '1978-07-07', sex: 'male' }, '2026-01-10');
+    const base = { personId: p.id, groupCode: 'GD', validFrom: '2026-01-01', validTo: '2026-12-31' };
+    const bad = await createCard(t.db, officer, { ...base, facilityCode: '99999', collectorCode: 'NV404' }).catch((e) => e);
+    expect(bad.fields).toEqual([
+      { path: 'facilityCode', key: 'unknown_facility', params: { code: '99999' } },
+      { path: 'collectorCode', key: 'unknown_collector', params: { code: 'NV404' } },
+    ]);
+    // a collector of an office that does not serve Bảo Thắng
+    await offices.createOffice(t.db, provinceStaff, { code: '1006', name: 'Bảo hiểm xã hội cơ sở Bắc Hà', kind: 'si_grassroots', parentCode: '1000', communes: ['02671'] });
+    await collectors.createCollector(t.db, provinceStaff, { code: 'NV1006-01', name: 'Giàng Thị Pàng', kind: 'staff', officeCode: '1006', villages: ['02671.X1'] });
+    await expect(createCard(t.db, officer, { ...base, collectorCode: 'NV1006-01' })).rejects.toMatchObject({
+      fields: [{ path: 'collectorCode', key: 'collector_outside_office', params: { code: 'NV1006-01', name: 'Giàng Thị Pàng' } }],
+    });
+    const card = await createCard(t.db, officer, { ...base, facilityCode: '10017', collectorCode: 'nv1005-01' });
+    expect(card).toMatchObject({ facilityCode: '10017', collectorCode: 'NV1005-01' });
+    const page = await getHousehold(t.db, officer, h.id);
+    expect(page.members[0].cards[0]).toMatchObject({ facilityCode: '10017', facilityName: 'Trung tâm Y tế Bảo Thắng', collectorCode: 'NV1005-01', collectorName: 'Vàng Thị Dung' });
+    const cleared = await updateCard(t.db, officer, card.id, { facilityCode: null });
+    expect(cleared).toMatchObject({ facilityCode: null, collectorCode: 'NV1005-01' });
   });
 });

@@ -370,7 +370,7 @@ export async function endGroups(db: Kysely<DB>, householdId: string, personId: s
   if (held.length) await db.insertInto('personGroup').values(held.map((groupCode) => ({ householdId, personId, groupCode, validFrom: null, validTo: to }))).execute();
 }
 
-const cardColumns = ['id', 'personId', 'householdId', 'groupCode', 'validFrom', 'validTo', 'number', 'source'] as const;
+const cardColumns = ['id', 'personId', 'householdId', 'groupCode', 'validFrom', 'validTo', 'number', 'source', 'facilityCode', 'collectorCode'] as const;
 
 /** Cards of a household, newest first. */
 export function listCards(db: Kysely<DB>, householdId: string) {
@@ -414,6 +414,9 @@ export interface CardValues {
   source: CardSource;
   /** The donation programme that bought the card (source 'programme'). */
   programmeId?: string | null;
+  /** The initial health-care facility and the collector (issue 18 item 2). */
+  facilityCode?: string | null;
+  collectorCode?: string | null;
 }
 
 export async function insertCard(db: Kysely<DB>, c: CardValues): Promise<void> {
@@ -447,7 +450,12 @@ export async function insertCardsByCitizenId(db: Kysely<DB>, source: CardSource)
   return Number(r.numAffectedRows ?? 0);
 }
 
-export async function updateCard(db: Kysely<DB>, householdId: string, id: string, patch: Partial<Pick<CardValues, 'groupCode' | 'validFrom' | 'validTo' | 'number'>>) {
+export async function updateCard(
+  db: Kysely<DB>,
+  householdId: string,
+  id: string,
+  patch: Partial<Pick<CardValues, 'groupCode' | 'validFrom' | 'validTo' | 'number' | 'facilityCode' | 'collectorCode'>>,
+) {
   await db.updateTable('card').set(patch).where('householdId', '=', householdId).where('id', '=', id).execute();
 }
 

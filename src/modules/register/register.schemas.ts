@@ -122,6 +122,20 @@ export const updatePersonInput = z
   .strict();
 export type UpdatePersonInput = z.input<typeof updatePersonInput>;
 
+/** A card's initial health-care facility (5 digits) and collector code; null clears them. */
+const facilityCodeInput = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{5}$/, { message: 'facility_code_format' })
+  .nullable()
+  .optional();
+const collectorCodeInput = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9._-]{2,20}$/, { message: 'collector_code_format' }))
+  .nullable()
+  .optional();
+
 export const createCardInput = z
   .object({
     personId: z.uuid(),
@@ -129,6 +143,8 @@ export const createCardInput = z
     validFrom: isoDate,
     validTo: isoDate,
     number: optionalText(30),
+    facilityCode: facilityCodeInput,
+    collectorCode: collectorCodeInput,
   })
   .strict();
 export type CreateCardInput = z.input<typeof createCardInput>;
@@ -139,6 +155,8 @@ export const updateCardInput = z
     validFrom: isoDate.optional(),
     validTo: isoDate.optional(),
     number: optionalText(30),
+    facilityCode: facilityCodeInput,
+    collectorCode: collectorCodeInput,
   })
   .strict();
 export type UpdateCardInput = z.input<typeof updateCardInput>;
@@ -190,6 +208,8 @@ export const cardSchema = z.object({
   validTo: z.string(),
   number: z.string().nullable(),
   source: z.enum(['import', 'manual', 'programme']),
+  facilityCode: z.string().nullable(),
+  collectorCode: z.string().nullable(),
 });
 
 export const personSearchItemSchema = z.object({
@@ -213,7 +233,11 @@ export const householdPageSchema = z.object({
   household: householdSchema,
   members: z.array(
     personSchema.extend({
-      cards: z.array(cardSchema.pick({ id: true, groupCode: true, validFrom: true, validTo: true, number: true, source: true })),
+      cards: z.array(
+        cardSchema
+          .pick({ id: true, groupCode: true, validFrom: true, validTo: true, number: true, source: true, facilityCode: true, collectorCode: true })
+          .extend({ facilityName: z.string().nullable(), collectorName: z.string().nullable() }),
+      ),
       groups: z.array(z.object({ groupCode: z.string(), validFrom: z.string().nullable(), validTo: z.string().nullable() })),
     }),
   ),

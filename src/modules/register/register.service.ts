@@ -19,7 +19,9 @@ import { AppError, notFound, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
-import { lineageOf } from '../units/units.service';
+import { lineageOf, officesOfCommune } from '../units/units.service';
+import { facilitiesByCode } from '../offices/facilities.service';
+import { collectorsByCode } from '../offices/collectors.service';
 import * as repo from './register.repository';
 import {
   createCardInput,
@@ -135,13 +137,26 @@ export async function getHousehold(db: Kysely<DB>, actor: Actor, id: string) {
   const members = await repo.listMembers(db, id);
   const cards = await repo.listCards(db, id);
   const groups = await repo.listGroupHistory(db, id);
+  const facilities = await facilitiesByCode(db, cards.map((c) => c.facilityCode).filter((x): x is string => !!x));
+  const collectors = await collectorsByCode(db, cards.map((c) => c.collectorCode).filter((x): x is string => !!x));
   return {
     household,
     members: members.map((m) => ({
       ...m,
       cards: cards
         .filter((c) => c.personId === m.id)
-        .map((c) => ({ id: c.id, groupCode: c.groupCode, validFrom: c.validFrom, validTo: c.validTo, number: c.number, source: c.source })),
+        .map((c) => ({
+          id: c.id,
+          groupCode: c.groupCode,
+          validFrom: c.validFrom,
+          validTo: c.validTo,
+          number: c.number,
+          source: c.source,
+          facilityCode: c.facilityCode,
+          facilityName: c.facilityCode ? (facilities.get(c.facilityCode)?.name ?? null) : null,
+          collectorCode: c.collectorCode,
+          collectorName: c.collectorCode ? (collectors.get(c.collectorCode)?.name ?? null) : null,
+        })),
       groups: groups.filter((g) => g.personId === m.id).map((g) => ({ groupCode: g.groupCode, validFrom: g.validFrom, validTo: g.validTo })),
     })),
   };
@@ -412,6 +427,25 @@ function checkCard(c: { groupCode: string; validFrom: string; validTo: string })
   if (fields.length > 0) throw new AppError('validation', {}, fields);
 }
 
+/**
+ * A card's facility must be in the list and active; its collector must exist and work for an office that
+ * serves the household's commune ("a collector outside the village's office" is refused, named).
+ */
+async function checkFacilityAndCollector(db: Kysely<DB>, communeCode: string, c: { facilityCode?: string | null; collectorCode?: string | null }) {
+  const fields: FieldError[] = [];
+  if (c.facilityCode) {
+    const f = (await facilitiesByCode(db, [c.facilityCode])).get(c.facilityCode);
+    if (!f || !f.active) fields.push({ path: 'facilityCode', key: 'unknown_facility', params: { code: c.facilityCode } });
+  }
+  if (c.collectorCode) {
+    const x = (await collectorsByCode(db, [c.collectorCode])).get(c.collectorCode);
+    if (!x) fields.push({ path: 'collectorCode', key: 'unknown_collector', params: { code: c.collectorCode } });
+    else if (!(await officesOfCommune(db, communeCode)).includes(x.officeCode))
+      fields.push({ path: 'collectorCode', key: 'collector_outside_office', params: { code: x.code, name: x.name } });
+  }
+  if (fields.length) throw new AppError('validation', {}, fields);
+}
+
 /** Records a card by hand (source 'manual'). The very same card twice is a conflict. */
 export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCardInput) {
   requirePermission(actor, REGISTER_WRITE);
@@ -420,6 +454,7 @@ export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCard
   checkCard({ ...data, groupCode });
   return db.transaction().execute(async (trx) => {
     const person = await visiblePerson(trx, actor, data.personId);
+    await checkFacilityAndCollector(trx, person.communeCode, data);
     const card: repo.CardValues = {
       householdId: person.householdId,
       id: randomUUID(),
@@ -429,13 +464,15 @@ export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCard
       validTo: data.validTo,
       number: data.number ?? null,
       source: 'manual',
+      facilityCode: data.facilityCode ?? null,
+      collectorCode: data.collectorCode ?? null,
     };
     if (await repo.findSameCard(trx, card)) throw new AppError('conflict', { entity: 'card', id: `${groupCode} ${data.validFrom}…${data.validTo}` });
     const coverage = await coverageChange(trx, [card.householdId]);
     await repo.insertCard(trx, card);
     await coverage.apply();
     await audit(trx, actor, { action: 'create', entity: 'card', entityId: card.id, unitCode: person.communeCode, after: card });
-    return card;
+    return { ...card, facilityCode: card.facilityCode ?? null, collectorCode: card.collectorCode ?? null };
   });
 }
 
@@ -450,12 +487,22 @@ export async function updateCard(db: Kysely<DB>, actor: Actor, id: string, input
       ...(data.validFrom !== undefined ? { validFrom: data.validFrom } : {}),
       ...(data.validTo !== undefined ? { validTo: data.validTo } : {}),
       ...(data.number !== undefined ? { number: data.number } : {}),
+      ...(data.facilityCode !== undefined ? { facilityCode: data.facilityCode } : {}),
+      ...(data.collectorCode !== undefined ? { collectorCode: data.collectorCode } : {}),
     };
     checkCard(after);
+    await checkFacilityAndCollector(trx, communeCode, { facilityCode: data.facilityCode, collectorCode: data.collectorCode });
     if (await repo.findSameCard(trx, after, id))
       throw new AppError('conflict', { entity: 'card', id: `${after.groupCode} ${after.validFrom}…${after.validTo}` });
     const coverage = await coverageChange(trx, [before.householdId]);
-    await repo.updateCard(trx, before.householdId, id, { groupCode: after.groupCode, validFrom: after.validFrom, validTo: after.validTo, number: after.number });
+    await repo.updateCard(trx, before.householdId, id, {
+      groupCode: after.groupCode,
+      validFrom: after.validFrom,
+      validTo: after.validTo,
+      number: after.number,
+      facilityCode: after.facilityCode,
+      collectorCode: after.collectorCode,
+    });
     await coverage.apply();
     await audit(trx, actor, { action: 'update', entity: 'card', entityId: id, unitCode: communeCode, before, after });
     return after;

@@ -5875,6 +5875,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        collectorCode?: string | null;
+                        facilityCode?: string | null;
                         groupCode: string;
                         number?: string | null;
                         /** Format: uuid */
@@ -5892,6 +5894,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            collectorCode: string | null;
+                            facilityCode: string | null;
                             groupCode: string;
                             householdId: string;
                             id: string;
@@ -5958,6 +5962,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        collectorCode?: string | null;
+                        facilityCode?: string | null;
                         groupCode?: string;
                         number?: string | null;
                         validFrom?: string;
@@ -5973,6 +5979,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            collectorCode: string | null;
+                            facilityCode: string | null;
                             groupCode: string;
                             householdId: string;
                             id: string;
@@ -6226,6 +6234,10 @@ export interface paths {
                             members: {
                                 birthDate: string;
                                 cards: {
+                                    collectorCode: string | null;
+                                    collectorName: string | null;
+                                    facilityCode: string | null;
+                                    facilityName: string | null;
                                     groupCode: string;
                                     id: string;
                                     number: string | null;

@@ -2,7 +2,9 @@
  * A health insurance card of a member, added by hand or corrected: participant group, validity dates
  * typed as dd/MM/yyyy, card number. Field errors from the server show next to their field.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { officesApi, type Collector, type Facility } from '../offices/officesApi';
+import { unitsApi } from '../units/unitsApi';
 import { useTranslation } from 'react-i18next';
 import { type PremiumGroup } from '../premium/premiumApi';
 import { type Card, type CardPatch, type Member, registerApi } from './registerApi';
@@ -14,18 +16,46 @@ import { DayInput, FormButtons, dayText, orNull, parseDayMonthYear } from './Hou
 import { isMissingRoute } from './RegisterBits';
 import { groupLabel } from '../premium/RuleBits';
 
-const CARD_FIELDS = ['groupCode', 'validFrom', 'validTo', 'number'] as const;
+const CARD_FIELDS = ['groupCode', 'validFrom', 'validTo', 'number', 'facilityCode', 'collectorCode'] as const;
+
+/** Where the household lives: its province's facilities and its village's collectors are the choices. */
+export interface CardPlace {
+  communeCode: string;
+  villageCode: string | null;
+}
+
+/** The facilities of the commune's province and the collectors of the village (else of the user's offices). */
+function useCardChoices(place: CardPlace) {
+  const [facilities, setFacilities] = useState<Facility[]>([]);
+  const [collectors, setCollectors] = useState<Collector[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    unitsApi
+      .unit(place.communeCode, controller.signal)
+      .then(({ ancestors }) => officesApi.facilities({ province: ancestors.find((a) => a.level === 'province')?.code }, controller.signal))
+      .then(setFacilities)
+      .catch(() => setFacilities([]));
+    officesApi
+      .collectors(place.villageCode ? { village: place.villageCode } : {}, controller.signal)
+      .then(setCollectors)
+      .catch(() => setCollectors([]));
+    return () => controller.abort();
+  }, [place.communeCode, place.villageCode]);
+  return { facilities, collectors };
+}
 
 /** Adds a card to `member` (no `card`) or corrects `card`; `onDone(true)` once saved, `onDone(false)` on cancel. */
 export function CardEditForm({
   member,
   card,
   groups,
+  place,
   onDone,
 }: {
   member: Member;
   card?: Card;
   groups: PremiumGroup[];
+  place: CardPlace;
   onDone: (saved: boolean) => void;
 }) {
   const { t, i18n } = useTranslation('web');
@@ -33,6 +63,9 @@ export function CardEditForm({
   const [validFrom, setValidFrom] = useState(dayText(card?.validFrom));
   const [validTo, setValidTo] = useState(dayText(card?.validTo));
   const [number, setNumber] = useState(card?.number ?? '');
+  const [facilityCode, setFacilityCode] = useState(card?.facilityCode ?? '');
+  const [collectorCode, setCollectorCode] = useState(card?.collectorCode ?? '');
+  const { facilities, collectors } = useCardChoices(place);
   const { errors, busy, invalid, send } = useFormSubmit({
     errorsOf: (err) => (isMissingRoute(err) ? { fields: {}, banner: t('register.addCard.notAvailable') } : splitErrors(err, CARD_FIELDS)),
   });
@@ -65,13 +98,23 @@ export function CardEditForm({
         if (from !== card.validFrom) patch.validFrom = from;
         if (to !== card.validTo) patch.validTo = to;
         if (orNull(number) !== card.number) patch.number = orNull(number);
+        if (orNull(facilityCode) !== card.facilityCode) patch.facilityCode = orNull(facilityCode);
+        if (orNull(collectorCode) !== card.collectorCode) patch.collectorCode = orNull(collectorCode);
         if (Object.keys(patch).length === 0) {
           onDone(false);
           return;
         }
         await registerApi.updateCard(card.id, patch);
       } else {
-        await registerApi.addCard({ personId: member.id, groupCode, validFrom: from, validTo: to, ...(number.trim() ? { number: number.trim() } : {}) });
+        await registerApi.addCard({
+          personId: member.id,
+          groupCode,
+          validFrom: from,
+          validTo: to,
+          ...(number.trim() ? { number: number.trim() } : {}),
+          ...(facilityCode ? { facilityCode } : {}),
+          ...(collectorCode ? { collectorCode } : {}),
+        });
       }
       onDone(true);
     });
@@ -120,6 +163,28 @@ export function CardEditForm({
           value={number}
           onChange={setNumber}
         />
+        <Field id={`${prefix}-facility`} label={t('register.addCard.facility')} error={errors.fields.facilityCode}>
+          <select {...inputProps(`${prefix}-facility`, errors.fields.facilityCode)} data-testid={`${testId}-facility`} value={facilityCode} onChange={(e) => setFacilityCode(e.target.value)}>
+            <option value="">—</option>
+            {facilityCode && !facilities.some((f) => f.code === facilityCode) && <option value={facilityCode}>{facilityCode}</option>}
+            {facilities.map((f) => (
+              <option key={f.code} value={f.code}>
+                {f.code} - {f.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${prefix}-collector`} label={t('register.addCard.collector')} error={errors.fields.collectorCode}>
+          <select {...inputProps(`${prefix}-collector`, errors.fields.collectorCode)} data-testid={`${testId}-collector`} value={collectorCode} onChange={(e) => setCollectorCode(e.target.value)}>
+            <option value="">—</option>
+            {collectorCode && !collectors.some((c) => c.code === collectorCode) && <option value={collectorCode}>{collectorCode}</option>}
+            {collectors.map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.name} ({c.code})
+              </option>
+            ))}
+          </select>
+        </Field>
       </div>
       <FormButtons
         busy={busy}

@@ -9,7 +9,7 @@ import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { type PremiumGroup } from '../premium/premiumApi';
 import { type Card, type HouseholdDetail, type Member, registerApi } from './registerApi';
-import { CardEditForm } from './CardEditForm';
+import { CardEditForm, type CardPlace } from './CardEditForm';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { DeleteConfirm, setPendingNotice, usePendingNotice } from './HouseholdBits';
 import { HouseholdForm } from './HouseholdForm';
@@ -360,7 +360,7 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                     {expanded && (
                       <tr className="expand-row">
                         <td colSpan={7} id={`member-cards-${m.id}`} data-testid={`member-cards-${m.id}`}>
-                          <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} />
+                          <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} place={{ communeCode: household.communeCode, villageCode: household.villageCode }} />
                         </td>
                       </tr>
                     )}
@@ -390,11 +390,14 @@ function CardHistory({
   groups,
   canEdit,
   onChanged,
+  place,
 }: {
   member: Member;
   groups: PremiumGroup[];
   canEdit: boolean;
   onChanged: (message: string) => void;
+  /** The household's commune and village: the facilities and collectors a card may name. */
+  place: CardPlace;
 }) {
   const { t } = useTranslation('web');
   const [adding, setAdding] = useState(false);
@@ -402,7 +405,7 @@ function CardHistory({
   const [cardAction, setCardAction] = useState<{ id: string; kind: 'edit' | 'delete' } | null>(null);
   const cards = newestFirst(member.cards);
   const day = today();
-  const columns = canEdit ? 6 : 5;
+  const columns = canEdit ? 7 : 6;
   return (
     <div className="card-history" aria-label={t('register.household.showCardsAria', { name: member.fullName })} role="region">
       {cards.length === 0 ? (
@@ -416,6 +419,7 @@ function CardHistory({
             t('register.household.cardFrom'),
             t('register.household.cardTo'),
             t('register.household.cardNumber'),
+            t('register.household.cardFacility'),
             t('register.household.cardSource'),
             { label: t('register.personForm.actions'), hidden: true },
           ]}
@@ -438,6 +442,15 @@ function CardHistory({
                   </td>
                   <td data-label={t('register.household.cardNumber')}>
                     {c.number ? <span className="mono">{c.number}</span> : <span className="muted">—</span>}
+                  </td>
+                  <td data-label={t('register.household.cardFacility')} data-testid={`card-facility-${c.id}`}>
+                    {c.facilityCode ? (
+                      <span title={c.collectorName ? t('register.household.cardCollector', { name: c.collectorName, code: c.collectorCode }) : undefined}>
+                        {c.facilityCode} {c.facilityName ?? ''}
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                   </td>
                   <td data-label={t('register.household.cardSource')}>
                     <span className={`pill pill-source pill-source-${c.source}`}>
@@ -480,6 +493,7 @@ function CardHistory({
                           member={member}
                           card={c}
                           groups={groups}
+                          place={place}
                           onDone={(saved) => {
                             setCardAction(null);
                             if (saved) onChanged(t('register.cardEdit.saved', { name: member.fullName }));
@@ -510,6 +524,7 @@ function CardHistory({
           <CardEditForm
             member={member}
             groups={groups}
+            place={place}
             onDone={(saved) => {
               setAdding(false);
               if (saved) onChanged(t('register.addCard.saved', { name: member.fullName }));
