@@ -131,6 +131,17 @@ describe(`register export (${engineName})`, () => {
     // identifiers stay text (leading zeros kept)
     expect(rows[1].slice(0, 2)).toEqual(['A01', '02905']);
     expect(rows[1][9]).toBe('010080001234');
+    // dates are Excel dates shown dd/MM/yyyy; the sheet prints: A4 landscape fit to the width, the header
+    // row on every page, the title with the unit and date in the page header (row 1 stays the header)
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out.path);
+    const ws = wb.worksheets[0];
+    const birth = ws.getRow(2).getCell(1 + CANONICAL_COLUMNS.indexOf('birth_date'));
+    expect(birth.value).toBeInstanceOf(Date);
+    expect(birth.numFmt).toBe('dd/mm/yyyy');
+    expect(ws.getRow(2).getCell(1 + CANONICAL_COLUMNS.indexOf('card_to')).value).toBeInstanceOf(Date);
+    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+    expect(ws.headerFooter.oddHeader).toContain('DANH SÁCH NHÂN KHẨU · Xã Bảo Thắng (02905) · Ngày ');
     const report = await importRegister(t, system, { path: out.path }, { today: TODAY });
     expect(report).toMatchObject({ rows: 5, unchanged: 5, inserted: 0, updated: 0, rejected: 0 });
   });
@@ -151,7 +162,11 @@ describe(`register export (${engineName})`, () => {
 
   it('exports households and cards with their own columns', async () => {
     const households = await exportToFile(system, { unit: '02905', what: 'households', format: 'xlsx', language: 'vi' });
-    const h = await collect(readXlsxRows(households.path));
+    const all = await collect(readXlsxRows(households.path));
+    // the title and the unit and date above the table
+    expect(all[0]).toEqual(['DANH SÁCH HỘ GIA ĐÌNH']);
+    expect(String(all[1][0])).toMatch(/^Xã Bảo Thắng \(02905\) · Ngày \d{2}\/\d{2}\/\d{4}$/);
+    const h = all.slice(2);
     expect(h[0]).toEqual(['Mã hộ', 'Mã xã', 'Thôn/Tổ dân phố', 'Địa chỉ', 'Hộ nghèo/cận nghèo', 'Họ tên chủ hộ', 'Số nhân khẩu']);
     expect(h.slice(1)).toEqual([
       ['A01', '02905', 'Thôn Phú Lâm', 'Số 1, ngõ 2', 'Hộ nghèo', 'Nguyễn Văn An', 3],
@@ -263,8 +278,10 @@ describe(`export over HTTP (${engineName})`, () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(en.rawPayload as never);
     expect(wb.worksheets[0].name).toBe('Households');
-    expect(wb.worksheets[0].getRow(1).getCell(1).value).toBe('Household code');
-    expect(wb.worksheets[0].rowCount).toBe(4);
+    expect(wb.worksheets[0].getRow(1).getCell(1).value).toBe('HOUSEHOLDS');
+    expect(wb.worksheets[0].getRow(4).getCell(1).value).toBe('Household code');
+    expect(wb.worksheets[0].pageSetup.printTitlesRow).toBe('4:4');
+    expect(wb.worksheets[0].rowCount).toBe(4 + 3);
 
     const refused = await app.inject({ url: '/api/register/export?unit=02680', headers: { cookie } });
     expect(refused.statusCode).toBe(403);
