@@ -4,8 +4,10 @@
  * Streaming with bounded memory: households are read in keyset pages over (commune code, household code)
  * (the unique index household_commune_code_key), the rows of each page are fetched and written one by one,
  * and the next page is read once the output has drained. The persons export uses exactly the import
- * template's columns (one row per person, with their latest card), so an exported file imports back as
- * "unchanged". CSV is UTF-8 with a BOM so that Excel shows Vietnamese.
+ * template's columns, one row per card (a person with several cards is repeated on each of them, one
+ * without a card has one row), with the card's number, source, facility and collector: an exported file
+ * imports back as "unchanged", and into an empty database as the same register (docs/import-format.md).
+ * CSV is UTF-8 with a BOM so that Excel shows Vietnamese.
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -88,6 +90,10 @@ const WIDTHS: Record<CanonicalColumn, number> = {
   card_to: 12,
   school: 24,
   grade: 6,
+  card_number: 17,
+  card_source: 16,
+  facility_code: 10,
+  collector_code: 12,
 };
 
 const templateHeaders = (lang: Language) => (lang === 'en' ? TEMPLATE_HEADERS_EN : TEMPLATE_HEADERS_VI);
@@ -137,6 +143,10 @@ function personColumns(lang: Language): Column<PersonRow>[] {
     card_to: (r) => date(r.cardTo),
     school: (r) => r.school,
     grade: (r) => r.grade,
+    card_number: (r) => r.cardNumber,
+    card_source: (r) => (r.cardSource ? l.t(`register:export.source.${r.cardSource}`) : null),
+    facility_code: (r) => r.facilityCode,
+    collector_code: (r) => r.collectorCode,
   };
   const headers = templateHeaders(lang);
   return CANONICAL_COLUMNS.map((c) => ({ key: c, header: headers[c], width: WIDTHS[c], type: DATE_COLUMNS.includes(c) ? 'date' : undefined, value: value[c] }));
@@ -305,7 +315,19 @@ export function exportFileName(what: ExportKind, unit: string | undefined, actor
 // ---------------------------------------------------------------------------------------------------
 
 /** Columns kept as text so that Excel does not drop leading zeros (codes, ids, phone numbers). */
-const TEXT_COLUMNS: readonly CanonicalColumn[] = ['household_code', 'commune_code', 'citizen_id', 'insurance_code', 'phone', 'birth_date', 'card_from', 'card_to'];
+const TEXT_COLUMNS: readonly CanonicalColumn[] = [
+  'household_code',
+  'commune_code',
+  'citizen_id',
+  'insurance_code',
+  'phone',
+  'birth_date',
+  'card_from',
+  'card_to',
+  'card_number',
+  'facility_code',
+  'collector_code',
+];
 
 /**
  * The empty import template: a first sheet with the template headers (bold, frozen, sized; required
