@@ -213,13 +213,15 @@ export function xlsxWriter(output: Writable, sheet: SheetSpec) {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
     if (sheet.grid) cell.border = BORDER;
   });
+  // tall enough for the longest heading wrapped in its column (a spreadsheet does not size it on opening)
+  header.height = 15 * Math.max(1, ...sheet.columns.map((c, i) => Math.ceil((c.header.length + 1) / Math.max(1, widths[i] - 1))));
   header.commit();
   const wrap = sheet.columns.map((c) => c.wrap === true);
   return {
     add(values: Record<string, CellValue | undefined>) {
       const row = ws.addRow(Object.fromEntries(sheet.columns.map((c) => [c.key, cellOf(c.type, values[c.key])])));
       if (sheet.grid || wrap.includes(true)) {
-        if (sheet.grid) row.height = 26;
+        if (sheet.grid) row.height = 30; // two lines of a wrapped address, and room to write
         sheet.columns.forEach((_, i) => {
           const cell = row.getCell(i + 1);
           if (sheet.grid) cell.border = BORDER;
