@@ -232,12 +232,13 @@ export async function defineNewPersonIds(trx: Kysely<DB>): Promise<void> {
  * matched person moves, an update.
  */
 export async function markUpdates(trx: Kysely<DB>, stage: string): Promise<void> {
-  // a further card's row of a person in the register: 'card' when the person does not hold that card yet
+  // a further card's row of a person in the register: 'card' when the person does not hold that card yet,
+  // or holds it without the number, source, facility or collector the row gives
   await sql`
     update ${sql.table(stage)} st set action = 'card'
     where st.first_row is not null and st.person_id is not null and st.card_group is not null and not exists (
       select 1 from card c where c.household_id = st.person_household_id and c.person_id = st.person_id
-        and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
+        and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and ${sameCardFacts})`.execute(trx);
   await sql`
     update ${sql.table(stage)} st set action = 'update'
     from person p where st.first_row is null and p.household_id = st.person_household_id and p.id = st.person_id and not (
@@ -248,7 +249,24 @@ export async function markUpdates(trx: Kysely<DB>, stage: string): Promise<void>
        coalesce(st.school, p.school), coalesce(st.grade, p.grade))
       and (st.card_group is null or exists (
         select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
-          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)))`.execute(trx);
+          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and ${sameCardFacts})))`.execute(trx);
+}
+
+/** The card `c` already says what the staged row `st` says of it (an empty cell says nothing). */
+const sameCardFacts = sql`(c.number, c.source, c.facility_code, c.collector_code)
+  is not distinct from (coalesce(st.card_number, c.number), coalesce(st.card_source, c.source), coalesce(st.facility_code, c.facility_code), coalesce(st.collector_code, c.collector_code))`;
+
+/**
+ * A card the person holds (same group and dates) that the row gives a number, source, facility or
+ * collector for that it lacks or has otherwise: the row's wins (an empty cell erases nothing).
+ */
+export async function updateCards(trx: Kysely<DB>, stage: string): Promise<void> {
+  await sql`
+    update card c set number = coalesce(st.card_number, c.number), source = coalesce(st.card_source, c.source),
+      facility_code = coalesce(st.facility_code, c.facility_code), collector_code = coalesce(st.collector_code, c.collector_code)
+    from ${sql.table(stage)} st
+    where st.action in ('update', 'card') and st.card_group is not null and c.household_id = st.household_id and c.person_id = st.person_id
+      and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and not ${sameCardFacts}`.execute(trx);
 }
 
 /**

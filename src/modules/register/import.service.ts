@@ -448,6 +448,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await repo.updateGroups(trx, stage, today);
   await repo.updatePersons(trx, stage);
   await repo.insertPersons(trx, stage);
+  await repo.updateCards(trx, stage);
   await repo.insertCards(trx, stage);
   // the kept coverage aggregates follow: the households taken above, and the new ones (a file of unchanged
   // rows changes none)

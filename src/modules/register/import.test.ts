@@ -140,6 +140,10 @@ describe(`register import (${engineName})`, () => {
     ]);
     // the same file again: nothing to add
     expect(await importRegister(t, system, { path: file }, { today: '2025-10-01' })).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+    // a card held without a facility: a file that names it fills it in (an empty cell erases nothing)
+    const facility = csv([`${an},HN,01/01/2026,31/12/2026`, `${an},HN,01/01/2028,31/12/2028,,,,,10001,`]);
+    expect(await importRegister(t, system, { path: facility }, { today: '2025-10-01' })).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect((await cards()).at(-1)).toEqual({ validFrom: '2028-01-01', number: null, source: 'manual', facilityCode: '10001' });
     // a row of An that does not follow An's previous row is the same person twice in the file
     const apart = await importRegister(
       t,
