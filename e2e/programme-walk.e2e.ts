@@ -226,10 +226,16 @@ describe('a programme from creation to the public page, in the browser', () => {
       awarded.push({ fullName: fullName.trim(), year: (await cells.nth(1).innerText()).trim().slice(-4), commune: (await cells.nth(2).innerText()).trim() });
     }
 
+    // the demo register has no social insurance codes or facilities: the page says so, the list goes out flagged
+    await page.getByTestId('d03-incomplete').waitFor();
     const [d03] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-d03').click()]);
     expect(d03.suggestedFilename()).toMatch(/\.xlsx$/);
+    const d03Bytes = await downloaded(d03);
+    // kept beside the screenshots, to be printed to pages and looked at (LibreOffice)
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SCREENSHOTS, 'd03-ts.xlsx'), d03Bytes);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await downloaded(d03)) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(d03Bytes as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
     const rows: string[][] = [];
     sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
@@ -237,8 +243,11 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(header).toBeGreaterThanOrEqual(0);
     expect(rows[header][0]).toBe('STT');
     const nameCol = rows[header].indexOf('Họ và tên');
-    expect(rows[header + 1][0]).toBe('1');
-    const listed = rows.slice(header + 1, header + 1 + awarded.length).map((r) => r[nameCol]);
+    // the form's numbering row (A, B, 1..14), then section I (increase), then the rows
+    expect(rows[header + 1].slice(0, 3)).toEqual(['A', 'B', '1']);
+    expect(rows[header + 2].slice(0, 2)).toEqual(['I', 'Tăng']);
+    expect(rows[header + 3][0]).toBe('1');
+    const listed = rows.slice(header + 3, header + 3 + awarded.length).map((r) => r[nameCol]);
     expect([...listed].sort()).toEqual(awarded.map((a) => a.fullName).sort());
     expect(rows.some((r) => r.some((c) => c.includes('DANH SÁCH NGƯỜI CHỈ THAM GIA BẢO HIỂM Y TẾ')))).toBe(true);
 
@@ -300,7 +309,9 @@ describe('a programme from creation to the public page, in the browser', () => {
     expect(await page.getByTestId('evidence-link').count()).toBe(1);
 
     const [minutes] = await Promise.all([page.waitForEvent('download'), page.getByTestId('minutes-download').click()]);
-    const text = await pdfText(await downloaded(minutes));
+    const minutesBytes = await downloaded(minutes);
+    fs.writeFileSync(path.join(SCREENSHOTS, 'minutes.pdf'), minutesBytes);
+    const text = await pdfText(minutesBytes);
     expect(text).toContain('BIÊN BẢN BÀN GIAO');
     expect(text).toContain(awarded[0].fullName);
 

@@ -21,7 +21,8 @@ export function issuesToFields(issues: readonly z.core.$ZodIssue[]): FieldError[
       case 'invalid_value':
         return { path, key: 'invalid_value', params: { options: (i.values as unknown[]).join(', ') } };
       case 'invalid_format':
-        return { path, key: 'invalid_format' };
+        // a schema's own catalogue key (e.g. regex(..., { message: 'village_code_format' })), else the generic one
+        return { path, key: /^[a-z_]+$/.test(issue.message) ? issue.message : 'invalid_format' };
       case 'unrecognized_keys':
         return { path: (i.keys as string[]).join(','), key: 'unknown_field' };
       case 'custom':

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { cliLanguage, createContext, reportError, type CliContext } from './context';
 import { migrateToLatest } from '../db/connect';
 import { registerUnitsCommands } from '../modules/units/units.cli';
+import { registerOfficesCommands } from '../modules/offices/offices.cli';
 import { registerAccessCommands } from '../modules/access/access.cli';
 import { registerPremiumCommands, registerRulesCommands } from '../modules/premium/premium.cli';
 import { registerRegisterCommands } from '../modules/register/register.cli';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     });
 
   registerUnitsCommands(program, ctx);
+  registerOfficesCommands(program, ctx);
   registerAccessCommands(program, ctx);
   registerPremiumCommands(program, ctx);
   registerRulesCommands(program, ctx);

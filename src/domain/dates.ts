@@ -20,3 +20,15 @@ export function formatDateVi(iso: IsoDate): string {
 export function todayInVietnam(now: Date = new Date()): IsoDate {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** 'YYYY-MM-DD' -> 'ngày 04 tháng 12 năm 2026', as official Vietnamese documents write a date. */
+export function formatLongDateVi(iso: IsoDate): string {
+  const [y, m, d] = iso.split('-');
+  return `ngày ${d} tháng ${m} năm ${y}`;
+}
+
+/** 'YYYY-MM-DD' -> the Date Excel shows as that calendar day (midnight UTC: exceljs writes no zone). */
+export function excelDate(iso: IsoDate): Date {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
+}

@@ -17,3 +17,25 @@ const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true })
 
 /** Compare two names in Vietnamese alphabetical order. */
 export const compareVietnamese = (a: string, b: string): number => collator.compare(a, b);
+
+const UNIT_KIND_PREFIX = /^(xã|phường|đặc khu|thị trấn|tỉnh|thành phố|thôn|bản|tổ dân phố)\s+/iu;
+
+/** A unit's name as a place line writes it: 'Xã Bảo Thắng' -> 'Bảo Thắng' ("Bảo Thắng, ngày ... tháng ... năm ..."). */
+export function placeName(unitName: string): string {
+  const rest = unitName.normalize('NFC').trim().replace(UNIT_KIND_PREFIX, '');
+  return rest || unitName;
+}
+
+/**
+ * An address with the village, commune and province it lies in, each added only when the address does
+ * not name it already (a register address often holds them: "Thôn Phố Lu 1, xã Bảo Thắng, tỉnh Lào Cai").
+ */
+export function addressWithUnits(address: string | null | undefined, units: (string | null | undefined)[]): string {
+  const parts = address && address.trim() ? [address.trim()] : [];
+  for (const name of units) {
+    if (!name || !name.trim()) continue;
+    const said = foldVietnamese(parts.join(', '));
+    if (!said.includes(foldVietnamese(placeName(name)))) parts.push(name.trim());
+  }
+  return parts.join(', ');
+}

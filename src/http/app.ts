@@ -21,6 +21,7 @@ import { errorBody, registerErrorHandling } from './plugins/errors';
 import { LoginThrottle } from '../modules/access/login-throttle';
 import { accessRoutes } from '../modules/access/access.routes';
 import { unitsRoutes } from '../modules/units/units.routes';
+import { officesRoutes } from '../modules/offices/offices.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
 import { premiumRoutes } from '../modules/premium/premium.routes';
 import { importRoutes } from '../modules/register/import.routes';
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
 
   await app.register(accessRoutes(new LoginThrottle()));
   await app.register(unitsRoutes);
+  await app.register(officesRoutes);
   await app.register(auditRoutes);
   await app.register(premiumRoutes);
   await app.register(registerRoutes);

@@ -5,6 +5,7 @@
  *   #/units                 the 34 provinces
  *   #/units/15              a province's communes
  *   #/units/15/02905        a commune's villages (add, rename, delete)
+ *   #/offices[/PROVINCE]    social insurance offices, unit details on forms, facilities, collectors
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
@@ -29,6 +30,7 @@ import { navigate, useRoute } from './router';
 import { landingAfterLogin } from './landing';
 import { LoginPage } from './access/LoginPage';
 import { UnitsPage } from './units/UnitsPage';
+import { OfficesPage } from './offices/OfficesPage';
 import { UsersPage } from './access/UsersPage';
 import { AuditPage } from './audit/AuditPage';
 import { CalculatorPage } from './premium/CalculatorPage';
@@ -49,7 +51,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -184,6 +186,8 @@ export function App() {
     page = <CoveragePage user={user} code={route[1] ?? null} visitsOnly={route[2] === 'visits'} />;
   } else if (section === 'units') {
     page = <UnitsPage user={user} codes={route.slice(1)} />;
+  } else if (section === 'offices') {
+    page = <OfficesPage user={user} province={route[1]} />;
   } else if (route.length === 0 || route[0] === 'login') {
     page = null;
   } else {

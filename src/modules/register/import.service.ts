@@ -163,7 +163,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
   const format = detectFormat(source);
   const totalBytes = 'path' in source ? fs.statSync(source.path).size : source.totalBytes;
   // units and old codes, loaded once per import: which commune a code means, and where it lies
-  const { communes, mapping } = await communeIndex(database.db);
+  const { communes, mapping, lineage } = await communeIndex(database.db);
   // the lists a card's facility and collector must be in
   const [facilities, collectors] = await Promise.all([repo.facilityCodes(database.db), repo.collectorCodes(database.db)]);
   const groupKnown = new Map<string, boolean>();
@@ -181,7 +181,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
   const scope = new Map<string, boolean>();
   const inActorScope = (communeCode: string) => {
     let yes = scope.get(communeCode);
-    if (yes === undefined) scope.set(communeCode, (yes = inScope(actor, [communeCode, communes.get(communeCode)?.parentCode ?? ''])));
+    if (yes === undefined) scope.set(communeCode, (yes = inScope(actor, lineage(communeCode))));
     return yes;
   };
 

@@ -64,7 +64,9 @@ const isKnown = (code: string) => isKnownGroup(DEFAULT_RULES, code);
 /** Is a commune (and optionally a village of it) inside the actor's scope? */
 async function communeVisible(db: Kysely<DB>, actor: Actor, communeCode: string, provinceCode?: string | null): Promise<boolean> {
   if (actor.scopeCode === null) return true;
-  if (provinceCode !== undefined) return inScope(actor, [communeCode, provinceCode ?? '']);
+  // the province the caller read with the commune answers most checks without a query; an office's staff
+  // (the offices serving the commune are in its full lineage) are checked below
+  if (provinceCode !== undefined && inScope(actor, [communeCode, provinceCode ?? ''])) return true;
   const found = await lineageOf(db, communeCode);
   return found !== undefined && inScope(actor, found.lineage);
 }

@@ -36,7 +36,12 @@ export function listChildren(db: Kysely<DB>, parentCode: string): Promise<Unit[]
 
 /** The communes a social insurance office serves (itself or through its grassroots offices). */
 export function listCommunesServed(db: Kysely<DB>, officeCode: string): Promise<Unit[]> {
-  return db.selectFrom('unit').select(columns).where('code', 'in', communesServedBy(officeCode)).where('level', '=', 'commune').execute();
+  return db.selectFrom('unit').select(columns).where('code', 'in', sql<string>`(${communesServedBy(officeCode)})`).where('level', '=', 'commune').execute();
+}
+
+/** Every commune an office serves, with the office's kind and parent. */
+export function listOfficeCommunes(db: Kysely<DB>) {
+  return db.selectFrom('officeCommune as oc').innerJoin('unit as o', 'o.code', 'oc.officeCode').select(['oc.communeCode', 'o.code', 'o.kind', 'o.parentCode']).execute();
 }
 
 /** The offices serving a commune: its grassroots office, then that office's provincial office. */

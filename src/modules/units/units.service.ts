@@ -179,7 +179,11 @@ export async function communeIndex(db: Kysely<DB>) {
   const communes = new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, u]));
   const mapping = new Map<string, string[]>();
   for (const m of await repo.listCommuneMapping(db)) mapping.set(m.oldCode, [...(mapping.get(m.oldCode) ?? []), m.newCode]);
-  return { communes, mapping };
+  /** Each commune's lineage for scope checks: the commune, its province, the offices serving it. */
+  const offices = new Map<string, string[]>();
+  for (const o of await repo.listOfficeCommunes(db)) offices.set(o.communeCode, o.kind === 'si_grassroots' && o.parentCode ? [o.code, o.parentCode] : [o.code]);
+  const lineage = (code: string) => [code, communes.get(code)?.parentCode ?? '', ...(offices.get(code) ?? [])];
+  return { communes, mapping, lineage };
 }
 
 /** Every village of the register's units, with its commune and folded name. */

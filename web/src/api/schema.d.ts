@@ -194,6 +194,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/collectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Collectors (đại lý thu, nhân viên thu) of ?office or of ?village; else those of your scope */
+        get: {
+            parameters: {
+                query?: {
+                    office?: string;
+                    village?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            code: string;
+                            /** @enum {string} */
+                            kind: "agent" | "staff";
+                            name: string;
+                            officeCode: string;
+                            phone: string | null;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a collector under an office, with the villages it serves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @enum {string} */
+                        kind: "agent" | "staff";
+                        name: string;
+                        officeCode: string;
+                        phone?: string | null;
+                        /** @default [] */
+                        villages?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            code: string;
+                            /** @enum {string} */
+                            kind: "agent" | "staff";
+                            name: string;
+                            officeCode: string;
+                            phone: string | null;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collectors/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a collector's name, phone, villages or make it inactive */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        name?: string;
+                        phone?: string | null;
+                        villages?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            code: string;
+                            /** @enum {string} */
+                            kind: "agent" | "staff";
+                            name: string;
+                            officeCode: string;
+                            phone: string | null;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/coverage/{unit}": {
         parameters: {
             query?: never;
@@ -237,7 +392,7 @@ export interface paths {
                                 expiring30: number | null;
                                 kind: string;
                                 /** @enum {string} */
-                                level: "province" | "commune" | "village";
+                                level: "province" | "commune" | "village" | "office";
                                 name: string;
                                 neverInsured: number | null;
                                 participants: number | null;
@@ -307,7 +462,7 @@ export interface paths {
                             expiring30: number | null;
                             kind: string;
                             /** @enum {string} */
-                            level: "province" | "commune" | "village";
+                            level: "province" | "commune" | "village" | "office";
                             name: string;
                             neverInsured: number | null;
                             participants: number | null;
@@ -1331,6 +1486,139 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/facilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Initial health-care facilities (of ?province, matching ?q; ?all=true with inactive ones) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                    province?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            address: string | null;
+                            code: string;
+                            name: string;
+                            provinceCode: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a facility to a province list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address?: string | null;
+                        code: string;
+                        name: string;
+                        provinceCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            address: string | null;
+                            code: string;
+                            name: string;
+                            provinceCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/facilities/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a facility, change its address, make it inactive */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        address?: string | null;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            address: string | null;
+                            code: string;
+                            name: string;
+                            provinceCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/handover/events/{eventId}": {
         parameters: {
             query?: never;
@@ -1470,11 +1758,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en */
+        /** The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en; ?number= the document number */
         get: {
             parameters: {
                 query?: {
                     lang?: "vi" | "en";
+                    number?: string;
                 };
                 header?: never;
                 path: {
@@ -1701,6 +1990,233 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Social insurance offices (of ?province), with the communes each serves and its profile */
+        get: {
+            parameters: {
+                query?: {
+                    province?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            communes: {
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "si_province" | "si_grassroots";
+                            name: string;
+                            parentCode: string | null;
+                            profile: {
+                                address: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                siCode: string | null;
+                                taxCode: string | null;
+                                unitCode: string;
+                            } | null;
+                            provinceCode: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create the provincial office (kind si_province, parent: the province) or a grassroots office (si_grassroots, parent: the provincial office) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @default [] */
+                        communes?: string[];
+                        /** @enum {string} */
+                        kind: "si_province" | "si_grassroots";
+                        name: string;
+                        parentCode: string;
+                        profile?: {
+                            address?: string | null;
+                            email?: string | null;
+                            phone?: string | null;
+                            siCode?: string | null;
+                            taxCode?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            communes: {
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "si_province" | "si_grassroots";
+                            name: string;
+                            parentCode: string | null;
+                            profile: {
+                                address: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                siCode: string | null;
+                                taxCode: string | null;
+                                unitCode: string;
+                            } | null;
+                            provinceCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offices/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One office */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            communes: {
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "si_province" | "si_grassroots";
+                            name: string;
+                            parentCode: string | null;
+                            profile: {
+                                address: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                siCode: string | null;
+                                taxCode: string | null;
+                                unitCode: string;
+                            } | null;
+                            provinceCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an office, replace the communes it serves, change its profile */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                        name?: string;
+                        profile?: {
+                            address?: string | null;
+                            email?: string | null;
+                            phone?: string | null;
+                            siCode?: string | null;
+                            taxCode?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            communes: {
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {string} */
+                            kind: "si_province" | "si_grassroots";
+                            name: string;
+                            parentCode: string | null;
+                            profile: {
+                                address: string | null;
+                                email: string | null;
+                                phone: string | null;
+                                siCode: string | null;
+                                taxCode: string | null;
+                                unitCode: string;
+                            } | null;
+                            provinceCode: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/premium/groups": {
@@ -2850,6 +3366,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/programmes/{id}/awards/facility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose the initial health-care facility of awards not yet issued (null: the person's latest card's); audited */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        awardIds: string[];
+                        facilityCode: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changed: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/programmes/{id}/candidates": {
         parameters: {
             query?: never;
@@ -3003,7 +3566,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The list for the social insurance office (form D03-TS) of the programme's awards, from the editable template */
+        /** The list for the social insurance office (form D03-TS as amended by 490/QĐ-BHXH) of the programme's awards, from the editable template; refused with every incomplete row unless ?allowIncomplete=true (then flagged) */
+        get: {
+            parameters: {
+                query?: {
+                    allowIncomplete?: "true" | "false";
+                    number?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/d03/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the D03-TS list lacks before export: rows without a social insurance code, identity number, address, facility or collector; the unit code */
         get: {
             parameters: {
                 query?: never;
@@ -3020,7 +3622,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            headerMissing: "unitCode"[];
+                            incomplete: {
+                                awardId: string;
+                                commune: string;
+                                fullName: string;
+                                missing: ("insuranceCode" | "citizenId" | "address" | "facility" | "collector")[];
+                                no: number;
+                            }[];
+                            rows: number;
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -4872,6 +5487,8 @@ export interface paths {
                                 funded: number;
                                 groupCode: string;
                                 handedOver: boolean;
+                                /** @enum {string|null} */
+                                handoverResult: "received" | "absent" | "refused" | null;
                                 maskedName: string;
                                 status: string;
                             }[];
@@ -4895,6 +5512,7 @@ export interface paths {
                                 deadline: string;
                                 id: string;
                                 name: string;
+                                ownerUnitCode: string;
                                 publicSlug: string;
                                 status: string;
                             };
@@ -6193,7 +6811,7 @@ export interface paths {
                             code: string;
                             kind: string;
                             /** @enum {string} */
-                            level: "province" | "commune" | "village";
+                            level: "province" | "commune" | "village" | "office";
                             localCode: string;
                             name: string;
                             oldName?: string;
@@ -6238,7 +6856,7 @@ export interface paths {
                             code: string;
                             kind: string;
                             /** @enum {string} */
-                            level: "province" | "commune" | "village";
+                            level: "province" | "commune" | "village" | "office";
                             localCode: string;
                             name: string;
                             parentCode: string | null;
@@ -6283,7 +6901,7 @@ export interface paths {
                                 code: string;
                                 kind: string;
                                 /** @enum {string} */
-                                level: "province" | "commune" | "village";
+                                level: "province" | "commune" | "village" | "office";
                                 localCode: string;
                                 name: string;
                                 parentCode: string | null;
@@ -6292,7 +6910,7 @@ export interface paths {
                                 code: string;
                                 kind: string;
                                 /** @enum {string} */
-                                level: "province" | "commune" | "village";
+                                level: "province" | "commune" | "village" | "office";
                                 localCode: string;
                                 name: string;
                                 parentCode: string | null;
@@ -6357,7 +6975,7 @@ export interface paths {
                             code: string;
                             kind: string;
                             /** @enum {string} */
-                            level: "province" | "commune" | "village";
+                            level: "province" | "commune" | "village" | "office";
                             localCode: string;
                             name: string;
                             parentCode: string | null;
@@ -6366,6 +6984,90 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/units/{code}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's profile as forms print it (unit code issued by the social insurance office, tax code, address, phone, e-mail) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            siCode: string | null;
+                            taxCode: string | null;
+                            unitCode: string;
+                        } | null;
+                    };
+                };
+            };
+        };
+        /** Set a unit's profile (fields left out keep their value) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address?: string | null;
+                        email?: string | null;
+                        phone?: string | null;
+                        siCode?: string | null;
+                        taxCode?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            email: string | null;
+                            phone: string | null;
+                            siCode: string | null;
+                            taxCode: string | null;
+                            unitCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/users": {

@@ -10,6 +10,7 @@ import { formatDate, formatVnd } from '../format';
 import { RowErrors } from './SelectionCandidates';
 import { selectionApi, type AwardLine, type RowError } from './selectionApi';
 import { ConfirmBar, useConfirmedAction } from './ConfirmAction';
+import { D03Check } from './D03Check';
 import { DataTable } from '../ui/DataTable';
 
 /** 'dd/MM/yyyy' (or 'YYYY-MM-DD') -> 'YYYY-MM-DD', or null. */
@@ -39,11 +40,13 @@ interface Draft {
 
 export function SelectionCards({
   programmeId,
+  ownerUnitCode,
   status,
   canWrite,
   onChanged,
 }: {
   programmeId: string;
+  ownerUnitCode: string;
   status: string;
   canWrite: boolean;
   onChanged: (status?: string) => void;
@@ -160,10 +163,8 @@ export function SelectionCards({
     <div data-testid="selection-cards">
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <D03Check programmeId={programmeId} ownerUnitCode={ownerUnitCode} canWrite={canWrite && status === 'list_approved'} />
       <div className="btn-group">
-        <a className="btn btn-secondary" href={selectionApi.d03Url(programmeId)} download data-testid="download-d03">
-          {t('web.d03')}
-        </a>
         {canWrite && status === 'list_approved' && (
           <button type="button" className="btn btn-primary" disabled={busy || submission.pending !== null} onClick={() => void attempt(() => submission.ask())} data-testid="submit-d03">
             {t('web.submit')}

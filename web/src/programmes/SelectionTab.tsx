@@ -61,7 +61,7 @@ export function SelectionTab({ programme, onChanged }: { programme: ProgrammeLik
           onChanged={changed}
         />
       )}
-      {view === 'cards' && approved && <SelectionCards programmeId={programme.id} status={status} canWrite={canWrite} onChanged={changed} />}
+      {view === 'cards' && approved && <SelectionCards programmeId={programme.id} ownerUnitCode={String(programme.ownerUnitCode)} status={status} canWrite={canWrite} onChanged={changed} />}
     </section>
   );
 }

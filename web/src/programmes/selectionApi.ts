@@ -22,6 +22,7 @@ export type RowError = Item<NominationImport['errors']>;
 export type IssuedCards = ApiResponse<'/api/programmes/{id}/issued-cards', 'get'>;
 export type AwardLine = Item<IssuedCards['items']>;
 export type IssueResult = ApiResponse<'/api/programmes/{id}/issued-cards', 'post'>;
+export type D03Check = ApiResponse<'/api/programmes/{id}/d03/check', 'get'>;
 
 /** Query parameters as the pages give them: an empty or absent value is left out. */
 function given<Q extends object>(params: Q): Q {
@@ -44,7 +45,10 @@ export const selectionApi = {
   approve: (programmeId: string, roundId: string, confirm?: Confirmation, idempotencyKey?: string) =>
     call(client.POST('/api/programmes/{id}/rounds/{roundId}/approve', { params: round(programmeId, roundId), body: { confirm: figures(confirm) }, headers: idempotency(idempotencyKey) })),
   discard: (programmeId: string, roundId: string) => call(client.POST('/api/programmes/{id}/rounds/{roundId}/discard', { params: round(programmeId, roundId) })),
-  d03Url: (programmeId: string) => `/api/programmes/${encodeURIComponent(programmeId)}/d03.xlsx`,
+  d03Url: (programmeId: string, allowIncomplete = false) => `/api/programmes/${encodeURIComponent(programmeId)}/d03.xlsx${allowIncomplete ? '?allowIncomplete=true' : ''}`,
+  d03Check: (programmeId: string, signal?: AbortSignal) => call(client.GET('/api/programmes/{id}/d03/check', { params: id(programmeId), signal })),
+  setFacility: (programmeId: string, awardIds: string[], facilityCode: string | null) =>
+    call(client.PUT('/api/programmes/{id}/awards/facility', { params: id(programmeId), body: { awardIds, facilityCode } })),
   stateBudgetUrl: (programmeId: string) => `/api/programmes/${encodeURIComponent(programmeId)}/candidates/state-budget.xlsx`,
   submit: (programmeId: string, confirm?: Confirmation, idempotencyKey?: string) =>
     call(client.POST('/api/programmes/{id}/d03/submit', { params: id(programmeId), body: { confirm: figures(confirm) }, headers: idempotency(idempotencyKey) })),

@@ -165,9 +165,10 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
     .requiredOption('--event <id>', 'the event')
     .requiredOption('--pdf <file>', 'where to write the PDF')
     .option('--en', 'in English (default Vietnamese)')
-    .action(async (opts: { event: string; pdf: string; en?: boolean }) => {
+    .option('--number <no>', 'the document number ("Số: ...")')
+    .action(async (opts: { event: string; pdf: string; en?: boolean; number?: string }) => {
       const c = ctx();
-      const { pdf } = await c.withDb(({ db }) => handoverMinutesPdf(db, c.actor, opts.event, opts.en ? 'en' : 'vi'));
+      const { pdf } = await c.withDb(({ db }) => handoverMinutesPdf(db, c.actor, opts.event, opts.en ? 'en' : 'vi', { number: opts.number }));
       writeFile(c, opts.pdf, pdf);
     });
 

@@ -3,11 +3,18 @@
  * programme, commune, date and place, the parties (social insurance office, commune, donor representative),
  * the table of cards with a signature column, and the signature table at the bottom. A staff document:
  * full names and card numbers are on it.
+ *
+ * Issue 18 item 6: the header names the office that issues the minutes (the grassroots social insurance
+ * office serving the commune under its provincial office; where none is recorded, the commune People's
+ * Committee that holds the handover), then "Số: .../BB-..." and, under the motto, the place and date line
+ * "Bảo Thắng, ngày 04 tháng 12 năm 2026". A donor is named only with their consent to be named; the others
+ * are counted ("và 2 nhà hảo tâm khác").
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
 import { formatDateVi } from '../../../domain/dates';
+import { issuerOf, officialHeader, signatureCell } from './official';
 import { translator, type Language } from '../../../i18n/index';
 import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../../io/pdf';
 import { donorsOfEvent } from './handover.repository';
@@ -19,9 +26,19 @@ function resultText(t: ReturnType<typeof translator>, r: Recipient): string {
   return r.result === 'received' && r.receivedBy ? `${label} (${r.receivedBy})` : label;
 }
 
-export async function handoverMinutesPdf(db: Kysely<DB>, actor: Actor, eventId: string, lang: Language = 'vi'): Promise<{ fileName: string; pdf: Buffer }> {
+export async function handoverMinutesPdf(
+  db: Kysely<DB>,
+  actor: Actor,
+  eventId: string,
+  lang: Language = 'vi',
+  options: { number?: string } = {},
+): Promise<{ fileName: string; pdf: Buffer }> {
   const { event, recipients, programmeName } = await eventDetail(db, actor, eventId);
-  const donors = await donorsOfEvent(db, event.id);
+  const allDonors = await donorsOfEvent(db, event.id);
+  const named = allDonors.filter((d) => d.publicConsent).map((d) => d.name);
+  const unnamed = allDonors.length - named.length;
+  const donors = [...named, ...(unnamed ? [translator(lang)('handover:minutes.unnamed_donors', { count: unnamed })] : [])];
+  const issuer = await issuerOf(db, event.communeCode, lang);
   const t = translator(lang);
   const m = (key: string, params: Record<string, unknown> = {}) => t(`handover:minutes.${key}`, params);
   const [y, mo, d] = event.heldOn.split('-');
@@ -41,29 +58,16 @@ export async function handoverMinutesPdf(db: Kysely<DB>, actor: Actor, eventId: 
     { text: `${m('representative')}: ${name}    ${m('position')}: ${dotted.slice(0, 25)}`, margin: [12, 2, 0, 0] },
   ];
   const counts = event.counts;
-  const signature = (key: string): TableCell => ({
-    stack: [
-      { text: m(`sign_${key}`, { commune: event.communeName }).toUpperCase(), bold: true },
-      { text: m('sign_hint'), italics: true, fontSize: 9 },
-      { text: '\n\n\n\n' },
-    ],
-    alignment: 'center',
-  });
+  const signature = (key: string): TableCell => signatureCell(m(`sign_${key}`, { commune: event.communeName }), m('sign_hint'));
 
   const content: Content[] = [
-    {
-      columns: [
-        { width: '*', stack: [{ text: m('office'), bold: true }, { text: event.communeName.toUpperCase(), bold: true }], alignment: 'center', fontSize: 9 },
-        { width: '*', stack: [{ text: m('republic'), bold: true }, { text: m('motto'), bold: true, decoration: 'underline' }], alignment: 'center', fontSize: 9 },
-      ],
-      margin: [0, 0, 0, 16],
-    },
+    officialHeader(issuer, event.heldOn, lang, m('number', { number: options.number?.trim() || '……' })),
     { text: m('title'), style: 'title' },
     { text: m('programme', { programme: programmeName }), style: 'subtitle' },
     { text: m('opening', { day: d, month: mo, year: y, place: event.place, commune: event.communeName }), margin: [0, 0, 0, 4] },
-    ...party(1, 'office', dotted),
+    ...party(1, 'office', dotted, issuer.office?.name),
     ...party(2, 'commune', dotted),
-    ...party(3, 'donor', dotted, donors.join('; ')),
+    ...party(3, 'donor', dotted, donors.join('; ') || undefined),
     { text: m('agreed', { count: recipients.length }), margin: [0, 10, 0, 6] },
     pdfTable(
       [m('col_no'), m('col_name'), m('col_birth_year'), m('col_card'), m('col_validity'), m('col_result'), m('col_signature')],

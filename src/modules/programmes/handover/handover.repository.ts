@@ -320,15 +320,15 @@ export async function assignToCommuneEvents(trx: Kysely<DB>, programmeId: string
 }
 
 /** The donors whose receipts funded the cards expected at an event (for the minutes' donor line). */
-export async function donorsOfEvent(db: Kysely<DB>, eventId: string): Promise<string[]> {
+export async function donorsOfEvent(db: Kysely<DB>, eventId: string): Promise<{ name: string; publicConsent: boolean }[]> {
   const rows = await db
     .selectFrom('handoverResult as r')
     .innerJoin('awardFunding as af', 'af.awardId', 'r.awardId')
     .innerJoin('receipt as rc', 'rc.id', 'af.receiptId')
     .innerJoin('donor as d', 'd.id', 'rc.donorId')
-    .select('d.name')
+    .select(['d.id', 'd.name', 'd.publicConsent'])
     .distinct()
     .where('r.eventId', '=', eventId)
     .execute();
-  return rows.map((r) => r.name).sort(new Intl.Collator('vi').compare);
+  return rows.map((r) => ({ name: r.name, publicConsent: r.publicConsent })).sort((a, b) => new Intl.Collator('vi').compare(a.name, b.name));
 }

@@ -165,10 +165,15 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/handover/events/:eventId/minutes.pdf',
     {
       config: { permission: PROGRAMMES_READ },
-      schema: { tags, summary: 'The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en', params: eventParams, querystring: langQuery },
+      schema: {
+        tags,
+        summary: 'The handover minutes of the event (biên bản bàn giao thẻ BHYT), PDF, Vietnamese unless ?lang=en; ?number= the document number',
+        params: eventParams,
+        querystring: langQuery.extend({ number: z.string().max(30).optional() }),
+      },
     },
     async (req, reply) => {
-      const { fileName, pdf } = await handoverMinutesPdf(db(), req.actor!, req.params.eventId, req.query.lang ?? 'vi');
+      const { fileName, pdf } = await handoverMinutesPdf(db(), req.actor!, req.params.eventId, req.query.lang ?? 'vi', { number: req.query.number });
       return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').send(pdf);
     },
   );

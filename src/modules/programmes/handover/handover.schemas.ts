@@ -122,6 +122,7 @@ const fundedCardSchema = z.object({
   funded: z.number(),
   status: z.string(),
   handedOver: z.boolean(),
+  handoverResult: z.enum(['received', 'absent', 'refused']).nullable(),
 });
 
 export const donorTotalsSchema = z.object({
@@ -138,7 +139,7 @@ export const donorTotalsSchema = z.object({
 });
 
 export const donorStatementSchema = z.object({
-  programme: z.object({ id: z.string(), name: z.string(), deadline: z.string(), status: z.string(), publicSlug: z.string() }),
+  programme: z.object({ id: z.string(), name: z.string(), deadline: z.string(), status: z.string(), publicSlug: z.string(), ownerUnitCode: z.string() }),
   donor: z.object({ id: z.string(), name: z.string(), kind: z.string(), publicConsent: z.boolean() }),
   pledges: z.array(
     z.object({

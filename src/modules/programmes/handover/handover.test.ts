@@ -13,9 +13,10 @@ import { pdfText } from '../../../io/pdf-text';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../../test/db';
 import { failure, runCli } from '../../../test/helpers';
 import { readAudit } from '../../audit/audit.service';
-import { handoverWorld, DEADLINE, type HandoverWorld } from './handover.fixture';
+import { handoverWorld, DEADLINE, UNNAMED_DONOR, type HandoverWorld } from './handover.fixture';
 import * as handover from './handover.service';
 import { handoverMinutesPdf } from './handover.minutes';
+import * as offices from '../../offices/offices.service';
 import { registerHandoverCommands } from './handover.cli';
 import * as register from '../../register/register.service';
 import * as donors from '../money/donors.service';
@@ -159,6 +160,22 @@ describe(`handover events and results (${engineName})`, () => {
     expect(text).toContain('(Ký, ghi rõ họ tên)');
     // the other commune's card is not on this event's minutes
     expect(text).not.toContain('Trần Thị Thu Hà');
+  });
+
+  it('names the issuing office, the number, the place and date; a donor only with their consent', async () => {
+    const before = (await pdfText((await handoverMinutesPdf(t.db, system, e1)).pdf)).replace(/\s+/g, ' ');
+    // no office recorded for the commune: the commune's People's Committee issues the minutes, not an invented office
+    expect(before).toContain('ỦY BAN NHÂN DÂN XÃ BẢO THẮNG');
+    expect(before).not.toContain('BẢO HIỂM XÃ HỘI XÃ');
+    expect(before).toContain('Số: ……/BB-BGT');
+    expect(before).toContain('Bảo Thắng, ngày 15 tháng 12 năm 2025');
+    expect(before).not.toContain(UNNAMED_DONOR.name);
+    await offices.createOffice(t.db, system, { code: '1000', name: 'Bảo hiểm xã hội tỉnh Lào Cai', kind: 'si_province', parentCode: '15' });
+    await offices.createOffice(t.db, system, { code: '1005', name: 'Bảo hiểm xã hội cơ sở Bảo Thắng', kind: 'si_grassroots', parentCode: '1000', communes: [w.c1.code] });
+    const text = (await pdfText((await handoverMinutesPdf(t.db, system, e1, 'vi', { number: '12' })).pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('BẢO HIỂM XÃ HỘI TỈNH LÀO CAI BẢO HIỂM XÃ HỘI CƠ SỞ BẢO THẮNG');
+    expect(text).toContain('Số: 12/BB-BGT');
+    expect(text).toContain('1. Cơ quan Bảo hiểm xã hội: Bảo hiểm xã hội cơ sở Bảo Thắng');
   });
 });
 

@@ -25,6 +25,7 @@ beforeAll(async () => {
   const event = await handover.addEvent(t.db, system, w.programmeId, { communeCode: w.c1.code, heldOn: '2025-12-12', place: 'Nhà văn hóa' });
   expect(event.assigned).toBe(3);
   await handover.recordResult(t.db, system, w.awards.hong, { result: 'received', receivedBy: 'Bản thân' });
+  await handover.recordResult(t.db, system, w.awards.pao, { result: 'refused', note: 'đã có thẻ ở nơi khác' });
 });
 afterAll(async () => {
   await app?.close();
@@ -52,10 +53,11 @@ describe(`donor statements (${engineName})`, () => {
     const s = await statements.donorStatement(t.db, system, w.programmeId, w.namedDonorId);
     expect(s.donor).toEqual({ id: w.namedDonorId, name: NAMED_DONOR.name, kind: 'business', publicConsent: true });
     expect(s.totals).toEqual({ pledged: 50_000_000, received: 3_000_000, refunded: 0, funded: 2_527_200, unspent: 472_800, cards: 3, handedOver: 1 });
-    expect(s.cards.map((c) => [c.beneficiary, c.funded, c.handedOver])).toEqual([
-      ['Lò V. M., 1985, Xã Bảo Thắng', 1_263_600, false],
-      ['Nguyễn T. H., 2009, Xã Bảo Thắng', 379_080, true],
-      ['Vàng A. P., 1960, Xã Bảo Thắng', 884_520, false],
+    // refused and absent are told apart from "not yet handed over"
+    expect(s.cards.map((c) => [c.beneficiary, c.funded, c.handedOver, c.handoverResult])).toEqual([
+      ['Lò V. M., 1985, Xã Bảo Thắng', 1_263_600, false, null],
+      ['Nguyễn T. H., 2009, Xã Bảo Thắng', 379_080, true, 'received'],
+      ['Vàng A. P., 1960, Xã Bảo Thắng', 884_520, false, 'refused'],
     ]);
     // the earmarked gift bought the card in the other commune, and part of it was refunded
     const other = await statements.donorStatement(t.db, system, w.programmeId, w.unnamedDonorId);
@@ -92,7 +94,13 @@ describe(`donor statements (${engineName})`, () => {
     expect(text).toContain(NAMED_DONOR.name);
     expect(text).toContain('3.000.000 ₫');
     expect(text).toContain('2.527.200 ₫');
-    expect(text).toContain('15/12/2025');
+    // the issuer (no office recorded for Lào Cai here: its People's Committee), the date line, the signatures
+    expect(text).toContain('ỦY BAN NHÂN DÂN LÀO CAI');
+    expect(text).toContain('Lào Cai, ngày 15 tháng 12 năm 2025');
+    expect(text).toContain('NGƯỜI LẬP');
+    expect(text).toContain('Từ chối nhận');
+    expect(text).toContain('Chưa trao');
+    expect(text).toContain('THỦ TRƯỞNG ĐƠN VỊ');
     const list = await app.inject({ url: `/api/programmes/${w.programmeId}/statements`, headers });
     expectMasked(list.body, 'statements list');
     // not for the public

@@ -55,6 +55,8 @@ export interface FundedCardRow {
   funded: number;
   status: string;
   cardTo: string | null;
+  /** The handover's result: received, absent, refused; null (or expected) before the handover. */
+  handoverResult: string | null;
 }
 
 /** Awards in the scope's communes funded (in part or whole) by the donor's receipts in the programme, with the amount funded. */
@@ -65,7 +67,9 @@ export function cardsFundedBy(db: Kysely<DB>, programmeId: string, donorId: stri
     .innerJoin('award as a', 'a.id', 'af.awardId')
     .innerJoin('person as p', (j) => j.onRef('p.householdId', '=', 'a.householdId').onRef('p.id', '=', 'a.personId'))
     .innerJoin('unit as u', 'u.code', 'a.communeCode')
+    .leftJoin('handoverResult as hr', 'hr.awardId', 'a.id')
     .select([
+      'hr.result as handoverResult',
       'a.id as awardId',
       'p.fullName',
       'p.birthDate',
@@ -81,7 +85,7 @@ export function cardsFundedBy(db: Kysely<DB>, programmeId: string, donorId: stri
     .where('r.donorId', '=', donorId)
     .where('a.status', '<>', 'cancelled')
     .where(communeInScope('a.commune_code', scope))
-    .groupBy(['a.id', 'p.fullName', 'p.birthDate', 'a.communeCode', 'u.name', 'a.groupCode', 'a.amount', 'a.status', 'a.cardTo'])
+    .groupBy(['a.id', 'p.fullName', 'p.birthDate', 'a.communeCode', 'u.name', 'a.groupCode', 'a.amount', 'a.status', 'a.cardTo', 'hr.result'])
     .execute();
 }
 

@@ -20,6 +20,7 @@ import { programmeForActor, scopeOf } from '../programme/programme.access';
 import { WHOLE_COUNTRY } from '../../../db/scope';
 import { uuid } from './handover.schemas';
 import * as repo from './statement.repository';
+import { issuerOf, officialHeader, signatureCell } from './official';
 
 const collator = new Intl.Collator('vi');
 
@@ -42,6 +43,8 @@ export interface FundedCard {
   funded: number;
   status: string;
   handedOver: boolean;
+  /** What happened at the handover: received, absent, refused; null before it. */
+  handoverResult: 'received' | 'absent' | 'refused' | null;
 }
 
 export function fundedCardView(r: repo.FundedCardRow): FundedCard {
@@ -57,6 +60,7 @@ export function fundedCardView(r: repo.FundedCardRow): FundedCard {
     funded: r.funded,
     status: r.status,
     handedOver: r.status === 'handed_over',
+    handoverResult: r.handoverResult === 'received' || r.handoverResult === 'absent' || r.handoverResult === 'refused' ? r.handoverResult : null,
   };
 }
 
@@ -91,7 +95,7 @@ export async function donorStatement(db: Kysely<DB>, actor: Actor, programmeId: 
     .map(fundedCardView)
     .sort((a, b) => collator.compare(a.communeName, b.communeName) || collator.compare(a.maskedName, b.maskedName) || a.awardId.localeCompare(b.awardId));
   return {
-    programme: { id: programme.id, name: programme.name, deadline: programme.deadline, status: programme.status, publicSlug: programme.publicSlug },
+    programme: { id: programme.id, name: programme.name, deadline: programme.deadline, status: programme.status, publicSlug: programme.publicSlug, ownerUnitCode: programme.ownerUnitCode },
     donor: { id: donor.id, name: donor.name, kind: donor.kind, publicConsent: donor.publicConsent },
     pledges,
     receipts,
@@ -130,7 +134,10 @@ export async function donorStatementPdf(
     { text: title, style: 'heading' },
     empty ? { text: st('none'), italics: true } : body,
   ];
+  const language = options.language ?? 'vi';
+  const issuer = await issuerOf(db, s.programme.ownerUnitCode, language);
   const content: Content[] = [
+    officialHeader(issuer, options.today, language, null),
     { text: st('title'), style: 'title' },
     { text: st('subtitle', { programme: s.programme.name }), style: 'subtitle' },
     { text: `${st('donor')}: ${s.donor.name}`, bold: true },
@@ -187,7 +194,7 @@ export async function donorStatementPdf(
           c.groupCode,
           right(formatVnd(c.funded)),
           right(formatVnd(c.awardAmount)),
-          c.handedOver ? st('handed_over') : st('not_yet_handed_over'),
+          c.handedOver || c.handoverResult === 'received' ? st('handed_over') : c.handoverResult ? st(`handover_${c.handoverResult}`) : st('not_yet_handed_over'),
         ]),
         [22, '*', 40, 80, 80, 80],
       ),
@@ -195,6 +202,12 @@ export async function donorStatementPdf(
     ),
     { text: st('privacy'), style: 'small', margin: [0, 12, 0, 0] },
     { text: st('thanks'), italics: true, margin: [0, 8, 0, 0] },
+    {
+      table: { widths: ['*', '*'], body: [[signatureCell(st('sign_preparer'), st('sign_hint')), signatureCell(st('sign_head'), st('sign_head_hint'))]] },
+      layout: 'noBorders',
+      unbreakable: true,
+      margin: [0, 16, 0, 0],
+    },
   ];
   const pdf = await renderPdf({
     info: { title: `${st('title')} - ${s.donor.name}` },

@@ -1,6 +1,7 @@
 /** SQL for donors, pledges, receipts and refunds. */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DB, DonorTable, PledgeStatus, PledgeTable, ReceiptTable, RefundTable } from '../../../db/schema';
+import { communeUnder } from '../../../db/scope';
 
 export type DonorRow = Selectable<DonorTable>;
 export type PledgeRow = Selectable<PledgeTable>;
@@ -19,16 +20,11 @@ export function findDonor(db: Kysely<DB>, id: string): Promise<DonorRow | undefi
   return db.selectFrom('donor').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Donors kept by the scope unit or a unit directly under it (null = all). */
+/** Donors kept by the scope unit, a unit directly under it or a commune the scope office serves (null = all). */
 export function listDonors(db: Kysely<DB>, scope: string | null, q?: string): Promise<DonorRow[]> {
   let query = db.selectFrom('donor as d').selectAll('d');
   if (scope !== null)
-    query = query.where((eb) =>
-      eb.or([
-        eb('d.ownerUnitCode', '=', scope),
-        eb.exists(eb.selectFrom('unit as u').select('u.code').whereRef('u.code', '=', 'd.ownerUnitCode').where('u.parentCode', '=', scope)),
-      ]),
-    );
+    query = query.where(communeUnder('d.owner_unit_code', scope));
   if (q) query = query.where(sql<boolean>`lower(d.name) like ${`%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   return query.orderBy('d.name').orderBy('d.id').execute();
 }

@@ -1,6 +1,7 @@
 /** SQL for donation programmes and their status history. */
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { DB, ProgrammeStatus, ProgrammeStatusChangeTable, ProgrammeTable } from '../../../db/schema';
+import { communeUnder } from '../../../db/scope';
 
 export type ProgrammeRow = Selectable<ProgrammeTable>;
 
@@ -95,10 +96,7 @@ export async function listProgrammes(db: Kysely<DB>, filter: ProgrammeListFilter
   if (filter.scope !== null) {
     const scope = filter.scope;
     q = q.where((eb) => {
-      const owned = eb.or([
-        eb('p.ownerUnitCode', '=', scope),
-        eb.exists(eb.selectFrom('unit as u').select('u.code').whereRef('u.code', '=', 'p.ownerUnitCode').where('u.parentCode', '=', scope)),
-      ]);
+      const owned = communeUnder('p.owner_unit_code', scope);
       if (!filter.byArea) return owned;
       return eb.or([
         owned,

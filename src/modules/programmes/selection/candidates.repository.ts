@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB, PovertyStatus } from '../../../db/schema';
+import { communeUnder } from '../../../db/scope';
 
 /** Where the candidates come from: the communes of provinces, some communes, or communes/villages of one area. */
 export interface AreaFilter {
@@ -162,7 +163,7 @@ export async function listNominations(db: Kysely<DB>, programmeId: string, commu
     ])
     .where('n.programmeId', '=', programmeId);
   const scope = communes?.scope;
-  if (scope) q = q.where((eb) => eb.or([eb('n.communeCode', '=', scope), eb('n.communeCode', 'in', eb.selectFrom('unit').select('code').where('parentCode', '=', scope))]));
+  if (scope) q = q.where(communeUnder('n.commune_code', scope));
   return q.orderBy('n.communeCode').orderBy('n.createdAt').execute();
 }
 

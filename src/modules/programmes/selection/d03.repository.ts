@@ -13,7 +13,12 @@ export interface AwardLine {
   personId: string;
   communeCode: string;
   communeName: string | null;
+  provinceName: string | null;
+  villageCode: string | null;
   villageName: string | null;
+  /** The award's facility, else the one on the person's latest card that names one. */
+  facilityCode: string | null;
+  facilityName: string | null;
   groupCode: string;
   amount: number;
   tags: string[];
@@ -38,7 +43,7 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, scope:
   const only = awardIds ? sql`and a.id = any(${awardIds}::uuid[])` : sql``;
   const r = await sql<AwardLine>`
     select a.id, a.household_id as "householdId", a.person_id as "personId", a.commune_code as "communeCode", u.name as "communeName",
-      v.name as "villageName", a.group_code as "groupCode", a.amount::bigint as amount, a.tags, a.status, a.card_number as "cardNumber",
+      pv.name as "provinceName", v.code as "villageCode", v.name as "villageName", f.code as "facilityCode", f.name as "facilityName", a.group_code as "groupCode", a.amount::bigint as amount, a.tags, a.status, a.card_number as "cardNumber",
       a.card_from::text as "cardFrom", a.card_to::text as "cardTo", a.card_id as "cardId",
       coalesce(sc.full_name, p.full_name, '') as "fullName", coalesce(sc.birth_date, p.birth_date)::text as "birthDate",
       coalesce(sc.sex, p.sex, '') as sex, coalesce(sc.citizen_id, p.citizen_id) as "citizenId",
@@ -49,7 +54,11 @@ export async function listAwardLines(db: Kysely<DB>, programmeId: string, scope:
     left join person p on p.household_id = a.household_id and p.id = a.person_id
     left join household h on h.id = a.household_id
     left join unit u on u.code = a.commune_code
+    left join unit pv on pv.code = u.parent_code
     left join unit v on v.code = coalesce(sc.village_code, h.village_code)
+    left join health_facility f on f.code = coalesce(a.facility_code,
+      (select c.facility_code from card c where c.household_id = a.household_id and c.person_id = a.person_id and c.facility_code is not null
+       order by c.valid_to desc limit 1))
     where a.programme_id = ${programmeId}::uuid and a.status <> 'cancelled' and ${communeInScope('a.commune_code', scope)} ${only}
     order by a.commune_code, coalesce(sc.full_name, p.full_name), a.id`.execute(db);
   return r.rows.map((x) => ({ ...x, amount: Number(x.amount) }));
@@ -69,6 +78,19 @@ export async function cardsOfPersons(db: Kysely<DB>, personIds: string[]) {
     .select(['id', 'householdId', 'personId', 'number', 'groupCode', 'source', sql<string>`valid_from::text`.as('validFrom'), sql<string>`valid_to::text`.as('validTo')])
     .where('personId', 'in', personIds)
     .execute();
+}
+
+/** Sets the facility of live awards (null: back to the person's latest card's). */
+export async function setAwardFacility(db: Kysely<DB>, programmeId: string, awardIds: string[], facilityCode: string | null): Promise<number> {
+  if (awardIds.length === 0) return 0;
+  const r = await db
+    .updateTable('award')
+    .set({ facilityCode, updatedAt: new Date() })
+    .where('programmeId', '=', programmeId)
+    .where('id', 'in', awardIds)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function setAwardCard(db: Kysely<DB>, awardId: string, card: { cardId: string; cardNumber: string; cardFrom: string; cardTo: string }): Promise<void> {

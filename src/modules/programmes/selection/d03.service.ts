@@ -21,7 +21,8 @@ import { PROJECT_ROOT } from '../../../config';
 import type { DB } from '../../../db/schema';
 import { requirePermission, type Actor } from '../../../domain/access';
 import { donatedCard } from '../../../domain/allocation';
-import { formatDateVi, todayInVietnam } from '../../../domain/dates';
+import { excelDate, formatDateVi, formatLongDateVi, todayInVietnam } from '../../../domain/dates';
+import { addressWithUnits, placeName } from '../../../domain/text';
 import { formatVnd } from '../../../domain/money';
 import { baseSalaryOn, groupOn, stateShareOn } from '../../../domain/premium-rules';
 import { AppError } from '../../../errors';
@@ -29,6 +30,9 @@ import { translator } from '../../../i18n/index';
 import { audit } from '../../audit/audit.service';
 import { loadRules } from '../../premium/premium.service';
 import { findUnit } from '../../units/units.service';
+import { collectorsOfVillages } from '../../offices/collectors.service';
+import { profilesOf } from '../../offices/offices.service';
+import { facilitiesByCode } from '../../offices/facilities.service';
 import { recordPayment, reversePayment } from '../programme/ledger.service';
 import { programmeForActor, scopeOf } from '../programme/programme.access';
 import { changeProgrammeStatus } from '../programme/programme.service';
@@ -45,9 +49,9 @@ export function d03TemplatePath(env: NodeJS.ProcessEnv = process.env): string {
 const PLACEHOLDER = /\{\{\s*([a-zA-Z][\w.]*)\s*\}\}/g;
 const ONLY = /^\{\{\s*([a-zA-Z][\w.]*)\s*\}\}$/;
 
-type Values = Record<string, string | number>;
+type Values = Record<string, string | number | Date>;
 
-/** A cell's text with its placeholders filled; a cell that is one numeric placeholder becomes the number. */
+/** A cell's text with its placeholders filled; a cell that is one placeholder of a number or a date gets it. */
 function fill(value: ExcelJS.CellValue, values: Values): ExcelJS.CellValue {
   if (typeof value !== 'string') {
     if (value && typeof value === 'object' && 'richText' in value) {
@@ -56,7 +60,7 @@ function fill(value: ExcelJS.CellValue, values: Values): ExcelJS.CellValue {
     return value;
   }
   const only = ONLY.exec(value.trim());
-  if (only && typeof values[only[1]] === 'number') return values[only[1]];
+  if (only && (typeof values[only[1]] === 'number' || values[only[1]] instanceof Date)) return values[only[1]];
   if (!value.includes('{{')) return value;
   return value.replace(PLACEHOLDER, (_, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : ''));
 }
@@ -69,8 +73,27 @@ const hasRowPlaceholder = (v: ExcelJS.CellValue) => {
 const percent = (bp: number) => `${(bp / 100).toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%`;
 const monthOf = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-/** Fills the template with the programme's awards; returns the .xlsx bytes. */
-export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: string, options: { today?: string; templatePath?: string } = {}) {
+/** The facts every row of the list must carry (D03-TS columns 1, 2, 5, 6, 14), in the form's order. */
+export const D03_REQUIRED = ['insuranceCode', 'citizenId', 'address', 'facility', 'collector'] as const;
+export type D03Field = (typeof D03_REQUIRED)[number];
+/** The column of the form each required fact goes in (r.<placeholder>). */
+const FIELD_PLACEHOLDER: Record<D03Field, string> = {
+  insuranceCode: 'r.insuranceCode',
+  citizenId: 'r.citizenId',
+  address: 'r.address',
+  facility: 'r.facility',
+  collector: 'r.collector',
+};
+
+interface D03Line {
+  no: number;
+  line: repo.AwardLine;
+  values: Values;
+  missing: D03Field[];
+}
+
+/** The list as the form shows it: header values, one line per live award with what it lacks. */
+async function prepare(db: Kysely<DB>, actor: Actor, programmeId: string, options: { today?: string; number?: string } = {}) {
   requirePermission(actor, SELECTION_READ);
   const programme = await programmeForActor(db, actor, programmeId, 'read');
   const lines = await repo.listAwardLines(db, programmeId, scopeOf(actor));
@@ -81,24 +104,111 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
   const base = baseSalaryOn(rules, date);
   const share = (g: string) => stateShareOn(rules, g, date)?.basisPoints ?? 0;
   const unitName = (await findUnit(db, programme.ownerUnitCode))?.name ?? programme.ownerUnitCode;
+  const profile = (await profilesOf(db, [programme.ownerUnitCode])).get(programme.ownerUnitCode);
+  const collectors = await collectorsOfVillages(db, lines.map((l) => l.villageCode).filter((v): v is string => !!v));
   const total = lines.reduce((s, l) => s + l.amount, 0);
   const today = options.today ?? todayInVietnam();
   const header: Values = {
     unitName,
-    unitCode: programme.ownerUnitCode,
+    unitCode: profile?.siCode ?? '',
+    taxCode: profile?.taxCode ?? '',
+    unitAddress: profile?.address ?? '',
+    unitPhone: profile?.phone ?? '',
+    unitEmail: profile?.email ?? '',
+    listNo: options.number?.trim() || '……',
+    listMonth: today.slice(5, 7),
+    listYear: today.slice(0, 4),
     programme: programme.name,
     groups: groups.map((g) => `${g} – ${groupOn(rules, g, date)?.nameVi ?? g}`).join('; '),
     funding: t('selection:d03.funding', { programme: programme.name }),
-    baseSalary: base ? formatVnd(base.amount) : '',
+    baseSalary: base ? `${formatVnd(base.amount).replace(' ₫', '')} đồng` : '',
     supportRates: groups.map((g) => `${g}: ${percent(share(g))}`).join('; '),
     months: programme.cardMonths,
     fromMonth: monthOf(date),
     purchaseDate: formatDateVi(date),
     date: formatDateVi(today),
-    place: unitName,
+    dateLine: formatLongDateVi(today),
+    place: placeName(unitName),
     count: lines.length,
     totalAmount: total,
   };
+  const rows: D03Line[] = lines.map((l, i) => {
+    // a renewal (the person held a card on the purchase date): its own start and months (issue 16)
+    const card = donatedCard(date, programme.cardMonths, l.coveredUntil);
+    const note = card?.renewal ? t('selection:d03.renewal_note', { until: formatDateVi(l.coveredUntil!), from: formatDateVi(card.from) }) : '';
+    const collector = l.villageCode ? collectors.get(l.villageCode)?.[0] : undefined;
+    const values: Values = {
+      'r.no': i + 1,
+      'r.fullName': l.fullName,
+      'r.insuranceCode': l.insuranceCode ?? '',
+      'r.citizenId': l.citizenId ?? '',
+      'r.birthDate': excelDate(l.birthDate),
+      'r.sex': l.sex === 'male' ? 'Nam' : l.sex === 'female' ? 'Nữ' : l.sex,
+      'r.address': addressWithUnits(l.address, [l.villageName, l.communeName, l.provinceName]),
+      'r.commune': l.communeName ?? l.communeCode,
+      'r.village': l.villageName ?? '',
+      'r.householdCode': l.householdCode ?? '',
+      'r.facility': l.facilityCode ? `${l.facilityCode} - ${l.facilityName ?? ''}`.trim() : '',
+      'r.group': l.groupCode,
+      'r.supportRate': share(l.groupCode) / 10_000,
+      'r.amount': l.amount,
+      'r.fromMonth': excelDate(card?.from ?? date),
+      'r.months': card?.months ?? programme.cardMonths,
+      'r.note': note,
+      'r.collector': collector?.code ?? '',
+    };
+    const missing = D03_REQUIRED.filter((f) => values[FIELD_PLACEHOLDER[f]] === '');
+    const flag = missing.length ? t('selection:d03.missing', { fields: missing.map((f) => t(`selection:d03.fields.${f}`)).join(', ') }) : '';
+    // the template's "Ghi chú" column shows what is missing, the tags, and for a renewal which card it continues
+    values['r.tags'] = [flag, l.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '), note].filter((x) => x !== '').join('; ');
+    return { no: i + 1, line: l, values, missing };
+  });
+  return { programme, header, rows, total, headerMissing: header.unitCode === '' ? (['unitCode'] as const) : ([] as const) };
+}
+
+/**
+ * What the list lacks before it goes to the office: the rows without a social insurance code, an identity
+ * number, an address, a facility or a collector (each with what it lacks), and the unit code the office
+ * issued to the programme's unit (its profile). Names are those the user may already see (their scope).
+ */
+export async function d03Check(db: Kysely<DB>, actor: Actor, programmeId: string) {
+  const { rows, total, headerMissing } = await prepare(db, actor, programmeId);
+  return {
+    rows: rows.length,
+    total,
+    headerMissing: [...headerMissing],
+    incomplete: rows
+      .filter((r) => r.missing.length)
+      .map((r) => ({ no: r.no, awardId: r.line.id, fullName: r.line.fullName, commune: r.line.communeName ?? r.line.communeCode, missing: r.missing })),
+  };
+}
+
+const FLAG_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } };
+
+/**
+ * Fills the template with the programme's awards; returns the .xlsx bytes. A list with incomplete rows (or
+ * without the unit code) is refused with every row and what it lacks, unless `allowIncomplete`: then those
+ * rows go out flagged (the missing cells shaded, "Thiếu: ..." in the notes).
+ */
+export async function d03Workbook(
+  db: Kysely<DB>,
+  actor: Actor,
+  programmeId: string,
+  options: { today?: string; templatePath?: string; allowIncomplete?: boolean; number?: string } = {},
+) {
+  const { programme, header, rows, total, headerMissing } = await prepare(db, actor, programmeId, options);
+  const incomplete = rows.filter((r) => r.missing.length);
+  if (!options.allowIncomplete && (incomplete.length || headerMissing.length)) {
+    const t = translator(actor.language);
+    throw new AppError('validation', { reason: 'd03_incomplete' }, [
+      ...headerMissing.map(() => ({ path: 'unitCode', key: 'd03_unit_code_missing', params: { unit: header.unitName } })),
+      ...incomplete.map((r) => ({
+        path: `rows.${r.no}`,
+        key: 'd03_row_incomplete',
+        params: { no: r.no, name: r.line.fullName, missing: r.missing.map((f) => t(`selection:d03.fields.${f}`)).join(', ') },
+      })),
+    ]);
+  }
 
   const file = options.templatePath ?? d03TemplatePath();
   if (!fs.existsSync(file)) throw new AppError('internal', { reason: `D03-TS template not found: ${file}` });
@@ -118,46 +228,72 @@ export async function d03Workbook(db: Kysely<DB>, actor: Actor, programmeId: str
     const template = ws.getRow(templateRow);
     const cells: { col: number; value: ExcelJS.CellValue }[] = [];
     template.eachCell({ includeEmpty: false }, (cell, col) => cells.push({ col, value: cell.value }));
-    if (lines.length === 0) ws.spliceRows(templateRow, 1);
-    else if (lines.length > 1) ws.duplicateRow(templateRow, lines.length - 1, true);
-    lines.forEach((l, i) => {
+    const columnOf = (placeholder: string) => cells.find((c) => typeof c.value === 'string' && c.value.trim() === `{{${placeholder}}}`)?.col;
+    if (rows.length === 0) ws.spliceRows(templateRow, 1);
+    else if (rows.length > 1) ws.duplicateRow(templateRow, rows.length - 1, true);
+    rows.forEach((r, i) => {
       const row = ws.getRow(templateRow + i);
-      // a renewal (the person held a card on the purchase date): its own start and months (issue 16)
-      const card = donatedCard(date, programme.cardMonths, l.coveredUntil);
-      const note = card?.renewal ? t('selection:d03.renewal_note', { until: formatDateVi(l.coveredUntil!), from: formatDateVi(card.from) }) : '';
-      const address = [l.address, l.villageName, l.communeName].filter((x): x is string => !!x && x.trim() !== '').join(', ');
-      const values: Values = {
-        ...header,
-        'r.no': i + 1,
-        'r.fullName': l.fullName,
-        'r.insuranceCode': l.insuranceCode ?? '',
-        'r.citizenId': l.citizenId ?? '',
-        'r.birthDate': formatDateVi(l.birthDate),
-        'r.sex': l.sex === 'male' ? 'Nam' : l.sex === 'female' ? 'Nữ' : l.sex,
-        'r.address': address,
-        'r.commune': l.communeName ?? l.communeCode,
-        'r.village': l.villageName ?? '',
-        'r.householdCode': l.householdCode ?? '',
-        'r.facility': '',
-        'r.group': l.groupCode,
-        'r.supportRate': percent(share(l.groupCode)),
-        'r.amount': l.amount,
-        'r.fromMonth': monthOf(card?.from ?? date),
-        'r.months': card?.months ?? programme.cardMonths,
-        // the template's "Ghi chú" column shows the tags, and for a renewal which card it continues
-        'r.tags': [l.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '), note].filter((x) => x !== '').join('; '),
-        'r.note': note,
-        'r.collector': '',
-      };
+      const values = { ...header, ...r.values };
       for (const { col, value } of cells) row.getCell(col).value = fill(value, values);
+      // wrapped cells (address, notes) grow the row: a spreadsheet does not always do it by itself on open
+      let lines = 1;
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        const text = typeof cell.value === 'string' ? cell.value : '';
+        const width = ws.getColumn(col).width ?? 10;
+        if (text && cell.alignment?.wrapText) lines = Math.max(lines, Math.ceil((text.length * 1.1) / Math.max(width - 1, 1)));
+      });
+      row.height = Math.min(15 * lines, 120);
+      for (const f of r.missing) {
+        const col = columnOf(FIELD_PLACEHOLDER[f]);
+        // a copied row shares its style objects: give the flagged cell a style of its own
+        if (col) row.getCell(col).style = { ...row.getCell(col).style, fill: FLAG_FILL };
+      }
     });
   }
   ws.eachRow({ includeEmpty: false }, (row, n) => {
-    if (templateRow && n >= templateRow && n < templateRow + lines.length) return;
+    if (templateRow && n >= templateRow && n < templateRow + rows.length) return;
     fillRow(row, header);
   });
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-  return { buffer, fileName: `${t('selection:d03.file')}-${programme.publicSlug}.xlsx`, rows: lines.length, total };
+  const t = translator('vi');
+  return { buffer, fileName: `${t('selection:d03.file')}-${programme.publicSlug}.xlsx`, rows: rows.length, total, incomplete: incomplete.length };
+}
+
+/**
+ * Chooses the initial health-care facility (D03-TS column 6) of awards not yet issued; null goes back to
+ * the facility of the person's latest card. The facility must be in the list and active; audited.
+ */
+export async function setAwardsFacility(db: Kysely<DB>, actor: Actor, programmeId: string, input: { awardIds: string[]; facilityCode: string | null }) {
+  requirePermission(actor, SELECTION_WRITE);
+  await programmeForActor(db, actor, programmeId, 'write');
+  const code = input.facilityCode?.trim() || null;
+  if (code) {
+    const f = (await facilitiesByCode(db, [code])).get(code);
+    if (!f || !f.active) throw new AppError('validation', {}, [{ path: 'facilityCode', key: 'unknown_facility', params: { code } }]);
+  }
+  return db.transaction().execute(async (trx) => {
+    const programme = await programmeForActor(trx, actor, programmeId, 'write');
+    const lines = await repo.listAwardLines(trx, programmeId, scopeOf(actor), input.awardIds);
+    const found = new Set(lines.map((l) => l.id));
+    const fields = input.awardIds.flatMap((id, i) =>
+      !found.has(id)
+        ? [{ path: `awardIds.${i}`, key: 'unknown_award', params: { id } }]
+        : lines.find((l) => l.id === id)!.cardId
+          ? [{ path: `awardIds.${i}`, key: 'award_card_issued', params: { id } }]
+          : [],
+    );
+    if (fields.length) throw new AppError('validation', {}, fields);
+    const changed = await repo.setAwardFacility(trx, programmeId, input.awardIds, code);
+    await audit(trx, actor, {
+      action: 'set_facility',
+      entity: 'programme',
+      entityId: programmeId,
+      unitCode: programme.ownerUnitCode,
+      before: lines.map((l) => ({ award: l.id, facility: l.facilityCode })),
+      after: { awards: input.awardIds, facility: code },
+    });
+    return { changed };
+  });
 }
 
 /**

@@ -220,17 +220,29 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
     .description('Write the D03-TS list for the social insurance office (.xlsx, from the editable template); --submit records the submission and the payment')
     .option('--out <file.xlsx>', 'where to write the list')
     .option('--template <file.xlsx>', 'another template (default: src/modules/programmes/selection/templates/d03-ts.xlsx or COVERDESK_D03_TEMPLATE)')
+    .option('--number <no>', 'the list\'s number ("Số: ...")')
+    .option('--allow-incomplete', 'write the list even with rows lacking a social insurance code, identity number, facility or collector (flagged)')
+    .option('--check', 'say what the list lacks, write nothing')
     .option('--submit', "submit the list: the awards' payment in the ledger, the programme to 'submitted'")
     .option('--note <text>', 'note of the submission')
     .option('--yes', 'with --submit: confirm (else the command says what it would pay and submits nothing)')
     .option('--json', 'print the result as JSON')
-    .action(async (id: string, opts: { out?: string; template?: string; submit?: boolean; note?: string; yes?: boolean; json?: boolean }) => {
+    .action(async (id: string, opts: { out?: string; template?: string; number?: string; allowIncomplete?: boolean; check?: boolean; submit?: boolean; note?: string; yes?: boolean; json?: boolean }) => {
       const c = ctx();
-      if (!opts.out && !opts.submit) throw new AppError('validation', {}, [{ path: 'out', key: 'required' }]);
+      if (!opts.out && !opts.submit && !opts.check) throw new AppError('validation', {}, [{ path: 'out', key: 'required' }]);
       await c.withDb(async (d) => {
         const result: Record<string, unknown> = {};
+        if (opts.check) {
+          const check = await d03.d03Check(d.db, c.actor, id);
+          result.check = check;
+          if (!opts.json) {
+            c.out(c.t('selection:cli.d03_check', { rows: check.rows, incomplete: check.incomplete.length }));
+            if (check.headerMissing.length) c.out(`  ${c.t('selection:d03.missing', { fields: c.t('selection:d03.fields.unitCode') })}`);
+            for (const r of check.incomplete) c.out(`  ${r.no}. ${r.fullName} (${r.commune}): ${r.missing.map((f) => c.t(`selection:d03.fields.${f}`)).join(', ')}`);
+          }
+        }
         if (opts.out) {
-          const out = await d03.d03Workbook(d.db, c.actor, id, { ...(opts.template ? { templatePath: opts.template } : {}) });
+          const out = await d03.d03Workbook(d.db, c.actor, id, { ...(opts.template ? { templatePath: opts.template } : {}), allowIncomplete: opts.allowIncomplete, number: opts.number });
           fs.writeFileSync(opts.out, out.buffer);
           Object.assign(result, { file: opts.out, rows: out.rows, total: out.total });
           if (!opts.json) c.out(`${c.t('selection:cli.written', { file: opts.out })} (${out.rows}, ${formatVnd(out.total)})`);

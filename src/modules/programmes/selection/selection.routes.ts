@@ -215,16 +215,58 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/programmes/:id/d03.xlsx',
     {
       config: { permission: SELECTION_READ },
-      schema: { tags, summary: "The list for the social insurance office (form D03-TS) of the programme's awards, from the editable template", params: idParams },
+      schema: {
+        tags,
+        summary:
+          "The list for the social insurance office (form D03-TS as amended by 490/QĐ-BHXH) of the programme's awards, from the editable template; refused with every incomplete row unless ?allowIncomplete=true (then flagged)",
+        params: idParams,
+        querystring: z.object({ allowIncomplete: z.enum(['true', 'false']).optional(), number: z.string().max(30).optional() }).strict(),
+      },
     },
     async (req, reply) => {
-      const out = await d03.d03Workbook(db(), req.actor!, req.params.id);
+      const out = await d03.d03Workbook(db(), req.actor!, req.params.id, { allowIncomplete: req.query.allowIncomplete === 'true', number: req.query.number });
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', attachment(out.fileName))
         .header('cache-control', 'no-store')
         .send(out.buffer);
     },
+  );
+
+  app.get(
+    '/api/programmes/:id/d03/check',
+    {
+      config: { permission: SELECTION_READ },
+      schema: {
+        tags,
+        summary: 'What the D03-TS list lacks before export: rows without a social insurance code, identity number, address, facility or collector; the unit code',
+        params: idParams,
+        response: {
+          200: z.object({
+            rows: z.number().int(),
+            total: z.number().int(),
+            headerMissing: z.array(z.literal('unitCode')),
+            incomplete: z.array(z.object({ no: z.number().int(), awardId: z.string(), fullName: z.string(), commune: z.string(), missing: z.array(z.enum(d03.D03_REQUIRED)) })),
+          }),
+        },
+      },
+    },
+    async (req) => d03.d03Check(db(), req.actor!, req.params.id),
+  );
+
+  app.put(
+    '/api/programmes/:id/awards/facility',
+    {
+      config: { permission: SELECTION_WRITE },
+      schema: {
+        tags,
+        summary: "Choose the initial health-care facility of awards not yet issued (null: the person's latest card's); audited",
+        params: idParams,
+        body: z.object({ awardIds: z.array(z.uuid()).min(1).max(5000), facilityCode: z.string().max(5).nullable() }).strict(),
+        response: { 200: z.object({ changed: z.number().int() }) },
+      },
+    },
+    async (req) => d03.setAwardsFacility(db(), req.actor!, req.params.id, req.body),
   );
 
   app.post(

@@ -24,6 +24,10 @@ import ExcelJS from 'exceljs';
 import { buildApp } from '../../../http/app';
 import { roundSchema } from './selection.schemas';
 import { registerSelectionCommands } from './selection.cli';
+import * as offices from '../../offices/offices.service';
+import * as facilities from '../../offices/facilities.service';
+import * as collectors from '../../offices/collectors.service';
+import { createVillage } from '../../units/units.service';
 
 let t: TestDatabase;
 let province = '';
@@ -407,10 +411,10 @@ describe(`renewals: no card for someone covered on the start date (issue 16, ${e
       ['Đàm Thị Luyến', RENEWAL, '2026-08-15', '2026-08-16', 3],
     ]);
     await selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent });
-    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05', allowIncomplete: true });
     const rows = await sheetRows(out.buffer);
     const line = rows.find((r) => r[1] === 'Đàm Thị Luyến')!;
-    expect([line[8], line[10], line[11], line[12]]).toEqual(['CN', String(RENEWAL), '08/2026', '3']);
+    expect([line[8], line[10], line[11], line[12]]).toEqual(['CN', String(RENEWAL), String(new Date(Date.UTC(2026, 7, 16))), '3']);
     expect(line.join('|')).toContain('Nối tiếp thẻ đến 15/08/2026: thẻ mới từ 16/08/2026');
 
     // recording cards: one that overlaps the person's card is refused, naming both cards, nothing written
@@ -480,26 +484,103 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     await selection.approveRound(t.db, system, w.programmeId, round.id, 'duyệt đợt 1', { count: round.selectedCount, amount: round.spent });
   });
 
-  it('fills the D03-TS template: header, one row per award, total', async () => {
-    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
-    expect(out.rows).toBe(2);
-    expect(out.total).toBe(FULL + FULL / 2);
+  it('says before export what the list lacks, and refuses it naming every row and field', async () => {
+    const check = await d03.d03Check(t.db, system, w.programmeId);
+    expect(check).toMatchObject({ rows: 2, total: FULL + FULL / 2, headerMissing: ['unitCode'] });
+    expect(check.incomplete.map((r) => [r.no, r.fullName, r.missing])).toEqual([
+      [1, 'Lò Thị Bình', ['insuranceCode', 'citizenId', 'facility', 'collector']],
+      [2, 'Nguyễn Thị Cúc', ['insuranceCode', 'citizenId', 'facility', 'collector']],
+    ]);
+    const refused = await failure(d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' }));
+    expect(errorBody('vi', refused.code, refused.params, refused.fields).error.fields).toEqual([
+      { path: 'unitCode', message: 'Lào Cai chưa có mã đơn vị do cơ quan BHXH cấp (thông tin đơn vị)' },
+      { path: 'rows.1', message: 'Dòng 1 (Lò Thị Bình) thiếu: mã số BHXH, số CCCD/ĐDCN, nơi đăng ký KCB ban đầu, mã số nhân viên thu' },
+      { path: 'rows.2', message: 'Dòng 2 (Nguyễn Thị Cúc) thiếu: mã số BHXH, số CCCD/ĐDCN, nơi đăng ký KCB ban đầu, mã số nhân viên thu' },
+    ]);
+  });
+
+  it('fills the D03-TS form of 490/QĐ-BHXH: header, numbering, sections, real dates and numbers, print titles, flagged rows', async () => {
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05', allowIncomplete: true, number: '07' });
+    expect(out).toMatchObject({ rows: 2, total: FULL + FULL / 2, incomplete: 2 });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(out.buffer as never);
+    const ws = wb.worksheets[0];
     const rows = await sheetRows(out.buffer);
     const text = rows.map((r) => r.join('|')).join('\n');
     expect(text).toContain('Tên đơn vị: Lào Cai');
+    expect(text).toContain('(Ban hành kèm theo QĐ số 490/QĐ-BHXH ngày 28/3/2023 của BHXH Việt Nam)');
     expect(text).toContain('DANH SÁCH NGƯỜI CHỈ THAM GIA BẢO HIỂM Y TẾ');
-    expect(text).toContain('Mức lương cơ sở: 2.340.000 ₫');
-    expect(text).toContain('Tỷ lệ NSNN hỗ trợ: GD: 0%; HS: 50%');
-    expect(text).toContain('ngày 05/11/2025');
+    expect(text).toContain('Số: 07 tháng 11 năm 2025');
+    expect(text).toContain('Lương cơ sở: 2.340.000 đồng');
+    expect(text).toContain('Tỷ lệ NSNN hỗ trợ theo quy định: GD: 0%; HS: 50%');
+    expect(text).toContain('Lào Cai, ngày 05 tháng 11 năm 2025');
     expect(text).not.toContain('{{');
-    const lines = rows.filter((r) => r[0] === '1' || r[0] === '2');
-    expect(lines.map((r) => [r[0], r[1], r[4], r[5], r[8], r[9], r[10], r[11], r[12]])).toEqual([
-      ['1', 'Lò Thị Bình', '06/05/1990', 'Nữ', 'GD', '0%', String(FULL), '11/2025', '12'],
-      ['2', 'Nguyễn Thị Cúc', '01/09/2012', 'Nữ', 'HS', '50%', String(FULL / 2), '11/2025', '12'],
-    ]);
+    // the numbering row A, B, 1..14 under the headings, both repeated on every printed page
+    const numbering = rows.findIndex((r) => r[0] === 'A' && r[1] === 'B');
+    expect(rows[numbering]).toEqual(['A', 'B', ...Array.from({ length: 14 }, (_, i) => String(i + 1))]);
+    expect(ws.pageSetup.printTitlesRow).toBe('15:16');
+    expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0 });
+    // the increase section holds the rows, the decrease section follows
+    expect(ws.getCell('A17').value).toBe('I');
+    expect(ws.getCell('B17').value).toBe('Tăng');
+    expect(ws.getCell('A20').value).toBe('II');
+    // rows: real dates, numbers and percentages; the address once; what is missing flagged
+    const bình = ws.getRow(18);
+    expect(bình.getCell(2).value).toBe('Lò Thị Bình');
+    expect(bình.getCell(5).value).toEqual(new Date(Date.UTC(1990, 4, 6)));
+    expect(bình.getCell(5).numFmt).toBe('dd/mm/yyyy');
+    expect(bình.getCell(10).value).toBe(0);
+    expect(ws.getRow(19).getCell(10).value).toBe(0.5);
+    expect(bình.getCell(10).numFmt).toBe('0%');
+    expect(bình.getCell(11).value).toBe(FULL);
+    expect(bình.getCell(12).value).toEqual(new Date(Date.UTC(2025, 10, 1)));
+    expect(bình.getCell(12).numFmt).toBe('mm/yyyy');
+    const commune = (await t.db.selectFrom('unit').select('name').where('code', '=', w.c1).executeTakeFirstOrThrow()).name;
+    expect(bình.getCell(7).value).toBe(`${commune}, Lào Cai`);
+    expect(String(bình.getCell(15).value)).toContain('Thiếu: mã số BHXH, số CCCD/ĐDCN, nơi đăng ký KCB ban đầu, mã số nhân viên thu');
+    expect((bình.getCell(3).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFF2CC');
+    expect((bình.getCell(2).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb).not.toBe('FFFFF2CC');
     const total = rows.find((r) => r[1]?.startsWith('Tổng cộng'));
     expect(total?.[1]).toBe('Tổng cộng: 2 người');
     expect(total?.[10]).toBe(String(FULL + FULL / 2));
+  });
+
+  it('fills every column from the register, the facility list, the collectors and the unit profile', async () => {
+    await offices.setUnitProfile(t.db, system, province, { siCode: 'TE1500A', taxCode: '5300100001', address: 'Phường Cam Đường, Lào Cai', phone: '0214 3840 000' });
+    await facilities.createFacility(t.db, system, { code: '10017', name: 'Trung tâm Y tế Bảo Thắng', provinceCode: province });
+    await facilities.createFacility(t.db, system, { code: '10021', name: 'Trạm Y tế xã Gia Phú', provinceCode: province });
+    await offices.createOffice(t.db, system, { code: '1000', name: 'Bảo hiểm xã hội tỉnh Lào Cai', kind: 'si_province', parentCode: province });
+    await offices.createOffice(t.db, system, { code: '1005', name: 'Bảo hiểm xã hội cơ sở Bảo Thắng', kind: 'si_grassroots', parentCode: '1000', communes: [w.c1] });
+    const village = await createVillage(t.db, system, { parentCode: w.c1, code: 'T1', name: 'Thôn Phú Lâm' });
+    await collectors.createCollector(t.db, system, { code: 'NV100501', name: 'Vàng Thị Dung', kind: 'staff', officeCode: '1005', villages: [village.code] });
+    const person = await register.getHousehold(t.db, system, (await t.db.selectFrom('person').select('householdId').where('id', '=', w.ids.b).executeTakeFirstOrThrow()).householdId);
+    await register.updateHousehold(t.db, system, person.household.id, { villageCode: village.code, address: `Thôn Phú Lâm, ${(await t.db.selectFrom('unit').select('name').where('code', '=', w.c1).executeTakeFirstOrThrow()).name}` });
+    await register.updatePerson(t.db, system, w.ids.b, { insuranceCode: '1512345678', citizenId: '015190001234' }, TODAY);
+    await register.updatePerson(t.db, system, w.ids.c, { insuranceCode: '1512345679', citizenId: '015312001235' }, TODAY);
+    // Bình's facility chosen for the award; Cúc's from her last card
+    const awards = await issue.listIssuedCards(t.db, system, w.programmeId);
+    const bình = awards.items.find((a) => a.personId === w.ids.b)!;
+    await expect(d03.setAwardsFacility(t.db, system, w.programmeId, { awardIds: [bình.id], facilityCode: '99999' })).rejects.toMatchObject({ fields: [{ path: 'facilityCode', key: 'unknown_facility' }] });
+    expect(await d03.setAwardsFacility(t.db, system, w.programmeId, { awardIds: [bình.id], facilityCode: '10017' })).toEqual({ changed: 1 });
+    const old = await register.createCard(t.db, system, { personId: w.ids.c, groupCode: 'HS', validFrom: '2023-10-01', validTo: '2024-09-30' });
+    await t.db.updateTable('card').set({ facilityCode: '10021' }).where('id', '=', old.id).execute();
+
+    expect((await d03.d03Check(t.db, system, w.programmeId)).incomplete.map((r) => [r.fullName, r.missing])).toEqual([]);
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { today: '2025-11-05' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(out.buffer as never);
+    const ws = wb.worksheets[0];
+    expect(ws.getCell('A2').value).toBe('Mã đơn vị: TE1500A');
+    expect(ws.getCell('A3').value).toBe('Mã số thuế: 5300100001');
+    const [b, c] = [ws.getRow(18), ws.getRow(19)];
+    expect([b.getCell(2).value, b.getCell(3).value, b.getCell(4).value, b.getCell(8).value, b.getCell(16).value]).toEqual([
+      'Lò Thị Bình', '1512345678', '015190001234', '10017 - Trung tâm Y tế Bảo Thắng', 'NV100501',
+    ]);
+    // the stored address already names the commune: not written twice
+    expect(String(b.getCell(7).value).match(/Phú Lâm/g)).toHaveLength(1);
+    expect(String(b.getCell(7).value)).toMatch(/, Lào Cai$/);
+    expect([c.getCell(2).value, c.getCell(8).value]).toEqual(['Nguyễn Thị Cúc', '10021 - Trạm Y tế xã Gia Phú']);
+    expect(String(b.getCell(15).value)).not.toContain('Thiếu');
   });
 
   it('an edited template changes the export without code', async () => {
@@ -508,15 +589,15 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     const path = await import('node:path');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(d03.D03_TEMPLATE);
-    wb.worksheets[0].getCell('B11').value = 'HỌ TÊN NGƯỜI THAM GIA';
-    wb.worksheets[0].getCell('P12').value = '{{r.commune}}';
+    wb.worksheets[0].getCell('B15').value = 'HỌ TÊN NGƯỜI THAM GIA';
+    wb.worksheets[0].getCell('Q18').value = '{{r.commune}}';
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'd03-')), 'mine.xlsx');
     await wb.xlsx.writeFile(file);
-    const out = await d03.d03Workbook(t.db, system, w.programmeId, { templatePath: file });
+    const out = await d03.d03Workbook(t.db, system, w.programmeId, { templatePath: file, allowIncomplete: true });
     const rows = await sheetRows(out.buffer);
     expect(rows.some((r) => r[1] === 'HỌ TÊN NGƯỜI THAM GIA')).toBe(true);
     const commune = await t.db.selectFrom('unit').select('name').where('code', '=', w.c1).executeTakeFirstOrThrow();
-    expect(rows.filter((r) => r[15] === commune.name)).toHaveLength(2);
+    expect(rows.filter((r) => r[16] === commune.name)).toHaveLength(2);
   });
 
   it('submits the list (payment in the ledger), records the cards, and the programme reaches cards_issued', async () => {
@@ -665,7 +746,11 @@ describe(`selection over HTTP (${engineName})`, () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.message).toBe('Chỉ duyệt được danh sách khi chương trình đang xét chọn (hiện: Đã duyệt danh sách)');
 
-    const xlsx = await app.inject({ url: `${base}/d03.xlsx`, headers });
+    const refused = await app.inject({ url: `${base}/d03.xlsx`, headers });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['rows.1', 'rows.2']));
+    expect((await app.inject({ url: `${base}/d03/check`, headers })).json()).toMatchObject({ rows: 2, incomplete: [{ no: 1 }, { no: 2 }] });
+    const xlsx = await app.inject({ url: `${base}/d03.xlsx?allowIncomplete=true`, headers });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     const rows = await sheetRows(xlsx.rawPayload);
@@ -707,7 +792,10 @@ describe(`selection CLI (${engineName})`, () => {
     const approved = await run(['programme', 'approve', w.programmeId, round.id, '--yes']);
     expect(approved.printed).toEqual(['Cần xác nhận: duyệt danh sách tặng 1 thẻ, tổng 1.263.600 ₫', 'Đã duyệt vòng 1: 1 thẻ, 1.263.600 ₫']);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'd03-cli-')), 'd03.xlsx');
-    const sent = await run(['programme', 'd03', w.programmeId, '--out', out, '--submit', '--yes', '--json']);
+    const check = await run(['programme', 'd03', w.programmeId, '--check']);
+    expect(check.printed[0]).toBe('Danh sách D03-TS: 1 dòng, 1 dòng chưa đủ thông tin');
+    await expect(run(['programme', 'd03', w.programmeId, '--out', out])).rejects.toMatchObject({ code: 'validation' });
+    const sent = await run(['programme', 'd03', w.programmeId, '--out', out, '--allow-incomplete', '--submit', '--yes', '--json']);
     expect(sent.json[0]).toMatchObject({ rows: 1, total: FULL, submitted: { awards: 1, amount: FULL } });
     expect(fs.statSync(out).size).toBeGreaterThan(1000);
     const cards = await run(['programme', 'issue-cards', w.programmeId, '--list', '--json']);
