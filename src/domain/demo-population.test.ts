@@ -172,7 +172,7 @@ describe('generateDemoPopulation', () => {
     expect(share(({ p }) => p.groups.includes('BT'))).toBeGreaterThan(0);
   });
 
-  it('gives realistic card histories: mostly covered, some expired, expiring or never insured', () => {
+  it('gives realistic card histories: mostly covered, some lapsed, expiring or never insured', () => {
     const soon = addDays(TODAY, 60);
     let never = 0;
     let expired = 0;
@@ -182,7 +182,9 @@ describe('generateDemoPopulation', () => {
       for (const c of p.cards) {
         expect(c.from <= c.to).toBe(true);
         expect(c.from >= p.birthDate).toBe(true);
-        expect([...p.groups, 'GD']).toContain(c.group);
+        // (a child's TE card, from birth, comes before the pupil's or the household's)
+        if (c.group === 'TE') expect(c.from).toBe(p.birthDate);
+        else expect([...p.groups, 'GD']).toContain(c.group);
       }
       for (let i = 1; i < p.cards.length; i++) expect(p.cards[i].from > p.cards[i - 1].from).toBe(true);
       if (p.cards.length === 0) {
@@ -193,18 +195,72 @@ describe('generateDemoPopulation', () => {
       if (!p.cards.some((c) => c.from <= TODAY && TODAY <= c.to)) {
         expired++;
         expect(last < TODAY).toBe(true);
-        expect(last >= addDays(TODAY, -310)).toBe(true);
+        expect(last >= addDays(TODAY, -420)).toBe(true);
       } else if (last < soon) expiring++;
       else covered++;
     }
     const n = persons.length;
-    expect(never / n).toBeGreaterThan(0.025);
-    expect(never / n).toBeLessThan(0.06);
-    expect(expired / n).toBeGreaterThan(0.06);
-    expect(expired / n).toBeLessThan(0.1);
+    expect(never / n).toBeGreaterThan(0.015);
+    expect(never / n).toBeLessThan(0.04);
+    expect(expired / n).toBeGreaterThan(0.025);
+    expect(expired / n).toBeLessThan(0.07);
     expect(expiring / n).toBeGreaterThan(0.035);
     expect(expiring / n).toBeLessThan(0.075);
-    expect(covered / n).toBeGreaterThan(0.78);
+    expect(covered / n).toBeGreaterThan(0.84);
+  });
+
+  it('reaches back years: renewals one after the other, state-paid groups without a break, a few percent more covered than a year ago', () => {
+    const yearAgo = addDays(TODAY, -365);
+    const twoYearsAgo = addDays(TODAY, -2 * 365);
+    const on = (p: (typeof persons)[number]['p'], day: string) => p.cards.some((c) => c.from <= day && day <= c.to);
+    let now = 0;
+    let before = 0;
+    let consecutive = 0;
+    let pairs = 0;
+    for (const { p } of persons) {
+      if (on(p, TODAY)) now++;
+      if (on(p, yearAgo)) before++;
+      for (let i = 1; i < p.cards.length; i++) {
+        pairs++;
+        if (addDays(p.cards[i - 1].to, 1) >= p.cards[i].from) consecutive++;
+      }
+      // the poor, minorities in difficult areas, the very old and young children: covered every day of
+      // the last two years they were alive (unless lapsed, which is rare)
+      const primary = p.groups[0];
+      if (['HN', 'DT', 'BT', 'TE'].includes(primary) && on(p, TODAY)) {
+        for (let day = p.birthDate > twoYearsAgo ? p.birthDate : twoYearsAgo; day <= TODAY; day = addDays(day, 30)) expect(on(p, day)).toBe(true);
+      }
+    }
+    const n = persons.length;
+    expect(now / n).toBeGreaterThan(0.91);
+    expect(now / n).toBeLessThan(0.96);
+    expect(before / n).toBeGreaterThan(0.88);
+    // year over year: a few percent, not a register that starts last year
+    expect(now / before - 1).toBeGreaterThan(-0.05);
+    expect(now / before - 1).toBeLessThan(0.05);
+    // most cards are renewals of the one before
+    expect(consecutive / pairs).toBeGreaterThan(0.9);
+    expect(pairs / n).toBeGreaterThan(1.5);
+  });
+
+  it('without history gives the same population with only the cards of today (the template file stays the same)', () => {
+    const full = all(3_000, 21);
+    const short = [...generateDemoPopulation({ communes: COMMUNES, persons: 3_000, seed: 21, today: TODAY, history: false })];
+    expect(short.length).toBe(full.length);
+    let dropped = 0;
+    for (const [h, household] of short.entries()) {
+      expect({ ...household, members: [] }).toEqual({ ...full[h], members: [] });
+      for (const [m, p] of household.members.entries()) {
+        const whole = full[h].members[m];
+        expect({ ...p, cards: [] }).toEqual({ ...whole, cards: [] });
+        // the last cards of the whole history, at least the one in force today or the last one
+        expect(p.cards).toEqual(whole.cards.slice(whole.cards.length - p.cards.length));
+        if (whole.cards.length > 0) expect(p.cards.length).toBeGreaterThan(0);
+        dropped += whole.cards.length - p.cards.length;
+      }
+      expect(demoRegisterRows(household)).toEqual(demoRegisterRows(full[h]));
+    }
+    expect(dropped).toBeGreaterThan(3_000);
   });
 
   it('follows the school year for pupils and the 72-month rule for young children', () => {

@@ -15,9 +15,13 @@
  * - poverty status (poor, near-poor, average agricultural) and the matching groups HN / CN / GB;
  *   TE under 6, HS pupils with their grade, SV some 18-22, DT minorities in difficult areas, BT some 80+,
  *   GD for everyone else;
- * - cards: ~83% covered today (state-paid groups by calendar year, pupils by school year Oct-Sep, children
- *   from birth to 72 months, households 12 months from their own renewal date), ~8% expired 1-10 months
- *   ago, ~5% expiring within 60 days, ~4% never insured.
+ * - cards: ~93% covered today (state-paid groups by calendar year, pupils by school year Oct-Sep, children
+ *   from birth to 72 months, households 12 months from their own renewal date), of them ~5% expiring
+ *   within 60 days; ~4% lapsed (last card ended 1-14 months ago), ~2.5% never insured;
+ * - card history two years back (the dashboard's trend: 12 months and each a year earlier): renewals one after the other, state-paid groups and pupils without a
+ *   break, some households joining in the last year or back after a gap; about 1-2% more persons covered
+ *   than a year earlier (Lào Cai's register: 88% of the population at the end of October 2025, the
+ *   country about 95%).
  */
 import { addDays, addMonths, addYears, dateParts, daysInMonth, endOfPeriod, makeDate } from './calendar';
 import { formatDateVi, isIsoDate, type IsoDate } from './dates';
@@ -80,6 +84,12 @@ export interface DemoPopulationOptions {
   today: IsoDate;
   /** Last part of addresses; default 'tỉnh Lào Cai'. */
   provinceName?: string;
+  /**
+   * false: each person's cards are only those of today's state (the card in force or the last one, and
+   * renewals bought ahead), without the earlier ones; everything else is the same. Faster, for a template
+   * file that holds one card per person. Default true.
+   */
+  history?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -570,14 +580,30 @@ function hasFixedPeriod(group: string): boolean {
   return group === 'HS' || group === 'TE' || CALENDAR_YEAR_GROUPS.has(group);
 }
 
+/** Groups the state pays for, or a school for its pupils: covered year after year without a break. */
+const CONTINUOUS_GROUPS = new Set(['TE', 'BT', 'HN', 'DT', 'HS']);
+
+/** How far back a card history reaches: its first card covers this many years before today. */
+const HISTORY_YEARS = 2;
+
 /**
- * Card history of one person, oldest first. Drawn shares (the outcome is ~4% never insured, ~8% last card
- * expired 1-10 months ago, ~5% last card ending within 60 days, the rest covered beyond 60 days): 3% never,
- * 9.2% expired, 5.8% expiring, the rest covered.
+ * Card history of one person, oldest first, reaching back HISTORY_YEARS (or to birth). The state of today
+ * is drawn first, then the consecutive cards before it (renewals: each card starts the day after the one
+ * before; a child's TE card comes before the pupil's or the household's):
+ * - never insured: 2.5%;
+ * - lapsed (the last card ended 30-420 days ago): 7% of voluntary participants (primary group CN, SV,
+ *   GB or GD), 0.8% of the others (children under six are never taken as lapsed);
+ * - expiring within 60 days without a renewal yet: 5.8% (not children under six);
+ * - else covered beyond 60 days, sometimes with the renewal already bought.
+ * Before the first card of today's state: state-paid groups and pupils (CONTINUOUS_GROUPS) go back without a
+ * break; of the voluntary participants 8% joined with that card (nothing before it: new participants of the
+ * year) and 4% had a gap of 1-6 months before it (a lapse and a return). So about 93% of persons are
+ * covered today and the year-over-year change is a few percent (births and joiners against lapses).
+ * `history` false: only the cards of today's state (the same random draws, so the rest is unchanged).
  * Children whose card would have "expired" are taken as never registered; pupils who lapse or are about
  * to, outside the school-year rhythm, hold a household-mode card instead.
  */
-function cardHistory(rng: Rng, today: IsoDate, who: Subject, ordered: readonly string[]): DemoCard[] {
+function cardHistory(rng: Rng, today: IsoDate, who: Subject, ordered: readonly string[], history: boolean): DemoCard[] {
   const cards: DemoCard[] = [];
   const primary = ordered[0];
   const fallback = ordered.find((g) => g !== 'TE' && g !== 'HS') ?? 'GD';
@@ -586,57 +612,66 @@ function cardHistory(rng: Rng, today: IsoDate, who: Subject, ordered: readonly s
     return { group, from: from < who.birthDate ? who.birthDate : from, to };
   };
   const generic = primary === 'HS' ? fallback : primary;
+  const continuous = CONTINUOUS_GROUPS.has(primary);
   const status = rng.next();
+  const lapse = continuous ? 0.008 : 0.1;
 
-  if (status < 0.03) return cards;
+  if (status < 0.025) return cards;
 
-  if (status < 0.122) {
-    // Expired 1-10 months ago.
+  if (status < 0.025 + lapse) {
+    // Lapsed: the last card ended 30-420 days ago.
     if (primary === 'TE') return cards;
-    const target = addDays(today, -rng.int(30, 300));
+    const target = addDays(today, -rng.int(30, 420));
     if (target < who.birthDate) return cards;
     const natural = hasFixedPeriod(primary) ? periodOn(primary, target, who) : undefined;
-    const last = natural !== undefined && natural.to < addDays(today, -29) ? natural : twelveMonthsTo(generic, target);
-    if (rng.chance(0.5)) {
-      const before = periodOn(last.group, addDays(last.from, -1), who);
-      if (before !== undefined && before.to < last.from && before.from >= who.birthDate) cards.push(before);
-    }
-    cards.push(last);
-    return cards;
-  }
-
-  const horizon = addDays(today, 60);
-  if (status < 0.18 && primary !== 'TE') {
+    cards.push(natural !== undefined && natural.to < addDays(today, -29) ? natural : twelveMonthsTo(generic, target));
+  } else if (status < 0.083 + lapse && primary !== 'TE') {
     // Expiring within 60 days.
+    const horizon = addDays(today, 60);
     const natural = hasFixedPeriod(primary) ? periodOn(primary, today, who) : undefined;
-    const last =
-      natural !== undefined && natural.to < horizon ? natural : twelveMonthsTo(generic, addDays(today, rng.int(0, 59)));
-    if (rng.chance(0.5)) {
-      const before = periodOn(last.group, addDays(last.from, -1), who);
-      if (before !== undefined && before.to < last.from) cards.push(before);
+    cards.push(natural !== undefined && natural.to < horizon ? natural : twelveMonthsTo(generic, addDays(today, rng.int(0, 59))));
+  } else {
+    // Covered beyond 60 days: the card in force today and the renewals already issued.
+    const horizon = addDays(today, 60);
+    let group = primary;
+    let card = periodOn(group, today, who);
+    if (card === undefined) {
+      group = ordered.find((g) => g !== 'TE') ?? 'GD';
+      card = periodOn(group, today, who) ?? twelveMonthsTo(fallback, addDays(today, rng.int(60, 300)));
     }
-    cards.push(last);
-    return cards;
+    cards.push(card);
+    for (let i = 0; i < 3 && card.to < horizon; i++) {
+      if (group === 'TE') group = ordered.find((g) => g !== 'TE') ?? 'GD';
+      const next = periodOn(group, addDays(card.to, 1), who);
+      if (next === undefined) break;
+      card = next;
+      cards.push(card);
+    }
   }
 
-  // Covered beyond 60 days: the card in force today, renewals already issued, sometimes the one before.
-  let group = primary;
-  let card = periodOn(group, today, who);
-  if (card === undefined) {
-    group = ordered.find((g) => g !== 'TE') ?? 'GD';
-    card = periodOn(group, today, who) ?? twelveMonthsTo(fallback, addDays(today, rng.int(60, 300)));
+  // The cards before, back to HISTORY_YEARS ago or birth.
+  if (!continuous) {
+    const x = rng.next();
+    if (x < 0.05) return cards;
+    if (x < 0.09) {
+      const gap = rng.int(30, 180);
+      if (!history) return cards;
+      const first = cards[0];
+      const before = twelveMonthsTo(generic, addDays(first.from, -1 - gap));
+      if (before.to < who.birthDate || before.from >= first.from) return cards;
+      cards.unshift(before);
+    }
   }
-  if (rng.chance(0.5)) {
-    const previous = periodOn(card.group, addDays(card.from, -1), who);
-    if (previous !== undefined && previous.to < card.from) cards.push(previous);
-  }
-  cards.push(card);
-  for (let i = 0; i < 3 && card.to < horizon; i++) {
-    if (group === 'TE') group = ordered.find((g) => g !== 'TE') ?? 'GD';
-    const next = periodOn(group, addDays(card.to, 1), who);
-    if (next === undefined) break;
-    card = next;
-    cards.push(card);
+  if (!history) return cards;
+  const start = addYears(today, -HISTORY_YEARS);
+  const childEnd = childCardEnd(who.birthDate);
+  for (let first = cards[0]; first.from > start && first.from > who.birthDate; first = cards[0]) {
+    const day = addDays(first.from, -1);
+    const group = day <= childEnd ? 'TE' : who.pupilSince !== undefined && day >= who.pupilSince && ordered.includes('HS') ? 'HS' : generic;
+    let before = periodOn(group, day, who);
+    if (before === undefined || before.from >= first.from) before = twelveMonthsTo(group === 'TE' ? generic : group, day);
+    if (before.from >= first.from) break;
+    cards.unshift(before);
   }
   return cards;
 }
@@ -647,6 +682,7 @@ function schoolYearOf(today: IsoDate): number {
 }
 
 interface HouseholdContext {
+  history: boolean;
   today: IsoDate;
   schoolYear: number;
   rng: Rng;
@@ -689,7 +725,7 @@ function makePerson(ctx: HouseholdContext, s: Sketch, household: { poverty: Pove
     anchorDay: rng.int(1, 28),
   };
 
-  const cards = cardHistory(rng, today, who, ordered);
+  const cards = cardHistory(rng, today, who, ordered, ctx.history);
 
   const insured = cards.length > 0;
   const person: DemoPerson = {
@@ -751,7 +787,7 @@ function* generate(options: DemoPopulationOptions): Generator<DemoHousehold> {
   const seed = Math.trunc(options.seed) >>> 0;
   const provinceName = options.provinceName ?? 'tỉnh Lào Cai';
   const rng = new Rng(seed);
-  const ctx: HouseholdContext = { today, schoolYear: schoolYearOf(today), rng, ids: new IdentifierSource(seed) };
+  const ctx: HouseholdContext = { history: options.history !== false, today, schoolYear: schoolYearOf(today), rng, ids: new IdentifierSource(seed) };
   const povertyYear = dateParts(today).year;
   const perCommune = persons === 0 ? [] : quotas(rng, communes.length, persons);
 

@@ -3,6 +3,11 @@
  * covers Vietnamese. Modules build a document definition (see the `pdf*` helpers below for the
  * common pieces) and call `renderPdf`, which returns the finished file. No file or URL outside the
  * document is ever read: images come in as data URLs.
+ *
+ * Official documents (handover minutes, donor statements: forms an office files) are set in Tinos, the
+ * free font with the metrics of Times New Roman that such forms expect, with full Vietnamese coverage;
+ * it comes from the npm package @expo-google-fonts/tinos (the whole TTF files; the Fontsource packages
+ * split a font into per-script subsets pdfmake cannot combine). `renderPdf(doc, { official: true })`.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,21 +36,31 @@ function pdfmake(): PdfMake {
     italics: path.join(fontDir, 'Roboto-Italic.ttf'),
     bolditalics: path.join(fontDir, 'Roboto-MediumItalic.ttf'),
   };
-  made.setFonts({ Roboto: fonts });
-  const allowed = new Set(Object.values(fonts));
+  const tinosDir = path.dirname(require.resolve('@expo-google-fonts/tinos/package.json'));
+  const tinos = {
+    normal: path.join(tinosDir, '400Regular', 'Tinos_400Regular.ttf'),
+    bold: path.join(tinosDir, '700Bold', 'Tinos_700Bold.ttf'),
+    italics: path.join(tinosDir, '400Regular_Italic', 'Tinos_400Regular_Italic.ttf'),
+    bolditalics: path.join(tinosDir, '700Bold_Italic', 'Tinos_700Bold_Italic.ttf'),
+  };
+  made.setFonts({ Roboto: fonts, Tinos: tinos });
+  const allowed = new Set([...Object.values(fonts), ...Object.values(tinos)]);
   made.setUrlAccessPolicy(() => false);
   made.setLocalAccessPolicy((p) => allowed.has(p));
   instance = made;
   return made;
 }
 
-/** Renders a document to a PDF file in memory (A4, Roboto 10 pt unless the definition says otherwise). */
-export async function renderPdf(doc: TDocumentDefinitions): Promise<Buffer> {
+/**
+ * Renders a document to a PDF file in memory (A4, Roboto 10 pt unless the definition says otherwise; an
+ * official document in Tinos 11 pt, Times New Roman's metrics).
+ */
+export async function renderPdf(doc: TDocumentDefinitions, options: { official?: boolean } = {}): Promise<Buffer> {
   const definition: TDocumentDefinitions = {
     pageSize: 'A4',
     pageMargins: [40, 40, 40, 48],
     ...doc,
-    defaultStyle: { font: 'Roboto', fontSize: 10, ...(doc.defaultStyle ?? {}) },
+    defaultStyle: { font: options.official ? 'Tinos' : 'Roboto', fontSize: options.official ? 11 : 10, ...(doc.defaultStyle ?? {}) },
     styles: { ...PDF_STYLES, ...(doc.styles ?? {}) },
   };
   const buffer = await pdfmake().createPdf(definition).getBuffer();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import readline from 'node:readline';
 import type { Database } from '../../db/connect';
 import type { Actor } from '../../domain/access';
 import { demoRegisterRows, generateDemoPopulation } from '../../domain/demo-population';
@@ -14,7 +15,8 @@ import { csvLine } from '../../io/csv';
 import { AppError } from '../../errors';
 import { listChildren, getUnit } from '../units/units.service';
 import { importRegister, type ImportProgress, type ImportReport } from './import.service';
-import { anyPerson } from './register.repository';
+import { anyPerson, CARDS_BY_CITIZEN_ID, createCardsByCitizenId, dropCardsByCitizenId, householdsWithPersons, insertCardsByCitizenId } from './register.repository';
+import { coverageChange } from '../coverage/coverage-counts';
 
 export interface DemoOptions {
   province: string;
@@ -26,36 +28,104 @@ export interface DemoOptions {
 
 /** Writes the demo province as a template CSV; returns its path. */
 export async function writeDemoFile(database: Database, actor: Actor, options: Omit<DemoOptions, 'onProgress'>, file: string): Promise<string> {
-  const { unit } = await getUnit(database.db, actor, options.province);
-  if (unit.level !== 'province') throw new AppError('validation', {}, [{ path: 'province', key: 'unknown_unit', params: { code: options.province } }]);
-  const communes = (await listChildren(database.db, actor, unit.code)).map((c) => ({ code: c.code, name: c.name }));
-  const out = fs.createWriteStream(file);
-  const write = async (line: string) => {
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
-  };
-  await write(CANONICAL_COLUMNS.join(','));
-  for (const household of generateDemoPopulation({ communes, persons: options.persons, seed: options.seed, today: options.today, provinceName: unit.name })) {
-    // the template holds one card per person: the one in force today when there is one (a renewal bought
-    // ahead would otherwise hide it), else the latest
-    const members = household.members.map((p) => {
-      const current = p.cards.filter((c) => c.from <= options.today && options.today <= c.to);
-      return current.length ? { ...p, cards: current.slice(-1) } : p;
-    });
-    for (const row of demoRegisterRows({ ...household, members })) await write(csvLine(CANONICAL_COLUMNS.map((c) => row[c])));
-  }
-  out.end();
-  await once(out, 'finish');
+  await writeDemo(database, actor, options, file);
   return file;
 }
 
-export async function loadDemo(database: Database, actor: Actor, options: DemoOptions): Promise<ImportReport> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-demo-')), `demo-${options.province}-${options.seed}.csv`);
-  try {
-    await writeDemoFile(database, actor, options, file);
-    return await importRegister(database, actor, { path: file }, { today: options.today, onProgress: options.onProgress });
-  } finally {
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+/**
+ * The template CSV holds one card per person: the one in force today when there is one (a renewal bought
+ * ahead would otherwise hide it), else the latest. The person's other cards (the earlier ones, renewals
+ * bought ahead) go to `cardsFile` when given, a line `citizen id,group,from,to` each (ISO dates).
+ */
+async function writeDemo(database: Database, actor: Actor, options: Omit<DemoOptions, 'onProgress'>, file: string, cardsFile?: string): Promise<void> {
+  const { unit } = await getUnit(database.db, actor, options.province);
+  if (unit.level !== 'province') throw new AppError('validation', {}, [{ path: 'province', key: 'unknown_unit', params: { code: options.province } }]);
+  const communes = (await listChildren(database.db, actor, unit.code)).map((c) => ({ code: c.code, name: c.name }));
+  const out = lineWriter(file);
+  const others = cardsFile ? lineWriter(cardsFile) : undefined;
+  await out.write(CANONICAL_COLUMNS.join(','));
+  for (const household of generateDemoPopulation({ communes, persons: options.persons, seed: options.seed, today: options.today, provinceName: unit.name, history: !!cardsFile })) {
+    const members = household.members.map((p) => {
+      let kept = p.cards.length - 1;
+      for (let i = p.cards.length - 1; i >= 0; i--) {
+        const c = p.cards[i];
+        if (c.from <= options.today && options.today <= c.to) {
+          kept = i;
+          break;
+        }
+      }
+      return kept === p.cards.length - 1 ? p : { ...p, cards: [p.cards[kept]] };
+    });
+    for (const row of demoRegisterRows({ ...household, members })) await out.write(csvLine(CANONICAL_COLUMNS.map((c) => row[c])));
+    if (!others) continue;
+    for (let m = 0; m < members.length; m++) {
+      const p = household.members[m];
+      const kept = members[m].cards[members[m].cards.length - 1];
+      for (const c of p.cards) if (c !== kept) await others.write(`${p.citizenId},${c.group},${c.from},${c.to}`);
+    }
   }
+  await out.end();
+  await others?.end();
+}
+
+function lineWriter(file: string) {
+  const out = fs.createWriteStream(file);
+  return {
+    async write(line: string) {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    },
+    async end() {
+      out.end();
+      await once(out, 'finish');
+    },
+  };
+}
+
+/**
+ * Generates the demo province and imports it through the real import, then adds each person's other cards
+ * (the card history before the one in force today, renewals bought ahead) with the coverage counts, so the
+ * dashboard has a year earlier to compare with. Those cards go in one transaction after the import.
+ */
+export async function loadDemo(database: Database, actor: Actor, options: DemoOptions): Promise<ImportReport> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-demo-'));
+  const file = path.join(dir, `demo-${options.province}-${options.seed}.csv`);
+  const cardsFile = path.join(dir, 'cards.txt');
+  try {
+    await writeDemo(database, actor, options, file, cardsFile);
+    const report = await importRegister(database, actor, { path: file }, { today: options.today, onProgress: options.onProgress });
+    if (!report.rolledBack) await addCards(database, cardsFile);
+    return report;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The cards of `cardsFile` into the register: COPYed into a temporary table, then in one transaction
+ * inserted with the coverage counts of the households they touch.
+ */
+async function addCards(database: Database, cardsFile: string): Promise<void> {
+  const { table, columns } = CARDS_BY_CITIZEN_ID;
+  await database.session(async (session) => {
+    await createCardsByCitizenId(session.db);
+    try {
+      let lines: string[] = [];
+      for await (const line of readline.createInterface({ input: fs.createReadStream(cardsFile), crlfDelay: Infinity })) {
+        if (line) lines.push(line);
+        if (lines.length < 50_000) continue;
+        await session.copyCsv(table, columns, `${lines.join('\n')}\n`);
+        lines = [];
+      }
+      if (lines.length) await session.copyCsv(table, columns, `${lines.join('\n')}\n`);
+      await session.db.transaction().execute(async (trx) => {
+        const coverage = await coverageChange(trx, householdsWithPersons());
+        await insertCardsByCitizenId(trx, 'import');
+        await coverage.apply();
+      });
+    } finally {
+      await dropCardsByCitizenId(session.db);
+    }
+  });
 }
 
 export async function registerIsEmpty(database: Database): Promise<boolean> {

@@ -420,6 +420,33 @@ export async function insertCard(db: Kysely<DB>, c: CardValues): Promise<void> {
   await db.insertInto('card').values(c).execute();
 }
 
+/** A temporary table of cards of persons known by citizen id (the demo's earlier cards), for COPY. */
+export const CARDS_BY_CITIZEN_ID = { table: '_cards_by_citizen_id', columns: ['citizen_id', 'group_code', 'valid_from', 'valid_to'] };
+
+export async function createCardsByCitizenId(db: Kysely<DB>): Promise<void> {
+  await sql`drop table if exists ${sql.table(CARDS_BY_CITIZEN_ID.table)}`.execute(db);
+  await sql`create temporary table ${sql.table(CARDS_BY_CITIZEN_ID.table)} (citizen_id text, group_code text, valid_from date, valid_to date)`.execute(db);
+}
+
+export async function dropCardsByCitizenId(db: Kysely<DB>): Promise<void> {
+  await sql`drop table if exists ${sql.table(CARDS_BY_CITIZEN_ID.table)}`.execute(db);
+}
+
+/** Every household with a person (a subquery for coverageChange). */
+export function householdsWithPersons() {
+  return sql`select distinct p.household_id from person p`;
+}
+
+/** Inserts the cards of CARDS_BY_CITIZEN_ID for the persons with those citizen ids; an unknown citizen id is skipped. */
+export async function insertCardsByCitizenId(db: Kysely<DB>, source: CardSource): Promise<number> {
+  const r = await sql`
+    insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
+    select p.household_id, gen_random_uuid(), p.id, c.group_code, c.valid_from, c.valid_to, ${source}
+    from ${sql.table(CARDS_BY_CITIZEN_ID.table)} c
+    join person p on p.citizen_id = c.citizen_id`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 export async function updateCard(db: Kysely<DB>, householdId: string, id: string, patch: Partial<Pick<CardValues, 'groupCode' | 'validFrom' | 'validTo' | 'number'>>) {
   await db.updateTable('card').set(patch).where('householdId', '=', householdId).where('id', '=', id).execute();
 }

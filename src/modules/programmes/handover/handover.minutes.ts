@@ -91,6 +91,6 @@ export async function handoverMinutesPdf(
     pageOrientation: 'landscape',
     content,
     footer: pdfPageFooter((page, pages) => m('page', { page, pages })),
-  });
+  }, { official: true });
   return { fileName: `bien-ban-ban-giao-${event.communeCode}-${event.heldOn}.pdf`, pdf };
 }

@@ -17,6 +17,9 @@ import { handoverWorld, DEADLINE, UNNAMED_DONOR, type HandoverWorld } from './ha
 import * as handover from './handover.service';
 import { handoverMinutesPdf } from './handover.minutes';
 import * as offices from '../../offices/offices.service';
+import { PROJECT_ROOT } from '../../../config';
+
+const SCREENSHOTS = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
 import { registerHandoverCommands } from './handover.cli';
 import * as register from '../../register/register.service';
 import * as donors from '../money/donors.service';
@@ -176,6 +179,12 @@ describe(`handover events and results (${engineName})`, () => {
     expect(text).toContain('BẢO HIỂM XÃ HỘI TỈNH LÀO CAI BẢO HIỂM XÃ HỘI CƠ SỞ BẢO THẮNG');
     expect(text).toContain('Số: 12/BB-BGT');
     expect(text).toContain('1. Cơ quan Bảo hiểm xã hội: Bảo hiểm xã hội cơ sở Bảo Thắng');
+    // set in Tinos (Times New Roman's metrics), embedded: not in the app's sans-serif
+    const { pdf } = await handoverMinutesPdf(t.db, system, e1);
+    expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+Tinos/);
+    expect(pdf.toString('latin1')).not.toMatch(/\/BaseFont \/[A-Z]{6}\+Roboto/);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SCREENSHOTS, 'minutes-office.pdf'), pdf);
   });
 });
 

@@ -213,6 +213,6 @@ export async function donorStatementPdf(
     info: { title: `${st('title')} - ${s.donor.name}` },
     content,
     footer: pdfPageFooter((page, pages) => t('handover:minutes.page', { page, pages })),
-  });
+  }, { official: true });
   return { fileName: `sao-ke-nha-tai-tro-${s.programme.publicSlug}.pdf`, pdf };
 }

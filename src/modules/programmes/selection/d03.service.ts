@@ -240,7 +240,7 @@ export async function d03Workbook(
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         const text = typeof cell.value === 'string' ? cell.value : '';
         const width = ws.getColumn(col).width ?? 10;
-        if (text && cell.alignment?.wrapText) lines = Math.max(lines, Math.ceil((text.length * 1.1) / Math.max(width - 1, 1)));
+        if (text && cell.alignment?.wrapText) lines = Math.max(lines, Math.ceil(text.length / Math.max(width * 1.15, 1)));
       });
       row.height = Math.min(15 * lines, 120);
       for (const f of r.missing) {

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
+import { addYears } from '../../domain/calendar';
+import { isCoveredOn } from '../../domain/coverage';
+import { coverageOf } from '../coverage/coverage.service';
+import { loadDemo } from './demo.service';
+
+// not a month end: the dashboard reads the month end before and the spans since
+const TODAY = '2026-03-18';
+const YEAR_AGO = addYears(TODAY, -1);
+const PERSONS = 4_000;
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await testDatabase();
+  const report = await loadDemo(t, system, { province: '15', persons: PERSONS, seed: 5, today: TODAY });
+  expect(report.inserted).toBe(PERSONS);
+}, 120_000);
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+/** The truth from the register's cards, by the domain rules: persons covered on `date`. */
+async function coveredOn(date: string): Promise<number> {
+  const cards = await t.db.selectFrom('card').select(['personId', 'validFrom', 'validTo']).execute();
+  const byPerson = new Map<string, typeof cards>();
+  for (const c of cards) byPerson.set(c.personId, [...(byPerson.get(c.personId) ?? []), c]);
+  return [...byPerson.values()].filter((mine) => isCoveredOn(mine, date)).length;
+}
+
+describe(`the demo province looks like a real one (${engineName})`, () => {
+  it('holds a card history: renewals before the card in force, not one card each', async () => {
+    const { n } = await t.db.selectFrom('card').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n)).toBeGreaterThan(2 * PERSONS);
+  });
+
+  it('has a dashboard with a coverage rate near the seeds and a year-over-year change of a few percent', async () => {
+    const now = await coverageOf(t.db, system, '15', TODAY);
+    const before = await coverageOf(t.db, system, '15', YEAR_AGO);
+    // the kept aggregates agree with the cards (the history was added with its counts)
+    expect(now.participants).toBe(await coveredOn(TODAY));
+    expect(before.participants).toBe(await coveredOn(YEAR_AGO));
+    expect(now.register?.participantsYearAgo).toBe(before.participants);
+
+    expect(now.population).toBe(PERSONS);
+    // about 93% of the population insured (Lào Cai 88%, the country about 95% at the end of 2025)
+    expect(now.pctPopulation).toBeGreaterThan(90);
+    expect(now.pctPopulation).toBeLessThan(96);
+    expect(before.pctPopulation).toBeGreaterThan(88);
+    // a few percent up or down a year over, not a register that starts last year
+    for (const day of [now, before]) {
+      expect(day.yoyChange).not.toBeNull();
+      const yearAgo = day.participants! - day.yoyChange!;
+      expect(Math.abs(day.yoyChange! / yearAgo)).toBeLessThan(0.05);
+    }
+    // the state-paid groups are there on both dates
+    for (const day of [now, before]) for (const group of ['TE', 'HN', 'DT', 'HS', 'GD']) expect(day.byGroup[group] ?? 0).toBeGreaterThan(0);
+    // and some lapsed: cards that ended months ago, not renewed
+    expect(now.register?.neverInsured).toBeGreaterThan(0);
+    expect(now.participants!).toBeLessThan(PERSONS - now.register!.neverInsured);
+  });
+});
