@@ -860,6 +860,10 @@ export function demoRegisterRows(household: DemoHousehold): Record<CanonicalColu
       card_to: card ? formatDateVi(card.to) : '',
       school: p.grade ? `${p.grade <= 5 ? 'Trường Tiểu học' : p.grade <= 9 ? 'Trường THCS' : 'Trường THPT'} ${household.village}` : '',
       grade: p.grade ? String(p.grade) : '',
+      card_number: '',
+      card_source: '',
+      facility_code: '',
+      collector_code: '',
     };
   });
 }

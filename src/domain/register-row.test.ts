@@ -223,6 +223,36 @@ describe('cell parsers', () => {
 });
 
 describe('validateRow', () => {
+  it("reads a card's number, source (code or an export's label), facility and collector (issue 18)", () => {
+    const row = (cells: RowCells) => {
+      const r = validateRow({ ...goodRow, ...cells }, ctx);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.row.card;
+    };
+    expect(row({ card_number: 'HN2101234567891', card_source: 'Chương trình tặng thẻ', facility_code: 10001, collector_code: 'DL10001' })).toEqual({
+      group: 'HN',
+      from: '2026-01-01',
+      to: '2026-12-31',
+      number: 'HN2101234567891',
+      source: 'programme',
+      facilityCode: '10001',
+      collectorCode: 'DL10001',
+    });
+    expect(row({ card_source: 'Entered by hand' })?.source).toBe('manual');
+    expect(row({ card_source: 'nhập từ tệp' })?.source).toBe('import');
+    // Excel dropped the leading zero of a facility code
+    expect(row({ facility_code: 1001 })?.facilityCode).toBe('01001');
+    expect(codes(errorsOf({ ...goodRow, card_source: 'bought', facility_code: '12' }))).toEqual(['card_source:invalid_card_source', 'facility_code:invalid_facility_code']);
+    // the card's facts without the card: a card given in part
+    expect(codes(errorsOf({ ...goodRow, card_group: '', card_from: '', card_to: '', facility_code: '10001' }))).toEqual([
+      'card_from:card_incomplete',
+      'card_group:card_incomplete',
+      'card_to:card_incomplete',
+    ]);
+    // older files without these columns read as before
+    expect(row({})).toEqual({ group: 'HN', from: '2026-01-01', to: '2026-12-31' });
+  });
+
   it('normalises a good row', () => {
     const result = validateRow(goodRow, ctx);
     expect(result).toEqual({
@@ -439,6 +469,8 @@ describe('validateRow', () => {
         'invalid_grade',
         'invalid_characters',
         'formula_text',
+        'invalid_card_source',
+        'invalid_facility_code',
       ].sort(),
     );
   });

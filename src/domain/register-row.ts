@@ -33,6 +33,11 @@ export const CANONICAL_COLUMNS = [
   'card_to',
   'school',
   'grade',
+  // the card's own facts (issue 18): optional, at the end so that older files keep their columns
+  'card_number',
+  'card_source',
+  'facility_code',
+  'collector_code',
 ] as const;
 
 export type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number];
@@ -60,6 +65,10 @@ export const TEMPLATE_HEADERS_VI: Record<CanonicalColumn, string> = {
   card_to: 'Thẻ đến ngày',
   school: 'Trường',
   grade: 'Lớp',
+  card_number: 'Số thẻ',
+  card_source: 'Nguồn thẻ',
+  facility_code: 'Mã nơi đăng ký KCB ban đầu',
+  collector_code: 'Mã nhân viên thu',
 };
 
 /** The headers of the English template. */
@@ -83,6 +92,10 @@ export const TEMPLATE_HEADERS_EN: Record<CanonicalColumn, string> = {
   card_to: 'Card valid to',
   school: 'School',
   grade: 'Grade',
+  card_number: 'Card number',
+  card_source: 'Card source',
+  facility_code: 'Health facility code',
+  collector_code: 'Collector code',
 };
 
 /** Other headers seen in lists people keep (written with diacritics; matching ignores them and case). */
@@ -147,6 +160,19 @@ const ALTERNATIVE_HEADERS: Record<CanonicalColumn, readonly string[]> = {
   school: ['Trường học', 'Tên trường', 'Trường đang học'],
   grade: ['Lớp học', 'Khối', 'Khối lớp'],
   card_to: ['Hạn thẻ đến', 'Hạn thẻ đến ngày', 'Thẻ có giá trị đến', 'Giá trị sử dụng đến', 'Giá trị sử dụng đến ngày', 'Đến ngày', 'Card to'],
+  card_number: ['Số thẻ BHYT', 'Mã thẻ', 'Mã thẻ BHYT', 'Số thẻ bảo hiểm y tế'],
+  card_source: ['Nguồn', 'Nguồn thẻ BHYT', 'Source'],
+  facility_code: [
+    'Mã nơi ĐKKCB ban đầu',
+    'Mã nơi đăng ký KCB',
+    'Mã KCB ban đầu',
+    'Mã KCBBĐ',
+    'Mã bệnh viện',
+    'Nơi đăng ký KCB ban đầu',
+    'Nơi ĐKKCB ban đầu',
+    'Facility code',
+  ],
+  collector_code: ['Mã số nhân viên thu', 'Mã NV thu', 'Mã đại lý thu', 'Mã đại lý', 'Collector', 'Agent code'],
 };
 
 /** Headers of columns that carry nothing to import (row numbers): neither mapped nor reported unknown. */
@@ -542,6 +568,8 @@ export const ROW_ERROR_CODES = [
   'invalid_grade',
   'invalid_characters',
   'formula_text',
+  'invalid_card_source',
+  'invalid_facility_code',
 ] as const;
 
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -558,6 +586,38 @@ export interface RegisterCard {
   group: string;
   from: IsoDate;
   to: IsoDate;
+  /** The number printed on the card. */
+  number?: string;
+  /** Where the card came from (default 'import'). */
+  source?: CardSource;
+  /** The initial health-care facility, 5 digits (checked against the list by the importer). */
+  facilityCode?: string;
+  /** The collector's code (checked against the list by the importer). */
+  collectorCode?: string;
+}
+
+export type CardSource = 'import' | 'manual' | 'programme';
+
+/**
+ * The card source as written: the code, or the label an export writes in either language (folded:
+ * 'Nhập từ tệp', 'Nhập tay', 'Chương trình tặng thẻ', 'Imported', 'Entered by hand', 'Donation programme').
+ */
+const CARD_SOURCE_WORDS: Record<string, CardSource> = {
+  import: 'import',
+  imported: 'import',
+  'nhap tu tep': 'import',
+  manual: 'manual',
+  'entered by hand': 'manual',
+  'nhap tay': 'manual',
+  programme: 'programme',
+  program: 'programme',
+  'donation programme': 'programme',
+  'chuong trinh tang the': 'programme',
+  'tang the': 'programme',
+};
+
+export function parseCardSource(value: CellValue): CardSource | undefined {
+  return CARD_SOURCE_WORDS[foldVietnamese(cellText(value))];
 }
 
 export interface RegisterRow {
@@ -623,6 +683,10 @@ export const MAX_LENGTH: Record<CanonicalColumn, number> = {
   card_to: 40,
   school: 200,
   grade: 10,
+  card_number: 30,
+  card_source: 50,
+  facility_code: 10,
+  collector_code: 30,
 };
 
 /** Births before this are taken as typing mistakes. */
@@ -945,7 +1009,8 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   // Card: all three cells or none.
   let card: RegisterCard | undefined;
   const cardBlank = [v.blank(COL.card_group), v.blank(COL.card_from), v.blank(COL.card_to)];
-  if (cardBlank.includes(true) && cardBlank.includes(false)) {
+  const factsGiven = !v.blank(COL.card_number) || !v.blank(COL.card_source) || !v.blank(COL.facility_code) || !v.blank(COL.collector_code);
+  if (cardBlank.includes(true) && (cardBlank.includes(false) || factsGiven)) {
     const missing = CARD_COLUMNS.filter((_, i) => cardBlank[i]);
     for (const column of missing) v.fail(COL[column], 'card_incomplete', { missing });
   }
@@ -968,7 +1033,25 @@ function checkRow(v: RowCheck, ctx: RowContext): RowResult {
   if (cardFrom !== undefined && cardTo !== undefined && cardFrom > cardTo) {
     v.fail(COL.card_to, 'card_dates_order', { from: cardFrom, to: cardTo });
   } else if (cardGroup !== undefined && cardFrom !== undefined && cardTo !== undefined) {
-    card = { group: cardGroup, from: cardFrom, to: cardTo };
+    card = { group: cardGroup, from: cardFrom, to: cardTo, number: undefined, source: undefined, facilityCode: undefined, collectorCode: undefined };
+  }
+  if (factsGiven) {
+    const number = v.optional(COL.card_number) ? v.text(COL.card_number) : undefined;
+    let source: CardSource | undefined;
+    if (v.optional(COL.card_source)) {
+      source = parseCardSource(v.text(COL.card_source));
+      if (source === undefined) v.fail(COL.card_source, 'invalid_card_source');
+    }
+    let facilityCode: string | undefined;
+    if (v.optional(COL.facility_code)) {
+      facilityCode = identifierDigits(v.cell(COL.facility_code), 5, 1);
+      if (!/^\d{5}$/.test(facilityCode)) {
+        v.fail(COL.facility_code, 'invalid_facility_code');
+        facilityCode = undefined;
+      }
+    }
+    const collectorCode = v.optional(COL.collector_code) ? v.text(COL.collector_code) : undefined;
+    if (card) Object.assign(card, { number, source, facilityCode, collectorCode });
   }
 
   if (errors.length > 0 || birthDate === undefined || sex === undefined) return communeCode === '' ? { ok: false, errors } : { ok: false, errors, communeCode };

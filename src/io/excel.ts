@@ -87,21 +87,148 @@ export async function* readXlsxRows(input: Readable | string): AsyncGenerator<Ce
   }
 }
 
-export interface SheetSpec {
-  name: string;
-  columns: { header: string; key: string; width?: number }[];
+/** How a column's values are written: Excel dates, numbers and percentages stay what they are, not text. */
+export type ColumnType = 'text' | 'date' | 'integer' | 'number' | 'percent';
+
+export interface SheetColumn {
+  header: string;
+  key: string;
+  /** Characters (Excel's unit); default: the header's length. */
+  width?: number;
+  /**
+   * 'date': a 'YYYY-MM-DD' string (or a Date) becomes an Excel date shown dd/mm/yyyy; 'percent': a value in
+   * percent (93.42) is written as the fraction (0.9342) shown 93.4%; 'integer' and 'number': numbers with
+   * thousands separators. Default 'text': the value as it is.
+   */
+  type?: ColumnType;
+  /** Wrap long text in the cell (addresses, messages). */
+  wrap?: boolean;
 }
 
-/** A streaming workbook writer with one sheet; call `add(row)` then `finish()`. */
+export interface SheetSpec {
+  name: string;
+  columns: SheetColumn[];
+  /**
+   * Lines written above the header row: the first as the title (bold, larger), the others under it (the
+   * unit, the date ...). Leave it out for a sheet that is imported back (its header must stay row 1) and
+   * give `pageHeader` instead.
+   */
+  title?: string[];
+  /** Printed at the top of every page (default: the title's lines). */
+  pageHeader?: string;
+  /** Default: landscape when the columns are wider than a portrait A4 page holds. */
+  orientation?: 'portrait' | 'landscape';
+  /** A list printed to be carried and written on: borders round every cell and taller rows. */
+  grid?: boolean;
+}
+
+/** Number formats of the column types ('text' keeps Excel's General). */
+export const NUM_FMT: Record<Exclude<ColumnType, 'text'>, string> = {
+  date: 'dd/mm/yyyy',
+  integer: '#,##0',
+  number: '#,##0.##',
+  percent: '0.0%',
+};
+
+/** A portrait A4 page, fit to width, holds about this many characters of column width at a readable size. */
+const PORTRAIT_CHARACTERS = 100;
+const THIN = { style: 'thin' as const };
+const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+
+/** A 'YYYY-MM-DD' day as the Date exceljs writes as that Excel day (midnight UTC). */
+export function excelDate(iso: string): Date {
+  return new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+}
+
+function cellOf(type: ColumnType | undefined, value: CellValue | undefined): CellValue {
+  if (value === undefined || value === null || value === '') return null;
+  switch (type) {
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? excelDate(value) : value;
+    case 'percent':
+      return typeof value === 'number' ? value / 100 : value;
+    case 'integer':
+    case 'number':
+      return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** Text for a page header or footer: '&' is a code there and is doubled. */
+const headerText = (text: string) => text.replace(/&/g, '&&');
+
+/**
+ * A streaming workbook writer with one sheet, set up to print: A4, landscape when wide, fit to the page
+ * width (as many pages down as needed), margins, the header row repeated on every page (print titles),
+ * the title or `pageHeader` at the top of each page and the page number at the bottom. Call `add(row)`
+ * (values by column key) then `finish()`.
+ */
 export function xlsxWriter(output: Writable, sheet: SheetSpec) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-  const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = sheet.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? Math.max(12, c.header.length + 2) }));
-  ws.getRow(1).font = { bold: true };
-  ws.getRow(1).commit();
+  workbook.creator = 'coverdesk';
+  const widths = sheet.columns.map((c) => c.width ?? Math.max(12, c.header.length + 2));
+  const wide = widths.reduce((a, b) => a + b, 0) > PORTRAIT_CHARACTERS;
+  const title = sheet.title ?? [];
+  // the title's lines, an empty row, then the header
+  const headerRow = title.length ? title.length + 2 : 1;
+  const pageHeader = sheet.pageHeader ?? title.join(' · ');
+  const ws = workbook.addWorksheet(sheet.name, {
+    views: [{ state: 'frozen', ySplit: headerRow }],
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: sheet.orientation ?? (wide ? 'landscape' : 'portrait'),
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.25, footer: 0.25 },
+      printTitlesRow: `${headerRow}:${headerRow}`,
+    },
+    headerFooter: {
+      oddHeader: pageHeader ? `&L&8${headerText(pageHeader)}` : undefined,
+      oddFooter: '&R&8&P / &N',
+    },
+  });
+  ws.columns = sheet.columns.map((c, i) => ({
+    key: c.key,
+    width: widths[i],
+    ...(c.type && c.type !== 'text' ? { style: { numFmt: NUM_FMT[c.type] } } : {}),
+  }));
+  title.forEach((line, i) => {
+    const row = ws.getRow(i + 1);
+    row.getCell(1).value = line;
+    row.getCell(1).font = { bold: true, size: i === 0 ? 14 : 11 };
+    row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+    if (i === 0) row.height = 22;
+    ws.mergeCells(i + 1, 1, i + 1, sheet.columns.length);
+    row.commit();
+  });
+  const header = ws.getRow(headerRow);
+  sheet.columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+    if (sheet.grid) cell.border = BORDER;
+  });
+  // tall enough for the longest heading wrapped in its column (a spreadsheet does not size it on opening)
+  header.height = 15 * Math.max(1, ...sheet.columns.map((c, i) => Math.ceil((c.header.length + 1) / Math.max(1, widths[i] - 1))));
+  header.commit();
+  const wrap = sheet.columns.map((c) => c.wrap === true);
   return {
-    add(row: Record<string, CellValue | undefined>) {
-      ws.addRow(row).commit();
+    add(values: Record<string, CellValue | undefined>) {
+      const row = ws.addRow(Object.fromEntries(sheet.columns.map((c) => [c.key, cellOf(c.type, values[c.key])])));
+      if (sheet.grid || wrap.includes(true)) {
+        if (sheet.grid) row.height = 30; // two lines of a wrapped address, and room to write
+        sheet.columns.forEach((_, i) => {
+          const cell = row.getCell(i + 1);
+          if (sheet.grid) cell.border = BORDER;
+          cell.alignment = { vertical: 'middle', ...(wrap[i] ? { wrapText: true } : {}) };
+        });
+      }
+      row.commit();
     },
     async finish() {
       ws.commit();

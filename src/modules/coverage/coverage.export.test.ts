@@ -58,9 +58,15 @@ async function workbook(url: string) {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
+  // the table starts at the header row, the row repeated on every printed page
+  const header = Number(ws.pageSetup.printTitlesRow?.split(':')[0]);
+  expect(header).toBeGreaterThan(1);
   const rows: unknown[][] = [];
-  ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return { name: ws.name, file: String(res.headers['content-disposition']), rows };
+  ws.eachRow((row, n) => {
+    if (n >= header) rows.push((row.values as unknown[]).slice(1));
+  });
+  const title = [1, 2, 3].map((n) => ws.getRow(n).getCell(1).value).filter((v) => v !== null);
+  return { name: ws.name, file: String(res.headers['content-disposition']), rows, title, ws, header };
 }
 
 describe(`staff progress (${engineName})`, () => {
@@ -133,12 +139,17 @@ describe(`dashboard exports (${engineName})`, () => {
     const baoThang = communes.rows.find((r) => r[0] === '02905')!;
     // 4 persons, 1 covered on 31/10/2025 (cards entered later start in November)
     expect(baoThang.slice(0, 4)).toEqual(['02905', 'Xã Bảo Thắng', 4, 1]);
-    expect(baoThang[6]).toBe(25);
+    expect(baoThang[6]).toBe(0.25); // 25 %, a percentage in Excel
+    expect(communes.title).toEqual(['Bao phủ theo đơn vị', 'Lào Cai (15) · Ngày 31/10/2025']);
+    const pct = communes.ws.getRow(communes.header + 1).getCell(7);
+    expect(pct.numFmt).toBe('0.0%');
+    expect(communes.ws.getRow(communes.header + 1).getCell(3).numFmt).toBe('#,##0');
+    expect(communes.ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
     expect(baoThang[10]).toBe('Sổ quản lý người tham gia');
 
     const low = await workbook('/api/coverage/15/export?table=low&date=2025-10-31&threshold=95');
     expect(low.rows[0]).toEqual(['Thứ tự', 'Mã đơn vị', 'Tên đơn vị', 'Dân số', 'Số người tham gia', '% dân số', '% kế hoạch', 'Mục tiêu (% dân số)', 'Còn thiếu (người)']);
-    expect(low.rows.find((r) => r[1] === '02905')).toEqual([1, '02905', 'Xã Bảo Thắng', 4, 1, 25, null, 95, 3].map((v) => (v === null ? undefined : v)));
+    expect(low.rows.find((r) => r[1] === '02905')).toEqual([1, '02905', 'Xã Bảo Thắng', 4, 1, 0.25, null, 95, 3].map((v) => (v === null ? undefined : v)));
 
     const pupils = await workbook('/api/coverage/02905/export?table=pupils&date=2025-10-31');
     expect(pupils.name).toBe('Học sinh theo trường 2025-2026');
@@ -150,7 +161,9 @@ describe(`dashboard exports (${engineName})`, () => {
 
     const staff = await workbook(`/api/coverage/15/export?table=staff&date=2025-10-31&year=${YEAR}`);
     expect(staff.rows[0]).toEqual(['Tên đăng nhập', 'Họ và tên', 'Đơn vị', 'Chỉ tiêu (người)', 'Đã vận động tham gia', 'Tỷ lệ (%)', 'Còn thiếu (người)']);
-    expect(staff.rows.find((r) => r[0] === 'thu_progress')?.slice(2)).toEqual(['Xã Bảo Thắng (02905)', 3, 2, 66.67, 1]);
+    const progress = staff.rows.find((r) => r[0] === 'thu_progress')!;
+    expect(progress.slice(2)).toEqual(['Xã Bảo Thắng (02905)', 3, 2, expect.any(Number), 1]);
+    expect(progress[5]).toBeCloseTo(0.6667, 6); // 66.67 %
 
     // English headers for an English-speaking user
     const en = await app.inject({ url: '/api/coverage/15/export?table=low&date=2025-10-31', headers: { ...headers, 'accept-language': 'en' } });
@@ -213,5 +226,19 @@ describe(`figure routes (${engineName})`, () => {
     expect(csv.body).toContain('Nguyễn Văn An');
     const xlsx = await workbook(`/api/coverage/02905/visits?kind=expiring&days=90&date=${date}&format=xlsx`);
     expect(xlsx.rows.flat()).toContain('Nguyễn Văn An');
+    // a sheet a village head can carry: title, commune, date; numbered rows with borders; real dates
+    expect(xlsx.title[0]).toBe('DANH SÁCH NGƯỜI CÓ THẺ BẢO HIỂM Y TẾ SẮP HẾT HẠN');
+    expect(xlsx.title[1]).toBe('Xã/phường: Xã Bảo Thắng (02905)');
+    expect(xlsx.title[2]).toContain(`Thẻ hết hạn trong 90 ngày kể từ ${date.split('-').reverse().join('/')}`);
+    expect(xlsx.rows[0]).toEqual(['STT', 'Thôn/Tổ dân phố', 'Mã hộ', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Địa chỉ', 'Số điện thoại', 'Đối tượng', 'Thẻ hết hạn', 'Ghi chú']);
+    const first = xlsx.ws.getRow(xlsx.header + 1);
+    expect(first.getCell(1).value).toBe(1);
+    expect(first.getCell(5).value).toBeInstanceOf(Date);
+    expect(first.getCell(5).numFmt).toBe('dd/mm/yyyy');
+    expect(first.getCell(10).value).toBeInstanceOf(Date);
+    expect(first.getCell(11).border?.left?.style).toBe('thin');
+    expect(first.height).toBeGreaterThanOrEqual(26);
+    expect(xlsx.ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${xlsx.header}:${xlsx.header}` });
+    expect(xlsx.ws.headerFooter.oddFooter).toContain('&P');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The coverage dashboard's tables as .xlsx (headers from the catalogue, in the user's language) and the
  * dashboard as a PDF (headline measures with the source of each number, the table of units below, and a
- * note on where the numbers come from). Numbers stay numbers in Excel (percentages with two decimals);
+ * note on where the numbers come from). Numbers stay numbers in Excel (percentages as percentages);
  * the PDF formats them the Vietnamese way (1.475.810, 93,42 %, dd/MM/yyyy).
  */
 import type { Writable } from 'node:stream';
@@ -10,8 +10,9 @@ import type { DB } from '../../db/schema';
 import type { Actor } from '../../domain/access';
 import { formatDateVi } from '../../domain/dates';
 import { translator, type Language } from '../../i18n/index';
-import { xlsxWriter, type CellValue } from '../../io/excel';
+import { xlsxWriter, type CellValue, type ColumnType, type SheetColumn } from '../../io/excel';
 import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../io/pdf';
+import { lineageOf } from '../units/units.service';
 import * as coverage from './coverage.service';
 import { staffProgress } from './figures.service';
 
@@ -30,17 +31,44 @@ export interface ExportQuery {
 interface Sheet {
   name: string;
   file: string;
-  columns: { key: string; header: string; width: number }[];
+  /** The title, the unit and the date: rows above the table. */
+  title: string[];
+  columns: SheetColumn[];
   rows: Record<string, CellValue>[];
 }
+
+/** Counts, and percentages (in percent: written as fractions shown 93.4%). */
+const COLUMN_TYPES: Record<string, ColumnType> = {
+  population: 'integer',
+  participants: 'integer',
+  plan: 'integer',
+  yoyChange: 'integer',
+  expiring30: 'integer',
+  neverInsured: 'integer',
+  rank: 'integer',
+  target: 'integer',
+  missing: 'integer',
+  pupils: 'integer',
+  covered: 'integer',
+  staffTarget: 'integer',
+  recruited: 'integer',
+  pctPlan: 'percent',
+  pctPopulation: 'percent',
+  pct: 'percent',
+};
 
 const source = (t: ReturnType<typeof translator>, s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '');
 
 /** The rows and headers of one dashboard table. */
 export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTable, query: ExportQuery, lang: Language): Promise<Sheet> {
   const t = translator(lang);
-  const col = (key: string, width = 14) => ({ key, header: t(`coverage:export.columns.${key}`), width });
-  const base = { name: t(`coverage:export.sheets.${table}`), file: `${t(`coverage:export.files.${table}`)}-${query.unit}-${query.date}` };
+  const col = (key: string, width = 14): SheetColumn => ({ key, header: t(`coverage:export.columns.${key}`), width, type: COLUMN_TYPES[key] });
+  const unit = (await lineageOf(db, query.unit))?.unit;
+  const base = {
+    name: t(`coverage:export.sheets.${table}`),
+    file: `${t(`coverage:export.files.${table}`)}-${query.unit}-${query.date}`,
+    title: [t(`coverage:export.sheets.${table}`), t('coverage:export.subtitle', { unit: unit ? `${unit.name} (${unit.code})` : query.unit, date: formatDateVi(query.date) })],
+  };
   if (table === 'children') {
     const r = await coverage.coverageOf(db, actor, query.unit, query.date);
     return {
@@ -74,6 +102,7 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
     return {
       ...base,
       name: `${base.name} ${p.schoolYear}`,
+      title: [`${base.name} ${p.schoolYear}`, base.title[1]],
       columns: [col('school', 32), col('pupils'), col('covered'), col('pct'), col('missing')],
       rows: [
         ...p.schools.map((s) => ({ school: s.school ?? t('coverage:export.noSchool'), pupils: s.pupils, covered: s.covered, pct: s.pct, missing: s.missing })),
@@ -86,6 +115,7 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
   return {
     ...base,
     name: `${base.name} ${year}`,
+    title: [`${base.name} ${year}`, base.title[1]],
     columns: [col('username', 16), col('displayName', 24), col('unit', 28), col('staffTarget'), col('recruited'), col('pct'), col('missing')],
     rows: items.map((s) => ({
       username: s.username,
@@ -102,8 +132,75 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
 /** Writes a sheet as .xlsx to `out` (a stream: a file or an HTTP response). */
 export async function writeSheet(sheet: Sheet, out: Writable): Promise<void> {
   // Excel refuses sheet names over 31 characters or with []:*?/\
-  const w = xlsxWriter(out, { name: sheet.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), columns: sheet.columns });
+  const w = xlsxWriter(out, { name: sheet.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), columns: sheet.columns, title: sheet.title });
   for (const r of sheet.rows) w.add(r);
+  await w.finish();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Door-to-door lists
+// ---------------------------------------------------------------------------------------------------
+
+export type VisitRow = Awaited<ReturnType<typeof coverage.actionList>>[number];
+
+/**
+ * The door-to-door list (persons without a card, or whose card ends soon) as a sheet a village head can
+ * carry: the title, the commune and village, the date, a numbered table with borders and rows tall enough
+ * to write in, a notes column; A4 landscape fit to the width, the header repeated on every page.
+ */
+export async function writeVisitList(
+  db: Kysely<DB>,
+  query: { unit: string; date: string; kind: 'uncovered' | 'expiring'; days: number },
+  rows: VisitRow[],
+  lang: Language,
+  out: Writable,
+): Promise<void> {
+  const t = translator(lang);
+  const found = await lineageOf(db, query.unit);
+  const unit = found?.unit;
+  const commune = unit?.level === 'village' ? found?.ancestors.find((a) => a.level === 'commune') : undefined;
+  const where =
+    unit?.level === 'village'
+      ? `${t('coverage_list.where_commune', { commune: commune?.name ?? unit.parentCode })} · ${t('coverage_list.where_village', { village: unit.name })}`
+      : unit?.level === 'commune'
+        ? t('coverage_list.where_commune', { commune: `${unit.name} (${unit.code})` })
+        : t('coverage_list.where_unit', { unit: unit ? `${unit.name} (${unit.code})` : query.unit });
+  const date = formatDateVi(query.date);
+  const when = query.kind === 'expiring' ? t('coverage_list.expiring_within', { days: query.days, date }) : t('coverage_list.on_date', { date });
+  const columns = [
+    { key: 'no', width: 5, type: 'integer' as const },
+    ...(unit?.level === 'village' ? [] : [{ key: 'villageName', width: 16, wrap: true }]),
+    { key: 'householdCode', width: 14 },
+    { key: 'fullName', width: 24, wrap: true },
+    { key: 'birthDate', width: 11, type: 'date' as const },
+    { key: 'sex', width: 9 },
+    { key: 'address', width: 28, wrap: true },
+    { key: 'phone', width: 12 },
+    { key: 'groupCodes', width: 10, wrap: true },
+    { key: 'cardTo', width: 11, type: 'date' as const },
+    { key: 'note', width: 22 },
+  ];
+  const w = xlsxWriter(out, {
+    name: t(`coverage_list.sheet_${query.kind}`),
+    title: [t(`coverage_list.title_${query.kind}`), where, `${when} · ${t('coverage_list.count', { count: rows.length })}`],
+    columns: columns.map((c) => ({ ...c, header: t(`coverage_list.${c.key}`) })),
+    orientation: 'landscape',
+    grid: true,
+  });
+  rows.forEach((r, i) =>
+    w.add({
+      no: i + 1,
+      villageName: r.villageName,
+      householdCode: r.householdCode,
+      fullName: r.fullName,
+      birthDate: r.birthDate,
+      sex: t(`coverage_list.${r.sex}`),
+      address: r.address,
+      phone: r.phone,
+      groupCodes: r.groupCodes.join(', '),
+      cardTo: r.cardTo,
+    }),
+  );
   await w.finish();
 }
 

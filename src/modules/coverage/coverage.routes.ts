@@ -5,11 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
 import { translator } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
-import { xlsxWriter } from '../../io/excel';
 import { formatDateVi } from '../../domain/dates';
 import * as coverage from './coverage.service';
 import { coverageReportSchema, lowCoverageSchema, pupilsSchema, trendSchema, visitSchema } from './coverage.schemas';
-import { dashboardPdf, EXPORT_TABLES, exportSheet, writeSheet } from './coverage.export';
+import { dashboardPdf, EXPORT_TABLES, exportSheet, writeSheet, writeVisitList } from './coverage.export';
 
 /** A file (csv text, an xlsx stream) goes out as it is: a route's response schema describes its JSON answer only. */
 const sendFile = (reply: FastifyReply, file: string | Readable) => reply.send(file);
@@ -72,11 +71,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`);
       const { PassThrough } = await import('node:stream');
       const out = new PassThrough();
-      const w = xlsxWriter(out, { name: t(`coverage_list.sheet_${q.kind}`), columns: cols.map((c, i) => ({ header: headers[i], key: c, width: c === 'fullName' || c === 'address' ? 28 : 14 })) });
-      void (async () => {
-        for (const r of rows) w.add(Object.fromEntries(cols.map((c) => [c, cell(r, c)])));
-        await w.finish();
-      })();
+      void writeVisitList(db(), { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days }, rows, req.lang, out).catch((e: Error) => out.destroy(e));
       return sendFile(reply, out);
     },
   );

@@ -4,8 +4,10 @@
  * Streaming with bounded memory: households are read in keyset pages over (commune code, household code)
  * (the unique index household_commune_code_key), the rows of each page are fetched and written one by one,
  * and the next page is read once the output has drained. The persons export uses exactly the import
- * template's columns (one row per person, with their latest card), so an exported file imports back as
- * "unchanged". CSV is UTF-8 with a BOM so that Excel shows Vietnamese.
+ * template's columns, one row per card (a person with several cards is repeated on each of them, one
+ * without a card has one row), with the card's number, source, facility and collector: an exported file
+ * imports back as "unchanged", and into an empty database as the same register (docs/import-format.md).
+ * CSV is UTF-8 with a BOM so that Excel shows Vietnamese.
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -13,15 +15,16 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
-import { formatDateVi } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { CANONICAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_HEADERS_EN, TEMPLATE_HEADERS_VI, type CanonicalColumn, RELATIONSHIP_KEYS } from '../../domain/register-row';
 import { AppError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
-import { xlsxWriter, type CellValue } from '../../io/excel';
+import { xlsxWriter, type CellValue, type ColumnType } from '../../io/excel';
 import { parseInput } from '../../validation';
 import * as repo from './register.repository';
 import { exportQuery } from './register.schemas';
+import { lineageOf } from '../units/units.service';
 import { REGISTER_READ, registerFilter } from './register.service';
 
 export type ExportKind = 'persons' | 'households' | 'cards';
@@ -58,10 +61,13 @@ interface Column<R> {
   key: string;
   header: string;
   width: number;
+  /** 'date': `value` gives 'YYYY-MM-DD', written as an Excel date (xlsx) or dd/MM/yyyy (csv). */
+  type?: ColumnType;
   value: (row: R) => CellValue;
 }
 
-const date = (d: string | null | undefined) => (d ? formatDateVi(d) : null);
+const date = (d: string | null | undefined) => d ?? null;
+const DATE_COLUMNS: readonly string[] = ['birth_date', 'card_from', 'card_to'];
 
 /** Column widths of the template columns (characters). */
 const WIDTHS: Record<CanonicalColumn, number> = {
@@ -84,6 +90,10 @@ const WIDTHS: Record<CanonicalColumn, number> = {
   card_to: 12,
   school: 24,
   grade: 6,
+  card_number: 17,
+  card_source: 16,
+  facility_code: 10,
+  collector_code: 12,
 };
 
 const templateHeaders = (lang: Language) => (lang === 'en' ? TEMPLATE_HEADERS_EN : TEMPLATE_HEADERS_VI);
@@ -133,9 +143,13 @@ function personColumns(lang: Language): Column<PersonRow>[] {
     card_to: (r) => date(r.cardTo),
     school: (r) => r.school,
     grade: (r) => r.grade,
+    card_number: (r) => r.cardNumber,
+    card_source: (r) => (r.cardSource ? l.t(`register:export.source.${r.cardSource}`) : null),
+    facility_code: (r) => r.facilityCode,
+    collector_code: (r) => r.collectorCode,
   };
   const headers = templateHeaders(lang);
-  return CANONICAL_COLUMNS.map((c) => ({ key: c, header: headers[c], width: WIDTHS[c], value: value[c] }));
+  return CANONICAL_COLUMNS.map((c) => ({ key: c, header: headers[c], width: WIDTHS[c], type: DATE_COLUMNS.includes(c) ? 'date' : undefined, value: value[c] }));
 }
 
 function householdColumns(lang: Language): Column<HouseholdRow>[] {
@@ -148,7 +162,7 @@ function householdColumns(lang: Language): Column<HouseholdRow>[] {
     { key: 'address', header: h.address, width: WIDTHS.address, value: (r) => r.address },
     { key: 'poverty_status', header: h.poverty_status, width: WIDTHS.poverty_status, value: (r) => l.poverty(r.povertyStatus, r.povertyYear) },
     { key: 'head_name', header: l.t('register:export.columns.head_name'), width: 26, value: (r) => (r.headName as string | null) ?? null },
-    { key: 'member_count', header: l.t('register:export.columns.member_count'), width: 12, value: (r) => Number(r.memberCount ?? 0) },
+    { key: 'member_count', header: l.t('register:export.columns.member_count'), width: 12, type: 'integer', value: (r) => Number(r.memberCount ?? 0) },
   ];
 }
 
@@ -159,12 +173,12 @@ function cardColumns(lang: Language): Column<CardRow>[] {
     { key: 'household_code', header: h.household_code, width: WIDTHS.household_code, value: (r) => r.householdCode },
     { key: 'commune_code', header: h.commune_code, width: WIDTHS.commune_code, value: (r) => r.communeCode },
     { key: 'full_name', header: h.full_name, width: WIDTHS.full_name, value: (r) => r.fullName },
-    { key: 'birth_date', header: h.birth_date, width: WIDTHS.birth_date, value: (r) => date(r.birthDate) },
+    { key: 'birth_date', header: h.birth_date, width: WIDTHS.birth_date, type: 'date', value: (r) => date(r.birthDate) },
     { key: 'citizen_id', header: h.citizen_id, width: WIDTHS.citizen_id, value: (r) => r.citizenId },
     { key: 'insurance_code', header: h.insurance_code, width: WIDTHS.insurance_code, value: (r) => r.insuranceCode },
     { key: 'card_group', header: h.card_group, width: WIDTHS.card_group, value: (r) => r.groupCode },
-    { key: 'card_from', header: h.card_from, width: WIDTHS.card_from, value: (r) => date(r.validFrom) },
-    { key: 'card_to', header: h.card_to, width: WIDTHS.card_to, value: (r) => date(r.validTo) },
+    { key: 'card_from', header: h.card_from, width: WIDTHS.card_from, type: 'date', value: (r) => date(r.validFrom) },
+    { key: 'card_to', header: h.card_to, width: WIDTHS.card_to, type: 'date', value: (r) => date(r.validTo) },
     { key: 'card_number', header: l.t('register:export.columns.card_number'), width: 18, value: (r) => r.number },
     { key: 'card_source', header: l.t('register:export.columns.card_source'), width: 18, value: (r) => l.t(`register:export.source.${r.source}`) },
   ];
@@ -198,8 +212,9 @@ async function drained(output: Writable): Promise<void> {
   });
 }
 
-function csvRowWriter(output: Writable, headers: string[]): RowWriter {
-  let buffer = `${UTF8_BOM}${csvLine(headers)}\r\n`;
+function csvRowWriter(output: Writable, columns: Column<never>[]): RowWriter {
+  let buffer = `${UTF8_BOM}${csvLine(columns.map((c) => c.header))}\r\n`;
+  const dates = columns.flatMap((c, i) => (c.type === 'date' ? [i] : []));
   const flush = async () => {
     if (buffer !== '') output.write(buffer);
     buffer = '';
@@ -207,6 +222,7 @@ function csvRowWriter(output: Writable, headers: string[]): RowWriter {
   };
   return {
     add: (cells) => {
+      for (const i of dates) if (typeof cells[i] === 'string') cells[i] = formatDateVi(cells[i]);
       buffer += `${csvLine(cells)}\r\n`;
     },
     flush,
@@ -217,8 +233,16 @@ function csvRowWriter(output: Writable, headers: string[]): RowWriter {
   };
 }
 
-function xlsxRowWriter(output: Writable, sheet: string, columns: Column<never>[]): RowWriter {
-  const writer = xlsxWriter(output, { name: sheet, columns: columns.map((c) => ({ header: c.header, key: c.key, width: c.width })) });
+/**
+ * The title goes in rows above the header, except in the persons export, which imports back (the importer
+ * takes the first row as the header): there it is printed in the page header only.
+ */
+function xlsxRowWriter(output: Writable, sheet: string, columns: Column<never>[], title: string[], importable: boolean): RowWriter {
+  const writer = xlsxWriter(output, {
+    name: sheet,
+    columns: columns.map((c) => ({ header: c.header, key: c.key, width: c.width, type: c.type })),
+    ...(importable ? { pageHeader: title.join(' · ') } : { title }),
+  });
   return {
     add: (cells) => writer.add(Object.fromEntries(columns.map((c, i) => [c.key, cells[i] ?? null]))),
     flush: () => drained(output),
@@ -240,11 +264,16 @@ export async function prepareExport(db: Kysely<DB>, actor: Actor, options: Expor
   const filter = await registerFilter(db, actor, o.unit);
   const lang: Language = o.language ?? actor.language;
   const t = translator(lang);
+  const unitCode = o.unit?.trim() || actor.scopeCode;
+  const unit = unitCode ? (await lineageOf(db, unitCode))?.unit : undefined;
+  const unitName = unit ? `${unit.name} (${unit.code})` : t('register:export.all_units');
 
   async function run(output: Writable): Promise<{ rows: number }> {
     const sheet = t(`register:export.sheet.${o.what}`);
+    const title = [t(`register:export.title.${o.what}`), t('register:export.subtitle', { unit: unitName, date: formatDateVi(todayInVietnam()) })];
     const page = async <R>(columns: Column<R>[], fetch: (ids: string[]) => Promise<R[]>) => {
-      const writer = o.format === 'csv' ? csvRowWriter(output, columns.map((c) => c.header)) : xlsxRowWriter(output, sheet, columns as Column<never>[]);
+      const writer =
+        o.format === 'csv' ? csvRowWriter(output, columns as Column<never>[]) : xlsxRowWriter(output, sheet, columns as Column<never>[], title, o.what === 'persons');
       let rows = 0;
       let after: repo.HouseholdKey | undefined;
       for (;;) {
@@ -286,7 +315,19 @@ export function exportFileName(what: ExportKind, unit: string | undefined, actor
 // ---------------------------------------------------------------------------------------------------
 
 /** Columns kept as text so that Excel does not drop leading zeros (codes, ids, phone numbers). */
-const TEXT_COLUMNS: readonly CanonicalColumn[] = ['household_code', 'commune_code', 'citizen_id', 'insurance_code', 'phone', 'birth_date', 'card_from', 'card_to'];
+const TEXT_COLUMNS: readonly CanonicalColumn[] = [
+  'household_code',
+  'commune_code',
+  'citizen_id',
+  'insurance_code',
+  'phone',
+  'birth_date',
+  'card_from',
+  'card_to',
+  'card_number',
+  'facility_code',
+  'collector_code',
+];
 
 /**
  * The empty import template: a first sheet with the template headers (bold, frozen, sized; required

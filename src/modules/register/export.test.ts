@@ -64,7 +64,7 @@ beforeAll(async () => {
   fs.writeFileSync(source, [CANONICAL_COLUMNS.join(','), ...ROWS, ...many].join('\n'));
   const report = await importRegister(t, system, { path: source }, { today: TODAY });
   expect(report).toMatchObject({ rejected: 0, inserted: ROWS.length + MANY + MANY / 10 });
-  // the latest card is the one exported
+  // a second card: both are exported, a row each
   const an = await t.db.selectFrom('person').select('id').where('citizenId', '=', '010080001234').executeTakeFirstOrThrow();
   await createCard(t.db, system, { personId: an.id, groupCode: 'HN', validFrom: '2026-01-01', validTo: '2026-12-31', number: 'HN2' });
 });
@@ -74,22 +74,23 @@ afterAll(async () => {
 });
 
 describe(`register export (${engineName})`, () => {
-  it('writes persons as CSV with a BOM and the Vietnamese template headers, one row per person with the latest card', async () => {
+  it('writes persons as CSV with a BOM and the Vietnamese template headers, one row per card with its number and source', async () => {
     const out = await exportToFile(system, { unit: '02905', what: 'persons', format: 'csv', language: 'vi' });
     const bytes = fs.readFileSync(out.path);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines[0]).toBe(CANONICAL_COLUMNS.map((c) => TEMPLATE_HEADERS_VI[c]).join(','));
-    expect(out.rows).toBe(5);
-    expect(lines).toHaveLength(1 + (await personsIn('02905')));
+    // one row per card: Nguyễn Văn An has two, each on a row of its own
     expect(lines.slice(1)).toEqual([
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Văn An,Chủ hộ,12/03/1980,Nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2026,31/12/2026,,',
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Trần Thị Bình,vợ,20/07/1985,Nữ,,0101234567,Kinh,,"DT, HN",HN,01/01/2024,31/12/2024,,',
-      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Thị Cúc,con nuôi,02/02/2012,Nữ,,,Kinh,,HS,,,,,',
-      "A02,02905,Bản Na Lốc,,Hộ cận nghèo 2024,Giàng A Sử,Chủ hộ,05/05/1975,Nam,,,H'Mông,,CN,,,,,",
-      'A03,02905,,,,Lò Văn Dũng,cháu,01/01/1990,Nam,,,Thái,,GD,GD,01/03/2025,28/02/2026,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Văn An,Chủ hộ,12/03/1980,Nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2025,31/12/2025,,,,Nhập từ tệp,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Văn An,Chủ hộ,12/03/1980,Nam,010080001234,,Kinh,0912345678,HN,HN,01/01/2026,31/12/2026,,,HN2,Nhập tay,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Trần Thị Bình,vợ,20/07/1985,Nữ,,0101234567,Kinh,,"DT, HN",HN,01/01/2024,31/12/2024,,,,Nhập từ tệp,,',
+      'A01,02905,Thôn Phú Lâm,"Số 1, ngõ 2",Hộ nghèo,Nguyễn Thị Cúc,con nuôi,02/02/2012,Nữ,,,Kinh,,HS,,,,,,,,,',
+      "A02,02905,Bản Na Lốc,,Hộ cận nghèo 2024,Giàng A Sử,Chủ hộ,05/05/1975,Nam,,,H'Mông,,CN,,,,,,,,,",
+      'A03,02905,,,,Lò Văn Dũng,cháu,01/01/1990,Nam,,,Thái,,GD,GD,01/03/2025,28/02/2026,,,,Nhập từ tệp,,',
     ]);
+    expect(out.rows).toBe(6);
   });
 
   it('writes the relationships the register knows in English in an English export, and any other word as it is', async () => {
@@ -98,6 +99,7 @@ describe(`register export (${engineName})`, () => {
       const out = await exportToFile(system, { unit: '02905', what: 'persons', format: 'csv', language: 'en' });
       const rows = await collect(readCsvRows(out.path));
       expect(rows.slice(1).map((r) => [r[5], r[6]])).toEqual([
+        ['Nguyễn Văn An', 'Head'],
         ['Nguyễn Văn An', 'Head'],
         ['Trần Thị Bình', 'Wife'],
         ['Nguyễn Thị Cúc', 'Adopted child'],
@@ -116,7 +118,7 @@ describe(`register export (${engineName})`, () => {
       const [header] = await collect(readCsvRows(out.path));
       expect(header).toEqual(CANONICAL_COLUMNS.map((c) => (language === 'en' ? TEMPLATE_HEADERS_EN : TEMPLATE_HEADERS_VI)[c]));
       const report = await importRegister(t, system, { path: out.path }, { today: TODAY });
-      expect(report).toMatchObject({ rows: 6, inserted: 0, updated: 0, unchanged: 6, rejected: 0, errors: [] });
+      expect(report).toMatchObject({ rows: 7, inserted: 0, updated: 0, unchanged: 7, rejected: 0, errors: [] });
     }
     const after = await t.db.selectFrom('household').select(['id', 'updatedAt', 'villageCode', 'address', 'povertyStatus', 'povertyYear']).orderBy('id').execute();
     expect(after).toEqual(before);
@@ -127,12 +129,23 @@ describe(`register export (${engineName})`, () => {
     const rows = await collect(readXlsxRows(out.path));
     expect(rows[0]).toEqual(CANONICAL_COLUMNS.map((c) => TEMPLATE_HEADERS_VI[c]));
     expect(rows).toHaveLength(1 + out.rows);
-    expect(out.rows).toBe(await personsIn('02905'));
+    expect(out.rows).toBe((await personsIn('02905')) + 1); // Nguyễn Văn An's two cards
     // identifiers stay text (leading zeros kept)
     expect(rows[1].slice(0, 2)).toEqual(['A01', '02905']);
     expect(rows[1][9]).toBe('010080001234');
+    // dates are Excel dates shown dd/MM/yyyy; the sheet prints: A4 landscape fit to the width, the header
+    // row on every page, the title with the unit and date in the page header (row 1 stays the header)
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out.path);
+    const ws = wb.worksheets[0];
+    const birth = ws.getRow(2).getCell(1 + CANONICAL_COLUMNS.indexOf('birth_date'));
+    expect(birth.value).toBeInstanceOf(Date);
+    expect(birth.numFmt).toBe('dd/mm/yyyy');
+    expect(ws.getRow(2).getCell(1 + CANONICAL_COLUMNS.indexOf('card_to')).value).toBeInstanceOf(Date);
+    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
+    expect(ws.headerFooter.oddHeader).toContain('DANH SÁCH NHÂN KHẨU · Xã Bảo Thắng (02905) · Ngày ');
     const report = await importRegister(t, system, { path: out.path }, { today: TODAY });
-    expect(report).toMatchObject({ rows: 5, unchanged: 5, inserted: 0, updated: 0, rejected: 0 });
+    expect(report).toMatchObject({ rows: 6, unchanged: 6, inserted: 0, updated: 0, rejected: 0 });
   });
 
   it('pages through thousands of households without losing or repeating one, and re-imports them unchanged', async () => {
@@ -151,7 +164,11 @@ describe(`register export (${engineName})`, () => {
 
   it('exports households and cards with their own columns', async () => {
     const households = await exportToFile(system, { unit: '02905', what: 'households', format: 'xlsx', language: 'vi' });
-    const h = await collect(readXlsxRows(households.path));
+    const all = await collect(readXlsxRows(households.path));
+    // the title and the unit and date above the table
+    expect(all[0]).toEqual(['DANH SÁCH HỘ GIA ĐÌNH']);
+    expect(String(all[1][0])).toMatch(/^Xã Bảo Thắng \(02905\) · Ngày \d{2}\/\d{2}\/\d{4}$/);
+    const h = all.slice(2);
     expect(h[0]).toEqual(['Mã hộ', 'Mã xã', 'Thôn/Tổ dân phố', 'Địa chỉ', 'Hộ nghèo/cận nghèo', 'Họ tên chủ hộ', 'Số nhân khẩu']);
     expect(h.slice(1)).toEqual([
       ['A01', '02905', 'Thôn Phú Lâm', 'Số 1, ngõ 2', 'Hộ nghèo', 'Nguyễn Văn An', 3],
@@ -186,7 +203,7 @@ describe(`register export (${engineName})`, () => {
     const officer = (await makeUser(t, 'commune_officer', '02905')).actor;
     const own = await exportToFile(officer, { what: 'persons', format: 'csv' });
     const rows = (await collect(readCsvRows(own.path))).slice(1);
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     expect(rows.every((r) => r[1] === '02905')).toBe(true);
     const sink = new Writable({ write: (_c, _e, cb) => cb() });
     await expect(exportRegister(t.db, officer, { unit: '02680', what: 'persons', format: 'csv' }, sink)).rejects.toMatchObject({ code: 'out_of_scope' });
@@ -256,15 +273,17 @@ describe(`export over HTTP (${engineName})`, () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain(`attachment; filename="persons-02905-${todayInVietnam()}.csv"`);
     expect(res.body.startsWith('\uFEFFMã hộ,Mã xã,')).toBe(true);
-    expect(res.body.trimEnd().split('\r\n')).toHaveLength(6);
+    expect(res.body.trimEnd().split('\r\n')).toHaveLength(7);
 
     const en = await app.inject({ url: '/api/register/export?what=households&format=xlsx&lang=en', headers: { cookie } });
     expect(en.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(en.rawPayload as never);
     expect(wb.worksheets[0].name).toBe('Households');
-    expect(wb.worksheets[0].getRow(1).getCell(1).value).toBe('Household code');
-    expect(wb.worksheets[0].rowCount).toBe(4);
+    expect(wb.worksheets[0].getRow(1).getCell(1).value).toBe('HOUSEHOLDS');
+    expect(wb.worksheets[0].getRow(4).getCell(1).value).toBe('Household code');
+    expect(wb.worksheets[0].pageSetup.printTitlesRow).toBe('4:4');
+    expect(wb.worksheets[0].rowCount).toBe(4 + 3);
 
     const refused = await app.inject({ url: '/api/register/export?unit=02680', headers: { cookie } });
     expect(refused.statusCode).toBe(403);
@@ -286,7 +305,7 @@ describe(`export over HTTP (${engineName})`, () => {
     try {
       const out = await exportToFile(system, { unit: '02680', what: 'persons', format: 'csv', language: 'vi' });
       const line = fs.readFileSync(out.path, 'utf8').split('\r\n')[1];
-      expect(line).toBe(`B01,02680,,,,"'=HYPERLINK(""http://evil.example/"",""click"")",Chủ hộ,01/01/1980,Nam,,,Giáy,,GD,,,,,`);
+      expect(line).toBe(`B01,02680,,,,"'=HYPERLINK(""http://evil.example/"",""click"")",Chủ hộ,01/01/1980,Nam,,,Giáy,,GD,,,,,,,,,`);
       const cells = (await collect(readCsvRows(out.path)))[1];
       expect(cells[5]).toBe(`'${evil}`);
     } finally {

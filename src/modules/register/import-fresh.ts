@@ -7,12 +7,14 @@
  * made here; villages are created as they are first met; the rules that the staged path applies in SQL
  * are applied here while streaming, with the same outcome:
  * - two rows that are one person (same citizen id; else same insurance code; else same name + birth date
- *   in the same household) make the later rows `duplicate_in_file` error rows;
+ *   in the same household) make the later rows `duplicate_in_file` error rows, except a further card of
+ *   the person of the row before (a row with a card, of the same person, household, name and birth date,
+ *   next to it among the accepted rows): it adds its card to that person;
  * - the first accepted row of a household gives its village, address and poverty status;
  * - a village is matched by its folded name within the commune, created with its slug as local code
  *   unless that code is taken (then the row has no village, as in the staged path).
- * The kept coverage aggregates are counted from the rows themselves (a new person has at most one card,
- * so one span), not re-read from the register.
+ * The kept coverage aggregates are counted from the rows themselves (each person's cards merged into
+ * spans as coverage-counts.repository.ts merges them), not re-read from the register.
  *
  * Everything runs inside the caller's transaction, so a failure, a rollback (all-or-nothing, dry run) or
  * a kill leaves the register as it was. The caller holds a lock on household and person that keeps them
@@ -116,7 +118,7 @@ const PERSON_COLUMNS = [
   'created_at',
   'updated_at',
 ];
-const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source', 'created_at'];
+const CARD_COLUMNS = ['household_id', 'id', 'person_id', 'group_code', 'valid_from', 'valid_to', 'source', 'number', 'facility_code', 'collector_code', 'created_at'];
 
 export type FreshConflict = { column: 'citizen_id' | 'insurance_code' | 'full_name'; value: string };
 
@@ -257,6 +259,10 @@ export class FreshLoader {
   /** The id of the person being added, and of its card. */
   private readonly personId = Buffer.alloc(16);
   private readonly cardId = Buffer.alloc(16);
+  /** The last person added (their row, commune and household): a further card of theirs may follow. */
+  private lastPerson: { row: RegisterRow; commune: string; household: Household } | undefined;
+  /** The cards of the last person (epoch days and group), counted into spans when the next person comes. */
+  private readonly personCards: { from: number; to: number; group: string }[] = [];
 
   private constructor(
     private readonly trx: Kysely<DB>,
@@ -321,6 +327,14 @@ export class FreshLoader {
    */
   add(r: RegisterRow, commune: string): FreshConflict | undefined {
     const nameKey = r.nameKey;
+    const last = this.lastPerson;
+    if (last !== undefined && r.card !== undefined && isFurtherCard(last.row, last.commune, r, commune)) {
+      // another card of the last person: the card only
+      this.addCard(r.card, last.household);
+      this.chunk.rows++;
+      this.inserted++;
+      return undefined;
+    }
     if (r.citizenId !== undefined) {
       if (!this.citizenIds.add(Number(r.citizenId))) return { column: 'citizen_id', value: r.citizenId };
     } else if (r.insuranceCode !== undefined) {
@@ -331,6 +345,7 @@ export class FreshLoader {
       this.sameNames.add(key);
     }
 
+    this.countPersonCards();
     const newCommune = commune !== this.commune;
     if (newCommune) {
       // (a commune met again keeps its further counts until the end)
@@ -402,31 +417,80 @@ export class FreshLoader {
     p.int4(r.grade);
     p.timestamptz(this.now);
     p.timestamptz(this.now);
-    const card = r.card;
-    if (card) {
-      const from = toEpochDay(card.from);
-      const to = toEpochDay(card.to);
-      const k = c.cards;
-      this.ids.write(this.cardId, 0);
-      k.row(CARD_COLUMNS.length);
-      k.uuid(ids.bytes, hid);
-      k.uuid(this.cardId);
-      k.uuid(pid);
-      k.text(card.group);
-      k.date(from);
-      k.date(to);
-      k.text('import');
-      k.timestamptz(this.now);
-      let spans = household.counts.spans.get(card.group);
-      if (!spans) household.counts.spans.set(card.group, (spans = new Map()));
-      const span = spanNumber(from, to);
-      spans.set(span, (spans.get(span) ?? 0) + 1);
-    }
+    this.lastPerson = { row: r, commune, household };
+    if (r.card) this.addCard(r.card, household);
     household.counts.persons++;
-    if (card) household.counts.insured++;
     c.rows++;
     this.inserted++;
     return undefined;
+  }
+
+  /** Writes a card of the last person added (`personId`), and keeps it for their spans. */
+  private addCard(card: NonNullable<RegisterRow['card']>, household: Household): void {
+    const from = toEpochDay(card.from);
+    const to = toEpochDay(card.to);
+    const held = this.personCards;
+    // (a card given twice for one person is added once, as by the staged path)
+    for (const h of held) if (h.from === from && h.to === to && h.group === card.group) return;
+    const k = this.chunk.cards;
+    this.ids.write(this.cardId, 0);
+    k.row(CARD_COLUMNS.length);
+    k.uuid(this.householdIds.bytes, household.id * 16);
+    k.uuid(this.cardId);
+    k.uuid(this.personId);
+    k.text(card.group);
+    k.date(from);
+    k.date(to);
+    k.text(card.source ?? 'import');
+    k.text(card.number);
+    k.text(card.facilityCode);
+    k.text(card.collectorCode);
+    k.timestamptz(this.now);
+    held.push({ from, to, group: card.group });
+  }
+
+  /**
+   * Counts the last person's cards as spans of their household's unit: overlapping and back-to-back cards
+   * joined, each span with the group of its card that ends last (then starts last), as countSpans in
+   * coverage-counts.repository.ts merges them.
+   */
+  private countPersonCards(): void {
+    const cards = this.personCards;
+    const last = this.lastPerson;
+    if (cards.length === 0 || last === undefined) return;
+    const counts = last.household.counts;
+    const add = (group: string, from: number, to: number) => {
+      let spans = counts.spans.get(group);
+      if (!spans) counts.spans.set(group, (spans = new Map()));
+      const span = spanNumber(from, to);
+      spans.set(span, (spans.get(span) ?? 0) + 1);
+    };
+    counts.insured++;
+    if (cards.length === 1) add(cards[0].group, cards[0].from, cards[0].to);
+    else {
+      cards.sort((a, b) => a.from - b.from || a.to - b.to);
+      let { from, to, group } = cards[0];
+      let groupTo = cards[0].to;
+      let groupFrom = cards[0].from;
+      for (let i = 1; i < cards.length; i++) {
+        const c = cards[i];
+        if (c.from > to + 1) {
+          add(group, from, to);
+          ({ from, to, group } = c);
+          groupTo = c.to;
+          groupFrom = c.from;
+          continue;
+        }
+        if (c.to > to) to = c.to;
+        if (c.to > groupTo || (c.to === groupTo && c.from > groupFrom)) {
+          group = c.group;
+          groupTo = c.to;
+          groupFrom = c.from;
+        }
+      }
+      add(group, from, to);
+    }
+    cards.length = 0;
   }
 
   /** Takes the rows added so far; the returned function writes them (the caller may overlap it with reading). */
@@ -498,6 +562,7 @@ export class FreshLoader {
    * population per village. Each by COPY.
    */
   async finishCounts(): Promise<void> {
+    this.countPersonCards();
     const spanRows = new Batches();
     const addedRows = new Batches();
     for (const commune of [...this.unitsOf.keys()].sort(byKey)) {
@@ -589,3 +654,16 @@ export const liveIndexes = (engine: Engine): string[] => [
   'household_village_idx',
   ...(engine === 'postgres' ? ['person_commune_name_idx'] : []),
 ];
+
+/**
+ * Is `r` a further card of the person on the row before (`last`): the same household, name and birth
+ * date, and the same person by the keys of the duplicate check (citizen id, else insurance code, else
+ * household + name + birth date)?
+ */
+function isFurtherCard(last: RegisterRow, lastCommune: string, r: RegisterRow, commune: string): boolean {
+  if (r.nameKey !== last.nameKey || r.birthDate !== last.birthDate || r.householdCode !== last.householdCode || commune !== lastCommune) return false;
+  if (r.citizenId !== undefined) return r.citizenId === last.citizenId;
+  if (last.citizenId !== undefined) return false;
+  if (r.insuranceCode !== undefined) return r.insuranceCode === last.insuranceCode;
+  return last.insuranceCode === undefined;
+}

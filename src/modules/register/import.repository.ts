@@ -43,6 +43,10 @@ export const STAGE_COLUMNS = [
   'card_to',
   'school',
   'grade',
+  'card_number',
+  'card_source',
+  'facility_code',
+  'collector_code',
 ] as const;
 
 export async function createStage(session: Session, stage: string) {
@@ -71,6 +75,11 @@ export async function createStage(session: Session, stage: string) {
     card_to date,
     school text,
     grade integer,
+    card_number text,
+    card_source text,
+    facility_code text,
+    collector_code text,
+    first_row integer,
     household_id uuid,
     person_id uuid,
     person_household_id uuid,
@@ -115,7 +124,10 @@ export interface Conflict {
 
 /**
  * Rows that cannot be applied safely: several persons match (never merge silently), or two rows of the
- * file are the same person. Fills household_id and person_id of the rows as a side effect.
+ * file are the same person. Fills household_id and person_id of the rows as a side effect, and first_row
+ * of a row that is a further card of the person of the row before it: a row with a card, of the same
+ * person (by the keys below), household, name and birth date, on the next staged row (a person with several cards is written
+ * on consecutive rows, one card each; docs/import-format.md). Such a row is not a duplicate.
  */
 export async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Conflict[]> {
   const s = sql.table(stage);
@@ -149,6 +161,23 @@ export async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Con
       ) k on true
     ) m
     where m.row_no = st.row_no`.execute(trx);
+  // a further card of the person of the previous row: consecutive among the staged rows (rejected rows
+  // are not staged, as the fast path skips them), the same key, name and birth date
+  const key = sql`coalesce(person_id::text, 'c:' || citizen_id, 'i:' || insurance_code, 'n:' || commune_code || '/' || household_code || '/' || name_key || '/' || birth_date::text)`;
+  await sql`
+    with flagged as (
+      select row_no, (card_group is not null and coalesce(candidates, 0) <= 1 and lag(coalesce(candidates, 0)) over w <= 1 and lag(${key}) over w = ${key}
+        and lag(name_key) over w = name_key and lag(birth_date) over w = birth_date
+        and lag(commune_code) over w = commune_code and lag(household_code) over w = household_code) is true as repeats
+      from ${s} window w as (order by row_no)
+    ), runs as (
+      select row_no, repeats, sum(case when repeats then 0 else 1 end) over (order by row_no) as run from flagged
+    ), firsts as (
+      select run, min(row_no) as first_row from runs group by run
+    )
+    update ${s} st set first_row = f.first_row
+    from runs r join firsts f on f.run = r.run
+    where st.row_no = r.row_no and r.repeats`.execute(trx);
   const ambiguous = await sql<{ rowNo: number; fullName: string }>`
     select row_no as "rowNo", full_name as "fullName" from ${s} where candidates > 1`.execute(trx);
   // two rows of the file that are one person: same matched person, or same citizen id / insurance code,
@@ -158,7 +187,7 @@ export async function findConflicts(trx: Kysely<DB>, stage: string): Promise<Con
       select row_no, coalesce(citizen_id, insurance_code, full_name) as value,
         case when citizen_id is not null then 'citizen_id' when insurance_code is not null then 'insurance_code' else 'full_name' end as col,
         row_number() over (partition by coalesce(person_id::text, 'c:' || citizen_id, 'i:' || insurance_code, 'n:' || commune_code || '/' || household_code || '/' || name_key || '/' || birth_date::text) order by row_no) as nth
-      from ${s} where coalesce(candidates, 0) <= 1
+      from ${s} where coalesce(candidates, 0) <= 1 and first_row is null
     ) d where nth > 1`.execute(trx);
   return [
     ...ambiguous.rows.map((r) => ({ rowNo: r.rowNo, column: 'full_name', value: r.fullName, code: 'ambiguous_match' as const })),
@@ -186,9 +215,10 @@ export async function createVillages(trx: Kysely<DB>, stage: string): Promise<vo
 /**
  * The id of a staged row's person: the matched one, or for a row that matches nobody (a new person) one
  * derived from the (random) staging table name and the row number, so no pass over the staging table is
- * needed to assign it (a version-4 shaped UUID from 32 hex digits: `defineNewPersonIds` first).
+ * needed to assign it (a version-4 shaped UUID from 32 hex digits: `defineNewPersonIds` first). A further
+ * card's row (first_row) takes the id of its person's first row.
  */
-const personId = (stage: string) => sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || st.row_no::text)))`;
+const personId = (stage: string) => sql`coalesce(st.person_id, pg_temp.uuid_v4_from_md5(md5(${stage} || ':' || coalesce(st.first_row, st.row_no)::text)))`;
 
 export async function defineNewPersonIds(trx: Kysely<DB>): Promise<void> {
   await sql`create or replace function pg_temp.uuid_v4_from_md5(h text) returns uuid language sql immutable as
@@ -202,9 +232,16 @@ export async function defineNewPersonIds(trx: Kysely<DB>): Promise<void> {
  * matched person moves, an update.
  */
 export async function markUpdates(trx: Kysely<DB>, stage: string): Promise<void> {
+  // a further card's row of a person in the register: 'card' when the person does not hold that card yet,
+  // or holds it without the number, source, facility or collector the row gives
+  await sql`
+    update ${sql.table(stage)} st set action = 'card'
+    where st.first_row is not null and st.person_id is not null and st.card_group is not null and not exists (
+      select 1 from card c where c.household_id = st.person_household_id and c.person_id = st.person_id
+        and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and ${sameCardFacts})`.execute(trx);
   await sql`
     update ${sql.table(stage)} st set action = 'update'
-    from person p where p.household_id = st.person_household_id and p.id = st.person_id and not (
+    from person p where st.first_row is null and p.household_id = st.person_household_id and p.id = st.person_id and not (
       (p.household_id, p.full_name, p.relationship, p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, p.phone, p.group_codes, p.school, p.grade)
       is not distinct from
       (st.household_id, st.full_name, coalesce(st.relationship, p.relationship), st.birth_date, st.sex, coalesce(st.citizen_id, p.citizen_id),
@@ -212,7 +249,24 @@ export async function markUpdates(trx: Kysely<DB>, stage: string): Promise<void>
        coalesce(st.school, p.school), coalesce(st.grade, p.grade))
       and (st.card_group is null or exists (
         select 1 from card c where c.household_id = p.household_id and c.person_id = p.id
-          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)))`.execute(trx);
+          and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and ${sameCardFacts})))`.execute(trx);
+}
+
+/** The card `c` already says what the staged row `st` says of it (an empty cell says nothing). */
+const sameCardFacts = sql`(c.number, c.source, c.facility_code, c.collector_code)
+  is not distinct from (coalesce(st.card_number, c.number), coalesce(st.card_source, c.source), coalesce(st.facility_code, c.facility_code), coalesce(st.collector_code, c.collector_code))`;
+
+/**
+ * A card the person holds (same group and dates) that the row gives a number, source, facility or
+ * collector for that it lacks or has otherwise: the row's wins (an empty cell erases nothing).
+ */
+export async function updateCards(trx: Kysely<DB>, stage: string): Promise<void> {
+  await sql`
+    update card c set number = coalesce(st.card_number, c.number), source = coalesce(st.card_source, c.source),
+      facility_code = coalesce(st.facility_code, c.facility_code), collector_code = coalesce(st.collector_code, c.collector_code)
+    from ${sql.table(stage)} st
+    where st.action in ('update', 'card') and st.card_group is not null and c.household_id = st.household_id and c.person_id = st.person_id
+      and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to and not ${sameCardFacts}`.execute(trx);
 }
 
 /**
@@ -234,7 +288,7 @@ export async function stageHouseholds(trx: Kysely<DB>, stage: string): Promise<v
  * village, or with new, changed or moved persons.
  */
 export const touchedHouseholds = (stage: string): RawBuilder<unknown> => sql`select id from _import_household_rows where id is not null and moves
-      union select household_id from ${sql.table(stage)} where household_id is not null and (person_id is null or action = 'update')
+      union select household_id from ${sql.table(stage)} where household_id is not null and (person_id is null or action in ('update', 'card'))
       union select person_household_id from ${sql.table(stage)} where action = 'update'`;
 
 /** The households the file created (a subquery for coverageChange's apply). */
@@ -306,24 +360,42 @@ export async function insertPersons(trx: Kysely<DB>, stage: string): Promise<voi
     insert into person (household_id, id, commune_code, relationship, full_name, name_key, birth_date, sex, citizen_id, insurance_code, ethnicity, phone, group_codes, school, grade)
     select st.household_id, ${personId(stage)}, st.commune_code, st.relationship, st.full_name, st.name_key, st.birth_date, st.sex, st.citizen_id,
       st.insurance_code, st.ethnicity, st.phone, st.group_codes, st.school, st.grade
-    from ${sql.table(stage)} st where st.person_id is null`.execute(trx);
+    from ${sql.table(stage)} st where st.person_id is null and st.first_row is null`.execute(trx);
 }
 
-/** The cards of new and changed rows that the person does not hold yet. */
+/**
+ * The cards of new and changed rows that the person does not hold yet: first the card of each person's
+ * first row, then the further cards (a card given twice for one person is added once).
+ */
 export async function insertCards(trx: Kysely<DB>, stage: string): Promise<void> {
+  const pid = personId(stage);
+  const columns = sql`household_id, id, person_id, group_code, valid_from, valid_to, source, number, facility_code, collector_code`;
+  const values = sql`st.household_id, gen_random_uuid(), ${pid}, st.card_group, st.card_from, st.card_to, coalesce(st.card_source, 'import'), st.card_number, st.facility_code, st.collector_code`;
   await sql`
-    insert into card (household_id, id, person_id, group_code, valid_from, valid_to, source)
-    select st.household_id, gen_random_uuid(), ${personId(stage)}, st.card_group, st.card_from, st.card_to, 'import'
+    insert into card (${columns})
+    select ${values}
     from ${sql.table(stage)} st
-    where st.card_group is not null and (st.person_id is null or st.action = 'update')
+    where st.first_row is null and st.card_group is not null and (st.person_id is null or st.action = 'update')
       and not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.person_id
         and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)`.execute(trx);
+  await sql`
+    insert into card (${columns})
+    select distinct on (st.household_id, st.pid, st.card_group, st.card_from, st.card_to)
+      st.household_id, gen_random_uuid(), st.pid, st.card_group, st.card_from, st.card_to, coalesce(st.card_source, 'import'), st.card_number, st.facility_code, st.collector_code
+    from (
+      select st.*, ${pid} as pid from ${sql.table(stage)} st
+      where st.first_row is not null and st.card_group is not null and (st.person_id is null or st.action = 'card')
+    ) st
+    where not exists (select 1 from card c where c.household_id = st.household_id and c.person_id = st.pid
+      and c.group_code = st.card_group and c.valid_from = st.card_from and c.valid_to = st.card_to)
+    order by st.household_id, st.pid, st.card_group, st.card_from, st.card_to, st.row_no`.execute(trx);
 }
 
 /** How many rows were inserted, updated, or left unchanged. */
 export async function countActions(trx: Kysely<DB>, stage: string): Promise<{ inserted: number; updated: number; unchanged: number }> {
   const counts = await sql<{ action: string; n: number }>`
-    select case when person_id is null then 'insert' else coalesce(action, 'unchanged') end as action, count(*)::int as n from ${sql.table(stage)} group by 1`.execute(trx);
+    select case when person_id is null then 'insert' when action = 'card' then 'update' else coalesce(action, 'unchanged') end as action, count(*)::int as n
+    from ${sql.table(stage)} group by 1`.execute(trx);
   const by = Object.fromEntries(counts.rows.map((r) => [r.action, Number(r.n)]));
   return { inserted: by.insert ?? 0, updated: by.update ?? 0, unchanged: by.unchanged ?? 0 };
 }
@@ -443,4 +515,20 @@ export async function deferIndexes(trx: Kysely<DB>, tables: string[], keep: stri
     for (const { create } of foreignKeys.rows) await run(create);
     await plans('on');
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Both paths: the lists a row's card codes are checked against
+// ---------------------------------------------------------------------------------------------------
+
+/** Every health-care facility code (a few hundred per province: read once per import). */
+export async function facilityCodes(db: Kysely<DB>): Promise<Set<string>> {
+  const rows = await db.selectFrom('healthFacility').select('code').execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+/** Every collector code (read once per import). */
+export async function collectorCodes(db: Kysely<DB>): Promise<Set<string>> {
+  const rows = await db.selectFrom('collector').select('code').execute();
+  return new Set(rows.map((r) => r.code));
 }

@@ -62,6 +62,8 @@ describe(`import over HTTP (${engineName})`, () => {
     const rows = [];
     for await (const r of readXlsxRows(Readable.from(xlsx.rawPayload))) rows.push(r);
     expect(rows).toEqual([
+      ['BÁO CÁO LỖI NHẬP DANH SÁCH: danh-sach.csv'],
+      [expect.stringMatching(/^Ngày \d{2}\/\d{2}\/\d{4} · 1 lỗi$/)],
       ['Dòng', 'Cột', 'Giá trị', 'Lỗi'],
       [3, 'sex', 'khác', 'Giới tính phải là Nam hoặc Nữ'],
     ]);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors';
-import { todayInVietnam } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { translator } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
 import { xlsxWriter } from '../../io/excel';
@@ -105,11 +105,12 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
         const out = new PassThrough();
         const writer = xlsxWriter(out, {
           name: t('import_report.sheet'),
+          title: [t('import_report.title', { file: job.fileName }), t('import_report.subtitle', { date: formatDateVi(todayInVietnam()), count: errors.length })],
           columns: [
-            { header: headers[0], key: 'row', width: 8 },
-            { header: headers[1], key: 'column', width: 18 },
-            { header: headers[2], key: 'value', width: 24 },
-            { header: headers[3], key: 'message', width: 70 },
+            { header: headers[0], key: 'row', width: 8, type: 'integer' },
+            { header: headers[1], key: 'column', width: 18, wrap: true },
+            { header: headers[2], key: 'value', width: 24, wrap: true },
+            { header: headers[3], key: 'message', width: 70, wrap: true },
           ],
         });
         void (async () => {

@@ -139,6 +139,10 @@ function stageRow(rowNo: number, r: RegisterRow, communeCode: string): unknown[]
     r.card?.to ?? null,
     r.school ?? null,
     r.grade ?? null,
+    r.card?.number ?? null,
+    r.card?.source ?? null,
+    r.card?.facilityCode ?? null,
+    r.card?.collectorCode ?? null,
   ];
 }
 
@@ -160,6 +164,8 @@ export async function importRegister(database: Database, actor: Actor, source: I
   const totalBytes = 'path' in source ? fs.statSync(source.path).size : source.totalBytes;
   // units and old codes, loaded once per import: which commune a code means, and where it lies
   const { communes, mapping, lineage } = await communeIndex(database.db);
+  // the lists a card's facility and collector must be in
+  const [facilities, collectors] = await Promise.all([repo.facilityCodes(database.db), repo.collectorCodes(database.db)]);
   const groupKnown = new Map<string, boolean>();
   const knownGroups = (code: string) => {
     let known = groupKnown.get(code);
@@ -226,7 +232,17 @@ export async function importRegister(database: Database, actor: Actor, source: I
         const communeCode = written === undefined ? undefined : resolveCommune(rowNo, written);
         const allowed = communeCode !== undefined && inActorScope(communeCode);
         if (communeCode !== undefined && !allowed) addError(rowNo, 'commune_code', written, 'out_of_scope');
-        if (!result.ok || !allowed) {
+        const card = result.ok ? result.row.card : undefined;
+        let listed = true;
+        if (card?.facilityCode !== undefined && !facilities.has(card.facilityCode)) {
+          addError(rowNo, 'facility_code', card.facilityCode, 'unknown_facility', { code: card.facilityCode });
+          listed = false;
+        }
+        if (card?.collectorCode !== undefined && !collectors.has(card.collectorCode)) {
+          addError(rowNo, 'collector_code', card.collectorCode, 'unknown_collector', { code: card.collectorCode });
+          listed = false;
+        }
+        if (!result.ok || !allowed || !listed) {
           rejectedRows++;
           continue;
         }
@@ -432,6 +448,7 @@ async function applyStage(trx: Kysely<DB>, stage: string, today: string) {
   await repo.updateGroups(trx, stage, today);
   await repo.updatePersons(trx, stage);
   await repo.insertPersons(trx, stage);
+  await repo.updateCards(trx, stage);
   await repo.insertCards(trx, stage);
   // the kept coverage aggregates follow: the households taken above, and the new ones (a file of unchanged
   // rows changes none)

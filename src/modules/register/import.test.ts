@@ -111,6 +111,50 @@ describe(`register import (${engineName})`, () => {
     expect(await count('card')).toBe(3);
   });
 
+  it('adds the further cards of a person given on the next rows, with their number, source and facility; a repeat elsewhere is an error (issue 18)', async () => {
+    await t.db.insertInto('healthFacility').values({ code: '10001', name: 'Trạm y tế Bảo Thắng', searchName: 'tram y te bao thang', provinceCode: '15' }).execute();
+    const an = 'A01,02905,Thôn Phú Lâm,Số 1,hộ nghèo,Nguyễn Văn An,chủ hộ,12/03/1980,nam,010080001234,,Kinh,0987654321,HN';
+    const cards = async () =>
+      t.db
+        .selectFrom('card as c')
+        .innerJoin('person as p', 'p.id', 'c.personId')
+        .select(['c.validFrom', 'c.number', 'c.source', 'c.facilityCode'])
+        .where('p.citizenId', '=', '010080001234')
+        .orderBy('c.validFrom')
+        .execute();
+    const held = (await cards()).length;
+    // the card An holds, then two more on the next rows (one given twice)
+    const file = csv([
+      `${an},HN,01/01/2026,31/12/2026`,
+      `${an},HN,01/01/2027,31/12/2027,,,HN4010000000001,Chương trình tặng thẻ,10001,`,
+      `${an},HN,01/01/2027,31/12/2027,,,HN4010000000001,Chương trình tặng thẻ,10001,`,
+      `${an},HN,01/01/2028,31/12/2028,,,,Nhập tay,,`,
+    ]);
+    const r = await importRegister(t, system, { path: file }, { today: '2025-10-01' });
+    expect(r).toMatchObject({ rows: 4, inserted: 0, updated: 3, unchanged: 1, rejected: 0 });
+    const after = await cards();
+    expect(after).toHaveLength(held + 2);
+    expect(after.slice(-2)).toEqual([
+      { validFrom: '2027-01-01', number: 'HN4010000000001', source: 'programme', facilityCode: '10001' },
+      { validFrom: '2028-01-01', number: null, source: 'manual', facilityCode: null },
+    ]);
+    // the same file again: nothing to add
+    expect(await importRegister(t, system, { path: file }, { today: '2025-10-01' })).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
+    // a card held without a facility: a file that names it fills it in (an empty cell erases nothing)
+    const facility = csv([`${an},HN,01/01/2026,31/12/2026`, `${an},HN,01/01/2028,31/12/2028,,,,,10001,`]);
+    expect(await importRegister(t, system, { path: facility }, { today: '2025-10-01' })).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect((await cards()).at(-1)).toEqual({ validFrom: '2028-01-01', number: null, source: 'manual', facilityCode: '10001' });
+    // a row of An that does not follow An's previous row is the same person twice in the file
+    const apart = await importRegister(
+      t,
+      system,
+      { path: csv([`${an},HN,01/01/2026,31/12/2026`, "A02,02905,,,,Giàng A Sử,chủ hộ,05/05/1975,nam,,,H'Mông,,CN,,,", `${an},HN,01/01/2029,31/12/2029`]) },
+      { today: '2025-10-01' },
+    );
+    expect(apart.errors.map((e) => [e.row, e.column, e.message])).toEqual([[4, 'citizen_id', expect.stringContaining('dòng trước')]]);
+    expect(await cards()).toHaveLength(held + 2);
+  });
+
   it("keeps each person's group history: groups held since the import, ended by a later file or an edit, and begun after", async () => {
     const history = async (citizenId: string) => {
       const p = await t.db.selectFrom('person').select(['id', 'householdId']).where('citizenId', '=', citizenId).executeTakeFirstOrThrow();

@@ -560,26 +560,16 @@ export function householdsForExport(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
-/** Persons of these households with their household and their latest card, household by household. */
+/**
+ * Persons of these households with their household, one row per card (oldest first; a person without a
+ * card once), household by household.
+ */
 export function personsForExport(db: Kysely<DB>, ids: string[]) {
   return db
     .selectFrom('person as p')
     .innerJoin('household as h', 'h.id', 'p.householdId')
     .leftJoin('unit as v', 'v.code', 'h.villageCode')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('card as k')
-          .select(['k.groupCode', 'k.validFrom', 'k.validTo'])
-          .whereRef('k.householdId', '=', 'p.householdId')
-          .whereRef('k.personId', '=', 'p.id')
-          .orderBy('k.validTo', 'desc')
-          .orderBy('k.validFrom', 'desc')
-          .orderBy('k.createdAt', 'desc')
-          .limit(1)
-          .as('lc'),
-      (join) => join.onTrue(),
-    )
+    .leftJoin('card as k', (j) => j.onRef('k.householdId', '=', 'p.householdId').onRef('k.personId', '=', 'p.id'))
     .select([
       'h.code as householdCode',
       'h.communeCode',
@@ -598,9 +588,13 @@ export function personsForExport(db: Kysely<DB>, ids: string[]) {
       'p.groupCodes',
       'p.school',
       'p.grade',
-      'lc.groupCode as cardGroup',
-      'lc.validFrom as cardFrom',
-      'lc.validTo as cardTo',
+      'k.groupCode as cardGroup',
+      'k.validFrom as cardFrom',
+      'k.validTo as cardTo',
+      'k.number as cardNumber',
+      'k.source as cardSource',
+      'k.facilityCode',
+      'k.collectorCode',
     ])
     .where('p.householdId', 'in', ids)
     .orderBy('h.communeCode')
@@ -608,6 +602,9 @@ export function personsForExport(db: Kysely<DB>, ids: string[]) {
     .orderBy(sql`case when p.relationship = 'head' then 0 else 1 end`)
     .orderBy('p.birthDate')
     .orderBy('p.id')
+    .orderBy('k.validFrom')
+    .orderBy('k.validTo')
+    .orderBy('k.createdAt')
     .execute();
 }
 

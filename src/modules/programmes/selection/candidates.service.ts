@@ -404,13 +404,21 @@ export async function stateBudgetWorkbook(db: Kysely<DB>, actor: Actor, programm
   });
   const writer = xlsxWriter(out, {
     name: h('sheet'),
-    columns: keys.map((k) => ({ header: h(k), key: k, width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14 })),
+    title: [h('title'), t('selection:state_budget_sheet.subtitle', { programme: programme.name, date: formatDateVi(todayInVietnam()) })],
+    columns: keys.map((k) => ({
+      header: h(k),
+      key: k,
+      width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14,
+      type: k === 'birthDate' ? ('date' as const) : k === 'no' ? ('integer' as const) : undefined,
+      wrap: k === 'address' || k === 'tags',
+    })),
+    orientation: 'landscape',
   });
   list.items.forEach((c, i) =>
     writer.add({
       no: i + 1,
       fullName: c.fullName,
-      birthDate: formatDateVi(c.birthDate),
+      birthDate: c.birthDate,
       sex: t(`selection:state_budget_sheet.sex_${c.sex}`, { defaultValue: c.sex }),
       citizenId: c.citizenId,
       insuranceCode: c.insuranceCode,

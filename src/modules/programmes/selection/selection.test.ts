@@ -12,6 +12,7 @@ import { failure, runCli } from '../../../test/helpers';
 import * as register from '../../register/register.service';
 import { createProgramme, changeProgrammeStatus, updateProgramme } from '../programme/programme.service';
 import { postTxn, programmeBalance } from '../programme/ledger.service';
+import { formatDateVi } from '../../../domain/dates';
 import * as candidates from './candidates.service';
 import * as selection from './selection.service';
 import * as d03 from './d03.service';
@@ -710,8 +711,17 @@ describe(`selection over HTTP (${engineName})`, () => {
     expect(stateXlsx.statusCode).toBe(200);
     expect(stateXlsx.headers['content-type']).toContain('spreadsheetml');
     const sheet = await sheetRows(stateXlsx.rawPayload);
-    expect(sheet[0].slice(0, 4)).toEqual(['STT', 'Họ và tên', 'Ngày sinh', 'Giới tính']);
-    expect(sheet.slice(1).map((r) => [r[1], r[2], r[3], r[9]]).sort()).toEqual([
+    // the title, the programme and the date, then the table (its header repeated on every printed page)
+    expect(sheet[0][0]).toBe('DANH SÁCH ĐỀ NGHỊ NGÂN SÁCH NHÀ NƯỚC ĐÓNG BẢO HIỂM Y TẾ');
+    expect(sheet[1][0]).toMatch(/^Chương trình: .+ · Ngày \d{2}\/\d{2}\/\d{4}$/);
+    expect(sheet[2].slice(0, 4)).toEqual(['STT', 'Họ và tên', 'Ngày sinh', 'Giới tính']);
+    const stateBook = new ExcelJS.Workbook();
+    await stateBook.xlsx.load(stateXlsx.rawPayload as never);
+    const stateSheet = stateBook.worksheets[0];
+    expect(stateSheet.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '4:4' });
+    const stateRows = [5, 6].map((n) => stateSheet.getRow(n));
+    expect(stateRows.every((r) => r.getCell(3).value instanceof Date && r.getCell(3).numFmt === 'dd/mm/yyyy')).toBe(true);
+    expect(stateRows.map((r) => [r.getCell(2).value, formatDateVi((r.getCell(3).value as Date).toISOString().slice(0, 10)), r.getCell(4).value, r.getCell(10).value]).sort()).toEqual([
       ['Nguyễn Văn Dũng', '01/01/2022', 'Nữ', 'TE'],
       ['Vàng Thị Hoa', '01/01/1970', 'Nữ', 'HN'],
     ]);
