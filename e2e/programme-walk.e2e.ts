@@ -226,8 +226,9 @@ describe('a programme from creation to the public page, in the browser', () => {
       awarded.push({ fullName: fullName.trim(), year: (await cells.nth(1).innerText()).trim().slice(-4), commune: (await cells.nth(2).innerText()).trim() });
     }
 
-    // the demo register has no social insurance codes or facilities: the page says so, the list goes out flagged
-    await page.getByTestId('d03-incomplete').waitFor();
+    // the tab says before the download whether the list is complete (else it goes out flagged)
+    await page.getByTestId('d03-check').waitFor();
+    await screenshot(page, 'd03-check');
     const [d03] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-d03').click()]);
     expect(d03.suggestedFilename()).toMatch(/\.xlsx$/);
     const d03Bytes = await downloaded(d03);

@@ -146,3 +146,18 @@ export async function replaceCollectorVillages(db: Kysely<DB>, collectorCode: st
   await db.deleteFrom('collectorVillage').where('collectorCode', '=', collectorCode).execute();
   if (villageCodes.length) await db.insertInto('collectorVillage').values(villageCodes.map((villageCode) => ({ villageCode, collectorCode }))).execute();
 }
+
+/**
+ * The demo's cards (issue 18 item 7): each card without a facility or collector gets its commune's, in one
+ * statement per commune list (the demo's register of a province).
+ */
+export async function assignCardsInCommunes(db: Kysely<DB>, mapping: { communeCode: string; facilityCode: string; collectorCode: string | null }[]): Promise<number> {
+  if (mapping.length === 0) return 0;
+  const values = sql.join(mapping.map((m) => sql`(${m.communeCode}, ${m.facilityCode}, ${m.collectorCode}::text)`));
+  const r = await sql`
+    update card c set facility_code = coalesce(c.facility_code, m.facility), collector_code = coalesce(c.collector_code, m.collector)
+    from person p, (values ${values}) as m(commune, facility, collector)
+    where p.household_id = c.household_id and p.id = c.person_id and p.commune_code = m.commune
+      and (c.facility_code is null or c.collector_code is null)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}

@@ -17,6 +17,7 @@ import { listChildren, getUnit } from '../units/units.service';
 import { importRegister, type ImportProgress, type ImportReport } from './import.service';
 import { anyPerson, CARDS_BY_CITIZEN_ID, createCardsByCitizenId, dropCardsByCitizenId, householdsWithPersons, insertCardsByCitizenId } from './register.repository';
 import { coverageChange } from '../coverage/coverage-counts';
+import { seedDemoNetwork } from '../offices/demo-network';
 
 export interface DemoOptions {
   province: string;
@@ -93,7 +94,11 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
   try {
     await writeDemo(database, actor, options, file, cardsFile);
     const report = await importRegister(database, actor, { path: file }, { today: options.today, onProgress: options.onProgress });
-    if (!report.rolledBack) await addCards(database, cardsFile);
+    if (!report.rolledBack) {
+      await addCards(database, cardsFile);
+      // the province's offices, facilities and collectors, and the cards naming them
+      await seedDemoNetwork(database.db, actor, options.province);
+    }
     return report;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

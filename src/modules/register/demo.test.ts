@@ -4,6 +4,7 @@ import { addYears } from '../../domain/calendar';
 import { isCoveredOn } from '../../domain/coverage';
 import { coverageOf } from '../coverage/coverage.service';
 import { loadDemo } from './demo.service';
+import { listOffices } from '../offices/offices.service';
 
 // not a month end: the dashboard reads the month end before and the spans since
 const TODAY = '2026-03-18';
@@ -60,3 +61,21 @@ describe(`the demo province looks like a real one (${engineName})`, () => {
     expect(now.participants!).toBeLessThan(PERSONS - now.register!.neverInsured);
   });
 });
+
+describe(`the demo province's social insurance network (${engineName})`, () => {
+  it('has its offices serving every commune, facilities and collectors, and cards naming them', async () => {
+    const list = await listOffices(t.db, system, '15');
+    expect(list.filter((o) => o.kind === 'si_province').map((o) => o.name)).toEqual(['Bảo hiểm xã hội tỉnh Lào Cai']);
+    const served = list.flatMap((o) => o.communes.map((c) => c.code));
+    expect(new Set(served).size).toBe(served.length);
+    expect(served.length).toBe(99);
+    const cards = await t.db.selectFrom('card').select(['facilityCode', 'collectorCode']).execute();
+    expect(cards.every((c) => c.facilityCode !== null)).toBe(true);
+    expect(cards.filter((c) => c.collectorCode !== null).length).toBeGreaterThan(cards.length * 0.9);
+    // the commune a household lives in is read by its office's staff
+    const office = list.find((o) => o.kind === 'si_grassroots')!;
+    const report = await coverageOf(t.db, system, office.code, TODAY);
+    expect(report.children.map((c) => c.unit).sort()).toEqual(office.communes.map((c) => c.code).sort());
+  });
+});
+
