@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import type { Actor } from '../../domain/access';
 import { coverageOf } from '../coverage/coverage.service';
-import { setFigures } from '../coverage/figures.service';
+import { listTargets, setFigures, setTarget } from '../coverage/figures.service';
 import { createCard, createHousehold, createPerson, getHousehold, updateCard } from '../register/register.service';
 import { createVillage } from '../units/units.service';
 import { readAudit } from '../audit/audit.service';
@@ -99,6 +99,9 @@ describe(`social insurance offices (${engineName})`, () => {
     const c = await coverageOf(t.db, officeStaff, '1005', '2025-11-30');
     expect(c.children.map((x) => x.unit).sort()).toEqual([...BAO_THANG].sort());
     expect(c).toMatchObject({ level: 'office', participants: 114_149, plan: 121_435, pctPlan: 94 });
+    // a target for the office, read back by its staff
+    await setTarget(t.db, officeStaff, { unitCode: '1005', year: 2026, kind: 'percent_population', value: 95, decision: '462/QĐ-BHXH' });
+    expect((await listTargets(t.db, officeStaff, { unit: '1005' })).map((x) => [x.unitCode, x.value])).toEqual([['1005', 95]]);
   });
 
   it('keeps a unit profile as forms print it; a commune officer sets their own commune\'s only', async () => {
