@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../http/app';
 import { engineName, makeUser, testDatabase, type TestDatabase } from '../../test/db';
-import { CANONICAL_COLUMNS } from '../../domain/register-row';
+import { CANONICAL_COLUMNS, TEMPLATE_HEADERS_VI } from '../../domain/register-row';
 import { readXlsxRows } from '../../io/excel';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
@@ -43,8 +43,9 @@ describe(`import over HTTP (${engineName})`, () => {
     const u = await makeUser(t, 'commune_officer', '02905');
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
     const headers = { cookie: `cd_session=${login.cookies[0].value}`, 'x-csrf-token': login.json().csrfToken };
+    // the Vietnamese template's headings: the error report names columns by them
     const csv = [
-      CANONICAL_COLUMNS.join(','),
+      CANONICAL_COLUMNS.map((c) => TEMPLATE_HEADERS_VI[c]).join(','),
       'W01,02905,Thôn Trung Tâm,,,Nguyễn Văn Tư,chủ hộ,01/02/1970,nam,,,Kinh,,GD,GD,01/01/2025,31/12/2025',
       'W01,02905,Thôn Trung Tâm,,,Nguyễn Thị Năm,vợ,01/02/1972,khác,,,Kinh,,GD,,,',
     ].join('\n');
@@ -65,7 +66,7 @@ describe(`import over HTTP (${engineName})`, () => {
       ['BÁO CÁO LỖI NHẬP DANH SÁCH: danh-sach.csv'],
       [expect.stringMatching(/^Ngày \d{2}\/\d{2}\/\d{4} · 1 lỗi$/)],
       ['Dòng', 'Cột', 'Giá trị', 'Lỗi'],
-      [3, 'sex', 'khác', 'Giới tính phải là Nam hoặc Nữ'],
+      [3, TEMPLATE_HEADERS_VI.sex, 'khác', 'Giới tính phải là Nam hoặc Nữ'],
     ]);
     const csvReport = await app.inject({ url: `/api/register/imports/${job.id}/errors?format=csv`, headers });
     expect(csvReport.body.startsWith('\uFEFFDòng,Cột,Giá trị,Lỗi')).toBe(true);

@@ -90,7 +90,9 @@ export const importRoutes = (jobs: ImportJobs): FastifyPluginAsyncZod =>
       },
       async (req, reply) => {
         const job = await jobs.get(app.database.db, req.params.id, req.actor!);
-        const errors = job.report?.errors ?? [];
+        // columns by the headings of the file the user filled in, not by the template's keys
+        const headings = job.report?.headings ?? {};
+        const errors = (job.report?.errors ?? []).map((e) => ({ ...e, column: headings[e.column] || e.column }));
         const t = translator(req.lang);
         const headers = [t('import_report.row'), t('import_report.column'), t('import_report.value'), t('import_report.message')];
         const base = `${path.basename(job.fileName, path.extname(job.fileName))}-${t('import_report.file_suffix')}`;

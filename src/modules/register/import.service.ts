@@ -79,6 +79,8 @@ export interface ImportReport {
   unchanged: number;
   rejected: number;
   errors: ImportErrorRow[];
+  /** The file's own heading of each template column an error names (birth_date -> "Ngày sinh"), for the error report. */
+  headings?: Record<string, string>;
   /** True when nothing was written (dry run, or an all-or-nothing import with errors). */
   rolledBack: boolean;
 }
@@ -213,6 +215,11 @@ export async function importRegister(database: Database, actor: Actor, source: I
       for (const cells of batch) {
         if (!header) {
           header = mapHeader(cells.map((c) => (c === null ? '' : String(c))));
+          const headings: Record<string, string> = {};
+          header.columns.forEach((column, i) => {
+            if (column) headings[column] = String(cells[i] ?? '').trim();
+          });
+          report.headings = headings;
           if (header.missing.length)
             throw new AppError(
               'validation',

@@ -276,6 +276,7 @@ export const importReportSchema = z.object({
   unchanged: z.number(),
   rejected: z.number(),
   errors: z.array(importErrorRowSchema),
+  headings: z.record(z.string(), z.string()).optional(),
   rolledBack: z.boolean(),
 });
 

@@ -6403,6 +6403,9 @@ export interface paths {
                                     row: number;
                                     value: string;
                                 }[];
+                                headings?: {
+                                    [key: string]: string;
+                                };
                                 inserted: number;
                                 rejected: number;
                                 rolledBack: boolean;
@@ -6485,6 +6488,9 @@ export interface paths {
                                     row: number;
                                     value: string;
                                 }[];
+                                headings?: {
+                                    [key: string]: string;
+                                };
                                 inserted: number;
                                 rejected: number;
                                 rolledBack: boolean;
