@@ -320,10 +320,14 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
       : null;
   const yearAgo =
     c.sources.participants === 'reported' ? c.reported?.participantsYearAgo ?? null : c.register?.participantsYearAgo ?? null;
+  const dates = c.reported?.dates ?? {};
+  const reportedOn = (source: FigureSource, day: string | undefined) =>
+    source === 'reported' && day ? t('coverage.card.asOf', { date: formatDate(day) }) : null;
   const yoy = c.yoyChange;
   const planSub = [
     c.reported?.planDecision ? t('coverage.card.planDecision', { decision: c.reported.planDecision }) : null,
     c.reported?.planYear ? t('coverage.card.planYear', { year: c.reported.planYear }) : null,
+    c.plan != null ? reportedOn(c.sources.plan, dates.plan) : null,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -335,6 +339,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
       aria-label={t('coverage.title')}
       aria-busy={stale}
     >
+      {c.stale && <StaleWarning c={c} />}
       <div className="stat-grid-4">
         <Stat
           big
@@ -342,7 +347,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           value={n(c.participants)}
           source={c.sources.participants}
           testId="coverage-participants"
-          sub={c.reported?.asOf && c.sources.participants === 'reported' ? t('coverage.card.asOf', { date: formatDate(c.reported.asOf) }) : formatDate(c.date)}
+          sub={reportedOn(c.sources.participants, dates.participants ?? c.reported?.asOf) ?? formatDate(c.date)}
           extra={diff(c.reported?.participants, c.register?.participants, c.difference?.participants)}
         />
         <Stat
@@ -372,7 +377,9 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           testId="coverage-yoy"
           sub={
             yoy == null
-              ? null
+              ? c.sources.participants === 'reported' && c.participants != null
+                ? t('coverage.card.noYearAgo')
+                : null
               : `${yoy > 0 ? t('coverage.card.more') : yoy < 0 ? t('coverage.card.fewer') : t('coverage.card.unchanged')}${
                   yearAgo != null ? ` · ${t('coverage.card.yearAgo', { value: n(yearAgo) })}` : ''
                 }`
@@ -383,6 +390,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           value={n(c.population)}
           source={c.sources.population}
           testId="coverage-population"
+          sub={reportedOn(c.sources.population, dates.population)}
           extra={diff(c.reported?.population, c.register?.population, c.difference?.population)}
         />
         <Stat
@@ -409,6 +417,23 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
         />
       </div>
     </section>
+  );
+}
+
+/** The reported figures too old for the date the dashboard is read for, each with its day. */
+export function staleText(c: CoverageFigures, t: (key: string, options?: Record<string, unknown>) => string): string {
+  const parts = (c.reported?.staleFields ?? []).map((f) =>
+    f === 'plan' ? t('coverage.stale.plan', { year: c.reported?.planYear }) : t(`coverage.stale.${f}`, { date: formatDate(c.reported?.dates[f] ?? '') }),
+  );
+  return t('coverage.stale.warning', { date: formatDate(c.date), figures: parts.join('; ') });
+}
+
+function StaleWarning({ c }: { c: Coverage }) {
+  const { t } = useTranslation('web');
+  return (
+    <div className="banner banner-warn callout" role="status" data-testid="coverage-stale">
+      <span className="banner-text">{staleText(c, t)}</span>
+    </div>
   );
 }
 
@@ -723,6 +748,11 @@ function ChildTable({ parent, target, lang }: { parent: Coverage; target: number
                     <a href={href('coverage', u.unit)} data-testid={`coverage-link-${u.unit}`} title={t('coverage.table.open', { name: u.name })}>
                       {u.name}
                     </a>
+                    {u.stale && (
+                      <span className="stale-mark" title={staleText(u, t)} aria-label={staleText(u, t)} data-testid={`coverage-stale-${u.unit}`}>
+                        {' '}⚠
+                      </span>
+                    )}
                   </th>
                   <td className="num">{formatNumber(u.population, lang)}</td>
                   <td className="num">{formatNumber(u.participants, lang)}</td>
