@@ -16,6 +16,7 @@ import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { type Coverage, coverageApi, coverageExportUrl, type CoverageFigures, coveragePdfUrl, type FigureSource } from './coverageApi';
 import { type Unit, type UnitDetail, unitsApi } from '../units/unitsApi';
+import { CoverageFiguresPanel, ProjectionPanel, RegisterExportLinks } from './CoverageFiguresPanel';
 import { CoverageStaffProgress } from './CoverageStaffProgress';
 import { CoverageTrend } from './CoverageTrend';
 import { ErrorBanner } from '../ui/ErrorBanner';
@@ -62,7 +63,10 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const [error, setError] = useState<string | null>(null);
   const [target, setTarget] = useState(storedTarget);
   const [provinces, setProvinces] = useState<Unit[]>([]);
+  // bumped after figures or targets are saved: the dashboard reads them again
+  const [version, setVersion] = useState(0);
   const isNational = !user.scopeCode;
+  const mayWriteFigures = user.role !== 'viewer';
 
   // #/coverage: go to the user's unit without leaving a history entry behind
   useEffect(() => {
@@ -98,7 +102,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
         setError(errorMessage(err));
       });
     return () => controller.abort();
-  }, [code, date]);
+  }, [code, date, version]);
 
   /** The date as typed, dd/MM/yyyy: the dashboard moves to it once it is a whole, real date. */
   function changeDate(value: string) {
@@ -129,6 +133,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const crumbs = scopeIndex > 0 ? chain.slice(scopeIndex) : chain;
   const level = coverage?.level ?? detail?.unit.level ?? null;
   const hasVisits = level === 'commune' || level === 'village';
+  // a commune's dashboard is long: its sections below the headline are folded, closed until opened
+  const fold = level === 'commune' && !visitsOnly;
 
   // print the dashboard alone (headline, charts, pupils per school, table), not the visit list below it
   function print() {
@@ -138,6 +144,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
       window.removeEventListener('afterprint', done);
     };
     window.addEventListener('afterprint', done);
+    // folded sections print open
+    for (const d of document.querySelectorAll<HTMLDetailsElement>('details.fold-section')) d.open = true;
     window.print();
   }
 
@@ -188,6 +196,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
               {t('coverage.pdf')}
             </a>
           )}
+          {!visitsOnly && coverage && <RegisterExportLinks unit={coverage.unit} />}
         </div>
       </div>
 
@@ -215,10 +224,20 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
 
       {coverage && !visitsOnly && <Headline c={coverage} lang={lang} stale={loading} />}
 
-      {coverage && !visitsOnly && <CoverageTrend unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && mayWriteFigures && (
+        <CoverageFiguresPanel unit={coverage.unit} unitName={coverage.name} date={date} onSaved={() => setVersion((n) => n + 1)} />
+      )}
+
+      {coverage && !visitsOnly && <ProjectionPanel unit={coverage.unit} date={date} />}
+
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.trend.title')} testId="fold-trend">
+          <CoverageTrend unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
       {coverage && !visitsOnly && coverage.children.length > 0 && (
-        <>
+        <Fold fold={fold} title={t('coverage.chart.title', { level: t(`coverage.level.${coverage.children[0].level}`, { defaultValue: '' }) })} testId="fold-chart">
           <section className="card coverage-chart-card" aria-labelledby="coverage-chart-title">
             <div className="card-head">
               <h2 id="coverage-chart-title">
@@ -241,22 +260,51 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
             <CoverageChart units={coverage.children} target={target} lang={lang} />
           </section>
           <LowCoverageList unit={coverage.unit} date={date} threshold={target} />
-        </>
+        </Fold>
       )}
 
-      {coverage && !visitsOnly && <PupilsBySchool unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.pupils.title')} testId="fold-pupils">
+          <PupilsBySchool unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
-      {coverage && !visitsOnly && coverage.children.length > 0 && <ChildTable parent={coverage} target={target} lang={lang} />}
+      {coverage && !visitsOnly && coverage.children.length > 0 && (
+        <Fold
+          fold={fold}
+          title={coverage.level === 'province' ? t('coverage.table.communes', { count: coverage.children.length }) : t('coverage.table.villages', { count: coverage.children.length })}
+          testId="fold-table"
+        >
+          <ChildTable parent={coverage} target={target} lang={lang} />
+        </Fold>
+      )}
 
-      {coverage && !visitsOnly && <CoverageStaffProgress unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.staff.title')} testId="fold-staff">
+          <CoverageStaffProgress unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
       {coverage && !visitsOnly && <GroupChart c={coverage} lang={lang} />}
 
       {coverage && hasVisits && (
-        <VisitList unit={coverage.unit} unitName={coverage.name} date={date} standalone={visitsOnly} />
+        <Fold fold={fold} title={t('coverage.visits.title')} testId="fold-visits">
+          <VisitList unit={coverage.unit} unitName={coverage.name} date={date} standalone={visitsOnly} />
+        </Fold>
       )}
       {coverage && !visitsOnly && level === 'province' && <p className="muted small no-print">{t('coverage.visits.onlyBelow')}</p>}
     </div>
+  );
+}
+
+/** A section folded under its title (closed by default), or the section itself when `fold` is false. */
+function Fold({ fold, title, testId, children }: { fold: boolean; title: string; testId: string; children: React.ReactNode }) {
+  if (!fold) return <>{children}</>;
+  return (
+    <details className="fold-section" data-testid={testId}>
+      <summary className="fold-summary">{title}</summary>
+      {children}
+    </details>
   );
 }
 
