@@ -243,7 +243,7 @@ function StaffTargetForm({ unit, date, onSaved }: { unit: string; date: string; 
           <input id="staff-participants" data-testid="staff-participants" inputMode="numeric" value={v.participants} onChange={(e) => setV({ ...v, participants: e.target.value })} />
         </Field>
       </div>
-      <p className="field-hint">{t('coverage.figures.staffHint')}</p>
+      <p className="field-hint">{t('coverage.figures.staffHint', { section: t('coverage.staff.title') })}</p>
       <button type="submit" className="btn btn-primary" disabled={busy} data-testid="staff-target-save">
         {t('coverage.figures.saveStaff')}
       </button>
@@ -276,7 +276,7 @@ function FigureUpload({ onSaved }: { onSaved: () => void }) {
   }
 
   return (
-    <form className="figures-form" onSubmit={submit} data-testid="figure-upload">
+    <form className="figures-form figures-wide" onSubmit={submit} data-testid="figure-upload">
       <h3>{t('coverage.figures.uploadTitle')}</h3>
       <p className="muted small">{t('coverage.figures.uploadLead')}</p>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
@@ -318,7 +318,7 @@ function FigureUpload({ onSaved }: { onSaved: () => void }) {
                   {report.errors.map((er, i) => (
                     <tr key={i}>
                       <td className="num">{er.row}</td>
-                      <td>{er.column}</td>
+                      <td>{t(`coverage.figures.columns.${er.column}`, { defaultValue: er.column })}</td>
                       <td>{er.value}</td>
                       <td>{er.message}</td>
                     </tr>
