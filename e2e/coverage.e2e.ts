@@ -81,6 +81,8 @@ describe('coverage dashboard', () => {
     expect(commune).not.toBe('');
     await page.getByTestId(`coverage-link-${commune}`).click();
     await expect.poll(() => page.getByTestId('coverage-breadcrumb').textContent()).toContain('Lào Cai');
+    // the commune's sections below the headline are folded: open the table of villages
+    await page.getByTestId('fold-table').locator('summary').click();
     // the commune's own table (its villages' codes start with the commune's), not the province's still on screen
     await page.getByTestId('coverage-table').locator(`[data-testid^="coverage-row-${commune}."]`).first().waitFor();
     const village = ((await page.getByTestId('coverage-table').locator('[data-testid^="coverage-row-"]').first().getAttribute('data-testid')) ?? '').replace('coverage-row-', '');
@@ -96,5 +98,62 @@ describe('coverage dashboard', () => {
     expect(await page.getByTestId('visits-xlsx').getAttribute('href')).toContain('format=xlsx');
     expect(await page.getByTestId('visits-csv').getAttribute('title')).toContain('.xlsx');
     await screenshot(page, 'coverage-village-visits');
+  });
+
+  it("enters a commune's reported figures and the year's target in the web, and the dashboard's % of plan fills in", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await logIn(page, server);
+    // Xã Bát Xát: no plan yet
+    await page.goto(`${server.url}/#/coverage/02683`);
+    await page.getByTestId('coverage-pct-plan').waitFor();
+    expect(await page.getByTestId('coverage-pct-plan').textContent()).toContain('—');
+    // a commune's long sections are folded, closed, below the headline figures
+    for (const id of ['fold-trend', 'fold-table', 'fold-staff', 'fold-visits']) expect(await page.getByTestId(id).getAttribute('open')).toBeNull();
+    const closedHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(closedHeight).toBeLessThan(4000);
+    await screenshot(page, 'coverage-commune-folded');
+
+    await page.getByTestId('coverage-figures').locator('summary').click();
+    const shownDate = await page.getByTestId('coverage-date').inputValue();
+    expect(await page.getByTestId('figure-asOf').inputValue()).toBe(shownDate);
+    await page.getByTestId('figure-participants').fill('7.000');
+    await page.getByTestId('figure-population').fill('8000');
+    await page.getByTestId('figure-plan').fill('7.500');
+    await page.getByTestId('figure-planDecision').fill('462/QĐ-BHXH');
+    await page.getByTestId('figure-save').click();
+    await page.getByTestId('figure-form').getByTestId('notice').waitFor();
+    expect(await page.getByTestId('figure-form').getByTestId('notice').textContent()).toContain(`Đã lưu số liệu ngày ${shownDate}`);
+    // the dashboard reads the figures again: % kế hoạch is filled
+    await expect.poll(() => page.getByTestId('coverage-pct-plan').textContent()).toMatch(/\d+,\d{2}\s*%/);
+    expect(await page.getByTestId('coverage-plan').textContent()).toContain('7.500');
+    expect(await page.getByTestId('coverage-plan').textContent()).toContain('462/QĐ-BHXH');
+
+    // the year's target
+    await page.getByTestId('target-value').fill('96,5');
+    await page.getByTestId('target-save').click();
+    await page.getByTestId('target-form').getByTestId('notice').waitFor();
+    expect(await page.getByTestId('target-form').getByTestId('notice').textContent()).toMatch(/Đã lưu mục tiêu năm \d{4}: 96,50\s*%/);
+
+    // a figures file with two bad rows: nothing written, every bad cell listed
+    const csv = ['Mã đơn vị,Ngày,Số người tham gia,Chỉ tiêu', '02683,31/13/2025,7.100,7.500', '99999,30/11/2025,abc,1', '02683,30/11/2025,7.100,7.500'].join('\n');
+    await page.getByTestId('figure-file').setInputFiles({ name: 'so-lieu.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByTestId('figure-upload-submit').click();
+    await page.getByTestId('figure-import-errors').waitFor();
+    const errors = await page.getByTestId('figure-import-errors').locator('tbody tr').allTextContents();
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(errors.join(' ')).toContain('31/13/2025');
+    expect(errors.join(' ')).toContain('abc');
+    expect(await page.getByTestId('figure-import-report').textContent()).toContain('Không ghi gì');
+    await page.getByTestId('coverage-figures').screenshot({ path: path.join(SCREENSHOTS, 'coverage-figures-entry.png') });
+
+    // the projection and the register export
+    await page.getByTestId('coverage-projection').locator('summary').click();
+    await page.getByTestId('projection-run').click();
+    await page.getByTestId('projection-result').waitFor();
+    expect(await page.getByTestId('projection-result').textContent()).toContain('96,50');
+    expect(await page.getByTestId('coverage-register-xlsx').getAttribute('href')).toBe('/api/register/export?unit=02683&what=persons&format=xlsx');
+    await page.getByTestId('coverage-headline').scrollIntoViewIfNeeded();
+    await screenshot(page, 'coverage-commune-figures');
+    await page.close();
   });
 });

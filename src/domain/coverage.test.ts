@@ -18,6 +18,8 @@ import {
   renewalHistory,
   wholeMonthsBetween,
   type CoverageCandidate,
+  staleReportedFields,
+  usableYearAgo,
 } from './coverage';
 
 const R = DEFAULT_RULES;
@@ -485,5 +487,22 @@ describe('cheapestWayToClose', () => {
         }
       }),
     );
+  });
+});
+
+describe('reported figures read for a date', () => {
+  it('flags counts a year old or more and a plan of an earlier year', () => {
+    const dates = { participants: '2025-10-31', population: '2024-11-30', plan: '2025-01-31' };
+    expect(staleReportedFields({ date: '2025-12-04', dates, planYear: 2025 })).toEqual(['population']);
+    // exactly a year: the figure is also the one "a year ago"
+    expect(staleReportedFields({ date: '2026-10-31', dates, planYear: 2025 })).toEqual(['participants', 'population', 'plan']);
+    expect(staleReportedFields({ date: '2026-10-30', dates: { participants: '2025-10-31' }, planYear: null })).toEqual([]);
+    expect(staleReportedFields({ date: '2026-01-01', dates: {}, planYear: 2025 })).toEqual([]);
+  });
+  it('uses a year-ago count only when it is another figure, no more than two years old', () => {
+    expect(usableYearAgo({ date: '2026-12-04', current: '2025-10-31', yearAgo: '2025-10-31' })).toBe(false);
+    expect(usableYearAgo({ date: '2026-12-04', current: '2026-11-30', yearAgo: '2025-10-31' })).toBe(true);
+    expect(usableYearAgo({ date: '2026-12-04', current: '2026-11-30', yearAgo: '2024-12-04' })).toBe(false);
+    expect(usableYearAgo({ date: '2026-12-04', current: '2026-11-30', yearAgo: undefined })).toBe(false);
   });
 });

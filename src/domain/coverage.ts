@@ -10,7 +10,7 @@
  * programming errors of the caller, not facts about a person. Premium rules that refuse a person
  * (RuleError from `quote`) are reported per person instead (see `cheapestWayToClose`).
  */
-import { addDays, addMonths, daysBetween, dateParts } from './calendar';
+import { addDays, addMonths, addYears, daysBetween, dateParts } from './calendar';
 import { isIsoDate, type IsoDate } from './dates';
 import { vnd, type Vnd } from './money';
 import { quote, type MemberQuote, type QuoteMemberInput } from './premium';
@@ -205,6 +205,45 @@ export function coverageMeasures(input: CoverageMeasuresInput): CoverageMeasures
     yoyChange:
       yearAgo === null || yearAgo === undefined ? null : participants - requireCount(yearAgo, 'participantsYearAgo'),
   };
+}
+
+/** The reported figures that can go stale when read for a date. */
+export type StaleField = 'participants' | 'population' | 'plan';
+
+export interface ReportedFreshnessInput {
+  /** The date the figures are read for. */
+  readonly date: IsoDate;
+  /** The day each figure was reported for (absent: no such figure). */
+  readonly dates: Partial<Record<StaleField, IsoDate>>;
+  /** The year the plan was assigned for. */
+  readonly planYear: number | null;
+}
+
+/**
+ * The reported figures too old for the date they are read for: a count dated a year or more before the
+ * date (on or before the same day a year earlier: it is then also the figure "a year ago", so it cannot
+ * stand for now), and a plan assigned for an earlier year.
+ */
+export function staleReportedFields(input: ReportedFreshnessInput): StaleField[] {
+  const date = requireDate(input.date, 'date');
+  const yearAgo = addYears(date, -1);
+  const out: StaleField[] = [];
+  for (const f of ['participants', 'population'] as const) {
+    const d = input.dates[f];
+    if (d !== undefined && requireDate(d, `dates.${f}`) <= yearAgo) out.push(f);
+  }
+  if (input.dates.plan !== undefined && input.planYear !== null && input.planYear < dateParts(date).year) out.push('plan');
+  return out;
+}
+
+/**
+ * Whether a reported participant count may serve as the one "a year ago" against a current one: not the
+ * same figure (the same day), and itself no older than a year before the day a year earlier.
+ */
+export function usableYearAgo(input: { readonly date: IsoDate; readonly current: IsoDate | undefined; readonly yearAgo: IsoDate | undefined }): boolean {
+  if (input.yearAgo === undefined) return false;
+  if (input.current !== undefined && input.current === input.yearAgo) return false;
+  return input.yearAgo > addYears(requireDate(input.date, 'date'), -2);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -134,6 +134,8 @@ describe(`dashboard exports (${engineName})`, () => {
       'Thẻ hết hạn trong 30 ngày',
       'Chưa từng tham gia',
       'Nguồn số người tham gia',
+      'Số liệu báo cáo đến ngày',
+      'Cảnh báo số liệu cũ',
     ]);
     expect(communes.rows).toHaveLength(1 + 99);
     const baoThang = communes.rows.find((r) => r[0] === '02905')!;

@@ -59,6 +59,20 @@ const COLUMN_TYPES: Record<string, ColumnType> = {
 
 const source = (t: ReturnType<typeof translator>, s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '');
 
+/**
+ * The warning for a unit whose headline numbers come from reported figures too old for the date: each
+ * stale figure with the day it is from.
+ */
+export function staleText(t: ReturnType<typeof translator>, c: coverage.UnitCoverage, lang: Language): string {
+  const day = (iso: string | undefined) => (iso ? (lang === 'vi' ? formatDateVi(iso) : iso) : '–');
+  const parts = (c.reported?.staleFields ?? []).map((f) =>
+    f === 'plan'
+      ? t('coverage:stale.plan', { year: c.reported!.planYear })
+      : t(`coverage:stale.${f}`, { date: day(c.reported!.dates[f]) }),
+  );
+  return t('coverage:stale.warning', { date: day(c.date), figures: parts.join('; ') });
+}
+
 /** The rows and headers of one dashboard table. */
 export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTable, query: ExportQuery, lang: Language): Promise<Sheet> {
   const t = translator(lang);
@@ -73,7 +87,21 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
     const r = await coverage.coverageOf(db, actor, query.unit, query.date);
     return {
       ...base,
-      columns: [col('code', 10), col('name', 28), col('population'), col('participants'), col('plan'), col('pctPlan'), col('pctPopulation'), col('yoyChange'), col('expiring30'), col('neverInsured'), col('source', 22)],
+      columns: [
+        col('code', 10),
+        col('name', 28),
+        col('population'),
+        col('participants'),
+        col('plan'),
+        col('pctPlan'),
+        col('pctPopulation'),
+        col('yoyChange'),
+        col('expiring30'),
+        col('neverInsured'),
+        col('source', 22),
+        col('reportedAsOf', 14),
+        col('staleWarning', 40),
+      ],
       rows: r.children.map((c) => ({
         code: c.unit,
         name: c.name,
@@ -86,6 +114,8 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
         expiring30: c.expiring30,
         neverInsured: c.neverInsured,
         source: source(t, c.sources.participants),
+        reportedAsOf: c.reported ? formatDateVi(c.reported.dates.participants ?? c.reported.asOf) : null,
+        staleWarning: c.stale ? staleText(t, c, lang) : null,
       })),
     };
   }
@@ -228,13 +258,17 @@ export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: 
   const f = formatters(lang);
   const r = await coverage.coverageOf(db, actor, query.unit, query.date);
   const src = (s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '–');
+  // a reported number says the day it is from
+  const srcOn = (s: coverage.Source | null, day: string | undefined) =>
+    s === 'reported' && day ? `${src(s)} · ${t('coverage:pdf.asOf', { date: f.date(day) })}` : src(s);
+  const dates = r.reported?.dates ?? {};
   const headline: TableCell[][] = [
-    [t('coverage:export.columns.participants'), f.count(r.participants), src(r.sources.participants)],
+    [t('coverage:export.columns.participants'), f.count(r.participants), srcOn(r.sources.participants, dates.participants)],
     [t('coverage:export.columns.pctPlan'), f.pct(r.pctPlan), r.plan === null ? '–' : t('coverage:pdf.ofPlan', { plan: f.count(r.plan) })],
     [t('coverage:export.columns.pctPopulation'), f.pct(r.pctPopulation), r.population === null ? '–' : t('coverage:pdf.ofPopulation', { population: f.count(r.population) })],
     [t('coverage:export.columns.yoyChange'), f.signed(r.yoyChange), src(r.sources.participants)],
-    [t('coverage:export.columns.population'), f.count(r.population), src(r.sources.population)],
-    [t('coverage:export.columns.plan'), f.count(r.plan), r.reported?.planDecision ? `${src(r.sources.plan)} · ${r.reported.planDecision}` : src(r.sources.plan)],
+    [t('coverage:export.columns.population'), f.count(r.population), srcOn(r.sources.population, dates.population)],
+    [t('coverage:export.columns.plan'), f.count(r.plan), r.reported?.planDecision ? `${srcOn(r.sources.plan, dates.plan)} · ${r.reported.planDecision}` : srcOn(r.sources.plan, dates.plan)],
     [t('coverage:export.columns.expiring30'), f.count(r.expiring30), r.expiring30 === null ? '–' : src('register')],
     [t('coverage:export.columns.neverInsured'), f.count(r.neverInsured), r.neverInsured === null ? '–' : src('register')],
   ];
@@ -261,6 +295,8 @@ export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: 
           })
         : t('coverage:pdf.yearAgoReported', { value: f.count(r.reported.participantsYearAgo) }),
     );
+  if (r.reported && r.sources.participants === 'reported' && r.reported.participants !== null && r.reported.participantsYearAgo === null)
+    sources.push(t('coverage:pdf.noYearAgo'));
   if (r.register && r.sources.participants === 'register') sources.push(t('coverage:pdf.yearAgoRegister', { value: f.count(r.register.participantsYearAgo) }));
   if (sources.length === 0) sources.push(t('coverage:pdf.noData'));
 
@@ -270,6 +306,8 @@ export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: 
     { text: t('coverage:pdf.headline'), style: 'heading' },
     pdfTable([t('coverage:pdf.measure'), t('coverage:pdf.value'), t('coverage:pdf.source')], headline, ['*', 'auto', '*']),
   ];
+  if (r.stale) content.splice(2, 0, { text: staleText(t, r, lang), bold: true, color: '#b42318', margin: [0, 0, 0, 6] });
+  const staleChildren = r.children.filter((c) => c.stale);
   if (r.children.length) {
     content.push({ text: t(r.level === 'province' ? 'coverage:pdf.communes' : 'coverage:pdf.villages', { count: r.children.length }), style: 'heading' });
     content.push(
@@ -290,6 +328,13 @@ export async function dashboardPdf(db: Kysely<DB>, actor: Actor, query: { unit: 
       ),
     );
   }
+  if (staleChildren.length)
+    content.push({
+      text: t('coverage:pdf.staleUnits', { count: staleChildren.length, units: staleChildren.map((c) => c.name).join(', ') }),
+      bold: true,
+      color: '#b42318',
+      margin: [0, 6, 0, 0],
+    });
   content.push({ text: t('coverage:pdf.sources'), style: 'heading' });
   content.push({ ul: sources });
   content.push({ text: t('coverage:pdf.sourceNote'), style: 'small', margin: [0, 6, 0, 0] });

@@ -47,11 +47,17 @@ export const unitCoverageSchema = z.object({
       ...figureSnapshotFields,
       fromOldCommunes: oldCommunesSchema.optional(),
       participantsYearAgo: nullableCount,
+      /** The day the year-ago count is from (null: none usable, e.g. the same figure as now). */
+      yearAgoAsOf: z.string().nullable(),
       yearAgoFromOldCommunes: oldCommunesSchema.nullable().optional(),
+      /** The figures too old for the date asked: a count a year old or more, a plan of an earlier year. */
+      staleFields: z.array(z.enum(['participants', 'population', 'plan'])),
     })
     .nullable(),
   /** register minus reported, where both exist. */
   difference: z.object({ participants: nullableCount, population: nullableCount }).nullable(),
+  /** A headline number comes from a reported figure too old for the date (see reported.staleFields). */
+  stale: z.boolean(),
 });
 
 export const coverageReportSchema = unitCoverageSchema.extend({ children: z.array(unitCoverageSchema) });

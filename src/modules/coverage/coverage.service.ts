@@ -8,7 +8,19 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { cheapestWayToClose, coverageMeasures, gapToTarget, percentOf, observedRenewalRate, projectCoverage, RENEWAL_WINDOW_DAYS, type CoverageTarget } from '../../domain/coverage';
+import {
+  cheapestWayToClose,
+  coverageMeasures,
+  gapToTarget,
+  percentOf,
+  observedRenewalRate,
+  projectCoverage,
+  RENEWAL_WINDOW_DAYS,
+  staleReportedFields,
+  usableYearAgo,
+  type CoverageTarget,
+  type StaleField,
+} from '../../domain/coverage';
 import { loadRules } from '../premium/premium.service';
 import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
@@ -42,9 +54,20 @@ export interface UnitCoverage {
   /** Where each headline number comes from. */
   sources: { population: Source | null; participants: Source | null; plan: Source | null };
   register: { population: number; participants: number; participantsYearAgo: number; expiring30: number; neverInsured: number } | null;
-  reported: (FigureSnapshot & { participantsYearAgo: number | null; yearAgoFromOldCommunes: FigureSnapshot['fromOldCommunes'] | null }) | null;
+  reported:
+    | (FigureSnapshot & {
+        participantsYearAgo: number | null;
+        /** The day the year-ago count is from (null: none usable, e.g. the same figure as now). */
+        yearAgoAsOf: string | null;
+        yearAgoFromOldCommunes: FigureSnapshot['fromOldCommunes'] | null;
+        /** The figures too old for the date asked (a count a year old or more, a plan of an earlier year). */
+        staleFields: StaleField[];
+      })
+    | null;
   /** register minus reported, where both exist. */
   difference: { participants: number | null; population: number | null } | null;
+  /** A headline number comes from a reported figure too old for the date (see reported.staleFields). */
+  stale: boolean;
 }
 
 export interface CoverageReport extends UnitCoverage {
@@ -93,8 +116,18 @@ function combine(unit: Unit, date: string, register: RegisterBlock | null, repor
   // (or it reports none): a register of a few villages does not stand for a whole province.
   const hasRegister =
     !!register && register.population > 0 && !(reported?.population && register.population < REGISTER_SHARE * reported.population);
+  // a year-ago count that is the current one (a figure never updated) or itself years old gives no change
+  const yearAgoUsable =
+    reportedYearAgo?.participants != null &&
+    usableYearAgo({ date, current: reported?.dates.participants, yearAgo: reportedYearAgo.dates.participants ?? reportedYearAgo.asOf });
   const rep = reported
-    ? { ...reported, participantsYearAgo: reportedYearAgo?.participants ?? null, yearAgoFromOldCommunes: reportedYearAgo?.fromOldCommunes ?? null }
+    ? {
+        ...reported,
+        participantsYearAgo: yearAgoUsable ? reportedYearAgo!.participants : null,
+        yearAgoAsOf: yearAgoUsable ? (reportedYearAgo!.dates.participants ?? reportedYearAgo!.asOf) : null,
+        yearAgoFromOldCommunes: yearAgoUsable ? (reportedYearAgo!.fromOldCommunes ?? null) : null,
+        staleFields: staleReportedFields({ date, dates: reported.dates, planYear: reported.planYear }),
+      }
     : null;
   const participants = hasRegister ? register!.participants : (rep?.participants ?? null);
   const population = hasRegister ? register!.population : (rep?.population ?? null);
@@ -130,6 +163,9 @@ function combine(unit: Unit, date: string, register: RegisterBlock | null, repor
             population: rep.population === null ? null : register!.population - rep.population,
           }
         : null,
+    stale:
+      !!rep &&
+      rep.staleFields.some((f) => (f === 'plan' ? plan !== null : (f === 'participants' ? participants : population) !== null && !hasRegister)),
   };
 }
 

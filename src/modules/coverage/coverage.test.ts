@@ -7,7 +7,8 @@ import { importRegister } from '../register/import.service';
 import { CANONICAL_COLUMNS } from '../../domain/register-row';
 import { setFigures } from './figures.service';
 import * as coverage from './coverage.service';
-import { coverageJson } from './coverage.cli';
+import { coverageJson, coverageLines } from './coverage.cli';
+import { translator } from '../../i18n/index';
 
 let t: TestDatabase;
 let dir: string;
@@ -77,6 +78,25 @@ describe(`coverage (${engineName})`, () => {
     expect(province).toMatchObject({ participants: 1_475_810, pctPlan: 93.42, sources: { participants: 'reported' } });
     expect(province.difference).toEqual({ participants: 3 - 1_475_810, population: 5 - 1_673_064 });
     expect(province.children.find((c) => c.unit === '02680')).toMatchObject({ participants: 3, population: 5 });
+    // the CLI shows both sources and their difference, in its JSON and its text
+    expect(coverageJson(province)).toMatchObject({
+      participants: 1_475_810,
+      register: { population: 5, participants: 3 },
+      reported: { asOf: '2025-10-31', participants: 1_475_810, population: 1_673_064, plan: 1_579_758, staleFields: [] },
+      difference: { participants: 3 - 1_475_810, population: 5 - 1_673_064 },
+      stale: false,
+    });
+    expect(coverageJson(province).children.find((c) => c.unit === '02680')).toMatchObject({ register: { participants: 3 }, reported: { plan: 4 } });
+    const lines = coverageLines(province, translator('vi'), 'vi');
+    expect(lines.slice(0, 4)).toEqual([
+      'Lào Cai: 1.475.810 người tham gia, 93,42% kế hoạch, 88,21% dân số',
+      '  sổ quản lý: 3 người tham gia, dân số 5',
+      '  số liệu báo cáo đến ngày 31/10/2025: 1.475.810 người tham gia, dân số 1.673.064, kế hoạch 1.579.758',
+      '  chênh lệch (sổ quản lý trừ báo cáo): người tham gia -1.475.807, dân số -1.673.059',
+    ]);
+    // read a year later, the reported figures are flagged
+    const later = coverageLines(await coverage.coverageOf(t.db, system, '15', '2026-11-30'), translator('vi'), 'vi');
+    expect(later).toContain('  ⚠ Số liệu báo cáo đã cũ so với ngày 30/11/2026: số người tham gia tính đến ngày 31/10/2025; dân số tính đến ngày 31/10/2025; chỉ tiêu kế hoạch của năm 2025. Hãy nhập số liệu mới.');
 
     const trend = await coverage.trend(t.db, system, { unit: '02680', date: '2025-11-15', months: 3 });
     expect(trend.points).toEqual([

@@ -10,7 +10,7 @@ import { readAudit } from '../audit/audit.service';
 import * as figures from './figures.service';
 import { figuresInputFromOptions } from './figures.cli';
 import { coverageOf } from './coverage.service';
-import { dashboardPdf } from './coverage.export';
+import { dashboardPdf, exportSheet } from './coverage.export';
 import { pdfText } from '../../io/pdf-text';
 
 let t: TestDatabase;
@@ -123,5 +123,52 @@ describe(`year over year across the 2025 reorganisation (${engineName})`, () => 
     ]);
     // nothing written: the change stays 300
     expect((await coverageOf(t.db, system, '02728', '2025-10-31')).yoyChange).toBe(300);
+  });
+});
+
+describe(`reported figures read long after their date (${engineName})`, () => {
+  it('flags a figure a year old or more as stale, never computes a change from a figure against itself, and says so in the PDF and .xlsx', async () => {
+    // Xã Bát Xát (02683): one report, on 31/10/2025, with its plan for 2025
+    await figures.setFigures(t.db, system, { unitCode: '02683', asOf: '2025-10-31', participants: 7_000, population: 8_000, plan: 7_500, planDecision: '462/QĐ-BHXH' });
+    // read the same day: fresh, no year-ago figure
+    let r = await coverageOf(t.db, system, '02683', '2025-10-31');
+    expect(r).toMatchObject({ participants: 7_000, yoyChange: null, stale: false, reported: { staleFields: [], participantsYearAgo: null, yearAgoAsOf: null } });
+    // read on 04/12/2026: the same figure is both "now" and "a year ago" (04/12/2025): no change, stale
+    r = await coverageOf(t.db, system, '02683', '2026-12-04');
+    expect(r).toMatchObject({
+      participants: 7_000,
+      pctPlan: 93.33,
+      yoyChange: null,
+      stale: true,
+      reported: { asOf: '2025-10-31', dates: { participants: '2025-10-31', population: '2025-10-31', plan: '2025-10-31' }, participantsYearAgo: null, yearAgoAsOf: null },
+    });
+    expect(r.reported!.staleFields).toEqual(['participants', 'population', 'plan']);
+    // the province's table flags the commune too
+    const province = await coverageOf(t.db, system, '15', '2026-12-04');
+    expect(province.children.find((c) => c.unit === '02683')).toMatchObject({ stale: true, yoyChange: null });
+
+    const pdf = (await pdfText(await dashboardPdf(t.db, system, { unit: '02683', date: '2026-12-04' }, 'vi'))).replace(/\s+/g, ' ');
+    expect(pdf).toContain(
+      'Số liệu báo cáo đã cũ so với ngày 04/12/2026: số người tham gia tính đến ngày 31/10/2025; dân số tính đến ngày 31/10/2025; chỉ tiêu kế hoạch của năm 2025. Hãy nhập số liệu mới.',
+    );
+    expect(pdf).toContain('Tăng/giảm so với cùng kỳ – Số liệu báo cáo Dân số 8.000 Số liệu báo cáo · đến ngày 31/10/2025');
+    expect(pdf).not.toMatch(/Tăng\/giảm so với cùng kỳ \+?0 /);
+    expect(pdf).toContain('không tính tăng/giảm');
+    const provincePdf = (await pdfText(await dashboardPdf(t.db, system, { unit: '15', date: '2026-12-04' }, 'vi'))).replace(/\s+/g, ' ');
+    expect(provincePdf).toMatch(/đơn vị dùng số liệu báo cáo đã cũ so với ngày báo cáo: [^.]*Xã Bát Xát/);
+
+    const sheet = await exportSheet(t.db, system, 'children', { unit: '15', date: '2026-12-04' }, 'vi');
+    const row = sheet.rows.find((x) => x.code === '02683')!;
+    expect(row).toMatchObject({ yoyChange: null, reportedAsOf: '31/10/2025', staleWarning: expect.stringContaining('số người tham gia tính đến ngày 31/10/2025') });
+    expect(sheet.columns.map((c) => c.header)).toContain('Cảnh báo số liệu cũ');
+
+    // a newer count: fresh again, and the old one is a real year-ago figure
+    await figures.setFigures(t.db, system, { unitCode: '02683', asOf: '2026-11-30', participants: 7_400, plan: 7_800, planYear: 2026 });
+    r = await coverageOf(t.db, system, '02683', '2026-12-04');
+    expect(r).toMatchObject({ participants: 7_400, yoyChange: 400, stale: true, reported: { participantsYearAgo: 7_000, yearAgoAsOf: '2025-10-31' } });
+    // only the population (carried from 31/10/2025) is still old
+    expect(r.reported!.staleFields).toEqual(['population']);
+    await figures.setFigures(t.db, system, { unitCode: '02683', asOf: '2026-11-30', population: 8_100 });
+    expect(await coverageOf(t.db, system, '02683', '2026-12-04')).toMatchObject({ stale: false, reported: { staleFields: [] } });
   });
 });

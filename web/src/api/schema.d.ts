@@ -433,8 +433,10 @@ export interface paths {
                                     planYear: number | null;
                                     population: number | null;
                                     source: string | null;
+                                    staleFields: ("participants" | "population" | "plan")[];
                                     unitCode: string;
                                     voluntarySi: number | null;
+                                    yearAgoAsOf: string | null;
                                     yearAgoFromOldCommunes?: {
                                         asOf: string;
                                         oldCode: string;
@@ -451,6 +453,7 @@ export interface paths {
                                     /** @enum {string|null} */
                                     population: "register" | "reported" | null;
                                 };
+                                stale: boolean;
                                 unit: string;
                                 yoyChange: number | null;
                             }[];
@@ -503,8 +506,10 @@ export interface paths {
                                 planYear: number | null;
                                 population: number | null;
                                 source: string | null;
+                                staleFields: ("participants" | "population" | "plan")[];
                                 unitCode: string;
                                 voluntarySi: number | null;
+                                yearAgoAsOf: string | null;
                                 yearAgoFromOldCommunes?: {
                                     asOf: string;
                                     oldCode: string;
@@ -521,6 +526,7 @@ export interface paths {
                                 /** @enum {string|null} */
                                 population: "register" | "reported" | null;
                             };
+                            stale: boolean;
                             unit: string;
                             yoyChange: number | null;
                         };

@@ -16,6 +16,7 @@ import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { type Coverage, coverageApi, coverageExportUrl, type CoverageFigures, coveragePdfUrl, type FigureSource } from './coverageApi';
 import { type Unit, type UnitDetail, unitsApi } from '../units/unitsApi';
+import { CoverageFiguresPanel, ProjectionPanel, RegisterExportLinks } from './CoverageFiguresPanel';
 import { CoverageStaffProgress } from './CoverageStaffProgress';
 import { CoverageTrend } from './CoverageTrend';
 import { ErrorBanner } from '../ui/ErrorBanner';
@@ -62,7 +63,10 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const [error, setError] = useState<string | null>(null);
   const [target, setTarget] = useState(storedTarget);
   const [provinces, setProvinces] = useState<Unit[]>([]);
+  // bumped after figures or targets are saved: the dashboard reads them again
+  const [version, setVersion] = useState(0);
   const isNational = !user.scopeCode;
+  const mayWriteFigures = user.role !== 'viewer';
 
   // #/coverage: go to the user's unit without leaving a history entry behind
   useEffect(() => {
@@ -98,7 +102,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
         setError(errorMessage(err));
       });
     return () => controller.abort();
-  }, [code, date]);
+  }, [code, date, version]);
 
   /** The date as typed, dd/MM/yyyy: the dashboard moves to it once it is a whole, real date. */
   function changeDate(value: string) {
@@ -129,6 +133,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
   const crumbs = scopeIndex > 0 ? chain.slice(scopeIndex) : chain;
   const level = coverage?.level ?? detail?.unit.level ?? null;
   const hasVisits = level === 'commune' || level === 'village';
+  // a commune's dashboard is long: its sections below the headline are folded, closed until opened
+  const fold = level === 'commune' && !visitsOnly;
 
   // print the dashboard alone (headline, charts, pupils per school, table), not the visit list below it
   function print() {
@@ -138,6 +144,8 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
       window.removeEventListener('afterprint', done);
     };
     window.addEventListener('afterprint', done);
+    // folded sections print open
+    for (const d of document.querySelectorAll<HTMLDetailsElement>('details.fold-section')) d.open = true;
     window.print();
   }
 
@@ -188,6 +196,7 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
               {t('coverage.pdf')}
             </a>
           )}
+          {!visitsOnly && coverage && <RegisterExportLinks unit={coverage.unit} />}
         </div>
       </div>
 
@@ -215,10 +224,20 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
 
       {coverage && !visitsOnly && <Headline c={coverage} lang={lang} stale={loading} />}
 
-      {coverage && !visitsOnly && <CoverageTrend unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && mayWriteFigures && (
+        <CoverageFiguresPanel unit={coverage.unit} unitName={coverage.name} date={date} onSaved={() => setVersion((n) => n + 1)} />
+      )}
+
+      {coverage && !visitsOnly && <ProjectionPanel unit={coverage.unit} date={date} />}
+
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.trend.title')} testId="fold-trend">
+          <CoverageTrend unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
       {coverage && !visitsOnly && coverage.children.length > 0 && (
-        <>
+        <Fold fold={fold} title={t('coverage.chart.title', { level: t(`coverage.level.${coverage.children[0].level}`, { defaultValue: '' }) })} testId="fold-chart">
           <section className="card coverage-chart-card" aria-labelledby="coverage-chart-title">
             <div className="card-head">
               <h2 id="coverage-chart-title">
@@ -241,22 +260,51 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
             <CoverageChart units={coverage.children} target={target} lang={lang} />
           </section>
           <LowCoverageList unit={coverage.unit} date={date} threshold={target} />
-        </>
+        </Fold>
       )}
 
-      {coverage && !visitsOnly && <PupilsBySchool unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.pupils.title')} testId="fold-pupils">
+          <PupilsBySchool unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
-      {coverage && !visitsOnly && coverage.children.length > 0 && <ChildTable parent={coverage} target={target} lang={lang} />}
+      {coverage && !visitsOnly && coverage.children.length > 0 && (
+        <Fold
+          fold={fold}
+          title={coverage.level === 'province' ? t('coverage.table.communes', { count: coverage.children.length }) : t('coverage.table.villages', { count: coverage.children.length })}
+          testId="fold-table"
+        >
+          <ChildTable parent={coverage} target={target} lang={lang} />
+        </Fold>
+      )}
 
-      {coverage && !visitsOnly && <CoverageStaffProgress unit={coverage.unit} date={date} />}
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.staff.title')} testId="fold-staff">
+          <CoverageStaffProgress unit={coverage.unit} date={date} />
+        </Fold>
+      )}
 
       {coverage && !visitsOnly && <GroupChart c={coverage} lang={lang} />}
 
       {coverage && hasVisits && (
-        <VisitList unit={coverage.unit} unitName={coverage.name} date={date} standalone={visitsOnly} />
+        <Fold fold={fold} title={t('coverage.visits.title')} testId="fold-visits">
+          <VisitList unit={coverage.unit} unitName={coverage.name} date={date} standalone={visitsOnly} />
+        </Fold>
       )}
       {coverage && !visitsOnly && level === 'province' && <p className="muted small no-print">{t('coverage.visits.onlyBelow')}</p>}
     </div>
+  );
+}
+
+/** A section folded under its title (closed by default), or the section itself when `fold` is false. */
+function Fold({ fold, title, testId, children }: { fold: boolean; title: string; testId: string; children: React.ReactNode }) {
+  if (!fold) return <>{children}</>;
+  return (
+    <details className="fold-section" data-testid={testId}>
+      <summary className="fold-summary">{title}</summary>
+      {children}
+    </details>
   );
 }
 
@@ -320,10 +368,14 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
       : null;
   const yearAgo =
     c.sources.participants === 'reported' ? c.reported?.participantsYearAgo ?? null : c.register?.participantsYearAgo ?? null;
+  const dates = c.reported?.dates ?? {};
+  const reportedOn = (source: FigureSource, day: string | undefined) =>
+    source === 'reported' && day ? t('coverage.card.asOf', { date: formatDate(day) }) : null;
   const yoy = c.yoyChange;
   const planSub = [
     c.reported?.planDecision ? t('coverage.card.planDecision', { decision: c.reported.planDecision }) : null,
     c.reported?.planYear ? t('coverage.card.planYear', { year: c.reported.planYear }) : null,
+    c.plan != null ? reportedOn(c.sources.plan, dates.plan) : null,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -335,6 +387,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
       aria-label={t('coverage.title')}
       aria-busy={stale}
     >
+      {c.stale && <StaleWarning c={c} />}
       <div className="stat-grid-4">
         <Stat
           big
@@ -342,7 +395,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           value={n(c.participants)}
           source={c.sources.participants}
           testId="coverage-participants"
-          sub={c.reported?.asOf && c.sources.participants === 'reported' ? t('coverage.card.asOf', { date: formatDate(c.reported.asOf) }) : formatDate(c.date)}
+          sub={reportedOn(c.sources.participants, dates.participants ?? c.reported?.asOf) ?? formatDate(c.date)}
           extra={diff(c.reported?.participants, c.register?.participants, c.difference?.participants)}
         />
         <Stat
@@ -372,7 +425,9 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           testId="coverage-yoy"
           sub={
             yoy == null
-              ? null
+              ? c.sources.participants === 'reported' && c.participants != null
+                ? t('coverage.card.noYearAgo')
+                : null
               : `${yoy > 0 ? t('coverage.card.more') : yoy < 0 ? t('coverage.card.fewer') : t('coverage.card.unchanged')}${
                   yearAgo != null ? ` · ${t('coverage.card.yearAgo', { value: n(yearAgo) })}` : ''
                 }`
@@ -383,6 +438,7 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
           value={n(c.population)}
           source={c.sources.population}
           testId="coverage-population"
+          sub={reportedOn(c.sources.population, dates.population)}
           extra={diff(c.reported?.population, c.register?.population, c.difference?.population)}
         />
         <Stat
@@ -409,6 +465,23 @@ function Headline({ c, lang, stale }: { c: Coverage; lang: string; stale: boolea
         />
       </div>
     </section>
+  );
+}
+
+/** The reported figures too old for the date the dashboard is read for, each with its day. */
+export function staleText(c: CoverageFigures, t: (key: string, options?: Record<string, unknown>) => string): string {
+  const parts = (c.reported?.staleFields ?? []).map((f) =>
+    f === 'plan' ? t('coverage.stale.plan', { year: c.reported?.planYear }) : t(`coverage.stale.${f}`, { date: formatDate(c.reported?.dates[f] ?? '') }),
+  );
+  return t('coverage.stale.warning', { date: formatDate(c.date), figures: parts.join('; ') });
+}
+
+function StaleWarning({ c }: { c: Coverage }) {
+  const { t } = useTranslation('web');
+  return (
+    <div className="banner banner-warn callout" role="status" data-testid="coverage-stale">
+      <span className="banner-text">{staleText(c, t)}</span>
+    </div>
   );
 }
 
@@ -723,6 +796,11 @@ function ChildTable({ parent, target, lang }: { parent: Coverage; target: number
                     <a href={href('coverage', u.unit)} data-testid={`coverage-link-${u.unit}`} title={t('coverage.table.open', { name: u.name })}>
                       {u.name}
                     </a>
+                    {u.stale && (
+                      <span className="stale-mark" title={staleText(u, t)} aria-label={staleText(u, t)} data-testid={`coverage-stale-${u.unit}`}>
+                        {' '}⚠
+                      </span>
+                    )}
                   </th>
                   <td className="num">{formatNumber(u.population, lang)}</td>
                   <td className="num">{formatNumber(u.participants, lang)}</td>

@@ -2,8 +2,8 @@
  * Coverage figures, trend, low coverage, pupils, visit lists and staff progress, through the typed
  * client; downloads (xlsx, pdf) are plain links. The answers' types are read from the OpenAPI document.
  */
-import { call, client } from '../api/client';
-import type { ApiQuery, ApiResponse, Item } from '../api/types';
+import { call, client, multipart } from '../api/client';
+import type { ApiBody, ApiQuery, ApiResponse, Item } from '../api/types';
 
 export type Coverage = ApiResponse<'/api/coverage/{unit}', 'get'>;
 export type CoverageFigures = Item<Coverage['children']>;
@@ -20,6 +20,31 @@ export type VisitItem = Item<ApiResponse<'/api/coverage/{unit}/visits', 'get'>['
 export type VisitKind = NonNullable<ApiQuery<'/api/coverage/{unit}/visits', 'get'>['kind']>;
 /** Progress of a staff member against their recruitment target of a year. */
 export type StaffProgressItem = Item<ApiResponse<'/api/coverage/staff-progress', 'get'>['items']>;
+
+/** The answer of a figures import: counts, and every bad cell of every row. */
+export type FigureImportReport = ApiResponse<'/api/coverage/figures/import', 'post'>;
+
+/**
+ * The projection route answers without a response schema in the OpenAPI document: the fields the
+ * dashboard shows, as coverage.service.ts `projection` builds them.
+ */
+export interface Projection {
+  unit: string;
+  name: string;
+  date: string;
+  targetDate: string;
+  population: number | null;
+  covered: number;
+  renewal: { rate: number };
+  projection: { expected: number; lost: number; renewed: number; expiring: number; newEnrolments: number };
+  target: { kind: 'percent_population' | 'participants'; value: number; source: 'query' | 'unit_target' | 'default'; targetParticipants: number; gap: number };
+  cost: { total: number; persons: number; stateBudget: number; unpriceable: number; covered: number; shortfall: number; candidates: number };
+}
+
+/** The register of a unit as a download: persons in the import template's columns, .xlsx or .csv. */
+export function registerExportUrl(unit: string, format: 'xlsx' | 'csv'): string {
+  return `/api/register/export?${new URLSearchParams({ unit, what: 'persons', format }).toString()}`;
+}
 
 export interface VisitParams {
   kind: VisitKind;
@@ -69,4 +94,10 @@ export const coverageApi = {
     call(client.GET('/api/coverage/{unit}/visits', { params: { ...path(unit), query: visitQuery(params) }, signal })),
   /** Staff targets of the unit and the units directly under it, with progress, lowest first. */
   staffProgress: (unit: string, year: number, signal?: AbortSignal) => call(client.GET('/api/coverage/staff-progress', { params: { query: { unit, year } }, signal })),
+  setFigures: (body: ApiBody<'/api/coverage/figures', 'put'>) => call(client.PUT('/api/coverage/figures', { body })),
+  setTarget: (body: ApiBody<'/api/coverage/targets', 'put'>) => call(client.PUT('/api/coverage/targets', { body })),
+  setStaffTarget: (body: ApiBody<'/api/coverage/staff-targets', 'put'>) => call(client.PUT('/api/coverage/staff-targets', { body })),
+  importFigures: (file: File) => call(client.POST('/api/coverage/figures/import', { body: multipart({ file }) })),
+  projection: async (unit: string, date: string, targetDate: string, signal?: AbortSignal) =>
+    (await call(client.GET('/api/coverage/{unit}/projection', { params: { ...path(unit), query: { date, targetDate } }, signal }))) as unknown as Projection,
 };
