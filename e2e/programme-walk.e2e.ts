@@ -118,7 +118,11 @@ describe('a programme from creation to the public page, in the browser', () => {
     await page.getByTestId('programme-area-codes').fill(COMMUNE);
     await page.getByTestId('programme-purchase-date').fill(vnDay());
     await page.getByTestId('programme-deadline').fill(vnDay(30));
-    await page.getByTestId('programme-priorities').fill('ethnic_minority=3, pupil=2');
+    // priorities chosen by the groups' names, with points: no codes to type
+    expect(await page.getByTestId('programme-priorities').innerText()).toContain('Người dân tộc thiểu số');
+    await page.getByTestId('priority-ethnic_minority').fill('3');
+    await page.getByTestId('priority-pupil').fill('2');
+    await screenshot(page, 'programme-form-priorities');
     await page.getByTestId('programme-submit').click();
     await page.getByTestId('programme-page').waitFor();
     expect(await status()).toBe('draft');

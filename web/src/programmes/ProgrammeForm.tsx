@@ -1,6 +1,6 @@
 /**
  * The programme form: creates a programme (#/programmes) or changes one (its overview). Dates are typed
- * dd/MM/yyyy; priorities as weights 'ethnic_minority=3, pupil=2' or tiers 'storm_victim, pupil'.
+ * dd/MM/yyyy; priorities chosen per group by name, as points or as a rank (PriorityPicker).
  */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { OptionSelect } from '../ui/OptionSelect';
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
+import { PriorityPicker, prioritiesOf, priorityValues, type PriorityMode, type PriorityValues } from './PriorityPicker';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 
 /** Weights or tiers as the form shows them. */
@@ -39,14 +40,6 @@ export function parseQuotas(text: string): Record<string, number> | null {
   );
 }
 
-export function prioritiesText(p: Record<string, number> | string[]): string {
-  return Array.isArray(p)
-    ? p.join(', ')
-    : Object.entries(p)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ');
-}
-
 /** The fields of `input` that differ from the programme (so frozen fields left alone are not sent). */
 function changedFields(p: ProgrammeDetail, input: ProgrammeInput): Partial<ProgrammeInput> {
   const out: Partial<ProgrammeInput> = {};
@@ -61,17 +54,6 @@ function changedFields(p: ProgrammeDetail, input: ProgrammeInput): Partial<Progr
 const FORM_FIELDS = ['name', 'ownerUnitCode', 'areaKind', 'areaCodes', 'areaNote', 'cardMonths', 'purchaseDate', 'deadline', 'handoverSeason', 'priorities', 'communeQuotas'] as const;
 const AREA_KINDS: readonly AreaKind[] = ['province', 'communes', 'area'];
 const SELECTION_MODES: readonly SelectionMode[] = ['concentrate', 'spread'];
-
-/** 'ethnic_minority=3, pupil=2' -> weights; 'storm_victim, pupil' -> tiers; '' -> nothing. */
-export function parsePriorities(text: string): Record<string, number> | string[] | undefined {
-  const parts = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (parts.length === 0) return undefined;
-  if (parts.every((p) => p.includes('='))) return Object.fromEntries(parts.map((p) => p.split('=').map((x) => x.trim())).map(([k, v]) => [k, Number(v.replace(',', '.'))]));
-  return parts;
-}
 
 /** Creates a programme, or (with `initial`) changes one: only the fields changed are sent. */
 export function ProgrammeForm({
@@ -96,7 +78,9 @@ export function ProgrammeForm({
   const [deadline, setDeadline] = useState(initial ? formatDate(initial.deadline) : '');
   const [season, setSeason] = useState(initial?.handoverSeason ?? '');
   const [selectionMode, setSelectionMode] = useState<SelectionMode>(initial?.selectionMode ?? 'concentrate');
-  const [priorities, setPriorities] = useState(initial ? prioritiesText(initial.priorities) : '');
+  const initialPriorities = priorityValues(initial?.priorities);
+  const [priorityMode, setPriorityMode] = useState<PriorityMode>(initial?.priorityMode === 'tiers' ? 'tiers' : initialPriorities.mode);
+  const [priorities, setPriorities] = useState<PriorityValues>(initialPriorities.values);
   const [quotas, setQuotas] = useState(initial ? quotasText(initial.communeQuotas) : '');
   const { errors, busy, send } = useFormSubmit({
     errorsOf: (err) => {
@@ -111,7 +95,7 @@ export function ProgrammeForm({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await send(async () => {
-      const parsed = parsePriorities(priorities);
+      const parsed = prioritiesOf(priorityMode, priorities);
       const input: ProgrammeInput = {
         name,
         ownerUnitCode: owner.trim(),
@@ -197,15 +181,9 @@ export function ProgrammeForm({
               onChange={setSelectionMode}
             />
           </Field>
-          <TextField
-            id="programme-priorities"
-            label={t('form.priorities')}
-            error={f.priorities}
-            hint={t('form.priorities_hint')}
-            type="text"
-            value={priorities}
-            onChange={setPriorities}
-          />
+          <div className="form-span">
+            <PriorityPicker mode={priorityMode} values={priorities} error={f.priorities ?? f.priorityMode} onMode={setPriorityMode} onChange={setPriorities} />
+          </div>
           {selectionMode === 'spread' && (
             <TextField
               id="programme-quotas"

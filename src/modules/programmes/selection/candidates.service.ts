@@ -26,6 +26,7 @@
  * needs 'units:write' and the nominated person inside the actor's scope, so a commune officer nominates
  * the persons of their commune for a province's programme.
  */
+import { DERIVED_TAGS, KNOWN_TAGS, NOMINATION_TAGS } from '../../../domain/selection-tags';
 import { PassThrough, Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../../db/connect';
@@ -67,11 +68,7 @@ export const selectionField = (path: string, key: string, params: Record<string,
 // Tags
 // ---------------------------------------------------------------------------------------------------
 
-/** Tags the register gives (derived on the purchase date). */
-export const DERIVED_TAGS = ['ethnic_minority', 'pupil', 'child_under_6', 'elderly_60_79', 'poor', 'near_poor'] as const;
-/** Tags a commune's nomination usually gives. */
-export const NOMINATION_TAGS = ['storm_victim', 'flood_victim', 'difficult', 'especially_difficult', 'disability', 'orphan'] as const;
-export const KNOWN_TAGS: readonly string[] = [...DERIVED_TAGS, ...NOMINATION_TAGS];
+export { DERIVED_TAGS, KNOWN_TAGS, NOMINATION_TAGS };
 
 
 /** The tags of a programme's priorities (weights: the keys; tiers: the list). */
