@@ -58,7 +58,7 @@ describe('social insurance offices, facilities and collectors', () => {
     await page.getByTestId('office-name').fill('BHXH cơ sở khác');
     await tick(page, 'bao thang', '02905');
     await page.getByTestId('office-save').click();
-    await expect.poll(() => page.getByTestId('office-form').textContent()).toContain('đã do Bảo hiểm xã hội cơ sở Bảo Thắng phụ trách');
+    await expect.poll(() => page.getByTestId('office-form').textContent(), { timeout: 15_000 }).toContain('đã do Bảo hiểm xã hội cơ sở Bảo Thắng phụ trách');
     await page.getByTestId('office-form').getByRole('button', { name: 'Huỷ' }).click();
 
     await page.getByTestId('profile-unit').selectOption('02905');
@@ -68,7 +68,7 @@ describe('social insurance offices, facilities and collectors', () => {
     await page.getByTestId('profile-taxCode-error').waitFor();
     await page.getByTestId('profile-taxCode').fill('5300123456');
     await page.getByTestId('profile-save').click();
-    await expect.poll(() => page.locator('body').textContent()).toContain('Đã lưu thông tin của Xã Bảo Thắng');
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 15_000 }).toContain('Đã lưu thông tin của Xã Bảo Thắng');
 
     await page.getByTestId('facility-code').fill('10017');
     await page.getByTestId('facility-name').fill('Trung tâm Y tế Bảo Thắng');
@@ -100,7 +100,7 @@ describe('social insurance offices, facilities and collectors', () => {
     await officer.getByTestId('office-1005').waitFor();
     expect(await officer.getByTestId('office-new').count()).toBe(0);
     expect(await officer.getByTestId('office-edit-1005').count()).toBe(0);
-    await expect.poll(() => officer.getByTestId('profile-siCode').inputValue()).toBe('TE0905A');
+    await expect.poll(() => officer.getByTestId('profile-siCode').inputValue(), { timeout: 15_000 }).toBe('TE0905A');
     await officer.close();
     await context.close();
   });
