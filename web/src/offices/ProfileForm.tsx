@@ -33,7 +33,11 @@ export function ProfileForm({ user, units, onSaved }: { user: User; units: { cod
     const controller = new AbortController();
     officesApi
       .profile(unit, controller.signal)
-      .then((p) => setValues(p ? { siCode: p.siCode ?? '', taxCode: p.taxCode ?? '', address: p.address ?? '', phone: p.phone ?? '', email: p.email ?? '' } : EMPTY))
+      // an answer for a unit no longer shown (it came in after the unit changed) is dropped
+      .then((p) => {
+        if (controller.signal.aborted) return;
+        setValues(p ? { siCode: p.siCode ?? '', taxCode: p.taxCode ?? '', address: p.address ?? '', phone: p.phone ?? '', email: p.email ?? '' } : EMPTY);
+      })
       .catch((err: unknown) => !isAbort(err) && setLoadError(errorMessage(err)));
     return () => controller.abort();
   }, [unit]);
