@@ -89,3 +89,10 @@ export async function apiAs(request: APIRequestContext, server: RunningServer) {
     return (await res.json()) as T;
   };
 }
+
+/** Chooses a unit in a UnitPicker: types part of its name and clicks the match with that code. */
+export async function pickUnit(page: Page, id: string, name: string, code: string) {
+  await page.getByTestId(id).fill(name);
+  await page.getByTestId(`${id}-option-${code}`).click();
+  await page.getByTestId(`${id}-chosen-${code}`).waitFor();
+}

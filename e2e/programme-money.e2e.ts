@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot, startServer, type RunningServer } from './harness';
+import { launchBrowser, logIn, pickUnit, screenshot, startServer, type RunningServer } from './harness';
 
 let server: RunningServer;
 let browser: Browser;
@@ -26,7 +26,7 @@ describe('programme money in the browser', () => {
     await page.getByTestId('nav-programmes').click();
     await page.getByTestId('programme-new').click();
     await page.getByTestId('programme-name').fill('Tặng thẻ BHYT Tết 2026');
-    await page.getByTestId('programme-owner').fill('15');
+    await pickUnit(page, 'programme-owner', 'lao cai', '15');
     await page.getByTestId('programme-purchase-date').fill('01/11/2025');
     await page.getByTestId('programme-deadline').fill('30/10/2025');
     await page.getByTestId('programme-submit').click();

@@ -15,7 +15,8 @@ export const NO_ERRORS: FormErrors = { fields: {}, banner: null };
 /** 'body.name', '/name', 'name' -> 'name' */
 function fieldName(path: unknown): string {
   const text = Array.isArray(path) ? path.join('.') : String(path ?? '');
-  const parts = text.split(/[./]/).filter(Boolean);
+  // the field, not an index in it: 'areaCodes.2' -> 'areaCodes'
+  const parts = text.split(/[./]/).filter((p) => p && !/^\d+$/.test(p));
   return parts[parts.length - 1] ?? '';
 }
 

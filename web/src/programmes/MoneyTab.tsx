@@ -31,6 +31,11 @@ import {
   type Refund,
 } from './programmesApi';
 import { DataTable } from '../ui/DataTable';
+import { UnitPicker } from '../units/UnitPicker';
+import type { UnitLevel } from '../units/unitsApi';
+import { KNOWN_TAGS } from '../../../src/domain/selection-tags';
+
+const COMMUNE_LEVEL: readonly UnitLevel[] = ['commune'];
 
 interface MoneyData {
   donors: Donor[];
@@ -295,7 +300,7 @@ function PledgeTable({ pledges, actions }: { pledges: Pledge[]; actions: (p: Ple
         <tr key={p.id} data-testid="pledge-row">
           <td>{formatDate(p.pledgedOn)}</td>
           <td>{p.donorName}</td>
-          <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag].filter(Boolean).join(', ')}</td>
+          <td>{[p.earmarkCommuneName ?? p.earmarkCommuneCode, p.earmarkTag && t(`selection:tags.${p.earmarkTag}`, { defaultValue: p.earmarkTag })].filter(Boolean).join(', ')}</td>
           <td>{t(`pledge_source.${p.source}`)}</td>
           <td>{t(`pledge_status.${p.status}`)}</td>
           <td className="num" data-testid="pledge-reconciled">
@@ -405,7 +410,7 @@ function PledgeForm({ programme, donors, onSaved }: { programme: ProgrammeDetail
   const [donorId, setDonorId] = useState('');
   const [amount, setAmount] = useState('');
   const [pledgedOn, setPledgedOn] = useState(todayText);
-  const [commune, setCommune] = useState('');
+  const [commune, setCommune] = useState<string[]>([]);
   const [tag, setTag] = useState('');
   const { errors, busy, run } = useForm(['donorId', 'amount', 'pledgedOn', 'earmarkCommuneCode', 'earmarkTag'], onSaved);
   const f = errors.fields;
@@ -422,12 +427,12 @@ function PledgeForm({ programme, donors, onSaved }: { programme: ProgrammeDetail
               donorId,
               amount: amountOf(amount),
               pledgedOn: dayOf(pledgedOn, 'pledgedOn'),
-              earmarkCommuneCode: commune.trim() || null,
-              earmarkTag: tag.trim() || null,
+              earmarkCommuneCode: commune[0] ?? null,
+              earmarkTag: tag || null,
             }),
           () => {
             setAmount('');
-            setCommune('');
+            setCommune([]);
             setTag('');
           },
         )
@@ -451,15 +456,19 @@ function PledgeForm({ programme, donors, onSaved }: { programme: ProgrammeDetail
         <Field id="pledge-date" label={t('money.pledged_on')} error={f.pledgedOn}>
           <DayInput id="pledge-date" testId="pledge-date" value={pledgedOn} error={f.pledgedOn} onChange={setPledgedOn} />
         </Field>
-        <TextField
-          id="pledge-commune"
-          label={t('money.earmark_commune')}
-          error={f.earmarkCommuneCode}
-          type="text"
-          value={commune}
-          onChange={setCommune}
-        />
-        <TextField id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag} type="text" value={tag} onChange={setTag} />
+        <Field id="pledge-commune" label={t('money.earmark_commune')} error={f.earmarkCommuneCode}>
+          <UnitPicker id="pledge-commune" codes={commune} levels={COMMUNE_LEVEL} error={f.earmarkCommuneCode} onChange={setCommune} />
+        </Field>
+        <Field id="pledge-tag" label={t('money.earmark_tag')} error={f.earmarkTag}>
+          <select {...inputProps('pledge-tag', f.earmarkTag)} data-testid="pledge-tag" value={tag} onChange={(e) => setTag(e.target.value)}>
+            <option value="">{t('money.earmark_none')}</option>
+            {KNOWN_TAGS.map((k) => (
+              <option key={k} value={k}>
+                {t(`selection:tags.${k}`, { defaultValue: k })}
+              </option>
+            ))}
+          </select>
+        </Field>
       </div>
       <button type="submit" className="btn btn-secondary" data-testid="pledge-submit" disabled={busy}>
         {t('money.add_pledge')}

@@ -12,6 +12,8 @@ import { OptionSelect } from '../ui/OptionSelect';
 import { splitErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
+import { UnitPicker } from '../units/UnitPicker';
+import type { UnitLevel } from '../units/unitsApi';
 import { PriorityPicker, prioritiesOf, priorityValues, type PriorityMode, type PriorityValues } from './PriorityPicker';
 import { programmesApi, type AreaKind, type ProgrammeDetail, type ProgrammeInput, type SelectionMode } from './programmesApi';
 
@@ -54,6 +56,8 @@ function changedFields(p: ProgrammeDetail, input: ProgrammeInput): Partial<Progr
 const FORM_FIELDS = ['name', 'ownerUnitCode', 'areaKind', 'areaCodes', 'areaNote', 'cardMonths', 'purchaseDate', 'deadline', 'handoverSeason', 'priorities', 'communeQuotas'] as const;
 const AREA_KINDS: readonly AreaKind[] = ['province', 'communes', 'area'];
 const SELECTION_MODES: readonly SelectionMode[] = ['concentrate', 'spread'];
+const OWNER_LEVELS: readonly UnitLevel[] = ['province', 'commune', 'office'];
+const AREA_LEVELS: Record<AreaKind, readonly UnitLevel[]> = { province: ['province'], communes: ['commune'], area: ['commune', 'village', 'office'] };
 
 /** Creates a programme, or (with `initial`) changes one: only the fields changed are sent. */
 export function ProgrammeForm({
@@ -69,9 +73,9 @@ export function ProgrammeForm({
 }) {
   const { t } = useTranslation('programmes');
   const [name, setName] = useState(initial?.name ?? '');
-  const [owner, setOwner] = useState(initial?.ownerUnitCode ?? user?.scopeCode ?? '15');
+  const [owner, setOwner] = useState<string[]>(initial ? [initial.ownerUnitCode] : user?.scopeCode ? [user.scopeCode] : []);
   const [areaKind, setAreaKind] = useState<AreaKind>(initial?.areaKind ?? ((user?.scopeCode?.length ?? 0) > 2 ? 'communes' : 'province'));
-  const [areaCodes, setAreaCodes] = useState(initial ? initial.areaCodes.join(', ') : (user?.scopeCode?.length ?? 0) > 2 ? (user?.scopeCode ?? '') : '');
+  const [areaCodes, setAreaCodes] = useState<string[]>(initial ? initial.areaCodes : user?.scopeCode ? [user.scopeCode] : []);
   const [areaNote, setAreaNote] = useState(initial?.areaNote ?? '');
   const [months, setMonths] = useState(String(initial?.cardMonths ?? 12));
   const [purchaseDate, setPurchaseDate] = useState(initial ? formatDate(initial.purchaseDate) : '');
@@ -98,12 +102,9 @@ export function ProgrammeForm({
       const parsed = prioritiesOf(priorityMode, priorities);
       const input: ProgrammeInput = {
         name,
-        ownerUnitCode: owner.trim(),
+        ownerUnitCode: owner[0] ?? '',
         areaKind,
-        areaCodes: areaCodes
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
+        areaCodes,
         areaNote: areaNote.trim() || null,
         cardMonths: Number(months),
         purchaseDate: parseDayMonthYear(purchaseDate) ?? purchaseDate,
@@ -126,27 +127,25 @@ export function ProgrammeForm({
       <form onSubmit={submit} noValidate>
         <div className="form-grid form-grid-2">
           <TextField id="programme-name" label={t('form.name')} error={f.name} type="text" value={name} onChange={setName} />
-          <TextField
-            id="programme-owner"
-            label={t('form.owner')}
-            error={f.ownerUnitCode}
-            type="text"
-            inputMode="numeric"
-            value={owner}
-            onChange={setOwner}
-          />
-          <Field id="programme-area-kind" label={t('form.area_kind')} error={f.areaKind}>
-            <OptionSelect id="programme-area-kind" testId="programme-area-kind" value={areaKind} options={AREA_KINDS} label={(k) => t(`area_kind.${k}`)} onChange={setAreaKind} />
+          <Field id="programme-owner" label={t('form.owner')} error={f.ownerUnitCode}>
+            <UnitPicker id="programme-owner" codes={owner} levels={OWNER_LEVELS} error={f.ownerUnitCode} onChange={setOwner} />
           </Field>
-          <TextField
-            id="programme-area-codes"
-            label={t('form.area_codes')}
-            error={f.areaCodes}
-            hint={t('form.area_codes_hint')}
-            type="text"
-            value={areaCodes}
-            onChange={setAreaCodes}
-          />
+          <Field id="programme-area-kind" label={t('form.area_kind')} error={f.areaKind}>
+            <OptionSelect
+              id="programme-area-kind"
+              testId="programme-area-kind"
+              value={areaKind}
+              options={AREA_KINDS}
+              label={(k) => t(`area_kind.${k}`)}
+              onChange={(k) => {
+                setAreaKind(k);
+                setAreaCodes([]);
+              }}
+            />
+          </Field>
+          <Field id="programme-area-codes" label={t('form.area_codes')} error={f.areaCodes} hint={t(`form.area_codes_hint_${areaKind}`)}>
+            <UnitPicker id="programme-area-codes" codes={areaCodes} levels={AREA_LEVELS[areaKind]} multiple={areaKind !== 'province'} error={f.areaCodes} onChange={setAreaCodes} />
+          </Field>
           <TextField
             id="programme-card-months"
             label={t('form.card_months')}
