@@ -60,7 +60,7 @@ export async function listCollectors(db: Kysely<DB>, actor: Actor, query: { offi
     const found = await lineageOf(db, query.village);
     if (!found || found.unit.level !== 'village') throw notFound('unit', query.village);
     if (!inScope(actor, found.lineage)) throw new AppError('out_of_scope', { code: query.village });
-    return describe(db, await repo.listCollectors(db, { villageCode: query.village }));
+    return describe(db, await repo.listCollectors(db, { villageCodes: [query.village] }));
   }
   if (query.office) {
     const office = await repo.findOffice(db, query.office.trim().toUpperCase());
@@ -69,12 +69,15 @@ export async function listCollectors(db: Kysely<DB>, actor: Actor, query: { offi
     return describe(db, await repo.listCollectors(db, { officeCodes: [office.code] }));
   }
   if (actor.scopeCode !== null) {
-    // the offices in the actor's scope
-    const offices = [];
-    for (const o of await repo.listOffices(db)) {
-      const l = await lineageOf(db, o.code);
-      if (l && inScope(actor, l.lineage)) offices.push(o.code);
-    }
+    // the offices in the actor's scope: an office's lineage is its province, its provincial office and itself
+    const all = await repo.listOffices(db);
+    const parentOf = new Map(all.map((o) => [o.code, o.parentCode]));
+    const lineage = (code: string) => {
+      const codes = [code];
+      for (let p = parentOf.get(code); p; p = parentOf.get(p)) codes.unshift(p);
+      return codes;
+    };
+    const offices = all.filter((o) => inScope(actor, lineage(o.code))).map((o) => o.code);
     return describe(db, await repo.listCollectors(db, { officeCodes: offices }));
   }
   return describe(db, await repo.listCollectors(db, {}));
@@ -125,8 +128,9 @@ export async function collectorsOfVillages(db: Kysely<DB>, villageCodes: string[
   const out = new Map<string, Collector[]>();
   const unique = [...new Set(villageCodes)];
   if (unique.length === 0) return out;
+  const collectors = (await describe(db, await repo.listCollectors(db, { villageCodes: unique }))).filter((c) => c.active);
   for (const v of unique) {
-    const list = (await describe(db, await repo.listCollectors(db, { villageCode: v }))).filter((c) => c.active);
+    const list = collectors.filter((c) => c.villages.some((cv) => cv.code === v));
     if (list.length) out.set(v, list);
   }
   return out;

@@ -115,11 +115,12 @@ export async function updateFacility(db: Kysely<DB>, code: string, patch: { name
 
 const collectorColumns = ['code', 'name', 'kind', 'officeCode', 'phone', 'active'] as const;
 
-export function listCollectors(db: Kysely<DB>, filter: { officeCodes?: string[]; villageCode?: string; codes?: string[] }) {
+export function listCollectors(db: Kysely<DB>, filter: { officeCodes?: string[]; villageCodes?: string[]; codes?: string[] }) {
   let q = db.selectFrom('collector').select(collectorColumns);
   if (filter.officeCodes) q = filter.officeCodes.length ? q.where('officeCode', 'in', filter.officeCodes) : q.where(sql<boolean>`false`);
   if (filter.codes) q = filter.codes.length ? q.where('code', 'in', filter.codes) : q.where(sql<boolean>`false`);
-  if (filter.villageCode) q = q.where('code', 'in', (eb) => eb.selectFrom('collectorVillage').select('collectorCode').where('villageCode', '=', filter.villageCode!));
+  const villages = filter.villageCodes;
+  if (villages) q = villages.length ? q.where('code', 'in', (eb) => eb.selectFrom('collectorVillage').select('collectorCode').where('villageCode', 'in', villages)) : q.where(sql<boolean>`false`);
   return q.orderBy('code').execute();
 }
 
