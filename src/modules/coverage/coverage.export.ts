@@ -55,6 +55,7 @@ const COLUMN_TYPES: Record<string, ColumnType> = {
   pctPlan: 'percent',
   pctPopulation: 'percent',
   pct: 'percent',
+  reportedAsOf: 'date',
 };
 
 const source = (t: ReturnType<typeof translator>, s: coverage.Source | null) => (s ? t(`coverage:export.source.${s}`) : '');
@@ -114,7 +115,7 @@ export async function exportSheet(db: Kysely<DB>, actor: Actor, table: ExportTab
         expiring30: c.expiring30,
         neverInsured: c.neverInsured,
         source: source(t, c.sources.participants),
-        reportedAsOf: c.reported ? formatDateVi(c.reported.dates.participants ?? c.reported.asOf) : null,
+        reportedAsOf: c.reported ? (c.reported.dates.participants ?? c.reported.asOf) : null,
         staleWarning: c.stale ? staleText(t, c, lang) : null,
       })),
     };

@@ -159,8 +159,10 @@ describe(`reported figures read long after their date (${engineName})`, () => {
 
     const sheet = await exportSheet(t.db, system, 'children', { unit: '15', date: '2026-12-04' }, 'vi');
     const row = sheet.rows.find((x) => x.code === '02683')!;
-    expect(row).toMatchObject({ yoyChange: null, reportedAsOf: '31/10/2025', staleWarning: expect.stringContaining('số người tham gia tính đến ngày 31/10/2025') });
+    expect(row).toMatchObject({ yoyChange: null, reportedAsOf: '2025-10-31', staleWarning: expect.stringContaining('số người tham gia tính đến ngày 31/10/2025') });
     expect(sheet.columns.map((c) => c.header)).toContain('Cảnh báo số liệu cũ');
+    // the "as of" column is an Excel date, not text
+    expect(sheet.columns.find((c) => c.key === 'reportedAsOf')?.type).toBe('date');
 
     // a newer count: fresh again, and the old one is a real year-ago figure
     await figures.setFigures(t.db, system, { unitCode: '02683', asOf: '2026-11-30', participants: 7_400, plan: 7_800, planYear: 2026 });

@@ -9,7 +9,9 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { coverageApi, registerExportUrl, type FigureImportReport, type Projection } from './coverageApi';
 import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
-import { NO_ERRORS, splitErrors, type FormErrors } from '../errors';
+import { NO_ERRORS, splitErrors } from '../errors';
+import { Field } from '../ui/Field';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatNumber, formatPct, formatVnd, parseDecimal, parseWhole } from '../format';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 
@@ -22,20 +24,6 @@ function countOf(text: string): number | null | undefined {
   const compact = text.replace(/[\s.,]/g, '');
   if (compact === '') return undefined;
   return parseWhole(compact);
-}
-
-function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 export function CoverageFiguresPanel({ unit, unitName, date, onSaved }: { unit: string; unitName: string; date: string; onSaved: () => void }) {
@@ -59,9 +47,8 @@ export function CoverageFiguresPanel({ unit, unitName, date, onSaved }: { unit: 
 function FigureForm({ unit, date, onSaved }: { unit: string; date: string; onSaved: () => void }) {
   const { t, i18n } = useTranslation('web');
   const [v, setV] = useState({ asOf: formatDate(date), participants: '', population: '', plan: '', planYear: date.slice(0, 4), planDecision: '' });
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, FIGURE_FIELDS) });
   const set = (k: keyof typeof v) => (value: string) => setV((old) => ({ ...old, [k]: value }));
 
   async function submit(e: FormEvent) {
@@ -78,10 +65,8 @@ function FigureForm({ unit, date, onSaved }: { unit: string; date: string; onSav
     }
     const planYear = countOf(v.planYear);
     if (planYear === null || (planYear !== undefined && (planYear < 2000 || planYear > 2100))) fields.planYear = t('coverage.figures.badYear');
-    if (Object.keys(fields).length) return setErrors({ fields, banner: null });
-    setErrors(NO_ERRORS);
-    setBusy(true);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const saved = await coverageApi.setFigures({
         unitCode: unit,
         asOf: asOf!,
@@ -92,11 +77,7 @@ function FigureForm({ unit, date, onSaved }: { unit: string; date: string; onSav
       const warnings = saved.warnings.map((w) => w.message).join(' ');
       setNotice(`${t(saved.created ? 'coverage.figures.created' : 'coverage.figures.updated', { date: formatDate(saved.asOf) })}${warnings ? ` ${warnings}` : ''}`);
       onSaved();
-    } catch (err) {
-      setErrors(splitErrors(err, FIGURE_FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const lang = i18n.language;
@@ -141,9 +122,8 @@ function FigureForm({ unit, date, onSaved }: { unit: string; date: string; onSav
 function TargetForm({ unit, date, onSaved }: { unit: string; date: string; onSaved: () => void }) {
   const { t, i18n } = useTranslation('web');
   const [v, setV] = useState({ year: date.slice(0, 4), kind: 'percent_population' as 'percent_population' | 'participants', value: '95', decision: '' });
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, TARGET_FIELDS) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -153,19 +133,13 @@ function TargetForm({ unit, date, onSaved }: { unit: string; date: string; onSav
     if (year === null || year < 2000 || year > 2100) fields.year = t('coverage.figures.badYear');
     const value = v.kind === 'participants' ? countOf(v.value) : parseDecimal(v.value);
     if (value === null || value === undefined) fields.value = t(v.kind === 'participants' ? 'coverage.figures.badCount' : 'coverage.figures.badPercent');
-    if (Object.keys(fields).length) return setErrors({ fields, banner: null });
-    setErrors(NO_ERRORS);
-    setBusy(true);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const saved = await coverageApi.setTarget({ unitCode: unit, year: year!, kind: v.kind, value: value!, ...(v.decision.trim() ? { decision: v.decision.trim() } : {}) });
       const shown = saved.kind === 'participants' ? formatNumber(Number(saved.value), i18n.language) : formatPct(Number(saved.value), i18n.language);
       setNotice(t('coverage.figures.targetSaved', { year: saved.year, value: shown }));
       onSaved();
-    } catch (err) {
-      setErrors(splitErrors(err, TARGET_FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -200,9 +174,8 @@ function TargetForm({ unit, date, onSaved }: { unit: string; date: string; onSav
 function StaffTargetForm({ unit, date, onSaved }: { unit: string; date: string; onSaved: () => void }) {
   const { t, i18n } = useTranslation('web');
   const [v, setV] = useState({ username: '', year: date.slice(0, 4), participants: '' });
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, STAFF_FIELDS) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -213,18 +186,12 @@ function StaffTargetForm({ unit, date, onSaved }: { unit: string; date: string; 
     if (year === null || year < 2000 || year > 2100) fields.year = t('coverage.figures.badYear');
     const participants = countOf(v.participants);
     if (participants === null || participants === undefined) fields.participants = t('coverage.figures.badCount');
-    if (Object.keys(fields).length) return setErrors({ fields, banner: null });
-    setErrors(NO_ERRORS);
-    setBusy(true);
-    try {
+    if (invalid(fields)) return;
+    await send(async () => {
       const saved = await coverageApi.setStaffTarget({ username: v.username.trim(), year: year!, participants: participants!, unitCode: unit });
       setNotice(t('coverage.figures.staffSaved', { user: saved.displayName || saved.username, year: saved.year, value: formatNumber(saved.participants, i18n.language) }));
       onSaved();
-    } catch (err) {
-      setErrors(splitErrors(err, STAFF_FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
