@@ -13,7 +13,8 @@ import { isAbort } from '../api/client';
 import { premiumApi, type PremiumGroup, type QuoteResult } from './premiumApi';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { Field, inputProps } from '../ui/Field';
-import { RulePeriod, UncertainBadge, groupLabel, noteText } from './RuleBits';
+import { RulePeriod, UncertainBadge, noteText } from './RuleBits';
+import { groupLabel, groupLabels, legalSourceText, ruleNoteText, ruleName, ruleValue } from './ruleText';
 import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
 import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf } from '../format';
 import { buildQuoteRequest, calculatorFieldKey, type Draft, type MemberDraft } from './premium';
@@ -202,13 +203,17 @@ function MemberRow({
 function QuoteResultView({ result, groups, stale }: { result: QuoteResult; groups: PremiumGroup[]; stale: boolean }) {
   const { t } = useTranslation('web');
   const lang = currentLanguage();
-  const nameOf = (code: string) => {
-    const g = groups.find((x) => x.code === code);
-    return g ? groupLabel(g, lang) : code;
-  };
+  const groupNames = useMemo(() => groupLabels(groups, lang), [groups, lang]);
+  const nameOf = (code: string) => groupNames.get(code) ?? code;
   const base = result.members[0]?.baseSalary;
   const support = result.total.state + result.total.local;
   const uncertain = new Set(result.uncertainRuleIds);
+  const rulesById = new Map(result.rules.map((r) => [r.id, r]));
+  /** 'Mức lương cơ sở: 2.530.000 ₫/tháng' for a rule id of the answer (the id itself for one it does not list). */
+  const ruleNameOf = (id: string) => {
+    const rule = rulesById.get(id);
+    return rule ? ruleName(t, rule, groupNames, lang) : id;
+  };
 
   return (
     <section className={`card result-card${stale ? ' is-stale' : ''}`} aria-labelledby="calc-result-title" aria-busy={stale}>
@@ -279,7 +284,7 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
         ]}
       >
         {result.members.map((m, i) => {
-          const notes = m.notes.map((n) => noteText(t, n, m));
+          const notes = m.notes.map((n) => noteText(t, n, m, groupNames));
           const uncertainIds = m.uncertainRuleIds;
           const hasNotes = notes.length > 0 || uncertainIds.length > 0;
           return (
@@ -343,7 +348,7 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
                       ))}
                       {uncertainIds.length > 0 && (
                         <li className="note-uncertain">
-                          <UncertainBadge /> {t('calculator.uncertainFor', { ids: uncertainIds.join(', ') })}
+                          <UncertainBadge /> {t('calculator.uncertainFor', { rules: uncertainIds.map(ruleNameOf).join('; ') })}
                         </li>
                       )}
                     </ul>
@@ -364,7 +369,9 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
             <li key={r.id} className={`rule-item${flagged ? ' rule-uncertain' : ''}`} data-testid={`calc-rule-${r.id}`}>
               <div className="rule-item-head">
                 <span className="rule-kind">{t(`rules.kinds.${r.kind}`, { defaultValue: r.kind })}</span>
-                <span className="code">{r.id}</span>
+                <span className="rule-value" data-testid={`calc-rule-${r.id}-value`}>
+                  {ruleValue(t, r, groupNames, lang)}
+                </span>
                 {flagged && <UncertainBadge />}
               </div>
               <div className="rule-item-body small">
@@ -373,10 +380,11 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
                 </span>
                 <span>
                   <span className="muted">{t('calculator.source')}: </span>
-                  {r.source}
+                  {legalSourceText(r.source, lang)}
                 </span>
+                <span className="code muted rule-id">{r.id}</span>
               </div>
-              {flagged && r.note && <p className="rule-note small">{r.note}</p>}
+              {flagged && r.note && <p className="rule-note small">{ruleNoteText(r, lang)}</p>}
             </li>
           );
         })}

@@ -4,7 +4,6 @@
  * shows every entry over time. Administrators add a base salary or a local support policy here.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
@@ -12,84 +11,12 @@ import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumA
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field, inputProps, TextField } from '../ui/Field';
 import { RulePeriod, UncertainBadge } from './RuleBits';
+import { groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
-import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
+import { formatDate, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
-
-/** '10-01' -> '01/10' */
-const dayMonth = (md: string | undefined) => (md ? md.split('-').reverse().join('/') : '');
-
-/** The readable value of a rule entry. */
-export function ruleValue(t: TFunction, item: RuleItem, groupNames: Map<string, string>, lang: string): string {
-  const r = item.rule;
-  const pct = (bp: number | undefined) => formatPercent(bp ?? 0, lang);
-  const groupName = (code: string) => groupNames.get(code) ?? code;
-  switch (item.kind) {
-    case 'base-salary':
-      return t('rules.values.perMonth', { amount: formatVnd(r.amount) });
-    case 'premium-rate':
-      return t('rules.values.rate', { percent: pct(r.basisPoints) });
-    case 'household-factors': {
-      const factors = r.factors ?? [];
-      const text = factors
-        .map((f, i) =>
-          t(i === factors.length - 1 && i > 0 ? 'rules.values.factorLast' : 'rules.values.factorItem', { n: i + 1, percent: pct(f) }),
-        )
-        .join(' · ');
-      return text.charAt(0).toUpperCase() + text.slice(1);
-    }
-    case 'pricing-basis':
-      return r.basis === 'payment-date' || r.basis === 'card-start' ? t(`rules.values.basis-${r.basis}`) : String(r.basis ?? '');
-    case 'group':
-      return groupName(r.code ?? '');
-    case 'state-share':
-      return `${groupName(r.group ?? '')}: ${t('rules.values.share', { percent: pct(r.basisPoints) })}`;
-    case 'local-policy': {
-      const name = (lang === 'en' ? r.nameEn : r.nameVi) ?? r.nameVi ?? '';
-      return `${t('rules.values.province', { code: r.province ?? '' })}: ${name}`;
-    }
-    case 'card-validity':
-      return t('rules.values.cardWait', { months: r.breakMonths, days: r.firstTimeWaitDays });
-    default:
-      return '';
-  }
-}
-
-/** Secondary lines under the value: conditions and details of the entry. */
-function ruleDetails(t: TFunction, item: RuleItem, lang: string): string[] {
-  const r = item.rule;
-  switch (item.kind) {
-    case 'group':
-      return [
-        r.firstTimeWait ? t('rules.values.waits') : t('rules.values.noWait'),
-        ...(r.firstTimeWaitUncertain ? [t('rules.values.waitUncertain')] : []),
-      ];
-    case 'local-policy': {
-      const lines = [
-        t('rules.values.localShare', { percent: formatPercent(r.basisPoints ?? 0, lang) }),
-        r.groups?.length ? t('rules.values.groups', { list: r.groups.join(', ') }) : t('rules.values.allGroups'),
-      ];
-      if (r.ageFrom !== undefined && r.ageBelow !== undefined)
-        lines.push(t('rules.values.ageRange', { from: r.ageFrom, below: r.ageBelow }));
-      else if (r.ageFrom !== undefined) lines.push(t('rules.values.ageFrom', { from: r.ageFrom }));
-      else if (r.ageBelow !== undefined) lines.push(t('rules.values.ageBelow', { below: r.ageBelow }));
-      return lines;
-    }
-    case 'card-validity':
-      return [
-        t('rules.values.cardChild', { months: r.childCardAgeMonths }),
-        t('rules.values.cardPupil', {
-          start: dayMonth(r.pupilFirstGradeStart),
-          final: r.pupilFinalGrade,
-          end: dayMonth(r.pupilFinalGradeEnd),
-        }),
-      ];
-    default:
-      return [];
-  }
-}
 
 type Status = 'inForce' | 'past' | 'future' | 'superseded';
 
@@ -130,12 +57,12 @@ function RuleTable({
                 <td className="rule-value-cell">
                   <span className="rule-value">{ruleValue(t, item, groupNames, lang)}</span>{' '}
                   {item.uncertain && <UncertainBadge testId={`rule-${item.id}-uncertain`} />}
-                  {ruleDetails(t, item, lang).map((line, i) => (
+                  {ruleDetails(t, item, groupNames, lang).map((line, i) => (
                     <span key={i} className="muted small block">
                       {line}
                     </span>
                   ))}
-                  <span className="code small block">{item.id}</span>
+                  <span className="code small muted block rule-id">{item.id}</span>
                 </td>
                 <td data-label={t('rules.colPeriod')}>
                   <RulePeriod from={item.from} to={item.to} />
@@ -144,8 +71,8 @@ function RuleTable({
                   )}
                 </td>
                 <td data-label={t('rules.colSource')}>
-                  {item.source}
-                  {item.note && <span className="muted small block rule-note-text">{item.note}</span>}
+                  {legalSourceText(item.source, lang)}
+                  {item.note && <span className="muted small block rule-note-text">{ruleNoteText(item, lang)}</span>}
                 </td>
               </tr>
             );
@@ -461,15 +388,17 @@ export function RulesPage({ user }: { user: User }) {
     setReloadKey((k) => k + 1);
   }, []);
 
-  /** Group names for state shares: the latest entry of each code. */
-  const groupNames = useMemo(() => {
-    const names = new Map<string, string>();
-    for (const item of data?.items ?? []) {
-      if (item.kind === 'group' && item.rule.code)
-        names.set(item.rule.code, `${item.rule.code} – ${(lang === 'en' ? item.rule.nameEn : item.rule.nameVi) ?? ''}`);
-    }
-    return names;
-  }, [data, lang]);
+  /** Group labels for state shares and local policies: the latest entry of each code. */
+  const groupNames = useMemo(
+    () =>
+      groupLabels(
+        (data?.items ?? []).flatMap((item) =>
+          item.kind === 'group' && item.rule.code ? [{ code: item.rule.code, nameVi: item.rule.nameVi ?? '', nameEn: item.rule.nameEn ?? '' }] : [],
+        ),
+        lang,
+      ),
+    [data, lang],
+  );
 
   const status = useMemo(
     () => (history && data ? (item: RuleItem) => statusOf(item, data.date, data.inForce) : null),
