@@ -1,7 +1,7 @@
 /**
  * Pure formatting helpers for the interface: dates as dd/MM/yyyy, times as dd/MM/yyyy HH:mm
- * (in the browser's time zone), money as 1.263.600 ₫, basis points as percentages, compact JSON for
- * audit rows, and parsers for numbers as people type them. No clock, no I/O.
+ * (in the browser's time zone), money as 1.263.600 ₫, basis points as percentages, the changed fields
+ * of an audit row, and parsers for numbers as people type them. No clock, no I/O.
  */
 
 import { formatDecimalIn } from '../../src/domain/numbers';
@@ -35,19 +35,6 @@ export function formatDateTime(value: string | Date | null | undefined): string 
   const date = toDate(value);
   if (!date) return '';
   return `${formatDate(date)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** JSON on one line, '' for null/undefined/{}, cut to maxLength characters with an ellipsis. */
-export function compactJson(value: unknown, maxLength = 400): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) return '';
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : JSON.stringify(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 /** The part of a village code after the commune code: '02905.01' -> '01'. */
