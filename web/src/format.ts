@@ -109,6 +109,19 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
 }
 
+/**
+ * A date as people type it: dd/MM/yyyy (also d/M/yyyy, with '-' or '.' between the parts) or an ISO date
+ * -> 'YYYY-MM-DD'; null when it is not a real calendar date.
+ */
+export function parseDayMonthYear(text: string): string | null {
+  const value = text.trim();
+  if (isIsoDate(value)) return value;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
+}
+
 /** The day before a calendar date: '2026-07-01' -> '2026-06-30' ('' for an invalid date). */
 export function dayBefore(value: string): string {
   if (!isIsoDate(value)) return '';

@@ -16,7 +16,8 @@ import { Field, inputProps } from '../ui/Field';
 import { RulePeriod, UncertainBadge, noteText } from './RuleBits';
 import { groupLabel, groupLabels, legalSourceText, ruleNoteText, ruleName, ruleValue } from './ruleText';
 import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
-import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf } from '../format';
+import { formatDate, formatPercent, formatVnd, isoDateOf, parseDayMonthYear } from '../format';
+import { DayInput } from '../register/HouseholdBits';
 import { buildQuoteRequest, calculatorFieldKey, type Draft, type MemberDraft } from './premium';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
@@ -164,21 +165,16 @@ function MemberRow({
           )}
         </div>
         <Field id={`${id}-birth`} label={t('calculator.birthDate')} error={err('birthDate')} hint={t('calculator.optional')}>
-          <input
-            {...inputProps(`${id}-birth`, err('birthDate'), true)}
-            data-testid={`${id}-birth`}
-            type="date"
-            value={member.birthDate}
-            onChange={(e) => onChange({ birthDate: e.target.value })}
-          />
+          <DayInput id={`${id}-birth`} testId={`${id}-birth`} value={member.birthDate} error={err('birthDate')} hint onChange={(birthDate) => onChange({ birthDate })} />
         </Field>
         <Field id={`${id}-prev`} label={t('calculator.previousCardTo')} error={err('previousCardTo')} hint={t('calculator.optional')}>
-          <input
-            {...inputProps(`${id}-prev`, err('previousCardTo'), true)}
-            data-testid={`${id}-prev`}
-            type="date"
+          <DayInput
+            id={`${id}-prev`}
+            testId={`${id}-prev`}
             value={member.previousCardTo}
-            onChange={(e) => onChange({ previousCardTo: e.target.value })}
+            error={err('previousCardTo')}
+            hint
+            onChange={(previousCardTo) => onChange({ previousCardTo })}
           />
         </Field>
         {isPupil && (
@@ -402,7 +398,7 @@ export function CalculatorPage() {
     [],
   );
   const [draft, setDraft] = useState<Draft>(() => ({
-    date: isoDateOf(new Date()),
+    date: formatDate(isoDateOf(new Date())),
     months: '12',
     province: '',
     enrolled: '0',
@@ -423,6 +419,7 @@ export function CalculatorPage() {
   const messages = useMemo(
     () => ({
       dateRequired: t('calculator.dateRequired'),
+      dateInvalid: t('calculator.dateInvalid'),
       monthsInvalid: t('calculator.monthsInvalid'),
       provinceInvalid: t('calculator.provinceInvalid'),
       enrolledInvalid: t('calculator.enrolledInvalid'),
@@ -434,7 +431,7 @@ export function CalculatorPage() {
   const requestJson = built.request ? JSON.stringify(built.request) : null;
 
   // the groups in force on the payment date
-  const groupDate = isIsoDate(draft.date) ? draft.date : null;
+  const groupDate = parseDayMonthYear(draft.date);
   useEffect(() => {
     if (!groupDate) return;
     const c = new AbortController();
@@ -549,14 +546,7 @@ export function CalculatorPage() {
           <h2 id="calc-payment-title">{t('calculator.paymentTitle')}</h2>
           <div className="calc-grid">
             <Field id="calc-date" label={t('calculator.date')} error={f.date}>
-              <input
-                {...inputProps('calc-date', f.date)}
-                data-testid="calc-date"
-                type="date"
-                required
-                value={draft.date}
-                onChange={(e) => set({ date: e.target.value })}
-              />
+              <DayInput id="calc-date" testId="calc-date" value={draft.date} error={f.date} onChange={(date) => set({ date })} />
             </Field>
             <Field id="calc-months" label={t('calculator.months')} error={f.months}>
               <div className="months-row">

@@ -14,7 +14,8 @@ import { RulePeriod, UncertainBadge } from './RuleBits';
 import { groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
-import { formatDate, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
+import { formatDate, formatVnd, isoDateOf, parseDayMonthYear, parseDecimal, parseVnd, parseWhole } from '../format';
+import { DayInput } from '../register/HouseholdBits';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
 
@@ -100,19 +101,20 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const fields: Record<string, string> = {};
-    if (!isIsoDate(from)) fields.from = t('rules.admin.dateInvalid');
+    const fromDay = parseDayMonthYear(from);
+    if (!fromDay) fields.from = t('rules.admin.dateInvalid');
     if (parsed === null || parsed <= 0) fields.amount = t('rules.admin.amountInvalid');
     if (!source.trim()) fields.source = t('rules.admin.required');
     if (invalid(fields)) return;
     await send(async () => {
       const added = await premiumApi.addBaseSalary({
-        from,
+        from: fromDay!,
         amount: parsed!,
         source: source.trim(),
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(uncertain ? { uncertain: true } : {}),
       });
-      onAdded(t('rules.admin.salaryAdded', { amount: formatVnd(added.amount ?? parsed), from: formatDate(added.from ?? from) }));
+      onAdded(t('rules.admin.salaryAdded', { amount: formatVnd(added.amount ?? parsed), from: formatDate(added.from ?? fromDay) }));
       setFrom('');
       setAmount('');
       setSource('');
@@ -127,7 +129,9 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
       <h3 id="salary-title">{t('rules.admin.salaryTitle')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <TextField id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from} type="date" value={from} onChange={setFrom} />
+        <Field id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from}>
+          <DayInput id="salary-from" testId="salary-from" value={from} error={f.from} onChange={setFrom} />
+        </Field>
         <Field
           id="salary-amount"
           label={t('rules.admin.salaryAmount')}
@@ -209,8 +213,10 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     if (ageFrom === null) fields.ageFrom = t('rules.admin.ageInvalid');
     const ageBelow = v.ageBelow.trim() ? parseWhole(v.ageBelow) : undefined;
     if (ageBelow === null) fields.ageBelow = t('rules.admin.ageInvalid');
-    if (!isIsoDate(v.from)) fields.from = t('rules.admin.dateInvalid');
-    if (v.to && !isIsoDate(v.to)) fields.to = t('rules.admin.dateInvalid');
+    const from = parseDayMonthYear(v.from);
+    if (!from) fields.from = t('rules.admin.dateInvalid');
+    const to = v.to.trim() ? parseDayMonthYear(v.to) : '';
+    if (to === null) fields.to = t('rules.admin.dateInvalid');
     if (!v.source.trim()) fields.source = t('rules.admin.required');
     if (invalid(fields)) return;
     const groups = v.groups
@@ -226,8 +232,8 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
         ...(ageFrom != null ? { ageFrom } : {}),
         ...(ageBelow != null ? { ageBelow } : {}),
         percent: percent!,
-        from: v.from,
-        ...(v.to ? { to: v.to } : {}),
+        from: from!,
+        ...(to ? { to } : {}),
         source: v.source.trim(),
         ...(v.note.trim() ? { note: v.note.trim() } : {}),
         ...(uncertain ? { uncertain: true } : {}),
@@ -315,10 +321,10 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
           />
         </Field>
         <Field id="policy-from" label={t('rules.admin.from')} error={f.from}>
-          <input {...inputProps('policy-from', f.from)} data-testid="policy-from" type="date" value={v.from} onChange={set('from')} />
+          <DayInput id="policy-from" testId="policy-from" value={v.from} error={f.from} onChange={(from) => setV((x) => ({ ...x, from }))} />
         </Field>
         <Field id="policy-to" label={t('rules.admin.to')} error={f.to} hint={optional}>
-          <input {...inputProps('policy-to', f.to, true)} data-testid="policy-to" type="date" value={v.to} onChange={set('to')} />
+          <DayInput id="policy-to" testId="policy-to" value={v.to} error={f.to} hint onChange={(to) => setV((x) => ({ ...x, to }))} />
         </Field>
         <Field id="policy-source" label={t('rules.admin.source')} error={f.source} className="span-2">
           <input
@@ -348,14 +354,15 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
 export function RulesPage({ user }: { user: User }) {
   const { t } = useTranslation('web');
   const lang = currentLanguage();
-  const [date, setDate] = useState(() => isoDateOf(new Date()));
+  /** as typed, dd/MM/yyyy: the page reads the rules again once it is a whole, real date */
+  const [date, setDate] = useState(() => formatDate(isoDateOf(new Date())));
   const [history, setHistory] = useState(false);
   const [data, setData] = useState<{ items: RuleItem[]; inForce: Set<string>; date: string } | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
-  const validDate = isIsoDate(date) ? date : null;
+  const validDate = parseDayMonthYear(date);
 
   useEffect(() => {
     if (!validDate) return;
@@ -415,7 +422,7 @@ export function RulesPage({ user }: { user: User }) {
         <div className="rules-controls">
           <div className="filter">
             <label htmlFor="rules-date">{t('rules.date')}</label>
-            <input id="rules-date" data-testid="rules-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+            <DayInput id="rules-date" testId="rules-date" value={date} onChange={setDate} />
           </div>
           <button
             type="button"
