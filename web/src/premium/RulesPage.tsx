@@ -11,11 +11,12 @@ import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumA
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field, inputProps, TextField } from '../ui/Field';
 import { RulePeriod, UncertainBadge } from './RuleBits';
-import { groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
+import { groupLabel, groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, isoDateOf, parseDayMonthYear, parseDecimal, parseVnd, parseWhole } from '../format';
 import { DayInput } from '../register/HouseholdBits';
+import { usePremiumGroups } from '../register/RegisterBits';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
 
@@ -187,7 +188,6 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     province: '',
     nameVi: '',
     nameEn: '',
-    groups: '',
     percent: '',
     ageFrom: '',
     ageBelow: '',
@@ -196,6 +196,10 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     source: '',
     note: '',
   });
+  /** the groups the policy is for (none: every group) */
+  const [groups, setGroups] = useState<string[]>([]);
+  const allGroups = usePremiumGroups();
+  const lang = currentLanguage();
   const [uncertain, setUncertain] = useState(false);
   const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(POLICY_FIELDS)) });
   const set = (key: keyof typeof v) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [key]: e.target.value }));
@@ -219,10 +223,6 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     if (to === null) fields.to = t('rules.admin.dateInvalid');
     if (!v.source.trim()) fields.source = t('rules.admin.required');
     if (invalid(fields)) return;
-    const groups = v.groups
-      .split(/[,;\s]+/)
-      .map((g) => g.trim().toUpperCase())
-      .filter(Boolean);
     await send(async () => {
       await premiumApi.addLocalPolicy({
         province,
@@ -239,7 +239,8 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
         ...(uncertain ? { uncertain: true } : {}),
       });
       onAdded(t('rules.admin.policyAdded', { name: v.nameVi.trim(), province }));
-      setV({ province: '', nameVi: '', nameEn: '', groups: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
+      setV({ province: '', nameVi: '', nameEn: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
+      setGroups([]);
       setUncertain(false);
     });
   }
@@ -273,18 +274,6 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
             type="text"
             value={v.nameEn}
             onChange={set('nameEn')}
-          />
-        </Field>
-        <Field id="policy-groups" label={t('rules.admin.groups')} error={f.groups} hint={t('rules.admin.groupsHint')}>
-          <input
-            {...inputProps('policy-groups', f.groups, true)}
-            data-testid="policy-groups"
-            type="text"
-            autoComplete="off"
-            autoCapitalize="characters"
-            placeholder={t('rules.admin.groupsPlaceholder')}
-            value={v.groups}
-            onChange={set('groups')}
           />
         </Field>
         <Field id="policy-percent" label={t('rules.admin.percent')} error={f.percent} hint={t('rules.admin.percentHint')}>
@@ -340,6 +329,27 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
           <input {...inputProps('policy-note', f.note, true)} data-testid="policy-note" type="text" value={v.note} onChange={set('note')} />
         </Field>
       </div>
+      <fieldset className="checkbox-fieldset" data-testid="policy-groups" aria-describedby="policy-groups-hint">
+        <legend>{t('rules.admin.groups')}</legend>
+        <p className="field-hint" id="policy-groups-hint">
+          {t('rules.admin.groupsHint')}
+        </p>
+        {f.groups && <p className="field-error">{f.groups}</p>}
+        <div className="checkbox-list">
+          {allGroups.map((g) => (
+            <label key={g.code} htmlFor={`policy-group-${g.code}`}>
+              <input
+                id={`policy-group-${g.code}`}
+                data-testid={`policy-group-${g.code}`}
+                type="checkbox"
+                checked={groups.includes(g.code)}
+                onChange={(e) => setGroups((list) => (e.target.checked ? [...list, g.code] : list.filter((c) => c !== g.code)))}
+              />
+              {groupLabel(g, lang)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <label className="checkbox">
         <input type="checkbox" data-testid="policy-uncertain" checked={uncertain} onChange={(e) => setUncertain(e.target.checked)} />
         {t('rules.admin.uncertainLabel')}
