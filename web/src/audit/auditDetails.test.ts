@@ -133,6 +133,17 @@ describe('auditDetails', () => {
     expect(lines).toEqual(expect.arrayContaining(['Người tham gia theo đối tượng', '  Học sinh (HS): 1.200', '  XX: 3']));
   });
 
+  it("reads a list of named records ({code, name}) by their names, and a collector's kind by name", () => {
+    const villages = [
+      { code: '04750.thon-1', name: 'Thôn 1' },
+      { code: '04750.thon-2', name: 'Thôn 2' },
+    ];
+    expect(flat(auditDetails({ kind: 'staff', villages }, options('vi', 'collector')))).toEqual([
+      'Loại: Nhân viên thu',
+      'Các thôn phụ trách: Thôn 1, Thôn 2',
+    ]);
+  });
+
   it('writes a timestamp dd/MM/yyyy HH:mm and shortens ids', () => {
     const [at, id] = auditDetails({ confirmedAt: '2026-12-04T09:05:00', donorId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, options('vi', 'pledge'));
     expect(at.value).toBe('04/12/2026 09:05');

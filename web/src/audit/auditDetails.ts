@@ -54,7 +54,10 @@ function vocabularyOf(key: string, entity: string): string | null {
     case 'result':
       return entity.startsWith('handover') ? 'handover:results' : null;
     case 'kind':
-      return entity === 'donor' ? 'programmes:donor_kind' : entity === 'unit' ? 'kinds' : null;
+      if (entity === 'donor') return 'programmes:donor_kind';
+      if (entity === 'collector') return 'offices.collectors.kinds';
+      if (entity === 'office') return 'offices.kinds';
+      return entity === 'unit' ? 'kinds' : null;
     case 'source':
       return entity === 'card' ? 'register.source' : entity === 'pledge' ? 'programmes:pledge_source' : null;
     case 'status':
@@ -85,6 +88,9 @@ export interface DetailOptions {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A reference to a named record ({code, name}: a village, a commune), read by its name ('Thôn 1'). */
+const isNamedCode = (v: unknown): v is { code: string; name: string } =>
+  isObject(v) && Object.keys(v).length === 2 && typeof v.code === 'string' && typeof v.name === 'string';
 
 /** One value (not an object) as text; a long list is cut after MAX_ITEMS with the count of the rest. */
 export function formatAuditValue(key: string, value: unknown, o: DetailOptions): string {
@@ -104,6 +110,7 @@ export function formatAuditValue(key: string, value: unknown, o: DetailOptions):
     if (list) return o.t(`${list}.${value}`, { defaultValue: value });
     return shortId(value);
   }
+  if (isNamedCode(value)) return value.name;
   if (Array.isArray(value)) {
     if (value.length === 0) return '—';
     const shown = value.slice(0, MAX_ITEMS).map((v) => formatAuditValue(key, v, o));
@@ -114,7 +121,8 @@ export function formatAuditValue(key: string, value: unknown, o: DetailOptions):
 }
 
 const hasInner = (value: unknown) =>
-  (isObject(value) && Object.keys(value).length > 0) || (Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v)));
+  (isObject(value) && Object.keys(value).length > 0 && !isNamedCode(value)) ||
+  (Array.isArray(value) && value.some((v) => (isObject(v) && !isNamedCode(v)) || Array.isArray(v)));
 
 /**
  * The line of `value` under `key`. `parent`: the key of the object it is in; under a data-keyed object
