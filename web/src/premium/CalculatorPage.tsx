@@ -27,6 +27,8 @@ const QUICK_MONTHS = [3, 6, 12] as const;
 const COMMON_GROUPS = ['GD', 'HS', 'SV', 'CN', 'GB', 'HN', 'TE'];
 const DEFAULT_GROUP = 'GD';
 const AUTO_DELAY_MS = 500;
+/** Every group the page has loaded (on any date): a group chosen earlier keeps its name on a date it is not in force. */
+const seenGroups = new Map<string, PremiumGroup>();
 
 function GroupSelect({
   id,
@@ -51,7 +53,11 @@ function GroupSelect({
   return (
     <select {...inputProps(id, error)} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{placeholder}</option>
-      {value && !known && <option value={value}>{t('calculator.groupNotInForce', { code: value })}</option>}
+      {value && !known && (
+        <option value={value}>
+          {t('calculator.groupNotInForce', { group: seenGroups.has(value) ? groupLabel(seenGroups.get(value)!, lang) : value })}
+        </option>
+      )}
       {common.length > 0 && (
         <optgroup label={t('calculator.commonGroups')}>
           {common.map((g) => (
@@ -439,6 +445,7 @@ export function CalculatorPage() {
       premiumApi
         .premiumGroups(groupDate, c.signal)
         .then((list) => {
+          for (const g of list) seenGroups.set(g.code, g);
           setGroups(list);
           setGroupsError(null);
         })
