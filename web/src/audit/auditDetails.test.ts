@@ -144,6 +144,16 @@ describe('auditDetails', () => {
     ]);
   });
 
+  it("names a programme's priority tags, as weights or as ranks", () => {
+    expect(flat(auditDetails({ priorities: { pupil: 3, poor: 2 }, tags: ['storm_victim'] }, options('vi', 'programme')))).toEqual([
+      'Ưu tiên',
+      '  Học sinh: 3',
+      '  Hộ nghèo: 2',
+      'Diện ưu tiên: Nạn nhân bão',
+    ]);
+    expect(formatAuditValue('priorities', ['near_poor', 'orphan'], options('en', 'programme'))).toMatch(/^Near-poor household, Orphan/);
+  });
+
   it('writes a timestamp dd/MM/yyyy HH:mm and shortens ids', () => {
     const [at, id] = auditDetails({ confirmedAt: '2026-12-04T09:05:00', donorId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, options('vi', 'pledge'));
     expect(at.value).toBe('04/12/2026 09:05');

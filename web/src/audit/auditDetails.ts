@@ -51,6 +51,10 @@ function vocabularyOf(key: string, entity: string): string | null {
       return 'programmes:priority_mode';
     case 'method':
       return 'programmes:method';
+    case 'tags':
+    case 'earmarkTag':
+    case 'priorities':
+      return 'selection:tags';
     case 'result':
       return entity.startsWith('handover') ? 'handover:results' : null;
     case 'kind':
@@ -133,7 +137,12 @@ function line(key: string, value: unknown, o: DetailOptions, depth: number, pare
   let known = true;
   let valueKey = key;
   if (parent !== undefined && DATA_KEYED.has(parent)) {
-    label = parent === 'communeQuotas' ? key : (o.groupName?.(key) ?? key);
+    label =
+      parent === 'priorities'
+        ? o.t(`selection:tags.${key}`, { defaultValue: key })
+        : parent === 'participantsByGroup'
+          ? (o.groupName?.(key) ?? key)
+          : key;
     valueKey = '';
   } else {
     label = o.t(`audit.fields.${key}`, { defaultValue: '' });
