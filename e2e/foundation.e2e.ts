@@ -76,7 +76,8 @@ describe('premium calculator (public)', () => {
   it('prices a household of GD, GD, HS without login and shows the legal sources', async () => {
     const visitor = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await visitor.goto(`${server.url}/#/calculator`);
-    await visitor.getByTestId('calc-date').fill('2025-09-01');
+    // typed as people write dates (dd/MM/yyyy), not the browser's own date format
+    await visitor.getByTestId('calc-date').fill('01/09/2025');
     await visitor.getByTestId('calc-months').fill('12');
     while ((await visitor.locator('select[data-testid^="calc-member-"][data-testid$="-group"]').count()) < 3) await visitor.getByTestId('calc-add-member').click();
     await visitor.getByTestId('calc-member-0-group').selectOption('GD');
@@ -85,7 +86,12 @@ describe('premium calculator (public)', () => {
     await visitor.getByTestId('calc-submit').click();
     await expect.poll(() => visitor.getByTestId('calc-total').textContent()).toContain('2.779.920 ₫');
     expect(await visitor.getByTestId('calc-result-row-1').textContent()).toContain('884.520 ₫');
-    expect(await visitor.getByTestId('calc-rules').textContent()).toContain('73/2024');
+    // in Vietnamese: groups by name, rules by what they say, legal sources translated
+    expect(await visitor.getByTestId('calc-result-row-2-group').textContent()).toBe('Học sinh (HS)');
+    const rules = await visitor.getByTestId('calc-rules').textContent();
+    expect(rules).toContain('Nghị định 73/2024/NĐ-CP');
+    expect(await visitor.getByTestId('calc-rule-base-salary-2024-07-01-value').textContent()).toBe('2.340.000 ₫/tháng');
+    expect(rules).not.toMatch(/\b(Decree|Law|Decision)\b/);
     await screenshot(visitor, 'calculator');
     await visitor.close();
   });

@@ -42,3 +42,14 @@ describe('web catalogues', () => {
     });
   });
 });
+
+describe('counts in the texts', () => {
+  it('carry the language thousands separator', async () => {
+    const { i18n } = await import('./i18n');
+    expect(i18n.getFixedT('vi', 'web')('coverage.table.communes', { count: 1234 })).toBe('Các xã, phường (1.234)');
+    expect(i18n.getFixedT('en', 'web')('coverage.figures.imported', { rows: 12000, inserted: 11000, updated: 1000 })).toBe(
+      '12,000 rows imported: 11,000 new, 1,000 updated.',
+    );
+    expect(i18n.getFixedT('vi', 'web')('audit.more', { count: 1005 })).toBe('… và 1.005 mục khác');
+  });
+});

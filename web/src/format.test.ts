@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   changedFields,
-  compactJson,
   dayBefore,
   formatDecimal,
   foldText,
@@ -42,19 +41,6 @@ describe('formatDateTime', () => {
   it('gives an empty string for an invalid value', () => {
     expect(formatDateTime('x')).toBe('');
     expect(formatDateTime(undefined)).toBe('');
-  });
-});
-
-describe('compactJson', () => {
-  it('prints one line and cuts long text', () => {
-    expect(compactJson({ a: 1, b: 'x' })).toBe('{"a":1,"b":"x"}');
-    expect(compactJson({ s: 'abcdefghij' }, 8)).toBe('{"s":"a…');
-    expect(compactJson({ s: 'abcdefghij' }, 8)).toHaveLength(8);
-  });
-  it('shows nothing for null, undefined and an empty object', () => {
-    expect(compactJson(null)).toBe('');
-    expect(compactJson(undefined)).toBe('');
-    expect(compactJson({})).toBe('');
   });
 });
 

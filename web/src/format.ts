@@ -1,7 +1,7 @@
 /**
  * Pure formatting helpers for the interface: dates as dd/MM/yyyy, times as dd/MM/yyyy HH:mm
- * (in the browser's time zone), money as 1.263.600 ₫, basis points as percentages, compact JSON for
- * audit rows, and parsers for numbers as people type them. No clock, no I/O.
+ * (in the browser's time zone), money as 1.263.600 ₫, basis points as percentages, the changed fields
+ * of an audit row, and parsers for numbers as people type them. No clock, no I/O.
  */
 
 import { formatDecimalIn } from '../../src/domain/numbers';
@@ -35,19 +35,6 @@ export function formatDateTime(value: string | Date | null | undefined): string 
   const date = toDate(value);
   if (!date) return '';
   return `${formatDate(date)} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** JSON on one line, '' for null/undefined/{}, cut to maxLength characters with an ellipsis. */
-export function compactJson(value: unknown, maxLength = 400): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) return '';
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : JSON.stringify(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 /** The part of a village code after the commune code: '02905.01' -> '01'. */
@@ -120,6 +107,19 @@ export function isIsoDate(value: string): boolean {
   if (!m) return false;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
+}
+
+/**
+ * A date as people type it: dd/MM/yyyy (also d/M/yyyy, with '-' or '.' between the parts) or an ISO date
+ * -> 'YYYY-MM-DD'; null when it is not a real calendar date.
+ */
+export function parseDayMonthYear(text: string): string | null {
+  const value = text.trim();
+  if (isIsoDate(value)) return value;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : null;
 }
 
 /** The day before a calendar date: '2026-07-01' -> '2026-06-30' ('' for an invalid date). */

@@ -152,7 +152,7 @@ export const memberQuoteSchema = z.object({
   notes: z.array(quoteNoteSchema),
 });
 
-/** A priced payment with the rules used (premium.service.ts QuoteWithRules). */
+/** A priced payment with the rules used, each with its entry (premium.service.ts QuoteWithRules). */
 export const quoteSchema = z.object({
   date: z.string(),
   months: z.number(),
@@ -160,5 +160,5 @@ export const quoteSchema = z.object({
   total: z.object(amounts),
   ruleIds: z.array(z.string()),
   uncertainRuleIds: z.array(z.string()),
-  rules: z.array(ruleDescriptionSchema),
+  rules: z.array(ruleItemSchema),
 });

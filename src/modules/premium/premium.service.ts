@@ -55,15 +55,18 @@ const describe = (e: RuleEntry): RuleDescription => ({
   note: e.rule.note,
 });
 
-export type QuoteWithRules = Quote & { rules: RuleDescription[] };
+/** A rule with its entry: what the rule says (amount, share, group...) beside where it comes from. */
+const describeWithRule = (e: RuleEntry) => ({ ...describe(e), rule: e.rule });
 
-/** Price a payment; the answer names each rule used with its legal source. Needs no login. */
+export type QuoteWithRules = Quote & { rules: ReturnType<typeof describeWithRule>[] };
+
+/** Price a payment; the answer names each rule used with what it says and its legal source. Needs no login. */
 export function quoteWith(rules: RuleSet, request: QuoteRequest): QuoteWithRules {
   const input = parseInput(quoteInput, request) as QuoteInput;
   try {
     const q = priceQuote(input, rules);
     const used = new Set(q.ruleIds);
-    return { ...q, rules: ruleHistory(rules).filter((e) => used.has(e.rule.id)).map(describe) };
+    return { ...q, rules: ruleHistory(rules).filter((e) => used.has(e.rule.id)).map(describeWithRule) };
   } catch (e) {
     throw toAppError(e);
   }
@@ -97,14 +100,14 @@ export async function getSavedQuote(db: Kysely<DB>, actor: Actor, id: string) {
 export async function rulesInForce(db: Kysely<DB>, date: string) {
   const rules = await loadRules(db);
   try {
-    return { date, rules: listRulesInForce(date, rules).map((e) => ({ ...describe(e), rule: e.rule })) };
+    return { date, rules: listRulesInForce(date, rules).map(describeWithRule) };
   } catch (e) {
     throw toAppError(e);
   }
 }
 
 export async function rulesHistory(db: Kysely<DB>) {
-  return ruleHistory(await loadRules(db)).map((e) => ({ ...describe(e), rule: e.rule }));
+  return ruleHistory(await loadRules(db)).map(describeWithRule);
 }
 
 /** The participant groups in force on a date, for pickers. */

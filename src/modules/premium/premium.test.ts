@@ -34,6 +34,9 @@ describe(`premium quotes over HTTP (${engineName})`, () => {
     expect(q.total).toEqual({ premium: 3411720, state: 631800, local: 0, payable: 2779920 });
     const base = q.rules.find((r: { id: string }) => r.id === 'base-salary-2024-07-01');
     expect(base.source).toContain('73/2024');
+    // what the rule says, for the calculator to name it rather than show its id
+    expect(base.rule).toMatchObject({ id: 'base-salary-2024-07-01', amount: 2340000 });
+    expect(q.rules.find((r: { id: string }) => r.id === 'state-share-HS-2025-07-01').rule).toMatchObject({ group: 'HS', basisPoints: 5000 });
   });
 
   it('refuses bad input with a localised error naming the field, never a number', async () => {

@@ -2351,6 +2351,92 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "base-salary" | "premium-rate" | "household-factors" | "pricing-basis" | "group" | "state-share" | "local-policy" | "card-validity";
                                 note?: string;
+                                rule: {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    readonly factors: number[];
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    basis: "payment-date" | "card-start";
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    code: string;
+                                    firstTimeWait: boolean;
+                                    firstTimeWaitUncertain?: boolean;
+                                    from: string;
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    /** @enum {string} */
+                                    role?: "household" | "child-under-6" | "pupil";
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    group: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    ageBelow?: number;
+                                    ageFrom?: number;
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: string[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    breakMonths: number;
+                                    childCardAgeMonths: number;
+                                    childCardCutoff: string;
+                                    firstTimeWaitDays: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    pupilFinalGrade: number;
+                                    pupilFinalGradeEnd: string;
+                                    pupilFirstGradeStart: string;
+                                    schoolYearStart: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
                                 source: string;
                                 to?: string;
                                 uncertain: boolean;

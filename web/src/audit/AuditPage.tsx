@@ -1,33 +1,46 @@
 /**
  * Audit log (admin only): the latest changes, newest first, 50 at a time ("load more" pages back with
- * ?before=<time of the oldest row shown>).
+ * ?before=<time of the oldest row shown>). Each row says what was done to which record, and what it
+ * held before and after as "field: value" lines (auditDetails.ts).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../api/client';
 import { auditApi, type AuditItem } from './auditApi';
+import { auditDetails, type DetailLine, type DetailOptions } from './auditDetails';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { errorMessage } from '../errors';
-import { changedFields, compactJson, formatDateTime, shortId } from '../format';
+import { changedFields, formatDateTime, shortId } from '../format';
 import { DataTable } from '../ui/DataTable';
+import { compareNames } from '../i18n';
+import { usePremiumGroups } from '../register/RegisterBits';
+import { groupLabels } from '../premium/ruleText';
 
 const PAGE = 50;
-const ENTITIES = ['', 'unit', 'user', 'api_token'] as const;
 
-function JsonCell({ value }: { value: unknown }) {
-  const text = compactJson(value, 600);
-  if (!text) return <span className="muted">—</span>;
-  const full = compactJson(value, 100000);
+function DetailList({ lines }: { lines: DetailLine[] }) {
   return (
-    <code className="json" title={full.length > text.length ? full : undefined}>
-      {text}
-    </code>
+    <dl className="audit-details">
+      {lines.map((l, i) => (
+        <div key={`${l.key}-${i}`} className="audit-detail">
+          {l.label && <dt>{l.known ? l.label : <code>{l.label}</code>}</dt>}
+          <dd>{l.children ? <DetailList lines={l.children} /> : l.value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
-function AuditRow({ item }: { item: AuditItem }) {
-  const { t } = useTranslation('web');
+function DetailsCell({ value, options }: { value: unknown; options: DetailOptions }) {
+  const lines = auditDetails(value, options);
+  if (lines.length === 0) return <span className="muted">—</span>;
+  return <DetailList lines={lines} />;
+}
+
+function AuditRow({ item, groupName }: { item: AuditItem; groupName: (code: string) => string | undefined }) {
+  const { t, i18n } = useTranslation('web');
   const diff = changedFields(item.before, item.after);
+  const options: DetailOptions = { t, lang: i18n.language, entity: item.entity, groupName };
   return (
     <tr data-testid="audit-row">
       <td data-label={t('audit.at')} className="nowrap">
@@ -52,17 +65,30 @@ function AuditRow({ item }: { item: AuditItem }) {
         )}
       </td>
       <td data-label={t('audit.before')}>
-        <JsonCell value={diff.before} />
+        <DetailsCell value={diff.before} options={options} />
       </td>
       <td data-label={t('audit.after')}>
-        <JsonCell value={diff.after} />
+        <DetailsCell value={diff.after} options={options} />
       </td>
     </tr>
   );
 }
 
 export function AuditPage() {
-  const { t } = useTranslation('web');
+  const { t, i18n } = useTranslation('web');
+  const groups = usePremiumGroups();
+  const groupName = useMemo(() => {
+    const labels = groupLabels(groups, i18n.language);
+    return (code: string) => labels.get(code);
+  }, [groups, i18n.language]);
+  /** Every kind of record the log names, by name. */
+  const entities = useMemo(
+    () =>
+      Object.entries(t('audit.entities', { returnObjects: true }) as Record<string, string>)
+        .filter(([key]) => key !== 'session')
+        .sort((a, b) => compareNames(a[1], b[1])),
+    [t],
+  );
   const [entity, setEntity] = useState<string>('');
   const [items, setItems] = useState<AuditItem[]>([]);
   const [loading, setLoading] = useState(true);
@@ -116,9 +142,10 @@ export function AuditPage() {
         <div className="filter">
           <label htmlFor="audit-entity">{t('audit.entityFilter')}</label>
           <select id="audit-entity" data-testid="audit-entity" value={entity} onChange={(e) => setEntity(e.target.value)}>
-            {ENTITIES.map((en) => (
-              <option key={en} value={en}>
-                {en ? t(`audit.entities.${en}`, { defaultValue: en }) : t('audit.allEntities')}
+            <option value="">{t('audit.allEntities')}</option>
+            {entities.map(([key, label]) => (
+              <option key={key} value={key}>
+                {label}
               </option>
             ))}
           </select>
@@ -143,7 +170,7 @@ export function AuditPage() {
             ]}
           >
             {items.map((item) => (
-              <AuditRow key={item.id} item={item} />
+              <AuditRow key={item.id} item={item} groupName={groupName} />
             ))}
           </DataTable>
         )}

@@ -23,7 +23,8 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 import { EChart, type ChartOption } from './EChart';
 import { LowCoverageList } from './LowCoverageList';
 import { PupilsBySchool } from './PupilsBySchool';
-import { today } from '../register/RegisterBits';
+import { today, usePremiumGroups } from '../register/RegisterBits';
+import { groupName, isOfficialCode } from '../premium/ruleText';
 import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
 import { VisitList } from './VisitList';
 import { errorMessage } from '../errors';
@@ -591,10 +592,18 @@ const GROUP_COLORS = ['#0f5f8c', '#2e90fa', '#12b76a', '#f79009', '#7a5af8', '#e
 
 function GroupChart({ c, lang }: { c: Coverage; lang: string }) {
   const { t } = useTranslation('web');
+  const groups = usePremiumGroups();
   const byGroup = c.sources.participants === 'reported' && c.reported?.participantsByGroup ? c.reported.participantsByGroup : c.byGroup;
-  const entries = Object.entries(byGroup ?? {})
-    .filter(([, v]) => v > 0)
-    .sort((a, b) => b[1] - a[1]);
+  const entries = useMemo(() => {
+    const nameOf = (code: string) => {
+      const g = groups.find((x) => x.code === code);
+      return g ? groupName(g, lang) : code;
+    };
+    return Object.entries(byGroup ?? {})
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, value]) => ({ code, name: nameOf(code), value }));
+  }, [byGroup, groups, lang]);
   const option = useMemo<ChartOption>(
     () => ({
       animationDuration: 300,
@@ -609,15 +618,16 @@ function GroupChart({ c, lang }: { c: Coverage; lang: string }) {
       series: [
         {
           type: 'pie',
+          name: t('coverage.chart.byGroup'),
           radius: ['45%', '72%'],
           center: ['50%', '50%'],
           avoidLabelOverlap: true,
           label: { show: false },
-          data: entries.map(([k, v]) => ({ name: k, value: v })),
+          data: entries.map((e) => ({ name: e.name, value: e.value })),
         },
       ],
     }),
-    [entries, lang],
+    [entries, lang, t],
   );
   if (entries.length === 0) return null;
   return (
@@ -625,15 +635,16 @@ function GroupChart({ c, lang }: { c: Coverage; lang: string }) {
       <h2 id="coverage-groups-title">{t('coverage.chart.byGroup')}</h2>
       <div className="group-layout">
         <EChart option={option} height={260} testId="coverage-groups-chart" label={t('coverage.chart.byGroup')} />
-        <table className="table group-table">
+        <table className="table group-table" data-testid="coverage-groups-table">
           <tbody>
-            {entries.map(([k, v], i) => (
-              <tr key={k}>
+            {entries.map((e, i) => (
+              <tr key={e.code}>
                 <th scope="row">
                   <span className="legend-swatch" style={{ background: GROUP_COLORS[i % GROUP_COLORS.length] }} aria-hidden="true" />
-                  <abbr className="badge badge-group">{k}</abbr>
+                  {e.name}
+                  {e.name !== e.code && isOfficialCode(e.code) && <span className="code small"> {e.code}</span>}
                 </th>
-                <td className="num">{formatNumber(v, lang)}</td>
+                <td className="num">{formatNumber(e.value, lang)}</td>
               </tr>
             ))}
           </tbody>

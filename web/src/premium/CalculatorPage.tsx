@@ -13,9 +13,11 @@ import { isAbort } from '../api/client';
 import { premiumApi, type PremiumGroup, type QuoteResult } from './premiumApi';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { Field, inputProps } from '../ui/Field';
-import { RulePeriod, UncertainBadge, groupLabel, noteText } from './RuleBits';
+import { RulePeriod, UncertainBadge, noteText } from './RuleBits';
+import { groupLabel, groupLabels, legalSourceText, ruleNoteText, ruleName, ruleValue } from './ruleText';
 import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
-import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf } from '../format';
+import { formatDate, formatPercent, formatVnd, isoDateOf, parseDayMonthYear } from '../format';
+import { DayInput } from '../register/HouseholdBits';
 import { buildQuoteRequest, calculatorFieldKey, type Draft, type MemberDraft } from './premium';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
@@ -25,6 +27,8 @@ const QUICK_MONTHS = [3, 6, 12] as const;
 const COMMON_GROUPS = ['GD', 'HS', 'SV', 'CN', 'GB', 'HN', 'TE'];
 const DEFAULT_GROUP = 'GD';
 const AUTO_DELAY_MS = 500;
+/** Every group the page has loaded (on any date): a group chosen earlier keeps its name on a date it is not in force. */
+const seenGroups = new Map<string, PremiumGroup>();
 
 function GroupSelect({
   id,
@@ -49,7 +53,11 @@ function GroupSelect({
   return (
     <select {...inputProps(id, error)} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{placeholder}</option>
-      {value && !known && <option value={value}>{t('calculator.groupNotInForce', { code: value })}</option>}
+      {value && !known && (
+        <option value={value}>
+          {t('calculator.groupNotInForce', { group: seenGroups.has(value) ? groupLabel(seenGroups.get(value)!, lang) : value })}
+        </option>
+      )}
       {common.length > 0 && (
         <optgroup label={t('calculator.commonGroups')}>
           {common.map((g) => (
@@ -163,21 +171,16 @@ function MemberRow({
           )}
         </div>
         <Field id={`${id}-birth`} label={t('calculator.birthDate')} error={err('birthDate')} hint={t('calculator.optional')}>
-          <input
-            {...inputProps(`${id}-birth`, err('birthDate'), true)}
-            data-testid={`${id}-birth`}
-            type="date"
-            value={member.birthDate}
-            onChange={(e) => onChange({ birthDate: e.target.value })}
-          />
+          <DayInput id={`${id}-birth`} testId={`${id}-birth`} value={member.birthDate} error={err('birthDate')} hint onChange={(birthDate) => onChange({ birthDate })} />
         </Field>
         <Field id={`${id}-prev`} label={t('calculator.previousCardTo')} error={err('previousCardTo')} hint={t('calculator.optional')}>
-          <input
-            {...inputProps(`${id}-prev`, err('previousCardTo'), true)}
-            data-testid={`${id}-prev`}
-            type="date"
+          <DayInput
+            id={`${id}-prev`}
+            testId={`${id}-prev`}
             value={member.previousCardTo}
-            onChange={(e) => onChange({ previousCardTo: e.target.value })}
+            error={err('previousCardTo')}
+            hint
+            onChange={(previousCardTo) => onChange({ previousCardTo })}
           />
         </Field>
         {isPupil && (
@@ -202,13 +205,17 @@ function MemberRow({
 function QuoteResultView({ result, groups, stale }: { result: QuoteResult; groups: PremiumGroup[]; stale: boolean }) {
   const { t } = useTranslation('web');
   const lang = currentLanguage();
-  const nameOf = (code: string) => {
-    const g = groups.find((x) => x.code === code);
-    return g ? groupLabel(g, lang) : code;
-  };
+  const groupNames = useMemo(() => groupLabels(groups, lang), [groups, lang]);
+  const nameOf = (code: string) => groupNames.get(code) ?? code;
   const base = result.members[0]?.baseSalary;
   const support = result.total.state + result.total.local;
   const uncertain = new Set(result.uncertainRuleIds);
+  const rulesById = new Map(result.rules.map((r) => [r.id, r]));
+  /** 'Mức lương cơ sở: 2.530.000 ₫/tháng' for a rule id of the answer (the id itself for one it does not list). */
+  const ruleNameOf = (id: string) => {
+    const rule = rulesById.get(id);
+    return rule ? ruleName(t, rule, groupNames, lang) : id;
+  };
 
   return (
     <section className={`card result-card${stale ? ' is-stale' : ''}`} aria-labelledby="calc-result-title" aria-busy={stale}>
@@ -279,7 +286,7 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
         ]}
       >
         {result.members.map((m, i) => {
-          const notes = m.notes.map((n) => noteText(t, n, m));
+          const notes = m.notes.map((n) => noteText(t, n, m, groupNames));
           const uncertainIds = m.uncertainRuleIds;
           const hasNotes = notes.length > 0 || uncertainIds.length > 0;
           return (
@@ -343,7 +350,7 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
                       ))}
                       {uncertainIds.length > 0 && (
                         <li className="note-uncertain">
-                          <UncertainBadge /> {t('calculator.uncertainFor', { ids: uncertainIds.join(', ') })}
+                          <UncertainBadge /> {t('calculator.uncertainFor', { rules: uncertainIds.map(ruleNameOf).join('; ') })}
                         </li>
                       )}
                     </ul>
@@ -364,7 +371,9 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
             <li key={r.id} className={`rule-item${flagged ? ' rule-uncertain' : ''}`} data-testid={`calc-rule-${r.id}`}>
               <div className="rule-item-head">
                 <span className="rule-kind">{t(`rules.kinds.${r.kind}`, { defaultValue: r.kind })}</span>
-                <span className="code">{r.id}</span>
+                <span className="rule-value" data-testid={`calc-rule-${r.id}-value`}>
+                  {ruleValue(t, r, groupNames, lang)}
+                </span>
                 {flagged && <UncertainBadge />}
               </div>
               <div className="rule-item-body small">
@@ -373,10 +382,11 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
                 </span>
                 <span>
                   <span className="muted">{t('calculator.source')}: </span>
-                  {r.source}
+                  {legalSourceText(r.source, lang)}
                 </span>
+                <span className="code muted rule-id">{r.id}</span>
               </div>
-              {flagged && r.note && <p className="rule-note small">{r.note}</p>}
+              {flagged && r.note && <p className="rule-note small">{ruleNoteText(r, lang)}</p>}
             </li>
           );
         })}
@@ -394,7 +404,7 @@ export function CalculatorPage() {
     [],
   );
   const [draft, setDraft] = useState<Draft>(() => ({
-    date: isoDateOf(new Date()),
+    date: formatDate(isoDateOf(new Date())),
     months: '12',
     province: '',
     enrolled: '0',
@@ -415,6 +425,7 @@ export function CalculatorPage() {
   const messages = useMemo(
     () => ({
       dateRequired: t('calculator.dateRequired'),
+      dateInvalid: t('calculator.dateInvalid'),
       monthsInvalid: t('calculator.monthsInvalid'),
       provinceInvalid: t('calculator.provinceInvalid'),
       enrolledInvalid: t('calculator.enrolledInvalid'),
@@ -426,7 +437,7 @@ export function CalculatorPage() {
   const requestJson = built.request ? JSON.stringify(built.request) : null;
 
   // the groups in force on the payment date
-  const groupDate = isIsoDate(draft.date) ? draft.date : null;
+  const groupDate = parseDayMonthYear(draft.date);
   useEffect(() => {
     if (!groupDate) return;
     const c = new AbortController();
@@ -434,6 +445,7 @@ export function CalculatorPage() {
       premiumApi
         .premiumGroups(groupDate, c.signal)
         .then((list) => {
+          for (const g of list) seenGroups.set(g.code, g);
           setGroups(list);
           setGroupsError(null);
         })
@@ -541,14 +553,7 @@ export function CalculatorPage() {
           <h2 id="calc-payment-title">{t('calculator.paymentTitle')}</h2>
           <div className="calc-grid">
             <Field id="calc-date" label={t('calculator.date')} error={f.date}>
-              <input
-                {...inputProps('calc-date', f.date)}
-                data-testid="calc-date"
-                type="date"
-                required
-                value={draft.date}
-                onChange={(e) => set({ date: e.target.value })}
-              />
+              <DayInput id="calc-date" testId="calc-date" value={draft.date} error={f.date} onChange={(date) => set({ date })} />
             </Field>
             <Field id="calc-months" label={t('calculator.months')} error={f.months}>
               <div className="months-row">

@@ -1,10 +1,10 @@
 /**
  * Small pieces shared by the calculator and the rules page: the "uncertain" badge, a rule's effective
- * period, a participant group's label in the current language, and the texts of quote notes.
+ * period, a participant group's label in the current language (see ruleText.ts), and the texts of quote notes.
  */
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { MemberQuote, PremiumGroup, QuoteNote } from './premiumApi';
+import type { MemberQuote, QuoteNote } from './premiumApi';
 import { dayBefore, formatDate, formatVnd } from '../format';
 
 /** The amber "chưa chắc chắn" badge of a fact that is not settled. */
@@ -31,13 +31,13 @@ export function RulePeriod({ from, to }: { from: string; to?: string }) {
   );
 }
 
-/** 'HS – Học sinh' (or the English name). */
-export function groupLabel(group: Pick<PremiumGroup, 'code' | 'nameVi' | 'nameEn'>, language: string): string {
-  return `${group.code} – ${language === 'en' ? group.nameEn : group.nameVi}`;
-}
+export { groupLabel } from './ruleText';
 
-/** A quote note in the interface language; the server's English message for a code we do not know. */
-export function noteText(t: TFunction, note: QuoteNote, member: MemberQuote): string {
+/**
+ * A quote note in the interface language; the server's English message for a code we do not know.
+ * `groups`: code -> label, to name a group rather than show its code.
+ */
+export function noteText(t: TFunction, note: QuoteNote, member: MemberQuote, groups: Map<string, string> = new Map()): string {
   switch (note.code) {
     case 'base_salary_changes_in_period':
       return t('calculator.notes.base_salary_changes_in_period', {
@@ -46,8 +46,8 @@ export function noteText(t: TFunction, note: QuoteNote, member: MemberQuote): st
         amount: formatVnd(member.baseSalary),
       });
     case 'first_time_wait_uncertain': {
-      const group = /group (\S+) waits/.exec(note.message)?.[1] ?? member.group;
-      return t('calculator.notes.first_time_wait_uncertain', { group });
+      const code = /group (\S+) waits/.exec(note.message)?.[1] ?? member.group;
+      return t('calculator.notes.first_time_wait_uncertain', { group: groups.get(code) ?? code });
     }
     case 'auto_child_under_6':
     case 'local_policy_needs_birth_date':

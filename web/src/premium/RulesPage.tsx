@@ -4,7 +4,6 @@
  * shows every entry over time. Administrators add a base salary or a local support policy here.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { type User } from '../access/accessApi';
 import { isAbort } from '../api/client';
@@ -12,84 +11,14 @@ import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumA
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field, inputProps, TextField } from '../ui/Field';
 import { RulePeriod, UncertainBadge } from './RuleBits';
+import { groupLabel, groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
-import { formatDate, formatPercent, formatVnd, isIsoDate, isoDateOf, parseDecimal, parseVnd, parseWhole } from '../format';
+import { formatDate, formatVnd, isoDateOf, parseDayMonthYear, parseDecimal, parseVnd, parseWhole } from '../format';
+import { DayInput } from '../register/HouseholdBits';
+import { usePremiumGroups } from '../register/RegisterBits';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
-
-/** '10-01' -> '01/10' */
-const dayMonth = (md: string | undefined) => (md ? md.split('-').reverse().join('/') : '');
-
-/** The readable value of a rule entry. */
-export function ruleValue(t: TFunction, item: RuleItem, groupNames: Map<string, string>, lang: string): string {
-  const r = item.rule;
-  const pct = (bp: number | undefined) => formatPercent(bp ?? 0, lang);
-  const groupName = (code: string) => groupNames.get(code) ?? code;
-  switch (item.kind) {
-    case 'base-salary':
-      return t('rules.values.perMonth', { amount: formatVnd(r.amount) });
-    case 'premium-rate':
-      return t('rules.values.rate', { percent: pct(r.basisPoints) });
-    case 'household-factors': {
-      const factors = r.factors ?? [];
-      const text = factors
-        .map((f, i) =>
-          t(i === factors.length - 1 && i > 0 ? 'rules.values.factorLast' : 'rules.values.factorItem', { n: i + 1, percent: pct(f) }),
-        )
-        .join(' · ');
-      return text.charAt(0).toUpperCase() + text.slice(1);
-    }
-    case 'pricing-basis':
-      return r.basis === 'payment-date' || r.basis === 'card-start' ? t(`rules.values.basis-${r.basis}`) : String(r.basis ?? '');
-    case 'group':
-      return groupName(r.code ?? '');
-    case 'state-share':
-      return `${groupName(r.group ?? '')}: ${t('rules.values.share', { percent: pct(r.basisPoints) })}`;
-    case 'local-policy': {
-      const name = (lang === 'en' ? r.nameEn : r.nameVi) ?? r.nameVi ?? '';
-      return `${t('rules.values.province', { code: r.province ?? '' })}: ${name}`;
-    }
-    case 'card-validity':
-      return t('rules.values.cardWait', { months: r.breakMonths, days: r.firstTimeWaitDays });
-    default:
-      return '';
-  }
-}
-
-/** Secondary lines under the value: conditions and details of the entry. */
-function ruleDetails(t: TFunction, item: RuleItem, lang: string): string[] {
-  const r = item.rule;
-  switch (item.kind) {
-    case 'group':
-      return [
-        r.firstTimeWait ? t('rules.values.waits') : t('rules.values.noWait'),
-        ...(r.firstTimeWaitUncertain ? [t('rules.values.waitUncertain')] : []),
-      ];
-    case 'local-policy': {
-      const lines = [
-        t('rules.values.localShare', { percent: formatPercent(r.basisPoints ?? 0, lang) }),
-        r.groups?.length ? t('rules.values.groups', { list: r.groups.join(', ') }) : t('rules.values.allGroups'),
-      ];
-      if (r.ageFrom !== undefined && r.ageBelow !== undefined)
-        lines.push(t('rules.values.ageRange', { from: r.ageFrom, below: r.ageBelow }));
-      else if (r.ageFrom !== undefined) lines.push(t('rules.values.ageFrom', { from: r.ageFrom }));
-      else if (r.ageBelow !== undefined) lines.push(t('rules.values.ageBelow', { below: r.ageBelow }));
-      return lines;
-    }
-    case 'card-validity':
-      return [
-        t('rules.values.cardChild', { months: r.childCardAgeMonths }),
-        t('rules.values.cardPupil', {
-          start: dayMonth(r.pupilFirstGradeStart),
-          final: r.pupilFinalGrade,
-          end: dayMonth(r.pupilFinalGradeEnd),
-        }),
-      ];
-    default:
-      return [];
-  }
-}
 
 type Status = 'inForce' | 'past' | 'future' | 'superseded';
 
@@ -130,12 +59,12 @@ function RuleTable({
                 <td className="rule-value-cell">
                   <span className="rule-value">{ruleValue(t, item, groupNames, lang)}</span>{' '}
                   {item.uncertain && <UncertainBadge testId={`rule-${item.id}-uncertain`} />}
-                  {ruleDetails(t, item, lang).map((line, i) => (
+                  {ruleDetails(t, item, groupNames, lang).map((line, i) => (
                     <span key={i} className="muted small block">
                       {line}
                     </span>
                   ))}
-                  <span className="code small block">{item.id}</span>
+                  <span className="code small muted block rule-id">{item.id}</span>
                 </td>
                 <td data-label={t('rules.colPeriod')}>
                   <RulePeriod from={item.from} to={item.to} />
@@ -144,8 +73,8 @@ function RuleTable({
                   )}
                 </td>
                 <td data-label={t('rules.colSource')}>
-                  {item.source}
-                  {item.note && <span className="muted small block rule-note-text">{item.note}</span>}
+                  {legalSourceText(item.source, lang)}
+                  {item.note && <span className="muted small block rule-note-text">{ruleNoteText(item, lang)}</span>}
                 </td>
               </tr>
             );
@@ -173,19 +102,20 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const fields: Record<string, string> = {};
-    if (!isIsoDate(from)) fields.from = t('rules.admin.dateInvalid');
+    const fromDay = parseDayMonthYear(from);
+    if (!fromDay) fields.from = t('rules.admin.dateInvalid');
     if (parsed === null || parsed <= 0) fields.amount = t('rules.admin.amountInvalid');
     if (!source.trim()) fields.source = t('rules.admin.required');
     if (invalid(fields)) return;
     await send(async () => {
       const added = await premiumApi.addBaseSalary({
-        from,
+        from: fromDay!,
         amount: parsed!,
         source: source.trim(),
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(uncertain ? { uncertain: true } : {}),
       });
-      onAdded(t('rules.admin.salaryAdded', { amount: formatVnd(added.amount ?? parsed), from: formatDate(added.from ?? from) }));
+      onAdded(t('rules.admin.salaryAdded', { amount: formatVnd(added.amount ?? parsed), from: formatDate(added.from ?? fromDay) }));
       setFrom('');
       setAmount('');
       setSource('');
@@ -200,7 +130,9 @@ function SalaryForm({ onAdded }: { onAdded: (message: string) => void }) {
       <h3 id="salary-title">{t('rules.admin.salaryTitle')}</h3>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid form-grid-2">
-        <TextField id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from} type="date" value={from} onChange={setFrom} />
+        <Field id="salary-from" label={t('rules.admin.salaryFrom')} error={f.from}>
+          <DayInput id="salary-from" testId="salary-from" value={from} error={f.from} onChange={setFrom} />
+        </Field>
         <Field
           id="salary-amount"
           label={t('rules.admin.salaryAmount')}
@@ -256,7 +188,6 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     province: '',
     nameVi: '',
     nameEn: '',
-    groups: '',
     percent: '',
     ageFrom: '',
     ageBelow: '',
@@ -265,6 +196,10 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     source: '',
     note: '',
   });
+  /** the groups the policy is for (none: every group) */
+  const [groups, setGroups] = useState<string[]>([]);
+  const allGroups = usePremiumGroups();
+  const lang = currentLanguage();
   const [uncertain, setUncertain] = useState(false);
   const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => mapErrors(err, fieldOf(POLICY_FIELDS)) });
   const set = (key: keyof typeof v) => (e: { target: { value: string } }) => setV((x) => ({ ...x, [key]: e.target.value }));
@@ -282,14 +217,12 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
     if (ageFrom === null) fields.ageFrom = t('rules.admin.ageInvalid');
     const ageBelow = v.ageBelow.trim() ? parseWhole(v.ageBelow) : undefined;
     if (ageBelow === null) fields.ageBelow = t('rules.admin.ageInvalid');
-    if (!isIsoDate(v.from)) fields.from = t('rules.admin.dateInvalid');
-    if (v.to && !isIsoDate(v.to)) fields.to = t('rules.admin.dateInvalid');
+    const from = parseDayMonthYear(v.from);
+    if (!from) fields.from = t('rules.admin.dateInvalid');
+    const to = v.to.trim() ? parseDayMonthYear(v.to) : '';
+    if (to === null) fields.to = t('rules.admin.dateInvalid');
     if (!v.source.trim()) fields.source = t('rules.admin.required');
     if (invalid(fields)) return;
-    const groups = v.groups
-      .split(/[,;\s]+/)
-      .map((g) => g.trim().toUpperCase())
-      .filter(Boolean);
     await send(async () => {
       await premiumApi.addLocalPolicy({
         province,
@@ -299,14 +232,15 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
         ...(ageFrom != null ? { ageFrom } : {}),
         ...(ageBelow != null ? { ageBelow } : {}),
         percent: percent!,
-        from: v.from,
-        ...(v.to ? { to: v.to } : {}),
+        from: from!,
+        ...(to ? { to } : {}),
         source: v.source.trim(),
         ...(v.note.trim() ? { note: v.note.trim() } : {}),
         ...(uncertain ? { uncertain: true } : {}),
       });
       onAdded(t('rules.admin.policyAdded', { name: v.nameVi.trim(), province }));
-      setV({ province: '', nameVi: '', nameEn: '', groups: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
+      setV({ province: '', nameVi: '', nameEn: '', percent: '', ageFrom: '', ageBelow: '', from: '', to: '', source: '', note: '' });
+      setGroups([]);
       setUncertain(false);
     });
   }
@@ -340,18 +274,6 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
             type="text"
             value={v.nameEn}
             onChange={set('nameEn')}
-          />
-        </Field>
-        <Field id="policy-groups" label={t('rules.admin.groups')} error={f.groups} hint={t('rules.admin.groupsHint')}>
-          <input
-            {...inputProps('policy-groups', f.groups, true)}
-            data-testid="policy-groups"
-            type="text"
-            autoComplete="off"
-            autoCapitalize="characters"
-            placeholder={t('rules.admin.groupsPlaceholder')}
-            value={v.groups}
-            onChange={set('groups')}
           />
         </Field>
         <Field id="policy-percent" label={t('rules.admin.percent')} error={f.percent} hint={t('rules.admin.percentHint')}>
@@ -388,10 +310,10 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
           />
         </Field>
         <Field id="policy-from" label={t('rules.admin.from')} error={f.from}>
-          <input {...inputProps('policy-from', f.from)} data-testid="policy-from" type="date" value={v.from} onChange={set('from')} />
+          <DayInput id="policy-from" testId="policy-from" value={v.from} error={f.from} onChange={(from) => setV((x) => ({ ...x, from }))} />
         </Field>
         <Field id="policy-to" label={t('rules.admin.to')} error={f.to} hint={optional}>
-          <input {...inputProps('policy-to', f.to, true)} data-testid="policy-to" type="date" value={v.to} onChange={set('to')} />
+          <DayInput id="policy-to" testId="policy-to" value={v.to} error={f.to} hint onChange={(to) => setV((x) => ({ ...x, to }))} />
         </Field>
         <Field id="policy-source" label={t('rules.admin.source')} error={f.source} className="span-2">
           <input
@@ -407,6 +329,27 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
           <input {...inputProps('policy-note', f.note, true)} data-testid="policy-note" type="text" value={v.note} onChange={set('note')} />
         </Field>
       </div>
+      <fieldset className="checkbox-fieldset" data-testid="policy-groups" aria-describedby="policy-groups-hint">
+        <legend>{t('rules.admin.groups')}</legend>
+        <p className="field-hint" id="policy-groups-hint">
+          {t('rules.admin.groupsHint')}
+        </p>
+        {f.groups && <p className="field-error">{f.groups}</p>}
+        <div className="checkbox-list">
+          {allGroups.map((g) => (
+            <label key={g.code} htmlFor={`policy-group-${g.code}`}>
+              <input
+                id={`policy-group-${g.code}`}
+                data-testid={`policy-group-${g.code}`}
+                type="checkbox"
+                checked={groups.includes(g.code)}
+                onChange={(e) => setGroups((list) => (e.target.checked ? [...list, g.code] : list.filter((c) => c !== g.code)))}
+              />
+              {groupLabel(g, lang)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <label className="checkbox">
         <input type="checkbox" data-testid="policy-uncertain" checked={uncertain} onChange={(e) => setUncertain(e.target.checked)} />
         {t('rules.admin.uncertainLabel')}
@@ -421,14 +364,15 @@ function PolicyForm({ onAdded }: { onAdded: (message: string) => void }) {
 export function RulesPage({ user }: { user: User }) {
   const { t } = useTranslation('web');
   const lang = currentLanguage();
-  const [date, setDate] = useState(() => isoDateOf(new Date()));
+  /** as typed, dd/MM/yyyy: the page reads the rules again once it is a whole, real date */
+  const [date, setDate] = useState(() => formatDate(isoDateOf(new Date())));
   const [history, setHistory] = useState(false);
   const [data, setData] = useState<{ items: RuleItem[]; inForce: Set<string>; date: string } | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
-  const validDate = isIsoDate(date) ? date : null;
+  const validDate = parseDayMonthYear(date);
 
   useEffect(() => {
     if (!validDate) return;
@@ -461,15 +405,17 @@ export function RulesPage({ user }: { user: User }) {
     setReloadKey((k) => k + 1);
   }, []);
 
-  /** Group names for state shares: the latest entry of each code. */
-  const groupNames = useMemo(() => {
-    const names = new Map<string, string>();
-    for (const item of data?.items ?? []) {
-      if (item.kind === 'group' && item.rule.code)
-        names.set(item.rule.code, `${item.rule.code} – ${(lang === 'en' ? item.rule.nameEn : item.rule.nameVi) ?? ''}`);
-    }
-    return names;
-  }, [data, lang]);
+  /** Group labels for state shares and local policies: the latest entry of each code. */
+  const groupNames = useMemo(
+    () =>
+      groupLabels(
+        (data?.items ?? []).flatMap((item) =>
+          item.kind === 'group' && item.rule.code ? [{ code: item.rule.code, nameVi: item.rule.nameVi ?? '', nameEn: item.rule.nameEn ?? '' }] : [],
+        ),
+        lang,
+      ),
+    [data, lang],
+  );
 
   const status = useMemo(
     () => (history && data ? (item: RuleItem) => statusOf(item, data.date, data.inForce) : null),
@@ -486,7 +432,7 @@ export function RulesPage({ user }: { user: User }) {
         <div className="rules-controls">
           <div className="filter">
             <label htmlFor="rules-date">{t('rules.date')}</label>
-            <input id="rules-date" data-testid="rules-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+            <DayInput id="rules-date" testId="rules-date" value={date} onChange={setDate} />
           </div>
           <button
             type="button"

@@ -5,6 +5,7 @@ import { buildQuoteRequest, calculatorFieldKey, type Draft } from './premium';
 
 const MESSAGES = {
   dateRequired: 'date?',
+  dateInvalid: 'day?',
   monthsInvalid: 'months?',
   provinceInvalid: 'province?',
   enrolledInvalid: 'enrolled?',
@@ -38,13 +39,13 @@ describe('buildQuoteRequest', () => {
       fields: {},
     });
   });
-  it('keeps optional fields only when given and drops an unchosen second group', () => {
+  it('keeps optional fields only when given and drops an unchosen second group; dates typed dd/MM/yyyy', () => {
     const draft: Draft = {
-      date: '2026-02-01',
+      date: '01/02/2026',
       months: '6',
       province: '79',
       enrolled: '',
-      members: [member(['GD', ''], { birthDate: '2023-05-10', previousCardTo: '2026-01-31' })],
+      members: [member(['GD', ''], { birthDate: '10/5/2023', previousCardTo: '2026-01-31' })],
     };
     expect(buildQuoteRequest(draft, MESSAGES).request).toEqual({
       date: '2026-02-01',
@@ -60,7 +61,7 @@ describe('buildQuoteRequest', () => {
       months: '',
       province: '7',
       enrolled: '-1',
-      members: [member([]), member(['HS'], { grade: 'x' })],
+      members: [member([], { birthDate: '31/02/2020' }), member(['HS'], { grade: 'x', previousCardTo: '12/2025' })],
     };
     expect(buildQuoteRequest(draft, MESSAGES)).toEqual({
       request: null,
@@ -69,7 +70,9 @@ describe('buildQuoteRequest', () => {
         months: 'months?',
         province: 'province?',
         enrolledThisYear: 'enrolled?',
+        'members.0.birthDate': 'day?',
         'members.1.grade': 'grade?',
+        'members.1.previousCardTo': 'day?',
       },
     });
     // 13 months is the server's to refuse, with its own message

@@ -3,7 +3,7 @@
  * field shows an API error path (members.N.groups.K -> that member's group picker). Pure functions.
  */
 import type { QuoteRequest } from './premiumApi';
-import { isIsoDate, parseWhole } from '../format';
+import { parseDayMonthYear, parseWhole } from '../format';
 
 export interface MemberDraft {
   key: number;
@@ -15,6 +15,7 @@ export interface MemberDraft {
 }
 
 export interface Draft {
+  /** as typed: dd/MM/yyyy (or YYYY-MM-DD), like the members' dates */
   date: string;
   months: string;
   province: string;
@@ -25,11 +26,11 @@ export interface Draft {
 /** The request for a draft, or the messages of the fields that cannot be sent as they are. */
 export function buildQuoteRequest(
   draft: Draft,
-  messages: { dateRequired: string; monthsInvalid: string; provinceInvalid: string; enrolledInvalid: string; gradeInvalid: string },
+  messages: { dateRequired: string; dateInvalid: string; monthsInvalid: string; provinceInvalid: string; enrolledInvalid: string; gradeInvalid: string },
 ): { request: QuoteRequest | null; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const date = draft.date.trim();
-  if (!isIsoDate(date)) fields.date = messages.dateRequired;
+  const date = parseDayMonthYear(draft.date) ?? '';
+  if (!date) fields.date = messages.dateRequired;
   const months = parseWhole(draft.months);
   if (months === null) fields.months = messages.monthsInvalid;
   const province = draft.province.trim();
@@ -39,11 +40,20 @@ export function buildQuoteRequest(
   const members = draft.members.map((m, i) => {
     const grade = m.grade.trim() === '' ? undefined : parseWhole(m.grade);
     if (grade === null) fields[`members.${i}.grade`] = messages.gradeInvalid;
+    /** an optional date: '' when not given, null when it is not a date */
+    const day = (field: 'birthDate' | 'previousCardTo') => {
+      if (!m[field].trim()) return '';
+      const iso = parseDayMonthYear(m[field]);
+      if (!iso) fields[`members.${i}.${field}`] = messages.dateInvalid;
+      return iso ?? '';
+    };
+    const birthDate = day('birthDate');
+    const previousCardTo = day('previousCardTo');
     return {
       groups: m.groups.filter(Boolean),
-      ...(m.birthDate ? { birthDate: m.birthDate } : {}),
+      ...(birthDate ? { birthDate } : {}),
       ...(grade != null ? { grade } : {}),
-      ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}),
+      ...(previousCardTo ? { previousCardTo } : {}),
     };
   });
   if (Object.keys(fields).length) return { request: null, fields };

@@ -6,21 +6,10 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { errorMessage } from '../errors';
-import { formatDate, isIsoDate } from '../format';
+import { formatDate } from '../format';
 import { inputProps } from '../ui/Field';
 
-/**
- * A date as people type it: dd/MM/yyyy (also d/M/yyyy, with '-' or '.' between the parts) or an ISO date
- * -> 'YYYY-MM-DD'; null when it is not a real calendar date.
- */
-export function parseDayMonthYear(text: string): string | null {
-  const value = text.trim();
-  if (isIsoDate(value)) return value;
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
-  if (!m) return null;
-  const iso = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : null;
-}
+export { parseDayMonthYear } from '../format';
 
 /** A stored date ('YYYY-MM-DD' or null) as the text a date field starts with. */
 export function dayText(value: string | null | undefined): string {

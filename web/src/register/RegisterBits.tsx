@@ -8,6 +8,7 @@ import { ApiError } from '../api/client';
 import { type PremiumGroup } from '../premium/premiumApi';
 import { formatDate, isoDateOf } from '../format';
 import { premiumApi } from '../premium/premiumApi';
+import { groupLabel } from '../premium/ruleText';
 
 /** Whether an error says the endpoint itself does not exist (yet) on the server. */
 export function isMissingRoute(err: unknown): boolean {
@@ -67,7 +68,7 @@ export function usePremiumGroups(): PremiumGroup[] {
   return groups;
 }
 
-/** Group codes as small badges, the group's name as a tooltip when known. */
+/** Groups as small badges by name ('Học sinh (HS)'); the code alone for a group not in force today. */
 export function GroupCodes({ codes, groups }: { codes: string[]; groups: PremiumGroup[] }) {
   const { i18n } = useTranslation('web');
   if (codes.length === 0) return <span className="muted">—</span>;
@@ -75,11 +76,10 @@ export function GroupCodes({ codes, groups }: { codes: string[]; groups: Premium
     <span className="group-codes">
       {codes.map((code) => {
         const group = groups.find((g) => g.code === code);
-        const name = group ? (i18n.language === 'en' ? group.nameEn : group.nameVi) : undefined;
         return (
-          <abbr key={code} className="badge badge-group" title={name}>
-            {code}
-          </abbr>
+          <span key={code} className={`badge badge-group${group ? '' : ' badge-code'}`} data-code={code}>
+            {group ? groupLabel(group, i18n.language) : code}
+          </span>
         );
       })}
     </span>
