@@ -376,12 +376,12 @@ export async function latestVisits(db: Kysely<DB>, scope: HouseholdScope, filter
       exists (select 1 from card k where k.household_id = x."householdId" and k.person_id = x."personId" and k.valid_from >= x."visitedOn") as "newCard"
     from (
       select distinct on (v.household_id, coalesce(v.person_id::text, ''))
-        v.household_id as "householdId", v.person_id as "personId", v.group_id as "groupId", v.outcome, v.follow_up::text as "followUp",
-        v.visited_at as "visitedAt", v.visited_on::text as "visitedOn", v.note, v.user_id as "userId", v.user_name as "userName"
+        v.household_id as "householdId", v.person_id as "personId", v.group_id as "groupId", v.outcome, v.follow_up as "followUp",
+        v.visited_at as "visitedAt", v.visited_on as "visitedOn", v.note, v.user_id as "userId", v.user_name as "userName"
       from visit v
       where ${householdInScope('v.commune_code', 'v.village_code', scope)} and v.visited_on <= ${filter.date}::date
         ${filter.groupIds ? sql`and v.group_id in (${sql.join(filter.groupIds.map((id) => sql`${id}::uuid`))})` : sql``}
-      order by v.household_id, coalesce(v.person_id::text, ''), v.visited_at desc, v.received_at desc
+      order by v.household_id, coalesce(v.person_id::text, ''), v.visited_at desc, v.received_at desc, v.id
     ) x
     join household h on h.id = x."householdId"
     left join unit vu on vu.code = h.village_code
