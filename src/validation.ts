@@ -46,3 +46,13 @@ export const text = (max = 200) =>
     .string()
     .transform((s) => s.normalize('NFC').trim())
     .pipe(z.string().min(1).max(max));
+
+/** A text field that may be left empty: trimmed, NFC-normalised, '' (or null) stored as null. */
+export const blankableText = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize('NFC').trim())
+    .pipe(z.string().max(max))
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional();

@@ -18,6 +18,7 @@ import { registerProgrammeCommands } from '../modules/programmes/programme/progr
 import { registerMoneyCommands } from '../modules/programmes/money/money.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover/handover.cli';
 import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
+import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerMoneyCommands(program, ctx);
   registerHandoverCommands(program, ctx);
   registerSelectionCommands(program, ctx);
+  registerOutreachCommands(program, ctx);
   return program;
 }
 

@@ -30,7 +30,8 @@ export interface CommuneMappingTable {
   newName: string;
 }
 
-export type Role = 'admin' | 'province_staff' | 'commune_officer' | 'viewer';
+/** field_worker (migration 0015): commune staff, village heads and collaborators going door to door. */
+export type Role = 'admin' | 'province_staff' | 'commune_officer' | 'viewer' | 'field_worker';
 
 export interface AppUserTable {
   id: string;
@@ -540,6 +541,93 @@ export interface CollectorVillageTable {
   collectorCode: string;
 }
 
+// ---- door to door (migration 0015) ----
+
+export interface WorkingGroupTable {
+  id: string;
+  communeCode: string;
+  name: string;
+  leaderId: string | null;
+  /** The days the group works (either end open when null). */
+  periodFrom: string | null;
+  periodTo: string | null;
+  note: string | null;
+  active: Generated<boolean>;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface WorkingGroupVillageTable {
+  groupId: string;
+  villageCode: string;
+}
+
+export interface WorkingGroupMemberTable {
+  groupId: string;
+  userId: string;
+}
+
+export type VisitOutcome = 'enrolled' | 'promised' | 'refused' | 'not_home';
+export type VisitProduct = 'household_bhyt' | 'other';
+export type RefusalReason = 'cost' | 'distrust' | 'insured_elsewhere' | 'moved_away' | 'deceased' | 'other';
+
+/** A visit as logged in the field: appended, never changed. */
+export interface VisitTable {
+  householdId: string;
+  id: string;
+  /** The id the phone made; unique. */
+  clientId: string;
+  groupId: string;
+  communeCode: string;
+  villageCode: string | null;
+  /** null: the whole household (nobody at home). */
+  personId: string | null;
+  outcome: VisitOutcome;
+  product: VisitProduct | null;
+  receiptNumber: string | null;
+  cardNumber: string | null;
+  reason: RefusalReason | null;
+  followUp: string | null;
+  note: string | null;
+  /** The phone's time. */
+  visitedAt: Date;
+  /** visitedAt's calendar day in Vietnam. */
+  visitedOn: string;
+  /** The server's time. */
+  receivedAt: Generated<Date>;
+  userId: string | null;
+  userName: string;
+  /** The household's version the phone's list showed. */
+  householdVersion: string | null;
+  flagged: Generated<boolean>;
+  flagReason: string | null;
+  contentHash: string;
+}
+
+export type FieldReportKind = 'moved_away' | 'deceased' | 'insured_elsewhere';
+export type FieldReportStatus = 'pending' | 'accepted' | 'rejected';
+
+/** Status reported from the field, waiting for a commune officer's decision. */
+export interface FieldReportTable {
+  householdId: string;
+  id: string;
+  personId: string;
+  visitId: string;
+  communeCode: string;
+  villageCode: string | null;
+  kind: FieldReportKind;
+  cardNumber: string | null;
+  status: Generated<FieldReportStatus>;
+  reportedBy: string;
+  /** The phone's time of the visit that reported it. */
+  reportedAt: Date;
+  receivedAt: Generated<Date>;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+}
+
 export interface DB {
   unitProfile: UnitProfileTable;
   officeCommune: OfficeCommuneTable;
@@ -577,4 +665,9 @@ export interface DB {
   handoverResult: HandoverResultTable;
   importJob: ImportJobTable;
   idempotencyKey: IdempotencyKeyTable;
+  workingGroup: WorkingGroupTable;
+  workingGroupVillage: WorkingGroupVillageTable;
+  workingGroupMember: WorkingGroupMemberTable;
+  visit: VisitTable;
+  fieldReport: FieldReportTable;
 }

@@ -39,3 +39,42 @@ export function communeUnder(column: string, code: string): Expression<SqlBool> 
 export function communeInScope(column: string, scope: CommuneScope): Expression<SqlBool> {
   return scope.under === null ? sql<SqlBool>`true` : communeUnder(column, scope.under);
 }
+
+/**
+ * Whose households a door-to-door read may return (issue 19): the commune scope, narrowed for a field
+ * worker to the villages of the active working groups they belong to. Made from the actor by
+ * `householdScopeOf`, never from a request's parameters; the outreach repository applies it to every read
+ * of households, persons, visits and reports, and to the groups a user may see.
+ */
+export interface HouseholdScope extends CommuneScope {
+  /** A field worker's user id: only the villages of their working groups (null: the commune scope alone). */
+  readonly fieldWorker: string | null;
+}
+
+export function householdScopeOf(actor: { role: string; scopeCode: string | null; userId: string | null }): HouseholdScope {
+  // a field worker without a user id (never made by the access service) sees nothing
+  if (actor.role === 'field_worker') return { under: actor.scopeCode, fieldWorker: actor.userId ?? '00000000-0000-0000-0000-000000000000' };
+  return { under: actor.scopeCode, fieldWorker: null };
+}
+
+/** The villages of the active working groups the user belongs to. */
+export function villagesOfMember(userId: string) {
+  return sql<string>`select gv.village_code from working_group_village gv
+    join working_group_member gm on gm.group_id = gv.group_id
+    join working_group g on g.id = gv.group_id
+    where gm.user_id = ${userId}::uuid and g.active`;
+}
+
+/** The household (its commune and village columns) is inside the scope. */
+export function householdInScope(communeColumn: string, villageColumn: string, scope: HouseholdScope): Expression<SqlBool> {
+  const commune = communeInScope(communeColumn, scope);
+  if (scope.fieldWorker === null) return commune;
+  return sql<SqlBool>`(${commune} and ${sql.ref(villageColumn)} in (${villagesOfMember(scope.fieldWorker)}))`;
+}
+
+/** The working group (its id and commune columns) is visible: in the commune scope; for a field worker, one of theirs. */
+export function groupInScope(idColumn: string, communeColumn: string, scope: HouseholdScope): Expression<SqlBool> {
+  const commune = communeInScope(communeColumn, scope);
+  if (scope.fieldWorker === null) return commune;
+  return sql<SqlBool>`(${commune} and ${sql.ref(idColumn)} in (select gm.group_id from working_group_member gm where gm.user_id = ${scope.fieldWorker}::uuid))`;
+}

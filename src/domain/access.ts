@@ -5,7 +5,7 @@ import type { Role } from '../db/schema';
 import { AppError } from '../errors';
 
 export type { Role };
-export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer'];
+export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer', 'field_worker'];
 
 /** What a route or a use case needs. `public` needs nothing; `signed_in` any user. */
 export type Permission =
@@ -15,13 +15,21 @@ export type Permission =
   | 'units:write'
   | 'users:manage'
   | 'audit:read'
-  | 'rules:manage';
+  | 'rules:manage'
+  /** Door to door (issue 19): working groups, their lists, follow-ups and progress, in scope. */
+  | 'outreach:read'
+  /** Log visits for a working group. */
+  | 'outreach:visit'
+  /** Create and change working groups; decide on the status reported from the field. */
+  | 'outreach:manage';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['signed_in', 'units:read', 'units:write', 'users:manage', 'audit:read', 'rules:manage'],
-  province_staff: ['signed_in', 'units:read', 'units:write'],
-  commune_officer: ['signed_in', 'units:read', 'units:write'],
-  viewer: ['signed_in', 'units:read'],
+  admin: ['signed_in', 'units:read', 'units:write', 'users:manage', 'audit:read', 'rules:manage', 'outreach:read', 'outreach:visit', 'outreach:manage'],
+  province_staff: ['signed_in', 'units:read', 'units:write', 'outreach:read', 'outreach:visit', 'outreach:manage'],
+  commune_officer: ['signed_in', 'units:read', 'units:write', 'outreach:read', 'outreach:visit', 'outreach:manage'],
+  viewer: ['signed_in', 'units:read', 'outreach:read'],
+  // the field: the households of their groups' villages only, no register reading or export (issue 19)
+  field_worker: ['signed_in', 'outreach:read', 'outreach:visit'],
 };
 
 export interface Actor {
@@ -54,8 +62,8 @@ export function inScope(actor: Actor, lineage: readonly string[]): boolean {
 }
 
 /**
- * Allowed scopes per role: commune officers work in a commune, province staff in a province or in a social
- * insurance office (the communes it serves).
+ * Allowed scopes per role: commune officers and field workers work in a commune, province staff in a
+ * province or in a social insurance office (the communes it serves).
  */
 export function scopeLevelsFor(role: Role): readonly ('province' | 'commune' | 'office' | null)[] {
   switch (role) {
@@ -67,6 +75,8 @@ export function scopeLevelsFor(role: Role): readonly ('province' | 'commune' | '
       return ['commune'];
     case 'viewer':
       return ['province', 'commune', 'office'];
+    case 'field_worker':
+      return ['commune'];
   }
 }
 

@@ -17,14 +17,16 @@ import viSelection from './locales/vi/selection.json';
 import enSelection from './locales/en/selection.json';
 import viHandover from './locales/vi/handover.json';
 import enHandover from './locales/en/handover.json';
+import viOutreach from './locales/vi/outreach.json';
+import enOutreach from './locales/en/outreach.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach },
 } as const;
 
 const instance = i18next.createInstance();
@@ -32,7 +34,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { StringDecoder } from 'node:string_decoder';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 
 export type CellValue = string | number | Date | boolean | null;
 
@@ -235,4 +235,20 @@ export function xlsxWriter(output: Writable, sheet: SheetSpec) {
       await workbook.commit();
     },
   };
+}
+
+/** A one-sheet workbook made in memory (a list of a few thousand rows at most): `xlsxWriter` into a Buffer. */
+export async function xlsxBuffer(sheet: SheetSpec, rows: Iterable<Record<string, CellValue | undefined>>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const writer = xlsxWriter(out, sheet);
+  for (const row of rows) writer.add(row);
+  await writer.finish();
+  await done;
+  return Buffer.concat(chunks);
 }

@@ -14,6 +14,7 @@ import * as m0011 from './0011_card_key_with_person';
 import * as m0012 from './0012_import_jobs';
 import * as m0013 from './0013_idempotency_key';
 import * as m0014 from './0014_offices_facilities_collectors';
+import * as m0015 from './0015_outreach';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_import_jobs': m0012,
   '0013_idempotency_key': m0013,
   '0014_offices_facilities_collectors': m0014,
+  '0015_outreach': m0015,
 };

@@ -16,7 +16,7 @@ export function registerAccessCommands(program: Command, ctx: () => CliContext):
     .command('add')
     .description('Create a user; the password is read from standard input (never from the command line)')
     .requiredOption('--username <name>', 'login name')
-    .requiredOption('--role <role>', 'admin | province_staff | commune_officer | viewer')
+    .requiredOption('--role <role>', 'admin | province_staff | commune_officer | viewer | field_worker')
     .option('--scope <code>', 'the province or commune the user works in (omit only for a national admin)')
     .option('--display-name <name>', 'full name shown in the app')
     .option('--password-stdin', 'read the password from standard input (required)')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '../../validation';
 
-export const ROLE_VALUES = ['admin', 'province_staff', 'commune_officer', 'viewer'] as const;
+export const ROLE_VALUES = ['admin', 'province_staff', 'commune_officer', 'viewer', 'field_worker'] as const;
 
 export const username = z
   .string()

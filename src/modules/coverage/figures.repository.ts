@@ -266,6 +266,13 @@ export function listStaffTargets(db: Kysely<DB>, filter: UnitFilter, year?: numb
   return q.orderBy('s.year', 'desc').orderBy('s.unitCode').orderBy('a.username').limit(10_000).execute();
 }
 
+/** The targets of `year` of the users given (user id -> participants). */
+export async function staffTargetsOfUsers(db: Kysely<DB>, userIds: string[], year: number): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('staffTarget').select(['userId', 'participants']).where('userId', 'in', userIds).where('year', '=', year).execute();
+  return new Map(rows.map((r) => [r.userId, Number(r.participants)]));
+}
+
 /**
  * Participants recruited by each staff member in a year: distinct persons for whom the member entered a
  * card by hand (the audit log's card creations by that user, Vietnam time), whose card is still in the

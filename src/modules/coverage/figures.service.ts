@@ -572,6 +572,14 @@ export async function staffProgress(db: Kysely<DB>, actor: Actor, query: StaffTa
     .sort((a, b) => (a.pct ?? Infinity) - (b.pct ?? Infinity) || a.username.localeCompare(b.username));
 }
 
+/**
+ * The recruitment targets of `year` of the users given (user id -> participants), without an access check:
+ * for a caller that checked its own (the door-to-door progress of a working group's members, issue 19).
+ */
+export function staffTargetsOf(db: Kysely<DB>, userIds: string[], year: number): Promise<Map<string, number>> {
+  return repo.staffTargetsOfUsers(db, userIds, year);
+}
+
 /** Staff targets whose unit is the given unit or directly under it (or anywhere in the scope). */
 export async function listStaffTargets(db: Kysely<DB>, actor: Actor, query: StaffTargetsQuery = {}): Promise<StaffTarget[]> {
   requirePermission(actor, FIGURES_READ);

@@ -1,15 +1,8 @@
 /** Inputs and answers of the social insurance offices, health-care facilities and collectors. */
 import { z } from 'zod';
-import { text } from '../../validation';
+import { blankableText, text } from '../../validation';
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .transform((s) => s.normalize('NFC').trim())
-    .pipe(z.string().max(max))
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional();
+const optionalText = blankableText;
 
 /** The code the social insurance system issued: letters and digits, 2 to 12. */
 export const officeCode = z

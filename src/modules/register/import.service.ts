@@ -25,7 +25,7 @@ import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database, Engine, Session } from '../../db/connect';
 import type { DB } from '../../db/schema';
-import { inScope, type Actor } from '../../domain/access';
+import { can, inScope, type Actor } from '../../domain/access';
 import { todayInVietnam } from '../../domain/dates';
 import { foldVietnamese } from '../../domain/text';
 import { DEFAULT_RULES, isKnownGroup } from '../../domain/premium-rules';
@@ -157,7 +157,8 @@ function detectFormat(source: ImportSource): 'csv' | 'xlsx' {
 }
 
 export async function importRegister(database: Database, actor: Actor, source: ImportSource, options: ImportOptions = {}): Promise<ImportReport> {
-  if (actor.role === 'viewer') throw new AppError('forbidden');
+  // viewers and field workers do not change the register
+  if (!can(actor, 'units:write')) throw new AppError('forbidden');
   const lang = options.language ?? actor.language;
   const t = translator(lang);
   const today = options.today ?? todayInVietnam();

@@ -406,14 +406,21 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, inp
 /** Deletes a person with their group history and cards. */
 export async function deletePerson(db: Kysely<DB>, actor: Actor, id: string): Promise<void> {
   requirePermission(actor, REGISTER_WRITE);
-  await db.transaction().execute(async (trx) => {
-    const before = await visiblePerson(trx, actor, id);
-    const cards = (await repo.listCards(trx, before.householdId)).filter((c) => c.personId === id);
-    const coverage = await coverageChange(trx, [before.householdId]);
-    await repo.deletePerson(trx, before.householdId, id);
-    await coverage.apply();
-    await audit(trx, actor, { action: 'delete', entity: 'person', entityId: id, unitCode: before.communeCode, before: { ...before, cards } });
-  });
+  await db.transaction().execute((trx) => deletePersonIn(trx, actor, id));
+}
+
+/**
+ * `deletePerson` in the caller's transaction (a field report accepted with the register change, issue 19);
+ * the same checks, counts and audit row.
+ */
+export async function deletePersonIn(trx: Kysely<DB>, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, REGISTER_WRITE);
+  const before = await visiblePerson(trx, actor, id);
+  const cards = (await repo.listCards(trx, before.householdId)).filter((c) => c.personId === id);
+  const coverage = await coverageChange(trx, [before.householdId]);
+  await repo.deletePerson(trx, before.householdId, id);
+  await coverage.apply();
+  await audit(trx, actor, { action: 'delete', entity: 'person', entityId: id, unitCode: before.communeCode, before: { ...before, cards } });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -449,31 +456,36 @@ async function checkFacilityAndCollector(db: Kysely<DB>, communeCode: string, c:
 /** Records a card by hand (source 'manual'). The very same card twice is a conflict. */
 export async function createCard(db: Kysely<DB>, actor: Actor, input: CreateCardInput) {
   requirePermission(actor, REGISTER_WRITE);
+  parseInput(createCardInput, input);
+  return db.transaction().execute((trx) => createCardIn(trx, actor, input));
+}
+
+/** `createCard` in the caller's transaction (a field report accepted with the card, issue 19): the same checks, counts and audit row. */
+export async function createCardIn(trx: Kysely<DB>, actor: Actor, input: CreateCardInput) {
+  requirePermission(actor, REGISTER_WRITE);
   const data = parseInput(createCardInput, input);
   const groupCode = data.groupCode.trim().toUpperCase();
   checkCard({ ...data, groupCode });
-  return db.transaction().execute(async (trx) => {
-    const person = await visiblePerson(trx, actor, data.personId);
-    await checkFacilityAndCollector(trx, person.communeCode, data);
-    const card: repo.CardValues = {
-      householdId: person.householdId,
-      id: randomUUID(),
-      personId: person.id,
-      groupCode,
-      validFrom: data.validFrom,
-      validTo: data.validTo,
-      number: data.number ?? null,
-      source: 'manual',
-      facilityCode: data.facilityCode ?? null,
-      collectorCode: data.collectorCode ?? null,
-    };
-    if (await repo.findSameCard(trx, card)) throw new AppError('conflict', { entity: 'card', id: `${groupCode} ${data.validFrom}…${data.validTo}` });
-    const coverage = await coverageChange(trx, [card.householdId]);
-    await repo.insertCard(trx, card);
-    await coverage.apply();
-    await audit(trx, actor, { action: 'create', entity: 'card', entityId: card.id, unitCode: person.communeCode, after: card });
-    return { ...card, facilityCode: card.facilityCode ?? null, collectorCode: card.collectorCode ?? null };
-  });
+  const person = await visiblePerson(trx, actor, data.personId);
+  await checkFacilityAndCollector(trx, person.communeCode, data);
+  const card: repo.CardValues = {
+    householdId: person.householdId,
+    id: randomUUID(),
+    personId: person.id,
+    groupCode,
+    validFrom: data.validFrom,
+    validTo: data.validTo,
+    number: data.number ?? null,
+    source: 'manual',
+    facilityCode: data.facilityCode ?? null,
+    collectorCode: data.collectorCode ?? null,
+  };
+  if (await repo.findSameCard(trx, card)) throw new AppError('conflict', { entity: 'card', id: `${groupCode} ${data.validFrom}…${data.validTo}` });
+  const coverage = await coverageChange(trx, [card.householdId]);
+  await repo.insertCard(trx, card);
+  await coverage.apply();
+  await audit(trx, actor, { action: 'create', entity: 'card', entityId: card.id, unitCode: person.communeCode, after: card });
+  return { ...card, facilityCode: card.facilityCode ?? null, collectorCode: card.collectorCode ?? null };
 }
 
 export async function updateCard(db: Kysely<DB>, actor: Actor, id: string, input: UpdateCardInput) {

@@ -98,7 +98,7 @@ export interface paths {
                                 id: string;
                                 language: string;
                                 /** @enum {string} */
-                                role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                                role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                                 scopeCode: string | null;
                                 username: string;
                             };
@@ -177,7 +177,7 @@ export interface paths {
                                 id: string;
                                 language: string;
                                 /** @enum {string} */
-                                role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                                role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                                 scopeCode: string | null;
                                 username: string;
                             };
@@ -2223,6 +2223,1218 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/outreach/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your follow-up queue (?member=ID, or ?all=true): promises due on or before ?date (today) and households or persons not at home, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                    date?: string;
+                    group?: string;
+                    member?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            dueOn: string;
+                            followUp: string | null;
+                            fullName: string | null;
+                            groupId: string;
+                            householdCode: string;
+                            householdId: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            outcome: "promised" | "not_home";
+                            personId: string | null;
+                            phone: string | null;
+                            userName: string;
+                            villageName: string | null;
+                            visitedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Working groups you see (of ?unit; ?all=true with inactive ones); a field worker: their own */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            leader: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            } | null;
+                            members: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            }[];
+                            name: string;
+                            note: string | null;
+                            periodFrom: string | null;
+                            periodTo: string | null;
+                            updatedAt: string;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a working group of a commune: villages (codes), leader and members (ids or usernames), period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communeCode: string;
+                        leader?: string | null;
+                        /** @default [] */
+                        members?: string[];
+                        name: string;
+                        note?: string | null;
+                        periodFrom?: string | null;
+                        periodTo?: string | null;
+                        villages: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            leader: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            } | null;
+                            members: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            }[];
+                            name: string;
+                            note: string | null;
+                            periodFrom: string | null;
+                            periodTo: string | null;
+                            updatedAt: string;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One working group */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            leader: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            } | null;
+                            members: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            }[];
+                            name: string;
+                            note: string | null;
+                            periodFrom: string | null;
+                            periodTo: string | null;
+                            updatedAt: string;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a group that logged no visit (409 otherwise) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a group (villages and members are replaced when given; active=false ends it) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        leader?: string | null;
+                        members?: string[];
+                        name?: string;
+                        note?: string | null;
+                        periodFrom?: string | null;
+                        periodTo?: string | null;
+                        villages?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            leader: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            } | null;
+                            members: {
+                                active: boolean;
+                                displayName: string;
+                                id: string;
+                                role: string;
+                                username: string;
+                            }[];
+                            name: string;
+                            note: string | null;
+                            periodFrom: string | null;
+                            periodTo: string | null;
+                            updatedAt: string;
+                            villages: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/outreach/groups/{id}/doors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door-to-door list: households of the group’s villages with someone uncovered, with a card ending within `days` (30) or never insured; village then household; per person the price of a `months` (12) card in household order and who pays, the stage, the last visit and open programmes to nominate for; each household’s `version` to send back with a visit */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                    days?: number;
+                    months?: number;
+                    village?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            days: number;
+                            group: {
+                                communeCode: string;
+                                communeName: string;
+                                id: string;
+                                name: string;
+                                villages: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                            };
+                            households: {
+                                address: string | null;
+                                code: string;
+                                id: string;
+                                lastVisitAt: string | null;
+                                members: {
+                                    birthDate: string;
+                                    cardTo: string | null;
+                                    citizenIdLast4: string | null;
+                                    fullName: string;
+                                    groupCodes: string[];
+                                    id: string;
+                                    insuranceCodeLast4: string | null;
+                                    lastVisit: {
+                                        followUp: string | null;
+                                        /** @enum {string} */
+                                        outcome: "enrolled" | "promised" | "refused" | "not_home";
+                                        /** @enum {string|null} */
+                                        reason: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                                        visitedAt: string;
+                                    } | null;
+                                    needsCard: boolean;
+                                    phone: string | null;
+                                    price: {
+                                        group: string;
+                                        local: number;
+                                        months: number;
+                                        order: number | null;
+                                        payable: number;
+                                        premium: number;
+                                        state: number;
+                                        statePaysInFull: boolean;
+                                        validFrom: string;
+                                        validTo: string;
+                                    } | null;
+                                    priceError: string | null;
+                                    programmes: {
+                                        id: string;
+                                        name: string;
+                                        nominated: boolean;
+                                    }[];
+                                    relationship: string | null;
+                                    sex: string;
+                                    /** @enum {string} */
+                                    stage: "not_visited" | "visited" | "promised" | "enrolled" | "card_active";
+                                    /** @enum {string} */
+                                    status: "covered" | "expiring" | "uncovered" | "never_insured" | "card_waiting";
+                                }[];
+                                payable: number;
+                                povertyStatus: string;
+                                version: string;
+                                villageCode: string | null;
+                                villageName: string | null;
+                            }[];
+                            months: number;
+                            summary: {
+                                households: number;
+                                needCard: number;
+                                persons: number;
+                                visitedHouseholds: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/groups/{id}/nominations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nominate a person of the list for an open donation programme covering them (tags as codes or labels) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                        personId: string;
+                        programmeId: string;
+                        /** @default [] */
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nominated: number;
+                            tags: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** "Every door" progress of a unit on ?date (today): total, per commune or village, per group and per member (with their target of the year) */
+        get: {
+            parameters: {
+                query: {
+                    date?: string;
+                    group?: string;
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communes: {
+                                awaitingCard: number;
+                                cardActive: number;
+                                code: string;
+                                conversion: number | null;
+                                enrolled: number;
+                                households: number;
+                                householdsVisited: number;
+                                medianDaysToCard: number | null;
+                                medianDaysToEnrolment: number | null;
+                                name: string;
+                                notHome: number;
+                                pctVisited: number | null;
+                                personsReached: number;
+                                promised: number;
+                                refused: number;
+                                visits: number;
+                            }[];
+                            date: string;
+                            groups: {
+                                awaitingCard: number;
+                                cardActive: number;
+                                communeCode: string;
+                                conversion: number | null;
+                                enrolled: number;
+                                households: number;
+                                householdsVisited: number;
+                                id: string;
+                                medianDaysToCard: number | null;
+                                medianDaysToEnrolment: number | null;
+                                name: string;
+                                notHome: number;
+                                pctVisited: number | null;
+                                personsReached: number;
+                                promised: number;
+                                refused: number;
+                                visits: number;
+                            }[];
+                            members: {
+                                awaitingCard: number;
+                                cardActive: number;
+                                conversion: number | null;
+                                displayName: string;
+                                enrolled: number;
+                                households: number;
+                                householdsVisited: number;
+                                medianDaysToCard: number | null;
+                                medianDaysToEnrolment: number | null;
+                                notHome: number;
+                                pctVisited: number | null;
+                                personsReached: number;
+                                promised: number;
+                                refused: number;
+                                target: number | null;
+                                userId: string;
+                                username: string;
+                                visits: number;
+                            }[];
+                            total: {
+                                awaitingCard: number;
+                                cardActive: number;
+                                conversion: number | null;
+                                enrolled: number;
+                                households: number;
+                                householdsVisited: number;
+                                medianDaysToCard: number | null;
+                                medianDaysToEnrolment: number | null;
+                                notHome: number;
+                                pctVisited: number | null;
+                                personsReached: number;
+                                promised: number;
+                                refused: number;
+                                visits: number;
+                            };
+                            unit: {
+                                code: string;
+                                level: string;
+                                name: string;
+                            };
+                            villages: {
+                                awaitingCard: number;
+                                cardActive: number;
+                                code: string;
+                                conversion: number | null;
+                                enrolled: number;
+                                households: number;
+                                householdsVisited: number;
+                                medianDaysToCard: number | null;
+                                medianDaysToEnrolment: number | null;
+                                name: string;
+                                notHome: number;
+                                pctVisited: number | null;
+                                personsReached: number;
+                                promised: number;
+                                refused: number;
+                                visits: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/progress.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The progress as an .xlsx (headers in your language) */
+        get: {
+            parameters: {
+                query: {
+                    date?: string;
+                    group?: string;
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status reported from the field (moved away, deceased, insured elsewhere), ?status=pending by default */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "accepted" | "rejected" | "all";
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            birthDate: string | null;
+                            cardNumber: string | null;
+                            communeCode: string;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            fullName: string | null;
+                            householdCode: string | null;
+                            householdId: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "moved_away" | "deceased" | "insured_elsewhere";
+                            note: string | null;
+                            personId: string;
+                            receivedAt: string;
+                            reportedAt: string;
+                            reportedBy: string;
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "rejected";
+                            villageCode: string | null;
+                            villageName: string | null;
+                            visitId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/reports/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a report: the register changes (moved away, deceased: the person is removed; insured elsewhere: `card` is recorded), audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        card?: {
+                            groupCode: string;
+                            number?: string | null;
+                            validFrom: string;
+                            validTo: string;
+                        };
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            birthDate: string | null;
+                            cardNumber: string | null;
+                            communeCode: string;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            fullName: string | null;
+                            householdCode: string | null;
+                            householdId: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "moved_away" | "deceased" | "insured_elsewhere";
+                            note: string | null;
+                            personId: string;
+                            receivedAt: string;
+                            reportedAt: string;
+                            reportedBy: string;
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "rejected";
+                            villageCode: string | null;
+                            villageName: string | null;
+                            visitId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/reports/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a report (the register stays as it is) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            birthDate: string | null;
+                            cardNumber: string | null;
+                            communeCode: string;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            decisionNote: string | null;
+                            fullName: string | null;
+                            householdCode: string | null;
+                            householdId: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "moved_away" | "deceased" | "insured_elsewhere";
+                            note: string | null;
+                            personId: string;
+                            receivedAt: string;
+                            reportedAt: string;
+                            reportedBy: string;
+                            /** @enum {string} */
+                            status: "pending" | "accepted" | "rejected";
+                            villageCode: string | null;
+                            villageName: string | null;
+                            visitId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visits you see, newest first (?group, ?household, ?flagged=true: stored after the household changed) */
+        get: {
+            parameters: {
+                query?: {
+                    flagged?: "true" | "false";
+                    group?: string;
+                    household?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cardNumber: string | null;
+                            clientId: string;
+                            communeCode: string;
+                            duplicate: boolean;
+                            flagged: boolean;
+                            flagReason: string | null;
+                            followUp: string | null;
+                            groupId: string;
+                            householdId: string;
+                            householdVersion: string | null;
+                            id: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            outcome: "enrolled" | "promised" | "refused" | "not_home";
+                            personId: string | null;
+                            /** @enum {string|null} */
+                            product: "household_bhyt" | "other" | null;
+                            /** @enum {string|null} */
+                            reason: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                            receiptNumber: string | null;
+                            receivedAt: string;
+                            userId: string | null;
+                            userName: string;
+                            villageCode: string | null;
+                            visitedAt: string;
+                            visitedOn: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Log a visit (201); the same clientId with the same content again answers the stored visit with duplicate=true (200); with other content 409, nothing overwritten. A person outside the group’s villages: 403 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cardNumber?: string | null;
+                        citizenId?: string | null;
+                        clientId: string;
+                        followUp?: string | null;
+                        groupId: string;
+                        householdId?: string | null;
+                        householdVersion?: string | null;
+                        note?: string | null;
+                        /** @enum {string} */
+                        outcome: "enrolled" | "promised" | "refused" | "not_home";
+                        personId?: string | null;
+                        /** @enum {string|null} */
+                        product?: "household_bhyt" | "other" | null;
+                        /** @enum {string|null} */
+                        reason?: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                        receiptNumber?: string | null;
+                        visitedAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cardNumber: string | null;
+                            clientId: string;
+                            communeCode: string;
+                            duplicate: boolean;
+                            flagged: boolean;
+                            flagReason: string | null;
+                            followUp: string | null;
+                            groupId: string;
+                            householdId: string;
+                            householdVersion: string | null;
+                            id: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            outcome: "enrolled" | "promised" | "refused" | "not_home";
+                            personId: string | null;
+                            /** @enum {string|null} */
+                            product: "household_bhyt" | "other" | null;
+                            /** @enum {string|null} */
+                            reason: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                            receiptNumber: string | null;
+                            receivedAt: string;
+                            userId: string | null;
+                            userName: string;
+                            villageCode: string | null;
+                            visitedAt: string;
+                            visitedOn: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cardNumber: string | null;
+                            clientId: string;
+                            communeCode: string;
+                            duplicate: boolean;
+                            flagged: boolean;
+                            flagReason: string | null;
+                            followUp: string | null;
+                            groupId: string;
+                            householdId: string;
+                            householdVersion: string | null;
+                            id: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            outcome: "enrolled" | "promised" | "refused" | "not_home";
+                            personId: string | null;
+                            /** @enum {string|null} */
+                            product: "household_bhyt" | "other" | null;
+                            /** @enum {string|null} */
+                            reason: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                            receiptNumber: string | null;
+                            receivedAt: string;
+                            userId: string | null;
+                            userName: string;
+                            villageCode: string | null;
+                            visitedAt: string;
+                            visitedOn: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/visits/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A phone’s queue (1 to 500 visits, each as POST /api/outreach/visits): answered item by item, in order, as stored, duplicate or refused (with the error); each stored on its own, so a resend after a cut stores nothing twice */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        visits: {
+                            cardNumber?: string | null;
+                            citizenId?: string | null;
+                            clientId: string;
+                            followUp?: string | null;
+                            groupId: string;
+                            householdId?: string | null;
+                            householdVersion?: string | null;
+                            note?: string | null;
+                            /** @enum {string} */
+                            outcome: "enrolled" | "promised" | "refused" | "not_home";
+                            personId?: string | null;
+                            /** @enum {string|null} */
+                            product?: "household_bhyt" | "other" | null;
+                            /** @enum {string|null} */
+                            reason?: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                            receiptNumber?: string | null;
+                            visitedAt: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicates: number;
+                            refused: number;
+                            results: {
+                                clientId: string | null;
+                                error: {
+                                    code: string;
+                                    fields?: {
+                                        message: string;
+                                        path: string;
+                                    }[];
+                                    message: string;
+                                } | null;
+                                index: number;
+                                /** @enum {string} */
+                                status: "stored" | "duplicate" | "refused";
+                                visit: {
+                                    cardNumber: string | null;
+                                    clientId: string;
+                                    communeCode: string;
+                                    duplicate: boolean;
+                                    flagged: boolean;
+                                    flagReason: string | null;
+                                    followUp: string | null;
+                                    groupId: string;
+                                    householdId: string;
+                                    householdVersion: string | null;
+                                    id: string;
+                                    note: string | null;
+                                    /** @enum {string} */
+                                    outcome: "enrolled" | "promised" | "refused" | "not_home";
+                                    personId: string | null;
+                                    /** @enum {string|null} */
+                                    product: "household_bhyt" | "other" | null;
+                                    /** @enum {string|null} */
+                                    reason: "cost" | "distrust" | "insured_elsewhere" | "moved_away" | "deceased" | "other" | null;
+                                    receiptNumber: string | null;
+                                    receivedAt: string;
+                                    userId: string | null;
+                                    userName: string;
+                                    villageCode: string | null;
+                                    visitedAt: string;
+                                    visitedOn: string;
+                                } | null;
+                            }[];
+                            stored: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/outreach/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users who may join a commune’s groups (field workers and commune officers of the commune) */
+        get: {
+            parameters: {
+                query: {
+                    commune: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            displayName: string;
+                            id: string;
+                            role: string;
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/premium/groups": {
@@ -7209,7 +8421,7 @@ export interface paths {
                             id: string;
                             language: string;
                             /** @enum {string} */
-                            role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                            role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                             scopeCode: string | null;
                             username: string;
                         }[];
@@ -7234,7 +8446,7 @@ export interface paths {
                         language?: "vi" | "en";
                         password: string;
                         /** @enum {string} */
-                        role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                        role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                         scopeCode?: string | null;
                         username: string;
                     };
@@ -7253,7 +8465,7 @@ export interface paths {
                             id: string;
                             language: string;
                             /** @enum {string} */
-                            role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                            role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                             scopeCode: string | null;
                             username: string;
                         };
@@ -7299,7 +8511,7 @@ export interface paths {
                         language?: "vi" | "en";
                         password?: string;
                         /** @enum {string} */
-                        role?: "admin" | "province_staff" | "commune_officer" | "viewer";
+                        role?: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                         scopeCode?: string | null;
                     };
                 };
@@ -7317,7 +8529,7 @@ export interface paths {
                             id: string;
                             language: string;
                             /** @enum {string} */
-                            role: "admin" | "province_staff" | "commune_officer" | "viewer";
+                            role: "admin" | "province_staff" | "commune_officer" | "viewer" | "field_worker";
                             scopeCode: string | null;
                             username: string;
                         };

@@ -4,7 +4,7 @@
  * nominations themselves. The only place with SQL for programme_nomination.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DB, PovertyStatus } from '../../../db/schema';
+import type { DB, PovertyStatus, ProgrammeStatus } from '../../../db/schema';
 import { communeUnder } from '../../../db/scope';
 
 /** Where the candidates come from: the communes of provinces, some communes, or communes/villages of one area. */
@@ -193,6 +193,34 @@ export async function upsertNomination(
 export async function deleteNomination(db: Kysely<DB>, programmeId: string, personId: string): Promise<number> {
   const r = await db.deleteFrom('programmeNomination').where('programmeId', '=', programmeId).where('personId', '=', personId).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/**
+ * Programmes in one of `statuses` whose area may cover the commune: naming its province or itself, one of
+ * its villages, or owned by one of them with no area codes (the caller reads the area exactly).
+ */
+export async function programmesCovering(db: Kysely<DB>, statuses: string[], communeCode: string, provinceCode: string | null) {
+  const units = [communeCode, ...(provinceCode ? [provinceCode] : [])];
+  return db
+    .selectFrom('programme as p')
+    .select(['p.id', 'p.name', 'p.areaKind', 'p.areaCodes', 'p.ownerUnitCode'])
+    .where('p.status', 'in', statuses as ProgrammeStatus[])
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`p.area_codes && ${sql.val(units)}::text[]`,
+        sql<boolean>`exists (select 1 from unnest(p.area_codes) c where c like ${`${communeCode}.%`})`,
+        eb.and([sql<boolean>`cardinality(p.area_codes) = 0`, eb('p.ownerUnitCode', 'in', units)]),
+      ]),
+    )
+    .orderBy('p.createdAt')
+    .orderBy('p.id')
+    .execute();
+}
+
+/** The nominations among the programmes and persons given. */
+export async function nominationKeys(db: Kysely<DB>, programmeIds: string[], personIds: string[]) {
+  if (programmeIds.length === 0 || personIds.length === 0) return [];
+  return db.selectFrom('programmeNomination').select(['programmeId', 'personId']).where('programmeId', 'in', programmeIds).where('personId', 'in', personIds).execute();
 }
 
 /** Register persons by id, with their commune and the commune's province (for scope checks). */

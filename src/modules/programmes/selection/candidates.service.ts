@@ -27,7 +27,7 @@
  * the persons of their commune for a province's programme.
  */
 import { DERIVED_TAGS, KNOWN_TAGS, NOMINATION_TAGS } from '../../../domain/selection-tags';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../../db/connect';
 import type { DB, ProgrammeTable } from '../../../db/schema';
@@ -43,7 +43,7 @@ import { cellText, mapHeader, rowValidator } from '../../../domain/register-row'
 import { foldVietnamese } from '../../../domain/text';
 import { AppError, notFound, type FieldError } from '../../../errors';
 import { translator, type Language } from '../../../i18n/index';
-import { xlsxWriter } from '../../../io/excel';
+import { xlsxBuffer } from '../../../io/excel';
 import { readRows } from '../../../io/rows';
 import { audit } from '../../audit/audit.service';
 import { loadRules } from '../../premium/premium.service';
@@ -392,27 +392,20 @@ export async function stateBudgetWorkbook(db: Kysely<DB>, actor: Actor, programm
   const t = translator(options.language ?? actor.language);
   const h = (k: string) => t(`selection:state_budget_sheet.${k}`);
   const keys = ['no', 'fullName', 'birthDate', 'sex', 'citizenId', 'insuranceCode', 'commune', 'householdCode', 'address', 'group', 'tags'] as const;
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('end', resolve);
-    out.on('error', reject);
-  });
-  const writer = xlsxWriter(out, {
-    name: h('sheet'),
-    title: [h('title'), t('selection:state_budget_sheet.subtitle', { programme: programme.name, date: formatDateVi(todayInVietnam()) })],
-    columns: keys.map((k) => ({
-      header: h(k),
-      key: k,
-      width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14,
-      type: k === 'birthDate' ? ('date' as const) : k === 'no' ? ('integer' as const) : undefined,
-      wrap: k === 'address' || k === 'tags',
-    })),
-    orientation: 'landscape',
-  });
-  list.items.forEach((c, i) =>
-    writer.add({
+  const buffer = await xlsxBuffer(
+    {
+      name: h('sheet'),
+      title: [h('title'), t('selection:state_budget_sheet.subtitle', { programme: programme.name, date: formatDateVi(todayInVietnam()) })],
+      columns: keys.map((k) => ({
+        header: h(k),
+        key: k,
+        width: k === 'fullName' || k === 'address' ? 28 : k === 'no' ? 6 : 14,
+        type: k === 'birthDate' ? ('date' as const) : k === 'no' ? ('integer' as const) : undefined,
+        wrap: k === 'address' || k === 'tags',
+      })),
+      orientation: 'landscape',
+    },
+    list.items.map((c, i) => ({
       no: i + 1,
       fullName: c.fullName,
       birthDate: c.birthDate,
@@ -424,11 +417,9 @@ export async function stateBudgetWorkbook(db: Kysely<DB>, actor: Actor, programm
       address: c.address,
       group: c.pricingGroup,
       tags: c.tags.map((tag) => t(`selection:tags.${tag}`, { defaultValue: tag })).join(', '),
-    }),
+    })),
   );
-  await writer.finish();
-  await done;
-  return { buffer: Buffer.concat(chunks), fileName: `${h('file')}-${programme.publicSlug}.xlsx`, rows: list.items.length };
+  return { buffer, fileName: `${h('file')}-${programme.publicSlug}.xlsx`, rows: list.items.length };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -475,21 +466,80 @@ export async function nominate(db: Kysely<DB>, actor: Actor, programmeId: string
       if (!p || !inScope(actor, [p.communeCode, p.provinceCode ?? ''])) fields.push(selectionField(`personIds.${i}`, 'unknown_person', { id }));
     });
     if (fields.length) throw new AppError('validation', {}, fields);
-    for (const id of ids) {
-      const p = persons.get(id)!;
-      const before = await repo.findNomination(trx, programmeId, id);
-      await repo.upsertNomination(trx, { programmeId, householdId: p.householdId, personId: id, communeCode: p.communeCode, tags, note: input.note ?? null, nominatedBy: actor.username });
-      await audit(trx, actor, {
-        action: before ? 'update' : 'create',
-        entity: 'programme_nomination',
-        entityId: `${programmeId}/${id}`,
-        unitCode: p.communeCode,
-        before: before ?? null,
-        after: { programmeId, personId: id, tags, note: input.note ?? null },
-      });
-    }
+    for (const id of ids) await writeNomination(trx, actor, programmeId, persons.get(id)!, tags, input.note ?? null);
     return { nominated: ids.length, tags };
   });
+}
+
+/** Writes (or rewrites) one nomination with its audit row, in the caller's transaction. */
+async function writeNomination(
+  trx: Kysely<DB>,
+  actor: Actor,
+  programmeId: string,
+  p: { id: string; householdId: string; communeCode: string },
+  tags: string[],
+  note: string | null,
+): Promise<void> {
+  const before = await repo.findNomination(trx, programmeId, p.id);
+  await repo.upsertNomination(trx, { programmeId, householdId: p.householdId, personId: p.id, communeCode: p.communeCode, tags, note, nominatedBy: actor.username });
+  await audit(trx, actor, {
+    action: before ? 'update' : 'create',
+    entity: 'programme_nomination',
+    entityId: `${programmeId}/${p.id}`,
+    unitCode: p.communeCode,
+    before: before ?? null,
+    after: { programmeId, personId: p.id, tags, note },
+  });
+}
+
+/** The statuses in which a programme is open to nominations from the field (door to door, issue 19). */
+const OPEN_STATUSES = ['raising', 'selecting'] as const;
+
+export interface OpenProgramme {
+  id: string;
+  name: string;
+  /** The villages of the commune its area names; null: the whole commune. */
+  villages: string[] | null;
+}
+
+/**
+ * Programmes raising money or selecting whose area covers the commune (all of it, or some of its
+ * villages), for the door-to-door list to offer a nomination. No access check: the caller (the outreach
+ * service) checked its own; only ids and names go out.
+ */
+export async function programmesOpenFor(db: Kysely<DB>, commune: { code: string; provinceCode: string | null }): Promise<OpenProgramme[]> {
+  const rows = await repo.programmesCovering(db, [...OPEN_STATUSES], commune.code, commune.provinceCode);
+  const out: OpenProgramme[] = [];
+  for (const p of rows) {
+    const codes = p.areaCodes.length ? p.areaCodes : [p.ownerUnitCode];
+    const whole = p.areaKind === 'province' ? codes.includes(commune.provinceCode ?? '') : codes.includes(commune.code);
+    const villages = p.areaKind === 'area' ? codes.filter((c) => c.startsWith(`${commune.code}.`)) : [];
+    if (whole) out.push({ id: p.id, name: p.name, villages: null });
+    else if (villages.length) out.push({ id: p.id, name: p.name, villages });
+  }
+  return out;
+}
+
+/** Which of the persons are nominated for which of the programmes: keys 'programmeId/personId'. */
+export async function nominationsAmong(db: Kysely<DB>, programmeIds: string[], personIds: string[]): Promise<Set<string>> {
+  return new Set((await repo.nominationKeys(db, programmeIds, personIds)).map((r) => `${r.programmeId}/${r.personId}`));
+}
+
+/**
+ * A nomination made in the field (issue 19): the caller (the outreach service) checked that the person
+ * lives in the villages of the actor's working group and that the programme is one of
+ * `programmesOpenFor` their commune and village; the tags are checked here as in `nominate`.
+ */
+export async function nominateFromField(
+  db: Kysely<DB>,
+  actor: Actor,
+  programmeId: string,
+  person: { id: string; householdId: string; communeCode: string },
+  input: { tags: string[]; note?: string | null },
+) {
+  const tags = checkTags(input.tags, priorityTags(await repo.programmeJson(db, programmeId)));
+  await db.transaction().execute((trx) => writeNomination(trx, actor, programmeId, person, tags, input.note ?? null));
+  return { nominated: 1, tags };
 }
 
 export async function listNominations(db: Kysely<DB>, actor: Actor, programmeId: string) {

@@ -1,0 +1,206 @@
+/**
+ * The group's door-to-door list (issue 19 item 2): the households of its villages with at least one person
+ * uncovered on the day, whose coverage ends within `days` (default 30), or never insured; village by
+ * village, household by household. Every member is listed (the phone logs an outcome for anyone), with
+ * what the field needs and no more: the citizen id's last 4 digits, the card's end, the price of a card
+ * for `months` (default 12) from the rules engine in household order and who pays it, "the state pays in
+ * full: check the card was issued" for state-paid groups, the person's stage (visited -> promised ->
+ * enrolled -> card active) and the open donation programmes they may be nominated for.
+ *
+ * A person "needs a card" when no card of theirs is valid on the day after the window (date + days + 1):
+ * a person whose card bought ahead starts later (the 30-day wait) is 'card_waiting' and puts no household
+ * on the list.
+ *
+ * Each household carries a `version`: a hash of what the list shows of it (members, their ids, groups and
+ * cards). The phone sends it back with a visit; a visit to a household whose version changed meanwhile is
+ * stored and flagged (visits.service).
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { DB } from '../../db/schema';
+import { householdScopeOf, type HouseholdScope } from '../../db/scope';
+import { requirePermission, type Actor } from '../../domain/access';
+import { addDays } from '../../domain/calendar';
+import { priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
+import { RuleError } from '../../domain/premium';
+import { pricingGroups } from '../../domain/pricing-groups';
+import { compareVietnamese } from '../../domain/text';
+import { AppError } from '../../errors';
+import { translator, type Language } from '../../i18n/index';
+import { parseInput } from '../../validation';
+import { loadRules } from '../premium/premium.service';
+import { nominateFromField, nominationsAmong, programmesOpenFor, type OpenProgramme } from '../programmes/selection/candidates.service';
+import { groupViews, OUTREACH_READ, OUTREACH_VISIT, outreachField, visibleGroup } from './groups.service';
+import * as repo from './outreach.repository';
+import { doorListQuery, nominateInput, type DoorListQuery } from './outreach.schemas';
+
+const last4 = (s: string | null) => (s ? s.slice(-4) : null);
+
+interface Card {
+  from: string;
+  to: string;
+}
+
+const cardsOf = (text: string): Card[] =>
+  text
+    ? text.split(',').map((c) => {
+        const [from, to] = c.split('/');
+        return { from, to };
+      })
+    : [];
+
+/** What the list shows of a household, hashed: a visit after a change on the server is flagged. */
+export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMemberRow[]): string {
+  const shown = [
+    h.code,
+    h.villageCode,
+    h.address,
+    h.povertyStatus,
+    [...members]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((m) => [m.id, m.fullName, m.birthDate, m.sex, m.citizenId, m.insuranceCode, [...m.groupCodes].sort(), m.cards]),
+  ];
+  return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
+}
+
+/** The current version of each household among `householdIds` (in the group's villages and the scope). */
+export async function currentVersions(db: Kysely<DB>, villages: string[], householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
+  const households = await repo.doorHouseholds(db, { villages, householdIds }, scope, null);
+  const members = await repo.doorMembers(db, households.map((h) => h.id));
+  return new Map(households.map((h) => [h.id, householdVersion(h, members.filter((m) => m.householdId === h.id))]));
+}
+
+type PersonStatus = 'covered' | 'expiring' | 'uncovered' | 'never_insured' | 'card_waiting';
+
+function statusOf(cards: Card[], date: string, until: string): { status: PersonStatus; cardTo: string | null; needsCard: boolean } {
+  if (cards.length === 0) return { status: 'never_insured', cardTo: null, needsCard: true };
+  const cardTo = cards.reduce((m, c) => (c.to > m ? c.to : m), cards[0].to);
+  const coveredToday = cards.some((c) => c.from <= date && date <= c.to);
+  const needsCard = cardTo < until;
+  const status: PersonStatus = coveredToday ? (needsCard ? 'expiring' : 'covered') : needsCard ? 'uncovered' : 'card_waiting';
+  return { status, cardTo, needsCard };
+}
+
+const byCode = (a: string, b: string) => a.localeCompare(b, 'vi', { numeric: true });
+
+export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, query: DoorListQuery, today: string, lang: Language = actor.language) {
+  requirePermission(actor, OUTREACH_READ);
+  const { date = today, days, months, village } = parseInput(doorListQuery, query);
+  const group = (await groupViews(db, [await visibleGroup(db, actor, groupId)]))[0];
+  let villages = group.villages.map((v) => v.code);
+  if (village) {
+    const code = villages.find((v) => v === village || v.endsWith(`.${village}`));
+    if (!code) throw new AppError('validation', {}, [outreachField('village', 'village_not_in_group', { code: village, group: group.name })]);
+    villages = [code];
+  }
+  const scope = householdScopeOf(actor);
+  const until = addDays(date, days + 1);
+  const households = await repo.doorHouseholds(db, { villages }, scope, { until });
+  const ids = households.map((h) => h.id);
+  const [members, enrolled, visits, newCards, rules] = await Promise.all([
+    repo.doorMembers(db, ids),
+    repo.enrolledThisYear(db, ids, date),
+    repo.visitsOfHouseholds(db, ids, scope),
+    repo.newCardsActive(db, ids, date),
+    loadRules(db),
+  ]);
+  const provinceCode = households[0]?.provinceCode ?? null;
+  const programmes: OpenProgramme[] = ids.length ? await programmesOpenFor(db, { code: group.communeCode, provinceCode }) : [];
+  const nominated = await nominationsAmong(db, programmes.map((p) => p.id), members.map((m) => m.id));
+  const t = translator(lang);
+
+  const membersOf = new Map<string, repo.DoorMemberRow[]>();
+  for (const m of members) membersOf.set(m.householdId, [...(membersOf.get(m.householdId) ?? []), m]);
+  const visitsOf = new Map<string, typeof visits>();
+  for (const v of visits) visitsOf.set(v.householdId, [...(visitsOf.get(v.householdId) ?? []), v]);
+
+  const list = households.map((h) => {
+    const own = membersOf.get(h.id) ?? [];
+    const hv = visitsOf.get(h.id) ?? [];
+    const facts = own.map((m) => ({ m, cards: cardsOf(m.cards), ...statusOf(cardsOf(m.cards), date, until) }));
+    const needing = facts.filter((f) => f.needsCard);
+    const prices = priceHousehold(
+      needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo })),
+      { date, months, enrolledThisYear: enrolled.get(h.id) ?? 0, province: h.provinceCode },
+      rules,
+    );
+    const priceOf = new Map<string, DoorPrice | RuleError>(needing.map((f, i) => [f.m.id, prices[i]]));
+    const people = facts.map(({ m, status, cardTo, needsCard }) => {
+      const mine = hv.filter((v) => v.personId === m.id).map((v) => ({ ...v, visitedAt: new Date(v.visitedAt) }));
+      const last = mine.length ? latestVisit(mine) : null;
+      const priced = priceOf.get(m.id);
+      const price = priced && !(priced instanceof RuleError) ? priced : null;
+      const offer = needsCard && price !== null && !price.statePaysInFull;
+      return {
+        id: m.id,
+        fullName: m.fullName,
+        birthDate: m.birthDate,
+        sex: m.sex,
+        relationship: m.relationship,
+        citizenIdLast4: last4(m.citizenId),
+        insuranceCodeLast4: last4(m.insuranceCode),
+        phone: m.phone,
+        groupCodes: m.groupCodes,
+        status,
+        cardTo,
+        needsCard,
+        price,
+        priceError: priced instanceof RuleError ? t(`fields.rule_${priced.code}`, { detail: priced.message, defaultValue: priced.message }) : null,
+        stage: mine.length ? stageOf(mine, { activeToday: newCards.has(m.id) }) : ('not_visited' as const),
+        lastVisit: last ? { outcome: last.outcome as Outcome, visitedAt: last.visitedAt.toISOString(), followUp: last.followUp, reason: last.reason as Reason | null } : null,
+        programmes: offer
+          ? programmes
+              .filter((p) => p.villages === null || (h.villageCode !== null && p.villages.includes(h.villageCode)))
+              .map((p) => ({ id: p.id, name: p.name, nominated: nominated.has(`${p.id}/${m.id}`) }))
+          : [],
+      };
+    });
+    const lastVisitAt = hv.length ? latestVisit(hv.map((v) => ({ ...v, visitedAt: new Date(v.visitedAt) }))).visitedAt.toISOString() : null;
+    return {
+      id: h.id,
+      code: h.code,
+      villageCode: h.villageCode,
+      villageName: h.villageName,
+      address: h.address,
+      povertyStatus: h.povertyStatus,
+      version: householdVersion(h, own),
+      payable: people.reduce((sum, p) => sum + (p.price?.payable ?? 0), 0),
+      lastVisitAt,
+      members: people,
+    };
+  });
+  list.sort((a, b) => compareVietnamese(a.villageName ?? '', b.villageName ?? '') || byCode(a.code, b.code));
+  return {
+    group: { id: group.id, name: group.name, communeCode: group.communeCode, communeName: group.communeName, villages: group.villages },
+    date,
+    days,
+    months,
+    households: list,
+    summary: {
+      households: list.length,
+      persons: list.reduce((n, h) => n + h.members.length, 0),
+      needCard: list.reduce((n, h) => n + h.members.filter((m) => m.needsCard).length, 0),
+      visitedHouseholds: list.filter((h) => h.lastVisitAt !== null).length,
+    },
+  };
+}
+
+/**
+ * A one-tap nomination from the list (the existing nomination flow): the person lives in the group's
+ * villages and the programme is open (raising or selecting) and covers their commune or village.
+ */
+export async function nominateFromList(db: Kysely<DB>, actor: Actor, groupId: string, input: z.input<typeof nominateInput>) {
+  requirePermission(actor, OUTREACH_VISIT);
+  const data = parseInput(nominateInput, input);
+  const group = await visibleGroup(db, actor, groupId);
+  const villages = (await repo.villagesOfGroups(db, [group.id])).map((v) => v.villageCode);
+  const scope = householdScopeOf(actor);
+  const [person] = (await repo.findVisitTarget(db, { personId: data.personId }, scope)).filter((p) => p.villageCode !== null && villages.includes(p.villageCode));
+  if (!person) throw new AppError('out_of_scope', { code: group.name }, [outreachField('personId', 'person_not_in_group', { group: group.name })]);
+  const [household] = await repo.doorHouseholds(db, { villages, householdIds: [person.householdId] }, scope, null);
+  const open = await programmesOpenFor(db, { code: person.communeCode, provinceCode: household?.provinceCode ?? null });
+  const programme = open.find((p) => p.id === data.programmeId.toLowerCase() && (p.villages === null || p.villages.includes(person.villageCode!)));
+  if (!programme) throw new AppError('validation', {}, [outreachField('programmeId', 'programme_not_open', { id: data.programmeId })]);
+  return nominateFromField(db, actor, programme.id, { id: data.personId.toLowerCase(), householdId: person.householdId, communeCode: person.communeCode }, { tags: data.tags, note: data.note });
+}

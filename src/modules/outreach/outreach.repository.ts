@@ -1,0 +1,524 @@
+/**
+ * SQL of door to door (issue 19): working groups, visits, the review queue, and the reads of the
+ * register the field needs (the door-to-door list, follow-ups, progress). Every read of households,
+ * persons, visits and reports takes the HouseholdScope and applies it here (src/db/scope.ts), so a field
+ * worker never fetches a row outside their groups' villages. Reads of `unit`, `app_user`, `household`,
+ * `person` and `card` are joins and lookups; nothing here writes them.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, FieldReportStatus, FieldReportTable, VisitOutcome, VisitTable } from '../../db/schema';
+import { communeUnder, groupInScope, householdInScope, type HouseholdScope } from '../../db/scope';
+
+// ---------------------------------------------------------------------------------------------------
+// Working groups
+// ---------------------------------------------------------------------------------------------------
+
+export interface GroupValues {
+  id: string;
+  communeCode: string;
+  name: string;
+  leaderId: string | null;
+  periodFrom: string | null;
+  periodTo: string | null;
+  note: string | null;
+  active: boolean;
+  createdBy: string;
+}
+
+const groupColumns = [
+  'g.id',
+  'g.communeCode',
+  'c.name as communeName',
+  'g.name',
+  'g.leaderId',
+  'g.periodFrom',
+  'g.periodTo',
+  'g.note',
+  'g.active',
+  'g.createdBy',
+  'g.createdAt',
+  'g.updatedAt',
+] as const;
+
+export type GroupRow = Awaited<ReturnType<typeof findGroup>> & object;
+
+/** A group the scope sees (undefined: none, or outside the scope). */
+export function findGroup(db: Kysely<DB>, id: string, scope: HouseholdScope) {
+  return db
+    .selectFrom('workingGroup as g')
+    .innerJoin('unit as c', 'c.code', 'g.communeCode')
+    .select(groupColumns)
+    .where('g.id', '=', id)
+    .where(groupInScope('g.id', 'g.commune_code', scope))
+    .executeTakeFirst();
+}
+
+/** The groups the scope sees, of the communes under `area` (a province, an office or a commune) when given. */
+export function listGroups(db: Kysely<DB>, scope: HouseholdScope, filter: { area?: string; all: boolean }) {
+  let q = db.selectFrom('workingGroup as g').innerJoin('unit as c', 'c.code', 'g.communeCode').select(groupColumns).where(groupInScope('g.id', 'g.commune_code', scope));
+  if (filter.area !== undefined) q = q.where(communeUnder('g.commune_code', filter.area));
+  if (!filter.all) q = q.where('g.active', '=', true);
+  return q.orderBy('g.communeCode').orderBy('g.name').limit(5000).execute();
+}
+
+export async function groupVillages(db: Kysely<DB>, groupIds: string[]) {
+  if (groupIds.length === 0) return [];
+  return db
+    .selectFrom('workingGroupVillage as gv')
+    .innerJoin('unit as v', 'v.code', 'gv.villageCode')
+    .select(['gv.groupId', 'v.code', 'v.name'])
+    .where('gv.groupId', 'in', groupIds)
+    .execute();
+}
+
+const userColumns = ['u.id', 'u.username', 'u.displayName', 'u.role', 'u.active'] as const;
+
+export async function groupMembers(db: Kysely<DB>, groupIds: string[]) {
+  if (groupIds.length === 0) return [];
+  return db
+    .selectFrom('workingGroupMember as m')
+    .innerJoin('appUser as u', 'u.id', 'm.userId')
+    .select(['m.groupId', ...userColumns, 'u.scopeCode'])
+    .where('m.groupId', 'in', groupIds)
+    .orderBy('u.username')
+    .execute();
+}
+
+export async function insertGroup(db: Kysely<DB>, g: GroupValues): Promise<void> {
+  await db.insertInto('workingGroup').values(g).execute();
+}
+
+export async function updateGroup(db: Kysely<DB>, id: string, patch: Partial<Omit<GroupValues, 'id' | 'communeCode' | 'createdBy'>>): Promise<void> {
+  await db
+    .updateTable('workingGroup')
+    .set({ ...patch, updatedAt: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteGroup(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('workingGroup').where('id', '=', id).execute();
+}
+
+export async function setGroupVillages(db: Kysely<DB>, groupId: string, villages: string[]): Promise<void> {
+  await db.deleteFrom('workingGroupVillage').where('groupId', '=', groupId).execute();
+  if (villages.length) await db.insertInto('workingGroupVillage').values(villages.map((villageCode) => ({ groupId, villageCode }))).execute();
+}
+
+export async function setGroupMembers(db: Kysely<DB>, groupId: string, userIds: string[]): Promise<void> {
+  await db.deleteFrom('workingGroupMember').where('groupId', '=', groupId).execute();
+  if (userIds.length) await db.insertInto('workingGroupMember').values(userIds.map((userId) => ({ groupId, userId }))).execute();
+}
+
+export async function groupNameTaken(db: Kysely<DB>, communeCode: string, name: string, exceptId?: string): Promise<boolean> {
+  let q = db.selectFrom('workingGroup').select('id').where('communeCode', '=', communeCode).where(sql<boolean>`lower(name) = lower(${name})`);
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function countVisitsOfGroup(db: Kysely<DB>, groupId: string): Promise<number> {
+  const r = await db.selectFrom('visit').select((eb) => eb.fn.countAll<number>().as('n')).where('groupId', '=', groupId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Users by id or username (read only: users belong to the access module). */
+export async function findUsers(db: Kysely<DB>, refs: string[]) {
+  if (refs.length === 0) return [];
+  const ids = refs.filter((r) => /^[0-9a-f-]{36}$/i.test(r));
+  return db
+    .selectFrom('appUser as u')
+    .select([...userColumns, 'u.scopeCode'])
+    .where((eb) => eb.or([eb('u.username', 'in', refs), ...(ids.length ? [eb('u.id', 'in', ids)] : [])]))
+    .execute();
+}
+
+/** The users who may be members of a commune's groups: field workers and commune officers of that commune. */
+export function listWorkers(db: Kysely<DB>, communeCode: string) {
+  return db
+    .selectFrom('appUser as u')
+    .select(userColumns)
+    .where('u.scopeCode', '=', communeCode)
+    .where('u.role', 'in', ['field_worker', 'commune_officer'])
+    .orderBy('u.username')
+    .execute();
+}
+
+/** Villages of the commune by full code or by the code users type. */
+export async function findVillages(db: Kysely<DB>, communeCode: string, codes: string[]) {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('unit')
+    .select(['code', 'name', 'localCode'])
+    .where('parentCode', '=', communeCode)
+    .where('level', '=', 'village')
+    .where((eb) => eb.or([eb('code', 'in', codes), eb('localCode', 'in', codes)]))
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The register as the field reads it
+// ---------------------------------------------------------------------------------------------------
+
+export interface DoorHouseholdRow {
+  id: string;
+  code: string;
+  communeCode: string;
+  provinceCode: string | null;
+  villageCode: string | null;
+  villageName: string | null;
+  address: string | null;
+  povertyStatus: string;
+}
+
+/**
+ * Households of the villages in scope; with `needOnly`, those with at least one person holding no card
+ * that is still valid on `until` (uncovered, never insured, or coverage ending before it).
+ */
+export async function doorHouseholds(
+  db: Kysely<DB>,
+  where: { villages: string[]; householdIds?: string[] },
+  scope: HouseholdScope,
+  need: { until: string } | null,
+): Promise<DoorHouseholdRow[]> {
+  if (where.villages.length === 0 || where.householdIds?.length === 0) return [];
+  const r = await sql<DoorHouseholdRow>`
+    select h.id, h.code, h.commune_code as "communeCode", c.parent_code as "provinceCode", h.village_code as "villageCode",
+      v.name as "villageName", h.address, h.poverty_status as "povertyStatus"
+    from household h
+    join unit c on c.code = h.commune_code
+    left join unit v on v.code = h.village_code
+    where h.village_code in (${sql.join(where.villages)})
+      and ${householdInScope('h.commune_code', 'h.village_code', scope)}
+      ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
+      ${
+        need
+          ? sql`and exists (select 1 from person p where p.household_id = h.id and not exists (
+              select 1 from card k where k.household_id = p.household_id and k.person_id = p.id and k.valid_to >= ${need.until}::date))`
+          : sql``
+      }`.execute(db);
+  return r.rows;
+}
+
+export interface DoorMemberRow {
+  householdId: string;
+  id: string;
+  relationship: string | null;
+  fullName: string;
+  birthDate: string;
+  sex: string;
+  citizenId: string | null;
+  insuranceCode: string | null;
+  phone: string | null;
+  groupCodes: string[];
+  grade: number | null;
+  school: string | null;
+  ethnicity: string | null;
+  /** 'from/to' of every card, by start, comma-separated ('' for none). */
+  cards: string;
+}
+
+/** The members of the households with their cards' periods (the caller read the households in scope). */
+export async function doorMembers(db: Kysely<DB>, householdIds: string[]): Promise<DoorMemberRow[]> {
+  if (householdIds.length === 0) return [];
+  const r = await sql<DoorMemberRow>`
+    select p.household_id as "householdId", p.id, p.relationship, p.full_name as "fullName", p.birth_date::text as "birthDate", p.sex,
+      p.citizen_id as "citizenId", p.insurance_code as "insuranceCode", p.phone, p.group_codes as "groupCodes", p.grade, p.school, p.ethnicity,
+      coalesce((select string_agg(k.valid_from::text || '/' || k.valid_to::text, ',' order by k.valid_from, k.valid_to)
+        from card k where k.household_id = p.household_id and k.person_id = p.id), '') as cards
+    from person p
+    where p.household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))})
+    order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id`.execute(db);
+  return r.rows;
+}
+
+/** Household-mode (GD) members of each household whose card started this calendar year, up to `date`. */
+export async function enrolledThisYear(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, number>> {
+  if (householdIds.length === 0) return new Map();
+  const r = await sql<{ householdId: string; n: number }>`
+    select k.household_id as "householdId", count(distinct k.person_id)::int as n from card k
+    where k.household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))}) and k.group_code = 'GD'
+      and k.valid_from >= ${`${date.slice(0, 4)}-01-01`}::date and k.valid_from <= ${date}::date
+    group by k.household_id`.execute(db);
+  return new Map(r.rows.map((x) => [x.householdId, Number(x.n)]));
+}
+
+/** A person and their household for a visit: by id, citizen id or insurance code, or the household alone; in scope. */
+export async function findVisitTarget(
+  db: Kysely<DB>,
+  by: { personId?: string; citizenId?: string; householdId?: string },
+  scope: HouseholdScope,
+): Promise<{ householdId: string; personId: string | null; communeCode: string; villageCode: string | null }[]> {
+  const inScope = householdInScope('h.commune_code', 'h.village_code', scope);
+  if (by.personId || by.citizenId) {
+    const key = by.personId
+      ? sql`p.id = ${by.personId}::uuid`
+      : by.citizenId!.length === 10
+        ? sql`p.insurance_code = ${by.citizenId}`
+        : sql`p.citizen_id = ${by.citizenId}`;
+    const r = await sql<{ householdId: string; personId: string; communeCode: string; villageCode: string | null }>`
+      select p.household_id as "householdId", p.id as "personId", h.commune_code as "communeCode", h.village_code as "villageCode"
+      from person p join household h on h.id = p.household_id
+      where ${key} ${by.householdId ? sql`and p.household_id = ${by.householdId}::uuid` : sql``} and ${inScope}`.execute(db);
+    return r.rows;
+  }
+  if (!by.householdId) return [];
+  const r = await sql<{ householdId: string; communeCode: string; villageCode: string | null }>`
+    select h.id as "householdId", h.commune_code as "communeCode", h.village_code as "villageCode"
+    from household h where h.id = ${by.householdId}::uuid and ${inScope}`.execute(db);
+  return r.rows.map((x) => ({ ...x, personId: null }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Visits
+// ---------------------------------------------------------------------------------------------------
+
+/** A visit as stored (every column given: the server's time too). */
+export type VisitValues = Selectable<VisitTable>;
+
+const visitColumns = [
+  'v.id',
+  'v.clientId',
+  'v.groupId',
+  'v.householdId',
+  'v.personId',
+  'v.communeCode',
+  'v.villageCode',
+  'v.outcome',
+  'v.product',
+  'v.receiptNumber',
+  'v.cardNumber',
+  'v.reason',
+  'v.followUp',
+  'v.note',
+  'v.visitedAt',
+  'v.visitedOn',
+  'v.receivedAt',
+  'v.userId',
+  'v.userName',
+  'v.householdVersion',
+  'v.flagged',
+  'v.flagReason',
+  'v.contentHash',
+] as const;
+
+export type VisitRow = Awaited<ReturnType<typeof findVisitByClientId>> & object;
+
+/** The visit a phone's id names, wherever it is (to answer a resend or refuse a reused id). */
+export function findVisitByClientId(db: Kysely<DB>, clientId: string) {
+  return db.selectFrom('visit as v').select(visitColumns).where('v.clientId', '=', clientId).executeTakeFirst();
+}
+
+export async function insertVisit(db: Kysely<DB>, v: VisitValues): Promise<void> {
+  await db.insertInto('visit').values(v).execute();
+}
+
+/** Visits in scope, newest first. */
+export function listVisits(db: Kysely<DB>, scope: HouseholdScope, filter: { groupId?: string; householdId?: string; flagged?: boolean; limit: number }) {
+  let q = db.selectFrom('visit as v').select(visitColumns).where(householdInScope('v.commune_code', 'v.village_code', scope));
+  if (filter.groupId) q = q.where('v.groupId', '=', filter.groupId);
+  if (filter.householdId) q = q.where('v.householdId', '=', filter.householdId);
+  if (filter.flagged !== undefined) q = q.where('v.flagged', '=', filter.flagged);
+  return q.orderBy('v.visitedAt', 'desc').orderBy('v.receivedAt', 'desc').limit(filter.limit).execute();
+}
+
+/** The visits of households (in scope), for each person's stage and last visit on the list. */
+export async function visitsOfHouseholds(db: Kysely<DB>, householdIds: string[], scope: HouseholdScope) {
+  if (householdIds.length === 0) return [];
+  return db
+    .selectFrom('visit as v')
+    .select(['v.householdId', 'v.personId', 'v.outcome', 'v.reason', 'v.followUp', 'v.visitedAt', 'v.visitedOn'])
+    .where('v.householdId', 'in', householdIds)
+    .where(householdInScope('v.commune_code', 'v.village_code', scope))
+    .execute();
+}
+
+/** Persons among `personIds` with a card starting on or after their first visit and covering `date`. */
+export async function newCardsActive(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, string>> {
+  if (householdIds.length === 0) return new Map();
+  const r = await sql<{ personId: string; since: string }>`
+    with firsts as (
+      select household_id, person_id, min(visited_on) as first from visit
+      where household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))}) and person_id is not null group by 1, 2
+    )
+    select f.person_id as "personId", min(k.valid_from)::text as since
+    from firsts f join card k on k.household_id = f.household_id and k.person_id = f.person_id
+      and k.valid_from >= f.first and k.valid_from <= ${date}::date and k.valid_to >= ${date}::date
+    group by f.person_id`.execute(db);
+  return new Map(r.rows.map((x) => [x.personId, x.since]));
+}
+
+/**
+ * The latest visit of each person and of each household visited as a whole, in scope (of `groupIds` when
+ * given), up to `date`, with what the follow-up list shows; `newCard`: the person has a card that starts on
+ * or after that visit's day (the follow-up is done).
+ */
+export async function latestVisits(db: Kysely<DB>, scope: HouseholdScope, filter: { groupIds?: string[]; date: string }) {
+  if (filter.groupIds?.length === 0) return [];
+  const r = await sql<{
+    householdId: string;
+    personId: string | null;
+    groupId: string;
+    outcome: VisitOutcome;
+    followUp: string | null;
+    visitedAt: Date;
+    visitedOn: string;
+    note: string | null;
+    userId: string | null;
+    userName: string;
+    householdCode: string;
+    villageName: string | null;
+    address: string | null;
+    fullName: string | null;
+    phone: string | null;
+    newCard: boolean;
+  }>`
+    select x.*, h.code as "householdCode", vu.name as "villageName", h.address, p.full_name as "fullName", p.phone,
+      exists (select 1 from card k where k.household_id = x."householdId" and k.person_id = x."personId" and k.valid_from >= x."visitedOn") as "newCard"
+    from (
+      select distinct on (v.household_id, coalesce(v.person_id::text, ''))
+        v.household_id as "householdId", v.person_id as "personId", v.group_id as "groupId", v.outcome, v.follow_up as "followUp",
+        v.visited_at as "visitedAt", v.visited_on as "visitedOn", v.note, v.user_id as "userId", v.user_name as "userName"
+      from visit v
+      where ${householdInScope('v.commune_code', 'v.village_code', scope)} and v.visited_on <= ${filter.date}::date
+        ${filter.groupIds ? sql`and v.group_id in (${sql.join(filter.groupIds.map((id) => sql`${id}::uuid`))})` : sql``}
+      order by v.household_id, coalesce(v.person_id::text, ''), v.visited_at desc, v.received_at desc, v.id
+    ) x
+    join household h on h.id = x."householdId"
+    left join unit vu on vu.code = h.village_code
+    left join person p on p.household_id = x."householdId" and p.id = x."personId"`.execute(db);
+  return r.rows.map((x) => ({ ...x, visitedAt: new Date(x.visitedAt), newCard: Boolean(x.newCard) }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The review queue
+// ---------------------------------------------------------------------------------------------------
+
+export type ReportValues = Omit<Selectable<FieldReportTable>, 'status' | 'receivedAt' | 'decidedBy' | 'decidedAt' | 'decisionNote'>;
+
+export async function insertReport(db: Kysely<DB>, r: ReportValues): Promise<void> {
+  await db.insertInto('fieldReport').values(r).execute();
+}
+
+const reportColumns = [
+  'r.id',
+  'r.kind',
+  'r.status',
+  'r.householdId',
+  'h.code as householdCode',
+  'r.personId',
+  'p.fullName',
+  'p.birthDate',
+  'r.communeCode',
+  'r.villageCode',
+  'vu.name as villageName',
+  'r.cardNumber',
+  'r.visitId',
+  'vi.note',
+  'r.reportedBy',
+  'r.reportedAt',
+  'r.receivedAt',
+  'r.decidedBy',
+  'r.decidedAt',
+  'r.decisionNote',
+] as const;
+
+function reportQuery(db: Kysely<DB>, scope: HouseholdScope) {
+  return db
+    .selectFrom('fieldReport as r')
+    .leftJoin('household as h', 'h.id', 'r.householdId')
+    .leftJoin('person as p', (j) => j.onRef('p.householdId', '=', 'r.householdId').onRef('p.id', '=', 'r.personId'))
+    .leftJoin('unit as vu', 'vu.code', 'r.villageCode')
+    .leftJoin('visit as vi', (j) => j.onRef('vi.householdId', '=', 'r.householdId').onRef('vi.id', '=', 'r.visitId'))
+    .select(reportColumns)
+    .where(householdInScope('r.commune_code', 'r.village_code', scope));
+}
+
+export type ReportRow = Awaited<ReturnType<typeof findReport>> & object;
+
+export function findReport(db: Kysely<DB>, id: string, scope: HouseholdScope) {
+  return reportQuery(db, scope).where('r.id', '=', id).executeTakeFirst();
+}
+
+export function listReports(db: Kysely<DB>, scope: HouseholdScope, filter: { area?: string; status?: FieldReportStatus }) {
+  let q = reportQuery(db, scope);
+  if (filter.area !== undefined) q = q.where(communeUnder('r.commune_code', filter.area));
+  if (filter.status) q = q.where('r.status', '=', filter.status);
+  return q.orderBy('r.receivedAt').orderBy('r.id').limit(5000).execute();
+}
+
+/** Decides a pending report; false when it was no longer pending (decided meanwhile). */
+export async function decideReport(db: Kysely<DB>, id: string, status: 'accepted' | 'rejected', by: string, note: string | null): Promise<boolean> {
+  const r = await db
+    .updateTable('fieldReport')
+    .set({ status, decidedBy: by, decidedAt: sql<Date>`now()`, decisionNote: note })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------------------------------
+
+/** Where progress is counted: communes (all their villages) or villages. */
+export type ProgressArea = { communes: string[] } | { villages: string[] };
+
+const areaOf = (area: ProgressArea, communeColumn: string, villageColumn: string) =>
+  'communes' in area
+    ? sql`${sql.ref(communeColumn)} in (${sql.join(area.communes.length ? area.communes : [''])})`
+    : sql`${sql.ref(villageColumn)} in (${sql.join(area.villages.length ? area.villages : [''])})`;
+
+/** Households in scope per commune and village. */
+export async function householdCounts(db: Kysely<DB>, area: ProgressArea, scope: HouseholdScope) {
+  const r = await sql<{ communeCode: string; villageCode: string | null; n: number }>`
+    select h.commune_code as "communeCode", h.village_code as "villageCode", count(*)::int as n from household h
+    where ${areaOf(area, 'h.commune_code', 'h.village_code')} and ${householdInScope('h.commune_code', 'h.village_code', scope)}
+    group by 1, 2`.execute(db);
+  return r.rows.map((x) => ({ ...x, n: Number(x.n) }));
+}
+
+/**
+ * The visits in scope up to `date` (of one group when given), with each visited person's new card: the
+ * first day of the first card that starts between their first visit and `date` and covers `date`.
+ */
+export async function progressVisits(db: Kysely<DB>, area: ProgressArea, scope: HouseholdScope, filter: { date: string; groupId?: string }) {
+  const r = await sql<{
+    householdId: string;
+    personId: string | null;
+    communeCode: string;
+    villageCode: string | null;
+    groupId: string;
+    userId: string | null;
+    outcome: VisitOutcome;
+    visitedOn: string;
+    visitedAt: Date;
+    followUp: string | null;
+  }>`
+    select v.household_id as "householdId", v.person_id as "personId", v.commune_code as "communeCode", v.village_code as "villageCode",
+      v.group_id as "groupId", v.user_id as "userId", v.outcome, v.visited_on::text as "visitedOn", v.visited_at as "visitedAt", v.follow_up::text as "followUp"
+    from visit v
+    where ${areaOf(area, 'v.commune_code', 'v.village_code')} and ${householdInScope('v.commune_code', 'v.village_code', scope)}
+      and v.visited_on <= ${filter.date}::date
+      ${filter.groupId ? sql`and v.group_id = ${filter.groupId}::uuid` : sql``}`.execute(db);
+  const visits = r.rows.map((x) => ({ ...x, visitedAt: new Date(x.visitedAt) }));
+  const cards = await sql<{ personId: string; since: string }>`
+    with firsts as (
+      select v.household_id, v.person_id, min(v.visited_on) as first from visit v
+      where ${areaOf(area, 'v.commune_code', 'v.village_code')} and ${householdInScope('v.commune_code', 'v.village_code', scope)}
+        and v.person_id is not null and v.visited_on <= ${filter.date}::date
+        ${filter.groupId ? sql`and v.group_id = ${filter.groupId}::uuid` : sql``}
+      group by 1, 2
+    )
+    select f.person_id as "personId", min(k.valid_from)::text as since
+    from firsts f join card k on k.household_id = f.household_id and k.person_id = f.person_id
+      and k.valid_from >= f.first and k.valid_from <= ${filter.date}::date and k.valid_to >= ${filter.date}::date
+    group by f.person_id`.execute(db);
+  return { visits, newCards: new Map(cards.rows.map((x) => [x.personId, x.since])) };
+}
+
+/** The villages of each group among `groupIds`. */
+export async function villagesOfGroups(db: Kysely<DB>, groupIds: string[]) {
+  if (groupIds.length === 0) return [];
+  return db.selectFrom('workingGroupVillage').select(['groupId', 'villageCode']).where('groupId', 'in', groupIds).execute();
+}
