@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
-  console.log('Building the web app (first start)...');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+// the web app, then the field pages (a build of their own, into web/dist/field)
+for (const [config, built] of [
+  ['web/vite.config.ts', 'web/dist/index.html'],
+  ['web/field/vite.config.ts', 'web/dist/field/index.html'],
+]) {
+  if (existsSync(path.join(root, built))) continue;
+  console.log(`Building ${path.dirname(built)} (first start)...`);
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', config, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 // V8 flags for imports (docs/decisions.md; bin/coverdesk and `npm run bench` run with the same): 64 MB

@@ -117,8 +117,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  // the field pages (phones, offline) are a build of their own under /field/, with their service worker
+  const hasField = hasWeb && fs.existsSync(path.join(webDist, 'field', 'index.html'));
 
   app.setNotFoundHandler((request, reply) => {
+    if (hasField && request.method === 'GET' && /^\/field(\/|$|\?)/.test(request.url)) {
+      if (!request.url.startsWith('/field/')) return reply.redirect(request.url.replace(/^\/field/, '/field/'));
+      return reply.sendFile('field/index.html');
+    }
     if (!request.url.startsWith('/api') && hasWeb && request.method === 'GET') return reply.sendFile('index.html');
     return reply.status(404).send(errorBody(request.lang ?? 'vi', 'route_not_found'));
   });

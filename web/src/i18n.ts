@@ -15,6 +15,8 @@ import viSelection from '../../src/i18n/locales/vi/selection.json';
 import enSelection from '../../src/i18n/locales/en/selection.json';
 import viHandover from '../../src/i18n/locales/vi/handover.json';
 import enHandover from '../../src/i18n/locales/en/handover.json';
+import viField from '../../src/i18n/locales/vi/field.json';
+import enField from '../../src/i18n/locales/en/field.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -41,13 +43,13 @@ function writeLanguageCookie(lang: Language): void {
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover },
-    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover },
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField },
   },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web', 'programmes', 'selection', 'handover'],
+  ns: ['web', 'programmes', 'selection', 'handover', 'field'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -13,7 +13,11 @@ export function coverageHome(user: Pick<User, 'scopeCode'>): string {
   return href('coverage', user.scopeCode ?? DEFAULT_PROVINCE);
 }
 
-/** Where to go once signed in from this route: the dashboard for no route or #/login, else null (stay). */
-export function landingAfterLogin(route: readonly string[], user: Pick<User, 'scopeCode'>): string | null {
-  return route.length === 0 || route[0] === 'login' ? coverageHome(user) : null;
+/** The field pages, where a field worker (village head, collaborator) works on a phone. */
+export const FIELD_HOME = '/field/';
+
+/** Where to go once signed in from this route: the dashboard for no route or #/login (a field worker: the field pages), else null (stay). */
+export function landingAfterLogin(route: readonly string[], user: Pick<User, 'scopeCode' | 'role'>): string | null {
+  if (route.length !== 0 && route[0] !== 'login') return null;
+  return user.role === 'field_worker' ? FIELD_HOME : coverageHome(user);
 }

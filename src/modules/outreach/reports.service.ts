@@ -58,7 +58,7 @@ async function decide(trx: Kysely<DB>, actor: Actor, report: repo.ReportRow, sta
     throw new AppError('conflict', { entity: 'field_report', id: report.id }, [outreachField('status', 'report_decided', { status: 'decided' })]);
   const after = reportView((await repo.findReport(trx, report.id, householdScopeOf(actor)))!);
   await audit(trx, actor, {
-    action: status === 'accepted' ? 'accept' : 'reject',
+    action: ({ accepted: 'accept', rejected: 'reject' } as const)[status],
     entity: 'field_report',
     entityId: report.id,
     unitCode: report.communeCode,

@@ -5,7 +5,7 @@ import type { ApiBody, ApiResponse, Item } from '../api/types';
 export type Session = ApiResponse<'/api/auth/me', 'get'>;
 export type User = Session['user'];
 export type Role = User['role'];
-export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'viewer'];
+export const ROLES: readonly Role[] = ['admin', 'province_staff', 'commune_officer', 'field_worker', 'viewer'];
 export type ManagedUser = Item<ApiResponse<'/api/users', 'get'>>;
 export type UserInput = ApiBody<'/api/users', 'post'>;
 export type UserPatch = ApiBody<'/api/users/{id}', 'patch'>;

@@ -4,13 +4,14 @@ import type { User } from '../access/accessApi';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
 
 const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   coverage: ['coverage'],
   programmes: ['programmes'],
   units: ['units'],
   offices: ['offices'],
+  outreach: ['outreach'],
   users: ['users'],
   audit: ['audit'],
   rules: ['rules'],
@@ -93,6 +94,7 @@ export function Header({
           {user && <NavLink to="programmes" current={section} label={t('programmes:nav.title')} />}
           {user && <NavLink to="units" current={section} label={t('nav.units')} />}
           {user && <NavLink to="offices" current={section} label={t('nav.offices')} />}
+          {user && <NavLink to="outreach" current={section} label={t('nav.outreach')} />}
           {user && <NavLink to="register" current={section} label={t('nav.register')} />}
           {user && user.role !== 'viewer' && <NavLink to="import" current={section} label={t('nav.import')} />}
           {user && <NavLink to="rules" current={section} label={t('nav.rules')} />}

@@ -1,0 +1,235 @@
+/**
+ * Door to door for the commune officer (#/outreach[/COMMUNE]): the commune's working groups (villages,
+ * leader, members, period), the "every door" progress per group, village and member with its .xlsx, and the
+ * review queue of what the field reported (moved away, deceased, insured elsewhere): accepted, the register
+ * changes; rejected, nothing does. The phone pages themselves are at /field/.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../access/accessApi';
+import { isAbort } from '../api/client';
+import { errorMessage } from '../errors';
+import { formatDate, formatDateTime, formatNumber, formatPct } from '../format';
+import { navigate } from '../router';
+import { DataTable } from '../ui/DataTable';
+import { ErrorBanner, Notice } from '../ui/ErrorBanner';
+import { Field } from '../ui/Field';
+import { UnitPicker } from '../units/UnitPicker';
+import type { UnitLevel } from '../units/unitsApi';
+import { fieldApi, progressXlsxUrl, type Group, type Progress, type Report } from './fieldApi';
+import { GroupForm } from './GroupForm';
+
+const COMMUNE: readonly UnitLevel[] = ['commune'];
+
+export function OutreachPage({ user, commune: routeCommune }: { user: User; commune?: string }) {
+  const { t, i18n } = useTranslation('field');
+  const commune = routeCommune ?? (user.scopeCode && user.scopeCode.length === 5 ? user.scopeCode : null);
+  const [groups, setGroups] = useState<Group[] | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [reports, setReports] = useState<Report[]>([]);
+  const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const canManage = user.role === 'admin' || user.role === 'province_staff' || user.role === 'commune_officer';
+
+  useEffect(() => {
+    if (!commune) return;
+    const controller = new AbortController();
+    Promise.all([fieldApi.groups(controller.signal), fieldApi.progress(commune, undefined, controller.signal), fieldApi.reports(commune, controller.signal)])
+      .then(([g, p, r]) => {
+        setGroups(g.filter((x) => x.communeCode === commune));
+        setProgress(p);
+        setReports(r);
+      })
+      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
+    return () => controller.abort();
+  }, [commune, version]);
+
+  const lang = i18n.language;
+  const figures = (f: Progress['total']) => [
+    formatNumber(f.households, lang),
+    formatNumber(f.householdsVisited, lang),
+    f.pctVisited === null ? '—' : formatPct(f.pctVisited, lang),
+    formatNumber(f.personsReached, lang),
+    formatNumber(f.enrolled, lang),
+    formatNumber(f.promised, lang),
+    formatNumber(f.refused, lang),
+    formatNumber(f.notHome, lang),
+    formatNumber(f.cardActive, lang),
+  ];
+  const figureColumns = ['households', 'visited', 'pct', 'reached', 'enrolled', 'promised', 'refused', 'not_home', 'card_active'].map((k) => ({ label: t(`progress.${k}`), className: 'num' }));
+
+  return (
+    <div data-testid="outreach-page">
+      <div className="card-head">
+        <h1>{t('page_title')}</h1>
+        <a className="btn btn-secondary" href="/field/" data-testid="open-field">
+          {t('open_field')}
+        </a>
+      </div>
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <Notice message={notice} onDismiss={() => setNotice(null)} />
+      <section className="card">
+        <Field id="outreach-commune" label={t('commune')}>
+          <UnitPicker id="outreach-commune" codes={commune ? [commune] : []} levels={COMMUNE} onChange={(codes) => navigate('outreach', ...codes.slice(0, 1))} />
+        </Field>
+      </section>
+
+      {commune && progress && (
+        <section className="card" data-testid="outreach-progress">
+          <div className="card-head">
+            <h2>{t('progress.title', { date: formatDate(progress.date) })}</h2>
+            <a className="btn btn-secondary btn-small" href={progressXlsxUrl(commune, progress.date)} download data-testid="progress-xlsx">
+              {t('progress.xlsx')}
+            </a>
+          </div>
+          <p className="lead" data-testid="outreach-every-door">
+            {t('progress.every_door', {
+              visited: formatNumber(progress.total.householdsVisited, lang),
+              households: formatNumber(progress.total.households, lang),
+              pct: progress.total.pctVisited === null ? '—' : formatPct(progress.total.pctVisited, lang),
+            })}
+          </p>
+          <p className="muted small">
+            {t('progress.pipeline', {
+              visited: formatNumber(progress.total.personsReached, lang),
+              promised: formatNumber(progress.total.promised, lang),
+              enrolled: formatNumber(progress.total.enrolled, lang),
+              active: formatNumber(progress.total.cardActive, lang),
+            })}
+            {progress.total.medianDaysToEnrolment !== null && ` · ${t('progress.median_enrol', { days: formatNumber(progress.total.medianDaysToEnrolment, lang) })}`}
+            {progress.total.medianDaysToCard !== null && ` · ${t('progress.median_card', { days: formatNumber(progress.total.medianDaysToCard, lang) })}`}
+          </p>
+          {(['groups', 'villages', 'members'] as const).map((part) => (
+            <details key={part} className="fold" open={part === 'groups'}>
+              <summary>
+                <h3>{t(`progress.by_${part}`)}</h3>
+              </summary>
+              <DataTable columns={[t('progress.name'), ...figureColumns]} testId={`progress-${part}`}>
+                {(progress[part] as (Progress['total'] & { name?: string; displayName?: string })[]).map((row, i) => (
+                  <tr key={i}>
+                    <td>{row.name ?? row.displayName ?? ''}</td>
+                    {figures(row).map((v, k) => (
+                      <td key={k} className="num">
+                        {v}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </DataTable>
+            </details>
+          ))}
+        </section>
+      )}
+
+      {commune && groups && (
+        <section className="card" data-testid="outreach-groups">
+          <div className="card-head">
+            <h2>{t('groups.title')}</h2>
+            {canManage && editing === null && (
+              <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} data-testid="group-new">
+                {t('groups.new')}
+              </button>
+            )}
+          </div>
+          {editing !== null && (
+            <GroupForm
+              commune={commune}
+              initial={editing === 'new' ? undefined : editing}
+              onCancel={() => setEditing(null)}
+              onSaved={(g) => {
+                setEditing(null);
+                setNotice(t('groups.saved', { name: g.name }));
+                setVersion((v) => v + 1);
+              }}
+            />
+          )}
+          {groups.length === 0 ? (
+            <p className="muted">{t('groups.none')}</p>
+          ) : (
+            <DataTable columns={[t('groups.name'), t('groups.villages'), t('groups.leader'), t('groups.members'), t('groups.period'), { label: t('groups.actions'), hidden: true }]} testId="groups-table">
+              {groups.map((g) => (
+                <tr key={g.id} data-testid="group-row">
+                  <td>{g.name}</td>
+                  <td>{g.villages.map((v) => v.name).join(', ')}</td>
+                  <td>{g.leader?.displayName ?? '—'}</td>
+                  <td>{g.members.map((m) => m.displayName || m.username).join(', ')}</td>
+                  <td>{g.periodFrom || g.periodTo ? `${formatDate(g.periodFrom) || '…'} – ${formatDate(g.periodTo) || '…'}` : '—'}</td>
+                  <td>
+                    {canManage && (
+                      <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(g)}>
+                        {t('groups.edit')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+          )}
+        </section>
+      )}
+
+      {commune && (
+        <section className="card" data-testid="outreach-reports">
+          <h2>{t('reports.title', { count: reports.length })}</h2>
+          {reports.length === 0 ? (
+            <p className="muted">{t('reports.none')}</p>
+          ) : (
+            <ul className="report-list">
+              {reports.map((r) => (
+                <ReportItem key={r.id} report={r} canDecide={canManage} onDecided={(text) => {
+                  setNotice(text);
+                  setVersion((v) => v + 1);
+                }} />
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ReportItem({ report: r, canDecide, onDecided }: { report: Report; canDecide: boolean; onDecided: (notice: string) => void }) {
+  const { t } = useTranslation('field');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const decide = async (accept: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (accept) await fieldApi.acceptReport(r.id, { note: note || null });
+      else await fieldApi.rejectReport(r.id, { note: note || null });
+      onDecided(t(accept ? 'reports.accepted' : 'reports.rejected', { name: r.fullName ?? '' }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li className="report-item" data-testid="report-item">
+      <strong>{r.fullName}</strong> ({formatDate(r.birthDate)}) · {t('household')} {r.householdCode} · {r.villageName}
+      <br />
+      <span className="badge">{t(`reasons.${r.kind}`)}</span>
+      {r.cardNumber && <> · {t('other_card')}: {r.cardNumber}</>}
+      {r.note && <> · {r.note}</>}
+      <br />
+      <span className="muted small">{t('reports.by', { name: r.reportedBy, phone: formatDateTime(r.reportedAt), server: formatDateTime(r.receivedAt) })}</span>
+      <ErrorBanner message={error} />
+      {canDecide && (
+        <div className="input-row">
+          <input aria-label={t('reports.note')} placeholder={t('reports.note')} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+          <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => void decide(true)} data-testid="report-accept">
+            {t('reports.accept')}
+          </button>
+          <button type="button" className="btn btn-secondary btn-small" disabled={busy} onClick={() => void decide(false)} data-testid="report-reject">
+            {t('reports.reject')}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
