@@ -393,7 +393,7 @@ export async function latestVisits(db: Kysely<DB>, scope: HouseholdScope, filter
 // The review queue
 // ---------------------------------------------------------------------------------------------------
 
-export type ReportValues = Omit<Selectable<FieldReportTable>, 'status' | 'receivedAt' | 'decidedBy' | 'decidedAt' | 'decisionNote'>;
+export type ReportValues = Omit<Selectable<FieldReportTable>, 'status' | 'decidedBy' | 'decidedAt' | 'decisionNote'>;
 
 export async function insertReport(db: Kysely<DB>, r: ReportValues): Promise<void> {
   await db.insertInto('fieldReport').values(r).execute();
@@ -443,7 +443,7 @@ export function listReports(db: Kysely<DB>, scope: HouseholdScope, filter: { are
   let q = reportQuery(db, scope);
   if (filter.area !== undefined) q = q.where(communeUnder('r.commune_code', filter.area));
   if (filter.status) q = q.where('r.status', '=', filter.status);
-  return q.orderBy('r.receivedAt').orderBy('r.id').limit(5000).execute();
+  return q.orderBy('r.receivedAt').orderBy('r.reportedAt').orderBy('h.code').orderBy('r.id').limit(5000).execute();
 }
 
 /** Decides a pending report; false when it was no longer pending (decided meanwhile). */

@@ -151,6 +151,7 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
           cardNumber: values.cardNumber,
           reportedBy: actor.username,
           reportedAt: visitedAt,
+          receivedAt: now,
         });
       }
       const view = visitView(stored);
