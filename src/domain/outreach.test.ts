@@ -11,6 +11,7 @@ import {
   priceHousehold,
   stageOf,
   visitProblems,
+  type VisitContext,
   type VisitFacts,
   type VisitPoint,
 } from './outreach';
@@ -26,8 +27,8 @@ const base: VisitFacts = {
   receiptNumber: null,
   visitedAt: new Date('2026-11-20T09:00:00+07:00'),
 };
-const ctx = { now: NOW, periodFrom: '2026-10-01', periodTo: '2026-12-31' };
-const keys = (v: Partial<VisitFacts>, c: Partial<typeof ctx> = {}) => visitProblems({ ...base, ...v }, { ...ctx, ...c }).map((p) => `${p.path}:${p.key}`);
+const ctx: VisitContext = { now: NOW, periodFrom: '2026-10-01', periodTo: '2026-12-31' };
+const keys = (v: Partial<VisitFacts>, c: Partial<VisitContext> = {}) => visitProblems({ ...base, ...v }, { ...ctx, ...c }).map((p) => `${p.path}:${p.key}`);
 
 const point = (outcome: VisitPoint['outcome'], day: string, followUp: string | null = null): VisitPoint => ({
   outcome,

@@ -522,3 +522,23 @@ export async function villagesOfGroups(db: Kysely<DB>, groupIds: string[]) {
   if (groupIds.length === 0) return [];
   return db.selectFrom('workingGroupVillage').select(['groupId', 'villageCode']).where('groupId', 'in', groupIds).execute();
 }
+
+/** The communes of a province by the persons without a card valid on `until`, most first (the demo's groups). */
+export async function communesByNeed(db: Kysely<DB>, provinceCode: string, until: string, limit: number) {
+  const r = await sql<{ communeCode: string; n: number }>`
+    select p.commune_code as "communeCode", count(*)::int as n from person p
+    where p.commune_code in (select u.code from unit u where u.parent_code = ${provinceCode} and u.level = 'commune')
+      and not exists (select 1 from card k where k.household_id = p.household_id and k.person_id = p.id and k.valid_to >= ${until}::date)
+    group by 1 order by 2 desc, 1 limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({ communeCode: x.communeCode, n: Number(x.n) }));
+}
+
+/** The health-care facility and collector most cards of the commune name (for the demo's new cards). */
+export async function usualCardNetwork(db: Kysely<DB>, communeCode: string): Promise<{ facilityCode: string | null; collectorCode: string | null }> {
+  const r = await sql<{ facilityCode: string | null; collectorCode: string | null }>`
+    select k.facility_code as "facilityCode", k.collector_code as "collectorCode" from card k
+    join person p on p.household_id = k.household_id and p.id = k.person_id
+    where p.commune_code = ${communeCode} and k.facility_code is not null
+    group by 1, 2 order by count(*) desc, 1, 2 limit 1`.execute(db);
+  return r.rows[0] ?? { facilityCode: null, collectorCode: null };
+}
