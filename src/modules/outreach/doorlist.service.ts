@@ -64,9 +64,9 @@ export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMem
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
 }
 
-/** The current version of each household among `householdIds` (in the group's villages and the scope). */
-export async function currentVersions(db: Kysely<DB>, villages: string[], householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
-  const households = await repo.doorHouseholds(db, { villages, householdIds }, scope, null);
+/** The current version of each household among `householdIds` (in the scope). */
+export async function currentVersions(db: Kysely<DB>, householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
+  const households = await repo.doorHouseholds(db, { villages: null, householdIds }, scope, null);
   const members = await repo.doorMembers(db, households.map((h) => h.id));
   return new Map(households.map((h) => [h.id, householdVersion(h, members.filter((m) => m.householdId === h.id))]));
 }

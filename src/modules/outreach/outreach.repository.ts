@@ -171,23 +171,23 @@ export interface DoorHouseholdRow {
 }
 
 /**
- * Households of the villages in scope; with `needOnly`, those with at least one person holding no card
+ * Households of the villages (all when null) in scope; with `need`, those with at least one person holding no card
  * that is still valid on `until` (uncovered, never insured, or coverage ending before it).
  */
 export async function doorHouseholds(
   db: Kysely<DB>,
-  where: { villages: string[]; householdIds?: string[] },
+  where: { villages: string[] | null; householdIds?: string[] },
   scope: HouseholdScope,
   need: { until: string } | null,
 ): Promise<DoorHouseholdRow[]> {
-  if (where.villages.length === 0 || where.householdIds?.length === 0) return [];
+  if (where.villages?.length === 0 || where.householdIds?.length === 0) return [];
   const r = await sql<DoorHouseholdRow>`
     select h.id, h.code, h.commune_code as "communeCode", c.parent_code as "provinceCode", h.village_code as "villageCode",
       v.name as "villageName", h.address, h.poverty_status as "povertyStatus"
     from household h
     join unit c on c.code = h.commune_code
     left join unit v on v.code = h.village_code
-    where h.village_code in (${sql.join(where.villages)})
+    where ${where.villages ? sql`h.village_code in (${sql.join(where.villages)})` : sql`true`}
       and ${householdInScope('h.commune_code', 'h.village_code', scope)}
       ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
       ${
@@ -306,6 +306,12 @@ export type VisitRow = Awaited<ReturnType<typeof findVisitByClientId>> & object;
 /** The visit a phone's id names, wherever it is (to answer a resend or refuse a reused id). */
 export function findVisitByClientId(db: Kysely<DB>, clientId: string) {
   return db.selectFrom('visit as v').select(visitColumns).where('v.clientId', '=', clientId).executeTakeFirst();
+}
+
+/** The visits stored under any of the client ids (a send's, read at once). */
+export async function findVisitsByClientIds(db: Kysely<DB>, clientIds: string[]) {
+  if (clientIds.length === 0) return [];
+  return db.selectFrom('visit as v').select(visitColumns).where('v.clientId', 'in', clientIds).execute();
 }
 
 export async function insertVisit(db: Kysely<DB>, v: VisitValues): Promise<void> {
