@@ -197,7 +197,7 @@ export async function nominateFromList(db: Kysely<DB>, actor: Actor, groupId: st
   const villages = (await repo.villagesOfGroups(db, [group.id])).map((v) => v.villageCode);
   const scope = householdScopeOf(actor);
   const [person] = (await repo.findVisitTarget(db, { personId: data.personId }, scope)).filter((p) => p.villageCode !== null && villages.includes(p.villageCode));
-  if (!person) throw new AppError('out_of_scope', { code: group.name }, [outreachField('personId', 'person_not_in_group', { group: group.name })]);
+  if (!person) throw new AppError('out_of_scope', { group: group.name, context: 'person', ns: 'outreach' }, [outreachField('personId', 'person_not_in_group', { group: group.name })]);
   const [household] = await repo.doorHouseholds(db, { villages, householdIds: [person.householdId] }, scope, null);
   const open = await programmesOpenFor(db, { code: person.communeCode, provinceCode: household?.provinceCode ?? null });
   const programme = open.find((p) => p.id === data.programmeId.toLowerCase() && (p.villages === null || p.villages.includes(person.villageCode!)));

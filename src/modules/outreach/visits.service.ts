@@ -124,7 +124,7 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
   }
   if (targets.length === 0) {
     const path = content.personId ? 'personId' : citizenId ? 'citizenId' : 'householdId';
-    throw new AppError('out_of_scope', { code: group.name }, [outreachField(path, 'person_not_in_group', { group: group.name })]);
+    throw new AppError('out_of_scope', { group: group.name, context: 'person', ns: 'outreach' }, [outreachField(path, 'person_not_in_group', { group: group.name })]);
   }
   if (targets.length > 1) throw invalid([outreachField('citizenId', 'person_ambiguous', { value: citizenId, count: targets.length })]);
   const target = targets[0];

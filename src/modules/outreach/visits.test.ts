@@ -121,6 +121,8 @@ describe(`bad input changes nothing (${engineName})`, () => {
     const e = await failure(addVisit(t.db, f.fieldA, visit({ personId: f.persons['Long'] }), NOW));
     expect(e).toMatchObject({ code: 'out_of_scope', status: 403 });
     expect(e.fields).toEqual([expect.objectContaining({ path: 'personId', key: 'person_not_in_group' })]);
+    expect(errorBody('vi', e.code, e.params, e.fields).error.message).toBe('Người này ở ngoài địa bàn của tổ Tổ công tác 1');
+    expect(errorBody('en', e.code, e.params, e.fields).error.message).toBe("This person lives outside group Tổ công tác 1's villages");
     expect(errorBody('vi', e.code, e.params, e.fields).error.fields![0].message).toBe(
       'Người này không thuộc các hộ ở địa bàn của tổ Tổ công tác 1: ngoài phạm vi được giao',
     );
