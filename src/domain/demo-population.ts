@@ -97,7 +97,7 @@ export interface DemoPopulationOptions {
 // ---------------------------------------------------------------------------------------------------
 
 /** mulberry32: a small, fast 32-bit PRNG; good enough for synthetic data, not for anything secret. */
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: number) {

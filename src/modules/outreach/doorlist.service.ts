@@ -64,9 +64,9 @@ export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMem
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
 }
 
-/** The current version of each household among `householdIds` (in the group's villages and the scope). */
-export async function currentVersions(db: Kysely<DB>, villages: string[], householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
-  const households = await repo.doorHouseholds(db, { villages, householdIds }, scope, null);
+/** The current version of each household among `householdIds` (in the scope). */
+export async function currentVersions(db: Kysely<DB>, householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
+  const households = await repo.doorHouseholds(db, { villages: null, householdIds }, scope, null);
   const members = await repo.doorMembers(db, households.map((h) => h.id));
   return new Map(households.map((h) => [h.id, householdVersion(h, members.filter((m) => m.householdId === h.id))]));
 }
@@ -197,7 +197,7 @@ export async function nominateFromList(db: Kysely<DB>, actor: Actor, groupId: st
   const villages = (await repo.villagesOfGroups(db, [group.id])).map((v) => v.villageCode);
   const scope = householdScopeOf(actor);
   const [person] = (await repo.findVisitTarget(db, { personId: data.personId }, scope)).filter((p) => p.villageCode !== null && villages.includes(p.villageCode));
-  if (!person) throw new AppError('out_of_scope', { code: group.name }, [outreachField('personId', 'person_not_in_group', { group: group.name })]);
+  if (!person) throw new AppError('out_of_scope', { group: group.name, context: 'person', ns: 'outreach' }, [outreachField('personId', 'person_not_in_group', { group: group.name })]);
   const [household] = await repo.doorHouseholds(db, { villages, householdIds: [person.householdId] }, scope, null);
   const open = await programmesOpenFor(db, { code: person.communeCode, provinceCode: household?.provinceCode ?? null });
   const programme = open.find((p) => p.id === data.programmeId.toLowerCase() && (p.villages === null || p.villages.includes(person.villageCode!)));

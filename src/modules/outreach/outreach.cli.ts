@@ -112,7 +112,7 @@ export function registerOutreachCommands(program: Command, ctx: () => CliContext
     .option('--card <number>', 'enrolled, or insured elsewhere: card number')
     .option('--note <text>', 'note')
     .option('--client-id <uuid>', 'the visit’s id (default: a new one)')
-    .option('--at <date>', 'when (YYYY-MM-DD or an ISO time with offset; default now)')
+    .option('--at <date>', 'when (YYYY-MM-DD or an ISO time with offset; default today)')
     .option('--json', 'print the visit as JSON')
     .action(
       async (opts: {
@@ -146,7 +146,8 @@ export function registerOutreachCommands(program: Command, ctx: () => CliContext
             receiptNumber: opts.receipt,
             cardNumber: opts.card,
             note: opts.note,
-            visitedAt: opts.at ?? new Date().toISOString(),
+            // a day (today by default), so that the same command sent again is the same visit
+            visitedAt: opts.at ?? todayInVietnam(),
           }),
         );
         if (opts.json) c.json(v);

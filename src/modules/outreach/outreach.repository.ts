@@ -171,23 +171,23 @@ export interface DoorHouseholdRow {
 }
 
 /**
- * Households of the villages in scope; with `needOnly`, those with at least one person holding no card
+ * Households of the villages (all when null) in scope; with `need`, those with at least one person holding no card
  * that is still valid on `until` (uncovered, never insured, or coverage ending before it).
  */
 export async function doorHouseholds(
   db: Kysely<DB>,
-  where: { villages: string[]; householdIds?: string[] },
+  where: { villages: string[] | null; householdIds?: string[] },
   scope: HouseholdScope,
   need: { until: string } | null,
 ): Promise<DoorHouseholdRow[]> {
-  if (where.villages.length === 0 || where.householdIds?.length === 0) return [];
+  if (where.villages?.length === 0 || where.householdIds?.length === 0) return [];
   const r = await sql<DoorHouseholdRow>`
     select h.id, h.code, h.commune_code as "communeCode", c.parent_code as "provinceCode", h.village_code as "villageCode",
       v.name as "villageName", h.address, h.poverty_status as "povertyStatus"
     from household h
     join unit c on c.code = h.commune_code
     left join unit v on v.code = h.village_code
-    where h.village_code in (${sql.join(where.villages)})
+    where ${where.villages ? sql`h.village_code in (${sql.join(where.villages)})` : sql`true`}
       and ${householdInScope('h.commune_code', 'h.village_code', scope)}
       ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
       ${
@@ -308,6 +308,12 @@ export function findVisitByClientId(db: Kysely<DB>, clientId: string) {
   return db.selectFrom('visit as v').select(visitColumns).where('v.clientId', '=', clientId).executeTakeFirst();
 }
 
+/** The visits stored under any of the client ids (a send's, read at once). */
+export async function findVisitsByClientIds(db: Kysely<DB>, clientIds: string[]) {
+  if (clientIds.length === 0) return [];
+  return db.selectFrom('visit as v').select(visitColumns).where('v.clientId', 'in', clientIds).execute();
+}
+
 export async function insertVisit(db: Kysely<DB>, v: VisitValues): Promise<void> {
   await db.insertInto('visit').values(v).execute();
 }
@@ -393,7 +399,7 @@ export async function latestVisits(db: Kysely<DB>, scope: HouseholdScope, filter
 // The review queue
 // ---------------------------------------------------------------------------------------------------
 
-export type ReportValues = Omit<Selectable<FieldReportTable>, 'status' | 'receivedAt' | 'decidedBy' | 'decidedAt' | 'decisionNote'>;
+export type ReportValues = Omit<Selectable<FieldReportTable>, 'status' | 'decidedBy' | 'decidedAt' | 'decisionNote'>;
 
 export async function insertReport(db: Kysely<DB>, r: ReportValues): Promise<void> {
   await db.insertInto('fieldReport').values(r).execute();
@@ -443,7 +449,7 @@ export function listReports(db: Kysely<DB>, scope: HouseholdScope, filter: { are
   let q = reportQuery(db, scope);
   if (filter.area !== undefined) q = q.where(communeUnder('r.commune_code', filter.area));
   if (filter.status) q = q.where('r.status', '=', filter.status);
-  return q.orderBy('r.receivedAt').orderBy('r.id').limit(5000).execute();
+  return q.orderBy('r.receivedAt').orderBy('r.reportedAt').orderBy('h.code').orderBy('r.id').limit(5000).execute();
 }
 
 /** Decides a pending report; false when it was no longer pending (decided meanwhile). */
@@ -521,4 +527,24 @@ export async function progressVisits(db: Kysely<DB>, area: ProgressArea, scope: 
 export async function villagesOfGroups(db: Kysely<DB>, groupIds: string[]) {
   if (groupIds.length === 0) return [];
   return db.selectFrom('workingGroupVillage').select(['groupId', 'villageCode']).where('groupId', 'in', groupIds).execute();
+}
+
+/** The communes of a province by the persons without a card valid on `until`, most first (the demo's groups). */
+export async function communesByNeed(db: Kysely<DB>, provinceCode: string, until: string, limit: number) {
+  const r = await sql<{ communeCode: string; n: number }>`
+    select p.commune_code as "communeCode", count(*)::int as n from person p
+    where p.commune_code in (select u.code from unit u where u.parent_code = ${provinceCode} and u.level = 'commune')
+      and not exists (select 1 from card k where k.household_id = p.household_id and k.person_id = p.id and k.valid_to >= ${until}::date)
+    group by 1 order by 2 desc, 1 limit ${limit}`.execute(db);
+  return r.rows.map((x) => ({ communeCode: x.communeCode, n: Number(x.n) }));
+}
+
+/** The health-care facility and collector most cards of the commune name (for the demo's new cards). */
+export async function usualCardNetwork(db: Kysely<DB>, communeCode: string): Promise<{ facilityCode: string | null; collectorCode: string | null }> {
+  const r = await sql<{ facilityCode: string | null; collectorCode: string | null }>`
+    select k.facility_code as "facilityCode", k.collector_code as "collectorCode" from card k
+    join person p on p.household_id = k.household_id and p.id = k.person_id
+    where p.commune_code = ${communeCode} and k.facility_code is not null
+    group by 1, 2 order by count(*) desc, 1, 2 limit 1`.execute(db);
+  return r.rows[0] ?? { facilityCode: null, collectorCode: null };
 }

@@ -50,8 +50,38 @@ function answerExisting(existing: repo.VisitRow, hash: string): VisitView {
   return visitView(existing, true);
 }
 
+/**
+ * What the visits of one send share, read once: the visits already stored under the send's client ids,
+ * the groups (with their villages) and the households' current versions. A single visit reads them as it goes.
+ */
+export interface SendContext {
+  /** Client ids looked up at once (those absent from `stored` are not stored). */
+  looked: Set<string>;
+  stored: Map<string, repo.VisitRow>;
+  groups: Map<string, Promise<{ group: repo.GroupRow; villages: string[] }>>;
+  versions: Map<string, string>;
+}
+
+const newContext = (): SendContext => ({ looked: new Set(), stored: new Map(), groups: new Map(), versions: new Map() });
+
+async function storedVisit(db: Kysely<DB>, ctx: SendContext, clientId: string): Promise<repo.VisitRow | undefined> {
+  if (ctx.stored.has(clientId) || ctx.looked.has(clientId)) return ctx.stored.get(clientId);
+  return repo.findVisitByClientId(db, clientId);
+}
+
+function groupOf(db: Kysely<DB>, actor: Actor, ctx: SendContext, id: string) {
+  let found = ctx.groups.get(id);
+  if (!found) {
+    found = visibleGroup(db, actor, id).then(async (group) => ({ group, villages: (await repo.villagesOfGroups(db, [group.id])).map((v) => v.villageCode) }));
+    // a refusal (not found) is the same for every visit of the send
+    found.catch(() => undefined);
+    ctx.groups.set(id, found);
+  }
+  return found;
+}
+
 /** Stores one visit (or answers the one stored under its client id). */
-export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, now: Date = new Date()): Promise<VisitView> {
+export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, now: Date = new Date(), ctx: SendContext = newContext()): Promise<VisitView> {
   requirePermission(actor, OUTREACH_VISIT);
   const data = parseInput(visitInput, input);
   const visitedAt = parseVisitTime(data.visitedAt);
@@ -75,12 +105,11 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
   };
   const clientId = data.clientId.toLowerCase();
   const hash = contentHash(actor, content);
-  const existing = await repo.findVisitByClientId(db, clientId);
+  const existing = await storedVisit(db, ctx, clientId);
   if (existing) return answerExisting(existing, hash);
 
-  const group = await visibleGroup(db, actor, content.groupId);
+  const { group, villages } = await groupOf(db, actor, ctx, content.groupId);
   if (!group.active) throw invalid([outreachField('groupId', 'group_inactive', { group: group.name })]);
-  const villages = (await repo.villagesOfGroups(db, [group.id])).map((v) => v.villageCode);
   const scope = householdScopeOf(actor);
   const inGroup = <T extends { villageCode: string | null }>(rows: T[]) => rows.filter((r) => r.villageCode !== null && villages.includes(r.villageCode));
   let targets = inGroup(await repo.findVisitTarget(db, { personId: content.personId ?? undefined, citizenId: citizenId ?? undefined, householdId: content.householdId ?? undefined }, scope));
@@ -95,7 +124,7 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
   }
   if (targets.length === 0) {
     const path = content.personId ? 'personId' : citizenId ? 'citizenId' : 'householdId';
-    throw new AppError('out_of_scope', { code: group.name }, [outreachField(path, 'person_not_in_group', { group: group.name })]);
+    throw new AppError('out_of_scope', { group: group.name, context: 'person', ns: 'outreach' }, [outreachField(path, 'person_not_in_group', { group: group.name })]);
   }
   if (targets.length > 1) throw invalid([outreachField('citizenId', 'person_ambiguous', { value: citizenId, count: targets.length })]);
   const target = targets[0];
@@ -105,7 +134,7 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
 
   const seen = data.householdVersion ?? null;
   if (flagReason === null && seen !== null) {
-    const current = (await currentVersions(db, villages, [target.householdId], scope)).get(target.householdId);
+    const current = ctx.versions.get(target.householdId) ?? (await currentVersions(db, [target.householdId], scope)).get(target.householdId);
     if (current !== seen) flagReason = 'household_changed';
   }
   const values: repo.VisitValues = {
@@ -134,9 +163,8 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
     contentHash: hash,
   };
   try {
-    return await db.transaction().execute(async (trx) => {
+    const view = await db.transaction().execute(async (trx) => {
       await repo.insertVisit(trx, values);
-      const stored = (await repo.findVisitByClientId(trx, clientId))!;
       let reportId: string | null = null;
       if (values.outcome === 'refused' && isReportedReason(values.reason) && values.personId) {
         reportId = randomUUID();
@@ -151,12 +179,15 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
           cardNumber: values.cardNumber,
           reportedBy: actor.username,
           reportedAt: visitedAt,
+          receivedAt: now,
         });
       }
-      const view = visitView(stored);
-      await audit(trx, actor, { action: 'create', entity: 'visit', entityId: values.id, unitCode: values.communeCode, after: { ...view, reportId } });
-      return view;
+      const stored = visitView(values);
+      await audit(trx, actor, { action: 'create', entity: 'visit', entityId: values.id, unitCode: values.communeCode, after: { ...stored, reportId } });
+      return stored;
     });
+    ctx.stored.set(clientId, values);
+    return view;
   } catch (e) {
     // the same id sent twice at once: the other request stored it first
     if (!isUniqueViolation(e)) throw e;
@@ -175,11 +206,12 @@ const batchShape = z.object({ visits: z.array(z.unknown()).min(1).max(MAX_BATCH)
 export async function addVisits(db: Kysely<DB>, actor: Actor, body: unknown, now: Date = new Date()) {
   requirePermission(actor, OUTREACH_VISIT);
   const { visits } = parseInput(batchShape, body);
+  const ctx = await sendContext(db, actor, visits);
   const results = [];
   for (const [index, item] of visits.entries()) {
     const clientId = typeof (item as { clientId?: unknown })?.clientId === 'string' ? (item as { clientId: string }).clientId : null;
     try {
-      const visit = await addVisit(db, actor, item as VisitInput, now);
+      const visit = await addVisit(db, actor, item as VisitInput, now, ctx);
       results.push({ index, clientId, status: visit.duplicate ? ('duplicate' as const) : ('stored' as const), visit, error: null as AppError | null });
     } catch (e) {
       const error = e instanceof AppError ? e : /^2[23]/.test((e as { code?: string })?.code ?? '') ? new AppError('validation', {}, [{ path: '', key: 'invalid' }]) : undefined;
@@ -193,6 +225,23 @@ export async function addVisits(db: Kysely<DB>, actor: Actor, body: unknown, now
     duplicates: results.filter((r) => r.status === 'duplicate').length,
     refused: results.filter((r) => r.status === 'refused').length,
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads at once what the items of a send share: the visits stored under their client ids, their households' versions. */
+async function sendContext(db: Kysely<DB>, actor: Actor, items: unknown[]): Promise<SendContext> {
+  const ctx = newContext();
+  const field = (item: unknown, key: string) => {
+    const v = (item as Record<string, unknown> | null)?.[key];
+    return typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : undefined;
+  };
+  const clientIds = [...new Set(items.map((i) => field(i, 'clientId')).filter((x): x is string => !!x))];
+  for (const v of await repo.findVisitsByClientIds(db, clientIds)) ctx.stored.set(v.clientId, v);
+  for (const id of clientIds) ctx.looked.add(id);
+  const households = [...new Set(items.filter((i) => (i as { householdVersion?: unknown })?.householdVersion).map((i) => field(i, 'householdId')).filter((x): x is string => !!x))];
+  if (households.length) ctx.versions = await currentVersions(db, households, householdScopeOf(actor));
+  return ctx;
 }
 
 /** Visits in scope, newest first (of a group, a household; flagged ones for the officer). */

@@ -101,6 +101,15 @@ describe(`a visit is stored once (${engineName})`, () => {
     const again = await addVisits(t.db, f.fieldA, { visits: items }, NOW);
     expect(again).toMatchObject({ stored: 0, duplicates: 3, refused: 1 });
     expect(await countVisits()).toBe(before + 3);
+    // the same visit twice in one send, and one send arriving twice at once: stored once (earlier in the day:
+    // the latest outcomes stay as they are)
+    const twice = visit({ personId: f.persons['An'], outcome: 'not_home', followUp: null, visitedAt: '2026-11-20T08:10:00+07:00' });
+    expect((await addVisits(t.db, f.fieldA, { visits: [twice, { ...twice }] }, NOW)).results.map((r) => r.status)).toEqual(['stored', 'duplicate']);
+    const both = [visit({ personId: f.persons['An'], outcome: 'not_home', followUp: null, visitedAt: '2026-11-20T08:20:00+07:00' }), visit({ personId: f.persons['Bình'], outcome: 'not_home', followUp: null, visitedAt: '2026-11-20T08:20:00+07:00' })];
+    const [x, y] = await Promise.all([addVisits(t.db, f.fieldA, { visits: both }, NOW), addVisits(t.db, f.fieldA, { visits: both }, NOW)]);
+    expect(x.stored + y.stored).toBe(2);
+    expect(x.duplicates + y.duplicates).toBe(2);
+    expect(await countVisits()).toBe(before + 6);
     // a batch is never empty, and holds at most 500
     expect((await failure(addVisits(t.db, f.fieldA, { visits: [] }, NOW))).code).toBe('validation');
   });
@@ -112,6 +121,8 @@ describe(`bad input changes nothing (${engineName})`, () => {
     const e = await failure(addVisit(t.db, f.fieldA, visit({ personId: f.persons['Long'] }), NOW));
     expect(e).toMatchObject({ code: 'out_of_scope', status: 403 });
     expect(e.fields).toEqual([expect.objectContaining({ path: 'personId', key: 'person_not_in_group' })]);
+    expect(errorBody('vi', e.code, e.params, e.fields).error.message).toBe('Người này ở ngoài địa bàn của tổ Tổ công tác 1');
+    expect(errorBody('en', e.code, e.params, e.fields).error.message).toBe("This person lives outside group Tổ công tác 1's villages");
     expect(errorBody('vi', e.code, e.params, e.fields).error.fields![0].message).toBe(
       'Người này không thuộc các hộ ở địa bàn của tổ Tổ công tác 1: ngoài phạm vi được giao',
     );

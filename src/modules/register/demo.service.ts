@@ -18,6 +18,7 @@ import { importRegister, type ImportProgress, type ImportReport } from './import
 import { anyPerson, CARDS_BY_CITIZEN_ID, createCardsByCitizenId, dropCardsByCitizenId, householdsWithPersons, insertCardsByCitizenId } from './register.repository';
 import { coverageChange } from '../coverage/coverage-counts';
 import { seedDemoNetwork } from '../offices/demo-network';
+import { seedDemoOutreach } from '../outreach/demo';
 
 export interface DemoOptions {
   province: string;
@@ -98,6 +99,8 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
       await addCards(database, cardsFile);
       // the province's offices, facilities and collectors, and the cards naming them
       await seedDemoNetwork(database.db, actor, options.province);
+      // two working groups and their visits (issue 19)
+      await seedDemoOutreach(database.db, actor, options.province, options.today);
     }
     return report;
   } finally {

@@ -5,6 +5,9 @@ import { isCoveredOn } from '../../domain/coverage';
 import { coverageOf } from '../coverage/coverage.service';
 import { loadDemo } from './demo.service';
 import { listOffices } from '../offices/offices.service';
+import { listGroups } from '../outreach/groups.service';
+import { progress } from '../outreach/progress.service';
+import { listReports } from '../outreach/reports.service';
 
 // not a month end: the dashboard reads the month end before and the spans since
 const TODAY = '2026-03-18';
@@ -79,3 +82,25 @@ describe(`the demo province's social insurance network (${engineName})`, () => {
   });
 });
 
+
+describe(`the demo province's door to door (${engineName})`, () => {
+  it('has two working groups with their members and visits logged on their lists, some waiting for review', async () => {
+    const groups = await listGroups(t.db, system, { unit: '15' });
+    expect(groups.map((g) => [g.name, g.leader?.username, g.members.length]).sort()).toEqual([
+      ['Tổ công tác 1', 'demo.to1.truong', 2],
+      ['Tổ công tác 2', 'demo.to2.truong', 2],
+    ]);
+    const visits = await t.db.selectFrom('visit').select(['groupId', 'villageCode', 'outcome', 'reason', 'visitedOn']).execute();
+    expect(visits.length).toBeGreaterThan(20);
+    for (const v of visits) {
+      expect(groups.find((g) => g.id === v.groupId)!.villages.map((x) => x.code)).toContain(v.villageCode);
+      expect(v.visitedOn <= TODAY).toBe(true);
+    }
+    expect(new Set(visits.map((v) => v.outcome)).size).toBe(4);
+    const reported = visits.filter((v) => v.reason === 'moved_away' || v.reason === 'deceased' || v.reason === 'insured_elsewhere').length;
+    expect((await listReports(t.db, system, { status: 'pending' })).length).toBe(reported);
+    const p = await progress(t.db, system, { unit: groups[0].communeCode }, TODAY);
+    expect(p.total.visits).toBe(visits.filter((v) => v.groupId === groups[0].id).length);
+    expect(p.total.householdsVisited).toBeGreaterThan(0);
+  });
+});
