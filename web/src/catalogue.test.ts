@@ -38,7 +38,7 @@ describe('web catalogues', () => {
       admin: 'Quản trị viên',
       province_staff: 'Cán bộ tỉnh',
       commune_officer: 'Cán bộ xã',
-      field_worker: 'Công tác thực địa (trưởng thôn, cộng tác viên)',
+      field_worker: 'Tổ viên tổ công tác',
       viewer: 'Người xem',
     });
   });
