@@ -151,5 +151,17 @@ describe('door to door on a phone, offline', () => {
     await expect.poll(() => admin.getByTestId('outreach-every-door').innerText(), { timeout: 15_000 }).toMatch(/^Đã đến 3 \/ \d+ hộ cần đến/);
     expect(await admin.getByTestId('progress-groups').innerText()).toContain('Tổ công tác thử');
     await screenshot(admin, 'outreach-officer-page');
+
+    // the leader's daily sheet: what is due, then the list village by village, to print
+    await admin.getByTestId('group-row').filter({ hasText: 'Tổ công tác thử' }).getByTestId('group-sheet-link').click();
+    await admin.getByTestId('group-sheet').waitFor();
+    expect(await admin.getByTestId('group-sheet').innerText()).toContain('Danh sách đi từng nhà – Tổ công tác thử');
+    expect(await admin.getByTestId('sheet-village').count()).toBeGreaterThan(0);
+    await screenshot(admin, 'outreach-daily-sheet');
+
+    // the coverage dashboard of the commune folds the same progress in
+    await admin.goto(`${server.url}/#/coverage/02905`);
+    await admin.getByTestId('fold-outreach').locator('summary').click();
+    await expect.poll(() => admin.getByTestId('fold-outreach').innerText(), { timeout: 15_000 }).toMatch(/Đã đến \d+ \/ \d+ hộ cần đến/);
   });
 });

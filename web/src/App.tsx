@@ -191,7 +191,7 @@ export function App() {
   } else if (section === 'offices') {
     page = <OfficesPage user={user} province={route[1]} />;
   } else if (section === 'outreach') {
-    page = <OutreachPage user={user} commune={route[1]} />;
+    page = <OutreachPage user={user} commune={route[1]} sheet={route[2] === 'sheet' ? route[3] : undefined} />;
   } else if (route.length === 0 || route[0] === 'login') {
     page = null;
   } else {

@@ -23,6 +23,7 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 import { EChart, type ChartOption } from './EChart';
 import { LowCoverageList } from './LowCoverageList';
 import { PupilsBySchool } from './PupilsBySchool';
+import { ProgressPanel } from '../outreach/ProgressPanel';
 import { today, usePremiumGroups } from '../register/RegisterBits';
 import { groupName, isOfficialCode } from '../premium/ruleText';
 import { DayInput, parseDayMonthYear } from '../register/HouseholdBits';
@@ -287,6 +288,12 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
       )}
 
       {coverage && !visitsOnly && <GroupChart c={coverage} lang={lang} />}
+
+      {coverage && !visitsOnly && level !== 'village' && (
+        <Fold fold={fold} title={t('coverage.outreach.title')} testId="fold-outreach">
+          <ProgressPanel unit={coverage.unit} date={date} compact />
+        </Fold>
+      )}
 
       {coverage && hasVisits && (
         <Fold fold={fold} title={t('coverage.visits.title')} testId="fold-visits">

@@ -9,23 +9,24 @@ import { useTranslation } from 'react-i18next';
 import type { User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { errorMessage } from '../errors';
-import { formatDate, formatDateTime, formatNumber, formatPct } from '../format';
+import { formatDate, formatDateTime } from '../format';
 import { navigate } from '../router';
 import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field } from '../ui/Field';
 import { UnitPicker } from '../units/UnitPicker';
 import type { UnitLevel } from '../units/unitsApi';
-import { fieldApi, progressXlsxUrl, type Group, type Progress, type Report } from './fieldApi';
+import { fieldApi, type Group, type Report } from './fieldApi';
+import { ProgressPanel } from './ProgressPanel';
 import { GroupForm } from './GroupForm';
+import { GroupSheet } from './GroupSheet';
 
 const COMMUNE: readonly UnitLevel[] = ['commune'];
 
-export function OutreachPage({ user, commune: routeCommune }: { user: User; commune?: string }) {
-  const { t, i18n } = useTranslation('field');
+export function OutreachPage({ user, commune: routeCommune, sheet }: { user: User; commune?: string; sheet?: string }) {
+  const { t } = useTranslation('field');
   const commune = routeCommune ?? (user.scopeCode && user.scopeCode.length === 5 ? user.scopeCode : null);
   const [groups, setGroups] = useState<Group[] | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
   const [reports, setReports] = useState<Report[]>([]);
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,30 +37,16 @@ export function OutreachPage({ user, commune: routeCommune }: { user: User; comm
   useEffect(() => {
     if (!commune) return;
     const controller = new AbortController();
-    Promise.all([fieldApi.groups(controller.signal), fieldApi.progress(commune, undefined, controller.signal), fieldApi.reports(commune, controller.signal)])
-      .then(([g, p, r]) => {
+    Promise.all([fieldApi.groups(controller.signal), fieldApi.reports(commune, controller.signal)])
+      .then(([g, r]) => {
         setGroups(g.filter((x) => x.communeCode === commune));
-        setProgress(p);
         setReports(r);
       })
       .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
     return () => controller.abort();
   }, [commune, version]);
 
-  const lang = i18n.language;
-  const figures = (f: Progress['total']) => [
-    formatNumber(f.households, lang),
-    formatNumber(f.householdsVisited, lang),
-    f.pctVisited === null ? '—' : formatPct(f.pctVisited, lang),
-    formatNumber(f.personsReached, lang),
-    formatNumber(f.enrolled, lang),
-    formatNumber(f.promised, lang),
-    formatNumber(f.refused, lang),
-    formatNumber(f.notHome, lang),
-    formatNumber(f.cardActive, lang),
-  ];
-  const figureColumns = ['households', 'visited', 'pct', 'reached', 'enrolled', 'promised', 'refused', 'not_home', 'card_active'].map((k) => ({ label: t(`progress.${k}`), className: 'num' }));
-
+  if (commune && sheet) return <GroupSheet commune={commune} groupId={sheet} />;
   return (
     <div data-testid="outreach-page">
       <div className="card-head">
@@ -76,52 +63,7 @@ export function OutreachPage({ user, commune: routeCommune }: { user: User; comm
         </Field>
       </section>
 
-      {commune && progress && (
-        <section className="card" data-testid="outreach-progress">
-          <div className="card-head">
-            <h2>{t('progress.title', { date: formatDate(progress.date) })}</h2>
-            <a className="btn btn-secondary btn-small" href={progressXlsxUrl(commune, progress.date)} download data-testid="progress-xlsx">
-              {t('progress.xlsx')}
-            </a>
-          </div>
-          <p className="lead" data-testid="outreach-every-door">
-            {t('progress.every_door', {
-              visited: formatNumber(progress.total.householdsVisited, lang),
-              households: formatNumber(progress.total.households, lang),
-              pct: progress.total.pctVisited === null ? '—' : formatPct(progress.total.pctVisited, lang),
-            })}
-          </p>
-          <p className="muted small">
-            {t('progress.pipeline', {
-              visited: formatNumber(progress.total.personsReached, lang),
-              promised: formatNumber(progress.total.promised, lang),
-              enrolled: formatNumber(progress.total.enrolled, lang),
-              active: formatNumber(progress.total.cardActive, lang),
-            })}
-            {progress.total.medianDaysToEnrolment !== null && ` · ${t('progress.median_enrol', { days: formatNumber(progress.total.medianDaysToEnrolment, lang) })}`}
-            {progress.total.medianDaysToCard !== null && ` · ${t('progress.median_card', { days: formatNumber(progress.total.medianDaysToCard, lang) })}`}
-          </p>
-          {(['groups', 'villages', 'members'] as const).map((part) => (
-            <details key={part} className="fold" open={part === 'groups'}>
-              <summary>
-                <h3>{t(`progress.by_${part}`)}</h3>
-              </summary>
-              <DataTable columns={[t('progress.name'), ...figureColumns]} testId={`progress-${part}`}>
-                {(progress[part] as (Progress['total'] & { name?: string; displayName?: string })[]).map((row, i) => (
-                  <tr key={i}>
-                    <td>{row.name ?? row.displayName ?? ''}</td>
-                    {figures(row).map((v, k) => (
-                      <td key={k} className="num">
-                        {v}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </DataTable>
-            </details>
-          ))}
-        </section>
-      )}
+      {commune && <ProgressPanel unit={commune} version={version} />}
 
       {commune && groups && (
         <section className="card" data-testid="outreach-groups">
@@ -157,6 +99,9 @@ export function OutreachPage({ user, commune: routeCommune }: { user: User; comm
                   <td>{g.members.map((m) => m.displayName || m.username).join(', ')}</td>
                   <td>{g.periodFrom || g.periodTo ? `${formatDate(g.periodFrom) || '…'} – ${formatDate(g.periodTo) || '…'}` : '—'}</td>
                   <td>
+                    <a className="btn btn-ghost btn-small" href={`#/outreach/${commune}/sheet/${g.id}`} data-testid="group-sheet-link">
+                      {t('groups.sheet')}
+                    </a>
                     {canManage && (
                       <button type="button" className="btn btn-ghost btn-small" onClick={() => setEditing(g)}>
                         {t('groups.edit')}

@@ -33,6 +33,8 @@ export const fieldApi = {
     call(client.POST('/api/outreach/groups/{id}/nominations', { params: id(groupId), body })),
   sendVisits: (visits: VisitInput[]) => call(client.POST('/api/outreach/visits/batch', { body: { visits } })),
   followUps: (signal?: AbortSignal) => call(client.GET('/api/outreach/follow-ups', { params: { query: {} }, signal })),
+  /** Everything due in a group, whoever promised it (the leader's sheet). */
+  groupFollowUps: (group: string, signal?: AbortSignal) => call(client.GET('/api/outreach/follow-ups', { params: { query: { group, all: 'true' } }, signal })),
   reports: (unit: string | undefined, signal?: AbortSignal) => call(client.GET('/api/outreach/reports', { params: { query: { ...(unit ? { unit } : {}), status: 'pending' } }, signal })),
   acceptReport: (reportId: string, body: ApiBody<'/api/outreach/reports/{id}/accept', 'post'>) =>
     call(client.POST('/api/outreach/reports/{id}/accept', { params: id(reportId), body })),
