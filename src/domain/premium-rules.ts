@@ -35,7 +35,13 @@ export type RuleErrorCode =
   | 'enrolled_out_of_range'
   | 'date_before_first_base_salary'
   | 'no_rule_in_force'
-  | 'invalid_rules';
+  | 'invalid_rules'
+  // Voluntary social insurance (voluntary-si.ts)
+  | 'invalid_income'
+  | 'income_below_floor'
+  | 'income_above_ceiling'
+  | 'payment_period_invalid'
+  | 'support_months_out_of_range';
 
 /**
  * The engine refuses rather than return a wrong number. `field` is the path of the offending input,
@@ -44,12 +50,15 @@ export type RuleErrorCode =
 export class RuleError extends Error {
   readonly code: RuleErrorCode;
   readonly field: string;
+  /** Values the message names (e.g. the floor and ceiling of an income), for the i18n catalogue. */
+  readonly params: Readonly<Record<string, string | number>>;
 
-  constructor(code: RuleErrorCode, field: string, message: string) {
+  constructor(code: RuleErrorCode, field: string, message: string, params: Record<string, string | number> = {}) {
     super(message);
     this.name = 'RuleError';
     this.code = code;
     this.field = field;
+    this.params = params;
   }
 }
 

@@ -136,7 +136,7 @@ export interface Quote {
 // ---------------------------------------------------------------------------------------------------
 
 /** round(a x b / c) to the nearest integer, halves up, exactly (non-negative integers). */
-function mulDivRound(a: number, b: number, c: number): number {
+export function mulDivRound(a: number, b: number, c: number): number {
   const numerator = BigInt(a) * BigInt(b);
   const denominator = BigInt(c);
   return Number((2n * numerator + denominator) / (2n * denominator));

@@ -21,7 +21,7 @@ const fieldPath = (field: string) => field.replace(/\[(\d+)\]/g, '.$1').replace(
 
 /** The engine's refusals become validation errors naming the field, in the user's language. */
 export function toAppError(e: unknown): unknown {
-  if (e instanceof RuleError) return new AppError('validation', {}, [{ path: fieldPath(e.field), key: `rule_${e.code}`, params: { detail: e.message } }]);
+  if (e instanceof RuleError) return new AppError('validation', {}, [{ path: fieldPath(e.field), key: `rule_${e.code}`, params: { ...e.params, detail: e.message } }]);
   return e;
 }
 
