@@ -5,12 +5,31 @@ import { formatVnd } from '../../domain/money';
 import { formatDateVi } from '../../domain/dates';
 import { AppError } from '../../errors';
 import * as premium from './premium.service';
-import type { QuoteRequest } from './premium.schemas';
+import type { QuoteRequest, VsiQuoteRequest } from './premium.schemas';
+
+/** The products the rules engine quotes: BHYT (the default) and voluntary social insurance. */
+const PRODUCTS = ['bhyt', 'bhxh-tn'] as const;
+type Product = (typeof PRODUCTS)[number];
+
+function productOf(opts: PremiumOptions): Product {
+  const product = (opts.product ?? 'bhyt').toLowerCase();
+  if (!(PRODUCTS as readonly string[]).includes(product))
+    throw new AppError('validation', {}, [{ path: 'product', key: 'invalid_value', params: { options: PRODUCTS.join(', ') } }]);
+  return product as Product;
+}
+
+const requireOption = (value: string | undefined, path: string): string => {
+  if (value === undefined || !value.trim()) throw new AppError('validation', {}, [{ path, key: 'required' }]);
+  return value;
+};
 
 interface PremiumOptions {
+  product?: string;
   date: string;
   months: string;
-  groups: string;
+  groups?: string;
+  group?: string;
+  income?: string;
   province?: string;
   enrolledThisYear?: string;
   birthDates?: string;
@@ -29,7 +48,7 @@ export function requestFromOptions(opts: PremiumOptions): QuoteRequest {
   return {
     date: opts.date,
     months: int(opts.months, 'months')!,
-    members: opts.groups.split(',').map((g, i) => ({
+    members: requireOption(opts.groups, 'groups').split(',').map((g, i) => ({
       groups: g
         .split('+')
         .map((c) => c.trim().toUpperCase())
@@ -38,6 +57,43 @@ export function requestFromOptions(opts: PremiumOptions): QuoteRequest {
     })),
     ...(opts.province ? { province: opts.province } : {}),
     ...(opts.enrolledThisYear !== undefined ? { enrolledThisYear: int(opts.enrolledThisYear, 'enrolledThisYear') } : {}),
+  };
+}
+
+/** The voluntary social insurance request: one member in the group(s) `--group` names ('poor', 'poor+island'). */
+export function vsiRequestFromOptions(opts: PremiumOptions): VsiQuoteRequest {
+  return {
+    date: opts.date,
+    months: int(opts.months, 'months')!,
+    members: [
+      {
+        groups: requireOption(opts.group ?? opts.groups, 'group')
+          .split('+')
+          .map((g) => g.trim().toLowerCase())
+          .filter(Boolean),
+        ...(opts.income !== undefined ? { income: int(opts.income, 'income') } : {}),
+      },
+    ],
+    ...(opts.province ? { province: opts.province } : {}),
+  };
+}
+
+/** The voluntary social insurance answer in the shape of the BHYT one (`--json`), plus the income. */
+export function vsiQuoteJson(q: premium.VsiQuoteWithRules) {
+  return {
+    product: q.product,
+    members: q.members.map((m) => ({
+      group: m.group,
+      order: m.order,
+      income: m.income,
+      premium: m.premium,
+      state: m.state,
+      local: m.local,
+      payable: m.payable,
+      validFrom: m.validFrom,
+      validTo: m.validTo,
+    })),
+    total: q.total,
   };
 }
 
@@ -59,8 +115,8 @@ export function quoteJson(q: premium.QuoteWithRules) {
 }
 
 /** On the embedded database while the server runs, ask the server (the quote needs no login). */
-async function quoteThroughServer(port: number, request: QuoteRequest, lang: string): Promise<premium.QuoteWithRules> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/premium/quote`, {
+async function quoteThroughServer<T>(port: number, url: string, request: QuoteRequest | VsiQuoteRequest, lang: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${url}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'accept-language': lang },
     body: JSON.stringify(request),
@@ -74,27 +130,39 @@ async function quoteThroughServer(port: number, request: QuoteRequest, lang: str
   return body;
 }
 
+type Db = Parameters<Parameters<CliContext['withDb']>[0]>[0]['db'];
+
+/** Price on the local database; while the server holds the embedded database, ask the server instead. */
+async function quoteLocallyOrThroughServer<T>(c: CliContext, url: string, request: QuoteRequest | VsiQuoteRequest, local: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await c.withDb(({ db }) => local(db));
+  } catch (e) {
+    if (e instanceof DataDirInUseError && e.owner.role === 'server' && e.owner.port) return quoteThroughServer<T>(e.owner.port, url, request, c.lang);
+    throw e;
+  }
+}
+
 export function registerPremiumCommands(program: Command, ctx: () => CliContext): void {
   program
     .command('premium')
-    .description('What BHYT cards cost on a date: per member the premium, state, local and participant shares, and the card dates')
+    .description(
+      'What BHYT cards (default) or voluntary social insurance (--product bhxh-tn) cost on a date: per member the premium, state, local and participant shares',
+    )
+    .option('--product <product>', 'bhyt (default) or bhxh-tn (voluntary social insurance, BHXH tự nguyện)')
     .requiredOption('--date <YYYY-MM-DD>', 'payment date')
-    .requiredOption('--months <n>', 'months paid for, 1-12')
-    .requiredOption('--groups <codes>', 'one participant group per member, comma-separated (e.g. GD,GD,HS); a member in several groups: HS+DT')
+    .requiredOption('--months <n>', 'months paid for: BHYT 1-12; bhxh-tn 1, 3, 6 or 12')
+    .option('--groups <codes>', 'BHYT: one participant group per member, comma-separated (e.g. GD,GD,HS); a member in several groups: HS+DT')
+    .option('--group <group>', 'bhxh-tn: poor, near_poor, ethnic_minority, island or other (several: poor+island; the highest level applies)')
+    .option('--income <dong>', 'bhxh-tn: the monthly income chosen (default the lowest, the rural poverty line)')
     .option('--province <code>', 'province code, for local support policies (e.g. 79)')
     .option('--enrolled-this-year <n>', 'household-mode members of the household who already joined this calendar year')
     .option('--birth-dates <dates>', 'birth dates in the order of --groups, comma-separated (empty to skip one)')
     .option('--json', 'print {"members":[{group,order,premium,state,local,payable,validFrom,validTo}],"total":{premium,state,local,payable}}')
     .action(async (opts: PremiumOptions) => {
       const c = ctx();
+      if (productOf(opts) === 'bhxh-tn') return printVsiQuote(c, opts);
       const request = requestFromOptions(opts);
-      let q: premium.QuoteWithRules;
-      try {
-        q = await c.withDb(({ db }) => premium.quote(db, request));
-      } catch (e) {
-        if (e instanceof DataDirInUseError && e.owner.role === 'server' && e.owner.port) q = await quoteThroughServer(e.owner.port, request, c.lang);
-        else throw e;
-      }
+      const q = await quoteLocallyOrThroughServer(c, '/api/premium/quote', request, (db) => premium.quote(db, request));
       if (opts.json) return c.json(quoteJson(q));
       const t = c.t;
       const rows = q.members.map((m, i) => [
@@ -120,6 +188,25 @@ export function registerPremiumCommands(program: Command, ctx: () => CliContext)
       for (const r of q.rules) c.out(`${r.uncertain ? '? ' : '  '}${r.id}: ${r.source}`);
       if (q.rules.some((r) => r.uncertain)) c.out(t('premium.uncertain_legend'));
     });
+}
+
+async function printVsiQuote(c: CliContext, opts: PremiumOptions): Promise<void> {
+  const request = vsiRequestFromOptions(opts);
+  const q = await quoteLocallyOrThroughServer(c, '/api/premium/bhxh-tn/quote', request, (db) => premium.vsiQuote(db, request));
+  if (opts.json) return c.json(vsiQuoteJson(q));
+  const t = c.t;
+  for (const m of q.members) {
+    c.out(`${t('premium.vsi_title')}: ${t(`premium.vsi_group_${m.group}`)}`);
+    c.out(`  ${t('premium.vsi_income')}: ${formatVnd(m.income)} (${formatVnd(m.minIncome)} - ${formatVnd(m.maxIncome)})`);
+    c.out(`  ${t('premium.premium')}: ${formatVnd(m.premium)}`);
+    c.out(`  ${t('premium.state')}: ${formatVnd(m.state)}`);
+    c.out(`  ${t('premium.local')}: ${formatVnd(m.local)}`);
+    c.out(`  ${t('premium.payable')}: ${formatVnd(m.payable)}`);
+    c.out(`  ${formatDateVi(m.validFrom)} - ${formatDateVi(m.validTo)}`);
+  }
+  c.out('');
+  for (const r of q.rules) c.out(`${r.uncertain ? '? ' : '  '}${r.id}: ${r.source}`);
+  if (q.rules.some((r) => r.uncertain)) c.out(t('premium.uncertain_legend'));
 }
 
 export function registerRulesCommands(program: Command, ctx: () => CliContext): void {

@@ -11,6 +11,9 @@ import {
   quoteInput,
   quoteSchema,
   rulesAnswerSchema,
+  vsiQuoteInput,
+  vsiQuoteSchema,
+  vsiRulesAnswerSchema,
 } from './premium.schemas';
 import { todayInVietnam } from '../../domain/dates';
 
@@ -29,6 +32,35 @@ export const premiumRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => premium.quote(db(), req.body),
+  );
+
+  app.post(
+    '/api/premium/bhxh-tn/quote',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['premium'],
+        summary:
+          'What voluntary social insurance (BHXH tự nguyện) costs: per member 22% of the chosen income (default the lowest), the state, local and participant shares, with the rules used',
+        body: vsiQuoteInput,
+        response: { 200: vsiQuoteSchema },
+      },
+    },
+    async (req) => premium.vsiQuote(db(), req.body),
+  );
+
+  app.get(
+    '/api/premium/bhxh-tn/rules',
+    {
+      config: { permission: 'signed_in' },
+      schema: {
+        tags: ['premium'],
+        summary: 'The voluntary social insurance rules in force on a date (default today), each with its legal source and uncertain flag',
+        querystring: z.object({ date: isoDate.optional() }).strict(),
+        response: { 200: vsiRulesAnswerSchema },
+      },
+    },
+    async (req) => premium.vsiRulesOn(req.query.date ?? todayInVietnam()),
   );
 
   app.post(

@@ -162,3 +162,86 @@ export const quoteSchema = z.object({
   uncertainRuleIds: z.array(z.string()),
   rules: z.array(ruleItemSchema),
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance (BHXH tự nguyện): domain/voluntary-si.ts and voluntary-si-rules.ts
+// ---------------------------------------------------------------------------------------------------
+
+export const VSI_GROUP_NAMES = ['poor', 'near_poor', 'ethnic_minority', 'island', 'other'] as const;
+
+/** Types only here, like the BHYT quote: the engine checks the values and names the field it refuses. */
+export const vsiQuoteInput = z
+  .object({
+    date: z.string().max(10),
+    /** Payment period: 1, 3, 6 or 12. */
+    months: z.number().int(),
+    members: z
+      .array(
+        z
+          .object({
+            groups: z.array(z.string().max(20)).max(5),
+            /** Monthly income chosen, dong; default the lowest (the rural poverty line). */
+            income: z.number().int().optional(),
+            province: z.string().max(3).optional(),
+            supportMonthsUsed: z.number().int().optional(),
+          })
+          .strict(),
+      )
+      .max(200),
+    province: z.string().max(3).optional(),
+  })
+  .strict();
+export type VsiQuoteRequest = z.input<typeof vsiQuoteInput>;
+
+const vsiContributionRateRule = z.strictObject({ ...datedRule, basisPoints: z.number() });
+const povertyLineRule = z.strictObject({ ...datedRule, amount: z.number() });
+const incomeCeilingRule = z.strictObject({ ...datedRule, baseSalaryMultiple: z.number() });
+const vsiStateSupportRule = z.strictObject({ ...datedRule, group: z.enum(VSI_GROUP_NAMES), basisPoints: z.number() });
+const vsiTermsRule = z.strictObject({ ...datedRule, maxSupportMonths: z.number(), paymentPeriods: z.array(z.number()).readonly() });
+const vsiLocalTopUp = z.strictObject({
+  ...datedRule,
+  province: z.string(),
+  nameVi: z.string(),
+  nameEn: z.string(),
+  groups: z.array(z.enum(VSI_GROUP_NAMES)).readonly().optional(),
+  basisPoints: z.number(),
+});
+
+export const VSI_RULE_KIND_NAMES = ['vsi-contribution-rate', 'vsi-poverty-line', 'vsi-income-ceiling', 'vsi-state-support', 'vsi-terms', 'vsi-local-top-up'] as const;
+
+export const vsiRuleItemSchema = ruleDescriptionSchema.extend({
+  kind: z.enum(VSI_RULE_KIND_NAMES),
+  rule: z.union([vsiStateSupportRule, vsiTermsRule, vsiLocalTopUp, povertyLineRule, incomeCeilingRule, vsiContributionRateRule]),
+});
+
+export const vsiRulesAnswerSchema = z.object({ date: z.string(), rules: z.array(vsiRuleItemSchema) });
+
+export const vsiMemberQuoteSchema = z.object({
+  ...amounts,
+  group: z.enum(VSI_GROUP_NAMES),
+  order: z.null(),
+  income: z.number(),
+  minIncome: z.number(),
+  maxIncome: z.number(),
+  rateBasisPoints: z.number(),
+  stateBasisPoints: z.number(),
+  localBasisPoints: z.number(),
+  supportMonths: z.number(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  ruleIds: z.array(z.string()),
+  uncertainRuleIds: z.array(z.string()),
+  notes: z.array(z.object({ code: z.enum(['support_months_capped', 'income_default_minimum']), message: z.string() })),
+});
+
+/** A priced voluntary social insurance payment, with the rules used (premium.service.ts VsiQuoteWithRules). */
+export const vsiQuoteSchema = z.object({
+  product: z.literal('bhxh-tn'),
+  date: z.string(),
+  months: z.number(),
+  members: z.array(vsiMemberQuoteSchema),
+  total: z.object(amounts),
+  ruleIds: z.array(z.string()),
+  uncertainRuleIds: z.array(z.string()),
+  rules: z.array(vsiRuleItemSchema),
+});

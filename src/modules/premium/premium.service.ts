@@ -3,18 +3,30 @@
  * admins add (base salaries, local policies), stored in the database and audited.
  */
 import { randomUUID } from 'node:crypto';
+import { isIsoDate } from '../../domain/dates';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
 import { DEFAULT_RULES, RuleError, isKnownGroup, mergeRules, type BaseSalaryRule, type LocalPolicy, type ParticipantGroup, type RuleEntry, type RuleSet } from '../../domain/premium-rules';
 import { listRulesInForce, quote as priceQuote, ruleHistory, type Quote, type QuoteInput } from '../../domain/premium';
 import { vnd } from '../../domain/money';
+import { quoteVoluntarySi, type VsiQuote, type VsiQuoteInput } from '../../domain/voluntary-si';
+import { DEFAULT_VSI_RULES, vsiRuleHistory, vsiRulesInForce, type VsiRuleEntry, type VsiRuleSet } from '../../domain/voluntary-si-rules';
 import { AppError, notFound } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './premium.repository';
-import { baseSalaryInput, localPolicyInput, quoteInput, type BaseSalaryInput, type LocalPolicyInput, type QuoteRequest } from './premium.schemas';
+import {
+  baseSalaryInput,
+  localPolicyInput,
+  quoteInput,
+  vsiQuoteInput,
+  type BaseSalaryInput,
+  type LocalPolicyInput,
+  type QuoteRequest,
+  type VsiQuoteRequest,
+} from './premium.schemas';
 
 /** 'members[2].groups[0]' -> 'members.2.groups.0', the path style of every other validation error. */
 const fieldPath = (field: string) => field.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
@@ -37,7 +49,7 @@ export async function loadRules(db: Kysely<DB>): Promise<RuleSet> {
 
 export interface RuleDescription {
   id: string;
-  kind: RuleEntry['kind'];
+  kind: RuleEntry['kind'] | VsiRuleEntry['kind'];
   from: string;
   to?: string;
   source: string;
@@ -45,7 +57,7 @@ export interface RuleDescription {
   note?: string;
 }
 
-const describe = (e: RuleEntry): RuleDescription => ({
+const describe = (e: RuleEntry | VsiRuleEntry): RuleDescription => ({
   id: e.rule.id,
   kind: e.kind,
   from: e.rule.from,
@@ -56,9 +68,9 @@ const describe = (e: RuleEntry): RuleDescription => ({
 });
 
 /** A rule with its entry: what the rule says (amount, share, group...) beside where it comes from. */
-const describeWithRule = (e: RuleEntry) => ({ ...describe(e), rule: e.rule });
+const describeWithRule = <E extends RuleEntry | VsiRuleEntry>(e: E) => ({ ...describe(e), kind: e.kind as E['kind'], rule: e.rule as E['rule'] });
 
-export type QuoteWithRules = Quote & { rules: ReturnType<typeof describeWithRule>[] };
+export type QuoteWithRules = Quote & { rules: ReturnType<typeof describeWithRule<RuleEntry>>[] };
 
 /** Price a payment; the answer names each rule used with what it says and its legal source. Needs no login. */
 export function quoteWith(rules: RuleSet, request: QuoteRequest): QuoteWithRules {
@@ -95,6 +107,42 @@ export async function getSavedQuote(db: Kysely<DB>, actor: Actor, id: string) {
   const row = await repo.findQuote(db, id);
   if (!row || (row.createdBy !== actor.username && actor.role !== 'admin')) throw notFound('quote', id);
   return { id: row.id, createdAt: row.createdAt, createdBy: row.createdBy, input: row.input, ...(row.result as QuoteWithRules) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance (BHXH tự nguyện): the second product
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The voluntary social insurance rules: the shipped defaults (provincial top-ups are data, but there is
+ * no admin screen or store for them yet). The base salary of the ceiling comes from the BHYT rule set.
+ */
+export function loadVsiRules(): VsiRuleSet {
+  return DEFAULT_VSI_RULES;
+}
+
+export type VsiQuoteWithRules = VsiQuote & { rules: ReturnType<typeof describeWithRule<VsiRuleEntry>>[] };
+
+/** Price a voluntary social insurance payment; the answer names each rule used with its legal source. */
+export function vsiQuoteWith(rules: RuleSet, vsiRules: VsiRuleSet, request: VsiQuoteRequest): VsiQuoteWithRules {
+  const input = parseInput(vsiQuoteInput, request) as VsiQuoteInput;
+  try {
+    const q = quoteVoluntarySi(input, vsiRules, rules.baseSalaries);
+    const used = new Set(q.ruleIds);
+    return { ...q, rules: vsiRuleHistory(vsiRules).filter((e) => used.has(e.rule.id)).map(describeWithRule) };
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export async function vsiQuote(db: Kysely<DB>, request: VsiQuoteRequest): Promise<VsiQuoteWithRules> {
+  return vsiQuoteWith(await loadRules(db), loadVsiRules(), request);
+}
+
+/** The voluntary social insurance rules in force on a date, each with its source. */
+export function vsiRulesOn(date: string) {
+  if (!isIsoDate(date)) throw toAppError(new RuleError('invalid_date', 'date', `not a date (YYYY-MM-DD): ${date}`));
+  return { date, rules: vsiRulesInForce(date, loadVsiRules()).map(describeWithRule) };
 }
 
 export async function rulesInForce(db: Kysely<DB>, date: string) {

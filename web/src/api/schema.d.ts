@@ -3437,6 +3437,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/premium/bhxh-tn/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What voluntary social insurance (BHXH tự nguyện) costs: per member 22% of the chosen income (default the lowest), the state, local and participant shares, with the rules used */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        date: string;
+                        members: {
+                            groups: string[];
+                            income?: number;
+                            province?: string;
+                            supportMonthsUsed?: number;
+                        }[];
+                        months: number;
+                        province?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            members: {
+                                /** @enum {string} */
+                                group: "poor" | "near_poor" | "ethnic_minority" | "island" | "other";
+                                income: number;
+                                local: number;
+                                localBasisPoints: number;
+                                maxIncome: number;
+                                minIncome: number;
+                                notes: {
+                                    /** @enum {string} */
+                                    code: "support_months_capped" | "income_default_minimum";
+                                    message: string;
+                                }[];
+                                /** @enum {string|null} */
+                                order: null;
+                                payable: number;
+                                premium: number;
+                                rateBasisPoints: number;
+                                ruleIds: string[];
+                                state: number;
+                                stateBasisPoints: number;
+                                supportMonths: number;
+                                uncertainRuleIds: string[];
+                                validFrom: string;
+                                validTo: string;
+                            }[];
+                            months: number;
+                            /** @enum {string} */
+                            product: "bhxh-tn";
+                            ruleIds: string[];
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "vsi-contribution-rate" | "vsi-poverty-line" | "vsi-income-ceiling" | "vsi-state-support" | "vsi-terms" | "vsi-local-top-up";
+                                note?: string;
+                                rule: {
+                                    basisPoints: number;
+                                    from: string;
+                                    /** @enum {string} */
+                                    group: "poor" | "near_poor" | "ethnic_minority" | "island" | "other";
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    from: string;
+                                    id: string;
+                                    maxSupportMonths: number;
+                                    note?: string;
+                                    readonly paymentPeriods: number[];
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: ("poor" | "near_poor" | "ethnic_minority" | "island" | "other")[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    baseSalaryMultiple: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                            total: {
+                                local: number;
+                                payable: number;
+                                premium: number;
+                                state: number;
+                            };
+                            uncertainRuleIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/premium/bhxh-tn/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voluntary social insurance rules in force on a date (default today), each with its legal source and uncertain flag */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            rules: {
+                                from: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "vsi-contribution-rate" | "vsi-poverty-line" | "vsi-income-ceiling" | "vsi-state-support" | "vsi-terms" | "vsi-local-top-up";
+                                note?: string;
+                                rule: {
+                                    basisPoints: number;
+                                    from: string;
+                                    /** @enum {string} */
+                                    group: "poor" | "near_poor" | "ethnic_minority" | "island" | "other";
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    from: string;
+                                    id: string;
+                                    maxSupportMonths: number;
+                                    note?: string;
+                                    readonly paymentPeriods: number[];
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    readonly groups?: ("poor" | "near_poor" | "ethnic_minority" | "island" | "other")[];
+                                    id: string;
+                                    nameEn: string;
+                                    nameVi: string;
+                                    note?: string;
+                                    province: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    amount: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    baseSalaryMultiple: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                } | {
+                                    basisPoints: number;
+                                    from: string;
+                                    id: string;
+                                    note?: string;
+                                    source: string;
+                                    to?: string;
+                                    uncertain?: boolean;
+                                };
+                                source: string;
+                                to?: string;
+                                uncertain: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/premium/groups": {
         parameters: {
             query?: never;
