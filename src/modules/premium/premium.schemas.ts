@@ -219,7 +219,7 @@ export const vsiRulesAnswerSchema = z.object({ date: z.string(), rules: z.array(
 export const vsiMemberQuoteSchema = z.object({
   ...amounts,
   group: z.enum(VSI_GROUP_NAMES),
-  order: z.null(),
+  order: z.number().nullable(),
   income: z.number(),
   minIncome: z.number(),
   maxIncome: z.number(),

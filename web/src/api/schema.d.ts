@@ -3491,8 +3491,7 @@ export interface paths {
                                     code: "support_months_capped" | "income_default_minimum";
                                     message: string;
                                 }[];
-                                /** @enum {string|null} */
-                                order: null;
+                                order: number | null;
                                 payable: number;
                                 premium: number;
                                 rateBasisPoints: number;

@@ -2,7 +2,8 @@
  * The public premium calculator (#/calculator, no login): a household built member by member, the
  * payment date and period, the province and the household members already enrolled this year; the
  * answer per member (premium, state and local support, what the participant pays = what a donor can
- * fund, card dates), the total, the notes and the rules used with their legal source.
+ * fund, card dates), the total, the notes and the rules used with their legal source; below it, each
+ * member's voluntary social insurance contribution (VoluntarySiPanel).
  *
  * "Tính" prices the form; after the first result the page prices again by itself on every change
  * (debounced). Indices in data-testids are 0-based, like the API's error paths (members.N.*).
@@ -13,14 +14,15 @@ import { isAbort } from '../api/client';
 import { premiumApi, type PremiumGroup, type QuoteResult } from './premiumApi';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { Field, inputProps } from '../ui/Field';
-import { RulePeriod, UncertainBadge, noteText } from './RuleBits';
-import { groupLabel, groupLabels, legalSourceText, ruleNoteText, ruleName, ruleValue } from './ruleText';
+import { RuleItemBody, UncertainBadge, noteText } from './RuleBits';
+import { groupLabel, groupLabels, ruleNoteText, ruleName, ruleValue } from './ruleText';
 import { NO_ERRORS, errorMessage, mapErrors, type FormErrors } from '../errors';
 import { formatDate, formatPercent, formatVnd, isoDateOf, parseDayMonthYear } from '../format';
 import { DayInput } from '../register/HouseholdBits';
 import { buildQuoteRequest, calculatorFieldKey, type Draft, type MemberDraft } from './premium';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
+import { VoluntarySiPanel } from './VoluntarySiPanel';
 
 const QUICK_MONTHS = [3, 6, 12] as const;
 /** Shown first in the group picker, in this order. */
@@ -376,16 +378,7 @@ function QuoteResultView({ result, groups, stale }: { result: QuoteResult; group
                 </span>
                 {flagged && <UncertainBadge />}
               </div>
-              <div className="rule-item-body small">
-                <span className="muted">
-                  <RulePeriod from={r.from} to={r.to} />
-                </span>
-                <span>
-                  <span className="muted">{t('calculator.source')}: </span>
-                  {legalSourceText(r.source, lang)}
-                </span>
-                <span className="code muted rule-id">{r.id}</span>
-              </div>
+              <RuleItemBody rule={r} lang={lang} />
               {flagged && r.note && <p className="rule-note small">{ruleNoteText(r, lang)}</p>}
             </li>
           );
@@ -669,6 +662,7 @@ export function CalculatorPage() {
 
       <ErrorBanner message={errors.banner} onDismiss={() => setErrors((e) => ({ ...e, banner: null }))} />
       {result && <QuoteResultView result={result.quote} groups={groups ?? []} stale={stale} />}
+      {result && <VoluntarySiPanel date={parseDayMonthYear(draft.date)} members={draft.members} province={draft.province} />}
     </div>
   );
 }

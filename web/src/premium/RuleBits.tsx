@@ -6,6 +6,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { MemberQuote, QuoteNote } from './premiumApi';
 import { dayBefore, formatDate, formatVnd } from '../format';
+import { legalSourceText, ruleNoteText } from './ruleText';
 
 /** The amber "chưa chắc chắn" badge of a fact that is not settled. */
 export function UncertainBadge({ testId }: { testId?: string }) {
@@ -56,4 +57,34 @@ export function noteText(t: TFunction, note: QuoteNote, member: MemberQuote, gro
     default:
       return note.message;
   }
+}
+
+type SourcedRule = { id: string; from: string; to?: string; source: string; note?: string };
+
+/** Under a rule's name in the calculator: its period, its legal source in the interface language, its id. */
+export function RuleItemBody({ rule, lang }: { rule: SourcedRule; lang: string }) {
+  const { t } = useTranslation('web');
+  return (
+    <div className="rule-item-body small">
+      <span className="muted">
+        <RulePeriod from={rule.from} to={rule.to} />
+      </span>
+      <span>
+        <span className="muted">{t('calculator.source')}: </span>
+        {legalSourceText(rule.source, lang)}
+      </span>
+      <span className="code muted rule-id">{rule.id}</span>
+    </div>
+  );
+}
+
+/** The rules page's source cell: the legal source in the interface language and the rule's note. */
+export function RuleSourceCell({ rule, lang }: { rule: SourcedRule; lang: string }) {
+  const { t } = useTranslation('web');
+  return (
+    <td data-label={t('rules.colSource')}>
+      {legalSourceText(rule.source, lang)}
+      {rule.note && <span className="muted small block rule-note-text">{ruleNoteText(rule, lang)}</span>}
+    </td>
+  );
 }

@@ -10,8 +10,8 @@ import { isAbort } from '../api/client';
 import { premiumApi, RULE_KINDS, type RuleItem, type RuleKind } from './premiumApi';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field, inputProps, TextField } from '../ui/Field';
-import { RulePeriod, UncertainBadge } from './RuleBits';
-import { groupLabel, groupLabels, legalSourceText, ruleDetails, ruleNoteText, ruleValue } from './ruleText';
+import { RulePeriod, RuleSourceCell, UncertainBadge } from './RuleBits';
+import { groupLabel, groupLabels, ruleDetails, ruleValue } from './ruleText';
 import { errorMessage, mapErrors } from '../errors';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, isoDateOf, parseDayMonthYear, parseDecimal, parseVnd, parseWhole } from '../format';
@@ -19,6 +19,7 @@ import { DayInput } from '../register/HouseholdBits';
 import { usePremiumGroups } from '../register/RegisterBits';
 import { currentLanguage } from '../i18n';
 import { DataTable } from '../ui/DataTable';
+import { VsiRulesSection } from './VsiRulesSection';
 
 type Status = 'inForce' | 'past' | 'future' | 'superseded';
 
@@ -72,10 +73,7 @@ function RuleTable({
                     <span className={`pill block-pill ${st === 'inForce' ? 'pill-ok' : 'pill-off'}`}>{t(`rules.${st}`)}</span>
                   )}
                 </td>
-                <td data-label={t('rules.colSource')}>
-                  {legalSourceText(item.source, lang)}
-                  {item.note && <span className="muted small block rule-note-text">{ruleNoteText(item, lang)}</span>}
-                </td>
+                <RuleSourceCell rule={item} lang={lang} />
               </tr>
             );
           })}
@@ -479,6 +477,7 @@ export function RulesPage({ user }: { user: User }) {
           ))}
         </div>
       )}
+      <VsiRulesSection date={validDate} />
     </div>
   );
 }

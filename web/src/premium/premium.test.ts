@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { mapErrors } from '../errors';
-import { buildQuoteRequest, calculatorFieldKey, type Draft } from './premium';
+import { buildQuoteRequest, buildVsiRequest, calculatorFieldKey, vsiFieldKey, vsiGroupFor, type Draft } from './premium';
 
 const MESSAGES = {
   dateRequired: 'date?',
@@ -118,5 +118,37 @@ describe('mapErrors', () => {
     const r = mapErrors(err([{ path: 'members.0.province', message: 'bad province' }]), calculatorFieldKey);
     expect(r).toEqual({ fields: {}, banner: 'Invalid input: bad province' });
     expect(mapErrors(new ApiError(500, 'internal', 'Boom'), calculatorFieldKey)).toEqual({ fields: {}, banner: 'Boom' });
+  });
+});
+
+describe('voluntary social insurance beside BHYT', () => {
+  it('suggests the support group from the BHYT groups, the highest first (Decree 159/2025/NĐ-CP)', () => {
+    expect(vsiGroupFor(['GD'])).toBe('other');
+    expect(vsiGroupFor(['CN'])).toBe('near_poor');
+    expect(vsiGroupFor(['DT', 'CN'])).toBe('near_poor');
+    expect(vsiGroupFor(['DT'])).toBe('ethnic_minority');
+    expect(vsiGroupFor(['HS', 'HN'])).toBe('poor');
+    expect(vsiGroupFor(['XD'])).toBe('island');
+  });
+
+  it('builds the request: the chosen group wins over the suggestion, an income typed as 5.000.000', () => {
+    const members = [member(['HN']), member(['GD']), member(['CN'])];
+    const drafts = { [members[1].key]: { income: '5.000.000' }, [members[2].key]: { group: 'other' as const, income: '' } };
+    const { request, fields } = buildVsiRequest('2025-09-01', 3, members, drafts, '79', 'income?');
+    expect(fields).toEqual({});
+    expect(request).toEqual({
+      date: '2025-09-01',
+      months: 3,
+      province: '79',
+      members: [{ groups: ['poor'] }, { groups: ['other'], income: 5_000_000 }, { groups: ['other'] }],
+    });
+  });
+
+  it('names the member whose income is not an amount, and maps the API errors to the row', () => {
+    const members = [member(['GD']), member(['GD'])];
+    expect(buildVsiRequest('2025-09-01', 1, members, { [members[1].key]: { income: 'abc' } }, '', 'income?')).toEqual({ request: null, fields: { 'members.1.income': 'income?' } });
+    expect(vsiFieldKey(['members', '1', 'income'])).toBe('members.1.income');
+    expect(vsiFieldKey(['months'])).toBe('months');
+    expect(vsiFieldKey(['date'])).toBeNull();
   });
 });

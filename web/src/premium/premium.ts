@@ -2,8 +2,8 @@
  * The calculator form as data: the draft the page edits, the quote request it sends, and which form
  * field shows an API error path (members.N.groups.K -> that member's group picker). Pure functions.
  */
-import type { QuoteRequest } from './premiumApi';
-import { parseDayMonthYear, parseWhole } from '../format';
+import { VSI_GROUPS, type QuoteRequest, type VsiGroup, type VsiQuoteRequest } from './premiumApi';
+import { parseDayMonthYear, parseVnd, parseWhole } from '../format';
 
 export interface MemberDraft {
   key: number;
@@ -78,4 +78,51 @@ export function calculatorFieldKey(parts: string[]): string | null {
   if (sub === undefined || sub === 'groups') return subIndex === '1' ? `members.${index}.groups.1` : `members.${index}.groups`;
   if (sub === 'birthDate' || sub === 'grade' || sub === 'previousCardTo') return `members.${index}.${sub}`;
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance beside BHYT (the calculator's second product)
+// ---------------------------------------------------------------------------------------------------
+
+/** A member's BHYT group that also gives a voluntary social insurance support level (Decree 159/2025/NĐ-CP). */
+const VSI_GROUP_OF_BHYT: Record<string, VsiGroup> = { HN: 'poor', XD: 'island', CN: 'near_poor', DT: 'ethnic_minority' };
+
+/** The support group a member's BHYT groups suggest (the highest; 'other' when none does). */
+export function vsiGroupFor(bhytGroups: readonly string[]): VsiGroup {
+  const found = new Set(bhytGroups.map((g) => VSI_GROUP_OF_BHYT[g]).filter(Boolean));
+  return VSI_GROUPS.find((g) => found.has(g)) ?? 'other';
+}
+
+/** Per member of the calculator (by its key): the support group chosen (else suggested) and the income typed. */
+export interface VsiMemberDraft {
+  group?: VsiGroup;
+  income: string;
+}
+
+/** The voluntary social insurance request for the household, or the members whose income is not an amount. */
+export function buildVsiRequest(
+  date: string | null,
+  months: number,
+  members: readonly Pick<MemberDraft, 'key' | 'groups'>[],
+  drafts: Readonly<Record<number, VsiMemberDraft>>,
+  province: string,
+  incomeInvalid: string,
+): { request: VsiQuoteRequest | null; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  const list = members.map((m, i) => {
+    const d = drafts[m.key];
+    const text = d?.income.trim() ?? '';
+    const income = text ? parseVnd(text) : undefined;
+    if (income === null) fields[`members.${i}.income`] = incomeInvalid;
+    return { groups: [d?.group ?? vsiGroupFor(m.groups)], ...(income != null ? { income } : {}) };
+  });
+  if (!date || list.length === 0 || Object.keys(fields).length) return { request: null, fields };
+  return { request: { date, months, members: list, ...(/^\d{2}$/.test(province.trim()) ? { province: province.trim() } : {}) }, fields };
+}
+
+/** The panel's field for an API error path of the voluntary social insurance quote. */
+export function vsiFieldKey(parts: string[]): string | null {
+  const [first, index, sub] = parts;
+  if (first === 'members' && index !== undefined && /^\d+$/.test(index) && (sub === 'income' || sub === 'groups')) return `members.${index}.${sub}`;
+  return first === 'months' ? 'months' : null;
 }

@@ -18,6 +18,18 @@ export type QuoteMemberRequest = QuoteRequest['members'][number];
 export type BaseSalaryInput = ApiBody<'/api/premium/rules/base-salaries', 'post'>;
 export type LocalPolicyInput = ApiBody<'/api/premium/rules/local-policies', 'post'>;
 
+/** Voluntary social insurance (BHXH tự nguyện): the second product. */
+export type VsiQuoteRequest = ApiBody<'/api/premium/bhxh-tn/quote', 'post'>;
+export type VsiQuoteResult = ApiResponse<'/api/premium/bhxh-tn/quote', 'post'>;
+export type VsiMemberQuote = Item<VsiQuoteResult['members']>;
+export type VsiGroup = VsiMemberQuote['group'];
+type VsiRuleEntry = Item<ApiResponse<'/api/premium/bhxh-tn/rules', 'get'>['rules']>;
+export type VsiRuleKind = VsiRuleEntry['kind'];
+/** A voluntary social insurance rule as the pages read it: which fields are present depends on the kind. */
+export type VsiRuleItem = Omit<VsiRuleEntry, 'rule'> & { rule: DatedRule & Partial<Intersection<VsiRuleEntry['rule']>> };
+/** The support groups, highest support first. */
+export const VSI_GROUPS: readonly VsiGroup[] = ['poor', 'island', 'near_poor', 'ethnic_minority', 'other'];
+
 type RulesAnswer = ApiResponse<'/api/premium/rules', 'get'>;
 /** The rules in force on a date (the answer without ?history=true). */
 type RulesInForce = Extract<RulesAnswer, { rules: unknown }>;
@@ -55,6 +67,10 @@ export const premiumApi = {
     call(client.GET('/api/premium/rules', { params: { query: { date } }, signal })) as Promise<RulesInForce>,
   premiumRulesHistory: (signal?: AbortSignal): Promise<{ history: RuleItem[] }> =>
     call(client.GET('/api/premium/rules', { params: { query: { history: 'true' } }, signal })) as Promise<RulesHistory>,
+  /** public: voluntary social insurance, nothing is stored */
+  vsiQuote: (input: VsiQuoteRequest, signal?: AbortSignal) => call(client.POST('/api/premium/bhxh-tn/quote', { body: input, signal })),
+  vsiRules: (date: string, signal?: AbortSignal): Promise<{ date: string; rules: VsiRuleItem[] }> =>
+    call(client.GET('/api/premium/bhxh-tn/rules', { params: { query: { date } }, signal })) as Promise<{ date: string; rules: VsiRuleItem[] }>,
   addBaseSalary: (input: BaseSalaryInput) => call<RuleBody>(client.POST('/api/premium/rules/base-salaries', { body: input })),
   addLocalPolicy: (input: LocalPolicyInput) => call<RuleBody>(client.POST('/api/premium/rules/local-policies', { body: input })),
 };

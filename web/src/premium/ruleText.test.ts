@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, ruleHistory } from '../../../src/domain/premium-rules';
+import { DEFAULT_VSI_RULES, vsiRuleHistory } from '../../../src/domain/voluntary-si-rules';
 import viWeb from '../../../src/i18n/locales/vi/web.json';
 import enWeb from '../../../src/i18n/locales/en/web.json';
 import { i18n } from '../i18n';
-import type { RuleItem } from './premiumApi';
-import { groupLabel, groupLabels, legalSourceText, ruleName, ruleNoteText, ruleValue, translateLegalSource } from './ruleText';
+import type { RuleItem, VsiRuleItem } from './premiumApi';
+import { groupLabel, groupLabels, legalSourceText, ruleName, ruleNoteText, ruleValue, translateLegalSource, vsiRuleValue } from './ruleText';
 
-const entries = ruleHistory(DEFAULT_RULES);
+/** Both products' rules: BHYT and voluntary social insurance. */
+const entries = [...ruleHistory(DEFAULT_RULES), ...vsiRuleHistory(DEFAULT_VSI_RULES)];
 const vi = i18n.getFixedT('vi', 'web');
 const en = i18n.getFixedT('en', 'web');
 /** Words of the English legal sources and notes that must not be left in a Vietnamese text. */
@@ -16,6 +18,20 @@ const item = (id: string): RuleItem => {
   const e = entries.find((x) => x.rule.id === id)!;
   return { id, kind: e.kind, from: e.rule.from, to: e.rule.to, source: e.rule.source, uncertain: e.rule.uncertain === true, rule: e.rule } as RuleItem;
 };
+const vsiItem = (id: string) => item(id) as unknown as VsiRuleItem;
+
+describe('the voluntary social insurance rules as people read them', () => {
+  it('says what each rule says in both languages, with the sources in Vietnamese', () => {
+    expect(vsiRuleValue(vi, vsiItem('vsi-support-poor-2025-07-01'), 'vi')).toBe('Hộ nghèo: 50% của 22% chuẩn nghèo khu vực nông thôn');
+    expect(vsiRuleValue(en, vsiItem('vsi-support-near_poor-2025-07-01'), 'en')).toBe('Near-poor household: 40% of 22% of the rural poverty line');
+    expect(vsiRuleValue(vi, vsiItem('rural-poverty-line-2022-01-01'), 'vi')).toBe('1.500.000 ₫/tháng');
+    expect(vsiRuleValue(vi, vsiItem('vsi-income-ceiling-2025-07-01'), 'vi')).toBe('20 lần mức lương cơ sở mỗi tháng');
+    expect(vsiRuleValue(en, vsiItem('vsi-terms-2025-07-01'), 'en')).toBe('At most 120 months of support per person; paid every 1, 3, 6, 12 months');
+    expect(legalSourceText(vsiItem('vsi-rate-2025-07-01').source, 'vi')).toBe('Luật Bảo hiểm xã hội 41/2024/QH15, Điều 36');
+    expect(legalSourceText(vsiItem('rural-poverty-line-2022-01-01').source, 'vi')).toBe('Nghị định 07/2021/NĐ-CP, được sửa đổi, bổ sung bởi Nghị định 30/2025/NĐ-CP');
+    for (const e of vsiRuleHistory(DEFAULT_VSI_RULES)) expect(vi(`rules.kinds.${e.kind}`), e.kind).not.toBe(`rules.kinds.${e.kind}`);
+  });
+});
 
 describe('the rules shipped with the software, in both languages', () => {
   it('every note has a catalogue entry keyed by rule id: English as in the data, Vietnamese translated', () => {

@@ -7,7 +7,7 @@
 import type { TFunction } from 'i18next';
 import { i18n } from '../i18n';
 import { formatDate, formatPercent, formatVnd } from '../format';
-import type { PremiumGroup, RuleItem } from './premiumApi';
+import type { PremiumGroup, RuleItem, VsiRuleItem } from './premiumApi';
 
 type GroupNames = Pick<PremiumGroup, 'code' | 'nameVi' | 'nameEn'>;
 
@@ -186,5 +186,29 @@ export function ruleDetails(t: TFunction, item: RuleItem, groups: Map<string, st
       ];
     default:
       return [];
+  }
+}
+
+/** What a voluntary social insurance rule says: '22% mức thu nhập tháng chọn đóng', 'Hộ nghèo: 50% của 22% chuẩn nghèo...'. */
+export function vsiRuleValue(t: TFunction, item: VsiRuleItem, lang: string, rate = 2200): string {
+  const r = item.rule;
+  const pct = (bp: number | undefined) => formatPercent(bp ?? 0, lang);
+  switch (item.kind) {
+    case 'vsi-contribution-rate':
+      return t('rules.values.vsiRate', { percent: pct(r.basisPoints) });
+    case 'vsi-poverty-line':
+      return t('rules.values.perMonth', { amount: formatVnd(r.amount) });
+    case 'vsi-income-ceiling':
+      return t('rules.values.vsiCeiling', { multiple: r.baseSalaryMultiple });
+    case 'vsi-state-support':
+      return t('rules.values.vsiSupport', { group: t(`rules.vsiGroups.${r.group}`), percent: pct(r.basisPoints), rate: pct(rate) });
+    case 'vsi-terms':
+      return t('rules.values.vsiTerms', { months: r.maxSupportMonths, periods: (r.paymentPeriods ?? []).join(', ') });
+    case 'vsi-local-top-up': {
+      const name = (lang === 'en' ? r.nameEn : r.nameVi) || r.nameVi || '';
+      return `${t('rules.values.province', { code: r.province ?? '' })}: ${name} · ${t('rules.values.vsiTopUp', { percent: pct(r.basisPoints), rate: pct(rate) })}`;
+    }
+    default:
+      return '';
   }
 }
