@@ -156,7 +156,7 @@ export function VoluntarySiPanel({ date, members, province }: { date: string | n
                     {incomeError}
                   </span>
                 ) : (
-                  q && <span className="muted small block">{t('calculator.vsi.incomeHint', { min: formatVnd(q.minIncome) })}</span>
+                  q && !d?.income.trim() && <span className="muted small block">{t('calculator.vsi.incomeHint', { min: formatVnd(q.minIncome) })}</span>
                 )}
               </td>
               <td className="num" data-label={t('calculator.colPremium')} data-testid={`vsi-row-${i}-premium`}>
