@@ -25,9 +25,11 @@ import { addDays } from '../../domain/calendar';
 import { priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
 import { RuleError } from '../../domain/premium';
 import { pricingGroups } from '../../domain/pricing-groups';
+import { formatDateVi } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
 import { AppError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
+import { xlsxBuffer } from '../../io/excel';
 import { parseInput } from '../../validation';
 import { loadRules } from '../premium/premium.service';
 import { nominateFromField, nominationsAmong, programmesOpenFor, type OpenProgramme } from '../programmes/selection/candidates.service';
@@ -203,4 +205,50 @@ export async function nominateFromList(db: Kysely<DB>, actor: Actor, groupId: st
   const programme = open.find((p) => p.id === data.programmeId.toLowerCase() && (p.villages === null || p.villages.includes(person.villageCode!)));
   if (!programme) throw new AppError('validation', {}, [outreachField('programmeId', 'programme_not_open', { id: data.programmeId })]);
   return nominateFromField(db, actor, programme.id, { id: data.personId.toLowerCase(), householdId: person.householdId, communeCode: person.communeCode }, { tags: data.tags, note: data.note });
+}
+
+/**
+ * The group's list as a sheet to print and carry for the day (the group leader's daily sheet): one row per
+ * person of each household on the list, village then household, with the card's state, what the household
+ * pays, the last visit and the day to come back, and empty columns for today's outcome and a note.
+ */
+export async function doorSheet(db: Kysely<DB>, actor: Actor, groupId: string, query: DoorListQuery, today: string, lang: Language = actor.language) {
+  const list = await doorList(db, actor, groupId, query, today, lang);
+  const t = translator(lang);
+  const h = (k: string) => t(`outreach:door_sheet.${k}`);
+  const keys = ['no', 'village', 'household', 'fullName', 'birthDate', 'status', 'cardTo', 'payable', 'payer', 'lastVisit', 'followUp', 'outcome', 'note'] as const;
+  const wide = new Set(['fullName', 'payer', 'note', 'outcome']);
+  let no = 0;
+  const rows = list.households.flatMap((hh) =>
+    hh.members.map((m) => ({
+      no: ++no,
+      village: hh.villageName,
+      household: hh.address ? `${hh.code} · ${hh.address}` : hh.code,
+      fullName: m.fullName,
+      birthDate: m.birthDate,
+      status: t(`outreach:statuses.${m.status}`),
+      cardTo: m.cardTo,
+      payable: m.price && !m.price.statePaysInFull ? m.price.payable : null,
+      payer: m.price?.statePaysInFull ? h('state_pays') : (m.priceError ?? null),
+      lastVisit: m.lastVisit ? `${formatDateVi(m.lastVisit.visitedAt.slice(0, 10))} ${t(`outreach:outcomes.${m.lastVisit.outcome}`)}` : null,
+      followUp: m.lastVisit?.followUp ?? null,
+    })),
+  );
+  const buffer = await xlsxBuffer(
+    {
+      name: h('sheet'),
+      title: [h('title'), t('outreach:door_sheet.subtitle', { group: list.group.name, commune: list.group.communeName, date: formatDateVi(list.date) })],
+      columns: keys.map((k) => ({
+        header: h(k),
+        key: k,
+        width: k === 'no' ? 5 : k === 'household' ? 22 : wide.has(k) ? 24 : 12,
+        type: k === 'birthDate' || k === 'cardTo' || k === 'followUp' ? ('date' as const) : k === 'no' || k === 'payable' ? ('integer' as const) : undefined,
+        wrap: k === 'household' || k === 'payer',
+      })),
+      orientation: 'landscape',
+      grid: true,
+    },
+    rows,
+  );
+  return { buffer, fileName: `${h('file')}-${list.date}.xlsx`, rows: rows.length };
 }

@@ -3,6 +3,7 @@
  * officer, as the officer of another commune, as field workers of each group and of none; and the
  * door-to-door list with its prices in household order.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
 import { failure, runCli } from '../../test/helpers';
@@ -11,7 +12,7 @@ import { readAudit } from '../audit/audit.service';
 import { searchPersons } from '../register/register.service';
 import { createProgramme, changeProgrammeStatus } from '../programmes/programme/programme.service';
 import { listNominations } from '../programmes/selection/candidates.service';
-import { doorList, nominateFromList } from './doorlist.service';
+import { doorList, doorSheet, nominateFromList } from './doorlist.service';
 import * as groups from './groups.service';
 import { registerOutreachCommands } from './outreach.cli';
 import { FULL, outreachFixture, TODAY, type OutreachFixture } from './outreach.fixture';
@@ -131,6 +132,21 @@ describe(`the door-to-door list (${engineName})`, () => {
     // one village only
     expect((await doorList(t.db, f.fieldA, f.groupA.id, { village: 'T2' }, TODAY)).households.map((h) => h.code)).toEqual(['H4']);
     expect((await failure(doorList(t.db, f.fieldA, f.groupA.id, { village: 'T3' }, TODAY))).fields[0]).toMatchObject({ path: 'village', key: 'village_not_in_group' });
+  });
+
+  it('prints as a sheet for the day: a row per person, what the household pays, empty columns to write in', async () => {
+    const { buffer, fileName, rows } = await doorSheet(t.db, f.fieldA, f.groupA.id, {}, TODAY, 'vi');
+    expect([fileName, rows]).toEqual([`danh-sach-di-tung-nha-${TODAY}.xlsx`, 6]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    expect((ws.getRow(4).values as unknown[]).slice(1)).toEqual(['STT', 'Thôn', 'Mã hộ', 'Họ và tên', 'Ngày sinh', 'Tình trạng thẻ', 'Thẻ đến ngày', 'Hộ đóng (₫)', 'Ghi chú đóng', 'Lần thăm trước', 'Hẹn quay lại', 'Kết quả hôm nay', 'Ghi chú']);
+    const row = (name: string) => {
+      for (let i = 5; i <= ws.rowCount; i++) if (ws.getRow(i).getCell(4).value === name) return ws.getRow(i);
+      throw new Error(name);
+    };
+    expect([row('Nguyễn Văn An').getCell(6).value, row('Nguyễn Văn An').getCell(8).value]).toEqual(['Chưa từng tham gia', FULL]);
+    expect(row('Nguyễn Văn Cường').getCell(9).value).toBe('Nhà nước đóng toàn bộ: kiểm tra thẻ đã được cấp chưa');
   });
 
   it('is the same list for the commune officer, and nothing for another commune’s officer or another group’s worker', async () => {

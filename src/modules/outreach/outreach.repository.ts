@@ -181,21 +181,26 @@ export async function doorHouseholds(
   need: { until: string } | null,
 ): Promise<DoorHouseholdRow[]> {
   if (where.villages?.length === 0 || where.householdIds?.length === 0) return [];
+  // the households first (by the village index), then each one's persons and their latest card through
+  // the primary keys: a scalar subquery per person, which the planner cannot turn into a scan of every card
   const r = await sql<DoorHouseholdRow>`
-    select h.id, h.code, h.commune_code as "communeCode", c.parent_code as "provinceCode", h.village_code as "villageCode",
-      v.name as "villageName", h.address, h.poverty_status as "povertyStatus"
-    from household h
-    join unit c on c.code = h.commune_code
-    left join unit v on v.code = h.village_code
-    where ${where.villages ? sql`h.village_code in (${sql.join(where.villages)})` : sql`true`}
-      and ${householdInScope('h.commune_code', 'h.village_code', scope)}
-      ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
-      ${
-        need
-          ? sql`and exists (select 1 from person p where p.household_id = h.id and not exists (
-              select 1 from card k where k.household_id = p.household_id and k.person_id = p.id and k.valid_to >= ${need.until}::date))`
-          : sql``
-      }`.execute(db);
+    with hh as materialized (
+      select h.id, h.code, h.commune_code, h.village_code, h.address, h.poverty_status from household h
+      where ${where.villages ? sql`h.village_code in (${sql.join(where.villages)})` : sql`true`}
+        and ${householdInScope('h.commune_code', 'h.village_code', scope)}
+        ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
+    )
+    select hh.id, hh.code, hh.commune_code as "communeCode", c.parent_code as "provinceCode", hh.village_code as "villageCode",
+      v.name as "villageName", hh.address, hh.poverty_status as "povertyStatus"
+    from hh
+    join unit c on c.code = hh.commune_code
+    left join unit v on v.code = hh.village_code
+    ${
+      need
+        ? sql`where exists (select 1 from person p where p.household_id = hh.id
+            and coalesce((select max(k.valid_to) from card k where k.household_id = p.household_id and k.person_id = p.id), '0001-01-01'::date) < ${need.until}::date)`
+        : sql``
+    }`.execute(db);
   return r.rows;
 }
 
@@ -211,8 +216,6 @@ export interface DoorMemberRow {
   phone: string | null;
   groupCodes: string[];
   grade: number | null;
-  school: string | null;
-  ethnicity: string | null;
   /** 'from/to' of every card, by start, comma-separated ('' for none). */
   cards: string;
 }
@@ -222,11 +225,10 @@ export async function doorMembers(db: Kysely<DB>, householdIds: string[]): Promi
   if (householdIds.length === 0) return [];
   const r = await sql<DoorMemberRow>`
     select p.household_id as "householdId", p.id, p.relationship, p.full_name as "fullName", p.birth_date::text as "birthDate", p.sex,
-      p.citizen_id as "citizenId", p.insurance_code as "insuranceCode", p.phone, p.group_codes as "groupCodes", p.grade, p.school, p.ethnicity,
+      p.citizen_id as "citizenId", p.insurance_code as "insuranceCode", p.phone, p.group_codes as "groupCodes", p.grade,
       coalesce((select string_agg(k.valid_from::text || '/' || k.valid_to::text, ',' order by k.valid_from, k.valid_to)
         from card k where k.household_id = p.household_id and k.person_id = p.id), '') as cards
-    from person p
-    where p.household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))})
+    from unnest(${sql.val(householdIds)}::uuid[]) x(id) join person p on p.household_id = x.id
     order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id`.execute(db);
   return r.rows;
 }
@@ -235,10 +237,9 @@ export async function doorMembers(db: Kysely<DB>, householdIds: string[]): Promi
 export async function enrolledThisYear(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, number>> {
   if (householdIds.length === 0) return new Map();
   const r = await sql<{ householdId: string; n: number }>`
-    select k.household_id as "householdId", count(distinct k.person_id)::int as n from card k
-    where k.household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))}) and k.group_code = 'GD'
-      and k.valid_from >= ${`${date.slice(0, 4)}-01-01`}::date and k.valid_from <= ${date}::date
-    group by k.household_id`.execute(db);
+    select x.id as "householdId", (select count(distinct k.person_id) from card k where k.household_id = x.id and k.group_code = 'GD'
+      and k.valid_from >= ${`${date.slice(0, 4)}-01-01`}::date and k.valid_from <= ${date}::date)::int as n
+    from unnest(${sql.val(householdIds)}::uuid[]) x(id)`.execute(db);
   return new Map(r.rows.map((x) => [x.householdId, Number(x.n)]));
 }
 
@@ -338,19 +339,25 @@ export async function visitsOfHouseholds(db: Kysely<DB>, householdIds: string[],
     .execute();
 }
 
-/** Persons among `personIds` with a card starting on or after their first visit and covering `date`. */
+/**
+ * The first day of a person's first card that starts between their first visit (`f.first`) and `date` and
+ * covers `date`; null when none. A scalar subquery per visited person (along the card's primary key), so
+ * that no plan scans every card.
+ */
+const newCardSince = (date: string) =>
+  sql<string | null>`(select min(k.valid_from)::text from card k where k.household_id = f.household_id and k.person_id = f.person_id
+    and k.valid_from >= f.first and k.valid_from <= ${date}::date and k.valid_to >= ${date}::date)`;
+
+/** Persons of the households with a card starting on or after their first visit and covering `date`. */
 export async function newCardsActive(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, string>> {
   if (householdIds.length === 0) return new Map();
-  const r = await sql<{ personId: string; since: string }>`
+  const r = await sql<{ personId: string; since: string | null }>`
     with firsts as (
       select household_id, person_id, min(visited_on) as first from visit
       where household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))}) and person_id is not null group by 1, 2
     )
-    select f.person_id as "personId", min(k.valid_from)::text as since
-    from firsts f join card k on k.household_id = f.household_id and k.person_id = f.person_id
-      and k.valid_from >= f.first and k.valid_from <= ${date}::date and k.valid_to >= ${date}::date
-    group by f.person_id`.execute(db);
-  return new Map(r.rows.map((x) => [x.personId, x.since]));
+    select f.person_id as "personId", ${newCardSince(date)} as since from firsts f`.execute(db);
+  return new Map(r.rows.filter((x) => x.since !== null).map((x) => [x.personId, x.since!]));
 }
 
 /**
@@ -508,7 +515,7 @@ export async function progressVisits(db: Kysely<DB>, area: ProgressArea, scope: 
       and v.visited_on <= ${filter.date}::date
       ${filter.groupId ? sql`and v.group_id = ${filter.groupId}::uuid` : sql``}`.execute(db);
   const visits = r.rows.map((x) => ({ ...x, visitedAt: new Date(x.visitedAt) }));
-  const cards = await sql<{ personId: string; since: string }>`
+  const cards = await sql<{ personId: string; since: string | null }>`
     with firsts as (
       select v.household_id, v.person_id, min(v.visited_on) as first from visit v
       where ${areaOf(area, 'v.commune_code', 'v.village_code')} and ${householdInScope('v.commune_code', 'v.village_code', scope)}
@@ -516,11 +523,8 @@ export async function progressVisits(db: Kysely<DB>, area: ProgressArea, scope: 
         ${filter.groupId ? sql`and v.group_id = ${filter.groupId}::uuid` : sql``}
       group by 1, 2
     )
-    select f.person_id as "personId", min(k.valid_from)::text as since
-    from firsts f join card k on k.household_id = f.household_id and k.person_id = f.person_id
-      and k.valid_from >= f.first and k.valid_from <= ${filter.date}::date and k.valid_to >= ${filter.date}::date
-    group by f.person_id`.execute(db);
-  return { visits, newCards: new Map(cards.rows.map((x) => [x.personId, x.since])) };
+    select f.person_id as "personId", ${newCardSince(filter.date)} as since from firsts f`.execute(db);
+  return { visits, newCards: new Map(cards.rows.filter((x) => x.since !== null).map((x) => [x.personId, x.since!])) };
 }
 
 /** The villages of each group among `groupIds`. */

@@ -10,7 +10,7 @@ import { todayInVietnam } from '../../domain/dates';
 import { attachment } from '../../http/attachment';
 import { errorBody } from '../../http/plugins/errors';
 import * as groups from './groups.service';
-import { doorList, nominateFromList } from './doorlist.service';
+import { doorList, doorSheet, nominateFromList } from './doorlist.service';
 import * as visits from './visits.service';
 import * as reports from './reports.service';
 import { progress, progressWorkbook } from './progress.service';
@@ -96,6 +96,17 @@ export const outreachRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => doorList(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
+  );
+  app.get(
+    '/api/outreach/groups/:id/doors.xlsx',
+    {
+      config: read,
+      schema: { tags, summary: 'The door-to-door list as a sheet to print for the day: one row per person, the card, what the household pays, the last visit, columns to write today’s outcome', params: idParams, querystring: doorListQuery },
+    },
+    async (req, reply) => {
+      const { buffer, fileName } = await doorSheet(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang);
+      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachment(fileName)).send(buffer);
+    },
   );
   app.post(
     '/api/outreach/groups/:id/nominations',

@@ -8,6 +8,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
 import { failure, runCli } from '../../test/helpers';
+import { buildApp } from '../../http/app';
+import { createToken } from '../access/access.service';
 import { setStaffTarget } from '../coverage/figures.service';
 import { createCard } from '../register/register.service';
 import { doorList } from './doorlist.service';
@@ -127,5 +129,44 @@ describe(`"every door" progress (${engineName})`, () => {
     expect((ws.getRow(5).values as unknown[]).slice(1, 6)).toEqual(['Xã', 'Xã Bảo Thắng', null, 5, 4].map((v) => v ?? undefined));
     const { json } = await runCli(t, registerOutreachCommands, ['outreach', 'progress', '--unit', '02905', '--date', TODAY, '--json']);
     expect(json[0]).toMatchObject({ unit: '02905', date: TODAY, households: 5, householdsVisited: 4, pctVisited: 80, personsReached: 5, enrolled: 2, promised: 1, refused: 1, notHome: 1 });
+  });
+});
+
+describe(`the outreach API answers what its schemas say (${engineName})`, () => {
+  it('serves every route to the commune officer, and the field routes to a field worker', async () => {
+    const app = await buildApp({ database: t, webDist: false });
+    try {
+      const as = async (username: string) => ({ authorization: `Bearer ${(await createToken(t.db, system, username)).token}` });
+      const officer = await as(f.officer.username);
+      const worker = await as(f.fieldA.username);
+      const get = async (url: string, headers: Record<string, string>) => {
+        const r = await app.inject({ url, headers });
+        expect([url, r.statusCode]).toEqual([url, 200]);
+        return r;
+      };
+      expect((await get('/api/outreach/groups', officer)).json().map((g: { name: string }) => g.name)).toEqual(['Tổ công tác 1', 'Tổ công tác 2']);
+      expect((await get(`/api/outreach/groups/${f.groupA.id}`, worker)).json().name).toBe('Tổ công tác 1');
+      expect((await get('/api/outreach/workers?commune=02905', officer)).json().length).toBeGreaterThanOrEqual(4);
+      expect((await get(`/api/outreach/groups/${f.groupA.id}/doors?date=${TODAY}`, worker)).json().summary.households).toBe(3);
+      expect((await get(`/api/outreach/visits?group=${f.groupA.id}`, worker)).json().length).toBe(6);
+      await get(`/api/outreach/follow-ups?date=${TODAY}`, worker);
+      await get('/api/outreach/reports?status=all', officer);
+      expect((await get(`/api/outreach/progress?unit=02905&date=${TODAY}`, worker)).json().total.households).toBe(4);
+      const xlsx = await get(`/api/outreach/progress.xlsx?unit=02905&date=${TODAY}`, officer);
+      expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+      expect((await get(`/api/outreach/groups/${f.groupA.id}/doors.xlsx?date=${TODAY}`, worker)).headers['content-disposition']).toContain('.xlsx');
+      const patched = await app.inject({ method: 'PATCH', url: `/api/outreach/groups/${f.groupB.id}`, headers: officer, payload: { note: 'Thôn Ba' } });
+      expect([patched.statusCode, patched.json().note]).toEqual([200, 'Thôn Ba']);
+      // a field worker does not manage groups, nor reads the workers
+      expect((await app.inject({ method: 'PATCH', url: `/api/outreach/groups/${f.groupA.id}`, headers: worker, payload: { note: 'x' } })).statusCode).toBe(403);
+      expect((await app.inject({ url: '/api/outreach/workers?commune=02905', headers: worker })).statusCode).toBe(403);
+      // a report decided over HTTP
+      await addVisit(t.db, f.fieldA, { clientId: randomUUID(), groupId: f.groupA.id, personId: f.persons['Cường'], outcome: 'refused', reason: 'moved_away', visitedAt: at('2026-11-18') }, NOW);
+      const [report] = (await get('/api/outreach/reports', officer)).json();
+      const rejected = await app.inject({ method: 'POST', url: `/api/outreach/reports/${report.id}/reject`, headers: officer, payload: { note: 'Vẫn ở nhà' } });
+      expect([rejected.statusCode, rejected.json().status]).toEqual([200, 'rejected']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -2685,6 +2685,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/outreach/groups/{id}/doors.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door-to-door list as a sheet to print for the day: one row per person, the card, what the household pays, the last visit, columns to write today’s outcome */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                    days?: number;
+                    months?: number;
+                    village?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/outreach/groups/{id}/nominations": {
         parameters: {
             query?: never;

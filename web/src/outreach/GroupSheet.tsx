@@ -38,7 +38,10 @@ export function GroupSheet({ commune, groupId }: { commune: string; groupId: str
         <a href={`#/outreach/${commune}`}>‹ {t('page_title')}</a>{' '}
         <button type="button" className="btn btn-primary btn-small" onClick={() => window.print()}>
           {t('sheet.print')}
-        </button>
+        </button>{' '}
+        <a className="btn btn-secondary btn-small" href={`/api/outreach/groups/${encodeURIComponent(groupId)}/doors.xlsx`} download data-testid="sheet-xlsx">
+          {t('sheet.xlsx')}
+        </a>
       </p>
       <h1>{t('sheet.title', { group: list.group.name, date: formatDate(list.date) })}</h1>
       <p className="muted">

@@ -16,7 +16,7 @@ import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field } from '../ui/Field';
 import { UnitPicker } from '../units/UnitPicker';
 import type { UnitLevel } from '../units/unitsApi';
-import { fieldApi, type Group, type Report } from './fieldApi';
+import { fieldApi, type Group, type Report, type Visit } from './fieldApi';
 import { ProgressPanel } from './ProgressPanel';
 import { GroupForm } from './GroupForm';
 import { GroupSheet } from './GroupSheet';
@@ -28,6 +28,7 @@ export function OutreachPage({ user, commune: routeCommune, sheet }: { user: Use
   const commune = routeCommune ?? (user.scopeCode && user.scopeCode.length === 5 ? user.scopeCode : null);
   const [groups, setGroups] = useState<Group[] | null>(null);
   const [reports, setReports] = useState<Report[]>([]);
+  const [flagged, setFlagged] = useState<Visit[]>([]);
   const [editing, setEditing] = useState<Group | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -37,10 +38,11 @@ export function OutreachPage({ user, commune: routeCommune, sheet }: { user: Use
   useEffect(() => {
     if (!commune) return;
     const controller = new AbortController();
-    Promise.all([fieldApi.groups(controller.signal), fieldApi.reports(commune, controller.signal)])
-      .then(([g, r]) => {
+    Promise.all([fieldApi.groups(controller.signal), fieldApi.reports(commune, controller.signal), fieldApi.flaggedVisits(controller.signal)])
+      .then(([g, r, f]) => {
         setGroups(g.filter((x) => x.communeCode === commune));
         setReports(r);
+        setFlagged(f.filter((v) => v.communeCode === commune));
       })
       .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
     return () => controller.abort();
@@ -112,6 +114,26 @@ export function OutreachPage({ user, commune: routeCommune, sheet }: { user: Use
               ))}
             </DataTable>
           )}
+        </section>
+      )}
+
+      {commune && flagged.length > 0 && (
+        <section className="card" data-testid="outreach-flagged">
+          <h2>{t('flagged.title', { count: flagged.length })}</h2>
+          <p className="muted small">{t('flagged.lead')}</p>
+          <DataTable columns={[t('flagged.at'), t('household'), t('flagged.outcome'), t('flagged.reason'), t('flagged.by')]} testId="flagged-table">
+            {flagged.map((v) => (
+              <tr key={v.id}>
+                <td>{formatDateTime(v.visitedAt)}</td>
+                <td>
+                  <a href={`#/register/household/${v.householdId}`}>{t('flagged.open')}</a>
+                </td>
+                <td>{t(`outcome_done.${v.outcome}`)}</td>
+                <td>{v.flagReason ? t(`flagged.reasons.${v.flagReason}`, { defaultValue: v.flagReason }) : ''}</td>
+                <td>{v.userName}</td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
       )}
 

@@ -32,6 +32,8 @@ export const fieldApi = {
   nominate: (groupId: string, body: ApiBody<'/api/outreach/groups/{id}/nominations', 'post'>) =>
     call(client.POST('/api/outreach/groups/{id}/nominations', { params: id(groupId), body })),
   sendVisits: (visits: VisitInput[]) => call(client.POST('/api/outreach/visits/batch', { body: { visits } })),
+  /** Visits stored after their household changed on the server (for the officer to look at). */
+  flaggedVisits: (signal?: AbortSignal) => call(client.GET('/api/outreach/visits', { params: { query: { flagged: 'true', limit: 200 } }, signal })),
   followUps: (signal?: AbortSignal) => call(client.GET('/api/outreach/follow-ups', { params: { query: {} }, signal })),
   /** Everything due in a group, whoever promised it (the leader's sheet). */
   groupFollowUps: (group: string, signal?: AbortSignal) => call(client.GET('/api/outreach/follow-ups', { params: { query: { group, all: 'true' } }, signal })),
