@@ -92,8 +92,10 @@ const app = await buildApp({ database, webDist: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address() as { port: number };
 const base = `http://127.0.0.1:${port}`;
-await createUser(db, actor, { username: 'bench-phone', displayName: 'Bench', role: 'commune_officer', scopeCode: commune.code, password: 'a long bench password' });
-const { token } = await createToken(db, actor, 'bench-phone', 'bench');
+// a user of its own each run (a kept database holds the earlier runs' users)
+const phoneUser = `bench-phone-${randomUUID().slice(0, 8)}`;
+await createUser(db, actor, { username: phoneUser, displayName: 'Bench', role: 'commune_officer', scopeCode: commune.code, password: 'a long bench password' });
+const { token } = await createToken(db, actor, phoneUser, 'bench');
 const targets = first.households.flatMap((h) => h.members.filter((m) => m.needsCard).map((m) => ({ householdId: h.id, personId: m.id, version: h.version })));
 const PHONES = 20;
 const PER_PHONE = 100;
