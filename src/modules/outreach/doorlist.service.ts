@@ -84,7 +84,9 @@ function statusOf(cards: Card[], date: string, until: string): { status: PersonS
   return { status, cardTo, needsCard };
 }
 
-const byCode = (a: string, b: string) => a.localeCompare(b, 'vi', { numeric: true });
+// one collator for the whole sort (localeCompare with options builds one per comparison: 30 ms for 3,000 households)
+const codeCollator = new Intl.Collator('vi', { numeric: true });
+const byCode = (a: string, b: string) => codeCollator.compare(a, b);
 
 export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, query: DoorListQuery, today: string, lang: Language = actor.language) {
   requirePermission(actor, OUTREACH_READ);
