@@ -243,9 +243,10 @@ export async function doorSheet(db: Kysely<DB>, actor: Actor, groupId: string, q
       columns: keys.map((k) => ({
         header: h(k),
         key: k,
-        width: k === 'no' ? 5 : k === 'household' ? 22 : wide.has(k) ? 24 : 12,
+        width: k === 'no' ? 5 : k === 'household' ? 22 : wide.has(k) ? 24 : k === 'status' || k === 'lastVisit' ? 16 : 12,
         type: k === 'birthDate' || k === 'cardTo' || k === 'followUp' ? ('date' as const) : k === 'no' || k === 'payable' ? ('integer' as const) : undefined,
-        wrap: k === 'household' || k === 'payer',
+        // long texts wrap inside their cell instead of running under the next one
+        wrap: k === 'household' || k === 'payer' || k === 'village' || k === 'status' || k === 'lastVisit',
       })),
       orientation: 'landscape',
       grid: true,
