@@ -22,7 +22,7 @@ import type { DB } from '../../db/schema';
 import { householdScopeOf, type HouseholdScope } from '../../db/scope';
 import { requirePermission, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
+import { dayInVietnam, priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
 import { RuleError } from '../../domain/premium';
 import { pricingGroups } from '../../domain/pricing-groups';
 import { formatDateVi } from '../../domain/dates';
@@ -232,7 +232,7 @@ export async function doorSheet(db: Kysely<DB>, actor: Actor, groupId: string, q
       cardTo: m.cardTo,
       payable: m.price && !m.price.statePaysInFull ? m.price.payable : null,
       payer: m.price?.statePaysInFull ? h('state_pays') : (m.priceError ?? null),
-      lastVisit: m.lastVisit ? `${formatDateVi(m.lastVisit.visitedAt.slice(0, 10))} ${t(`outreach:outcomes.${m.lastVisit.outcome}`)}` : null,
+      lastVisit: m.lastVisit ? `${formatDateVi(dayInVietnam(new Date(m.lastVisit.visitedAt)))} ${t(`outreach:outcomes.${m.lastVisit.outcome}`)}` : null,
       followUp: m.lastVisit?.followUp ?? null,
     })),
   );

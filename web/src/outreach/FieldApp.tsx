@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { accessApi } from '../access/accessApi';
+import { accessApi, type User } from '../access/accessApi';
 import { ApiError, setCsrfToken } from '../api/client';
 import { setLanguage, isLanguage, readLanguageCookie } from '../i18n';
 import { navigate, useRoute } from '../router';
@@ -57,7 +57,7 @@ export function FieldApp() {
     setWaiting(session ? await fieldStore.waiting(session.userId) : []);
   }, [session]);
 
-  const signedIn = useCallback(async (user: { id: string; username: string; displayName: string; role: string; scopeCode: string | null; language?: string }, csrf: string) => {
+  const signedIn = useCallback(async (user: User, csrf: string) => {
     setCsrfToken(csrf);
     if (!readLanguageCookie() && isLanguage(user.language)) void setLanguage(user.language);
     const info: SessionInfo = { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, scopeCode: user.scopeCode, at: new Date().toISOString() };
