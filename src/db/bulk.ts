@@ -156,9 +156,10 @@ export class BinaryRows {
     this.int32(value);
   }
 
-  /** A date field from its day number counted from 1970-01-01; null or undefined is SQL null. */
+  /** A date field from its day number counted from 1970-01-01 (-Infinity: '-infinity'); null or undefined is SQL null. */
   date(epochDay: number | null | undefined): void {
     if (epochDay === null || epochDay === undefined) return this.null();
+    if (epochDay === -Infinity) return this.int4(-0x80000000);
     this.int4(epochDay - PG_EPOCH_DAY);
   }
 

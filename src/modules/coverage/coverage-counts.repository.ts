@@ -70,3 +70,18 @@ export async function addDeltas(db: Kysely<any>): Promise<void> {
     on conflict (commune_code, village_code) do update set persons = population_count.persons + excluded.persons, ever_insured = population_count.ever_insured + excluded.ever_insured`.execute(db);
   await sql`delete from population_count where persons = 0`.execute(db);
 }
+
+/**
+ * Recomputes "covered until" (migration 0016) of the households in _households from their persons and
+ * cards: the smallest, over the members, of the day their latest card ends ('-infinity' for a member who
+ * never had one); a household left without members (or deleted) loses its row.
+ */
+export async function keepCoveredUntil(db: Kysely<any>): Promise<void> {
+  await sql`delete from household_coverage c using _households h where c.household_id = h.id`.execute(db);
+  await sql`
+    insert into household_coverage (household_id, village_code, covered_until)
+    select hh.id, hh.village_code,
+      min(coalesce((select max(k.valid_to) from card k where k.household_id = p.household_id and k.person_id = p.id), '-infinity'::date))
+    from _households x join household hh on hh.id = x.id join person p on p.household_id = hh.id
+    group by hh.id, hh.village_code`.execute(db);
+}

@@ -100,8 +100,27 @@ async function expectSnapshotsEqualTruth() {
   expect(Number(negative.rows[0].n)).toBe(0);
 }
 
+/** Each household's kept "covered until" (migration 0016) equals the smallest of its members' latest card ends. */
+async function expectCoveredUntilEqualTruth() {
+  const persons = await t.db.selectFrom('person as p').innerJoin('household as h', 'h.id', 'p.householdId').select(['p.id', 'p.householdId', 'h.villageCode']).execute();
+  const cards = await t.db.selectFrom('card').select(['personId', 'validTo']).execute();
+  const latest = new Map<string, string>();
+  for (const c of cards) if (!latest.has(c.personId) || c.validTo > latest.get(c.personId)!) latest.set(c.personId, c.validTo);
+  // ('-infinity' sorts before any yyyy-mm-dd)
+  const smallest = (a: string | undefined, b: string) => (a === undefined || b === '-infinity' || (a !== '-infinity' && b < a) ? b : a);
+  const until = new Map<string, string>();
+  for (const p of persons) until.set(p.householdId, smallest(until.get(p.householdId), latest.get(p.id) ?? '-infinity'));
+  const villageOf = new Map(persons.map((p) => [p.householdId, p.villageCode ?? '']));
+  const expected = new Map([...until].map(([id, day]) => [id, `${villageOf.get(id)} ${day}`]));
+  const kept = await sql<{ id: string; village: string | null; until: string }>`
+    select household_id as id, village_code as village, covered_until::text as until from household_coverage`.execute(t.db);
+  expect(new Map(kept.rows.map((r) => [r.id, `${r.village ?? ''} ${r.until}`]))).toEqual(expected);
+  expect(expected.size).toBeGreaterThan(0);
+}
+
 async function expectCountsEqualTruth() {
   await expectSnapshotsEqualTruth();
+  await expectCoveredUntilEqualTruth();
   for (const date of DATES) {
     const expected = await truth(date);
     const communes = [...expected.keys()].filter((k) => k.startsWith('c:')).map((k) => k.slice(2));

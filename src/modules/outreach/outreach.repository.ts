@@ -181,12 +181,13 @@ export async function doorHouseholds(
   need: { until: string } | null,
 ): Promise<DoorHouseholdRow[]> {
   if (where.villages?.length === 0 || where.householdIds?.length === 0) return [];
-  // the households first (by the village index), then each one's persons and their latest card through
-  // the primary keys: a scalar subquery per person, which the planner cannot turn into a scan of every card
+  // with `need`, the households come from their kept "covered until" (migration 0016) by its index over
+  // (village, covered until): only those with someone to visit are read
   const r = await sql<DoorHouseholdRow>`
     with hh as materialized (
       select h.id, h.code, h.commune_code, h.village_code, h.address, h.poverty_status from household h
-      where ${where.villages ? sql`h.village_code in (${sql.join(where.villages)})` : sql`true`}
+      ${need ? sql`join household_coverage hc on hc.household_id = h.id and hc.covered_until < ${need.until}::date` : sql``}
+      where ${where.villages ? sql`${need ? sql`hc.village_code` : sql`h.village_code`} in (${sql.join(where.villages)})` : sql`true`}
         and ${householdInScope('h.commune_code', 'h.village_code', scope)}
         ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
     )
@@ -195,12 +196,7 @@ export async function doorHouseholds(
     from hh
     join unit c on c.code = hh.commune_code
     left join unit v on v.code = hh.village_code
-    ${
-      need
-        ? sql`where exists (select 1 from person p where p.household_id = hh.id
-            and coalesce((select max(k.valid_to) from card k where k.household_id = p.household_id and k.person_id = p.id), '0001-01-01'::date) < ${need.until}::date)`
-        : sql``
-    }`.execute(db);
+  `.execute(db);
   return r.rows;
 }
 

@@ -63,6 +63,7 @@ async function snapshot(database: Database) {
         p.ethnicity, p.phone, p.group_codes, p.school, p.grade from person p join household h on h.id = p.household_id`,
     ),
     groups: await rows(`select ${person}, g.group_code, g.valid_from, g.valid_to from person_group g join person p on p.id = g.person_id join household h on h.id = g.household_id`),
+    coveredUntil: await rows(`select h.commune_code, h.code, c.village_code, c.covered_until::text from household_coverage c join household h on h.id = c.household_id`),
     cards: await rows(`select ${person}, c.group_code, c.valid_from, c.valid_to, c.number, c.source from card c join person p on p.id = c.person_id join household h on h.id = c.household_id`),
   };
   for (const { name } of aggregates.rows) out[name] = await rows(`select * from ${name}`);

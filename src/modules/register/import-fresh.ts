@@ -127,6 +127,8 @@ interface Household {
   id: number;
   /** The counts of its commune + village (shared by the village's households). */
   counts: UnitCounts;
+  /** "Covered until" (migration 0016) of the members counted so far: day number, -Infinity for a member without a card. */
+  coveredUntil: number;
 }
 
 interface UnitCounts {
@@ -379,7 +381,7 @@ export class FreshLoader {
         if (!units) this.unitsOf.set(commune, (units = []));
         units.push(counts);
       }
-      household = { id: ids.next(), counts };
+      household = { id: ids.next(), counts, coveredUntil: Infinity };
       this.inLastCommune.set(ownCopy(r.householdCode), household);
       const h = c.households;
       h.row(HOUSEHOLD_COLUMNS.length);
@@ -457,7 +459,11 @@ export class FreshLoader {
   private countPersonCards(): void {
     const cards = this.personCards;
     const last = this.lastPerson;
-    if (cards.length === 0 || last === undefined) return;
+    if (last === undefined) return;
+    let until = -Infinity;
+    for (const c of cards) if (c.to > until) until = c.to;
+    if (until < last.household.coveredUntil) last.household.coveredUntil = until;
+    if (cards.length === 0) return;
     const counts = last.household.counts;
     const add = (group: string, from: number, to: number) => {
       let spans = counts.spans.get(group);
@@ -596,6 +602,16 @@ export class FreshLoader {
       rows.int4(p.persons);
       rows.int4(p.insured);
     }
+    const coverageRows = new Batches();
+    const ids = this.householdIds.bytes;
+    for (const inCommune of this.households.values())
+      for (const h of inCommune.values()) {
+        if (h.coveredUntil === Infinity) continue;
+        const rows = coverageRows.next(3);
+        rows.uuid(ids, h.id * 16);
+        rows.text(h.counts.village || null);
+        rows.date(h.coveredUntil);
+      }
     const copyAll = async (table: string, columns: string[], batches: Batches, options?: CopyOptions) => {
       for (const rows of batches.all) await this.copy(table, columns, rows.bytes(), options);
     };
@@ -613,6 +629,7 @@ export class FreshLoader {
     await this.timed('coverage_month', () => copyAll('coverage_month', ['day', 'commune_code', 'group_code', 'persons', 'expiring30'], monthRows));
     await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
+    await this.timed('household_coverage', () => copyAll('household_coverage', ['household_id', 'village_code', 'covered_until'], coverageRows, FROZEN));
   }
 }
 
