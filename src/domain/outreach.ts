@@ -7,7 +7,7 @@ import { addDays, daysBetween } from './calendar';
 import type { IsoDate } from './dates';
 import { isIsoDate } from './dates';
 import { percentOf } from './coverage';
-import { quote, RuleError, type RuleSet } from './premium';
+import { quote, RuleError, type MemberQuote, type RuleSet } from './premium';
 
 export const OUTCOMES = ['enrolled', 'promised', 'refused', 'not_home'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -129,6 +129,24 @@ export function stageOf(visits: readonly VisitPoint[], card: { activeToday: bool
   if (visits.some((v) => v.outcome === 'enrolled')) return 'enrolled';
   if (latest(visits).outcome === 'promised') return 'promised';
   return 'visited';
+}
+
+/**
+ * Whether a card that starts between the person's first visit and `date` covers `date` (`visits`: theirs,
+ * at least one): their stage is then card_active.
+ */
+export function newCardActive(cards: readonly { from: IsoDate; to: IsoDate }[], visits: readonly VisitPoint[], date: IsoDate): boolean {
+  const first = earliest(visits).visitedOn;
+  return cards.some((c) => c.from >= first && c.from <= date && c.to >= date);
+}
+
+/**
+ * How many members of a household enrolled in household mode this calendar year up to `date` (a GD card
+ * starting between 1 January and `date`): the household order of a new member continues after them.
+ */
+export function enrolledThisYear(membersCards: readonly (readonly { from: IsoDate; group: string }[])[], date: IsoDate): number {
+  const january1 = `${date.slice(0, 4)}-01-01`;
+  return membersCards.filter((cards) => cards.some((c) => c.group === 'GD' && c.from >= january1 && c.from <= date)).length;
 }
 
 /** Days from the first visit to the first enrolment, and to the first day of the new card (null: not yet). */
@@ -279,32 +297,38 @@ export function priceHousehold(
   ctx: { date: IsoDate; months: number; enrolledThisYear: number; province: string | null },
   rules: RuleSet,
 ): (DoorPrice | RuleError)[] {
+  const input = (ms: readonly DoorPriceMember[], enrolledThisYear: number) => ({
+    date: ctx.date,
+    months: ctx.months,
+    enrolledThisYear,
+    ...(ctx.province ? { province: ctx.province } : {}),
+    members: ms.map((m) => ({ groups: m.groups, birthDate: m.birthDate, ...(m.grade !== null ? { grade: m.grade } : {}), ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}) })),
+  });
+  const price = (q: MemberQuote): DoorPrice => ({
+    months: ctx.months,
+    group: q.group,
+    order: q.order,
+    premium: q.premium,
+    state: q.state,
+    local: q.local,
+    payable: q.payable,
+    validFrom: q.validFrom,
+    validTo: q.validTo,
+    statePaysInFull: q.premium > 0 && q.state === q.premium,
+  });
+  // the whole household in one quote (the engine numbers the GD members in order); when a member cannot be
+  // priced, one by one, so that only that member gets the error
+  try {
+    return quote(input(members, ctx.enrolledThisYear), rules).members.map(price);
+  } catch (e) {
+    if (!(e instanceof RuleError)) throw e;
+  }
   let enrolled = ctx.enrolledThisYear;
   return members.map((m) => {
     try {
-      const q = quote(
-        {
-          date: ctx.date,
-          months: ctx.months,
-          enrolledThisYear: enrolled,
-          ...(ctx.province ? { province: ctx.province } : {}),
-          members: [{ groups: m.groups, birthDate: m.birthDate, ...(m.grade !== null ? { grade: m.grade } : {}), ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}) }],
-        },
-        rules,
-      ).members[0];
+      const q = quote(input([m], enrolled), rules).members[0];
       if (q.order !== null) enrolled = q.order;
-      return {
-        months: ctx.months,
-        group: q.group,
-        order: q.order,
-        premium: q.premium,
-        state: q.state,
-        local: q.local,
-        payable: q.payable,
-        validFrom: q.validFrom,
-        validTo: q.validTo,
-        statePaysInFull: q.premium > 0 && q.state === q.premium,
-      };
+      return price(q);
     } catch (e) {
       if (e instanceof RuleError) return e;
       throw e;

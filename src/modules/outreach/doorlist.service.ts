@@ -22,8 +22,9 @@ import type { DB } from '../../db/schema';
 import { householdScopeOf, type HouseholdScope } from '../../db/scope';
 import { requirePermission, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { dayInVietnam, priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
+import { dayInVietnam, enrolledThisYear, newCardActive, priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
 import { RuleError } from '../../domain/premium';
+import { groupBy } from '../../domain/collections';
 import { pricingGroups } from '../../domain/pricing-groups';
 import { formatDateVi } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
@@ -39,19 +40,6 @@ import { doorListQuery, nominateInput, type DoorListQuery } from './outreach.sch
 
 const last4 = (s: string | null) => (s ? s.slice(-4) : null);
 
-interface Card {
-  from: string;
-  to: string;
-}
-
-const cardsOf = (text: string): Card[] =>
-  text
-    ? text.split(',').map((c) => {
-        const [from, to] = c.split('/');
-        return { from, to };
-      })
-    : [];
-
 /** What the list shows of a household, hashed: a visit after a change on the server is flagged. */
 export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMemberRow[]): string {
   const shown = [
@@ -61,7 +49,7 @@ export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMem
     h.povertyStatus,
     [...members]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((m) => [m.id, m.fullName, m.birthDate, m.sex, m.citizenId, m.insuranceCode, [...m.groupCodes].sort(), m.cards]),
+      .map((m) => [m.id, m.fullName, m.birthDate, m.sex, m.citizenId, m.insuranceCode, [...m.groupCodes].sort(), m.cards.map((c) => `${c.from}/${c.to}`).join(',')]),
   ];
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
 }
@@ -75,7 +63,7 @@ export async function currentVersions(db: Kysely<DB>, householdIds: string[], sc
 
 type PersonStatus = 'covered' | 'expiring' | 'uncovered' | 'never_insured' | 'card_waiting';
 
-function statusOf(cards: Card[], date: string, until: string): { status: PersonStatus; cardTo: string | null; needsCard: boolean } {
+function statusOf(cards: readonly repo.DoorCard[], date: string, until: string): { status: PersonStatus; cardTo: string | null; needsCard: boolean } {
   if (cards.length === 0) return { status: 'never_insured', cardTo: null, needsCard: true };
   const cardTo = cards.reduce((m, c) => (c.to > m ? c.to : m), cards[0].to);
   const coveredToday = cards.some((c) => c.from <= date && date <= c.to);
@@ -102,31 +90,23 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
   const until = addDays(date, days + 1);
   const households = await repo.doorHouseholds(db, { villages }, scope, { until });
   const ids = households.map((h) => h.id);
-  const [members, enrolled, visits, newCards, rules] = await Promise.all([
-    repo.doorMembers(db, ids),
-    repo.enrolledThisYear(db, ids, date),
-    repo.visitsOfHouseholds(db, ids, scope),
-    repo.newCardsActive(db, ids, date),
-    loadRules(db),
-  ]);
+  const [members, visits, rules] = await Promise.all([repo.doorMembers(db, ids), repo.visitsOfHouseholds(db, ids, scope), loadRules(db)]);
   const provinceCode = households[0]?.provinceCode ?? null;
   const programmes: OpenProgramme[] = ids.length ? await programmesOpenFor(db, { code: group.communeCode, provinceCode }) : [];
   const nominated = await nominationsAmong(db, programmes.map((p) => p.id), members.map((m) => m.id));
   const t = translator(lang);
 
-  const membersOf = new Map<string, repo.DoorMemberRow[]>();
-  for (const m of members) membersOf.set(m.householdId, [...(membersOf.get(m.householdId) ?? []), m]);
-  const visitsOf = new Map<string, typeof visits>();
-  for (const v of visits) visitsOf.set(v.householdId, [...(visitsOf.get(v.householdId) ?? []), v]);
+  const membersOf = groupBy(members, (m) => m.householdId);
+  const visitsOf = groupBy(visits, (v) => v.householdId);
 
   const list = households.map((h) => {
     const own = membersOf.get(h.id) ?? [];
     const hv = visitsOf.get(h.id) ?? [];
-    const facts = own.map((m) => ({ m, cards: cardsOf(m.cards), ...statusOf(cardsOf(m.cards), date, until) }));
+    const facts = own.map((m) => ({ m, ...statusOf(m.cards, date, until) }));
     const needing = facts.filter((f) => f.needsCard);
     const prices = priceHousehold(
       needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo })),
-      { date, months, enrolledThisYear: enrolled.get(h.id) ?? 0, province: h.provinceCode },
+      { date, months, enrolledThisYear: enrolledThisYear(own.map((m) => m.cards), date), province: h.provinceCode },
       rules,
     );
     const priceOf = new Map<string, DoorPrice | RuleError>(needing.map((f, i) => [f.m.id, prices[i]]));
@@ -151,7 +131,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
         needsCard,
         price,
         priceError: priced instanceof RuleError ? t(`fields.rule_${priced.code}`, { detail: priced.message, defaultValue: priced.message }) : null,
-        stage: mine.length ? stageOf(mine, { activeToday: newCards.has(m.id) }) : ('not_visited' as const),
+        stage: mine.length ? stageOf(mine, { activeToday: newCardActive(m.cards, mine, date) }) : ('not_visited' as const),
         lastVisit: last ? { outcome: last.outcome as Outcome, visitedAt: last.visitedAt.toISOString(), followUp: last.followUp, reason: last.reason as Reason | null } : null,
         programmes: offer
           ? programmes

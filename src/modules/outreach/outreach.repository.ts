@@ -182,8 +182,9 @@ export async function doorHouseholds(
 ): Promise<DoorHouseholdRow[]> {
   if (where.villages?.length === 0 || where.householdIds?.length === 0) return [];
   // with `need`, the households come from their kept "covered until" (migration 0016) by its index over
-  // (village, covered until): only those with someone to visit are read
-  const r = await sql<DoorHouseholdRow>`
+  // (village, covered until): only those with someone to visit are read. The rows come back as one JSON
+  // text: the embedded database hands a row set over field by field, a text at once (2-4 times faster).
+  const r = await sql<{ j: string }>`
     with hh as materialized (
       select h.id, h.code, h.commune_code, h.village_code, h.address, h.poverty_status from household h
       ${need ? sql`join household_coverage hc on hc.household_id = h.id and hc.covered_until < ${need.until}::date` : sql``}
@@ -191,13 +192,18 @@ export async function doorHouseholds(
         and ${householdInScope('h.commune_code', 'h.village_code', scope)}
         ${where.householdIds ? sql`and h.id in (${sql.join(where.householdIds.map((id) => sql`${id}::uuid`))})` : sql``}
     )
-    select hh.id, hh.code, hh.commune_code as "communeCode", c.parent_code as "provinceCode", hh.village_code as "villageCode",
-      v.name as "villageName", hh.address, hh.poverty_status as "povertyStatus"
+    select coalesce(json_agg(json_build_object('id', hh.id, 'code', hh.code, 'communeCode', hh.commune_code, 'provinceCode', c.parent_code,
+      'villageCode', hh.village_code, 'villageName', v.name, 'address', hh.address, 'povertyStatus', hh.poverty_status)), '[]')::text as j
     from hh
     join unit c on c.code = hh.commune_code
-    left join unit v on v.code = hh.village_code
-  `.execute(db);
-  return r.rows;
+    left join unit v on v.code = hh.village_code`.execute(db);
+  return JSON.parse(r.rows[0].j) as DoorHouseholdRow[];
+}
+
+export interface DoorCard {
+  from: string;
+  to: string;
+  group: string;
 }
 
 export interface DoorMemberRow {
@@ -212,31 +218,38 @@ export interface DoorMemberRow {
   phone: string | null;
   groupCodes: string[];
   grade: number | null;
-  /** 'from/to' of every card, by start, comma-separated ('' for none). */
-  cards: string;
+  /** Every card's period and group, by start then end. */
+  cards: DoorCard[];
 }
 
-/** The members of the households with their cards' periods (the caller read the households in scope). */
+/**
+ * The members of the households with their cards (the caller read the households in scope), head first,
+ * then by birth date; as one JSON text (see doorHouseholds).
+ */
 export async function doorMembers(db: Kysely<DB>, householdIds: string[]): Promise<DoorMemberRow[]> {
   if (householdIds.length === 0) return [];
-  const r = await sql<DoorMemberRow>`
-    select p.household_id as "householdId", p.id, p.relationship, p.full_name as "fullName", p.birth_date::text as "birthDate", p.sex,
-      p.citizen_id as "citizenId", p.insurance_code as "insuranceCode", p.phone, p.group_codes as "groupCodes", p.grade,
-      coalesce((select string_agg(k.valid_from::text || '/' || k.valid_to::text, ',' order by k.valid_from, k.valid_to)
-        from card k where k.household_id = p.household_id and k.person_id = p.id), '') as cards
-    from unnest(${sql.val(householdIds)}::uuid[]) x(id) join person p on p.household_id = x.id
-    order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id`.execute(db);
-  return r.rows;
-}
-
-/** Household-mode (GD) members of each household whose card started this calendar year, up to `date`. */
-export async function enrolledThisYear(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, number>> {
-  if (householdIds.length === 0) return new Map();
-  const r = await sql<{ householdId: string; n: number }>`
-    select x.id as "householdId", (select count(distinct k.person_id) from card k where k.household_id = x.id and k.group_code = 'GD'
-      and k.valid_from >= ${`${date.slice(0, 4)}-01-01`}::date and k.valid_from <= ${date}::date)::int as n
-    from unnest(${sql.val(householdIds)}::uuid[]) x(id)`.execute(db);
-  return new Map(r.rows.map((x) => [x.householdId, Number(x.n)]));
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_array(p.household_id, p.id, p.relationship, p.full_name, p.birth_date, p.sex, p.citizen_id,
+      p.insurance_code, p.phone, p.group_codes, p.grade,
+      (select json_agg(json_build_array(k.valid_from, k.valid_to, k.group_code) order by k.valid_from, k.valid_to)
+        from card k where k.household_id = p.household_id and k.person_id = p.id))
+      order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id), '[]')::text as j
+    from unnest(${sql.val(householdIds)}::uuid[]) x(id) join person p on p.household_id = x.id`.execute(db);
+  type Row = [string, string, string | null, string, string, string, string | null, string | null, string | null, string[], number | null, [string, string, string][] | null];
+  return (JSON.parse(r.rows[0].j) as Row[]).map(([householdId, id, relationship, fullName, birthDate, sex, citizenId, insuranceCode, phone, groupCodes, grade, cards]) => ({
+    householdId,
+    id,
+    relationship,
+    fullName,
+    birthDate,
+    sex,
+    citizenId,
+    insuranceCode,
+    phone,
+    groupCodes,
+    grade,
+    cards: (cards ?? []).map(([from, to, group]) => ({ from, to, group })),
+  }));
 }
 
 /** A person and their household for a visit: by id, citizen id or insurance code, or the household alone; in scope. */
@@ -324,15 +337,15 @@ export function listVisits(db: Kysely<DB>, scope: HouseholdScope, filter: { grou
   return q.orderBy('v.visitedAt', 'desc').orderBy('v.receivedAt', 'desc').limit(filter.limit).execute();
 }
 
-/** The visits of households (in scope), for each person's stage and last visit on the list. */
+/** The visits of households (in scope), for each person's stage and last visit on the list; as one JSON text (see doorHouseholds). */
 export async function visitsOfHouseholds(db: Kysely<DB>, householdIds: string[], scope: HouseholdScope) {
   if (householdIds.length === 0) return [];
-  return db
-    .selectFrom('visit as v')
-    .select(['v.householdId', 'v.personId', 'v.outcome', 'v.reason', 'v.followUp', 'v.visitedAt', 'v.visitedOn'])
-    .where('v.householdId', 'in', householdIds)
-    .where(householdInScope('v.commune_code', 'v.village_code', scope))
-    .execute();
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_object('householdId', v.household_id, 'personId', v.person_id, 'outcome', v.outcome, 'reason', v.reason,
+      'followUp', v.follow_up, 'visitedAt', v.visited_at, 'visitedOn', v.visited_on)), '[]')::text as j
+    from visit v
+    where v.household_id = any(${sql.val(householdIds)}::uuid[]) and ${householdInScope('v.commune_code', 'v.village_code', scope)}`.execute(db);
+  return JSON.parse(r.rows[0].j) as ({ visitedAt: string } & Pick<Selectable<VisitTable>, 'householdId' | 'personId' | 'outcome' | 'reason' | 'followUp' | 'visitedOn'>)[];
 }
 
 /**
@@ -343,18 +356,6 @@ export async function visitsOfHouseholds(db: Kysely<DB>, householdIds: string[],
 const newCardSince = (date: string) =>
   sql<string | null>`(select min(k.valid_from)::text from card k where k.household_id = f.household_id and k.person_id = f.person_id
     and k.valid_from >= f.first and k.valid_from <= ${date}::date and k.valid_to >= ${date}::date)`;
-
-/** Persons of the households with a card starting on or after their first visit and covering `date`. */
-export async function newCardsActive(db: Kysely<DB>, householdIds: string[], date: string): Promise<Map<string, string>> {
-  if (householdIds.length === 0) return new Map();
-  const r = await sql<{ personId: string; since: string | null }>`
-    with firsts as (
-      select household_id, person_id, min(visited_on) as first from visit
-      where household_id in (${sql.join(householdIds.map((id) => sql`${id}::uuid`))}) and person_id is not null group by 1, 2
-    )
-    select f.person_id as "personId", ${newCardSince(date)} as since from firsts f`.execute(db);
-  return new Map(r.rows.filter((x) => x.since !== null).map((x) => [x.personId, x.since!]));
-}
 
 /**
  * The latest visit of each person and of each household visited as a whole, in scope (of `groupIds` when

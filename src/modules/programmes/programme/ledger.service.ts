@@ -29,18 +29,8 @@ import { audit } from '../../audit/audit.service';
 import * as repo from './ledger.repository';
 import * as programmes from './programme.repository';
 import { formatVnd } from '../../../domain/money';
+import { groupBy } from '../../../domain/collections';
 import { programmeField, programmeForActor, scopeOf, transitionError } from './programme.access';
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
 
 export interface NewAward {
   roundId: string | null;
