@@ -1,18 +1,18 @@
 /**
- * The parts every official document of a programme shares (issue 18 item 6): the issuer at the top left
+ * The parts every official document shares (programme documents, issue 18 item 6; campaign reports, issue 20): the issuer at the top left
  * (the social insurance office under its provincial office, or, where no office is recorded, the People's
  * Committee of the unit), the document number, the national motto at the top right with the place and date
  * line under it ("Bảo Thắng, ngày 04 tháng 12 năm 2026"), and the signature block.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from '../../../db/schema';
-import { formatDateVi, formatLongDateVi, type IsoDate } from '../../../domain/dates';
-import { placeName } from '../../../domain/text';
-import type { Language } from '../../../i18n/index';
-import { translator } from '../../../i18n/index';
-import type { Content, TableCell } from '../../../io/pdf';
-import { issuingOffice } from '../../offices/offices.service';
-import { findUnit } from '../../units/units.service';
+import type { DB } from '../../db/schema';
+import { formatDateVi, formatLongDateVi, type IsoDate } from '../../domain/dates';
+import { placeName } from '../../domain/text';
+import type { Language } from '../../i18n/index';
+import { translator } from '../../i18n/index';
+import type { Content, TableCell } from '../../io/pdf';
+import { issuingOffice } from './offices.service';
+import { findUnit } from '../units/units.service';
 
 export interface Issuer {
   /** Top-left lines, the issuing body last (e.g. BHXH tỉnh Lào Cai / BHXH cơ sở Bảo Thắng). */

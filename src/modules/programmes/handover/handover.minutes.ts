@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
 import { formatDateVi } from '../../../domain/dates';
-import { issuerOf, officialHeader, signatureCell } from './official';
+import { issuerOf, officialHeader, signatureCell } from '../../offices/official';
 import { translator, type Language } from '../../../i18n/index';
 import { pdfPageFooter, pdfTable, renderPdf, type Content, type TableCell } from '../../../io/pdf';
 import { donorsOfEvent } from './handover.repository';

@@ -20,7 +20,7 @@ import { programmeForActor, scopeOf } from '../programme/programme.access';
 import { WHOLE_COUNTRY } from '../../../db/scope';
 import { uuid } from './handover.schemas';
 import * as repo from './statement.repository';
-import { issuerOf, officialHeader, signatureCell } from './official';
+import { issuerOf, officialHeader, signatureCell } from '../../offices/official';
 
 const collator = new Intl.Collator('vi');
 
