@@ -628,6 +628,33 @@ export interface FieldReportTable {
   decisionNote: string | null;
 }
 
+// ---- campaigns (migration 0019) ----
+
+export type CampaignTargetKind = 'bhyt_household' | 'bhxh_tn' | 'renewal';
+export type CampaignTargetLevel = 'campaign' | 'commune' | 'group' | 'staff';
+
+export interface CampaignTable {
+  id: string;
+  unitCode: string;
+  name: string;
+  theme: string | null;
+  startsOn: string;
+  endsOn: string;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
+export interface CampaignTargetTable {
+  campaignId: string;
+  kind: CampaignTargetKind;
+  level: CampaignTargetLevel;
+  /** '' for the campaign; else the commune code, the group id or the user id. */
+  ref: string;
+  value: number;
+}
+
 export interface DB {
   unitProfile: UnitProfileTable;
   officeCommune: OfficeCommuneTable;
@@ -670,4 +697,6 @@ export interface DB {
   workingGroupMember: WorkingGroupMemberTable;
   visit: VisitTable;
   fieldReport: FieldReportTable;
+  campaign: CampaignTable;
+  campaignTarget: CampaignTargetTable;
 }

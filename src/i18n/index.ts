@@ -20,6 +20,8 @@ import enHandover from './locales/en/handover.json';
 import viOutreach from './locales/vi/outreach.json';
 import enOutreach from './locales/en/outreach.json';
 import viField from './locales/vi/field.json';
+import viCampaigns from './locales/vi/campaigns.json';
+import enCampaigns from './locales/en/campaigns.json';
 import enField from './locales/en/field.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -27,8 +29,8 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns },
 } as const;
 
 const instance = i18next.createInstance();
@@ -36,7 +38,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

@@ -16,6 +16,7 @@ import * as m0013 from './0013_idempotency_key';
 import * as m0014 from './0014_offices_facilities_collectors';
 import * as m0015 from './0015_outreach';
 import * as m0016 from './0016_household_coverage';
+import * as m0019 from './0019_campaigns';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014_offices_facilities_collectors': m0014,
   '0015_outreach': m0015,
   '0016_household_coverage': m0016,
+  '0019_campaigns': m0019,
 };

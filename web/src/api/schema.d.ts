@@ -194,6 +194,561 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns of your unit, inside it and above it, latest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            endsOn: string;
+                            id: string;
+                            name: string;
+                            split: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                name: string;
+                                ref: string;
+                                value: number;
+                            }[];
+                            startsOn: string;
+                            targets: {
+                                bhxh_tn: number | null;
+                                bhyt_household: number | null;
+                                renewal: number | null;
+                            };
+                            theme: string | null;
+                            unitCode: string;
+                            unitLevel: string;
+                            unitName: string;
+                            updatedAt: string;
+                            warnings: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                message: string;
+                                split: number;
+                                target: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign of a province or commune: name, theme, period, targets per kind and their split per commune, working group and staff member (a split that does not add up is warned) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endsOn: string;
+                        name: string;
+                        /** @default [] */
+                        split?: {
+                            /** @enum {string} */
+                            kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                            /** @enum {string} */
+                            level: "commune" | "group" | "staff";
+                            ref: string;
+                            value: number;
+                        }[];
+                        startsOn: string;
+                        /** @default {} */
+                        targets?: {
+                            bhxh_tn?: number;
+                            bhyt_household?: number;
+                            renewal?: number;
+                        };
+                        theme?: string | null;
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            endsOn: string;
+                            id: string;
+                            name: string;
+                            split: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                name: string;
+                                ref: string;
+                                value: number;
+                            }[];
+                            startsOn: string;
+                            targets: {
+                                bhxh_tn: number | null;
+                                bhyt_household: number | null;
+                                renewal: number | null;
+                            };
+                            theme: string | null;
+                            unitCode: string;
+                            unitLevel: string;
+                            unitName: string;
+                            updatedAt: string;
+                            warnings: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                message: string;
+                                split: number;
+                                target: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its targets and split */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            endsOn: string;
+                            id: string;
+                            name: string;
+                            split: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                name: string;
+                                ref: string;
+                                value: number;
+                            }[];
+                            startsOn: string;
+                            targets: {
+                                bhxh_tn: number | null;
+                                bhyt_household: number | null;
+                                renewal: number | null;
+                            };
+                            theme: string | null;
+                            unitCode: string;
+                            unitLevel: string;
+                            unitName: string;
+                            updatedAt: string;
+                            warnings: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                message: string;
+                                split: number;
+                                target: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a campaign (its targets; the register does not change) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a campaign (targets and split are replaced when given) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        endsOn?: string;
+                        name?: string;
+                        split?: {
+                            /** @enum {string} */
+                            kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                            /** @enum {string} */
+                            level: "commune" | "group" | "staff";
+                            ref: string;
+                            value: number;
+                        }[];
+                        startsOn?: string;
+                        targets?: {
+                            bhxh_tn?: number;
+                            bhyt_household?: number;
+                            renewal?: number;
+                        };
+                        theme?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            endsOn: string;
+                            id: string;
+                            name: string;
+                            split: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                name: string;
+                                ref: string;
+                                value: number;
+                            }[];
+                            startsOn: string;
+                            targets: {
+                                bhxh_tn: number | null;
+                                bhyt_household: number | null;
+                                renewal: number | null;
+                            };
+                            theme: string | null;
+                            unitCode: string;
+                            unitLevel: string;
+                            unitName: string;
+                            updatedAt: string;
+                            warnings: {
+                                /** @enum {string} */
+                                kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                /** @enum {string} */
+                                level: "commune" | "group" | "staff";
+                                message: string;
+                                split: number;
+                                target: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/campaigns/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress up to ?date (default today, at most the end): per kind target, achieved and %, communes ranked, working groups, staff, field enrolments, running totals by day */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: {
+                                createdAt: string;
+                                createdBy: string;
+                                endsOn: string;
+                                id: string;
+                                name: string;
+                                split: {
+                                    /** @enum {string} */
+                                    kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                    /** @enum {string} */
+                                    level: "commune" | "group" | "staff";
+                                    name: string;
+                                    ref: string;
+                                    value: number;
+                                }[];
+                                startsOn: string;
+                                targets: {
+                                    bhxh_tn: number | null;
+                                    bhyt_household: number | null;
+                                    renewal: number | null;
+                                };
+                                theme: string | null;
+                                unitCode: string;
+                                unitLevel: string;
+                                unitName: string;
+                                updatedAt: string;
+                                warnings: {
+                                    /** @enum {string} */
+                                    kind: "bhyt_household" | "bhxh_tn" | "renewal";
+                                    /** @enum {string} */
+                                    level: "commune" | "group" | "staff";
+                                    message: string;
+                                    split: number;
+                                    target: number;
+                                }[];
+                            };
+                            communes: {
+                                achieved: number;
+                                code: string;
+                                fieldEnrolled: number;
+                                kinds: {
+                                    bhxh_tn: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                    bhyt_household: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                    renewal: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                };
+                                name: string;
+                                pct: number | null;
+                                rank: number;
+                            }[];
+                            countedUntil: string;
+                            days: {
+                                bhxh_tn: number;
+                                bhyt_household: number;
+                                day: string;
+                                fieldEnrolled: number;
+                                renewal: number;
+                            }[];
+                            fieldEnrolled: number;
+                            groups: {
+                                communeCode: string;
+                                fieldEnrolled: number;
+                                id: string;
+                                kinds: {
+                                    bhxh_tn: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                    bhyt_household: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                    renewal: {
+                                        achieved: number;
+                                        pct: number | null;
+                                        target: number | null;
+                                    };
+                                };
+                                name: string;
+                            }[];
+                            kinds: {
+                                bhxh_tn: {
+                                    achieved: number;
+                                    pct: number | null;
+                                    target: number | null;
+                                };
+                                bhyt_household: {
+                                    achieved: number;
+                                    pct: number | null;
+                                    target: number | null;
+                                };
+                                renewal: {
+                                    achieved: number;
+                                    pct: number | null;
+                                    target: number | null;
+                                };
+                            };
+                            staff: {
+                                achieved: number;
+                                displayName: string;
+                                fieldEnrolled: number;
+                                pct: number | null;
+                                target: number | null;
+                                userId: string;
+                                username: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The closing report as PDF, with the national-motto header */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The closing report as a sheet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/collectors": {
         parameters: {
             query?: never;

@@ -1,0 +1,181 @@
+/**
+ * SQL of campaigns (issue 20 item 3): the campaigns and their targets, and what their progress is counted
+ * from: the kept coverage spans (new household BHYT participants), the cards (renewals), the voluntary
+ * social insurance periods, the field visits and the audit log (cards entered by hand). Reads of the
+ * register return counts per commune, village and day, never persons.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CampaignTable, DB } from '../../db/schema';
+import type { Target, TargetKind } from '../../domain/campaign';
+import type { IsoDate } from '../../domain/dates';
+
+export type CampaignRow = Selectable<CampaignTable> & { unitName: string; unitLevel: string };
+
+const campaignQuery = (db: Kysely<DB>) =>
+  db
+    .selectFrom('campaign as c')
+    .innerJoin('unit as u', 'u.code', 'c.unitCode')
+    .select(['c.id', 'c.unitCode', 'c.name', 'c.theme', sql<string>`c.starts_on::text`.as('startsOn'), sql<string>`c.ends_on::text`.as('endsOn')])
+    .select(['c.createdBy', 'c.createdAt', 'c.updatedBy', 'c.updatedAt', 'u.name as unitName', 'u.level as unitLevel']);
+
+export async function findCampaign(db: Kysely<DB>, id: string): Promise<CampaignRow | undefined> {
+  return campaignQuery(db).where('c.id', '=', id).executeTakeFirst();
+}
+
+/** Campaigns of the units given (null: all), latest first. */
+export async function listCampaigns(db: Kysely<DB>, unitCodes: string[] | null): Promise<CampaignRow[]> {
+  if (unitCodes?.length === 0) return [];
+  let q = campaignQuery(db);
+  if (unitCodes) q = q.where('c.unitCode', 'in', unitCodes);
+  return q.orderBy('c.startsOn', 'desc').orderBy('c.name').execute();
+}
+
+export async function insertCampaign(db: Kysely<DB>, c: Omit<Selectable<CampaignTable>, 'createdAt' | 'updatedAt'>): Promise<void> {
+  await db.insertInto('campaign').values(c).execute();
+}
+
+export async function updateCampaign(db: Kysely<DB>, id: string, patch: Partial<Pick<Selectable<CampaignTable>, 'name' | 'theme' | 'startsOn' | 'endsOn'>> & { updatedBy: string }) {
+  await db
+    .updateTable('campaign')
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteCampaign(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('campaign').where('id', '=', id).execute();
+}
+
+export async function targetsOf(db: Kysely<DB>, campaignId: string): Promise<Target[]> {
+  return db.selectFrom('campaignTarget').select(['kind', 'level', 'ref', 'value']).where('campaignId', '=', campaignId).orderBy('kind').orderBy('level').orderBy('ref').execute();
+}
+
+/** Replaces the campaign's targets. */
+export async function setTargets(db: Kysely<DB>, campaignId: string, targets: readonly Target[]): Promise<void> {
+  await db.deleteFrom('campaignTarget').where('campaignId', '=', campaignId).execute();
+  if (targets.length) await db.insertInto('campaignTarget').values(targets.map((t) => ({ campaignId, ...t }))).execute();
+}
+
+/** The communes of a province (or the commune itself): code and name. */
+export async function communesOf(db: Kysely<DB>, unitCode: string): Promise<{ code: string; name: string }[]> {
+  return db
+    .selectFrom('unit')
+    .select(['code', 'name'])
+    .where('level', '=', 'commune')
+    .where((eb) => eb.or([eb('code', '=', unitCode), eb('parentCode', '=', unitCode)]))
+    .execute();
+}
+
+/** A count of a kind in a commune (and village: '' for none) on a day. */
+export interface DayCount {
+  kind: TargetKind;
+  communeCode: string;
+  villageCode: string;
+  day: IsoDate;
+  n: number;
+}
+
+/**
+ * New household BHYT participants per commune, village and day: the kept coverage spans (migration 0006)
+ * of group GD starting in the period. A span starts where the person had no card the day before.
+ */
+export async function newHouseholdParticipants(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
+  if (communes.length === 0) return [];
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
+      select commune_code, village_code, span_from as day, sum(persons)::int as n from coverage_count
+      where commune_code = any(${communes}::text[]) and group_code = 'GD' and span_from between ${from}::date and ${to}::date
+      group by 1, 2, 3) x`.execute(db);
+  return dayCounts('bhyt_household', r.rows[0].j);
+}
+
+/**
+ * Renewed household cards per commune, village and day: a GD card starting in the period while the person
+ * held a card covering the day before (an earlier card ending on or after it). Persons counted once per day.
+ */
+export async function renewals(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
+  if (communes.length === 0) return [];
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
+      select h.commune_code, coalesce(h.village_code, '') as village_code, k.valid_from as day, count(distinct k.person_id)::int as n
+      from household h join card k on k.household_id = h.id
+      where h.commune_code = any(${communes}::text[]) and k.group_code = 'GD' and k.valid_from between ${from}::date and ${to}::date
+        and exists (select 1 from card j where j.household_id = k.household_id and j.person_id = k.person_id
+          and j.valid_from < k.valid_from and j.valid_to >= k.valid_from - 1)
+      group by 1, 2, 3) x`.execute(db);
+  return dayCounts('renewal', r.rows[0].j);
+}
+
+/**
+ * New voluntary social insurance participants per commune, village and day: a participation period starting
+ * in the period with none covering the day before.
+ */
+export async function newVsiParticipants(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
+  if (communes.length === 0) return [];
+  // (until the periods' table is merged in: TEMPORARY)
+  const present = await sql<{ t: string | null }>`select to_regclass('vsi_period')::text as t`.execute(db);
+  if (!present.rows[0].t) return [];
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
+      select h.commune_code, coalesce(h.village_code, '') as village_code, v.valid_from as day, count(distinct v.person_id)::int as n
+      from household h join vsi_period v on v.household_id = h.id
+      where h.commune_code = any(${communes}::text[]) and v.valid_from between ${from}::date and ${to}::date
+        and not exists (select 1 from vsi_period w where w.household_id = v.household_id and w.person_id = v.person_id
+          and w.valid_from < v.valid_from and w.valid_to >= v.valid_from - 1)
+      group by 1, 2, 3) x`.execute(db);
+  return dayCounts('bhxh_tn', r.rows[0].j);
+}
+
+function dayCounts(kind: TargetKind, json: string): DayCount[] {
+  return (JSON.parse(json) as [string, string, string, number][]).map(([communeCode, villageCode, day, n]) => ({ kind, communeCode, villageCode, day, n }));
+}
+
+/** Field enrolments (visits with outcome enrolled) in the period: distinct persons per commune, group, user and day. */
+export async function fieldEnrolments(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate) {
+  if (communes.length === 0) return [];
+  const r = await sql<{ j: string }>`
+    select coalesce(json_agg(json_build_array(commune_code, group_id, user_id, day, n)), '[]')::text as j from (
+      select v.commune_code, v.group_id, v.user_id, min(v.visited_on) as day, 1 as n
+      from visit v
+      where v.commune_code = any(${communes}::text[]) and v.outcome = 'enrolled' and v.person_id is not null
+        and v.visited_on between ${from}::date and ${to}::date
+      group by v.commune_code, v.group_id, v.user_id, v.person_id) x`.execute(db);
+  return (JSON.parse(r.rows[0].j) as [string, string, string | null, string, number][]).map(([communeCode, groupId, userId, day]) => ({ communeCode, groupId, userId, day }));
+}
+
+/** The working groups of the communes with their villages. */
+export async function groupsOf(db: Kysely<DB>, communes: string[]) {
+  if (communes.length === 0) return [];
+  const r = await sql<{ id: string; name: string; communeCode: string; villages: string[] | null }>`
+    select g.id, g.name, g.commune_code as "communeCode", array_agg(gv.village_code) filter (where gv.village_code is not null) as villages
+    from working_group g left join working_group_village gv on gv.group_id = g.id
+    where g.commune_code = any(${communes}::text[])
+    group by g.id, g.name, g.commune_code`.execute(db);
+  return r.rows.map((g) => ({ ...g, villages: g.villages ?? [] }));
+}
+
+/** Users by id or username. */
+export async function usersByRefs(db: Kysely<DB>, refs: string[]) {
+  if (refs.length === 0) return [];
+  const ids = refs.filter((r) => /^[0-9a-f-]{36}$/i.test(r));
+  return db
+    .selectFrom('appUser')
+    .select(['id', 'username', 'displayName', 'scopeCode'])
+    .where((eb) => eb.or([eb('username', 'in', refs), ...(ids.length ? [eb('id', 'in', ids)] : [])]))
+    .execute();
+}
+
+/**
+ * Persons whose household (GD) card each user entered by hand (the audit log's card creations) with the
+ * card starting in the period: distinct persons per user.
+ */
+export async function enteredByHand(db: Kysely<DB>, userIds: string[], from: IsoDate, to: IsoDate): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const r = await sql<{ userId: string; n: number }>`
+    select a.actor_id as "userId", count(distinct c.person_id)::int as n
+    from audit_log a join card c on c.id::text = a.entity_id
+    where a.entity = 'card' and a.action = 'create' and a.actor_id = any(${userIds}::uuid[])
+      and c.group_code = 'GD' and c.valid_from between ${from}::date and ${to}::date
+    group by 1`.execute(db);
+  return new Map(r.rows.map((x) => [x.userId, Number(x.n)]));
+}
