@@ -7,6 +7,7 @@
  *   #/units/15/02905        a commune's villages (add, rename, delete)
  *   #/offices[/PROVINCE]    social insurance offices, unit details on forms, facilities, collectors
  *   #/outreach[/COMMUNE]    door to door: working groups, every-door progress, field reports to review (phones: /field/)
+ *   #/campaigns[/ID]        campaign months: targets, split, progress, closing report
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
@@ -33,6 +34,7 @@ import { LoginPage } from './access/LoginPage';
 import { UnitsPage } from './units/UnitsPage';
 import { OfficesPage } from './offices/OfficesPage';
 import { OutreachPage } from './outreach/OutreachPage';
+import { CampaignsPage } from './campaigns/CampaignsPage';
 import { UsersPage } from './access/UsersPage';
 import { AuditPage } from './audit/AuditPage';
 import { CalculatorPage } from './premium/CalculatorPage';
@@ -53,7 +55,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -190,6 +192,8 @@ export function App() {
     page = <UnitsPage user={user} codes={route.slice(1)} />;
   } else if (section === 'offices') {
     page = <OfficesPage user={user} province={route[1]} />;
+  } else if (section === 'campaigns') {
+    page = <CampaignsPage user={user} id={route[1]} />;
   } else if (section === 'outreach') {
     page = <OutreachPage user={user} commune={route[1]} sheet={route[2] === 'sheet' ? route[3] : undefined} />;
   } else if (route.length === 0 || route[0] === 'login') {

@@ -72,6 +72,8 @@ export const campaignSchema = z.object({
   targets: z.object({ bhyt_household: z.number().nullable(), bhxh_tn: z.number().nullable(), renewal: z.number().nullable() }),
   split: z.array(z.object({ kind: z.enum(TARGET_KINDS), level: z.enum(SPLIT_LEVELS), ref: z.string(), name: z.string(), value: z.number() })),
   warnings: z.array(z.object({ kind: z.enum(TARGET_KINDS), level: z.enum(SPLIT_LEVELS), target: z.number(), split: z.number(), message: z.string() })),
+  /** May the user asking change it. */
+  canChange: z.boolean(),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

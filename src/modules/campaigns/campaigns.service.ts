@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
-import { inScope, requirePermission, type Actor, type Permission } from '../../domain/access';
+import { can, inScope, requirePermission, type Actor, type Permission } from '../../domain/access';
 import { countedUntil, ranked, reached, runningTotals, splitWarnings, TARGET_KINDS, type Reached, type Target, type TargetKind } from '../../domain/campaign';
 import { groupBy } from '../../domain/collections';
 import { formatDecimalIn } from '../../domain/numbers';
@@ -50,13 +50,19 @@ async function visibleCampaign(db: Kysely<DB>, actor: Actor, id: string): Promis
 async function manageable(db: Kysely<DB>, actor: Actor, id: string): Promise<repo.CampaignRow> {
   requirePermission(actor, CAMPAIGNS_MANAGE);
   const row = await visibleCampaign(db, actor, id);
-  const unit = await lineageOf(db, row.unitCode);
-  if (!unit || !inScope(actor, unit.lineage)) throw new AppError('forbidden');
+  if (!(await changeable(db, actor, row.unitCode))) throw new AppError('forbidden');
   return row;
 }
 
-/** The campaign with its targets, split (named) and the split's warnings, as the API shows it. */
-async function campaignView(db: Kysely<DB>, row: repo.CampaignRow, lang: Language) {
+/** May the actor change the campaign of `unitCode` (their scope holds it)? */
+async function changeable(db: Kysely<DB>, actor: Actor, unitCode: string): Promise<boolean> {
+  if (!can(actor, CAMPAIGNS_MANAGE)) return false;
+  const unit = await lineageOf(db, unitCode);
+  return !!unit && inScope(actor, unit.lineage);
+}
+
+/** The campaign with its targets, split (named) and the split's warnings, as the API shows it to `actor`. */
+async function campaignView(db: Kysely<DB>, actor: Actor, row: repo.CampaignRow, lang: Language) {
   const targets = await repo.targetsOf(db, row.id);
   const names = await refNames(db, row.unitCode, targets);
   const t = translator(lang);
@@ -82,6 +88,7 @@ async function campaignView(db: Kysely<DB>, row: repo.CampaignRow, lang: Languag
         target: formatDecimalIn(w.target, lang),
       }),
     })),
+    canChange: await changeable(db, actor, row.unitCode),
     createdBy: row.createdBy,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -172,7 +179,7 @@ export async function createCampaign(db: Kysely<DB>, actor: Actor, input: Create
       updatedBy: actor.username,
     });
     await repo.setTargets(trx, id, targets);
-    const after = await campaignView(trx, (await repo.findCampaign(trx, id))!, lang);
+    const after = await campaignView(trx, actor, (await repo.findCampaign(trx, id))!, lang);
     await audit(trx, actor, { action: 'create', entity: 'campaign', entityId: id, unitCode: unit.code, after: auditable(after) });
     return after;
   });
@@ -182,7 +189,7 @@ export async function updateCampaign(db: Kysely<DB>, actor: Actor, id: string, i
   const row = await manageable(db, actor, id);
   const data = parseInput(updateCampaignInput, input);
   checkPeriod(data.startsOn ?? row.startsOn, data.endsOn ?? row.endsOn);
-  const before = await campaignView(db, row, lang);
+  const before = await campaignView(db, actor, row, lang);
   const targets =
     data.targets !== undefined || data.split !== undefined
       ? await checkedTargets(
@@ -201,7 +208,7 @@ export async function updateCampaign(db: Kysely<DB>, actor: Actor, id: string, i
       updatedBy: actor.username,
     });
     if (targets) await repo.setTargets(trx, id, targets);
-    const after = await campaignView(trx, (await repo.findCampaign(trx, id))!, lang);
+    const after = await campaignView(trx, actor, (await repo.findCampaign(trx, id))!, lang);
     await audit(trx, actor, { action: 'update', entity: 'campaign', entityId: id, unitCode: row.unitCode, before: auditable(before), after: auditable(after) });
     return after;
   });
@@ -209,7 +216,7 @@ export async function updateCampaign(db: Kysely<DB>, actor: Actor, id: string, i
 
 export async function deleteCampaign(db: Kysely<DB>, actor: Actor, id: string): Promise<void> {
   const row = await manageable(db, actor, id);
-  const before = await campaignView(db, row, actor.language);
+  const before = await campaignView(db, actor, row, actor.language);
   await db.transaction().execute(async (trx) => {
     await repo.deleteCampaign(trx, id);
     await audit(trx, actor, { action: 'delete', entity: 'campaign', entityId: id, unitCode: row.unitCode, before: auditable(before) });
@@ -221,7 +228,7 @@ const auditable = (v: CampaignView) => ({ name: v.name, theme: v.theme, unitCode
 
 export async function getCampaign(db: Kysely<DB>, actor: Actor, id: string, lang: Language = actor.language): Promise<CampaignView> {
   requirePermission(actor, CAMPAIGNS_READ);
-  return campaignView(db, await visibleCampaign(db, actor, id), lang);
+  return campaignView(db, actor, await visibleCampaign(db, actor, id), lang);
 }
 
 /** The campaigns the actor may read, latest first. */
@@ -229,7 +236,7 @@ export async function listCampaigns(db: Kysely<DB>, actor: Actor, lang: Language
   requirePermission(actor, CAMPAIGNS_READ);
   const rows = await repo.listCampaigns(db, null);
   const out: CampaignView[] = [];
-  for (const row of rows) if (await readable(db, actor, row.unitCode)) out.push(await campaignView(db, row, lang));
+  for (const row of rows) if (await readable(db, actor, row.unitCode)) out.push(await campaignView(db, actor, row, lang));
   return out;
 }
 
@@ -244,7 +251,7 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
   requirePermission(actor, CAMPAIGNS_READ);
   const { date } = parseInput(progressQuery, query);
   const row = await visibleCampaign(db, actor, id);
-  const campaign = await campaignView(db, row, lang);
+  const campaign = await campaignView(db, actor, row, lang);
   const until = countedUntil(row.startsOn, row.endsOn, date ?? today);
   const targets = await repo.targetsOf(db, id);
   const communes = (await repo.communesOf(db, row.unitCode)).sort((a, b) => compareVietnamese(a.name, b.name));

@@ -218,6 +218,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            canChange: boolean;
                             createdAt: string;
                             createdBy: string;
                             endsOn: string;
@@ -300,6 +301,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            canChange: boolean;
                             createdAt: string;
                             createdBy: string;
                             endsOn: string;
@@ -371,6 +373,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            canChange: boolean;
                             createdAt: string;
                             createdBy: string;
                             endsOn: string;
@@ -476,6 +479,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            canChange: boolean;
                             createdAt: string;
                             createdBy: string;
                             endsOn: string;
@@ -546,6 +550,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             campaign: {
+                                canChange: boolean;
                                 createdAt: string;
                                 createdBy: string;
                                 endsOn: string;
