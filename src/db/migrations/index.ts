@@ -17,6 +17,7 @@ import * as m0014 from './0014_offices_facilities_collectors';
 import * as m0015 from './0015_outreach';
 import * as m0016 from './0016_household_coverage';
 import * as m0019 from './0019_campaigns';
+import * as m0020 from './0020_coverage_renewal';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015_outreach': m0015,
   '0016_household_coverage': m0016,
   '0019_campaigns': m0019,
+  '0020_coverage_renewal': m0020,
 };

@@ -1,6 +1,6 @@
 /**
  * SQL of campaigns (issue 20 item 3): the campaigns and their targets, and what their progress is counted
- * from: the kept coverage spans (new household BHYT participants), the cards (renewals), the voluntary
+ * from: the kept coverage spans (new household BHYT participants) and renewals, the voluntary
  * social insurance periods, the field visits and the audit log (cards entered by hand). Reads of the
  * register return counts per commune, village and day, never persons.
  */
@@ -90,19 +90,14 @@ export async function newHouseholdParticipants(db: Kysely<DB>, communes: string[
 }
 
 /**
- * Renewed household cards per commune, village and day: a GD card starting in the period while the person
- * held a card covering the day before (an earlier card ending on or after it). Persons counted once per day.
+ * Renewed household cards per commune, village and day: the kept renewals (migration 0020) of group GD, a
+ * card that started in the period while the person held a card covering the day before.
  */
 export async function renewals(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
   if (communes.length === 0) return [];
   const r = await sql<{ j: string }>`
-    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
-      select h.commune_code, coalesce(h.village_code, '') as village_code, k.valid_from as day, count(distinct k.person_id)::int as n
-      from household h join card k on k.household_id = h.id
-      where h.commune_code = any(${communes}::text[]) and k.group_code = 'GD' and k.valid_from between ${from}::date and ${to}::date
-        and exists (select 1 from card j where j.household_id = k.household_id and j.person_id = k.person_id
-          and j.valid_from < k.valid_from and j.valid_to >= k.valid_from - 1)
-      group by 1, 2, 3) x`.execute(db);
+    select coalesce(json_agg(json_build_array(commune_code, village_code, day, persons)), '[]')::text as j from coverage_renewal
+    where commune_code = any(${communes}::text[]) and group_code = 'GD' and day between ${from}::date and ${to}::date`.execute(db);
   return dayCounts('renewal', r.rows[0].j);
 }
 

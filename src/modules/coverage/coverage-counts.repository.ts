@@ -11,8 +11,9 @@ export type Households = RawBuilder<unknown> | string[];
 export async function startDeltas(db: Kysely<any>): Promise<void> {
   await sql`create temporary table if not exists _coverage_delta (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer)`.execute(db);
   await sql`create temporary table if not exists _population_delta (commune_code text, village_code text, persons integer, insured integer)`.execute(db);
+  await sql`create temporary table if not exists _renewal_delta (commune_code text, village_code text, group_code text, day date, n integer)`.execute(db);
   await sql`create temporary table if not exists _households (id uuid primary key)`.execute(db);
-  await sql`truncate _coverage_delta, _population_delta, _households`.execute(db);
+  await sql`truncate _coverage_delta, _population_delta, _renewal_delta, _households`.execute(db);
 }
 
 /** Adds households to _households; false when given an empty list. */
@@ -55,6 +56,25 @@ export async function countSpans(db: Kysely<any>, sign: 1 | -1): Promise<void> {
     from spans group by commune_code, village_code`.execute(db);
 }
 
+/**
+ * Adds (sign 1) or takes out (sign -1) the renewals of the persons of _households (migration 0020): per
+ * commune, village, group and day, the persons with a card starting that day while a card of theirs that
+ * started earlier covered the day before.
+ */
+export async function countRenewals(db: Kysely<any>, sign: 1 | -1): Promise<void> {
+  await sql`
+    insert into _renewal_delta
+    select hh.commune_code, coalesce(hh.village_code, ''), r.group_code, r.valid_from, ${sign}::int * count(distinct r.person_id)::int
+    from _households x
+    join household hh on hh.id = x.id
+    join lateral (
+      select c.person_id, c.group_code, c.valid_from,
+        max(c.valid_to) over (partition by c.person_id order by c.valid_from range between unbounded preceding and current row exclude group) as before_end
+      from card c where c.household_id = hh.id
+    ) r on r.before_end >= r.valid_from - 1
+    group by 1, 2, 3, 4`.execute(db);
+}
+
 /** Adds the gathered differences to the counts (rows that fall to zero are deleted). */
 export async function addDeltas(db: Kysely<any>): Promise<void> {
   await sql`
@@ -69,6 +89,12 @@ export async function addDeltas(db: Kysely<any>): Promise<void> {
     group by commune_code, village_code having sum(persons) <> 0 or sum(insured) <> 0
     on conflict (commune_code, village_code) do update set persons = population_count.persons + excluded.persons, ever_insured = population_count.ever_insured + excluded.ever_insured`.execute(db);
   await sql`delete from population_count where persons = 0`.execute(db);
+  await sql`
+    insert into coverage_renewal (commune_code, village_code, group_code, day, persons)
+    select commune_code, village_code, group_code, day, sum(n)::int from _renewal_delta
+    group by commune_code, village_code, group_code, day having sum(n) <> 0
+    on conflict (commune_code, day, village_code, group_code) do update set persons = coverage_renewal.persons + excluded.persons`.execute(db);
+  await sql`delete from coverage_renewal where persons = 0`.execute(db);
 }
 
 /**

@@ -118,9 +118,31 @@ async function expectCoveredUntilEqualTruth() {
   expect(expected.size).toBeGreaterThan(0);
 }
 
+/** The kept renewals (migration 0020) equal the cards: a card starting while an earlier-starting card covered the day before. */
+async function expectRenewalsEqualTruth() {
+  const persons = await t.db.selectFrom('person as p').innerJoin('household as h', 'h.id', 'p.householdId').select(['p.id', 'p.communeCode', 'h.villageCode']).execute();
+  const cards = await t.db.selectFrom('card').select(['personId', 'groupCode', 'validFrom', 'validTo']).execute();
+  const expected = new Set<string>();
+  const counts = new Map<string, number>();
+  for (const p of persons) {
+    const mine = cards.filter((c) => c.personId === p.id);
+    for (const c of mine) {
+      const renewed = mine.some((j) => j.validFrom < c.validFrom && j.validTo >= addDays(c.validFrom, -1));
+      const key = `${p.communeCode} ${p.villageCode ?? ''} ${c.groupCode} ${c.validFrom}`;
+      if (!renewed || expected.has(`${key} ${p.id}`)) continue;
+      expected.add(`${key} ${p.id}`);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const kept = await sql<{ key: string; n: number }>`
+    select commune_code || ' ' || village_code || ' ' || group_code || ' ' || day::text as key, persons as n from coverage_renewal`.execute(t.db);
+  expect(new Map(kept.rows.map((r) => [r.key, Number(r.n)]))).toEqual(counts);
+}
+
 async function expectCountsEqualTruth() {
   await expectSnapshotsEqualTruth();
   await expectCoveredUntilEqualTruth();
+  await expectRenewalsEqualTruth();
   for (const date of DATES) {
     const expected = await truth(date);
     const communes = [...expected.keys()].filter((k) => k.startsWith('c:')).map((k) => k.slice(2));
@@ -165,6 +187,18 @@ describe(`kept coverage aggregates (${engineName})`, () => {
     await register.updateCard(t.db, system, card.id, { validFrom: '2025-06-01' });
     const anyCard = await t.db.selectFrom('card').select('id').where('personId', '=', someone[1].id).executeTakeFirst();
     if (anyCard) await register.deleteCard(t.db, system, anyCard.id);
+    // renewals: a card from the day after a card ends, one starting inside a card, one after a gap (new, not renewed)
+    const renewals = async () => (await sql<{ n: number }>`select coalesce(sum(persons), 0)::int as n from coverage_renewal`.execute(t.db)).rows[0].n;
+    const renewalsBefore = await renewals();
+    const held = (
+      await sql<{ personId: string; validTo: string }>`
+        select person_id as "personId", max(valid_to)::text as "validTo" from card
+        where person_id not in (${sql.join(someone.map((p) => p.id))}) group by person_id having count(*) = 1 order by person_id limit 3`.execute(t.db)
+    ).rows;
+    await register.createCard(t.db, system, { personId: held[0].personId, groupCode: 'GD', validFrom: addDays(held[0].validTo, 1), validTo: addDays(held[0].validTo, 365) });
+    await register.createCard(t.db, system, { personId: held[1].personId, groupCode: 'GD', validFrom: addDays(held[1].validTo, -10), validTo: addDays(held[1].validTo, 355) });
+    await register.createCard(t.db, system, { personId: held[2].personId, groupCode: 'GD', validFrom: addDays(held[2].validTo, 40), validTo: addDays(held[2].validTo, 405) });
+    expect(await renewals()).toBe(renewalsBefore + 2);
     // a person moves to another household (maybe another village), another is removed
     const otherHousehold = await t.db.selectFrom('household').select('id').where('id', '!=', someone[2].householdId).orderBy('code', 'desc').executeTakeFirstOrThrow();
     await register.updatePerson(t.db, system, someone[2].id, { householdId: otherHousehold.id }, '2025-10-31');

@@ -128,6 +128,8 @@ describe(`register import into an empty register, fast path (${engineName})`, ()
         `A1,02905,Thôn Một,,,Lò Thị B,vợ,01/01/1962,nữ,,,Thái,,GD,,,,,`,
         `B1,04543,Tổ 1,,,Vàng Văn C,chủ hộ,01/01/1970,nam,,,H'Mông,,${card},,`,
         `A2,02905,Thôn Một,,,Lò Văn D,chủ hộ,01/01/1980,nam,,,Thái,,${card},,`,
+        // his card renewed from the day after it ends (a further card of the row before)
+        `A2,02905,Thôn Một,,,Lò Văn D,chủ hộ,01/01/1980,nam,,,Thái,,GD,GD,01/01/2026,31/12/2026,,`,
         // a member naming another village than the head's: the village is made, the household keeps the head's
         `A2,02905,Thôn Hai,,,Lò Thị I,vợ,01/01/1982,nữ,,,Thái,,GD,,,,,`,
         `A3,02905,,,,Lò Văn E,chủ hộ,01/01/1981,nam,,,Thái,,GD,GD,01/03/2025,28/02/2026,,`,
@@ -141,13 +143,16 @@ describe(`register import into an empty register, fast path (${engineName})`, ()
     try {
       await importRegister(a, system, { path: list }, { today: TODAY, freshPathFromBytes: Infinity });
       const r = await importRegister(b, system, { path: list }, { today: TODAY, freshPathFromBytes: 0 });
-      expect(r).toMatchObject({ inserted: 9, rejected: 0 });
+      expect(r).toMatchObject({ inserted: 10, rejected: 0 });
       const v7 = await sql<{ n: number }>`select count(*)::int as n from person where id::text like '________-____-7%'`.execute(b.db);
       expect(v7.rows[0].n).toBe(9);
       const expected = await snapshot(a);
       expect(expected.villages.filter((v) => v.includes('"02905.thon-hai"') || v.includes('"02905.to-1"'))).toHaveLength(2);
-      // Lò Văn A's span was written when the file moved on to the other commune; D's and G's were added at the end
-      expect(expected.coverage_count).toContain('{"communeCode":"02905","villageCode":"02905.thon-mot","groupCode":"GD","spanFrom":"2025-01-01","spanTo":"2025-12-31","persons":3}');
+      // Lò Văn A's span was written when the file moved on to the other commune; G's was added at the end
+      expect(expected.coverage_renewal).toEqual(['{"communeCode":"02905","villageCode":"02905.thon-mot","groupCode":"GD","day":"2026-01-01","persons":1}']);
+      expect(expected.coverage_count).toContain('{"communeCode":"02905","villageCode":"02905.thon-mot","groupCode":"GD","spanFrom":"2025-01-01","spanTo":"2025-12-31","persons":2}');
+      // D's two cards, back to back, one span
+      expect(expected.coverage_count).toContain('{"communeCode":"02905","villageCode":"02905.thon-mot","groupCode":"GD","spanFrom":"2025-01-01","spanTo":"2026-12-31","persons":1}');
       expect(await snapshot(b)).toEqual(expected);
     } finally {
       await a.cleanup();

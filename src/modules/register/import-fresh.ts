@@ -265,6 +265,8 @@ export class FreshLoader {
   private lastPerson: { row: RegisterRow; commune: string; household: Household } | undefined;
   /** The cards of the last person (epoch days and group), counted into spans when the next person comes. */
   private readonly personCards: { from: number; to: number; group: string }[] = [];
+  /** Renewals (commune, village, group, day number joined by \u0001) -> persons, for coverage_renewal. */
+  private readonly renewals = new Map<string, number>();
 
   private constructor(
     private readonly trx: Kysely<DB>,
@@ -475,6 +477,7 @@ export class FreshLoader {
     if (cards.length === 1) add(cards[0].group, cards[0].from, cards[0].to);
     else {
       cards.sort((a, b) => a.from - b.from || a.to - b.to);
+      this.countRenewals(cards, counts);
       let { from, to, group } = cards[0];
       let groupTo = cards[0].to;
       let groupFrom = cards[0].from;
@@ -497,6 +500,27 @@ export class FreshLoader {
       add(group, from, to);
     }
     cards.length = 0;
+  }
+
+  /**
+   * Counts the renewals among a person's cards (sorted by start): a card starting while a card that started
+   * earlier covers the day before (migration 0020; countRenewals in coverage-counts.repository.ts). A
+   * person counts once per group and day.
+   */
+  private countRenewals(cards: readonly { from: number; to: number; group: string }[], counts: UnitCounts): void {
+    let beforeEnd = -Infinity; // the latest end of the cards starting before the current start
+    let groupEnd = -Infinity; // ... including those of the current start
+    const seen = new Set<string>();
+    for (let i = 0; i < cards.length; i++) {
+      const c = cards[i];
+      if (i > 0 && c.from !== cards[i - 1].from) beforeEnd = groupEnd;
+      if (c.to > groupEnd) groupEnd = c.to;
+      if (beforeEnd < c.from - 1) continue;
+      const key = [counts.commune, counts.village, c.group, c.from].join('\u0001');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.renewals.set(key, (this.renewals.get(key) ?? 0) + 1);
+    }
   }
 
   /** Takes the rows added so far; the returned function writes them (the caller may overlap it with reading). */
@@ -602,6 +626,16 @@ export class FreshLoader {
       rows.int4(p.persons);
       rows.int4(p.insured);
     }
+    const renewalRows = new Batches();
+    for (const [key, persons] of this.renewals) {
+      const [commune, village, group, day] = key.split('\u0001');
+      const rows = renewalRows.next(5);
+      rows.text(commune);
+      rows.text(village);
+      rows.text(group);
+      rows.date(Number(day));
+      rows.int4(persons);
+    }
     const coverageRows = new Batches();
     const ids = this.householdIds.bytes;
     for (const inCommune of this.households.values())
@@ -629,6 +663,7 @@ export class FreshLoader {
     await this.timed('coverage_month', () => copyAll('coverage_month', ['day', 'commune_code', 'group_code', 'persons', 'expiring30'], monthRows));
     await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
+    await this.timed('coverage_renewal', () => copyAll('coverage_renewal', ['commune_code', 'village_code', 'group_code', 'day', 'persons'], renewalRows, FROZEN));
     await this.timed('household_coverage', () => copyAll('household_coverage', ['household_id', 'village_code', 'covered_until'], coverageRows, FROZEN));
   }
 }
