@@ -19,6 +19,7 @@ import { registerMoneyCommands } from '../modules/programmes/money/money.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover/handover.cli';
 import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
 import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
+import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerHandoverCommands(program, ctx);
   registerSelectionCommands(program, ctx);
   registerOutreachCommands(program, ctx);
+  registerRemindersCommands(program, ctx);
   return program;
 }
 

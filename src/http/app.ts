@@ -23,6 +23,7 @@ import { accessRoutes } from '../modules/access/access.routes';
 import { unitsRoutes } from '../modules/units/units.routes';
 import { officesRoutes } from '../modules/offices/offices.routes';
 import { outreachRoutes } from '../modules/outreach/outreach.routes';
+import { remindersRoutes } from '../modules/reminders/reminders.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
 import { premiumRoutes } from '../modules/premium/premium.routes';
 import { importRoutes } from '../modules/register/import.routes';
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(handoverRoutes);
   await app.register(publicProgrammeRoutes(new PledgeThrottle()));
   await app.register(outreachRoutes);
+  await app.register(remindersRoutes);
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));

@@ -21,14 +21,16 @@ import viOutreach from './locales/vi/outreach.json';
 import enOutreach from './locales/en/outreach.json';
 import viField from './locales/vi/field.json';
 import enField from './locales/en/field.json';
+import viReminders from './locales/vi/reminders.json';
+import enReminders from './locales/en/reminders.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, reminders: viReminders },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, reminders: enReminders },
 } as const;
 
 const instance = i18next.createInstance();
@@ -36,7 +38,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'reminders'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,
