@@ -283,6 +283,8 @@ async function record(db: Kysely<DB>, actor: Actor, area: Area, q: { date: strin
       })),
     );
     const result = { recorded: written.length, alreadySent: items.length - written.length, offsetDays: q.days, channel };
+    // nothing new recorded: nothing changed, no audit row
+    if (written.length === 0) return result;
     await audit(trx, actor, {
       action: 'reminders_sent',
       entity: 'reminder',
