@@ -17,6 +17,8 @@ import viHandover from '../../src/i18n/locales/vi/handover.json';
 import enHandover from '../../src/i18n/locales/en/handover.json';
 import viField from '../../src/i18n/locales/vi/field.json';
 import enField from '../../src/i18n/locales/en/field.json';
+import viReminders from '../../src/i18n/locales/vi/reminders.json';
+import enReminders from '../../src/i18n/locales/en/reminders.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -43,13 +45,13 @@ function writeLanguageCookie(lang: Language): void {
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField },
-    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField },
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, reminders: viReminders },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, reminders: enReminders },
   },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web', 'programmes', 'selection', 'handover', 'field'],
+  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'reminders'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -4,7 +4,7 @@ import type { User } from '../access/accessApi';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'reminders' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
 
 const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   coverage: ['coverage'],
@@ -12,6 +12,7 @@ const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   units: ['units'],
   offices: ['offices'],
   outreach: ['outreach'],
+  reminders: ['reminders'],
   users: ['users'],
   audit: ['audit'],
   rules: ['rules'],
@@ -95,6 +96,7 @@ export function Header({
           {user && <NavLink to="units" current={section} label={t('nav.units')} />}
           {user && <NavLink to="offices" current={section} label={t('nav.offices')} />}
           {user && <NavLink to="outreach" current={section} label={t('nav.outreach')} />}
+          {user && <NavLink to="reminders" current={section} label={t('nav.reminders')} />}
           {user && <NavLink to="register" current={section} label={t('nav.register')} />}
           {user && user.role !== 'viewer' && <NavLink to="import" current={section} label={t('nav.import')} />}
           {user && <NavLink to="rules" current={section} label={t('nav.rules')} />}
