@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../cli/context';
 import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { formatVnd } from '../../domain/money';
+import { formatDecimalIn } from '../../domain/numbers';
 import { exportCsv, markSent, renewalRate, reminderList } from './reminders.service';
 
 interface WindowOpts {
@@ -26,7 +27,7 @@ const withWindow = (cmd: Command) =>
     .option('--months <n>', 'the renewal priced (months)', '12')
     .option('--json', 'print JSON');
 
-const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+const pct = (r: number | null, lang: string) => (r === null ? '—' : `${formatDecimalIn(Math.round(r * 1000) / 10, lang)}%`);
 
 export function registerRemindersCommands(program: Command, ctx: () => CliContext): void {
   const reminders = program.command('reminders').description('Renewal reminders: BHYT cards about to end, their texts, the journal of reminders sent');
@@ -41,7 +42,11 @@ export function registerRemindersCommands(program: Command, ctx: () => CliContex
       c.out(
         c.t('reminders:cli.list_summary', {
           unit: l.unit.name,
-          ...l.summary,
+          persons: formatDecimalIn(l.summary.persons, c.lang),
+          households: formatDecimalIn(l.summary.households, c.lang),
+          withPhone: formatDecimalIn(l.summary.withPhone, c.lang),
+          statePaid: formatDecimalIn(l.summary.statePaid, c.lang),
+          alreadySent: formatDecimalIn(l.summary.alreadySent, c.lang),
           amount: formatVnd(l.summary.amount),
           from: formatDateVi(l.date),
           until: formatDateVi(l.until),
@@ -91,19 +96,20 @@ export function registerRemindersCommands(program: Command, ctx: () => CliContex
       const c = ctx();
       const r = await c.withDb(({ db }) => renewalRate(db, c.actor, { unit: opts.unit, from: opts.from, to: opts.to, within: Number(opts.within) }, todayInVietnam()));
       if (opts.json) return c.json(r);
+      const n = (v: number) => formatDecimalIn(v, c.lang);
       c.out(
         c.t('reminders:cli.rate', {
           unit: r.unit.name,
           from: formatDateVi(r.from),
           to: formatDateVi(r.to),
           within: r.within,
-          remindedRenewed: r.reminded.renewed,
-          remindedCards: r.reminded.cards,
-          remindedRate: pct(r.reminded.rate),
-          otherRenewed: r.notReminded.renewed,
-          otherCards: r.notReminded.cards,
-          otherRate: pct(r.notReminded.rate),
-          pending: r.pending,
+          remindedRenewed: n(r.reminded.renewed),
+          remindedCards: n(r.reminded.cards),
+          remindedRate: pct(r.reminded.rate, c.lang),
+          otherRenewed: n(r.notReminded.renewed),
+          otherCards: n(r.notReminded.cards),
+          otherRate: pct(r.notReminded.rate, c.lang),
+          pending: n(r.pending),
         }),
       );
     });
