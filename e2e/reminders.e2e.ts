@@ -1,7 +1,7 @@
 /**
  * Issue 20 item 6 in the browser: the renewal reminders of the demo province (persons whose card ends within
  * 30 days, by collector and by village, with their texts), the CSV recorded as sent (the list empties:
- * nobody twice for the same card, end date and offset), the renewal rate panel. Screenshots at 1280 px.
+ * nobody twice for the same card, end date and offset), the renewal rate panel. Screenshots at 1280 and 390 px.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -49,6 +49,9 @@ describe('renewal reminders', () => {
     // those exported are off the list now (counted as reminded); those without a phone stay
     await page.getByText(/[1-9][\d.]* đã được nhắc/).waitFor();
     await screenshot(page, 'reminders-after-export');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId('reminders-items').first().waitFor();
+    await screenshot(page, 'reminders-phone');
     await context.close();
   });
 });

@@ -155,12 +155,16 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
               <DataTable columns={[t('page.payAt'), t('page.phone'), { label: t('page.persons'), className: 'num' }, { label: t('page.amount'), className: 'num' }]} testId="reminders-collectors">
                 {list.collectors.map((c, i) => (
                   <tr key={i}>
-                    <td>
+                    <td data-label={t('page.payAt')}>
                       {c.name} <span className="muted small">({t(`page.collectorKinds.${c.kind}`)})</span>
                     </td>
-                    <td>{c.phone ?? ''}</td>
-                    <td className="num">{formatNumber(c.persons, lang)}</td>
-                    <td className="num">{formatVnd(c.amount)}</td>
+                    <td data-label={t('page.phone')}>{c.phone ?? ''}</td>
+                    <td data-label={t('page.persons')} className="num">
+                      {formatNumber(c.persons, lang)}
+                    </td>
+                    <td data-label={t('page.amount')} className="num">
+                      {formatVnd(c.amount)}
+                    </td>
                   </tr>
                 ))}
               </DataTable>
@@ -185,16 +189,20 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
                       >
                         {v.items.map((i) => (
                           <tr key={i.subjectId}>
-                            <td>
+                            <td data-label={t('page.name')}>
                               {i.maskedName}
                               {i.sent && <span className="badge">{t('page.sent')}</span>}
                             </td>
-                            <td>{i.householdCode}</td>
-                            <td>{i.phone ?? ''}</td>
-                            <td>{formatDate(i.dueDate)}</td>
-                            <td className="num">{i.amount === null ? (i.priceError ?? '—') : formatVnd(i.amount)}</td>
-                            <td>{i.payAt.text}</td>
-                            <td className="small">{i.text}</td>
+                            <td data-label={t('page.household')}>{i.householdCode}</td>
+                            <td data-label={t('page.phone')}>{i.phone ?? ''}</td>
+                            <td data-label={t('page.dueDate')}>{formatDate(i.dueDate)}</td>
+                            <td data-label={t('page.amount')} className="num">
+                              {i.amount === null ? (i.priceError ?? '—') : formatVnd(i.amount)}
+                            </td>
+                            <td data-label={t('page.payAt')}>{i.payAt.text}</td>
+                            <td data-label={t('page.text')} className="small">
+                              {i.text}
+                            </td>
                           </tr>
                         ))}
                       </DataTable>
@@ -253,9 +261,15 @@ function RatePanel({ unit, version }: { unit: string; version: number }) {
             {(['reminded', 'notReminded'] as const).map((k) => (
               <tr key={k}>
                 <td>{t(`page.rate.${k}`)}</td>
-                <td className="num">{formatNumber(rate[k].cards, lang)}</td>
-                <td className="num">{formatNumber(rate[k].renewed, lang)}</td>
-                <td className="num">{share(rate[k].rate)}</td>
+                <td data-label={t('page.rate.cards')} className="num">
+                  {formatNumber(rate[k].cards, lang)}
+                </td>
+                <td data-label={t('page.rate.renewed')} className="num">
+                  {formatNumber(rate[k].renewed, lang)}
+                </td>
+                <td data-label={t('page.rate.share')} className="num">
+                  {share(rate[k].rate)}
+                </td>
               </tr>
             ))}
           </DataTable>
