@@ -23,12 +23,14 @@ export const reminderListQuery = z
     months: z.coerce.number().int().min(1).max(12).default(12),
     /** Those already reminded for the same card, end date and offset too (flagged `sent`). */
     includeSent: bool.default(false),
+    /** false: the villages' and collectors' totals without the persons (a province's page asks a village's when opened). */
+    items: bool.default(true),
   })
   .strict();
 export type ReminderListQuery = z.input<typeof reminderListQuery>;
 
 export const markSentInput = reminderListQuery
-  .omit({ includeSent: true })
+  .omit({ includeSent: true, items: true })
   .extend({
     /** How the reminders went out: sms, zalo, or a printed list handed to the collectors. */
     channel: z.enum(CHANNELS).default('list'),
@@ -37,7 +39,7 @@ export const markSentInput = reminderListQuery
 export type MarkSentInput = z.input<typeof markSentInput>;
 
 export const exportQuery = reminderListQuery
-  .omit({ includeSent: true })
+  .omit({ includeSent: true, items: true })
   .extend({
     channel: z.enum(['sms', 'zalo']).default('sms'),
     /** Record the exported reminders as sent (in the same request). */

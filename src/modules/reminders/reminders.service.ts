@@ -209,7 +209,7 @@ const codeCollator = new Intl.Collator('vi', { numeric: true });
 
 type Built = Awaited<ReturnType<typeof build>>;
 
-function grouped(area: Area, q: { date: string; days: number; months: number }, b: Built) {
+function grouped(area: Area, q: { date: string; days: number; months: number }, b: Built, withItems = true) {
   const villages = new Map<string, { code: string | null; name: string | null; communeCode: string; communeName: string; items: Built['items'] }>();
   const collectors = new Map<string, { kind: PayAt['kind']; code: string | null; name: string; phone: string | null; items: Built['items'] }>();
   for (const it of b.items) {
@@ -243,7 +243,7 @@ function grouped(area: Area, q: { date: string; days: number; months: number }, 
         communeCode: v.communeCode,
         communeName: v.communeName,
         ...totals(v.items),
-        items: v.items.sort((a, b) => codeCollator.compare(a.householdCode, b.householdCode) || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0)).map(strip),
+        items: withItems ? v.items.sort((a, b) => codeCollator.compare(a.householdCode, b.householdCode) || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0)).map(strip) : [],
       })),
     collectors: [...collectors.values()]
       .sort((a, b) => compareVietnamese(a.name, b.name))
@@ -257,7 +257,7 @@ export async function reminderList(db: Kysely<DB>, actor: Actor, query: Reminder
   const q = parseInput(reminderListQuery, query);
   const area = await areaOf(db, actor, q.unit);
   const opts = { date: q.date ?? today, days: q.days, months: q.months, includeSent: q.includeSent };
-  return grouped(area, opts, await build(db, area, opts, lang));
+  return grouped(area, opts, await build(db, area, opts, lang), q.items);
 }
 
 /** Writes the journal rows of `items` (those not sent yet) and one audit row; returns the counts. */

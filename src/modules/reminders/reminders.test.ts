@@ -126,6 +126,9 @@ describe(`the reminder list (${engineName})`, () => {
     expect(p.summary.persons).toBe(4);
     const giang = items(p).find((i) => i.personId === ids['giang'])!;
     expect(giang.payAt).toMatchObject({ kind: 'commune', text: 'UBND Xã Gia Phú' });
+    // the totals without the persons (a province's page asks a village's when it is opened)
+    const totals = await reminderList(t.db, provinceStaff, { unit: '15', date: TODAY, items: false }, TODAY, 'vi');
+    expect([totals.summary, totals.villages.map((x) => [x.name, x.persons, x.items.length])]).toEqual([p.summary, p.villages.map((x) => [x.name, x.persons, 0])]);
     // a village: its persons only
     const v = await reminderList(t.db, officer, { unit: '02905.T2', date: TODAY }, TODAY, 'vi');
     expect(items(v).map((i) => i.personId)).toEqual([ids['em']]);

@@ -8416,7 +8416,8 @@ export interface paths {
                 query: {
                     date?: string;
                     days?: number;
-                    includeSent?: boolean | ("true" | "false");
+                    includeSent?: boolean;
+                    items?: boolean;
                     months?: number;
                     unit: string;
                 };

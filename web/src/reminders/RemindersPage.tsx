@@ -1,7 +1,7 @@
 /**
  * Renewal reminders (#/reminders[/UNIT]): the persons of a unit whose BHYT card ends soon and who have not
- * renewed, by collector and by village (a village's rows shown when opened: a province lists tens of
- * thousands), with the masked name, amount, due date, where to pay and the text; the CSV for the office's
+ * renewed, by collector and by village (a village's persons asked for when it is opened: a province lists
+ * tens of thousands), with the masked name, amount, due date, where to pay and the text; the CSV for the office's
  * SMS/Zalo sender (with or without recording it as sent), recording a printed list as sent, and the renewal
  * rate of reminded against not-reminded persons.
  */
@@ -17,7 +17,7 @@ import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { Field } from '../ui/Field';
 import { UnitPicker } from '../units/UnitPicker';
 import type { UnitLevel } from '../units/unitsApi';
-import { exportCsvUrl, remindersApi, type ReminderList, type RenewalRate, type Window } from './remindersApi';
+import { exportCsvUrl, remindersApi, type ReminderItem, type ReminderList, type ReminderVillage, type RenewalRate, type Window } from './remindersApi';
 
 const LEVELS: readonly UnitLevel[] = ['province', 'commune', 'village'];
 
@@ -41,6 +41,7 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
   const [months, setMonths] = useState(12);
   const [list, setList] = useState<ReminderList | null>(null);
   const [open, setOpen] = useState<Set<string>>(new Set());
+  const [itemsOf, setItemsOf] = useState<Map<string, ReminderItem[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -51,22 +52,34 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
     if (!unit) return;
     const controller = new AbortController();
     remindersApi
-      .list({ unit, days, months, ...(date ? { date } : {}) }, controller.signal)
+      .list({ unit, days, months, ...(date ? { date } : {}) }, false, controller.signal)
       .then((l) => {
         setList(l);
+        setItemsOf(new Map());
+        setOpen(new Set());
         setError(null);
       })
       .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
     return () => controller.abort();
   }, [unit, date, days, months, version]);
 
-  const toggle = (key: string) =>
+  const toggle = (key: string, v: ReminderVillage) => {
     setOpen((s) => {
       const next = new Set(s);
       if (next.has(key)) next.delete(key);
       else next.add(key);
       return next;
     });
+    if (!w || itemsOf.has(key)) return;
+    // a village's persons (households without a village: their commune's list, that part of it)
+    remindersApi
+      .list({ ...w, unit: v.code ?? v.communeCode }, true)
+      .then((l) => {
+        const own = l.villages.find((x) => x.code === v.code && x.communeCode === v.communeCode);
+        setItemsOf((m) => new Map(m).set(key, own?.items ?? []));
+      })
+      .catch((err: unknown) => setError(errorMessage(err)));
+  };
 
   async function mark() {
     if (!w) return;
@@ -172,22 +185,23 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
               {list.villages.map((v) => {
                 const key = `${v.communeCode}|${v.code ?? ''}`;
                 const isOpen = open.has(key);
+                const rows = itemsOf.get(key);
                 return (
                   <details key={key} className="fold" open={isOpen} data-testid="reminders-village">
                     <summary
                       onClick={(e) => {
                         e.preventDefault();
-                        toggle(key);
+                        toggle(key, v);
                       }}
                     >
                       <strong>{v.name ?? t('page.noVillage')}</strong> <span className="muted">({v.communeName})</span> · {formatNumber(v.persons, lang)} · {formatVnd(v.amount)}
                     </summary>
-                    {isOpen && (
+                    {isOpen && rows && (
                       <DataTable
                         columns={[t('page.name'), t('page.household'), t('page.phone'), t('page.dueDate'), { label: t('page.amount'), className: 'num' }, t('page.payAt'), t('page.text')]}
                         testId="reminders-items"
                       >
-                        {v.items.map((i) => (
+                        {rows.map((i) => (
                           <tr key={i.subjectId}>
                             <td data-label={t('page.name')}>
                               {i.maskedName}

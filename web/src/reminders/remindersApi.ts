@@ -9,7 +9,8 @@ export type RenewalRate = ApiResponse<'/api/reminders/rate', 'get'>;
 export type Window = { unit: string; date?: string; days: number; months: number };
 
 export const remindersApi = {
-  list: (w: Window, signal?: AbortSignal) => call(client.GET('/api/reminders', { params: { query: w }, signal })),
+  /** The totals by village and collector; `items` true: with the persons too (a village's, when opened). */
+  list: (w: Window, items: boolean, signal?: AbortSignal) => call(client.GET('/api/reminders', { params: { query: { ...w, items } }, signal })),
   markSent: (body: ApiBody<'/api/reminders/sent', 'post'>) => call(client.POST('/api/reminders/sent', { body })),
   rate: (q: { unit: string; from: string; to: string; within: number }, signal?: AbortSignal) => call(client.GET('/api/reminders/rate', { params: { query: q }, signal })),
   /** The CSV with its lines recorded as sent: a POST, read as a file. */
