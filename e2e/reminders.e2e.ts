@@ -48,6 +48,9 @@ describe('renewal reminders', () => {
     await page.getByText(/Đã ghi nhận \d+ nhắc/).waitFor();
     // those exported are off the list now (counted as reminded); those without a phone stay
     await page.getByText(/[1-9][\d.]* đã được nhắc/).waitFor();
+    // the list came again (villages folded): open the first one
+    await page.getByTestId('reminders-village').first().locator('summary').click();
+    await page.getByTestId('reminders-items').first().waitFor();
     await screenshot(page, 'reminders-after-export');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByTestId('reminders-items').first().waitFor();
