@@ -696,7 +696,35 @@ export interface DB {
   workingGroupVillage: WorkingGroupVillageTable;
   workingGroupMember: WorkingGroupMemberTable;
   visit: VisitTable;
+  reminderSent: ReminderSentTable;
   fieldReport: FieldReportTable;
   campaign: CampaignTable;
   campaignTarget: CampaignTargetTable;
+}
+
+// ---- renewal reminders (migration 0018) ----
+
+/** What ends and is reminded of: a BHYT card (a voluntary social insurance period later). */
+export type ReminderSource = 'bhyt_card' | 'vsi_period';
+export type ReminderChannel = 'sms' | 'zalo' | 'list';
+
+/** One reminder sent: one per (source, subject, end date, offset), never twice. */
+export interface ReminderSentTable {
+  householdId: string;
+  personId: string;
+  source: ReminderSource;
+  /** The card's id (or the period's). */
+  subjectId: string;
+  endsOn: string;
+  /** How many days ahead of the end the list looked (its window). */
+  offsetDays: number;
+  communeCode: string;
+  villageCode: string | null;
+  collectorCode: string | null;
+  phone: string | null;
+  amount: number | null;
+  channel: ReminderChannel;
+  sentOn: string;
+  sentBy: string;
+  createdAt: Generated<Date>;
 }

@@ -6,6 +6,7 @@
  *   #/units/15              a province's communes
  *   #/units/15/02905        a commune's villages (add, rename, delete)
  *   #/offices[/PROVINCE]    social insurance offices, unit details on forms, facilities, collectors
+ *   #/reminders[/UNIT]     renewal reminders: who to remind, their texts, the CSV for the SMS/Zalo sender, the renewal rate
  *   #/outreach[/COMMUNE]    door to door: working groups, every-door progress, field reports to review (phones: /field/)
  *   #/campaigns[/ID]        campaign months: targets, split, progress, closing report
  *   #/users                 users (admin)
@@ -35,6 +36,7 @@ import { UnitsPage } from './units/UnitsPage';
 import { OfficesPage } from './offices/OfficesPage';
 import { OutreachPage } from './outreach/OutreachPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
+import { RemindersPage } from './reminders/RemindersPage';
 import { UsersPage } from './access/UsersPage';
 import { AuditPage } from './audit/AuditPage';
 import { CalculatorPage } from './premium/CalculatorPage';
@@ -55,7 +57,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -196,6 +198,8 @@ export function App() {
     page = <CampaignsPage user={user} id={route[1]} />;
   } else if (section === 'outreach') {
     page = <OutreachPage user={user} commune={route[1]} sheet={route[2] === 'sheet' ? route[3] : undefined} />;
+  } else if (section === 'reminders') {
+    page = <RemindersPage user={user} unit={route[1]} />;
   } else if (route.length === 0 || route[0] === 'login') {
     page = null;
   } else {

@@ -8963,6 +8963,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Persons of ?unit whose latest BHYT card ends from ?date (today) to ?days (30) days later, not renewed and not reminded yet for this offset: masked name, amount, due date, where to pay, text; by village and by collector */
+        get: {
+            parameters: {
+                query: {
+                    date?: string;
+                    days?: number;
+                    includeSent?: boolean;
+                    items?: boolean;
+                    months?: number;
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            collectors: {
+                                amount: number;
+                                code: string | null;
+                                households: number;
+                                /** @enum {string} */
+                                kind: "collector" | "office" | "commune";
+                                name: string;
+                                persons: number;
+                                phone: string | null;
+                            }[];
+                            date: string;
+                            days: number;
+                            months: number;
+                            summary: {
+                                alreadySent: number;
+                                amount: number;
+                                households: number;
+                                persons: number;
+                                statePaid: number;
+                                withPhone: number;
+                            };
+                            unit: {
+                                code: string;
+                                level: string;
+                                name: string;
+                            };
+                            until: string;
+                            villages: {
+                                amount: number;
+                                code: string | null;
+                                communeCode: string;
+                                communeName: string;
+                                households: number;
+                                items: {
+                                    amount: number | null;
+                                    dueDate: string;
+                                    householdCode: string;
+                                    householdId: string;
+                                    maskedName: string;
+                                    payAt: {
+                                        address: string | null;
+                                        code: string | null;
+                                        /** @enum {string} */
+                                        kind: "collector" | "office" | "commune";
+                                        name: string;
+                                        phone: string | null;
+                                        text: string;
+                                    };
+                                    personId: string;
+                                    phone: string | null;
+                                    priceError: string | null;
+                                    sent: boolean;
+                                    /** @enum {string} */
+                                    source: "bhyt_card" | "vsi_period";
+                                    subjectId: string;
+                                    text: string;
+                                }[];
+                                name: string | null;
+                                persons: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The CSV for the sender; markSent=true records its lines as sent (audited), each (card, end date, offset) once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default sms
+                         * @enum {string}
+                         */
+                        channel?: "sms" | "zalo";
+                        date?: string;
+                        /** @default 30 */
+                        days?: number;
+                        markSent?: boolean | ("true" | "false");
+                        /** @default 12 */
+                        months?: number;
+                        unit: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The list as CSV for an SMS/Zalo sender (phone, text, ...; those without a phone left out); nothing recorded */
+        get: {
+            parameters: {
+                query: {
+                    channel?: "sms" | "zalo";
+                    date?: string;
+                    days?: number;
+                    months?: number;
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Renewal rate of cards of ?unit that ended from ?from to ?to: renewed within ?within (30) days, reminded against not reminded */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    unit: string;
+                    within?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            notReminded: {
+                                cards: number;
+                                rate: number | null;
+                                renewed: number;
+                            };
+                            pending: number;
+                            reminded: {
+                                cards: number;
+                                rate: number | null;
+                                renewed: number;
+                            };
+                            to: string;
+                            unit: {
+                                code: string;
+                                level: string;
+                                name: string;
+                            };
+                            within: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the list of ?unit as sent (channel sms, zalo or a printed list): one journal row per card, end date and offset; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default list
+                         * @enum {string}
+                         */
+                        channel?: "sms" | "zalo" | "list";
+                        date?: string;
+                        /** @default 30 */
+                        days?: number;
+                        /** @default 12 */
+                        months?: number;
+                        unit: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alreadySent: number;
+                            /** @enum {string} */
+                            channel: "sms" | "zalo" | "list";
+                            offsetDays: number;
+                            recorded: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/units": {
         parameters: {
             query?: never;
