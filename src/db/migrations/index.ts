@@ -15,6 +15,7 @@ import * as m0012 from './0012_import_jobs';
 import * as m0013 from './0013_idempotency_key';
 import * as m0014 from './0014_offices_facilities_collectors';
 import * as m0015 from './0015_outreach';
+import * as m0017 from './0017_vsi_period';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_idempotency_key': m0013,
   '0014_offices_facilities_collectors': m0014,
   '0015_outreach': m0015,
+  '0017_vsi_period': m0017,
 };
