@@ -5,7 +5,7 @@
  * months), and an end on or after the start. Pure: the register service, the import and the demo loader
  * all check a period here.
  */
-import { isIsoDate, type IsoDate } from './dates';
+import { formatDateVi, isIsoDate, type IsoDate } from './dates';
 import { formatVnd } from './money';
 import { entryInForce, type BaseSalaryRule } from './premium-rules';
 import { incomeCeilingOn, povertyLineOn, vsiTermsOn, type VsiRuleSet } from './voluntary-si-rules';
@@ -40,17 +40,17 @@ export function checkVsiPeriod(p: VsiPeriodDraft, rules: VsiRuleSet, baseSalarie
   const toOk = typeof p.validTo === 'string' && isIsoDate(p.validTo);
   if (!fromOk) problems.push({ field: 'validFrom', code: 'vsi_invalid_date', params: { value: String(p.validFrom) } });
   if (!toOk) problems.push({ field: 'validTo', code: 'vsi_invalid_date', params: { value: String(p.validTo) } });
-  if (fromOk && toOk && p.validTo < p.validFrom) problems.push({ field: 'validTo', code: 'vsi_dates_order', params: { from: p.validFrom, to: p.validTo } });
+  if (fromOk && toOk && p.validTo < p.validFrom) problems.push({ field: 'validTo', code: 'vsi_dates_order', params: { from: formatDateVi(p.validFrom), to: formatDateVi(p.validTo) } });
   if (!fromOk) return problems;
   const terms = vsiTermsOn(rules, p.validFrom);
   const limits = vsiIncomeLimits(p.validFrom, rules, baseSalaries);
   if (!terms || !limits) {
-    problems.push({ field: 'validFrom', code: 'vsi_no_rules', params: { date: p.validFrom } });
+    problems.push({ field: 'validFrom', code: 'vsi_no_rules', params: { date: formatDateVi(p.validFrom) } });
     return problems;
   }
   if (!terms.paymentPeriods.includes(p.paymentMonths))
     problems.push({ field: 'paymentMonths', code: 'vsi_payment_period', params: { periods: terms.paymentPeriods.join(', '), value: String(p.paymentMonths) } });
-  const named = { floor: formatVnd(limits.floor), ceiling: formatVnd(limits.ceiling), date: p.validFrom };
+  const named = { floor: formatVnd(limits.floor), ceiling: formatVnd(limits.ceiling), date: formatDateVi(p.validFrom) };
   if (!Number.isSafeInteger(p.monthlyIncome) || p.monthlyIncome <= 0)
     problems.push({ field: 'monthlyIncome', code: 'vsi_invalid_income', params: { ...named, value: String(p.monthlyIncome) } });
   else if (p.monthlyIncome < limits.floor)

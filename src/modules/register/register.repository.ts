@@ -464,6 +464,62 @@ export async function deleteCard(db: Kysely<DB>, householdId: string, id: string
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance periods (vsi_period, migration 0017)
+// ---------------------------------------------------------------------------------------------------
+
+const vsiColumns = ['id', 'personId', 'householdId', 'validFrom', 'validTo', 'monthlyIncome', 'paymentMonths', 'source'] as const;
+
+/** Periods of a household, newest first. */
+export function listVsiPeriods(db: Kysely<DB>, householdId: string) {
+  return db
+    .selectFrom('vsiPeriod')
+    .select(vsiColumns)
+    .where('householdId', '=', householdId)
+    .orderBy('validTo', 'desc')
+    .orderBy('validFrom', 'desc')
+    .orderBy('createdAt', 'desc')
+    .execute();
+}
+
+export type VsiPeriodRow = Awaited<ReturnType<typeof findVsiPeriod>> & object;
+
+export function findVsiPeriod(db: Kysely<DB>, id: string) {
+  return db.selectFrom('vsiPeriod').select(vsiColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export interface VsiPeriodValues {
+  householdId: string;
+  id: string;
+  personId: string;
+  validFrom: string;
+  validTo: string;
+  monthlyIncome: number;
+  paymentMonths: number;
+  source: string;
+}
+
+/** A period of the person that overlaps [from, to] (one person pays one voluntary contribution at a time). */
+export function findOverlappingVsiPeriod(db: Kysely<DB>, p: { householdId: string; personId: string; validFrom: string; validTo: string }) {
+  return db
+    .selectFrom('vsiPeriod')
+    .select(vsiColumns)
+    .where('householdId', '=', p.householdId)
+    .where('personId', '=', p.personId)
+    .where('validTo', '>=', p.validFrom)
+    .where('validFrom', '<=', p.validTo)
+    .orderBy('validFrom')
+    .executeTakeFirst();
+}
+
+export async function insertVsiPeriod(db: Kysely<DB>, p: VsiPeriodValues): Promise<void> {
+  await db.insertInto('vsiPeriod').values(p).execute();
+}
+
+export async function deleteVsiPeriod(db: Kysely<DB>, householdId: string, id: string): Promise<void> {
+  await db.deleteFrom('vsiPeriod').where('householdId', '=', householdId).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Possible duplicates
 // ---------------------------------------------------------------------------------------------------
 

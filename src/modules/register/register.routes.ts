@@ -25,6 +25,9 @@ import {
   updateCardInput,
   updateHouseholdInput,
   updatePersonInput,
+  createVsiPeriodInput,
+  vsiPeriodSchema,
+  vsiPeriodsQuery,
 } from './register.schemas';
 
 const tags = ['register'];
@@ -163,6 +166,45 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
     { config: { permission: REGISTER_WRITE }, schema: { tags, summary: 'Delete a card (audited)', params: idParams } },
     async (req, reply) => {
       await register.deleteCard(db(), req.actor!, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  // ------------------------------------------------------------------ voluntary social insurance periods
+  app.get(
+    '/api/register/vsi-periods',
+    {
+      config: { permission: REGISTER_READ },
+      schema: {
+        tags,
+        summary: "A person's voluntary social insurance (BHXH tự nguyện) participation periods, newest first",
+        querystring: vsiPeriodsQuery,
+        response: { 200: z.object({ items: z.array(vsiPeriodSchema) }) },
+      },
+    },
+    async (req) => ({ items: await register.listVsiPeriods(db(), req.actor!, req.query) }),
+  );
+
+  app.post(
+    '/api/register/vsi-periods',
+    {
+      config: { permission: REGISTER_WRITE },
+      schema: {
+        tags,
+        summary:
+          "Record a person's voluntary social insurance period by hand (source 'manual'; audited): monthly income from the rural poverty line to 20 x the base salary in force on validFrom, payment every 1, 3, 6 or 12 months; an overlapping period is a conflict",
+        body: createVsiPeriodInput,
+        response: { 201: vsiPeriodSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await register.createVsiPeriod(db(), req.actor!, req.body)),
+  );
+
+  app.delete(
+    '/api/register/vsi-periods/:id',
+    { config: { permission: REGISTER_WRITE }, schema: { tags, summary: 'Delete a voluntary social insurance period (audited)', params: idParams } },
+    async (req, reply) => {
+      await register.deleteVsiPeriod(db(), req.actor!, req.params.id);
       return reply.status(204).send();
     },
   );
