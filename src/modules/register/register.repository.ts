@@ -694,6 +694,23 @@ export function cardsForExport(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
+/** Voluntary social insurance periods of these households with their holder, household by household, oldest first per person. */
+export function vsiPeriodsForExport(db: Kysely<DB>, ids: string[]) {
+  return db
+    .selectFrom('vsiPeriod as v')
+    .innerJoin('person as p', (j) => j.onRef('p.householdId', '=', 'v.householdId').onRef('p.id', '=', 'v.personId'))
+    .innerJoin('household as h', 'h.id', 'v.householdId')
+    .select(['p.citizenId', 'p.insuranceCode', 'p.fullName', 'p.birthDate', 'v.validFrom', 'v.validTo', 'v.monthlyIncome', 'v.paymentMonths', 'v.source'])
+    .where('v.householdId', 'in', ids)
+    .orderBy('h.communeCode')
+    .orderBy('h.code')
+    .orderBy(sql`case when p.relationship = 'head' then 0 else 1 end`)
+    .orderBy('p.birthDate')
+    .orderBy('p.id')
+    .orderBy('v.validFrom')
+    .execute();
+}
+
 /** True when the register holds at least one person. */
 export async function anyPerson(db: Kysely<DB>): Promise<boolean> {
   return (await db.selectFrom('person').select('id').limit(1).executeTakeFirst()) !== undefined;

@@ -231,7 +231,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable), households, or cards; headers in your language',
+          'Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable; .xlsx with a second sheet of voluntary social insurance periods), households, cards, or vsi (the periods alone); headers in your language',
         querystring: exportQuery,
       },
     },

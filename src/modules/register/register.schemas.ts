@@ -8,7 +8,7 @@ import { isIsoDate } from '../../domain/dates';
 import { text } from '../../validation';
 
 export const POVERTY_STATUSES = ['poor', 'near_poor', 'average_agri', 'none'] as const;
-export const EXPORT_KINDS = ['persons', 'households', 'cards'] as const;
+export const EXPORT_KINDS = ['persons', 'households', 'cards', 'vsi'] as const;
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 
 export const isoDate = z.string().max(10).refine(isIsoDate, { message: 'iso_date' });
@@ -312,6 +312,8 @@ export const importReportSchema = z.object({
   errors: z.array(importErrorRowSchema),
   headings: z.record(z.string(), z.string()).optional(),
   rolledBack: z.boolean(),
+  /** The workbook's voluntary social insurance sheet (docs/import-format.md), when it has one. */
+  vsi: z.object({ rows: z.number(), inserted: z.number(), unchanged: z.number(), rejected: z.number() }).optional(),
 });
 
 export const importJobSchema = z.object({
