@@ -711,6 +711,39 @@ export function vsiPeriodsForExport(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
+/**
+ * The demo's voluntary social insurance periods (source 'demo'), one statement: about 3% of the persons
+ * aged 15 to 60 with a citizen id and none of the state-paid groups (children, social protection, poor,
+ * ethnic minorities in difficult areas, pupils), picked by a hash of the citizen id (the same persons for
+ * the same seed). Each gets a period started in one of the last 12 months, paid every 1, 3, 6 or 12
+ * months at the lowest income mostly (some in force today, some lapsed: realistic), and a third of them
+ * the 12 months before it (a renewal). Incomes stay within the limits of every year since 2018.
+ */
+export async function insertDemoVsiPeriods(db: Kysely<DB>, today: string): Promise<number> {
+  const r = await sql`
+    with picked as (
+      select p.household_id, p.id, get_byte(x.h, 1) as b1, get_byte(x.h, 2) as b2, get_byte(x.h, 3) as b3
+      from person p
+      cross join lateral (select decode(md5(p.citizen_id), 'hex') as h) x
+      where p.citizen_id is not null
+        and p.birth_date <= (${today}::date - interval '15 years') and p.birth_date > (${today}::date - interval '60 years')
+        and not (p.group_codes && array['TE', 'BT', 'HN', 'DT', 'HS']::text[])
+        and get_byte(x.h, 0) < 8
+    ), main as (
+      select household_id, id, (array[1, 3, 6, 12])[1 + b1 % 4] as months,
+        (array[1500000, 1500000, 1500000, 1500000, 2000000, 3000000, 5000000])[1 + b2 % 7] as income,
+        (date_trunc('month', ${today}::date) - make_interval(months => b3 % 12))::date as f, b1
+      from picked
+    ), periods as (
+      select household_id, id, f as valid_from, (f + make_interval(months => months) - interval '1 day')::date as valid_to, income, months from main
+      union all
+      select household_id, id, (f - interval '12 months')::date, (f - interval '1 day')::date, income, 12 from main where b1 % 3 = 0
+    )
+    insert into vsi_period (household_id, id, person_id, valid_from, valid_to, monthly_income, payment_months, source)
+    select household_id, gen_random_uuid(), id, valid_from, valid_to, income, months, 'demo' from periods`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** True when the register holds at least one person. */
 export async function anyPerson(db: Kysely<DB>): Promise<boolean> {
   return (await db.selectFrom('person').select('id').limit(1).executeTakeFirst()) !== undefined;
