@@ -60,7 +60,7 @@ export function VsiCoveragePanel({ unit, date }: { unit: string; date: string })
   const n = (v: number | null | undefined) => formatNumber(v, lang);
   const current = data && data.unit === unit ? data : null;
   return (
-    <section className={`card pupils-card${loading ? ' is-stale' : ''}`} aria-labelledby="coverage-vsi-title" aria-busy={loading} data-testid="coverage-vsi">
+    <section className={`card vsi-card${loading ? ' is-stale' : ''}`} aria-labelledby="coverage-vsi-title" aria-busy={loading} data-testid="coverage-vsi">
       <div className="card-head">
         <h2 id="coverage-vsi-title">{t('coverage.vsi.title')}</h2>
         <p className="muted small">{t('coverage.vsi.lead', { date: formatDate(date), from: formatDate(from), to: formatDate(to) })}</p>
@@ -77,8 +77,8 @@ export function VsiCoveragePanel({ unit, date }: { unit: string; date: string })
       ) : (
         current && (
           <DataTable
-            className="pupils-table"
-            wrapClassName="pupils-table-wrap"
+            className="vsi-table"
+            wrapClassName="vsi-table-wrap"
             foot={
               <tr data-testid="coverage-vsi-total">
                 <th scope="row">{current.name}</th>

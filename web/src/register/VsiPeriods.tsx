@@ -29,7 +29,7 @@ export function VsiPeriods({ member, canEdit, onChanged }: { member: Member; can
   const day = today();
   const columns = canEdit ? 6 : 5;
   return (
-    <div className="vsi-periods" role="region" aria-label={t('register.vsi.title')} data-testid={`member-vsi-${member.id}`}>
+    <div className="card-history vsi-periods" role="region" aria-label={t('register.vsi.title')} data-testid={`member-vsi-${member.id}`}>
       <h4>{t('register.vsi.title')}</h4>
       {periods.length === 0 ? (
         <p className="muted small">{t('register.vsi.none')}</p>
