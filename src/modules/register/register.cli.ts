@@ -48,6 +48,7 @@ export function registerRegisterCommands(program: Command, ctx: () => CliContext
       if (opts.json) c.json(result);
       else {
         c.out(c.t('cli.import_result', result));
+        if (report.vsi) c.out(c.t('cli.import_vsi', { ...report.vsi }));
         for (const e of report.errors.slice(0, 50)) c.out(`  ${e.row}\t${e.column}\t${e.value}\t${e.message}`);
         if (report.errors.length > 50) c.out(`  ... ${report.errors.length - 50}`);
         if (opts.dryRun) c.out(c.t('cli.import_dry_run'));
