@@ -4,7 +4,10 @@
  * participants, new participants and plan on the demo province.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, logIn, screenshot, SCREENSHOTS, startServer, type RunningServer } from './harness';
 
@@ -69,5 +72,28 @@ describe('voluntary social insurance periods', () => {
     await expect.poll(async () => (await page.getByTestId('coverage-vsi').locator('[data-testid^="coverage-vsi-row-"]').count()) > 1).toBe(true);
     await page.getByTestId('coverage-vsi').scrollIntoViewIfNeeded();
     await page.getByTestId('coverage-vsi').screenshot({ path: path.join(SCREENSHOTS, 'coverage-vsi.png') });
+  });
+
+  it('imports a workbook whose second sheet holds periods, and says what the sheet did', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-e2e-vsi-'));
+    try {
+      const file = path.join(dir, 'vsi.xlsx');
+      const book = new ExcelJS.Workbook();
+      const persons = book.addWorksheet('Danh sách');
+      persons.addRow(['Mã hộ', 'Mã xã', 'Họ và tên', 'Ngày sinh', 'Giới tính', 'Số CCCD']);
+      persons.addRow(['VSI01', '02905', 'Phạm Văn Tự', '02/04/1990', 'Nam', '001090044444']);
+      const vsi = book.addWorksheet('BHXH tự nguyện');
+      vsi.addRow(['Số CCCD', 'Từ ngày', 'Đến ngày', 'Thu nhập tháng', 'Phương thức đóng (tháng)']);
+      vsi.addRow(['001090044444', '01/04/2025', '30/09/2025', '1.500.000', 6]);
+      await book.xlsx.writeFile(file);
+      await page.getByTestId('nav-import').click();
+      await page.getByTestId('import-file').setInputFiles(file);
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-result').waitFor();
+      await expect.poll(() => page.getByTestId('import-vsi').textContent()).toContain('thêm 1');
+      await screenshot(page, 'vsi-import');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
