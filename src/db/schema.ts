@@ -164,6 +164,24 @@ export interface CardTable {
   createdAt: Generated<Date>;
 }
 
+/** Where a voluntary social insurance period came from (vsi_period.source). */
+export type VsiPeriodSource = 'import' | 'manual' | 'demo';
+
+/** A voluntary social insurance (BHXH tự nguyện) participation period of a person (migration 0017). */
+export interface VsiPeriodTable {
+  householdId: string;
+  id: string;
+  personId: string;
+  validFrom: string;
+  validTo: string;
+  /** The monthly income chosen, dong (int8, read as a number on both engines: src/db/types.ts). */
+  monthlyIncome: number;
+  /** 1, 3, 6 or 12. */
+  paymentMonths: number;
+  source: ColumnType<string, string | undefined, string>;
+  createdAt: Generated<Date | null>;
+}
+
 export interface ReportedFigureTable {
   id: string;
   unitCode: string;
@@ -188,12 +206,15 @@ export interface ReportedFigureTable {
 }
 
 export type CoverageTargetKind = 'percent_population' | 'participants';
+export type CoverageProduct = 'bhyt' | 'bhxh-tn';
 
 export interface CoverageTargetTable {
   id: string;
   unitCode: string;
   year: number;
   kind: CoverageTargetKind;
+  /** 'bhyt' (default) or 'bhxh-tn' (a plan of voluntary social insurance participants, migration 0017). */
+  product: ColumnType<CoverageProduct, CoverageProduct | undefined, CoverageProduct>;
   /** A percent of the population (95) or a number of participants. */
   value: number;
   decision: string | null;
@@ -673,6 +694,7 @@ export interface DB {
   person: PersonTable;
   personGroup: PersonGroupTable;
   card: CardTable;
+  vsiPeriod: VsiPeriodTable;
   reportedFigure: ReportedFigureTable;
   coverageTarget: CoverageTargetTable;
   staffTarget: StaffTargetTable;

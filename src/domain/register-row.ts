@@ -179,7 +179,7 @@ const ALTERNATIVE_HEADERS: Record<CanonicalColumn, readonly string[]> = {
 const IGNORED_HEADERS = new Set(['stt', 'tt', 'so tt', 'so thu tu', 'no', 'no.', '#']);
 
 /** Header key: folded (no diacritics, lower case), punctuation spacing and a trailing '*' removed. */
-function headerKey(text: string): string {
+export function headerKey(text: string): string {
   return foldVietnamese(text)
     .replace(/\s*([/,;:.-])\s*/g, '$1')
     .replace(/[\s*:]+$/, '')

@@ -1,5 +1,6 @@
 /**
- * Excel in and out with exceljs, streaming: the reader yields the first worksheet's rows one at a time;
+ * Excel in and out with exceljs, streaming: the reader yields the first worksheet's rows one at a time
+ * (and hands the further sheets' rows to a callback when asked);
  * the writer streams rows to a file or an HTTP response. (The `xlsx` package on npm is frozen with a
  * known vulnerability; exceljs is maintained and streams both ways.)
  */
@@ -67,8 +68,19 @@ function workbookReader(input: Readable | string, options: Partial<ExcelJS.strea
   return reader;
 }
 
-/** Rows of the first worksheet as arrays of plain values (index 0 = column A). */
-export async function* readXlsxRows(input: Readable | string): AsyncGenerator<CellValue[]> {
+/**
+ * The rows of the worksheets after the first, for a reader that wants them too (the register import's
+ * voluntary social insurance sheet): called with the sheet's name (when the file says it before the
+ * sheet, else 'sheetN'), the spreadsheet's row number and the cells, blank rows left out.
+ */
+export type OtherSheetRows = (sheet: string, rowNumber: number, cells: CellValue[]) => void;
+
+/**
+ * Rows of the first worksheet as arrays of plain values (index 0 = column A). With `otherSheets`, the
+ * rows of the further worksheets go to it once the first sheet's are all yielded (they are parsed in the
+ * same pass over the file); without it the reading stops after the first sheet.
+ */
+export async function* readXlsxRows(input: Readable | string, otherSheets?: OtherSheetRows): AsyncGenerator<CellValue[]> {
   const reader = workbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -76,14 +88,19 @@ export async function* readXlsxRows(input: Readable | string): AsyncGenerator<Ce
     styles: 'cache',
     entries: 'emit',
   });
+  let first = true;
   for await (const worksheet of reader) {
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+    const sheet = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name?: string; id?: string | number };
+    for await (const row of sheet) {
       const values = row.values as ExcelJS.CellValue[];
       const cells: CellValue[] = [];
       for (let i = 1; i < values.length; i++) cells.push(plain(values[i]));
-      if (cells.some((c) => c !== null && c !== '')) yield cells;
+      if (!cells.some((c) => c !== null && c !== '')) continue;
+      if (first) yield cells;
+      else otherSheets!(sheet.name ?? `sheet${String(sheet.id ?? '')}`, row.number, cells);
     }
-    return; // the first worksheet only
+    if (!otherSheets) return; // the first worksheet only
+    first = false;
   }
 }
 
@@ -159,14 +176,32 @@ function cellOf(type: ColumnType | undefined, value: CellValue | undefined): Cel
 const headerText = (text: string) => text.replace(/&/g, '&&');
 
 /**
- * A streaming workbook writer with one sheet, set up to print: A4, landscape when wide, fit to the page
- * width (as many pages down as needed), margins, the header row repeated on every page (print titles),
- * the title or `pageHeader` at the top of each page and the page number at the bottom. Call `add(row)`
- * (values by column key) then `finish()`.
+ * A streaming workbook writer with one sheet (or more, one after another: `nextSheet`), set up to print:
+ * A4, landscape when wide, fit to the page width (as many pages down as needed), margins, the header row
+ * repeated on every page (print titles), the title or `pageHeader` at the top of each page and the page
+ * number at the bottom. Call `add(row)` (values by column key) then `finish()`.
  */
 export function xlsxWriter(output: Writable, sheet: SheetSpec) {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   workbook.creator = 'coverdesk';
+  let current = startSheet(workbook, sheet);
+  return {
+    add(values: Record<string, CellValue | undefined>) {
+      current.add(values);
+    },
+    /** Ends the sheet being written and starts another (same print setup); `add` then writes there. */
+    nextSheet(next: SheetSpec) {
+      current.ws.commit();
+      current = startSheet(workbook, next);
+    },
+    async finish() {
+      current.ws.commit();
+      await workbook.commit();
+    },
+  };
+}
+
+function startSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: SheetSpec) {
   const widths = sheet.columns.map((c) => c.width ?? Math.max(12, c.header.length + 2));
   const wide = widths.reduce((a, b) => a + b, 0) > PORTRAIT_CHARACTERS;
   const title = sheet.title ?? [];
@@ -218,6 +253,7 @@ export function xlsxWriter(output: Writable, sheet: SheetSpec) {
   header.commit();
   const wrap = sheet.columns.map((c) => c.wrap === true);
   return {
+    ws,
     add(values: Record<string, CellValue | undefined>) {
       const row = ws.addRow(Object.fromEntries(sheet.columns.map((c) => [c.key, cellOf(c.type, values[c.key])])));
       if (sheet.grid || wrap.includes(true)) {
@@ -229,10 +265,6 @@ export function xlsxWriter(output: Writable, sheet: SheetSpec) {
         });
       }
       row.commit();
-    },
-    async finish() {
-      ws.commit();
-      await workbook.commit();
     },
   };
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { readCsvBatches, readCsvRows } from './csv';
-import { readXlsxRows, type CellValue } from './excel';
+import { readXlsxRows, type CellValue, type OtherSheetRows } from './excel';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -17,7 +17,11 @@ const XLSX_BATCH = 1000;
  * an upload as for a file, and for a compressed XLSX too). Iterating a batch at a time saves a promise
  * and a turn of the event loop per row: at a million rows that is a second of the import's main thread.
  */
-export function readRowBatches(input: Readable | string, format: TableFormat): { batches: AsyncIterable<CellValue[][]>; bytesRead: () => number } {
+export function readRowBatches(
+  input: Readable | string,
+  format: TableFormat,
+  otherSheets?: OtherSheetRows,
+): { batches: AsyncIterable<CellValue[][]>; bytesRead: () => number } {
   let bytes = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -27,12 +31,12 @@ export function readRowBatches(input: Readable | string, format: TableFormat): {
   });
   // (a failing source, a missing file or a broken upload, fails the reading of the rows)
   pipeline(typeof input === 'string' ? fs.createReadStream(input) : input, counted, () => undefined);
-  return { batches: format === 'csv' ? readCsvBatches(counted) : xlsxBatches(counted), bytesRead: () => bytes };
+  return { batches: format === 'csv' ? readCsvBatches(counted) : xlsxBatches(counted, otherSheets), bytesRead: () => bytes };
 }
 
-async function* xlsxBatches(input: Readable): AsyncGenerator<CellValue[][]> {
+async function* xlsxBatches(input: Readable, otherSheets?: OtherSheetRows): AsyncGenerator<CellValue[][]> {
   let batch: CellValue[][] = [];
-  for await (const row of readXlsxRows(input)) {
+  for await (const row of readXlsxRows(input, otherSheets)) {
     batch.push(row);
     if (batch.length === XLSX_BATCH) {
       yield batch;

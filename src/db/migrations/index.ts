@@ -16,6 +16,7 @@ import * as m0013 from './0013_idempotency_key';
 import * as m0014 from './0014_offices_facilities_collectors';
 import * as m0015 from './0015_outreach';
 import * as m0016 from './0016_household_coverage';
+import * as m0017 from './0017_vsi_period';
 import * as m0018 from './0018_reminders';
 import * as m0019 from './0019_campaigns';
 import * as m0020 from './0020_coverage_renewal';
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0014_offices_facilities_collectors': m0014,
   '0015_outreach': m0015,
   '0016_household_coverage': m0016,
+  '0017_vsi_period': m0017,
   '0018_reminders': m0018,
   '0019_campaigns': m0019,
   '0020_coverage_renewal': m0020,

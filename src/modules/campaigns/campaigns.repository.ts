@@ -107,9 +107,6 @@ export async function renewals(db: Kysely<DB>, communes: string[], from: IsoDate
  */
 export async function newVsiParticipants(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
   if (communes.length === 0) return [];
-  // (until the periods' table is merged in: TEMPORARY)
-  const present = await sql<{ t: string | null }>`select to_regclass('vsi_period')::text as t`.execute(db);
-  if (!present.rows[0].t) return [];
   const r = await sql<{ j: string }>`
     select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
       select h.commune_code, coalesce(h.village_code, '') as village_code, v.valid_from as day, count(distinct v.person_id)::int as n

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import { failure, runCli } from '../../test/helpers';
 import { pdfText } from '../../io/pdf-text';
-import { createCard } from '../register/register.service';
+import { createCard, createVsiPeriod } from '../register/register.service';
 import { findUnit } from '../units/units.service';
 import { outreachFixture, NOW, TODAY, type OutreachFixture } from '../outreach/outreach.fixture';
 import { addVisit } from '../outreach/visits.service';
@@ -34,6 +34,10 @@ beforeAll(async () => {
   await createCard(t.db, system, { personId: f.persons['Bình'], groupCode: 'GD', validFrom: '2026-11-15', validTo: '2027-11-14' });
   // Dũng (covered until 05/12/2026) renews from the 15th: a renewal, not new
   await createCard(t.db, system, { personId: f.persons['Dũng'], groupCode: 'GD', validFrom: '2026-11-15', validTo: '2027-11-14' });
+  // voluntary social insurance: Hoa starts on the 3rd (new); Giang paid October and continues in November (not new)
+  await createVsiPeriod(t.db, system, { personId: f.persons['Hoa'], validFrom: '2026-11-03', validTo: '2027-02-02', monthlyIncome: 1_500_000, paymentMonths: 3 });
+  await createVsiPeriod(t.db, system, { personId: f.persons['Giang'], validFrom: '2026-10-01', validTo: '2026-10-31', monthlyIncome: 2_000_000, paymentMonths: 1 });
+  await createVsiPeriod(t.db, system, { personId: f.persons['Giang'], validFrom: '2026-11-01', validTo: '2026-11-30', monthlyIncome: 2_000_000, paymentMonths: 1 });
   // Khoa (the other group's village) joins in October: before the campaign
   await createCard(t.db, system, { personId: f.persons['Khoa'], groupCode: 'GD', validFrom: '2026-10-20', validTo: '2027-10-19' });
 });
@@ -79,7 +83,7 @@ describe(`campaigns (${engineName})`, () => {
     // new: An (10th) and Bình (15th); Khoa joined before the campaign; Dũng renewed
     expect(p.kinds.bhyt_household).toEqual({ target: 4, achieved: 2, pct: 50 });
     expect(p.kinds.renewal).toEqual({ target: 2, achieved: 1, pct: 50 });
-    expect(p.kinds.bhxh_tn).toEqual({ target: null, achieved: 0, pct: null });
+    expect(p.kinds.bhxh_tn).toEqual({ target: null, achieved: 1, pct: null });
     expect(p.fieldEnrolled).toBe(1);
     expect(p.communes).toEqual([expect.objectContaining({ code: '02905', rank: 1, pct: 50, achieved: 2, fieldEnrolled: 1 })]);
     const [a, b] = [p.groups.find((g) => g.id === f.groupA.id)!, p.groups.find((g) => g.id === f.groupB.id)!];
@@ -90,8 +94,8 @@ describe(`campaigns (${engineName})`, () => {
     expect(p.staff.find((s) => s.userId === f.fieldA.userId)).toMatchObject({ target: null, achieved: 0, fieldEnrolled: 1 });
     // running totals: one day per day of the period counted
     expect(p.days).toHaveLength(20);
-    expect(p.days.find((d) => d.day === '2026-11-09')).toEqual({ day: '2026-11-09', bhyt_household: 0, bhxh_tn: 0, renewal: 0, fieldEnrolled: 1 });
-    expect(p.days.find((d) => d.day === '2026-11-15')).toEqual({ day: '2026-11-15', bhyt_household: 2, bhxh_tn: 0, renewal: 1, fieldEnrolled: 1 });
+    expect(p.days.find((d) => d.day === '2026-11-09')).toEqual({ day: '2026-11-09', bhyt_household: 0, bhxh_tn: 1, renewal: 0, fieldEnrolled: 1 });
+    expect(p.days.find((d) => d.day === '2026-11-15')).toEqual({ day: '2026-11-15', bhyt_household: 2, bhxh_tn: 1, renewal: 1, fieldEnrolled: 1 });
     // before the 10th nothing new yet; after the campaign, counted to its end
     expect((await campaigns.campaignProgress(t.db, f.officer, id, { date: '2026-11-09' }, TODAY)).kinds.bhyt_household.achieved).toBe(0);
     expect((await campaigns.campaignProgress(t.db, f.officer, id, {}, '2027-02-01')).countedUntil).toBe('2026-11-30');
@@ -135,7 +139,7 @@ describe(`campaigns (${engineName})`, () => {
     const { json: added } = await runCli(t, registerCampaignCommands, ['campaign', 'add', '--unit', '02905', '--name', 'Tháng 11 (CLI)', '--from', '2026-11-01', '--to', '2026-11-30', '--target', 'bhyt_household=8,renewal=1', '--json'], { actor: f.officer });
     const cid = added[0].id as string;
     const { json } = await runCli(t, registerCampaignCommands, ['campaign', 'progress', '--id', cid, '--date', TODAY, '--json'], { actor: f.officer });
-    expect(json[0]).toMatchObject({ bhyt_household: { target: 8, achieved: 2, pct: 25 }, renewal: { target: 1, achieved: 1, pct: 100 }, bhxh_tn: { target: null, achieved: 0, pct: null } });
+    expect(json[0]).toMatchObject({ bhyt_household: { target: 8, achieved: 2, pct: 25 }, renewal: { target: 1, achieved: 1, pct: 100 }, bhxh_tn: { target: null, achieved: 1, pct: null } });
     const bad = await failure(runCli(t, registerCampaignCommands, ['campaign', 'add', '--unit', '02905', '--name', 'x', '--from', '2026-11-01', '--to', '2026-11-30', '--target', 'households=8']));
     expect(bad.fields.map((x) => [x.path, x.key])).toEqual([['targets', 'target_format']]);
   });

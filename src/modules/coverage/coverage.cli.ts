@@ -4,6 +4,8 @@ import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import type { Language } from '../../i18n/index';
 import * as coverage from './coverage.service';
 import { staleText } from './coverage.export';
+import { vsiCoverageOf } from './vsi-coverage.service';
+import { AppError } from '../../errors';
 
 const pct = (v: number | null) => (v === null ? '-' : v.toLocaleString('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 const num = (v: number | null) => (v === null ? '-' : v.toLocaleString('vi-VN'));
@@ -62,9 +64,25 @@ export function registerCoverageCommands(program: Command, ctx: () => CliContext
     .description('Coverage of a unit on a date: participants against population and plan, year over year, by group, expiring cards; and each unit below it')
     .requiredOption('--unit <code>', 'province, commune or village code (e.g. 15)')
     .option('--date <YYYY-MM-DD>', 'the date (default today)')
-    .option('--json', 'print {unit, date, population, participants, plan, pctPlan, pctPopulation, yoyChange, byGroup, expiring30, sources, register, reported, difference, stale, children:[...]}')
-    .action(async (opts: { unit: string; date?: string; json?: boolean }) => {
+    .option('--product <product>', 'bhyt (default) or bhxh-tn: voluntary social insurance participants on the date and new participants over --from/--to, against the plan')
+    .option('--from <YYYY-MM-DD>', 'with --product bhxh-tn: first day of the period of new participants (default 1 January)')
+    .option('--to <YYYY-MM-DD>', 'with --product bhxh-tn: last day of that period (default the date)')
+    .option(
+      '--json',
+      'print {unit, date, population, participants, plan, pctPlan, pctPopulation, yoyChange, byGroup, expiring30, sources, register, reported, difference, stale, children:[...]}; with --product bhxh-tn {product, unit, name, date, from, to, participants, newParticipants, plan, pctPlan, children:[...]}',
+    )
+    .action(async (opts: { unit: string; date?: string; product?: string; from?: string; to?: string; json?: boolean }) => {
       const c = ctx();
+      if (opts.product !== undefined && opts.product !== 'bhyt') {
+        if (opts.product !== 'bhxh-tn') throw new AppError('validation', {}, [{ path: 'product', key: 'invalid_value', params: { options: 'bhyt, bhxh-tn' } }]);
+        const vsi = await c.withDb(({ db }) => vsiCoverageOf(db, c.actor, opts.unit, { date: opts.date ?? todayInVietnam(), from: opts.from, to: opts.to }));
+        if (opts.json) return c.json(vsi);
+        for (const u of [vsi, ...vsi.children])
+          c.out(
+            `${u === vsi ? '' : '  '}${c.t('cli.vsi_line', { name: u.name, participants: num(u.participants), date: formatDateVi(vsi.date), from: formatDateVi(vsi.from), to: formatDateVi(vsi.to), new: num(u.newParticipants), plan: num(u.plan), pctPlan: pct(u.pctPlan) })}`,
+          );
+        return;
+      }
       const report = await c.withDb(({ db }) => coverage.coverageOf(db, c.actor, opts.unit, opts.date ?? todayInVietnam()));
       if (opts.json) return c.json(coverageJson(report));
       for (const line of coverageLines(report, c.t, c.lang)) c.out(line);

@@ -7,7 +7,8 @@ import { translator } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
 import { formatDateVi } from '../../domain/dates';
 import * as coverage from './coverage.service';
-import { coverageReportSchema, lowCoverageSchema, pupilsSchema, trendSchema, visitSchema } from './coverage.schemas';
+import { coverageReportSchema, lowCoverageSchema, pupilsSchema, trendSchema, visitSchema, vsiCoverageSchema } from './coverage.schemas';
+import { vsiCoverageOf } from './vsi-coverage.service';
 import { dashboardPdf, EXPORT_TABLES, exportSheet, writeSheet, writeVisitList } from './coverage.export';
 
 /** A file (csv text, an xlsx stream) goes out as it is: a route's response schema describes its JSON answer only. */
@@ -31,6 +32,22 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => coverage.coverageOf(db(), req.actor!, req.params.unit, req.query.date ?? todayInVietnam()),
+  );
+
+  app.get(
+    '/api/coverage/:unit/vsi',
+    {
+      config: { permission: 'units:read' },
+      schema: {
+        tags: ['coverage'],
+        summary:
+          "Voluntary social insurance (product bhxh-tn) of a unit and of each unit below it, from the register's periods: participants on ?date (default today), new participants from ?from (default 1 January) to ?to (default the date): a period starting then, none the day before; the year's plan (a coverage target of product bhxh-tn) and % of it",
+        params: z.object({ unit: z.string().min(1).max(40) }),
+        querystring: z.object({ date: date.optional(), from: date.optional(), to: date.optional() }).strict(),
+        response: { 200: vsiCoverageSchema },
+      },
+    },
+    async (req) => vsiCoverageOf(db(), req.actor!, req.params.unit, { date: req.query.date ?? todayInVietnam(), from: req.query.from, to: req.query.to }),
   );
 
   app.get(

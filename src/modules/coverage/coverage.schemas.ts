@@ -105,3 +105,21 @@ export const pupilsSchema = z.object({
   total: z.object(pupilFigures),
   schools: z.array(z.object({ school: z.string().nullable(), ...pupilFigures })),
 });
+
+/** Voluntary social insurance (product 'bhxh-tn') on the dashboard: vsi-coverage.service.ts. */
+const vsiUnitSchema = z.object({
+  unit: z.string(),
+  name: z.string(),
+  level: z.string(),
+  participants: z.number(),
+  newParticipants: z.number(),
+  plan: z.number().nullable(),
+  pctPlan: z.number().nullable(),
+});
+export const vsiCoverageSchema = vsiUnitSchema.extend({
+  product: z.literal('bhxh-tn'),
+  date: z.string(),
+  from: z.string(),
+  to: z.string(),
+  children: z.array(vsiUnitSchema),
+});

@@ -158,8 +158,9 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
     .option('--percent <p>', 'a percentage of the population, e.g. 95')
     .option('--participants <n>', 'a number of participants')
     .option('--decision <text>', 'the decision that assigned the target')
+    .option('--product <product>', "bhyt (default) or bhxh-tn: a plan of voluntary social insurance participants (with --participants)")
     .option('--json', 'print the stored target as JSON')
-    .action(async (opts: { unit: string; year: string; percent?: string; participants?: string; decision?: string; json?: boolean }) => {
+    .action(async (opts: { unit: string; year: string; percent?: string; participants?: string; decision?: string; product?: string; json?: boolean }) => {
       const c = ctx();
       if ((opts.percent === undefined) === (opts.participants === undefined))
         throw new AppError('validation', {}, [coverageField('percent', 'target_kind_required')]);
@@ -168,7 +169,13 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
           ? { kind: 'percent_population' as const, value: decimal(opts.percent, 'percent') }
           : { kind: 'participants' as const, value: count(opts.participants, 'participants')! };
       const saved = await c.withDb(({ db }) =>
-        figures.setTarget(db, c.actor, { unitCode: opts.unit, year: count(opts.year, 'year')!, ...input, ...(opts.decision ? { decision: opts.decision } : {}) }),
+        figures.setTarget(db, c.actor, {
+          unitCode: opts.unit,
+          year: count(opts.year, 'year')!,
+          ...input,
+          ...(opts.decision ? { decision: opts.decision } : {}),
+          ...(opts.product ? { product: opts.product as 'bhyt' } : {}),
+        }),
       );
       if (opts.json) return c.json(saved);
       c.out(targetLine(c, saved, 'target_saved'));
@@ -179,10 +186,13 @@ export function registerFiguresCommands(program: Command, ctx: () => CliContext)
     .description('List the coverage targets of a unit and the units directly under it (or of everything)')
     .option('--unit <code>', 'unit code')
     .option('--year <yyyy>', 'only this year')
+    .option('--product <product>', 'bhyt (default) or bhxh-tn')
     .option('--json', 'print JSON: an array of targets')
-    .action(async (opts: { unit?: string; year?: string; json?: boolean }) => {
+    .action(async (opts: { unit?: string; year?: string; product?: string; json?: boolean }) => {
       const c = ctx();
-      const list = await c.withDb(({ db }) => figures.listTargets(db, c.actor, { unit: opts.unit, year: count(opts.year, 'year') }));
+      const list = await c.withDb(({ db }) =>
+        figures.listTargets(db, c.actor, { unit: opts.unit, year: count(opts.year, 'year'), ...(opts.product ? { product: opts.product as 'bhyt' } : {}) }),
+      );
       if (opts.json) return c.json(list);
       if (list.length === 0) return c.out(c.t('coverage:cli.no_targets'));
       for (const t of list) c.out(targetLine(c, t));

@@ -3,7 +3,7 @@
  * joins for names and scope filters (and one lookup of a staff member); nothing here writes them.
  */
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import type { CoverageTargetKind, DB, ReportedFigureTable } from '../../db/schema';
+import type { CoverageProduct, CoverageTargetKind, DB, ReportedFigureTable } from '../../db/schema';
 
 export type FigureRow = Selectable<ReportedFigureTable>;
 
@@ -169,38 +169,50 @@ function inFilter(filter: UnitFilter, code: string, parent: string, grandparent:
 // Coverage targets
 // ---------------------------------------------------------------------------------------------------
 
-const targetColumns = ['t.id', 't.unitCode', 'u.name as unitName', 't.year', 't.kind', 't.value', 't.decision', 't.updatedBy', 't.updatedAt'] as const;
+const targetColumns = ['t.id', 't.unitCode', 'u.name as unitName', 't.year', 't.kind', 't.value', 't.decision', 't.product', 't.updatedBy', 't.updatedAt'] as const;
 
-export function findTarget(db: Kysely<DB>, unitCode: string, year: number) {
+export function findTarget(db: Kysely<DB>, unitCode: string, year: number, product: CoverageProduct = 'bhyt') {
   return db
     .selectFrom('coverageTarget as t')
     .innerJoin('unit as u', 'u.code', 't.unitCode')
     .select(targetColumns)
     .where('t.unitCode', '=', unitCode)
     .where('t.year', '=', year)
+    .where('t.product', '=', product)
     .executeTakeFirst();
 }
 
 export async function upsertTarget(
   db: Kysely<DB>,
-  row: { id: string; unitCode: string; year: number; kind: CoverageTargetKind; value: number; decision: string | null; actor: string },
+  row: { id: string; unitCode: string; year: number; kind: CoverageTargetKind; value: number; decision: string | null; product: CoverageProduct; actor: string },
 ): Promise<void> {
   await db
     .insertInto('coverageTarget')
-    .values({ id: row.id, unitCode: row.unitCode, year: row.year, kind: row.kind, value: row.value, decision: row.decision, createdBy: row.actor, updatedBy: row.actor })
+    .values({
+      id: row.id,
+      unitCode: row.unitCode,
+      year: row.year,
+      kind: row.kind,
+      value: row.value,
+      decision: row.decision,
+      product: row.product,
+      createdBy: row.actor,
+      updatedBy: row.actor,
+    })
     .onConflict((oc) =>
-      oc.columns(['unitCode', 'year']).doUpdateSet({ kind: row.kind, value: row.value, decision: row.decision, updatedBy: row.actor, updatedAt: sql<Date>`now()` }),
+      oc.columns(['unitCode', 'year', 'product']).doUpdateSet({ kind: row.kind, value: row.value, decision: row.decision, updatedBy: row.actor, updatedAt: sql<Date>`now()` }),
     )
     .execute();
 }
 
-export function listTargets(db: Kysely<DB>, filter: UnitFilter, year?: number) {
+export function listTargets(db: Kysely<DB>, filter: UnitFilter, year?: number, product: CoverageProduct = 'bhyt') {
   let q = db
     .selectFrom('coverageTarget as t')
     .innerJoin('unit as u', 'u.code', 't.unitCode')
     .leftJoin('unit as p', 'p.code', 'u.parentCode')
     .select(targetColumns)
-    .where(inFilter(filter, 't.unit_code', 'u.parent_code', 'p.parent_code'));
+    .where(inFilter(filter, 't.unit_code', 'u.parent_code', 'p.parent_code'))
+    .where('t.product', '=', product);
   if (year !== undefined) q = q.where('t.year', '=', year);
   return q.orderBy('t.year', 'desc').orderBy('t.unitCode').limit(10_000).execute();
 }

@@ -62,6 +62,8 @@ export const figuresQuery = z
 export type FiguresQuery = z.input<typeof figuresQuery>;
 
 export const TARGET_KINDS = ['percent_population', 'participants'] as const;
+/** What a target is a target of: BHYT (the default) or voluntary social insurance (a plan of participants). */
+export const TARGET_PRODUCTS = ['bhyt', 'bhxh-tn'] as const;
 
 /** A unit's coverage target for a year: a % of the population (95, 95.5) or a number of participants. */
 export const setTargetInput = z
@@ -71,6 +73,7 @@ export const setTargetInput = z
     kind: z.enum(TARGET_KINDS),
     value: z.number().min(0).max(1_000_000_000),
     decision: optionalText(100),
+    product: z.enum(TARGET_PRODUCTS).optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -85,6 +88,8 @@ export const targetsQuery = z
     /** The unit and the units directly under it; the whole scope when absent. */
     unit: unitCode.optional(),
     year: z.coerce.number().int().min(2000).max(2100).optional(),
+    /** Default 'bhyt'. */
+    product: z.enum(TARGET_PRODUCTS).optional(),
   })
   .strict();
 export type TargetsQuery = z.input<typeof targetsQuery>;
@@ -155,6 +160,7 @@ export const targetSchema = z.object({
   kind: z.enum(TARGET_KINDS),
   value: z.number(),
   decision: z.string().nullable(),
+  product: z.enum(TARGET_PRODUCTS),
   updatedBy: z.string(),
   updatedAt: z.string(),
 });

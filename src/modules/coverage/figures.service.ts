@@ -482,17 +482,18 @@ export async function setTarget(db: Kysely<DB>, actor: Actor, input: SetTargetIn
   requirePermission(actor, FIGURES_WRITE);
   const data = parseInput(setTargetInput, input);
   const unit = (await unitInScope(db, actor, data.unitCode, 'unitCode')).unit;
+  const product = data.product ?? 'bhyt';
   return db.transaction().execute(async (trx) => {
-    const before = await repo.findTarget(trx, unit.code, data.year);
-    const after = { unitCode: unit.code, year: data.year, kind: data.kind, value: data.value, decision: data.decision ?? null };
+    const before = await repo.findTarget(trx, unit.code, data.year, product);
+    const after = { unitCode: unit.code, year: data.year, kind: data.kind, value: data.value, decision: data.decision ?? null, product };
     await repo.upsertTarget(trx, { id: before?.id ?? randomUUID(), ...after, actor: actor.username });
-    const stored = (await repo.findTarget(trx, unit.code, data.year))!;
+    const stored = (await repo.findTarget(trx, unit.code, data.year, product))!;
     await audit(trx, actor, {
       action: before ? 'update' : 'create',
       entity: 'coverage_target',
       entityId: stored.id,
       unitCode: unit.code,
-      before: before ? { unitCode: before.unitCode, year: before.year, kind: before.kind, value: before.value, decision: before.decision } : null,
+      before: before ? { unitCode: before.unitCode, year: before.year, kind: before.kind, value: before.value, decision: before.decision, product: before.product } : null,
       after,
     });
     return targetView(stored);
@@ -502,8 +503,8 @@ export async function setTarget(db: Kysely<DB>, actor: Actor, input: SetTargetIn
 /** Targets of a unit and the units directly under it (or of the whole scope), newest year first. */
 export async function listTargets(db: Kysely<DB>, actor: Actor, query: TargetsQuery = {}): Promise<Target[]> {
   requirePermission(actor, FIGURES_READ);
-  const { unit, year } = parseInput(targetsQuery, query);
-  return (await repo.listTargets(db, await listFilter(db, actor, unit), year)).map(targetView);
+  const { unit, year, product } = parseInput(targetsQuery, query);
+  return (await repo.listTargets(db, await listFilter(db, actor, unit), year, product)).map(targetView);
 }
 
 export type StaffTarget = Omit<NonNullable<Awaited<ReturnType<typeof repo.findStaffTarget>>>, 'updatedAt'> & { updatedAt: string };

@@ -15,7 +15,15 @@ import { csvLine } from '../../io/csv';
 import { AppError } from '../../errors';
 import { listChildren, getUnit } from '../units/units.service';
 import { importRegister, type ImportProgress, type ImportReport } from './import.service';
-import { anyPerson, CARDS_BY_CITIZEN_ID, createCardsByCitizenId, dropCardsByCitizenId, householdsWithPersons, insertCardsByCitizenId } from './register.repository';
+import {
+  anyPerson,
+  CARDS_BY_CITIZEN_ID,
+  createCardsByCitizenId,
+  dropCardsByCitizenId,
+  householdsWithPersons,
+  insertCardsByCitizenId,
+  insertDemoVsiPeriods,
+} from './register.repository';
 import { coverageChange } from '../coverage/coverage-counts';
 import { seedDemoNetwork } from '../offices/demo-network';
 import { seedDemoOutreach } from '../outreach/demo';
@@ -97,6 +105,8 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
     const report = await importRegister(database, actor, { path: file }, { today: options.today, onProgress: options.onProgress });
     if (!report.rolledBack) {
       await addCards(database, cardsFile);
+      // a few % of the adults outside the state-paid groups take part in voluntary social insurance
+      await insertDemoVsiPeriods(database.db, options.today);
       // the province's offices, facilities and collectors, and the cards naming them
       await seedDemoNetwork(database.db, actor, options.province);
       // two working groups and their visits (issue 19)

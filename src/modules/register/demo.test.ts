@@ -8,6 +8,10 @@ import { listOffices } from '../offices/offices.service';
 import { listGroups } from '../outreach/groups.service';
 import { progress } from '../outreach/progress.service';
 import { listReports } from '../outreach/reports.service';
+import { DEFAULT_RULES } from '../../domain/premium-rules';
+import { DEFAULT_VSI_RULES } from '../../domain/voluntary-si-rules';
+import { checkVsiPeriod } from '../../domain/vsi-period';
+import { vsiCoverageOf } from '../coverage/vsi-coverage.service';
 
 // not a month end: the dashboard reads the month end before and the spans since
 const TODAY = '2026-03-18';
@@ -102,5 +106,28 @@ describe(`the demo province's door to door (${engineName})`, () => {
     const p = await progress(t.db, system, { unit: groups[0].communeCode }, TODAY);
     expect(p.total.visits).toBe(visits.filter((v) => v.groupId === groups[0].id).length);
     expect(p.total.householdsVisited).toBeGreaterThan(0);
+  });
+});
+
+describe(`the demo province's voluntary social insurance (${engineName})`, () => {
+  it('a few % of the adults outside the state-paid groups have periods that pass the rules; the dashboard counts them', async () => {
+    const periods = await t.db
+      .selectFrom('vsiPeriod as v')
+      .innerJoin('person as p', (j) => j.onRef('p.householdId', '=', 'v.householdId').onRef('p.id', '=', 'v.personId'))
+      .select(['v.personId', 'v.validFrom', 'v.validTo', 'v.monthlyIncome', 'v.paymentMonths', 'v.source', 'p.groupCodes', 'p.birthDate'])
+      .execute();
+    const persons = new Set(periods.map((v) => v.personId));
+    expect(persons.size).toBeGreaterThan(PERSONS * 0.005);
+    expect(persons.size).toBeLessThan(PERSONS * 0.04);
+    for (const v of periods) {
+      expect(checkVsiPeriod(v, DEFAULT_VSI_RULES, DEFAULT_RULES.baseSalaries)).toEqual([]);
+      expect(v.source).toBe('demo');
+      expect(v.groupCodes.some((g) => ['TE', 'BT', 'HN', 'DT', 'HS'].includes(g))).toBe(false);
+      expect(v.birthDate <= addYears(TODAY, -15)).toBe(true);
+    }
+    const r = await vsiCoverageOf(t.db, system, '15', { date: TODAY });
+    expect(r.participants).toBeGreaterThan(0);
+    expect(r.participants).toBe(new Set(periods.filter((v) => v.validFrom <= TODAY && TODAY <= v.validTo).map((v) => v.personId)).size);
+    expect(r.newParticipants).toBeGreaterThan(0);
   });
 });

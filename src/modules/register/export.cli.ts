@@ -24,9 +24,9 @@ const formatOf = (format: string | undefined, out: string | undefined): string =
 export function registerExportCommands(program: Command, ctx: () => CliContext): void {
   program
     .command('export')
-    .description('Export the register of a unit (persons in the import template columns, households, or cards) as .csv (UTF-8 with BOM) or .xlsx')
+    .description('Export the register of a unit (persons in the import template columns, with their voluntary social insurance periods on a second sheet in .xlsx; households; cards; or vsi: the periods alone) as .csv (UTF-8 with BOM) or .xlsx')
     .option('--unit <code>', 'province, commune or village code (default: everything)')
-    .option('--what <what>', 'persons | households | cards', 'persons')
+    .option('--what <what>', 'persons | households | cards | vsi', 'persons')
     .option('--format <format>', 'csv | xlsx (default: from the --out extension, else csv)')
     .option('--out <file>', 'file to write (default: standard output; "-" for standard output, "." for a dated name like persons-02905-2025-10-01.csv)')
     .option('--json', 'print {"file","rows"} when done')

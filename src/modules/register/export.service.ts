@@ -8,6 +8,9 @@
  * without a card has one row), with the card's number, source, facility and collector: an exported file
  * imports back as "unchanged", and into an empty database as the same register (docs/import-format.md).
  * CSV is UTF-8 with a BOM so that Excel shows Vietnamese.
+ * The persons export as .xlsx has a second sheet, "BHXH tự nguyện": the voluntary social insurance periods
+ * of its persons, keyed by citizen id (else insurance code), as the import reads them back (import-vsi.ts);
+ * `vsi` exports that sheet alone (.xlsx or .csv).
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -16,6 +19,7 @@ import { z } from 'zod';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
 import { formatDateVi, todayInVietnam } from '../../domain/dates';
+import { VSI_COLUMNS, VSI_HEADERS_EN, VSI_HEADERS_VI, type VsiColumn } from '../../domain/vsi-row';
 import { CANONICAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_HEADERS_EN, TEMPLATE_HEADERS_VI, type CanonicalColumn, RELATIONSHIP_KEYS } from '../../domain/register-row';
 import { AppError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
@@ -27,7 +31,7 @@ import { exportQuery } from './register.schemas';
 import { lineageOf } from '../units/units.service';
 import { REGISTER_READ, registerFilter } from './register.service';
 
-export type ExportKind = 'persons' | 'households' | 'cards';
+export type ExportKind = 'persons' | 'households' | 'cards' | 'vsi';
 export type ExportFormat = 'xlsx' | 'csv';
 
 export interface ExportOptions {
@@ -53,7 +57,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** Households per page: persons and cards pages hold a few rows per household. */
-const PAGE_HOUSEHOLDS: Record<ExportKind, number> = { persons: 1000, cards: 1000, households: 5000 };
+const PAGE_HOUSEHOLDS: Record<ExportKind, number> = { persons: 1000, cards: 1000, households: 5000, vsi: 5000 };
 
 const exportOptions = exportQuery.extend({ language: z.enum(['vi', 'en']).optional() }).strict();
 
@@ -120,6 +124,7 @@ function labels(lang: Language) {
 type PersonRow = Awaited<ReturnType<typeof repo.personsForExport>>[number];
 type HouseholdRow = Awaited<ReturnType<typeof repo.householdsForExport>>[number];
 type CardRow = Awaited<ReturnType<typeof repo.cardsForExport>>[number];
+type VsiRow = Awaited<ReturnType<typeof repo.vsiPeriodsForExport>>[number];
 
 function personColumns(lang: Language): Column<PersonRow>[] {
   const l = labels(lang);
@@ -184,12 +189,32 @@ function cardColumns(lang: Language): Column<CardRow>[] {
   ];
 }
 
+/** The voluntary social insurance sheet: the columns the import reads back (src/domain/vsi-row.ts). */
+function vsiColumns(lang: Language): Column<VsiRow>[] {
+  const l = labels(lang);
+  const h = lang === 'en' ? VSI_HEADERS_EN : VSI_HEADERS_VI;
+  const spec: Record<VsiColumn, Omit<Column<VsiRow>, 'key' | 'header'>> = {
+    citizen_id: { width: WIDTHS.citizen_id, value: (r) => r.citizenId },
+    insurance_code: { width: WIDTHS.insurance_code, value: (r) => r.insuranceCode },
+    full_name: { width: WIDTHS.full_name, value: (r) => r.fullName },
+    birth_date: { width: WIDTHS.birth_date, type: 'date', value: (r) => date(r.birthDate) },
+    valid_from: { width: 12, type: 'date', value: (r) => date(r.validFrom) },
+    valid_to: { width: 12, type: 'date', value: (r) => date(r.validTo) },
+    monthly_income: { width: 16, type: 'integer', value: (r) => Number(r.monthlyIncome) },
+    payment_months: { width: 14, type: 'integer', value: (r) => r.paymentMonths },
+    source: { width: 16, value: (r) => l.t(`register:export.source.${r.source}`, { defaultValue: r.source }) },
+  };
+  return VSI_COLUMNS.map((c) => ({ key: c, header: h[c], ...spec[c] }));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Writers: one interface over CSV and XLSX
 // ---------------------------------------------------------------------------------------------------
 
 interface RowWriter {
   add(cells: CellValue[]): void;
+  /** XLSX: ends the sheet and starts another with these columns (its header in row 1: importable). */
+  nextSheet?(sheet: string, columns: Column<never>[], title: string[]): void;
   /** Hands what was added to the output and waits until it has room for more. */
   flush(): Promise<void>;
   /** Writes the end of the file and ends the output. */
@@ -243,8 +268,13 @@ function xlsxRowWriter(output: Writable, sheet: string, columns: Column<never>[]
     columns: columns.map((c) => ({ header: c.header, key: c.key, width: c.width, type: c.type })),
     ...(importable ? { pageHeader: title.join(' · ') } : { title }),
   });
+  let current = columns;
   return {
-    add: (cells) => writer.add(Object.fromEntries(columns.map((c, i) => [c.key, cells[i] ?? null]))),
+    add: (cells) => writer.add(Object.fromEntries(current.map((c, i) => [c.key, cells[i] ?? null]))),
+    nextSheet: (name, next, nextTitle) => {
+      current = next;
+      writer.nextSheet({ name, columns: next.map((c) => ({ header: c.header, key: c.key, width: c.width, type: c.type })), pageHeader: nextTitle.join(' · ') });
+    },
     flush: () => drained(output),
     finish: () => writer.finish(),
   };
@@ -271,13 +301,13 @@ export async function prepareExport(db: Kysely<DB>, actor: Actor, options: Expor
   async function run(output: Writable): Promise<{ rows: number }> {
     const sheet = t(`register:export.sheet.${o.what}`);
     const title = [t(`register:export.title.${o.what}`), t('register:export.subtitle', { unit: unitName, date: formatDateVi(todayInVietnam()) })];
-    const page = async <R>(columns: Column<R>[], fetch: (ids: string[]) => Promise<R[]>) => {
-      const writer =
-        o.format === 'csv' ? csvRowWriter(output, columns as Column<never>[]) : xlsxRowWriter(output, sheet, columns as Column<never>[], title, o.what === 'persons');
+    const importable = o.what === 'persons' || o.what === 'vsi';
+    /** Writes the rows of every page of households; returns how many. */
+    const pages = async <R>(writer: RowWriter, columns: Column<R>[], fetch: (ids: string[]) => Promise<R[]>, perPage: number) => {
       let rows = 0;
       let after: repo.HouseholdKey | undefined;
       for (;;) {
-        const keys = await repo.householdKeysAfter(db, filter, after, PAGE_HOUSEHOLDS[o.what]);
+        const keys = await repo.householdKeysAfter(db, filter, after, perPage);
         if (keys.length === 0) break;
         for (const row of await fetch(keys.map((k) => k.id))) {
           writer.add(columns.map((c) => c.value(row)));
@@ -285,13 +315,26 @@ export async function prepareExport(db: Kysely<DB>, actor: Actor, options: Expor
         }
         await writer.flush();
         if (output.destroyed) throw new Error('export output closed before the end');
-        if (keys.length < PAGE_HOUSEHOLDS[o.what]) break;
+        if (keys.length < perPage) break;
         after = keys[keys.length - 1];
+      }
+      return rows;
+    };
+    const page = async <R>(columns: Column<R>[], fetch: (ids: string[]) => Promise<R[]>) => {
+      const writer =
+        o.format === 'csv' ? csvRowWriter(output, columns as Column<never>[]) : xlsxRowWriter(output, sheet, columns as Column<never>[], title, importable);
+      const rows = await pages(writer, columns, fetch, PAGE_HOUSEHOLDS[o.what]);
+      // the persons workbook carries their voluntary social insurance periods on a second sheet
+      if (o.what === 'persons' && writer.nextSheet) {
+        const columns = vsiColumns(lang);
+        writer.nextSheet(t('register:export.sheet.vsi'), columns as Column<never>[], [t('register:export.title.vsi'), title[1]]);
+        await pages(writer, columns, (ids) => repo.vsiPeriodsForExport(db, ids), PAGE_HOUSEHOLDS.vsi);
       }
       await writer.finish();
       return { rows };
     };
     if (o.what === 'persons') return page(personColumns(lang), (ids) => repo.personsForExport(db, ids));
+    if (o.what === 'vsi') return page(vsiColumns(lang), (ids) => repo.vsiPeriodsForExport(db, ids));
     if (o.what === 'cards') return page(cardColumns(lang), (ids) => repo.cardsForExport(db, ids));
     return page(householdColumns(lang), (ids) => repo.householdsForExport(db, ids));
   }

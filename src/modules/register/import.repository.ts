@@ -113,7 +113,7 @@ export async function analyzeStage(trx: Kysely<DB>, stage: string): Promise<void
  * scans every card (measured on 2,000,000 persons: a commune's list 2.4 s -> 1.2 s, a plain query 10 s -> 0.4 s).
  */
 export async function analyzeRegister(db: Kysely<DB>): Promise<void> {
-  await sql`analyze household, person, card`.execute(db);
+  await sql`analyze household, person, card, vsi_period`.execute(db);
 }
 
 export async function deleteStagedRows(trx: Kysely<DB>, stage: string, rowNos: number[]): Promise<void> {
@@ -439,11 +439,11 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 }
 
 /**
- * Empties FRESH_TABLES and person_group (which references person): TRUNCATE, so that COPY may write
+ * Empties FRESH_TABLES, person_group and vsi_period (which reference person): TRUNCATE, so that COPY may write
  * their rows frozen (see FreshLoader.open).
  */
 export async function emptyFreshTables(trx: Kysely<DB>): Promise<void> {
-  await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group'].map((t) => sql.table(t)))}`.execute(trx);
+  await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group', 'vsi_period'].map((t) => sql.table(t)))}`.execute(trx);
 }
 
 /** now() of the transaction in microseconds since 1970 (as text: beyond 2^53). */
@@ -540,4 +540,51 @@ export async function facilityCodes(db: Kysely<DB>): Promise<Set<string>> {
 export async function collectorCodes(db: Kysely<DB>): Promise<Set<string>> {
   const rows = await db.selectFrom('collector').select('code').execute();
   return new Set(rows.map((r) => r.code));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance periods (the workbook's second sheet, docs/import-format.md)
+// ---------------------------------------------------------------------------------------------------
+
+/** Persons with one of these citizen ids or insurance codes (by the indexes on each). */
+export async function personsByKeys(trx: Kysely<DB>, citizenIds: string[], insuranceCodes: string[]) {
+  const found: { id: string; householdId: string; communeCode: string; citizenId: string | null; insuranceCode: string | null }[] = [];
+  const pick = ['id', 'householdId', 'communeCode', 'citizenId', 'insuranceCode'] as const;
+  for (let i = 0; i < citizenIds.length; i += 1000)
+    found.push(...(await trx.selectFrom('person').select(pick).where('citizenId', 'in', citizenIds.slice(i, i + 1000)).execute()));
+  for (let i = 0; i < insuranceCodes.length; i += 1000)
+    found.push(...(await trx.selectFrom('person').select(pick).where('insuranceCode', 'in', insuranceCodes.slice(i, i + 1000)).execute()));
+  return found;
+}
+
+/** The periods these persons already have. */
+export async function vsiPeriodsOf(trx: Kysely<DB>, persons: { id: string; householdId: string }[]) {
+  const rows: { personId: string; validFrom: string; validTo: string; monthlyIncome: number; paymentMonths: number }[] = [];
+  for (let i = 0; i < persons.length; i += 1000) {
+    const part = persons.slice(i, i + 1000);
+    rows.push(
+      ...(await trx
+        .selectFrom('vsiPeriod')
+        .select(['personId', 'validFrom', 'validTo', 'monthlyIncome', 'paymentMonths'])
+        .where(
+          'householdId',
+          'in',
+          part.map((p) => p.householdId),
+        )
+        .where(
+          'personId',
+          'in',
+          part.map((p) => p.id),
+        )
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+export async function insertVsiPeriods(
+  trx: Kysely<DB>,
+  periods: { householdId: string; id: string; personId: string; validFrom: string; validTo: string; monthlyIncome: number; paymentMonths: number; source: string }[],
+): Promise<void> {
+  for (let i = 0; i < periods.length; i += 1000) await trx.insertInto('vsiPeriod').values(periods.slice(i, i + 1000)).execute();
 }

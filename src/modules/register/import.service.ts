@@ -37,6 +37,8 @@ import { audit } from '../audit/audit.service';
 import { coverageChange } from '../coverage/coverage-counts';
 import { communeIndex } from '../units/units.service';
 import { FreshLoader, liveIndexes, villageLocalCode } from './import-fresh';
+import { VsiSheet, type VsiError, type VsiImportCounts } from './import-vsi';
+import { loadRules, loadVsiRules } from '../premium/premium.service';
 import * as repo from './import.repository';
 
 export interface ImportOptions {
@@ -83,6 +85,8 @@ export interface ImportReport {
   headings?: Record<string, string>;
   /** True when nothing was written (dry run, or an all-or-nothing import with errors). */
   rolledBack: boolean;
+  /** The voluntary social insurance sheet, when the workbook has one (import-vsi.ts). */
+  vsi?: VsiImportCounts;
 }
 
 export type ImportSource = { path: string; format?: 'csv' | 'xlsx' } | { stream: Readable; format: 'csv' | 'xlsx'; totalBytes?: number };
@@ -181,6 +185,14 @@ export async function importRegister(database: Database, actor: Actor, source: I
     if (report.errors.length < maxErrors)
       report.errors.push({ row, column, value: value === null || value === undefined ? '' : String(value), message: t(`import.${key}`, { ...params, defaultValue: key }) });
   };
+  // the workbook's voluntary social insurance sheet (import-vsi.ts), its refusals named with the sheet
+  const vsi = new VsiSheet();
+  const vsiError: VsiError = (row, column, value, key, params = {}) => {
+    if (report.errors.length >= maxErrors) return;
+    const message = key.startsWith('register:') ? t(key, params) : t(`import.${key}`, { ...params, defaultValue: key });
+    report.errors.push({ row, column, value: value === null || value === undefined ? '' : String(value), message: t('import.vsi_sheet', { sheet: vsi.name, message }) });
+  };
+  const rules = await loadRules(database.db);
   const scope = new Map<string, boolean>();
   const inActorScope = (communeCode: string) => {
     let yes = scope.get(communeCode);
@@ -211,7 +223,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
     let header: ReturnType<typeof mapHeader> | undefined;
     let validate: ReturnType<typeof rowValidator> | undefined;
     let rowNo = 1;
-    file = readRowBatches('path' in source ? source.path : source.stream, format);
+    file = readRowBatches('path' in source ? source.path : source.stream, format, vsi.add);
     for await (const batch of file.batches) {
       for (const cells of batch) {
         if (!header) {
@@ -263,13 +275,36 @@ export async function importRegister(database: Database, actor: Actor, source: I
     }
     await flush();
     if (!header) throw new AppError('validation', {}, [{ path: 'file', key: 'import_empty' }]);
+    if (vsi.found) {
+      rejectedRows += vsi.check(vsiError, loadVsiRules(), rules.baseSalaries);
+      report.vsi = vsi.counts;
+      Object.assign((report.headings ??= {}), vsi.headings);
+    }
+  };
+  /** The periods of the sheet, once the persons are written; true when a row was refused (all-or-nothing: roll back). */
+  const applyVsi = async (trx: Kysely<DB>): Promise<boolean> => {
+    if (!vsi.found) return false;
+    const refused = await vsi.apply(trx, vsiError, inActorScope);
+    report.rejected += refused;
+    return refused > 0 && !options.validRowsOnly;
   };
 
   return database.session(async (session) => {
     lastMark = Date.now();
     const large = totalBytes === undefined || totalBytes >= (options.freshPathFromBytes ?? FRESH_MIN_BYTES);
     if (large && (await repo.registerIsEmpty(session.db))) {
-      const fresh = await importIntoEmptyRegister(session, { report, options, read, addError, rejected: () => rejectedRows, progress: () => ({ bytesRead: bytesRead(), totalBytes }), actor, source, engine: database.engine });
+      const fresh = await importIntoEmptyRegister(session, {
+        report,
+        options,
+        read,
+        addError,
+        rejected: () => rejectedRows,
+        progress: () => ({ bytesRead: bytesRead(), totalBytes }),
+        actor,
+        source,
+        engine: database.engine,
+        applyVsi,
+      });
       if (fresh) return fresh;
     }
     const stage = `import_stage_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -305,19 +340,20 @@ export async function importRegister(database: Database, actor: Actor, source: I
           if (conflicts.length) await repo.deleteStagedRows(trx, stage, conflicts.map((c) => c.rowNo));
           const counts = await applyStage(trx, stage, today);
           Object.assign(report, counts);
+          if (await applyVsi(trx)) throw new Rollback();
           await audit(trx, actor, {
             action: options.dryRun ? 'import-dry-run' : 'import',
             entity: 'register',
             entityId: 'path' in source ? path.basename(source.path) : 'upload',
             unitCode: actor.scopeCode,
-            after: { rows: report.rows, ...counts, rejected: report.rejected },
+            after: { rows: report.rows, ...counts, rejected: report.rejected, ...(report.vsi ? { vsi: report.vsi } : {}) },
           });
           if (options.dryRun) throw new Rollback();
         });
       } catch (e) {
         if (!(e instanceof Rollback)) throw e;
         report.rolledBack = true;
-        if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+        if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 }, report.vsi ? { vsi: { ...report.vsi, inserted: 0, unchanged: 0 } } : {});
       }
       if (!report.rolledBack && !options.dryRun && report.inserted + report.updated > 0) await repo.analyzeRegister(session.db);
       mark('apply');
@@ -363,6 +399,8 @@ interface FreshContext {
   actor: Actor;
   source: ImportSource;
   engine: Engine;
+  /** Writes the voluntary social insurance sheet's periods; true: roll back. */
+  applyVsi: (trx: Kysely<DB>) => Promise<boolean>;
 }
 
 class NotEmpty extends Error {}
@@ -418,12 +456,14 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
       if (debug) process.stderr.write(`[import] ${JSON.stringify(Object.fromEntries([...loader.timings].map(([k, v]) => [k, Math.round(v)])))}\n`);
       const counts = { inserted: loader.inserted, updated: 0, unchanged: 0 };
       Object.assign(report, counts);
+      // (the person indexes are built again: the periods' citizen ids are looked up by them)
+      if (await ctx.applyVsi(trx)) throw new Rollback();
       await audit(trx, ctx.actor, {
         action: options.dryRun ? 'import-dry-run' : 'import',
         entity: 'register',
         entityId: 'path' in ctx.source ? path.basename(ctx.source.path) : 'upload',
         unitCode: ctx.actor.scopeCode,
-        after: { rows: report.rows, ...counts, rejected: report.rejected },
+        after: { rows: report.rows, ...counts, rejected: report.rejected, ...(report.vsi ? { vsi: report.vsi } : {}) },
       });
       if (options.dryRun) throw new Rollback();
     });
@@ -431,7 +471,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
     if (e instanceof NotEmpty) return undefined;
     if (!(e instanceof Rollback)) throw e;
     report.rolledBack = true;
-    if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+    if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 }, report.vsi ? { vsi: { ...report.vsi, inserted: 0, unchanged: 0 } } : {});
   }
   if (!report.rolledBack && !options.dryRun) await repo.analyzeRegister(session.db);
   mark('commit');

@@ -4,6 +4,9 @@ import { todayInVietnam } from '../../domain/dates';
 import { importRegister, type ImportProgress } from './import.service';
 import { loadDemo, writeDemoFile } from './demo.service';
 import { AppError } from '../../errors';
+import { formatDateVi } from '../../domain/dates';
+import { formatVnd } from '../../domain/money';
+import * as register from './register.service';
 
 /** A one-line progress bar on stderr (only when it is a terminal or asked for). */
 function progressBar(enabled: boolean) {
@@ -45,6 +48,7 @@ export function registerRegisterCommands(program: Command, ctx: () => CliContext
       if (opts.json) c.json(result);
       else {
         c.out(c.t('cli.import_result', result));
+        if (report.vsi) c.out(c.t('cli.import_vsi', { ...report.vsi }));
         for (const e of report.errors.slice(0, 50)) c.out(`  ${e.row}\t${e.column}\t${e.value}\t${e.message}`);
         if (report.errors.length > 50) c.out(`  ... ${report.errors.length - 50}`);
         if (opts.dryRun) c.out(c.t('cli.import_dry_run'));
@@ -77,5 +81,63 @@ export function registerRegisterCommands(program: Command, ctx: () => CliContext
       const { rolledBack: _r, ...result } = report;
       if (opts.json) c.json(result);
       else c.out(c.t('cli.import_result', result));
+    });
+
+  const vsi = program.command('vsi').description("A person's voluntary social insurance (BHXH tự nguyện) participation periods");
+  const printPeriods = (c: CliContext, periods: Awaited<ReturnType<typeof register.listVsiPeriods>>) => {
+    if (periods.length === 0) return c.out(c.t('cli.vsi_none'));
+    for (const p of periods)
+      c.out(
+        c.t('cli.vsi_period', {
+          id: p.id,
+          from: formatDateVi(p.validFrom),
+          to: formatDateVi(p.validTo),
+          income: formatVnd(p.monthlyIncome),
+          months: p.paymentMonths,
+          source: c.t(`register:export.source.${p.source}`, { defaultValue: p.source }),
+        }),
+      );
+  };
+  vsi
+    .command('add')
+    .description('Record a period by hand: income from the rural poverty line to 20 x the base salary in force on --from, paid every 1, 3, 6 or 12 months')
+    .requiredOption('--person <id>', "the person's id")
+    .requiredOption('--from <YYYY-MM-DD>', 'first day')
+    .requiredOption('--to <YYYY-MM-DD>', 'last day')
+    .requiredOption('--income <dong>', 'monthly income chosen, whole dong')
+    .option('--months <n>', 'payment period: 1, 3, 6 or 12 months', '1')
+    .option('--json', 'print the stored period as JSON')
+    .action(async (opts: { person: string; from: string; to: string; income: string; months: string; json?: boolean }) => {
+      const c = ctx();
+      const period = await c.withDb(({ db }) =>
+        register.createVsiPeriod(db, c.actor, {
+          personId: opts.person,
+          validFrom: opts.from,
+          validTo: opts.to,
+          monthlyIncome: Number(opts.income),
+          paymentMonths: Number(opts.months),
+        }),
+      );
+      if (opts.json) return c.json(period);
+      printPeriods(c, [period]);
+    });
+  vsi
+    .command('list')
+    .description("A person's periods, newest first")
+    .requiredOption('--person <id>', "the person's id")
+    .option('--json', 'print {items:[{id, personId, householdId, validFrom, validTo, monthlyIncome, paymentMonths, source}]}')
+    .action(async (opts: { person: string; json?: boolean }) => {
+      const c = ctx();
+      const items = await c.withDb(({ db }) => register.listVsiPeriods(db, c.actor, { personId: opts.person }));
+      if (opts.json) return c.json({ items });
+      printPeriods(c, items);
+    });
+  vsi
+    .command('delete')
+    .description('Delete a period (audited)')
+    .requiredOption('--id <id>', "the period's id")
+    .action(async (opts: { id: string }) => {
+      const c = ctx();
+      await c.withDb(({ db }) => register.deleteVsiPeriod(db, c.actor, opts.id));
     });
 }

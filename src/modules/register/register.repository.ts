@@ -464,6 +464,62 @@ export async function deleteCard(db: Kysely<DB>, householdId: string, id: string
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance periods (vsi_period, migration 0017)
+// ---------------------------------------------------------------------------------------------------
+
+const vsiColumns = ['id', 'personId', 'householdId', 'validFrom', 'validTo', 'monthlyIncome', 'paymentMonths', 'source'] as const;
+
+/** Periods of a household, newest first. */
+export function listVsiPeriods(db: Kysely<DB>, householdId: string) {
+  return db
+    .selectFrom('vsiPeriod')
+    .select(vsiColumns)
+    .where('householdId', '=', householdId)
+    .orderBy('validTo', 'desc')
+    .orderBy('validFrom', 'desc')
+    .orderBy('createdAt', 'desc')
+    .execute();
+}
+
+export type VsiPeriodRow = Awaited<ReturnType<typeof findVsiPeriod>> & object;
+
+export function findVsiPeriod(db: Kysely<DB>, id: string) {
+  return db.selectFrom('vsiPeriod').select(vsiColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export interface VsiPeriodValues {
+  householdId: string;
+  id: string;
+  personId: string;
+  validFrom: string;
+  validTo: string;
+  monthlyIncome: number;
+  paymentMonths: number;
+  source: string;
+}
+
+/** A period of the person that overlaps [from, to] (one person pays one voluntary contribution at a time). */
+export function findOverlappingVsiPeriod(db: Kysely<DB>, p: { householdId: string; personId: string; validFrom: string; validTo: string }) {
+  return db
+    .selectFrom('vsiPeriod')
+    .select(vsiColumns)
+    .where('householdId', '=', p.householdId)
+    .where('personId', '=', p.personId)
+    .where('validTo', '>=', p.validFrom)
+    .where('validFrom', '<=', p.validTo)
+    .orderBy('validFrom')
+    .executeTakeFirst();
+}
+
+export async function insertVsiPeriod(db: Kysely<DB>, p: VsiPeriodValues): Promise<void> {
+  await db.insertInto('vsiPeriod').values(p).execute();
+}
+
+export async function deleteVsiPeriod(db: Kysely<DB>, householdId: string, id: string): Promise<void> {
+  await db.deleteFrom('vsiPeriod').where('householdId', '=', householdId).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Possible duplicates
 // ---------------------------------------------------------------------------------------------------
 
@@ -636,6 +692,56 @@ export function cardsForExport(db: Kysely<DB>, ids: string[]) {
     .orderBy('k.validTo', 'desc')
     .orderBy('k.validFrom', 'desc')
     .execute();
+}
+
+/** Voluntary social insurance periods of these households with their holder, household by household, oldest first per person. */
+export function vsiPeriodsForExport(db: Kysely<DB>, ids: string[]) {
+  return db
+    .selectFrom('vsiPeriod as v')
+    .innerJoin('person as p', (j) => j.onRef('p.householdId', '=', 'v.householdId').onRef('p.id', '=', 'v.personId'))
+    .innerJoin('household as h', 'h.id', 'v.householdId')
+    .select(['p.citizenId', 'p.insuranceCode', 'p.fullName', 'p.birthDate', 'v.validFrom', 'v.validTo', 'v.monthlyIncome', 'v.paymentMonths', 'v.source'])
+    .where('v.householdId', 'in', ids)
+    .orderBy('h.communeCode')
+    .orderBy('h.code')
+    .orderBy(sql`case when p.relationship = 'head' then 0 else 1 end`)
+    .orderBy('p.birthDate')
+    .orderBy('p.id')
+    .orderBy('v.validFrom')
+    .execute();
+}
+
+/**
+ * The demo's voluntary social insurance periods (source 'demo'), one statement: about 3% of the persons
+ * aged 15 to 60 with a citizen id and none of the state-paid groups (children, social protection, poor,
+ * ethnic minorities in difficult areas, pupils), picked by a hash of the citizen id (the same persons for
+ * the same seed). Each gets a period started in one of the last 12 months, paid every 1, 3, 6 or 12
+ * months at the lowest income mostly (some in force today, some lapsed: realistic), and a third of them
+ * the 12 months before it (a renewal). Incomes stay within the limits of every year since 2018.
+ */
+export async function insertDemoVsiPeriods(db: Kysely<DB>, today: string): Promise<number> {
+  const r = await sql`
+    with picked as (
+      select p.household_id, p.id, get_byte(x.h, 1) as b1, get_byte(x.h, 2) as b2, get_byte(x.h, 3) as b3
+      from person p
+      cross join lateral (select decode(md5(p.citizen_id), 'hex') as h) x
+      where p.citizen_id is not null
+        and p.birth_date <= (${today}::date - interval '15 years') and p.birth_date > (${today}::date - interval '60 years')
+        and not (p.group_codes && array['TE', 'BT', 'HN', 'DT', 'HS']::text[])
+        and get_byte(x.h, 0) < 8
+    ), main as (
+      select household_id, id, (array[1, 3, 6, 12])[1 + b1 % 4] as months,
+        (array[1500000, 1500000, 1500000, 1500000, 2000000, 3000000, 5000000])[1 + b2 % 7] as income,
+        (date_trunc('month', ${today}::date) - make_interval(months => b3 % 12))::date as f, b1
+      from picked
+    ), periods as (
+      select household_id, id, f as valid_from, (f + make_interval(months => months) - interval '1 day')::date as valid_to, income, months from main
+      union all
+      select household_id, id, (f - interval '12 months')::date, (f - interval '1 day')::date, income, 12 from main where b1 % 3 = 0
+    )
+    insert into vsi_period (household_id, id, person_id, valid_from, valid_to, monthly_income, payment_months, source)
+    select household_id, gen_random_uuid(), id, valid_from, valid_to, income, months, 'demo' from periods`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /** True when the register holds at least one person. */

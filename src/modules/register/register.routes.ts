@@ -25,6 +25,9 @@ import {
   updateCardInput,
   updateHouseholdInput,
   updatePersonInput,
+  createVsiPeriodInput,
+  vsiPeriodSchema,
+  vsiPeriodsQuery,
 } from './register.schemas';
 
 const tags = ['register'];
@@ -167,6 +170,45 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  // ------------------------------------------------------------------ voluntary social insurance periods
+  app.get(
+    '/api/register/vsi-periods',
+    {
+      config: { permission: REGISTER_READ },
+      schema: {
+        tags,
+        summary: "A person's voluntary social insurance (BHXH tự nguyện) participation periods, newest first",
+        querystring: vsiPeriodsQuery,
+        response: { 200: z.object({ items: z.array(vsiPeriodSchema) }) },
+      },
+    },
+    async (req) => ({ items: await register.listVsiPeriods(db(), req.actor!, req.query) }),
+  );
+
+  app.post(
+    '/api/register/vsi-periods',
+    {
+      config: { permission: REGISTER_WRITE },
+      schema: {
+        tags,
+        summary:
+          "Record a person's voluntary social insurance period by hand (source 'manual'; audited): monthly income from the rural poverty line to 20 x the base salary in force on validFrom, payment every 1, 3, 6 or 12 months; an overlapping period is a conflict",
+        body: createVsiPeriodInput,
+        response: { 201: vsiPeriodSchema },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await register.createVsiPeriod(db(), req.actor!, req.body)),
+  );
+
+  app.delete(
+    '/api/register/vsi-periods/:id',
+    { config: { permission: REGISTER_WRITE }, schema: { tags, summary: 'Delete a voluntary social insurance period (audited)', params: idParams } },
+    async (req, reply) => {
+      await register.deleteVsiPeriod(db(), req.actor!, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
   // ------------------------------------------------------------------------------- duplicates, export
   app.get(
     '/api/register/duplicates',
@@ -189,7 +231,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable), households, or cards; headers in your language',
+          'Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable; .xlsx with a second sheet of voluntary social insurance periods), households, cards, or vsi (the periods alone); headers in your language',
         querystring: exportQuery,
       },
     },

@@ -8,7 +8,7 @@ import { isIsoDate } from '../../domain/dates';
 import { text } from '../../validation';
 
 export const POVERTY_STATUSES = ['poor', 'near_poor', 'average_agri', 'none'] as const;
-export const EXPORT_KINDS = ['persons', 'households', 'cards'] as const;
+export const EXPORT_KINDS = ['persons', 'households', 'cards', 'vsi'] as const;
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 
 export const isoDate = z.string().max(10).refine(isIsoDate, { message: 'iso_date' });
@@ -161,6 +161,24 @@ export const updateCardInput = z
   .strict();
 export type UpdateCardInput = z.input<typeof updateCardInput>;
 
+/**
+ * A voluntary social insurance (BHXH tự nguyện) period entered by hand. Zod checks the shapes; the
+ * service checks the rules in force on validFrom (income between the rural poverty line and 20 x the base
+ * salary, payment period 1, 3, 6 or 12 months, validTo >= validFrom: src/domain/vsi-period.ts).
+ */
+export const createVsiPeriodInput = z
+  .object({
+    personId: z.uuid(),
+    validFrom: isoDate,
+    validTo: isoDate,
+    monthlyIncome: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    paymentMonths: z.number().int(),
+  })
+  .strict();
+export type CreateVsiPeriodInput = z.input<typeof createVsiPeriodInput>;
+
+export const vsiPeriodsQuery = z.object({ personId: z.uuid() }).strict();
+
 // ---------------------------------------------------------------------------------------------------
 // Responses (they also strip anything a query might add by mistake)
 // ---------------------------------------------------------------------------------------------------
@@ -212,6 +230,20 @@ export const cardSchema = z.object({
   collectorCode: z.string().nullable(),
 });
 
+export const VSI_SOURCES = ['import', 'manual', 'demo'] as const;
+
+export const vsiPeriodSchema = z.object({
+  id: z.string(),
+  personId: z.string(),
+  householdId: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  monthlyIncome: z.number(),
+  paymentMonths: z.number(),
+  /** 'manual', 'import', 'demo' (other features may add theirs). */
+  source: z.string(),
+});
+
 export const personSearchItemSchema = z.object({
   id: z.string(),
   householdId: z.string(),
@@ -239,6 +271,8 @@ export const householdPageSchema = z.object({
           .extend({ facilityName: z.string().nullable(), collectorName: z.string().nullable() }),
       ),
       groups: z.array(z.object({ groupCode: z.string(), validFrom: z.string().nullable(), validTo: z.string().nullable() })),
+      /** Voluntary social insurance periods, newest first. */
+      vsiPeriods: z.array(vsiPeriodSchema.pick({ id: true, validFrom: true, validTo: true, monthlyIncome: true, paymentMonths: true, source: true })),
     }),
   ),
 });
@@ -278,6 +312,8 @@ export const importReportSchema = z.object({
   errors: z.array(importErrorRowSchema),
   headings: z.record(z.string(), z.string()).optional(),
   rolledBack: z.boolean(),
+  /** The workbook's voluntary social insurance sheet (docs/import-format.md), when it has one. */
+  vsi: z.object({ rows: z.number(), inserted: z.number(), unchanged: z.number(), rejected: z.number() }).optional(),
 });
 
 export const importJobSchema = z.object({

@@ -5,7 +5,7 @@
  * Scope: a user sees the households and persons of the communes inside their scope unit (their commune, or
  * the communes of their province; everything for a national admin). Lists are filtered in SQL; a single
  * item outside the scope answers 404, exactly as if it did not exist. Every change is audited in the same
- * transaction (entity 'household' | 'person' | 'card', unit = the commune).
+ * transaction (entity 'household' | 'person' | 'card' | 'vsi_period', unit = the commune).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -22,8 +22,13 @@ import { coverageChange } from '../coverage/coverage-counts';
 import { lineageOf, officesOfCommune } from '../units/units.service';
 import { facilitiesByCode } from '../offices/facilities.service';
 import { collectorsByCode } from '../offices/collectors.service';
+import { loadRules, loadVsiRules } from '../premium/premium.service';
+import { checkVsiPeriod } from '../../domain/vsi-period';
 import * as repo from './register.repository';
 import {
+  createVsiPeriodInput,
+  vsiPeriodsQuery,
+  type CreateVsiPeriodInput,
   createCardInput,
   createHouseholdInput,
   createPersonInput,
@@ -137,6 +142,7 @@ export async function getHousehold(db: Kysely<DB>, actor: Actor, id: string) {
   const members = await repo.listMembers(db, id);
   const cards = await repo.listCards(db, id);
   const groups = await repo.listGroupHistory(db, id);
+  const periods = await repo.listVsiPeriods(db, id);
   const facilities = await facilitiesByCode(db, cards.map((c) => c.facilityCode).filter((x): x is string => !!x));
   const collectors = await collectorsByCode(db, cards.map((c) => c.collectorCode).filter((x): x is string => !!x));
   return {
@@ -158,6 +164,9 @@ export async function getHousehold(db: Kysely<DB>, actor: Actor, id: string) {
           collectorName: c.collectorCode ? (collectors.get(c.collectorCode)?.name ?? null) : null,
         })),
       groups: groups.filter((g) => g.personId === m.id).map((g) => ({ groupCode: g.groupCode, validFrom: g.validFrom, validTo: g.validTo })),
+      vsiPeriods: periods
+        .filter((v) => v.personId === m.id)
+        .map((v) => ({ id: v.id, validFrom: v.validFrom, validTo: v.validTo, monthlyIncome: v.monthlyIncome, paymentMonths: v.paymentMonths, source: v.source })),
     })),
   };
 }
@@ -417,10 +426,17 @@ export async function deletePersonIn(trx: Kysely<DB>, actor: Actor, id: string):
   requirePermission(actor, REGISTER_WRITE);
   const before = await visiblePerson(trx, actor, id);
   const cards = (await repo.listCards(trx, before.householdId)).filter((c) => c.personId === id);
+  const vsiPeriods = (await repo.listVsiPeriods(trx, before.householdId)).filter((v) => v.personId === id);
   const coverage = await coverageChange(trx, [before.householdId]);
   await repo.deletePerson(trx, before.householdId, id);
   await coverage.apply();
-  await audit(trx, actor, { action: 'delete', entity: 'person', entityId: id, unitCode: before.communeCode, before: { ...before, cards } });
+  await audit(trx, actor, {
+    action: 'delete',
+    entity: 'person',
+    entityId: id,
+    unitCode: before.communeCode,
+    before: { ...before, cards, ...(vsiPeriods.length ? { vsiPeriods } : {}) },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -538,4 +554,67 @@ export async function deleteCard(db: Kysely<DB>, actor: Actor, id: string): Prom
  */
 export function issueCard(trx: Kysely<DB>, card: Omit<repo.CardValues, 'source'>): Promise<void> {
   return repo.insertCard(trx, { ...card, source: 'programme' });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Voluntary social insurance periods (BHXH tự nguyện, product 'bhxh-tn')
+// ---------------------------------------------------------------------------------------------------
+
+/** The problems of a period (src/domain/vsi-period.ts) as field errors of the 'register' namespace. */
+export async function vsiPeriodProblems(db: Kysely<DB>, p: { validFrom: string; validTo: string; monthlyIncome: number; paymentMonths: number }): Promise<FieldError[]> {
+  const rules = await loadRules(db);
+  return checkVsiPeriod(p, loadVsiRules(), rules.baseSalaries).map((x) => registerField(x.field, x.code, x.params));
+}
+
+async function visibleVsiPeriod(db: Kysely<DB>, actor: Actor, id: string) {
+  const period = await repo.findVsiPeriod(db, id);
+  const household = period ? await repo.findHousehold(db, period.householdId) : undefined;
+  if (!period || !household || !(await communeVisible(db, actor, household.communeCode, household.provinceCode))) throw notFound('vsi_period', id);
+  return { period, communeCode: household.communeCode };
+}
+
+/** A person's voluntary social insurance periods, newest first. */
+export async function listVsiPeriods(db: Kysely<DB>, actor: Actor, query: { personId: string }) {
+  requirePermission(actor, REGISTER_READ);
+  const { personId } = parseInput(vsiPeriodsQuery, query);
+  const person = await visiblePerson(db, actor, personId);
+  return (await repo.listVsiPeriods(db, person.householdId)).filter((v) => v.personId === person.id);
+}
+
+/**
+ * Records a voluntary social insurance period by hand (source 'manual'), checked against the rules in
+ * force on its first day. A period that overlaps another of the person's is a conflict naming it.
+ */
+export async function createVsiPeriod(db: Kysely<DB>, actor: Actor, input: CreateVsiPeriodInput) {
+  requirePermission(actor, REGISTER_WRITE);
+  const data = parseInput(createVsiPeriodInput, input);
+  const problems = await vsiPeriodProblems(db, data);
+  if (problems.length) throw new AppError('validation', {}, problems);
+  return db.transaction().execute(async (trx) => {
+    const person = await visiblePerson(trx, actor, data.personId);
+    const period: repo.VsiPeriodValues = {
+      householdId: person.householdId,
+      id: randomUUID(),
+      personId: person.id,
+      validFrom: data.validFrom,
+      validTo: data.validTo,
+      monthlyIncome: data.monthlyIncome,
+      paymentMonths: data.paymentMonths,
+      source: 'manual',
+    };
+    const other = await repo.findOverlappingVsiPeriod(trx, period);
+    if (other) throw new AppError('conflict', { entity: 'vsi_period', id: `${other.validFrom}…${other.validTo}` });
+    await repo.insertVsiPeriod(trx, period);
+    await audit(trx, actor, { action: 'create', entity: 'vsi_period', entityId: period.id, unitCode: person.communeCode, after: period });
+    return period;
+  });
+}
+
+export async function deleteVsiPeriod(db: Kysely<DB>, actor: Actor, id: string): Promise<void> {
+  requirePermission(actor, REGISTER_WRITE);
+  await db.transaction().execute(async (trx) => {
+    const { period: before, communeCode } = await visibleVsiPeriod(trx, actor, id);
+    await repo.deleteVsiPeriod(trx, before.householdId, id);
+    await audit(trx, actor, { action: 'delete', entity: 'vsi_period', entityId: id, unitCode: communeCode, before });
+  });
 }

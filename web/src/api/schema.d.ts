@@ -1444,6 +1444,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/coverage/{unit}/vsi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Voluntary social insurance (product bhxh-tn) of a unit and of each unit below it, from the register's periods: participants on ?date (default today), new participants from ?from (default 1 January) to ?to (default the date): a period starting then, none the day before; the year's plan (a coverage target of product bhxh-tn) and % of it */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    unit: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            children: {
+                                level: string;
+                                name: string;
+                                newParticipants: number;
+                                participants: number;
+                                pctPlan: number | null;
+                                plan: number | null;
+                                unit: string;
+                            }[];
+                            date: string;
+                            from: string;
+                            level: string;
+                            name: string;
+                            newParticipants: number;
+                            participants: number;
+                            pctPlan: number | null;
+                            plan: number | null;
+                            /** @enum {string} */
+                            product: "bhxh-tn";
+                            to: string;
+                            unit: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/coverage/figures": {
         parameters: {
             query?: never;
@@ -1729,6 +1793,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    product?: "bhyt" | "bhxh-tn";
                     unit?: string;
                     year?: number;
                 };
@@ -1823,6 +1888,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    product?: "bhyt" | "bhxh-tn";
                     unit?: string;
                     year?: number;
                 };
@@ -1844,6 +1910,8 @@ export interface paths {
                                 id: string;
                                 /** @enum {string} */
                                 kind: "percent_population" | "participants";
+                                /** @enum {string} */
+                                product: "bhyt" | "bhxh-tn";
                                 unitCode: string;
                                 unitName: string;
                                 updatedAt: string;
@@ -1870,6 +1938,8 @@ export interface paths {
                         decision?: string | null;
                         /** @enum {string} */
                         kind: "percent_population" | "participants";
+                        /** @enum {string} */
+                        product?: "bhyt" | "bhxh-tn";
                         unitCode: string;
                         value: number;
                         year: number;
@@ -1888,6 +1958,8 @@ export interface paths {
                             id: string;
                             /** @enum {string} */
                             kind: "percent_population" | "participants";
+                            /** @enum {string} */
+                            product: "bhyt" | "bhxh-tn";
                             unitCode: string;
                             unitName: string;
                             updatedAt: string;
@@ -8224,13 +8296,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable), households, or cards; headers in your language */
+        /** Download the register of your scope (or ?unit) as .xlsx or .csv (UTF-8 with BOM): persons in the import template columns (re-importable; .xlsx with a second sheet of voluntary social insurance periods), households, cards, or vsi (the periods alone); headers in your language */
         get: {
             parameters: {
                 query?: {
                     format?: "xlsx" | "csv";
                     unit?: string;
-                    what?: "persons" | "households" | "cards";
+                    what?: "persons" | "households" | "cards" | "vsi";
                 };
                 header?: never;
                 path?: never;
@@ -8430,6 +8502,14 @@ export interface paths {
                                 school: string | null;
                                 /** @enum {string} */
                                 sex: "male" | "female";
+                                vsiPeriods: {
+                                    id: string;
+                                    monthlyIncome: number;
+                                    paymentMonths: number;
+                                    source: string;
+                                    validFrom: string;
+                                    validTo: string;
+                                }[];
                             }[];
                         };
                     };
@@ -8577,6 +8657,12 @@ export interface paths {
                                 rows: number;
                                 unchanged: number;
                                 updated: number;
+                                vsi?: {
+                                    inserted: number;
+                                    rejected: number;
+                                    rows: number;
+                                    unchanged: number;
+                                };
                             };
                             /** Format: date-time */
                             startedAt: string;
@@ -8662,6 +8748,12 @@ export interface paths {
                                 rows: number;
                                 unchanged: number;
                                 updated: number;
+                                vsi?: {
+                                    inserted: number;
+                                    rejected: number;
+                                    rows: number;
+                                    unchanged: number;
+                                };
                             };
                             /** Format: date-time */
                             startedAt: string;
@@ -8958,6 +9050,131 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register/vsi-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's voluntary social insurance (BHXH tự nguyện) participation periods, newest first */
+        get: {
+            parameters: {
+                query: {
+                    personId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                householdId: string;
+                                id: string;
+                                monthlyIncome: number;
+                                paymentMonths: number;
+                                personId: string;
+                                source: string;
+                                validFrom: string;
+                                validTo: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a person's voluntary social insurance period by hand (source 'manual'; audited): monthly income from the rural poverty line to 20 x the base salary in force on validFrom, payment every 1, 3, 6 or 12 months; an overlapping period is a conflict */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        monthlyIncome: number;
+                        paymentMonths: number;
+                        /** Format: uuid */
+                        personId: string;
+                        validFrom: string;
+                        validTo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            householdId: string;
+                            id: string;
+                            monthlyIncome: number;
+                            paymentMonths: number;
+                            personId: string;
+                            source: string;
+                            validFrom: string;
+                            validTo: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/register/vsi-periods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a voluntary social insurance period (audited) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

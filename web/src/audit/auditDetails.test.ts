@@ -26,7 +26,7 @@ function auditCalls(): { file: string; text: string }[] {
 /** The columns of the tables whose rows the audit log holds (schema.ts), internal ones aside. */
 function auditedColumns(): string[] {
   const schema = fs.readFileSync(path.join(src, 'db/schema.ts'), 'utf8');
-  const tables = ['Unit', 'AppUser', 'Household', 'Person', 'Card', 'ReportedFigure', 'CoverageTarget', 'StaffTarget', 'Programme', 'Donor', 'Pledge', 'Receipt', 'Refund', 'Award', 'ProgrammeNomination', 'SelectionRound', 'HandoverEvent', 'HandoverResult', 'UnitProfile', 'HealthFacility', 'Collector'];
+  const tables = ['Unit', 'AppUser', 'Household', 'Person', 'Card', 'VsiPeriod', 'ReportedFigure', 'CoverageTarget', 'StaffTarget', 'Programme', 'Donor', 'Pledge', 'Receipt', 'Refund', 'Award', 'ProgrammeNomination', 'SelectionRound', 'HandoverEvent', 'HandoverResult', 'UnitProfile', 'HealthFacility', 'Collector'];
   const internal = new Set(['passwordHash', 'searchName', 'nameKey']);
   return tables.flatMap((name) => {
     const body = new RegExp(`export interface ${name}Table \\{([\\s\\S]*?)\\n\\}`).exec(schema)?.[1];

@@ -23,6 +23,7 @@ import { ErrorBanner } from '../ui/ErrorBanner';
 import { EChart, type ChartOption } from './EChart';
 import { LowCoverageList } from './LowCoverageList';
 import { PupilsBySchool } from './PupilsBySchool';
+import { VsiCoveragePanel } from './VsiCoveragePanel';
 import { ProgressPanel } from '../outreach/ProgressPanel';
 import { today, usePremiumGroups } from '../register/RegisterBits';
 import { groupName, isOfficialCode } from '../premium/ruleText';
@@ -262,6 +263,12 @@ export function CoveragePage({ user, code, visitsOnly }: { user: User; code: str
             <CoverageChart units={coverage.children} target={target} lang={lang} />
           </section>
           <LowCoverageList unit={coverage.unit} date={date} threshold={target} />
+        </Fold>
+      )}
+
+      {coverage && !visitsOnly && (
+        <Fold fold={fold} title={t('coverage.vsi.title')} testId="fold-vsi">
+          <VsiCoveragePanel unit={coverage.unit} date={date} />
         </Fold>
       )}
 

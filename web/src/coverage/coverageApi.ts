@@ -19,6 +19,8 @@ export type PupilSchoolFigures = Item<CoveragePupils['schools']>;
 export type VisitItem = Item<ApiResponse<'/api/coverage/{unit}/visits', 'get'>['items']>;
 export type VisitKind = NonNullable<ApiQuery<'/api/coverage/{unit}/visits', 'get'>['kind']>;
 /** Progress of a staff member against their recruitment target of a year. */
+/** Voluntary social insurance (product bhxh-tn) of a unit and the units below it (vsi-coverage.service.ts). */
+export type VsiCoverage = ApiResponse<'/api/coverage/{unit}/vsi', 'get'>;
 export type StaffProgressItem = Item<ApiResponse<'/api/coverage/staff-progress', 'get'>['items']>;
 
 /** The answer of a figures import: counts, and every bad cell of every row. */
@@ -88,6 +90,8 @@ export const coverageApi = {
     call(client.GET('/api/coverage/{unit}/trend', { params: { ...path(unit), query: { date, months } }, signal })),
   coverageLow: (unit: string, date: string, threshold: number, signal?: AbortSignal) =>
     call(client.GET('/api/coverage/{unit}/low', { params: { ...path(unit), query: { date, threshold } }, signal })),
+  vsiCoverage: (unit: string, query: { date: string; from?: string; to?: string }, signal?: AbortSignal) =>
+    call(client.GET('/api/coverage/{unit}/vsi', { params: { ...path(unit), query }, signal })),
   coveragePupils: (unit: string, date: string, signal?: AbortSignal) =>
     call(client.GET('/api/coverage/{unit}/pupils', { params: { ...path(unit), query: { date } }, signal })),
   visits: (unit: string, params: VisitParams, signal?: AbortSignal) =>

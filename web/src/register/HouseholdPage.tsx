@@ -1,6 +1,7 @@
 /**
  * One household of the register: its header (code, address, village, commune, poverty status) and its
- * members, each expandable to the card history (newest first). Staff who may write (every role but
+ * members, each expandable to the card history (newest first) and the voluntary social insurance periods
+ * under it (VsiPeriods.tsx). Staff who may write (every role but
  * 'viewer') edit or delete the household, add, edit and remove members, and add, correct and delete cards.
  */
 import { Fragment, useCallback, useEffect, useState } from 'react';
@@ -10,6 +11,7 @@ import { isAbort } from '../api/client';
 import { type PremiumGroup } from '../premium/premiumApi';
 import { type Card, type HouseholdDetail, type Member, registerApi } from './registerApi';
 import { CardEditForm, type CardPlace } from './CardEditForm';
+import { VsiPeriods } from './VsiPeriods';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { DeleteConfirm, setPendingNotice, usePendingNotice } from './HouseholdBits';
 import { HouseholdForm } from './HouseholdForm';
@@ -361,6 +363,7 @@ export function HouseholdPage({ user, id }: { user: User; id: string }) {
                       <tr className="expand-row">
                         <td colSpan={7} id={`member-cards-${m.id}`} data-testid={`member-cards-${m.id}`}>
                           <CardHistory member={m} groups={groups} canEdit={canEdit} onChanged={changed} place={{ communeCode: household.communeCode, villageCode: household.villageCode }} />
+                          <VsiPeriods member={m} canEdit={canEdit} onChanged={changed} />
                         </td>
                       </tr>
                     )}

@@ -429,6 +429,16 @@ function ImportResult({
           </div>
         ))}
       </dl>
+      {report.vsi && (
+        <p className="muted small" data-testid="import-vsi">
+          {t('register.import.vsi', {
+            rows: formatCount(report.vsi.rows, lang),
+            inserted: formatCount(report.vsi.inserted, lang),
+            unchanged: formatCount(report.vsi.unchanged, lang),
+            rejected: formatCount(report.vsi.rejected, lang),
+          })}
+        </p>
+      )}
 
       {report.errors.length > 0 && (
         <>
