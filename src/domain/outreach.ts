@@ -132,21 +132,11 @@ export function stageOf(visits: readonly VisitPoint[], card: { activeToday: bool
 }
 
 /**
- * Whether a card that starts between the person's first visit and `date` covers `date` (`visits`: theirs,
- * at least one): their stage is then card_active.
+ * Whether a visited person's card is "active since the visit": the latest card covering the day
+ * (`activeSince`, its first day) started on or after their first visit (`visits`: theirs, at least one).
  */
-export function newCardActive(cards: readonly { from: IsoDate; to: IsoDate }[], visits: readonly VisitPoint[], date: IsoDate): boolean {
-  const first = earliest(visits).visitedOn;
-  return cards.some((c) => c.from >= first && c.from <= date && c.to >= date);
-}
-
-/**
- * How many members of a household enrolled in household mode this calendar year up to `date` (a GD card
- * starting between 1 January and `date`): the household order of a new member continues after them.
- */
-export function enrolledThisYear(membersCards: readonly (readonly { from: IsoDate; group: string }[])[], date: IsoDate): number {
-  const january1 = `${date.slice(0, 4)}-01-01`;
-  return membersCards.filter((cards) => cards.some((c) => c.group === 'GD' && c.from >= january1 && c.from <= date)).length;
+export function newCardActive(activeSince: IsoDate | null, visits: readonly VisitPoint[]): boolean {
+  return activeSince !== null && activeSince >= earliest(visits).visitedOn;
 }
 
 /** Days from the first visit to the first enrolment, and to the first day of the new card (null: not yet). */

@@ -22,7 +22,7 @@ import type { DB } from '../../db/schema';
 import { householdScopeOf, type HouseholdScope } from '../../db/scope';
 import { requirePermission, type Actor } from '../../domain/access';
 import { addDays } from '../../domain/calendar';
-import { dayInVietnam, enrolledThisYear, newCardActive, priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
+import { dayInVietnam, newCardActive, priceHousehold, stageOf, latestVisit, type DoorPrice, type Outcome, type Reason } from '../../domain/outreach';
 import { RuleError } from '../../domain/premium';
 import { groupBy } from '../../domain/collections';
 import { pricingGroups } from '../../domain/pricing-groups';
@@ -49,7 +49,7 @@ export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMem
     h.povertyStatus,
     [...members]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((m) => [m.id, m.fullName, m.birthDate, m.sex, m.citizenId, m.insuranceCode, [...m.groupCodes].sort(), m.cards.map((c) => `${c.from}/${c.to}`).join(',')]),
+      .map((m) => [m.id, m.fullName, m.birthDate, m.sex, m.citizenId, m.insuranceCode, [...m.groupCodes].sort(), m.cards.count, m.cards.latestFrom, m.cards.cardTo]),
   ];
   return createHash('sha256').update(JSON.stringify(shown)).digest('hex').slice(0, 16);
 }
@@ -57,16 +57,16 @@ export function householdVersion(h: repo.DoorHouseholdRow, members: repo.DoorMem
 /** The current version of each household among `householdIds` (in the scope). */
 export async function currentVersions(db: Kysely<DB>, householdIds: string[], scope: HouseholdScope): Promise<Map<string, string>> {
   const households = await repo.doorHouseholds(db, { villages: null, householdIds }, scope, null);
-  const members = await repo.doorMembers(db, households.map((h) => h.id));
+  // (the version does not depend on the day: any day will do)
+  const members = await repo.doorMembers(db, households.map((h) => h.id), '2000-01-01');
   return new Map(households.map((h) => [h.id, householdVersion(h, members.filter((m) => m.householdId === h.id))]));
 }
 
 type PersonStatus = 'covered' | 'expiring' | 'uncovered' | 'never_insured' | 'card_waiting';
 
-function statusOf(cards: readonly repo.DoorCard[], date: string, until: string): { status: PersonStatus; cardTo: string | null; needsCard: boolean } {
-  if (cards.length === 0) return { status: 'never_insured', cardTo: null, needsCard: true };
-  const cardTo = cards.reduce((m, c) => (c.to > m ? c.to : m), cards[0].to);
-  const coveredToday = cards.some((c) => c.from <= date && date <= c.to);
+function statusOf(cards: repo.DoorCards, until: string): { status: PersonStatus; cardTo: string | null; needsCard: boolean } {
+  const { cardTo, coveredToday } = cards;
+  if (cardTo === null) return { status: 'never_insured', cardTo: null, needsCard: true };
   const needsCard = cardTo < until;
   const status: PersonStatus = coveredToday ? (needsCard ? 'expiring' : 'covered') : needsCard ? 'uncovered' : 'card_waiting';
   return { status, cardTo, needsCard };
@@ -90,7 +90,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
   const until = addDays(date, days + 1);
   const households = await repo.doorHouseholds(db, { villages }, scope, { until });
   const ids = households.map((h) => h.id);
-  const [members, visits, rules] = await Promise.all([repo.doorMembers(db, ids), repo.visitsOfHouseholds(db, ids, scope), loadRules(db)]);
+  const [members, visits, rules] = await Promise.all([repo.doorMembers(db, ids, date), repo.visitsOfHouseholds(db, ids, scope), loadRules(db)]);
   const provinceCode = households[0]?.provinceCode ?? null;
   const programmes: OpenProgramme[] = ids.length ? await programmesOpenFor(db, { code: group.communeCode, provinceCode }) : [];
   const nominated = await nominationsAmong(db, programmes.map((p) => p.id), members.map((m) => m.id));
@@ -102,11 +102,11 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
   const list = households.map((h) => {
     const own = membersOf.get(h.id) ?? [];
     const hv = visitsOf.get(h.id) ?? [];
-    const facts = own.map((m) => ({ m, ...statusOf(m.cards, date, until) }));
+    const facts = own.map((m) => ({ m, ...statusOf(m.cards, until) }));
     const needing = facts.filter((f) => f.needsCard);
     const prices = priceHousehold(
       needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo })),
-      { date, months, enrolledThisYear: enrolledThisYear(own.map((m) => m.cards), date), province: h.provinceCode },
+      { date, months, enrolledThisYear: own.filter((m) => m.cards.enrolledThisYear).length, province: h.provinceCode },
       rules,
     );
     const priceOf = new Map<string, DoorPrice | RuleError>(needing.map((f, i) => [f.m.id, prices[i]]));
@@ -131,7 +131,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
         needsCard,
         price,
         priceError: priced instanceof RuleError ? t(`fields.rule_${priced.code}`, { detail: priced.message, defaultValue: priced.message }) : null,
-        stage: mine.length ? stageOf(mine, { activeToday: newCardActive(m.cards, mine, date) }) : ('not_visited' as const),
+        stage: mine.length ? stageOf(mine, { activeToday: newCardActive(m.cards.activeSince, mine) }) : ('not_visited' as const),
         lastVisit: last ? { outcome: last.outcome as Outcome, visitedAt: last.visitedAt.toISOString(), followUp: last.followUp, reason: last.reason as Reason | null } : null,
         programmes: offer
           ? programmes
@@ -154,7 +154,9 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
       members: people,
     };
   });
-  list.sort((a, b) => compareVietnamese(a.villageName ?? '', b.villageName ?? '') || byCode(a.code, b.code));
+  // villages by name (each name compared once, not at every comparison of two households), then household code
+  const villageRank = new Map([...new Set(list.map((h) => h.villageName ?? ''))].sort(compareVietnamese).map((name, i) => [name, i]));
+  list.sort((a, b) => villageRank.get(a.villageName ?? '')! - villageRank.get(b.villageName ?? '')! || byCode(a.code, b.code));
   return {
     group: { id: group.id, name: group.name, communeCode: group.communeCode, communeName: group.communeName, villages: group.villages },
     date,

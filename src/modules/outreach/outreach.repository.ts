@@ -200,10 +200,18 @@ export async function doorHouseholds(
   return JSON.parse(r.rows[0].j) as DoorHouseholdRow[];
 }
 
-export interface DoorCard {
-  from: string;
-  to: string;
-  group: string;
+/** What a member's cards say, worked out by the database (the list needs no card itself). */
+export interface DoorCards {
+  /** How many cards; the latest start and the latest end (null without a card). */
+  count: number;
+  latestFrom: string | null;
+  cardTo: string | null;
+  /** A card covers `date`. */
+  coveredToday: boolean;
+  /** The latest start of a card covering `date` (a visited person's card is "active since" it). */
+  activeSince: string | null;
+  /** A household (GD) card started between 1 January of `date`'s year and `date`. */
+  enrolledThisYear: boolean;
 }
 
 export interface DoorMemberRow {
@@ -218,38 +226,47 @@ export interface DoorMemberRow {
   phone: string | null;
   groupCodes: string[];
   grade: number | null;
-  /** Every card's period and group, by start then end. */
-  cards: DoorCard[];
+  cards: DoorCards;
 }
 
 /**
- * The members of the households with their cards (the caller read the households in scope), head first,
- * then by birth date; as one JSON text (see doorHouseholds).
+ * The members of the households (the caller read the households in scope), head first, then by birth
+ * date, with what their cards say on `date`; as one JSON text (see doorHouseholds). One look at each
+ * person's cards through the card key, and no card handed over: a few numbers per person.
  */
-export async function doorMembers(db: Kysely<DB>, householdIds: string[]): Promise<DoorMemberRow[]> {
+export async function doorMembers(db: Kysely<DB>, householdIds: string[], date: string): Promise<DoorMemberRow[]> {
   if (householdIds.length === 0) return [];
+  const january1 = `${date.slice(0, 4)}-01-01`;
   const r = await sql<{ j: string }>`
     select coalesce(json_agg(json_build_array(p.household_id, p.id, p.relationship, p.full_name, p.birth_date, p.sex, p.citizen_id,
-      p.insurance_code, p.phone, p.group_codes, p.grade,
-      (select json_agg(json_build_array(k.valid_from, k.valid_to, k.group_code) order by k.valid_from, k.valid_to)
-        from card k where k.household_id = p.household_id and k.person_id = p.id))
+      p.insurance_code, p.phone, p.group_codes, p.grade, k.n, k.latest_from, k.card_to, k.covered, k.active_since, k.enrolled)
       order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id), '[]')::text as j
-    from unnest(${sql.val(householdIds)}::uuid[]) x(id) join person p on p.household_id = x.id`.execute(db);
-  type Row = [string, string, string | null, string, string, string, string | null, string | null, string | null, string[], number | null, [string, string, string][] | null];
-  return (JSON.parse(r.rows[0].j) as Row[]).map(([householdId, id, relationship, fullName, birthDate, sex, citizenId, insuranceCode, phone, groupCodes, grade, cards]) => ({
-    householdId,
-    id,
-    relationship,
-    fullName,
-    birthDate,
-    sex,
-    citizenId,
-    insuranceCode,
-    phone,
-    groupCodes,
-    grade,
-    cards: (cards ?? []).map(([from, to, group]) => ({ from, to, group })),
-  }));
+    from unnest(${sql.val(householdIds)}::uuid[]) x(id)
+    join person p on p.household_id = x.id
+    cross join lateral (
+      select count(*) as n, max(c.valid_from) as latest_from, max(c.valid_to) as card_to,
+        coalesce(bool_or(c.valid_from <= ${date}::date and c.valid_to >= ${date}::date), false) as covered,
+        max(c.valid_from) filter (where c.valid_from <= ${date}::date and c.valid_to >= ${date}::date) as active_since,
+        coalesce(bool_or(c.group_code = 'GD' and c.valid_from between ${january1}::date and ${date}::date), false) as enrolled
+      from card c where c.household_id = p.household_id and c.person_id = p.id
+    ) k`.execute(db);
+  type Row = [string, string, string | null, string, string, string, string | null, string | null, string | null, string[], number | null, number, string | null, string | null, boolean, string | null, boolean];
+  return (JSON.parse(r.rows[0].j) as Row[]).map(
+    ([householdId, id, relationship, fullName, birthDate, sex, citizenId, insuranceCode, phone, groupCodes, grade, count, latestFrom, cardTo, coveredToday, activeSince, enrolledThisYear]) => ({
+      householdId,
+      id,
+      relationship,
+      fullName,
+      birthDate,
+      sex,
+      citizenId,
+      insuranceCode,
+      phone,
+      groupCodes,
+      grade,
+      cards: { count, latestFrom, cardTo, coveredToday, activeSince, enrolledThisYear },
+    }),
+  );
 }
 
 /** A person and their household for a visit: by id, citizen id or insurance code, or the household alone; in scope. */
