@@ -22,6 +22,7 @@ import { AppError, type FieldError } from '../../errors';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { currentVersions } from './doorlist.service';
+import { noteWrites } from '../../db/statistics';
 import { OUTREACH_READ, OUTREACH_VISIT, outreachField, visibleGroup } from './groups.service';
 import * as repo from './outreach.repository';
 import { followUpQuery, MAX_BATCH, visitInput, visitListQuery, type VisitInput } from './outreach.schemas';
@@ -187,6 +188,7 @@ export async function addVisit(db: Kysely<DB>, actor: Actor, input: VisitInput, 
       return stored;
     });
     ctx.stored.set(clientId, values);
+    await noteWrites(db, 'visit', 1);
     return view;
   } catch (e) {
     // the same id sent twice at once: the other request stored it first

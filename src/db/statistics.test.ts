@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { engineName, testDatabase, type TestDatabase } from '../test/db';
+import { noteWrites } from './statistics';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await testDatabase();
+  await sql`create table stat_probe (n int)`.execute(t.db);
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+const estimate = async () => Number((await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = to_regclass('stat_probe')`.execute(t.db)).rows[0].n);
+
+describe(`planner statistics of growing tables (${engineName})`, () => {
+  it('analyses a table once the rows written pass 50 + 10% of its size, not before', async () => {
+    await sql`insert into stat_probe select generate_series(1, 40)`.execute(t.db);
+    await noteWrites(t.db, 'stat_probe', 40);
+    expect(await estimate()).toBeLessThanOrEqual(0);
+    await sql`insert into stat_probe select generate_series(1, 960)`.execute(t.db);
+    await noteWrites(t.db, 'stat_probe', 960);
+    expect(await estimate()).toBe(1000);
+    // 1,000 rows: the next ANALYZE after 150 more
+    await sql`insert into stat_probe select generate_series(1, 100)`.execute(t.db);
+    await noteWrites(t.db, 'stat_probe', 100);
+    expect(await estimate()).toBe(1000);
+    await sql`insert into stat_probe select generate_series(1, 60)`.execute(t.db);
+    await noteWrites(t.db, 'stat_probe', 60);
+    expect(await estimate()).toBe(1160);
+  });
+});
