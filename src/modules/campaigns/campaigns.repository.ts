@@ -122,17 +122,26 @@ function dayCounts(kind: TargetKind, json: string): DayCount[] {
   return (JSON.parse(json) as [string, string, string, number][]).map(([communeCode, villageCode, day, n]) => ({ kind, communeCode, villageCode, day, n }));
 }
 
-/** Field enrolments (visits with outcome enrolled) in the period: distinct persons per commune, group, user and day. */
-export async function fieldEnrolments(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate) {
+/** A person enrolled at the door by a user of a working group, in a commune, first on `day`. */
+export interface FieldEnrolment {
+  communeCode: string;
+  groupId: string;
+  userId: string | null;
+  personId: string;
+  day: IsoDate;
+}
+
+/** Field enrolments (visits with outcome enrolled) in the period: one row per commune, group, user and person, with the first day; as one JSON text. */
+export async function fieldEnrolments(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<FieldEnrolment[]> {
   if (communes.length === 0) return [];
   const r = await sql<{ j: string }>`
-    select coalesce(json_agg(json_build_array(commune_code, group_id, user_id, day, n)), '[]')::text as j from (
-      select v.commune_code, v.group_id, v.user_id, min(v.visited_on) as day, 1 as n
+    select coalesce(json_agg(json_build_array(commune_code, group_id, user_id, person_id, day)), '[]')::text as j from (
+      select v.commune_code, v.group_id, v.user_id, v.person_id, min(v.visited_on) as day
       from visit v
       where v.commune_code = any(${communes}::text[]) and v.outcome = 'enrolled' and v.person_id is not null
         and v.visited_on between ${from}::date and ${to}::date
       group by v.commune_code, v.group_id, v.user_id, v.person_id) x`.execute(db);
-  return (JSON.parse(r.rows[0].j) as [string, string, string | null, string, number][]).map(([communeCode, groupId, userId, day]) => ({ communeCode, groupId, userId, day }));
+  return (JSON.parse(r.rows[0].j) as [string, string, string | null, string, string][]).map(([communeCode, groupId, userId, personId, day]) => ({ communeCode, groupId, userId, personId, day }));
 }
 
 /** The working groups of the communes with their villages. */

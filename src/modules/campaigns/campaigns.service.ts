@@ -262,7 +262,7 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     ...(await repo.renewals(db, codes, from, until)),
     ...(await repo.newVsiParticipants(db, codes, from, until)),
   ];
-  const field = await repo.fieldEnrolments(db, codes, from, until);
+  const field = countField(await repo.fieldEnrolments(db, codes, from, until));
   const groups = await repo.groupsOf(db, codes);
 
   const sum = (rows: readonly repo.DayCount[], kind: TargetKind) => rows.reduce((n, r) => n + (r.kind === kind ? r.n : 0), 0);
@@ -270,29 +270,28 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
   const mainKind = TARGET_KINDS.find((k) => target(k, 'campaign', '') !== undefined) ?? 'bhyt_household';
 
   const countsByCommune = groupBy(counts, (c) => c.communeCode);
-  const fieldByCommune = groupBy(field, (f) => f.communeCode);
   const communeRows = communes.map((c) => {
     const mine = countsByCommune.get(c.code) ?? [];
     const kinds = byKind((k) => reached(target(k, 'commune', c.code), sum(mine, k)));
     const own = TARGET_KINDS.find((k) => kinds[k].target !== null) ?? mainKind;
-    return { code: c.code, name: c.name, kinds, fieldEnrolled: fieldByCommune.get(c.code)?.length ?? 0, pct: kinds[own].pct, achieved: kinds[own].achieved };
+    return { code: c.code, name: c.name, kinds, fieldEnrolled: field.communes.get(c.code) ?? 0, pct: kinds[own].pct, achieved: kinds[own].achieved };
   });
 
   const groupRows = groups
     .map((g) => {
       const villages = new Set(g.villages);
       const mine = (countsByCommune.get(g.communeCode) ?? []).filter((c) => villages.has(c.villageCode));
-      return { id: g.id, name: g.name, communeCode: g.communeCode, kinds: byKind((k) => reached(target(k, 'group', g.id), sum(mine, k))), fieldEnrolled: field.filter((f) => f.groupId === g.id).length };
+      return { id: g.id, name: g.name, communeCode: g.communeCode, kinds: byKind((k) => reached(target(k, 'group', g.id), sum(mine, k))), fieldEnrolled: field.groups.get(g.id) ?? 0 };
     })
     .sort((a, b) => compareVietnamese(a.name, b.name));
 
-  const staffIds = [...new Set([...targets.filter((x) => x.level === 'staff').map((x) => x.ref), ...field.map((f) => f.userId).filter((u): u is string => !!u)])];
+  const staffIds = [...new Set([...targets.filter((x) => x.level === 'staff').map((x) => x.ref), ...field.users.keys()])];
   const users = await repo.usersByRefs(db, staffIds);
   const entered = await repo.enteredByHand(db, staffIds, from, until);
   const staffRows = ranked(
     users.map((u) => {
       const r = reached(target('bhyt_household', 'staff', u.id), entered.get(u.id) ?? 0);
-      return { userId: u.id, username: u.username, displayName: u.displayName, ...r, fieldEnrolled: field.filter((f) => f.userId === u.id).length };
+      return { userId: u.id, username: u.username, displayName: u.displayName, ...r, fieldEnrolled: field.users.get(u.id) ?? 0 };
     }),
     (s) => s.displayName,
     compareVietnamese,
@@ -303,16 +302,14 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     for (const c of counts) if (c.kind === kind) m.set(c.day, (m.get(c.day) ?? 0) + c.n);
     return runningTotals(from, until, m);
   };
-  const fieldPerDay = new Map<string, number>();
-  for (const f of field) fieldPerDay.set(f.day, (fieldPerDay.get(f.day) ?? 0) + 1);
   const series = byKind(perDay);
-  const fieldSeries = runningTotals(from, until, fieldPerDay);
+  const fieldSeries = runningTotals(from, until, field.days);
 
   return {
     campaign,
     countedUntil: until,
     kinds: byKind((k): Reached => reached(target(k, 'campaign', ''), sum(counts, k))),
-    fieldEnrolled: field.length,
+    fieldEnrolled: field.total,
     communes: ranked(communeRows, (c) => c.name, compareVietnamese),
     groups: groupRows,
     staff: staffRows,
@@ -321,3 +318,26 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
 }
 
 export type CampaignProgress = Awaited<ReturnType<typeof campaignProgress>>;
+
+/**
+ * The field enrolments as counts of distinct persons: in all, per commune, group and user, and per day of
+ * their first enrolment (a person enrolled by two members counts for each member, once in all).
+ */
+function countField(rows: readonly repo.FieldEnrolment[]) {
+  const distinct = <K>(key: (r: repo.FieldEnrolment) => K | null) => {
+    const sets = new Map<K, Set<string>>();
+    for (const r of rows) {
+      const k = key(r);
+      if (k === null) continue;
+      let set = sets.get(k);
+      if (!set) sets.set(k, (set = new Set()));
+      set.add(r.personId);
+    }
+    return new Map([...sets].map(([k, set]) => [k, set.size]));
+  };
+  const first = new Map<string, string>();
+  for (const r of rows) if (!first.has(r.personId) || r.day < first.get(r.personId)!) first.set(r.personId, r.day);
+  const days = new Map<string, number>();
+  for (const day of first.values()) days.set(day, (days.get(day) ?? 0) + 1);
+  return { total: first.size, communes: distinct((r) => r.communeCode), groups: distinct((r) => r.groupId), users: distinct((r) => r.userId), days };
+}
