@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../../cli/context';
 import { SPLIT_LEVELS, TARGET_KINDS, type SplitLevel, type TargetKind } from '../../domain/campaign';
-import { todayInVietnam } from '../../domain/dates';
+import { formatDateVi, todayInVietnam } from '../../domain/dates';
 import { formatDecimalIn } from '../../domain/numbers';
 import { AppError } from '../../errors';
 import * as campaigns from './campaigns.service';
@@ -123,7 +123,7 @@ export function registerCampaignCommands(program: Command, ctx: () => CliContext
       const rows = await c.withDb(({ db }) => campaigns.listCampaigns(db, c.actor, c.lang));
       if (opts.json) return c.json(rows);
       if (rows.length === 0) return c.out(c.t('campaigns:cli.none'));
-      for (const r of rows) c.out(`${r.id}  ${r.startsOn} – ${r.endsOn}  ${r.unitName}  ${r.name}`);
+      for (const r of rows) c.out(`${r.id}  ${formatDateVi(r.startsOn)} – ${formatDateVi(r.endsOn)}  ${r.unitName}  ${r.name}`);
     });
   campaign
     .command('progress')
@@ -138,7 +138,7 @@ export function registerCampaignCommands(program: Command, ctx: () => CliContext
         const { campaign: cp, kinds, ...rest } = p;
         return c.json({ id: cp.id, name: cp.name, ...kinds, ...rest });
       }
-      c.out(`${p.campaign.name} (${p.campaign.unitName}, ${p.campaign.startsOn} – ${p.countedUntil})`);
+      c.out(`${p.campaign.name} (${p.campaign.unitName}, ${formatDateVi(p.campaign.startsOn)} – ${formatDateVi(p.countedUntil)})`);
       for (const k of TARGET_KINDS) {
         const r = p.kinds[k];
         const kind = c.t(`campaigns:kinds.${k}`);

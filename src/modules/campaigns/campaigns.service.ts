@@ -15,6 +15,7 @@ import { countedUntil, ranked, reached, runningTotals, splitWarnings, TARGET_KIN
 import { groupBy } from '../../domain/collections';
 import { formatDecimalIn } from '../../domain/numbers';
 import { compareVietnamese } from '../../domain/text';
+import { formatDateVi } from '../../domain/dates';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { parseInput } from '../../validation';
@@ -157,7 +158,7 @@ async function checkedUnit(db: Kysely<DB>, actor: Actor, unitCode: string) {
 }
 
 function checkPeriod(startsOn: string, endsOn: string): void {
-  if (endsOn < startsOn) throw new AppError('validation', {}, [field('endsOn', 'ends_before_start', { startsOn, endsOn })]);
+  if (endsOn < startsOn) throw new AppError('validation', {}, [field('endsOn', 'ends_before_start', { startsOn: formatDateVi(startsOn), endsOn: formatDateVi(endsOn) })]);
 }
 
 export async function createCampaign(db: Kysely<DB>, actor: Actor, input: CreateCampaignInput, lang: Language = actor.language): Promise<CampaignView> {
