@@ -18,6 +18,7 @@ import { Field } from '../ui/Field';
 import { UnitPicker } from '../units/UnitPicker';
 import type { UnitLevel } from '../units/unitsApi';
 import { exportCsvUrl, remindersApi, type ReminderItem, type ReminderList, type ReminderVillage, type RenewalRate, type Window } from './remindersApi';
+import { IsoDayInput } from '../ui/IsoDayInput';
 
 const LEVELS: readonly UnitLevel[] = ['province', 'commune', 'village'];
 
@@ -114,7 +115,7 @@ export function RemindersPage({ user, unit: routeUnit }: { user: User; unit?: st
             <UnitPicker id="reminders-unit" codes={unit ? [unit] : []} levels={LEVELS} onChange={(codes) => navigate('reminders', ...codes.slice(0, 1))} />
           </Field>
           <Field label={t('page.date')} id="reminders-date">
-            <input id="reminders-date" type="date" value={date || (list?.date ?? '')} onChange={(e) => setDate(e.target.value)} />
+            <IsoDayInput id="reminders-date" value={date || (list?.date ?? '')} onChange={setDate} />
           </Field>
           <Field label={t('page.days')} id="reminders-days">
             <input id="reminders-days" type="number" min={0} max={366} value={days} onChange={(e) => setDays(Math.max(0, Number(e.target.value) || 0))} />
@@ -260,10 +261,10 @@ function RatePanel({ unit, version }: { unit: string; version: number }) {
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <div className="form-grid">
         <Field label={t('page.rate.from')} id="rate-from">
-          <input id="rate-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <IsoDayInput id="rate-from" value={from} onChange={setFrom} />
         </Field>
         <Field label={t('page.rate.to')} id="rate-to">
-          <input id="rate-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <IsoDayInput id="rate-to" value={to} onChange={setTo} />
         </Field>
         <Field label={t('page.rate.within')} id="rate-within">
           <input id="rate-within" type="number" min={0} max={366} value={within} onChange={(e) => setWithin(Math.max(0, Number(e.target.value) || 0))} />
