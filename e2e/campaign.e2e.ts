@@ -79,6 +79,22 @@ describe('a campaign month, from targets to the closing report', () => {
     await screenshot(page, 'campaign-progress');
   });
 
+  it('redeems a voucher once at the renewal: a second time is refused, naming when and by whom', async () => {
+    const post = await apiAs(page.request, server);
+    const household = await post<{ id: string }>('/api/register/households', { communeCode: '02905', code: 'CD-E2E-2', povertyStatus: 'none' });
+    const person = await post<{ id: string }>('/api/register/persons', { householdId: household.id, fullName: 'Lò Thị Phiếu', birthDate: '1992-03-03', sex: 'female', groupCodes: ['GD'] });
+    const voucher = await post<{ code: string }>('/api/incentives', { personId: person.id, kind: 'voucher', value: 50000, sponsor: 'BHXH cơ sở', campaignId });
+    await page.reload();
+    await page.getByTestId('incentive-ledger').waitFor();
+    await page.getByTestId('redeem-code').fill(voucher.code.toLowerCase());
+    await page.getByTestId('redeem-submit').click();
+    await expect.poll(() => page.getByTestId('incentive-ledger').textContent(), { timeout: 15_000 }).toContain('1 · 50.000');
+    await page.getByTestId('redeem-code').fill(voucher.code);
+    await page.getByTestId('redeem-submit').click();
+    await expect.poll(() => page.getByTestId('redeem-code-error').textContent(), { timeout: 15_000 }).toContain(`Phiếu ${voucher.code} đã được dùng ngày`);
+    await screenshot(page, 'campaign-incentives');
+  });
+
   it('gives the closing report as .xlsx and as PDF under the national motto', async () => {
     const xlsx = await page.request.get(`${server.url}/api/campaigns/${campaignId}/report.xlsx`);
     expect(xlsx.status()).toBe(200);

@@ -676,6 +676,30 @@ export interface CampaignTargetTable {
   value: number;
 }
 
+export type IncentiveKind = 'gift' | 'voucher';
+
+export interface IncentiveTable {
+  householdId: string;
+  id: string;
+  personId: string;
+  communeCode: string;
+  kind: IncentiveKind;
+  description: string | null;
+  /** Integer dong. */
+  value: number;
+  sponsor: string | null;
+  campaignId: string | null;
+  eventId: string | null;
+  code: string | null;
+  expiresOn: string | null;
+  issuedOn: string;
+  issuedBy: string;
+  redeemedAt: Date | null;
+  redeemedBy: string | null;
+  redeemedCardId: string | null;
+  createdAt: Generated<Date>;
+}
+
 export interface DB {
   unitProfile: UnitProfileTable;
   officeCommune: OfficeCommuneTable;
@@ -722,6 +746,7 @@ export interface DB {
   fieldReport: FieldReportTable;
   campaign: CampaignTable;
   campaignTarget: CampaignTargetTable;
+  incentive: IncentiveTable;
 }
 
 // ---- renewal reminders (migration 0018) ----

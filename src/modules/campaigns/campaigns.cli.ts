@@ -1,5 +1,5 @@
 /**
- * CLI of campaigns (issue 20 item 3): `campaign add|set|list|progress|report|delete`. Targets are given
+ * CLI of campaigns (issue 20 items 3 and 5): `campaign add|set|list|progress|report|delete`, `incentive issue|redeem|ledger`. Targets are given
  * as `kind=number` pairs (`bhyt_household=500,bhxh_tn=100`), their split as `level:ref:kind=number`
  * (`commune:02905:bhyt_household=50,staff:thu:bhyt_household=20`). `--json` prints the stored objects.
  */
@@ -12,6 +12,7 @@ import { formatDecimalIn } from '../../domain/numbers';
 import { AppError } from '../../errors';
 import * as campaigns from './campaigns.service';
 import { campaignPdf, campaignWorkbook } from './campaigns.report';
+import * as incentives from './incentives.service';
 
 const badTarget = (value: string, path: string) => new AppError('validation', {}, [{ path, key: 'target_format', params: { value, ns: 'campaigns' } }]);
 const isKind = (k: string): k is TargetKind => (TARGET_KINDS as readonly string[]).includes(k);
@@ -161,6 +162,65 @@ export function registerCampaignCommands(program: Command, ctx: () => CliContext
       );
       fs.writeFileSync(opts.out, bytes);
       c.out(c.t('campaigns:cli.report_written', { file: opts.out }));
+    });
+  const incentive = program.command('incentive').description('Gifts and vouchers given to participants (a voucher is redeemed once, at the next renewal)');
+  incentive
+    .command('issue')
+    .description('Give a participant a gift or a voucher')
+    .requiredOption('--person <id>', 'the person')
+    .requiredOption('--kind <gift|voucher>', 'gift or voucher')
+    .requiredOption('--value <dong>', 'the value in dong')
+    .option('--description <text>', 'what it is')
+    .option('--sponsor <name>', 'who gives it')
+    .option('--campaign <id>', 'the campaign it is given in')
+    .option('--expires <date>', 'a voucher’s last day (default a year after it is given)')
+    .option('--json', 'print it as JSON')
+    .action(async (opts: { person: string; kind: string; value: string; description?: string; sponsor?: string; campaign?: string; expires?: string; json?: boolean }) => {
+      const c = ctx();
+      const value = /^\d+$/.test(opts.value) ? Number(opts.value) : NaN;
+      const saved = await c.withDb(({ db }) =>
+        incentives.issueIncentive(
+          db,
+          c.actor,
+          { personId: opts.person, kind: opts.kind as 'gift', value, description: opts.description, sponsor: opts.sponsor, campaignId: opts.campaign, expiresOn: opts.expires },
+          todayInVietnam(),
+        ),
+      );
+      if (opts.json) return c.json(saved);
+      c.out(c.t(saved.code ? 'campaigns:cli.voucher_issued' : 'campaigns:cli.gift_issued', { code: saved.code, value: formatDecimalIn(saved.value, c.lang), expires: saved.expiresOn ? formatDateVi(saved.expiresOn) : '' }));
+    });
+  incentive
+    .command('redeem <code>')
+    .description('Redeem a voucher at the person’s renewal')
+    .option('--card <id>', 'the renewal’s card')
+    .option('--json', 'print it as JSON')
+    .action(async (code: string, opts: { card?: string; json?: boolean }) => {
+      const c = ctx();
+      const saved = await c.withDb(({ db }) => incentives.redeemVoucher(db, c.actor, { code, cardId: opts.card }, todayInVietnam()));
+      if (opts.json) return c.json(saved);
+      c.out(c.t('campaigns:cli.voucher_redeemed', { code: saved.code, value: formatDecimalIn(saved.value, c.lang) }));
+    });
+  incentive
+    .command('ledger')
+    .description('A campaign’s incentive ledger: issued, redeemed, expired, outstanding')
+    .requiredOption('--campaign <id>', 'the campaign')
+    .option('--json', 'print it as JSON')
+    .action(async (opts: { campaign: string; json?: boolean }) => {
+      const c = ctx();
+      const l = await c.withDb(({ db }) => incentives.incentiveLedger(db, c.actor, { campaign: opts.campaign }, todayInVietnam()));
+      if (opts.json) return c.json(l);
+      for (const k of l.kinds)
+        c.out(
+          c.t('campaigns:cli.ledger_line', {
+            kind: c.t(`campaigns:incentive_kinds.${k.kind}`),
+            issued: k.issued,
+            issuedValue: formatDecimalIn(k.issuedValue, c.lang),
+            redeemed: k.redeemed,
+            redeemedValue: formatDecimalIn(k.redeemedValue, c.lang),
+            expired: k.expired,
+            outstanding: k.outstanding,
+          }),
+        );
     });
   campaign
     .command('delete <id>')

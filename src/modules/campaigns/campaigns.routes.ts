@@ -10,6 +10,8 @@ import { attachment } from '../../http/attachment';
 import * as campaigns from './campaigns.service';
 import { campaignPdf, campaignWorkbook } from './campaigns.report';
 import { campaignSchema, createCampaignInput, progressQuery, progressSchema, updateCampaignInput } from './campaigns.schemas';
+import * as incentives from './incentives.service';
+import { incentiveListQuery, incentiveSchema, issueIncentiveInput, ledgerQuery, ledgerSchema, redeemInput } from './incentives.schemas';
 
 const read = { permission: campaigns.CAMPAIGNS_READ } as const;
 const manage = { permission: campaigns.CAMPAIGNS_MANAGE } as const;
@@ -60,6 +62,32 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => campaigns.campaignProgress(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
+  );
+  app.get(
+    '/api/incentives',
+    { config: read, schema: { tags, summary: 'Gifts and vouchers given, of a person or a campaign (in your scope), newest first', querystring: incentiveListQuery, response: { 200: z.array(incentiveSchema) } } },
+    async (req) => incentives.listIncentives(db(), req.actor!, req.query),
+  );
+  app.post(
+    '/api/incentives',
+    {
+      config: manage,
+      schema: { tags, summary: 'Give a participant a gift or a voucher (a voucher gets a random code, redeemed once at the next renewal)', body: issueIncentiveInput, response: { 201: incentiveSchema } },
+    },
+    async (req, reply) => reply.status(201).send(await incentives.issueIncentive(db(), req.actor!, req.body, todayInVietnam())),
+  );
+  app.post(
+    '/api/incentives/redeem',
+    {
+      config: manage,
+      schema: { tags, summary: 'Redeem a voucher by its code at the renewal (409 naming when and by whom when it was redeemed before)', body: redeemInput, response: { 200: incentiveSchema } },
+    },
+    async (req) => incentives.redeemVoucher(db(), req.actor!, req.body, todayInVietnam()),
+  );
+  app.get(
+    '/api/incentives/ledger',
+    { config: read, schema: { tags, summary: 'A campaign’s incentive ledger: issued, redeemed, expired, outstanding, counts and dong', querystring: ledgerQuery, response: { 200: ledgerSchema } } },
+    async (req) => incentives.incentiveLedger(db(), req.actor!, req.query, todayInVietnam()),
   );
   app.get('/api/campaigns/:id/report.xlsx', { config: read, schema: { tags, summary: 'The closing report as a sheet', params: idParams } }, async (req, reply) => {
     const { buffer, fileName } = await campaignWorkbook(db(), req.actor!, req.params.id, todayInVietnam(), req.lang);

@@ -108,6 +108,11 @@ async function visiblePerson(db: Kysely<DB>, actor: Actor, id: string) {
   return p;
 }
 
+/** A person the actor may see (their commune is in the scope), for other areas (campaign incentives); else not found. */
+export function personInScope(db: Kysely<DB>, actor: Actor, id: string) {
+  return visiblePerson(db, actor, id);
+}
+
 async function visibleCard(db: Kysely<DB>, actor: Actor, id: string) {
   const card = await repo.findCard(db, id);
   const household = card ? await repo.findHousehold(db, card.householdId) : undefined;

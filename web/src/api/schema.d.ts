@@ -2630,6 +2630,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/incentives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gifts and vouchers given, of a person or a campaign (in your scope), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    personId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string | null;
+                            code: string | null;
+                            communeCode: string;
+                            description: string | null;
+                            eventId: string | null;
+                            expiresOn: string | null;
+                            householdId: string;
+                            id: string;
+                            issuedBy: string;
+                            issuedOn: string;
+                            /** @enum {string} */
+                            kind: "gift" | "voucher";
+                            personId: string;
+                            redeemedAt: string | null;
+                            redeemedBy: string | null;
+                            redeemedCardId: string | null;
+                            sponsor: string | null;
+                            value: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Give a participant a gift or a voucher (a voucher gets a random code, redeemed once at the next renewal) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        campaignId?: string | null;
+                        description?: string | null;
+                        eventId?: string | null;
+                        expiresOn?: string | null;
+                        issuedOn?: string;
+                        /** @enum {string} */
+                        kind: "gift" | "voucher";
+                        personId: string;
+                        sponsor?: string | null;
+                        value: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string | null;
+                            code: string | null;
+                            communeCode: string;
+                            description: string | null;
+                            eventId: string | null;
+                            expiresOn: string | null;
+                            householdId: string;
+                            id: string;
+                            issuedBy: string;
+                            issuedOn: string;
+                            /** @enum {string} */
+                            kind: "gift" | "voucher";
+                            personId: string;
+                            redeemedAt: string | null;
+                            redeemedBy: string | null;
+                            redeemedCardId: string | null;
+                            sponsor: string | null;
+                            value: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incentives/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign’s incentive ledger: issued, redeemed, expired, outstanding, counts and dong */
+        get: {
+            parameters: {
+                query: {
+                    campaign: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: {
+                                id: string;
+                                name: string;
+                            };
+                            kinds: {
+                                expired: number;
+                                expiredValue: number;
+                                issued: number;
+                                issuedValue: number;
+                                kind: string;
+                                outstanding: number;
+                                outstandingValue: number;
+                                redeemed: number;
+                                redeemedValue: number;
+                            }[];
+                            total: {
+                                expired: number;
+                                expiredValue: number;
+                                issued: number;
+                                issuedValue: number;
+                                redeemed: number;
+                                redeemedValue: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incentives/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem a voucher by its code at the renewal (409 naming when and by whom when it was redeemed before) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cardId?: string | null;
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaignId: string | null;
+                            code: string | null;
+                            communeCode: string;
+                            description: string | null;
+                            eventId: string | null;
+                            expiresOn: string | null;
+                            householdId: string;
+                            id: string;
+                            issuedBy: string;
+                            issuedOn: string;
+                            /** @enum {string} */
+                            kind: "gift" | "voucher";
+                            personId: string;
+                            redeemedAt: string | null;
+                            redeemedBy: string | null;
+                            redeemedCardId: string | null;
+                            sponsor: string | null;
+                            value: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/offices": {
         parameters: {
             query?: never;

@@ -14,6 +14,7 @@ import { navigate } from '../router';
 import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { CampaignForm } from './CampaignForm';
+import { IncentivesPanel } from './IncentivesPanel';
 import { campaignsApi, KINDS, reportUrl, type Campaign, type CampaignProgress, type TargetKind } from './campaignsApi';
 
 const COLORS: Record<TargetKind | 'field', string> = { bhyt_household: '#0f5f8c', bhxh_tn: '#2e7d32', renewal: '#b26a00', field: '#98a2b3' };
@@ -253,6 +254,8 @@ function CampaignDetail({ user, id }: { user: User; id: string }) {
           </DataTable>
         </section>
       )}
+
+      <IncentivesPanel campaignId={c.id} canRedeem={mayEdit} />
 
       {progress.staff.length > 0 && (
         <section className="card">

@@ -10,6 +10,9 @@ export type SplitLine = Item<NonNullable<CampaignInput['split']>>;
 export type TargetKind = SplitLine['kind'];
 export type SplitLevel = SplitLine['level'];
 
+export type IncentiveLedger = ApiResponse<'/api/incentives/ledger', 'get'>;
+export type Incentive = ApiResponse<'/api/incentives/redeem', 'post'>;
+
 export const KINDS: readonly TargetKind[] = ['bhyt_household', 'bhxh_tn', 'renewal'];
 export const LEVELS: readonly SplitLevel[] = ['commune', 'group', 'staff'];
 
@@ -21,6 +24,8 @@ export const campaignsApi = {
   create: (body: CampaignInput) => call(client.POST('/api/campaigns', { body })),
   update: (campaignId: string, body: CampaignPatch) => call(client.PATCH('/api/campaigns/{id}', { params: id(campaignId), body })),
   remove: (campaignId: string) => call(client.DELETE('/api/campaigns/{id}', { params: id(campaignId) })),
+  ledger: (campaignId: string, signal?: AbortSignal) => call(client.GET('/api/incentives/ledger', { params: { query: { campaign: campaignId } }, signal })),
+  redeem: (code: string) => call(client.POST('/api/incentives/redeem', { body: { code } })),
   progress: (campaignId: string, signal?: AbortSignal) => call(client.GET('/api/campaigns/{id}/progress', { params: { ...id(campaignId), query: {} }, signal })),
 };
 
