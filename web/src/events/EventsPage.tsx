@@ -271,7 +271,9 @@ function EventPage({ user, id }: { user: User; id: string }) {
       setEvent(await action());
       if (message) setNotice(message);
     } catch (err) {
-      setError(errorMessage(err));
+      // a refused file or person: the field's message (why), not only "invalid data"
+      const { fields, banner } = splitErrors(err, ['file', 'add', 'remove', 'attendees']);
+      setError(Object.values(fields).join('; ') || banner || errorMessage(err));
     }
   };
 
