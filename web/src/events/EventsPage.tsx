@@ -35,15 +35,26 @@ function EventListPage({ user }: { user: User }) {
   const [list, setList] = useState<EventList | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
+  const [campaign, setCampaign] = useState('');
+
+  useEffect(() => {
+    const controller = new AbortController();
+    campaignsApi
+      .list(controller.signal)
+      .then(setCampaigns)
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, []);
 
   useEffect(() => {
     const controller = new AbortController();
     eventsApi
-      .list({}, controller.signal)
+      .list(campaign ? { campaign } : {}, controller.signal)
       .then(setList)
       .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
     return () => controller.abort();
-  }, []);
+  }, [campaign]);
 
   const tt = list?.totals;
   return (
@@ -65,6 +76,18 @@ function EventListPage({ user }: { user: User }) {
         </section>
       )}
       <section className="card">
+        {campaigns.length > 0 && (
+          <Field id="events-campaign" label={t('web.of_campaign')}>
+            <select id="events-campaign" data-testid="events-campaign" value={campaign} onChange={(e) => setCampaign(e.target.value)}>
+              <option value="">{t('web.all_events')}</option>
+              {campaigns.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.unitName})
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         {list && list.events.length === 0 && <p className="muted">{t('web.none')}</p>}
         {list && tt && list.events.length > 0 && (
           <>
