@@ -136,6 +136,21 @@ describe(`outreach events (${engineName})`, () => {
     expect((await failure(events.createEvent(t.db, viewer, base, TODAY))).code).toBe('forbidden');
   });
 
+  it('changes an event: the attendees replaced, a date moved into the future refused while it has attendance', async () => {
+    const e = await events.createEvent(t.db, f.officer, { kind: 'thematic_session', heldOn: '2026-11-08', communeCode: '02905', attendance: 12, attendees: [f.persons['Dũng']] }, TODAY);
+    const changed = await events.updateEvent(t.db, f.officer, e.id, { organiser: 'Hội Nông dân', attendees: [f.persons['An'], f.persons['Hoa']] }, TODAY);
+    expect(changed.organiser).toBe('Hội Nông dân');
+    expect(changed.attendees.map((a) => a.fullName).sort()).toEqual(['Hoàng Thị Hoa', 'Nguyễn Văn An']);
+    // An's card (10/11) and Hoa's period (03/11): only An's starts after 08/11
+    expect(changed.attribution).toMatchObject({ attendees: 2, enrolled: 1 });
+    const moved = await failure(events.updateEvent(t.db, f.officer, e.id, { heldOn: '2026-12-24' }, TODAY));
+    expect(fieldsOf(moved).map((x) => x.path)).toEqual(['attendance', 'attendees']);
+    expect((await failure(events.updateEvent(t.db, f.otherOfficer, e.id, { note: 'x' }, TODAY))).code).toBe('not_found');
+    const audit = await t.db.selectFrom('auditLog').select(['action']).where('entity', '=', 'outreach_event').where('entityId', '=', e.id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update']);
+    await events.deleteEvent(t.db, f.officer, e.id);
+  });
+
   it('keeps evidence files checked by their bytes, 10 MB at most, served to staff of the area only', async () => {
     const e = await events.attachFile(t.db, f.officer, conference, { name: 'anh-hoi-nghi.png', type: 'application/pdf', data: PNG });
     expect(e.fileList).toMatchObject([{ name: 'anh-hoi-nghi.png', type: 'image/png', size: PNG.length }]);
