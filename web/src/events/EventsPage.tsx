@@ -400,6 +400,24 @@ function EventPage({ user, id }: { user: User; id: string }) {
           </ul>
         )}
       </section>
+      {mayChange && (
+        <p>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            data-testid="event-delete"
+            onClick={() => {
+              if (!window.confirm(t('web.delete_confirm'))) return;
+              eventsApi
+                .remove(id)
+                .then(() => navigate('events'))
+                .catch((err: unknown) => setError(errorMessage(err)));
+            }}
+          >
+            {t('web.delete')}
+          </button>
+        </p>
+      )}
       <section className="card" data-testid="event-files">
         <h2>{t('web.files')}</h2>
         <p className="muted small">{t('web.files_hint')}</p>
