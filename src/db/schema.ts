@@ -747,6 +747,9 @@ export interface DB {
   campaign: CampaignTable;
   campaignTarget: CampaignTargetTable;
   incentive: IncentiveTable;
+  outreachEvent: OutreachEventTable;
+  outreachEventAttendee: OutreachEventAttendeeTable;
+  outreachEventFile: OutreachEventFileTable;
 }
 
 // ---- renewal reminders (migration 0018) ----
@@ -773,5 +776,45 @@ export interface ReminderSentTable {
   channel: ReminderChannel;
   sentOn: string;
   sentBy: string;
+  createdAt: Generated<Date>;
+}
+
+// ---- outreach events (migration 0021) ----
+
+export type OutreachEventKind = 'dialogue_conference' | 'customer_conference' | 'mobile_propaganda' | 'leaflet_distribution' | 'thematic_session' | 'launch_ceremony';
+
+export interface OutreachEventTable {
+  id: string;
+  kind: OutreachEventKind;
+  heldOn: string;
+  communeCode: string;
+  villageCode: string | null;
+  place: string | null;
+  organiser: string | null;
+  campaignId: string | null;
+  attendance: number | null;
+  leaflets: Generated<number>;
+  consultations: Generated<number>;
+  cost: ColumnType<number, number | undefined, number>;
+  note: string | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+  updatedBy: string;
+  updatedAt: Generated<Date>;
+}
+
+export interface OutreachEventAttendeeTable {
+  eventId: string;
+  householdId: string;
+  personId: string;
+}
+
+export interface OutreachEventFileTable {
+  id: string;
+  eventId: string;
+  name: string;
+  type: string;
+  data: Buffer;
+  createdBy: string;
   createdAt: Generated<Date>;
 }

@@ -25,14 +25,16 @@ import enCampaigns from './locales/en/campaigns.json';
 import enField from './locales/en/field.json';
 import viReminders from './locales/vi/reminders.json';
 import enReminders from './locales/en/reminders.json';
+import viEvents from './locales/vi/events.json';
+import enEvents from './locales/en/events.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents },
 } as const;
 
 const instance = i18next.createInstance();
@@ -40,7 +42,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

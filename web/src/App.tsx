@@ -9,6 +9,7 @@
  *   #/reminders[/UNIT]     renewal reminders: who to remind, their texts, the CSV for the SMS/Zalo sender, the renewal rate
  *   #/outreach[/COMMUNE]    door to door: working groups, every-door progress, field reports to review (phones: /field/)
  *   #/campaigns[/ID]        campaign months: targets, split, progress, closing report
+ *   #/events[/ID]           outreach events: list with totals, a new one; an event's attendees, conversion, evidence
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
@@ -36,6 +37,7 @@ import { UnitsPage } from './units/UnitsPage';
 import { OfficesPage } from './offices/OfficesPage';
 import { OutreachPage } from './outreach/OutreachPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
+import { EventsPage } from './events/EventsPage';
 import { RemindersPage } from './reminders/RemindersPage';
 import { UsersPage } from './access/UsersPage';
 import { AuditPage } from './audit/AuditPage';
@@ -57,7 +59,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'events' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -196,6 +198,8 @@ export function App() {
     page = <OfficesPage user={user} province={route[1]} />;
   } else if (section === 'campaigns') {
     page = <CampaignsPage user={user} id={route[1]} />;
+  } else if (section === 'events') {
+    page = <EventsPage user={user} id={route[1]} />;
   } else if (section === 'outreach') {
     page = <OutreachPage user={user} commune={route[1]} sheet={route[2] === 'sheet' ? route[3] : undefined} />;
   } else if (section === 'reminders') {

@@ -20,6 +20,7 @@ import * as m0017 from './0017_vsi_period';
 import * as m0018 from './0018_reminders';
 import * as m0019 from './0019_campaigns';
 import * as m0020 from './0020_coverage_renewal';
+import * as m0021 from './0021_outreach_events';
 import * as m0022 from './0022_incentives';
 
 export const migrations: Record<string, Migration> = {
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '0018_reminders': m0018,
   '0019_campaigns': m0019,
   '0020_coverage_renewal': m0020,
+  '0021_outreach_events': m0021,
   '0022_incentives': m0022,
 };

@@ -2124,6 +2124,654 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outreach events of your scope, or of ?unit (a commune or province in it), or of ?campaign, in ?from..?to, latest first, with totals and the enrolments attributed within ?days (default 30) */
+        get: {
+            parameters: {
+                query?: {
+                    campaign?: string;
+                    days?: number;
+                    from?: string;
+                    to?: string;
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                attendance: number | null;
+                                attribution: {
+                                    attendees: number;
+                                    days: number;
+                                    enrolled: number;
+                                    pct: number | null;
+                                };
+                                campaignId: string | null;
+                                campaignName: string | null;
+                                communeCode: string;
+                                communeName: string;
+                                consultations: number;
+                                cost: number;
+                                createdAt: string;
+                                createdBy: string;
+                                files: number;
+                                heldOn: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                                leaflets: number;
+                                note: string | null;
+                                organiser: string | null;
+                                place: string | null;
+                                updatedAt: string;
+                                villageCode: string | null;
+                                villageName: string | null;
+                            }[];
+                            totals: {
+                                attendance: number;
+                                attendees: number;
+                                consultations: number;
+                                cost: number;
+                                enrolled: number;
+                                events: number;
+                                leaflets: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record an outreach event: kind, date, commune (and village), place, organiser, campaign, attendance, leaflets, consultations, cost (dong), note, attendees (person ids); attendance of an event still to come is refused; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attendance?: number | null;
+                        attendees?: string[];
+                        campaignId?: string | null;
+                        communeCode: string;
+                        consultations?: number;
+                        cost?: number;
+                        heldOn: string;
+                        /** @enum {string} */
+                        kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                        leaflets?: number;
+                        note?: string | null;
+                        organiser?: string | null;
+                        place?: string | null;
+                        villageCode?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event with its attendees (and who enrolled within ?days after it), its files */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an event (its attendees and files); audited */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an event (attendees, when given, replace the list); audited */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attendance?: number | null;
+                        attendees?: string[];
+                        campaignId?: string | null;
+                        communeCode?: string;
+                        consultations?: number;
+                        cost?: number;
+                        heldOn?: string;
+                        /** @enum {string} */
+                        kind?: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                        leaflets?: number;
+                        note?: string | null;
+                        organiser?: string | null;
+                        place?: string | null;
+                        villageCode?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/events/{id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add and remove attendees: {add: [person id], remove: [person id]} (persons of the register in your scope); audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        add?: string[];
+                        /** @default [] */
+                        remove?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an evidence file: multipart form, file "file" (JPEG, PNG or PDF, at most 10 MB, the type read from its bytes); audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An evidence file of an event (staff who may see the event only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an evidence file; audited */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendance: number | null;
+                            attendees: {
+                                bhytFrom: string | null;
+                                birthDate: string;
+                                fullName: string;
+                                householdCode: string;
+                                householdId: string;
+                                personId: string;
+                                villageName: string | null;
+                                vsiFrom: string | null;
+                            }[];
+                            attribution: {
+                                attendees: number;
+                                days: number;
+                                enrolled: number;
+                                pct: number | null;
+                            };
+                            campaignId: string | null;
+                            campaignName: string | null;
+                            canChange: boolean;
+                            communeCode: string;
+                            communeName: string;
+                            consultations: number;
+                            cost: number;
+                            createdAt: string;
+                            createdBy: string;
+                            fileList: {
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            heldOn: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "dialogue_conference" | "customer_conference" | "mobile_propaganda" | "leaflet_distribution" | "thematic_session" | "launch_ceremony";
+                            leaflets: number;
+                            note: string | null;
+                            organiser: string | null;
+                            place: string | null;
+                            updatedAt: string;
+                            villageCode: string | null;
+                            villageName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/facilities": {
         parameters: {
             query?: never;

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { todayInVietnam } from '../../../domain/dates';
-import { AppError } from '../../../errors';
 import { attachment } from '../../../http/attachment';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import * as handover from './handover.service';
-import { EVIDENCE_MAX_BYTES, handoverField, type EvidenceFile } from './handover.service';
+import { EVIDENCE_MAX_BYTES, HANDOVER_EVIDENCE, type EvidenceFile } from './handover.service';
+import { readEvidenceForm } from '../../../http/evidence-upload';
 import { handoverMinutesPdf } from './handover.minutes';
 import * as statements from './statement.service';
 import {
@@ -34,31 +34,8 @@ const langQuery = z.object({ lang: z.enum(['vi', 'en']).optional() }).strict();
 /** A result with its evidence from a multipart form (fields result, receivedBy, note; file "evidence") or JSON. */
 async function resultFromRequest(req: FastifyRequest): Promise<{ input: Record<string, unknown>; file?: EvidenceFile }> {
   if (!req.isMultipart()) return { input: (req.body ?? {}) as Record<string, unknown> };
-  const input: Record<string, unknown> = {};
-  let file: EvidenceFile | undefined;
-  for await (const part of req.parts({ limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10 } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'evidence') {
-        part.file.resume();
-        throw new AppError('validation', {}, [{ path: part.fieldname, key: 'unknown_field' }]);
-      }
-      const tooLarge = () => new AppError('validation', {}, [handoverField('evidence', 'evidence_too_large', { max: `${EVIDENCE_MAX_BYTES / 1024 / 1024} MB` })]);
-      let data: Buffer;
-      try {
-        data = await part.toBuffer();
-      } catch (e) {
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-        throw e;
-      }
-      if (part.file.truncated) throw tooLarge();
-      if (data.length > 0) file = { name: part.filename, type: part.mimetype, data };
-    } else if (['result', 'receivedBy', 'note'].includes(part.fieldname)) {
-      const value = String(part.value ?? '');
-      input[part.fieldname] = value.trim() === '' ? null : value;
-    } else {
-      throw new AppError('validation', {}, [{ path: part.fieldname, key: 'unknown_field' }]);
-    }
-  }
+  const { fields, file } = await readEvidenceForm(req, 'evidence', ['result', 'receivedBy', 'note'], HANDOVER_EVIDENCE);
+  const input: Record<string, unknown> = { ...fields };
   if (input.result === null) delete input.result;
   return { input, file };
 }

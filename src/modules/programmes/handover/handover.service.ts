@@ -10,12 +10,12 @@
  * (JPEG, PNG, WebP or PDF) and limited to EVIDENCE_MAX_BYTES; only staff who may read the programme get it.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB, HandoverOutcome } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
 import { AppError, notFound, type FieldError } from '../../../errors';
 import { parseInput } from '../../../validation';
+import { checkEvidence as checkEvidenceFile, type EvidenceFile, type EvidencePolicy } from '../../../io/evidence';
 import { audit } from '../../audit/audit.service';
 import { communeVisible, programmeForActor, scopeOf } from '../programme/programme.access';
 import { changeProgrammeStatus } from '../programme/programme.service';
@@ -237,37 +237,17 @@ export async function moveRecipient(db: Kysely<DB>, actor: Actor, eventId: strin
   });
 }
 
-export interface EvidenceFile {
-  name: string;
-  /** What the client said it is; the stored type comes from the bytes. */
-  type?: string;
-  data: Buffer;
-}
+export type { EvidenceFile };
 
-/** The type of an evidence file from its first bytes: photos (JPEG, PNG, WebP) and scans (PDF). */
-export function sniffEvidenceType(data: Buffer): string | undefined {
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (data.length >= 12 && data.subarray(0, 4).toString('latin1') === 'RIFF' && data.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
-  if (data.length >= 5 && data.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  return undefined;
-}
+/** What a handover accepts as evidence: a photo (JPEG, PNG, WebP) or a PDF scan, EVIDENCE_MAX_BYTES at most. */
+export const HANDOVER_EVIDENCE: EvidencePolicy = {
+  maxBytes: EVIDENCE_MAX_BYTES,
+  types: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+  error: (reason, params) => handoverField('evidence', `evidence_${reason}`, params),
+};
 
-/** A safe file name for the evidence: the base name, printable, at most 200 characters. */
-function evidenceName(name: string, type: string): string {
-  const printable = Array.from(path.basename(name.replace(/\\/g, '/')).normalize('NFC'), (ch) => (ch.charCodeAt(0) < 32 || '"<>|*?:'.includes(ch) ? '_' : ch)).join('');
-  const base = printable.trim().slice(0, 200);
-  if (base) return base;
-  return `evidence.${type === 'application/pdf' ? 'pdf' : type.split('/')[1]}`;
-}
-
-export function checkEvidence(file: EvidenceFile): { name: string; type: string; data: Buffer } {
-  if (file.data.length === 0) throw new AppError('validation', {}, [handoverField('evidence', 'evidence_empty')]);
-  if (file.data.length > EVIDENCE_MAX_BYTES)
-    throw new AppError('validation', {}, [handoverField('evidence', 'evidence_too_large', { max: `${EVIDENCE_MAX_BYTES / 1024 / 1024} MB` })]);
-  const type = sniffEvidenceType(file.data);
-  if (!type) throw new AppError('validation', {}, [handoverField('evidence', 'evidence_type')]);
-  return { name: evidenceName(file.name, type), type, data: file.data };
+export function checkEvidence(file: EvidenceFile) {
+  return checkEvidenceFile(file, HANDOVER_EVIDENCE);
 }
 
 /**
