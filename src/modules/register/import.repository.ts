@@ -439,11 +439,13 @@ export async function aggregatesAreEmpty(trx: Kysely<DB>): Promise<boolean> {
 }
 
 /**
- * Empties FRESH_TABLES, person_group and vsi_period (which reference person): TRUNCATE, so that COPY may write
- * their rows frozen (see FreshLoader.open).
+ * Empties FRESH_TABLES: TRUNCATE, so that COPY may write their rows frozen (see FreshLoader.open). CASCADE
+ * empties the tables whose foreign keys point at household or person (person_group, vsi_period, incentives,
+ * event attendees, and whatever comes next): with no household and no person (registerIsEmpty), they hold
+ * no row anyway.
  */
 export async function emptyFreshTables(trx: Kysely<DB>): Promise<void> {
-  await sql`truncate ${sql.join([...FRESH_TABLES, 'person_group', 'vsi_period'].map((t) => sql.table(t)))}`.execute(trx);
+  await sql`truncate ${sql.join(FRESH_TABLES.map((t) => sql.table(t)))} cascade`.execute(trx);
 }
 
 /** now() of the transaction in microseconds since 1970 (as text: beyond 2^53). */
