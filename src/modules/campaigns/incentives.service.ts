@@ -17,6 +17,7 @@ import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { personInScope } from '../register/register.service';
 import { findUnit } from '../units/units.service';
+import { getEvent } from '../events/events.service';
 import { CAMPAIGNS_MANAGE, CAMPAIGNS_READ, getCampaign } from './campaigns.service';
 import * as repo from './incentives.repository';
 import { issueIncentiveInput, ledgerQuery, redeemInput, type IssueIncentiveInput, type RedeemInput } from './incentives.schemas';
@@ -68,6 +69,10 @@ export async function issueIncentive(db: Kysely<DB>, actor: Actor, input: IssueI
     // a commune's campaign holds its persons; a province's, those of its communes
     if (campaign.unitCode !== person.communeCode && (await findUnit(db, person.communeCode))?.parentCode !== campaign.unitCode)
       throw new AppError('validation', {}, [field('campaignId', 'person_not_in_campaign', { name: campaign.name })]);
+  }
+  if (data.eventId) {
+    const event = await getEvent(db, actor, data.eventId);
+    if (event.communeCode !== person.communeCode) throw new AppError('validation', {}, [field('eventId', 'event_not_of_commune', { date: formatDateVi(event.heldOn) })]);
   }
   const issuedOn = data.issuedOn ?? today;
   if (data.kind === 'voucher' && data.expiresOn && data.expiresOn < issuedOn)

@@ -11,6 +11,7 @@ import { createCard } from '../register/register.service';
 import { outreachFixture, TODAY, type OutreachFixture } from '../outreach/outreach.fixture';
 import { registerCampaignCommands } from './campaigns.cli';
 import { createCampaign } from './campaigns.service';
+import { createEvent } from '../events/events.service';
 import * as incentives from './incentives.service';
 
 let t: TestDatabase;
@@ -56,6 +57,12 @@ describe(`gifts and vouchers (${engineName})`, () => {
     expect((await failure(incentives.issueIncentive(t.db, f.otherOfficer, { personId: f.persons['An'], kind: 'gift', value: 1 }, TODAY))).code).toBe('not_found');
     expect((await incentives.listIncentives(t.db, f.officer, { personId: f.persons['Em'] }))[0].redeemedAt).toBeNull();
     expect(await incentives.listIncentives(t.db, f.otherOfficer, { campaignId })).toEqual([]);
+    // given at an event: the event must be of the person's commune
+    const here = await createEvent(t.db, f.officer, { kind: 'dialogue_conference', heldOn: '2026-11-10', communeCode: '02905', attendance: 30 }, TODAY);
+    const there = await createEvent(t.db, f.otherOfficer, { kind: 'leaflet_distribution', heldOn: '2026-11-10', communeCode: '02923' }, TODAY);
+    expect((await incentives.issueIncentive(t.db, f.officer, { personId: f.persons['Em'], kind: 'gift', value: 10_000, eventId: here.id }, TODAY)).eventId).toBe(here.id);
+    expect((await failure(incentives.issueIncentive(t.db, f.officer, { personId: f.persons['Em'], kind: 'gift', value: 10_000, eventId: there.id }, TODAY))).code).toBe('not_found');
+    expect((await failure(incentives.issueIncentive(t.db, system, { personId: f.persons['Em'], kind: 'gift', value: 10_000, eventId: there.id }, TODAY))).fields[0]).toMatchObject({ path: 'eventId', key: 'event_not_of_commune' });
   });
 
   it('keeps the campaign’s incentive ledger: issued, redeemed, expired, outstanding; and answers the CLI', async () => {

@@ -15,6 +15,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { CampaignForm } from './CampaignForm';
 import { IncentivesPanel } from './IncentivesPanel';
+import { CampaignEvents } from './CampaignEvents';
 import { campaignsApi, KINDS, reportUrl, type Campaign, type CampaignProgress, type TargetKind } from './campaignsApi';
 
 const COLORS: Record<TargetKind | 'field', string> = { bhyt_household: '#0f5f8c', bhxh_tn: '#2e7d32', renewal: '#b26a00', field: '#98a2b3' };
@@ -254,6 +255,8 @@ function CampaignDetail({ user, id }: { user: User; id: string }) {
           </DataTable>
         </section>
       )}
+
+      <CampaignEvents campaignId={c.id} />
 
       <IncentivesPanel campaignId={c.id} canRedeem={mayEdit} />
 
