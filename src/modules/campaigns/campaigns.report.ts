@@ -23,7 +23,7 @@ export async function campaignWorkbook(db: Kysely<DB>, actor: Actor, id: string,
   const r = (k: string) => t(`campaigns:report.${k}`);
   const columns: SheetColumn[] = [
     { header: r('rank'), key: 'rank', width: 7, type: 'integer' },
-    { header: t('campaigns:web.level'), key: 'level', width: 14 },
+    { header: t('campaigns:web.level'), key: 'level', width: 20 },
     { header: t('campaigns:web.ref'), key: 'name', width: 30 },
     ...TARGET_KINDS.flatMap((k): SheetColumn[] => [
       { header: `${t(`campaigns:kinds_short.${k}`)}: ${r('target')}`, key: `${k}_target`, width: 12, type: 'integer' },
