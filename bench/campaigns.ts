@@ -7,36 +7,16 @@
  *   npm run bench -- campaigns [--persons N] [--runs R] [--data DIR]
  * --data DIR keeps the loaded database and reuses it (bench/outreach.ts's directory will do).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openDb } from '../src/db/connect';
-import { cliOperator } from '../src/domain/access';
-import { loadDemo } from '../src/modules/register/demo.service';
 import { campaignProgress, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import * as repo from '../src/modules/campaigns/campaigns.repository';
 import { percentile, fmt } from './_stats';
+import { arg, demoProvince, DEMO_TODAY } from './_demo';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const persons = Number(arg('persons') ?? 2_000_000);
 const runs = Number(arg('runs') ?? 20);
-const today = '2025-10-31';
-const keep = arg('data');
-const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-bench-campaigns-'));
-const actor = cliOperator('bench');
-const reuse = !!keep && fs.existsSync(path.join(work, 'data', 'db'));
-const database = await openDb({ dataDir: path.join(work, 'data'), role: 'server' });
-const db = database.db;
-if (!reuse) {
-  const t0 = performance.now();
-  const loaded = await loadDemo(database, actor, { province: '15', persons, seed: 1, today });
-  console.log(`loaded ${loaded.inserted.toLocaleString('en')} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
+const today = DEMO_TODAY;
+const { db, actor, close } = await demoProvince('campaigns');
 const total = await sql<{ n: number }>`select count(*)::int as n from person`.execute(db);
 const communes = await repo.communesOf(db, '15');
 const from = '2025-10-01';
@@ -86,6 +66,5 @@ console.log(
 for (const [name, times] of Object.entries(parts)) console.log(`  ${name}: p50 ${fmt(percentile(times, 50))}`);
 console.log(`campaign progress (all kinds, communes ranked, groups, staff, days): p50 ${fmt(percentile(ours, 50))}, p99 ${fmt(percentile(ours, 99))} (${runs} runs)`);
 console.log(`plain query over the register (new household participants per commune): p50 ${fmt(percentile(plain, 50))}`);
-await database.close();
-if (!keep) fs.rmSync(work, { recursive: true, force: true });
+await close();
 console.log(`campaign progress p50 ${fmt(percentile(ours, 50))}; plain query ${fmt(percentile(plain, 50))}; ratio ${(percentile(ours, 50) / percentile(plain, 50)).toFixed(2)}`);

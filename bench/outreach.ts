@@ -13,40 +13,22 @@
  * --data DIR keeps the loaded database and reuses it (loading 2,000,000 persons takes minutes).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openDb } from '../src/db/connect';
-import { cliOperator } from '../src/domain/access';
 import { addDays } from '../src/domain/calendar';
 import { buildApp } from '../src/http/app';
-import { loadDemo } from '../src/modules/register/demo.service';
 import { createGroup } from '../src/modules/outreach/groups.service';
 import { doorList } from '../src/modules/outreach/doorlist.service';
 import { createUser, createToken } from '../src/modules/access/access.service';
 import { percentile, fmt } from './_stats';
+import { arg, demoProvince, DEMO_TODAY } from './_demo';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const persons = Number(arg('persons') ?? 2_000_000);
 const runs = Number(arg('runs') ?? 20);
-const today = '2025-10-31';
-const keep = arg('data');
-const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-bench-outreach-'));
-const actor = cliOperator('bench');
-const reuse = !!keep && fs.existsSync(path.join(work, 'data', 'db'));
-const database = await openDb({ dataDir: path.join(work, 'data'), role: 'server' });
-const db = database.db;
-if (!reuse) {
-  const t0 = performance.now();
-  const loaded = await loadDemo(database, actor, { province: '15', persons, seed: 1, today });
-  console.log(`loaded ${loaded.inserted.toLocaleString('en')} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
+const today = DEMO_TODAY;
+const { database, db, actor, close } = await demoProvince('outreach');
 
 // the commune closest to 20,000 persons (the goal's size; --commune CODE for another), and a group over all its villages
 const sizes = (
@@ -161,8 +143,7 @@ console.log(
 console.log(`/api/health meanwhile: ${health.length} requests, p50 ${fmt(percentile(health, 50))}, p99 ${fmt(percentile(health, 99))}, max ${fmt(health[health.length - 1] ?? NaN)}`);
 if (stored.rows[0].n !== PHONES * PER_PHONE) throw new Error(`expected ${PHONES * PER_PHONE} visits, found ${stored.rows[0].n}`);
 
-await database.close();
-if (!keep) fs.rmSync(work, { recursive: true, force: true });
+await close();
 
 // the field pages' JavaScript on first load
 const fieldAssets = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'web', 'dist', 'field', 'assets');

@@ -8,36 +8,16 @@
  *   npm run bench -- reminders [--persons N] [--runs R] [--data DIR]
  * --data DIR keeps the loaded database and reuses it (loading 2,000,000 persons takes many minutes).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openDb } from '../src/db/connect';
-import { cliOperator } from '../src/domain/access';
 import { addDays } from '../src/domain/calendar';
-import { loadDemo } from '../src/modules/register/demo.service';
 import { reminderList } from '../src/modules/reminders/reminders.service';
 import { databaseCpuSeconds, percentile, fmt } from './_stats';
+import { arg, demoProvince, DEMO_TODAY } from './_demo';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const persons = Number(arg('persons') ?? 2_000_000);
 const runs = Number(arg('runs') ?? 10);
-const today = '2025-10-31';
-const keep = arg('data');
-const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-bench-reminders-'));
-const actor = cliOperator('bench');
-const reuse = !!keep && fs.existsSync(path.join(work, 'data', 'db'));
-const database = await openDb({ dataDir: path.join(work, 'data'), role: 'server' });
-const db = database.db;
-if (!reuse) {
-  const t0 = performance.now();
-  const loaded = await loadDemo(database, actor, { province: '15', persons, seed: 1, today });
-  console.log(`loaded ${loaded.inserted.toLocaleString('en')} persons in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
+const today = DEMO_TODAY;
+const { database, db, actor, close } = await demoProvince('reminders');
 const biggest = await sql<{ code: string; n: number }>`select commune_code as code, count(*)::int as n from person group by 1 order by 2 desc limit 1`.execute(db);
 const commune = biggest.rows[0];
 
@@ -79,6 +59,5 @@ console.log(`plain query over the register: p50 ${fmt(percentile(plain, 50))}, m
 console.log(`commune ${commune.code} (${commune.n.toLocaleString('en')} persons, ${c.summary.persons} to remind): p50 ${fmt(percentile(communeTimes, 50))}`);
 if (listed !== plainRows) throw new Error(`the list has ${listed} persons, the plain query ${plainRows}`);
 
-await database.close();
-if (!keep) fs.rmSync(work, { recursive: true, force: true });
+await close();
 console.log(`province reminder list p50 ${fmt(percentile(ours, 50))}; plain query ${fmt(percentile(plain, 50))}; ratio ${(percentile(ours, 50) / percentile(plain, 50)).toFixed(2)}`);
