@@ -118,6 +118,19 @@ async function expectCoveredUntilEqualTruth() {
   expect(expected.size).toBeGreaterThan(0);
 }
 
+/** Each person's kept latest card (migration 0023) is a card of theirs that ends last; persons without cards have none. */
+async function expectLatestCardsEqualTruth() {
+  const cards = await t.db.selectFrom('card').select(['householdId', 'personId', 'id', 'validTo']).execute();
+  const latest = new Map<string, string>();
+  for (const c of cards) if (!latest.has(c.personId) || c.validTo > latest.get(c.personId)!) latest.set(c.personId, c.validTo);
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  const kept = await sql<{ householdId: string; personId: string; cardId: string; validTo: string }>`
+    select household_id as "householdId", person_id as "personId", card_id as "cardId", valid_to::text as "validTo" from latest_card`.execute(t.db);
+  expect(new Map(kept.rows.map((r) => [r.personId, r.validTo]))).toEqual(latest);
+  for (const r of kept.rows) expect(byId.get(r.cardId)).toMatchObject({ householdId: r.householdId, personId: r.personId, validTo: r.validTo });
+  expect(latest.size).toBeGreaterThan(0);
+}
+
 /** The kept renewals (migration 0020) equal the cards: a card starting while an earlier-starting card covered the day before. */
 async function expectRenewalsEqualTruth() {
   const persons = await t.db.selectFrom('person as p').innerJoin('household as h', 'h.id', 'p.householdId').select(['p.id', 'p.communeCode', 'h.villageCode']).execute();
@@ -142,6 +155,7 @@ async function expectRenewalsEqualTruth() {
 async function expectCountsEqualTruth() {
   await expectSnapshotsEqualTruth();
   await expectCoveredUntilEqualTruth();
+  await expectLatestCardsEqualTruth();
   await expectRenewalsEqualTruth();
   for (const date of DATES) {
     const expected = await truth(date);

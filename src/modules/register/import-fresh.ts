@@ -198,6 +198,8 @@ interface Chunk {
   households: BinaryRows;
   persons: BinaryRows;
   cards: BinaryRows;
+  /** latest_card rows (migration 0023) of the persons finished while this chunk filled */
+  latest: BinaryRows;
   /** coverage_count rows of the communes the file has left */
   spans: Batches;
 }
@@ -211,6 +213,7 @@ const emptyChunk = (last?: Chunk): Chunk => {
     households: new BinaryRows(size(last?.households)),
     persons: new BinaryRows(size(last?.persons)),
     cards: new BinaryRows(size(last?.cards)),
+    latest: new BinaryRows(size(last?.latest)),
     spans: new Batches(),
   };
 };
@@ -261,6 +264,9 @@ export class FreshLoader {
   /** The id of the person being added, and of its card. */
   private readonly personId = Buffer.alloc(16);
   private readonly cardId = Buffer.alloc(16);
+  /** The last person's card that ends last so far (the first added of those ending that day: the smaller id), and its end. */
+  private readonly latestCardId = Buffer.alloc(16);
+  private latestTo = -Infinity;
   /** The last person added (their row, commune and household): a further card of theirs may follow. */
   private lastPerson: { row: RegisterRow; commune: string; household: Household } | undefined;
   /** The cards of the last person (epoch days and group), counted into spans when the next person comes. */
@@ -451,6 +457,10 @@ export class FreshLoader {
     k.text(card.collectorCode);
     k.timestamptz(this.now);
     held.push({ from, to, group: card.group });
+    if (to > this.latestTo) {
+      this.latestTo = to;
+      this.cardId.copy(this.latestCardId);
+    }
   }
 
   /**
@@ -466,6 +476,13 @@ export class FreshLoader {
     for (const c of cards) if (c.to > until) until = c.to;
     if (until < last.household.coveredUntil) last.household.coveredUntil = until;
     if (cards.length === 0) return;
+    const latest = this.chunk.latest;
+    latest.row(LATEST_COLUMNS.length);
+    latest.uuid(this.householdIds.bytes, last.household.id * 16);
+    latest.uuid(this.personId);
+    latest.uuid(this.latestCardId);
+    latest.date(this.latestTo);
+    this.latestTo = -Infinity;
     const counts = last.household.counts;
     const add = (group: string, from: number, to: number) => {
       let spans = counts.spans.get(group);
@@ -545,12 +562,13 @@ export class FreshLoader {
 
   private async write(c: Chunk): Promise<void> {
     if (c.villages.length) await insertVillages(this.trx, c.villages);
-    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards') => {
+    const table = async (name: string, columns: string[], key: 'households' | 'persons' | 'cards' | 'latest') => {
       if (c[key].rows) await this.timed(name, () => this.copy(name, columns, c[key].bytes(), FROZEN));
     };
     await table('household', HOUSEHOLD_COLUMNS, 'households');
     await table('person', PERSON_COLUMNS, 'persons');
     await table('card', CARD_COLUMNS, 'cards');
+    await table('latest_card', LATEST_COLUMNS, 'latest');
     for (const rows of c.spans.all) await this.timed('coverage_count', () => this.copy('coverage_count', SPAN_COLUMNS, rows.bytes(), FROZEN));
     // (a kill test waits for this mark: rows are written, the transaction is open)
     if (process.env.COVERDESK_DEBUG_IMPORT === '1') process.stderr.write(`[import] chunk ${++this.chunksWritten} written (${c.rows} rows)\n`);
@@ -665,6 +683,10 @@ export class FreshLoader {
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
     await this.timed('coverage_renewal', () => copyAll('coverage_renewal', ['commune_code', 'village_code', 'group_code', 'day', 'persons'], renewalRows, FROZEN));
     await this.timed('household_coverage', () => copyAll('household_coverage', ['household_id', 'village_code', 'covered_until'], coverageRows, FROZEN));
+    // the last person's latest card (the chunks took the others')
+    const latest = this.chunk.latest;
+    if (latest.rows) await this.timed('latest_card', () => this.copy('latest_card', LATEST_COLUMNS, latest.bytes(), FROZEN));
+    this.chunk.latest = new BinaryRows();
   }
 }
 
@@ -681,6 +703,7 @@ class Batches {
   }
 }
 
+const LATEST_COLUMNS = ['household_id', 'person_id', 'card_id', 'valid_to'];
 const SPAN_COLUMNS = ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'];
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

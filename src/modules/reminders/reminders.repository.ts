@@ -43,36 +43,28 @@ export interface Window {
 }
 
 /**
- * The persons in the scope whose latest card ends in the window (no card of theirs ends later: not
- * renewed). Two plans, one answer: a commune's list starts from its households and reaches their cards
- * through the card key (household_id, person_id, id); a province's finds the cards ending in the window by
- * card_valid_to_idx (migration 0018). Both check "no later card" through the card key.
+ * The persons in the scope whose latest card (migration 0023, kept per person) ends in the window: not
+ * renewed. Two plans, one answer: a commune's list starts from its households and reaches their latest
+ * cards by its key (household_id first); a province's takes the range of end dates of latest_card_valid_to_idx.
  */
 export async function endingCards(db: Kysely<DB>, w: Window, scope: HouseholdScope): Promise<EndingRow[]> {
   if (w.villages?.length === 0) return [];
   const inScope = householdInScope('h.commune_code', 'h.village_code', scope);
   const villageFilter = w.villages ? sql`and h.village_code in (${sql.join(w.villages)})` : sql``;
-  // a card is the person's latest when no card of theirs ends later: a scalar subquery through the card key
-  // per candidate (the planner would otherwise hash the whole card table to anti-join it); two cards ending
-  // the same day count once (distinct on)
-  const candidates = w.narrow
+  const due = w.narrow
     ? sql`with hh as materialized (select h.id from household h where ${inScope} ${villageFilter}),
-        cand as materialized (select k.household_id, k.person_id, k.id, k.valid_to, k.collector_code
-          from hh join card k on k.household_id = hh.id where k.valid_to between ${w.from}::date and ${w.to}::date)`
-    : sql`with cand as materialized (select k.household_id, k.person_id, k.id, k.valid_to, k.collector_code
-          from card k where k.valid_to between ${w.from}::date and ${w.to}::date)`;
-  const due = sql`${candidates},
-    due as materialized (select distinct on (c.household_id, c.person_id) c.household_id, c.person_id, c.id, c.valid_to, c.collector_code
-      from cand c
-      where c.valid_to = (select max(l.valid_to) from card l where l.household_id = c.household_id and l.person_id = c.person_id)
-      order by c.household_id, c.person_id, c.id)`;
+        due as materialized (select l.household_id, l.person_id, l.card_id as id, l.valid_to
+          from hh join latest_card l on l.household_id = hh.id where l.valid_to between ${w.from}::date and ${w.to}::date)`
+    : sql`with due as materialized (select l.household_id, l.person_id, l.card_id as id, l.valid_to
+          from latest_card l where l.valid_to between ${w.from}::date and ${w.to}::date)`;
   const r = await sql<EndingRow>`${due}
     select 'bhyt_card' as source, d.id as "subjectId", d.household_id as "householdId", d.person_id as "personId",
-      d.valid_to::text as "endsOn", d.collector_code as "collectorCode",
+      d.valid_to::text as "endsOn", k.collector_code as "collectorCode",
       p.full_name as "fullName", p.birth_date::text as "birthDate", p.group_codes as "groupCodes", p.grade, p.phone,
       h.commune_code as "communeCode", c.name as "communeName", c.parent_code as "provinceCode",
       h.village_code as "villageCode", v.name as "villageName", h.code as "householdCode", h.poverty_status as "povertyStatus"
     from due d
+    join card k on k.household_id = d.household_id and k.person_id = d.person_id and k.id = d.id
     join household h on h.id = d.household_id
     join person p on p.household_id = d.household_id and p.id = d.person_id
     join unit c on c.code = h.commune_code
