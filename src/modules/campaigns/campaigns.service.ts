@@ -63,9 +63,10 @@ async function changeable(db: Kysely<DB>, actor: Actor, unitCode: string): Promi
 }
 
 /** The campaign with its targets, split (named) and the split's warnings, as the API shows it to `actor`. */
-async function campaignView(db: Kysely<DB>, actor: Actor, row: repo.CampaignRow, lang: Language) {
-  const targets = await repo.targetsOf(db, row.id);
-  const names = await refNames(db, row.unitCode, targets);
+async function campaignView(db: Kysely<DB>, actor: Actor, row: repo.CampaignRow, lang: Language, known?: CampaignFacts) {
+  const facts = known ?? (await campaignFacts(db, row));
+  const { targets } = facts;
+  const names = refNames(facts);
   const t = translator(lang);
   return {
     id: row.id,
@@ -98,11 +99,19 @@ async function campaignView(db: Kysely<DB>, actor: Actor, row: repo.CampaignRow,
 
 export type CampaignView = Awaited<ReturnType<typeof campaignView>>;
 
-/** Names of the split's communes, groups and staff, by 'level:ref'. */
-async function refNames(db: Kysely<DB>, unitCode: string, targets: readonly Target[]): Promise<Map<string, string>> {
-  const communes = await repo.communesOf(db, unitCode);
+/** What a campaign's view and progress read about it: its targets, communes (by Vietnamese name), working groups and the staff its split names. */
+async function campaignFacts(db: Kysely<DB>, row: repo.CampaignRow) {
+  const targets = await repo.targetsOf(db, row.id);
+  const communes = (await repo.communesOf(db, row.unitCode)).sort((a, b) => compareVietnamese(a.name, b.name));
   const groups = await repo.groupsOf(db, communes.map((c) => c.code));
   const users = await repo.usersByRefs(db, targets.filter((x) => x.level === 'staff').map((x) => x.ref));
+  return { targets, communes, groups, users };
+}
+
+type CampaignFacts = Awaited<ReturnType<typeof campaignFacts>>;
+
+/** Names of the split's communes, groups and staff, by 'level:ref'. */
+function refNames({ communes, groups, users }: CampaignFacts): Map<string, string> {
   return new Map([
     ...communes.map((c) => [`commune:${c.code}`, c.name] as const),
     ...groups.map((g) => [`group:${g.id}`, g.name] as const),
@@ -252,10 +261,10 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
   requirePermission(actor, CAMPAIGNS_READ);
   const { date } = parseInput(progressQuery, query);
   const row = await visibleCampaign(db, actor, id);
-  const campaign = await campaignView(db, actor, row, lang);
+  const facts = await campaignFacts(db, row);
+  const campaign = await campaignView(db, actor, row, lang, facts);
   const until = countedUntil(row.startsOn, row.endsOn, date ?? today);
-  const targets = await repo.targetsOf(db, id);
-  const communes = (await repo.communesOf(db, row.unitCode)).sort((a, b) => compareVietnamese(a.name, b.name));
+  const { targets, communes, groups } = facts;
   const codes = communes.map((c) => c.code);
   const from = row.startsOn;
   const counts = [
@@ -264,7 +273,6 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     ...(await repo.newVsiParticipants(db, codes, from, until)),
   ];
   const field = countField(await repo.fieldEnrolments(db, codes, from, until));
-  const groups = await repo.groupsOf(db, codes);
 
   const sum = (rows: readonly repo.DayCount[], kind: TargetKind) => rows.reduce((n, r) => n + (r.kind === kind ? r.n : 0), 0);
   const target = (kind: TargetKind, level: Target['level'], ref: string) => targets.find((x) => x.kind === kind && x.level === level && x.ref === ref)?.value;
@@ -287,7 +295,8 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     .sort((a, b) => compareVietnamese(a.name, b.name));
 
   const staffIds = [...new Set([...targets.filter((x) => x.level === 'staff').map((x) => x.ref), ...field.users.keys()])];
-  const users = await repo.usersByRefs(db, staffIds);
+  const known = new Set(facts.users.map((u) => u.id));
+  const users = [...facts.users, ...(await repo.usersByRefs(db, staffIds.filter((x) => !known.has(x))))];
   const entered = await repo.enteredByHand(db, staffIds, from, until);
   const staffRows = ranked(
     users.map((u) => {
