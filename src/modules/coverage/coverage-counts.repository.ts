@@ -114,13 +114,13 @@ export async function keepCoveredUntil(db: Kysely<any>): Promise<void> {
 
 /**
  * Recomputes the latest card (migration 0023) of the persons of the households in _households: per person,
- * the card that ends last (the same day: the smaller id); a person without cards (or deleted) has no row.
+ * the card that ends last (the same day: the smaller id) with its collector; a person without cards (or deleted) has no row.
  */
 export async function keepLatestCards(db: Kysely<any>): Promise<void> {
   await sql`delete from latest_card l using _households h where l.household_id = h.id`.execute(db);
   await sql`
-    insert into latest_card (household_id, person_id, card_id, valid_to)
-    select distinct on (k.household_id, k.person_id) k.household_id, k.person_id, k.id, k.valid_to
+    insert into latest_card (household_id, person_id, card_id, valid_to, collector_code)
+    select distinct on (k.household_id, k.person_id) k.household_id, k.person_id, k.id, k.valid_to, k.collector_code
     from _households x join card k on k.household_id = x.id
     order by k.household_id, k.person_id, k.valid_to desc, k.id`.execute(db);
 }

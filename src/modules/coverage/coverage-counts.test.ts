@@ -120,14 +120,14 @@ async function expectCoveredUntilEqualTruth() {
 
 /** Each person's kept latest card (migration 0023) is a card of theirs that ends last; persons without cards have none. */
 async function expectLatestCardsEqualTruth() {
-  const cards = await t.db.selectFrom('card').select(['householdId', 'personId', 'id', 'validTo']).execute();
+  const cards = await t.db.selectFrom('card').select(['householdId', 'personId', 'id', 'validTo', 'collectorCode']).execute();
   const latest = new Map<string, string>();
   for (const c of cards) if (!latest.has(c.personId) || c.validTo > latest.get(c.personId)!) latest.set(c.personId, c.validTo);
   const byId = new Map(cards.map((c) => [c.id, c]));
-  const kept = await sql<{ householdId: string; personId: string; cardId: string; validTo: string }>`
-    select household_id as "householdId", person_id as "personId", card_id as "cardId", valid_to::text as "validTo" from latest_card`.execute(t.db);
+  const kept = await sql<{ householdId: string; personId: string; cardId: string; validTo: string; collectorCode: string | null }>`
+    select household_id as "householdId", person_id as "personId", card_id as "cardId", valid_to::text as "validTo", collector_code as "collectorCode" from latest_card`.execute(t.db);
   expect(new Map(kept.rows.map((r) => [r.personId, r.validTo]))).toEqual(latest);
-  for (const r of kept.rows) expect(byId.get(r.cardId)).toMatchObject({ householdId: r.householdId, personId: r.personId, validTo: r.validTo });
+  for (const r of kept.rows) expect(byId.get(r.cardId)).toMatchObject({ householdId: r.householdId, personId: r.personId, validTo: r.validTo, collectorCode: r.collectorCode });
   expect(latest.size).toBeGreaterThan(0);
 }
 

@@ -160,5 +160,12 @@ export async function assignCardsInCommunes(db: Kysely<DB>, mapping: { communeCo
     from person p, (values ${values}) as m(commune, facility, collector)
     where p.household_id = c.household_id and p.id = c.person_id and p.commune_code = m.commune
       and (c.facility_code is null or c.collector_code is null)`.execute(db);
+  // each person's latest card carries its collector (migration 0023)
+  await sql`
+    update latest_card l set collector_code = c.collector_code
+    from card c, person p, (values ${values}) as m(commune, facility, collector)
+    where c.household_id = l.household_id and c.person_id = l.person_id and c.id = l.card_id
+      and p.household_id = l.household_id and p.id = l.person_id and p.commune_code = m.commune
+      and l.collector_code is distinct from c.collector_code`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineName, system, testDatabase, type TestDatabase } from '../../test/db';
 import { addYears } from '../../domain/calendar';
@@ -79,6 +80,12 @@ describe(`the demo province's social insurance network (${engineName})`, () => {
     const cards = await t.db.selectFrom('card').select(['facilityCode', 'collectorCode']).execute();
     expect(cards.every((c) => c.facilityCode !== null)).toBe(true);
     expect(cards.filter((c) => c.collectorCode !== null).length).toBeGreaterThan(cards.length * 0.9);
+    // each person's kept latest card (migration 0023) names the card's collector
+    const differ = await sql<{ n: number; all: number }>`
+      select count(*) filter (where l.collector_code is distinct from c.collector_code)::int as n, count(*)::int as all
+      from latest_card l join card c on c.household_id = l.household_id and c.person_id = l.person_id and c.id = l.card_id`.execute(t.db);
+    expect(differ.rows[0]).toEqual({ n: 0, all: expect.any(Number) });
+    expect(differ.rows[0].all).toBeGreaterThan(cards.length / 3);
     // the commune a household lives in is read by its office's staff
     const office = list.find((o) => o.kind === 'si_grassroots')!;
     const report = await coverageOf(t.db, system, office.code, TODAY);

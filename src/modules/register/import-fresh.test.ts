@@ -65,7 +65,7 @@ async function snapshot(database: Database) {
     groups: await rows(`select ${person}, g.group_code, g.valid_from, g.valid_to from person_group g join person p on p.id = g.person_id join household h on h.id = g.household_id`),
     coveredUntil: await rows(`select h.commune_code, h.code, c.village_code, c.covered_until::text from household_coverage c join household h on h.id = c.household_id`),
     latestCards: await rows(
-      `select ${person}, k.valid_to::text from latest_card l join card k on k.household_id = l.household_id and k.person_id = l.person_id and k.id = l.card_id
+      `select ${person}, k.valid_to::text, l.collector_code from latest_card l join card k on k.household_id = l.household_id and k.person_id = l.person_id and k.id = l.card_id
         join person p on p.household_id = l.household_id and p.id = l.person_id join household h on h.id = l.household_id`,
     ),
     cards: await rows(`select ${person}, c.group_code, c.valid_from, c.valid_to, c.number, c.source from card c join person p on p.id = c.person_id join household h on h.id = c.household_id`),

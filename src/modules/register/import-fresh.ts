@@ -267,6 +267,7 @@ export class FreshLoader {
   /** The last person's card that ends last so far (the first added of those ending that day: the smaller id), and its end. */
   private readonly latestCardId = Buffer.alloc(16);
   private latestTo = -Infinity;
+  private latestCollector: string | undefined;
   /** The last person added (their row, commune and household): a further card of theirs may follow. */
   private lastPerson: { row: RegisterRow; commune: string; household: Household } | undefined;
   /** The cards of the last person (epoch days and group), counted into spans when the next person comes. */
@@ -460,6 +461,7 @@ export class FreshLoader {
     if (to > this.latestTo) {
       this.latestTo = to;
       this.cardId.copy(this.latestCardId);
+      this.latestCollector = card.collectorCode;
     }
   }
 
@@ -482,6 +484,7 @@ export class FreshLoader {
     latest.uuid(this.personId);
     latest.uuid(this.latestCardId);
     latest.date(this.latestTo);
+    latest.text(this.latestCollector);
     this.latestTo = -Infinity;
     const counts = last.household.counts;
     const add = (group: string, from: number, to: number) => {
@@ -703,7 +706,7 @@ class Batches {
   }
 }
 
-const LATEST_COLUMNS = ['household_id', 'person_id', 'card_id', 'valid_to'];
+const LATEST_COLUMNS = ['household_id', 'person_id', 'card_id', 'valid_to', 'collector_code'];
 const SPAN_COLUMNS = ['commune_code', 'village_code', 'group_code', 'span_from', 'span_to', 'persons'];
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
