@@ -25,7 +25,8 @@ import { addMonths, addYears } from './calendar';
 import { vnd, type Vnd } from './money';
 import { pricingGroups } from './pricing-groups';
 import { quote, type QuoteMemberInput } from './premium';
-import { isFullyStateFunded, mergeRules, type BasisPoints, type LocalPolicy, type RuleSet } from './premium-rules';
+import { RuleError } from './premium-rules';
+import { groupOn, groupWithRoleOn, isFullyStateFunded, mergeRules, type BasisPoints, type LocalPolicy, type RuleSet } from './premium-rules';
 
 export const SIMULATOR_GROUPS = ['elderly_60_79', 'near_poor', 'ethnic_minority', 'pupils', 'communes'] as const;
 export type SimulatorGroup = (typeof SIMULATOR_GROUPS)[number];
@@ -127,8 +128,10 @@ export interface ProfilePrice {
 /** One profile through the engine, with and without the scenario's policy (12-month cards from `from`). */
 function priceProfile(p: Profile, s: Scenario, province: string, rules: RuleSet, withPolicy: RuleSet, policy: LocalPolicy): ProfilePrice {
   const birthDate = bornAged(p.age, s.from);
+  // the register may still list TE for a child who has turned 6: the engine decides TE from the birth date
+  const child = groupWithRoleOn(rules, 'child-under-6', s.from)?.code;
   const member: QuoteMemberInput = {
-    groups: pricingGroups({ birthDate, groupCodes: p.groupCodes, povertyStatus: p.povertyStatus }, s.from, rules),
+    groups: pricingGroups({ birthDate, groupCodes: p.groupCodes.filter((g) => g !== child), povertyStatus: p.povertyStatus }, s.from, rules).filter((g) => groupOn(rules, g, s.from)),
     birthDate,
     ...(p.commune ? { commune: p.commune } : {}),
     ...(p.ethnicMinority ? { ethnicity: 'dân tộc thiểu số' } : {}),
@@ -171,6 +174,8 @@ export interface SimulationResult {
   statePaid: number;
   /** Uncovered persons the support reaches (not state-paid, support above 0). */
   reachable: number;
+  /** Persons the rules engine refuses to price (their register data contradicts a rule): left out of the cost. */
+  unpriced: number;
   budgetCost: Vnd;
   periodCost: Vnd;
   expectedNew: number;
@@ -203,20 +208,34 @@ export function simulateSupport(
   if (s.topUp.kind === 'pct' && s.topUp.basisPoints > 10_000) throw new SimulationError('top_up_over_100', 'topUpPct', { value: s.topUp.basisPoints / 100 });
   const policy = scenarioPolicy(s, { id: 'simulated-scenario', province: ctx.province, nameVi: 'Mô phỏng', nameEn: 'Simulation', source: 'simulation' });
   const withPolicy = mergeRules(ctx.rules, { localPolicies: [policy] });
-  const cache = new Map<string, ProfilePrice>();
+  const cache = new Map<string, ProfilePrice | null>();
   const priced = profiles.map((p) => {
     const key = JSON.stringify([p.groupCodes, p.povertyStatus, p.age, p.order, p.ethnicMinority, p.commune]);
     let price = cache.get(key);
-    if (!price) cache.set(key, (price = priceProfile(p, s, ctx.province, ctx.rules, withPolicy, policy)));
+    if (price === undefined) {
+      try {
+        price = priceProfile(p, s, ctx.province, ctx.rules, withPolicy, policy);
+      } catch (e) {
+        // a person the engine cannot price (e.g. a register group that contradicts the birth date) is counted apart
+        if (!(e instanceof RuleError)) throw e;
+        price = null;
+      }
+      cache.set(key, price);
+    }
     return { p, price };
   });
 
   let persons = 0, covered = 0, statePaid = 0, reachable = 0;
   let coveredCost = 0, uncoveredCost = 0, reachablePays = 0;
   const groups = new Map<string, { persons: number; covered: number; coveredCost: number; uncoveredCost: number }>();
+  let unpriced = 0;
   for (const { p, price } of priced) {
     persons += p.count;
     if (p.covered) covered += p.count;
+    if (price === null) {
+      unpriced += p.count;
+      continue;
+    }
     if (price.statePaid) statePaid += p.count;
     const g = groups.get(price.group) ?? { persons: 0, covered: 0, coveredCost: 0, uncoveredCost: 0 };
     groups.set(price.group, g);
@@ -246,6 +265,7 @@ export function simulateSupport(
     uncovered: persons - covered,
     statePaid,
     reachable,
+    unpriced,
     budgetCost,
     periodCost: vnd(Math.round((budgetCost * s.months) / 12)),
     expectedNew,

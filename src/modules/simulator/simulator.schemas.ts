@@ -52,6 +52,7 @@ export const simulationSchema = z.object({
   uncovered: z.number().int(),
   statePaid: z.number().int(),
   reachable: z.number().int(),
+  unpriced: z.number().int(),
   budgetCost: money,
   periodCost: money,
   expectedNew: z.number().int(),

@@ -13,7 +13,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, requirePermission, type Actor } from '../../domain/access';
 import { addMonths, addYears, earlierOf } from '../../domain/calendar';
-import { vnd } from '../../domain/money';
+import { formatVnd, vnd } from '../../domain/money';
+import { formatDecimalIn } from '../../domain/numbers';
 import { groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
 import { scenarioPolicy, simulateSupport, SimulationError, type Scenario, type SimulatorGroup } from '../../domain/support-simulation';
 import { AppError, notFound, type FieldError } from '../../errors';
@@ -72,7 +73,8 @@ function scenarioOf(data: ReturnType<typeof simulateInput.parse>, unit: UnitCont
 
 /** Group codes the state pays in full on `date`, and those with any state share. */
 function stateCodes(rules: RuleSet, date: string) {
-  const inForce = [...new Set(rules.groups.map((g) => g.code))].filter((code) => groupOn(rules, code, date));
+  // the child group (TE) is decided by age in the query, as the engine decides it by birth date
+  const inForce = [...new Set(rules.groups.filter((g) => g.role !== 'child-under-6').map((g) => g.code))].filter((code) => groupOn(rules, code, date));
   return {
     fullCodes: inForce.filter((code) => isFullyStateFunded(rules, code, date)),
     supportedCodes: inForce.filter((code) => (stateShareOn(rules, code, date)?.basisPoints ?? 0) > 0),
@@ -99,7 +101,10 @@ async function run(db: Kysely<DB>, unit: UnitContext, data: ReturnType<typeof si
   try {
     result = simulateSupport(profiles, observed, scenario, { province: unit.province, rules, ...(data.takeUpPct !== undefined ? { takeUpPct: data.takeUpPct } : {}) });
   } catch (e) {
-    if (e instanceof SimulationError) throw invalid(field(e.field, e.code, e.params));
+    if (e instanceof SimulationError) {
+      const money = (k: string) => (typeof e.params[k] === 'number' ? formatVnd(e.params[k] as number) : e.params[k]);
+      throw invalid(field(e.field, e.code, { ...e.params, premium: money('premium'), remainder: money('remainder'), topUp: money('topUp'), maxAmount: money('maxAmount'), maxPct: formatDecimalIn(e.params.maxPct as number, lang) }));
+    }
     throw e;
   }
   const t = translator(lang);
