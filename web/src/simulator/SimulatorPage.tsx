@@ -206,9 +206,9 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
           <h2>
             {t('result')}: {result.groupName} · {result.unitName}
           </h2>
-          <dl className="figures">
+          <dl className="stat-grid">
             {FIGURES.map((x) => (
-              <div key={x.key} data-testid={`sim-${x.key}`}>
+              <div key={x.key} className={`stat${x.key === 'budgetCost' || x.key === 'expectedNew' ? ' stat-info' : ''}`} data-testid={`sim-${x.key}`}>
                 <dt>{tf(x.key)}</dt>
                 <dd>{x.value(result, lang)}</dd>
               </div>
@@ -247,26 +247,28 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
                 <tr>
                   <th scope="row">{t('form.group')}</th>
                   {scenarios.map((s) => (
-                    <td key={s.id}>{s.result.groupName}</td>
+                    <td key={s.id} data-label={s.name}>
+                      {s.result.groupName}
+                    </td>
                   ))}
                 </tr>
                 <tr>
                   <th scope="row">{t('form.top_up_kind')}</th>
                   {scenarios.map((s) => (
-                    <td key={s.id}>{s.result.topUpPct !== null ? t('top_up_pct', { pct: formatNumber(s.result.topUpPct, lang) }) : t('top_up_amount', { amount: formatVnd(s.result.topUpAmount) })}</td>
+                    <td key={s.id} data-label={s.name}>{s.result.topUpPct !== null ? t('top_up_pct', { pct: formatNumber(s.result.topUpPct, lang) }) : t('top_up_amount', { amount: formatVnd(s.result.topUpAmount) })}</td>
                   ))}
                 </tr>
                 <tr>
                   <th scope="row">{t('form.from')}</th>
                   {scenarios.map((s) => (
-                    <td key={s.id}>{t('period', { from: formatDate(s.result.from), to: formatDate(s.result.to), months: s.result.months })}</td>
+                    <td key={s.id} data-label={s.name}>{t('period', { from: formatDate(s.result.from), to: formatDate(s.result.to), months: s.result.months })}</td>
                   ))}
                 </tr>
                 {FIGURES.map((x) => (
                   <tr key={x.key}>
                     <th scope="row">{tf(x.key)}</th>
                     {scenarios.map((s) => (
-                      <td key={s.id} className="num">
+                      <td key={s.id} className="num" data-label={s.name}>
                         {x.value(s.result, lang)}
                       </td>
                     ))}
@@ -275,7 +277,7 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
                 <tr>
                   <th scope="row" />
                   {scenarios.map((s) => (
-                    <td key={s.id}>
+                    <td key={s.id} data-label={s.name}>
                       <ScenarioActions user={user} scenario={s} onChanged={() => load()} onError={setError} />
                     </td>
                   ))}
