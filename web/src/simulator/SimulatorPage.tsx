@@ -190,12 +190,12 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
             {t('form.simulate')}
           </button>
           {canWrite(user) && (
-            <>
+            <div className="split-line">
               <input aria-label={t('form.name')} placeholder={t('form.name')} data-testid="sim-name" value={name} maxLength={160} onChange={(e) => setName(e.target.value)} />
               <button type="button" className="btn btn-secondary" disabled={busy} onClick={save} data-testid="sim-save">
                 {t('form.save')}
               </button>
-            </>
+            </div>
           )}
         </div>
         {f.name && <p className="field-error">{f.name}</p>}
