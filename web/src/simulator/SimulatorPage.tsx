@@ -185,12 +185,12 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
             }
           />
         </div>
-        <div className="btn-group">
+        <div className="btn-group" style={{ alignItems: 'center' }}>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sim-run">
             {t('form.simulate')}
           </button>
           {canWrite(user) && (
-            <div className="split-line">
+            <div className="btn-group">
               <input aria-label={t('form.name')} placeholder={t('form.name')} data-testid="sim-name" value={name} maxLength={160} onChange={(e) => setName(e.target.value)} />
               <button type="button" className="btn btn-secondary" disabled={busy} onClick={save} data-testid="sim-save">
                 {t('form.save')}
