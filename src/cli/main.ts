@@ -22,6 +22,7 @@ import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
 import { registerCampaignCommands } from '../modules/campaigns/campaigns.cli';
 import { registerEventCommands } from '../modules/events/events.cli';
 import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
+import { registerSimulatorCommands } from '../modules/simulator/simulator.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerCampaignCommands(program, ctx);
   registerEventCommands(program, ctx);
   registerRemindersCommands(program, ctx);
+  registerSimulatorCommands(program, ctx);
   return program;
 }
 

@@ -83,6 +83,24 @@ export interface PremiumRuleTable {
   id: string;
   kind: 'base-salary' | 'local-policy';
   entry: unknown;
+  /** 'draft': an adopted scenario's rule, priced by nothing until approved (migration 0024). */
+  status: Generated<'draft' | 'approved'>;
+  /** The approving decision's number (also the entry's source). */
+  decision: string | null;
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+/** A saved simulator scenario (migration 0024). */
+export interface SupportScenarioTable {
+  id: string;
+  unitCode: string;
+  name: string;
+  input: unknown;
+  result: unknown;
+  ruleId: string | null;
   createdBy: string;
   createdAt: Generated<Date>;
 }
@@ -714,6 +732,7 @@ export interface DB {
   auditLog: AuditLogTable;
   premiumRule: PremiumRuleTable;
   premiumQuote: PremiumQuoteTable;
+  supportScenario: SupportScenarioTable;
   household: HouseholdTable;
   person: PersonTable;
   personGroup: PersonGroupTable;

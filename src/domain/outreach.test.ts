@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES } from './premium-rules';
+import { DEFAULT_RULES, mergeRules } from './premium-rules';
 import { RuleError } from './premium';
 import {
   countedOutcome,
@@ -159,5 +159,20 @@ describe('the price on the list', () => {
     expect(renewal).toMatchObject({ validFrom: '2026-12-06', validTo: '2027-12-05', order: 1 });
     expect(bad).toBeInstanceOf(RuleError);
     expect((bad as RuleError).code).toBe('unknown_group');
+  });
+  it('passes the household’s commune and the member’s ethnicity to the engine, for local support limited to them', () => {
+    const rules = mergeRules(DEFAULT_RULES, {
+      localPolicies: [
+        { id: 'local-15-communes', province: '15', nameVi: 'x', nameEn: 'x', from: '2026-01-01', source: 'QĐ 1', basisPoints: 5_000, communes: ['02905'] },
+        { id: 'local-15-minority', province: '15', nameVi: 'y', nameEn: 'y', from: '2026-01-01', source: 'QĐ 2', basisPoints: 2_000, base: 'premium', ethnicMinority: true },
+      ],
+    });
+    const ctx = { date: '2026-11-20', months: 12, enrolledThisYear: 0, province: '15' };
+    const full = 1_366_200;
+    // in commune 02905: 50% of the first member's premium; elsewhere nothing
+    expect(priceHousehold([member(['GD'])], { ...ctx, commune: '02905' }, rules)[0]).toMatchObject({ local: full / 2 });
+    expect(priceHousehold([member(['GD'])], { ...ctx, commune: '02923' }, rules)[0]).toMatchObject({ local: 0 });
+    // an ethnic minority member elsewhere: 20% of the premium
+    expect(priceHousehold([{ ...member(['GD']), ethnicity: 'Dao' }], { ...ctx, commune: '02923' }, rules)[0]).toMatchObject({ local: Math.round(full * 0.2) });
   });
 });

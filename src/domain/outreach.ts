@@ -274,6 +274,8 @@ export interface DoorPriceMember {
   grade: number | null;
   /** Last day of the latest card, if any (a renewal continues it). */
   previousCardTo: IsoDate | null;
+  /** Ethnicity as in the register (local support for ethnic minorities), when the caller has it. */
+  ethnicity?: string | null;
 }
 
 /**
@@ -284,7 +286,7 @@ export interface DoorPriceMember {
  */
 export function priceHousehold(
   members: readonly DoorPriceMember[],
-  ctx: { date: IsoDate; months: number; enrolledThisYear: number; province: string | null },
+  ctx: { date: IsoDate; months: number; enrolledThisYear: number; province: string | null; commune?: string | null },
   rules: RuleSet,
 ): (DoorPrice | RuleError)[] {
   const input = (ms: readonly DoorPriceMember[], enrolledThisYear: number) => ({
@@ -292,7 +294,15 @@ export function priceHousehold(
     months: ctx.months,
     enrolledThisYear,
     ...(ctx.province ? { province: ctx.province } : {}),
-    members: ms.map((m) => ({ groups: m.groups, birthDate: m.birthDate, ...(m.grade !== null ? { grade: m.grade } : {}), ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}) })),
+    members: ms.map((m) => ({
+      groups: m.groups,
+      birthDate: m.birthDate,
+      ...(m.grade !== null ? { grade: m.grade } : {}),
+      ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}),
+      // local support limited to communes or ethnic minorities (an adopted simulator scenario) needs these
+      ...(ctx.commune ? { commune: ctx.commune } : {}),
+      ...(m.ethnicity ? { ethnicity: m.ethnicity } : {}),
+    })),
   });
   const price = (q: MemberQuote): DoorPrice => ({
     months: ctx.months,

@@ -154,8 +154,18 @@ export interface LocalPolicy extends DatedRule {
   readonly ageFrom?: number;
   /** Completed years, exclusive. */
   readonly ageBelow?: number;
-  /** Share of the remainder after the state share. */
+  /**
+   * The support as a share: of the remainder after the state share (`base` absent or 'remainder'), or of
+   * the member's premium (`base` 'premium', the simulator's "% of the premium"). 0 with `amountPerYear`.
+   */
   readonly basisPoints: BasisPoints;
+  readonly base?: 'remainder' | 'premium';
+  /** A fixed amount per person for 12 months (pro rata for fewer months), instead of a share. */
+  readonly amountPerYear?: Vnd;
+  /** Only members of households of these communes (codes); any commune when absent. */
+  readonly communes?: readonly string[];
+  /** Only members of an ethnic minority (an ethnicity given and not Kinh). */
+  readonly ethnicMinority?: boolean;
 }
 
 /** 'MM-DD' within a year. */
@@ -917,6 +927,11 @@ export function validateRuleSet(rules: RuleSet): RuleProblem[] {
     if (p.ageFrom !== undefined && p.ageBelow !== undefined && p.ageBelow <= p.ageFrom) {
       problem(p.id, 'ageBelow', 'must be above ageFrom');
     }
+    if (p.base !== undefined && p.base !== 'remainder' && p.base !== 'premium') problem(p.id, 'base', "must be 'remainder' or 'premium'");
+    if (p.amountPerYear !== undefined && (!Number.isSafeInteger(p.amountPerYear) || p.amountPerYear <= 0)) {
+      problem(p.id, 'amountPerYear', 'must be a whole number of dong above 0');
+    }
+    if (p.communes !== undefined && (!Array.isArray(p.communes) || p.communes.length === 0)) problem(p.id, 'communes', 'must name at least one commune');
   }
   for (const c of rules.cardValidity) {
     for (const field of ['firstTimeWaitDays', 'breakMonths', 'childCardAgeMonths', 'pupilFinalGrade'] as const) {

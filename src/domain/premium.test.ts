@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { addDays, addMonths, addYears, ageInYears, daysBetween, endOfPeriod, lastDayOfMonth } from './calendar';
 import { vnd } from './money';
-import { DEFAULT_RULES, RuleError, mergeRules, type RuleSet } from './premium-rules';
+import { DEFAULT_RULES, RuleError, mergeRules, type LocalPolicy, type RuleSet } from './premium-rules';
 import {
   childCardEnd,
   listRulesInForce,
@@ -310,6 +310,67 @@ describe('quote: local support', () => {
       R,
     );
     expect(q.members[1]).toMatchObject({ order: 2, premium: 884_520, local: 884_520, payable: 0 });
+  });
+});
+
+describe('quote: local support by share of the premium, amount, commune, ethnicity (the simulator\'s rules)', () => {
+  const policy = (extra: Partial<LocalPolicy>): RuleSet =>
+    mergeRules(R, {
+      localPolicies: [{ id: 'local-15-test', province: '15', nameVi: 'x', nameEn: 'x', from: '2026-01-01', source: 'QĐ 1/2026', basisPoints: 0, ...extra } as LocalPolicy],
+    });
+  const at = (rules: RuleSet, member: QuoteMemberInput, date = '2026-01-01', months = 12) =>
+    quote({ date, months, province: '15', members: [member] }, rules).members[0];
+
+  it('pays a share of the premium (after the household factor), not of the remainder', () => {
+    const rules = policy({ basisPoints: 3_000, base: 'premium', ageFrom: 60, ageBelow: 80 });
+    // 1st member: 30% of 1,263,600 = 379,080; pays 884,520
+    expect(at(rules, { groups: ['GD'], birthDate: '1960-01-01' })).toMatchObject({ local: 379_080, payable: 884_520 });
+    // 2nd member in household mode: premium 70% = 884,520; 30% of it = 265,356
+    const q = quote({ date: '2026-01-01', months: 12, province: '15', members: [{ groups: ['GD'] }, { groups: ['GD'], birthDate: '1950-06-01' }] }, rules);
+    expect(q.members[1]).toMatchObject({ order: 2, premium: 884_520, local: 265_356, payable: 619_164 });
+    // a near-poor 65-year-old: the state pays 70% (884,520); 30% of the premium is 379,080, all of the remaining 379,080
+    expect(at(rules, { groups: ['CN'], birthDate: '1960-01-01' })).toMatchObject({ state: 884_520, local: 379_080, payable: 0 });
+    // 80 is outside [60, 80)
+    expect(at(rules, { groups: ['GD'], birthDate: '1946-01-01' })).toMatchObject({ local: 0 });
+  });
+
+  it('never pays more than the remainder: a 40% share of a near-poor premium is capped at the 30% left', () => {
+    const rules = policy({ basisPoints: 4_000, base: 'premium', groups: ['CN'] });
+    expect(at(rules, { groups: ['CN'] })).toMatchObject({ state: 884_520, local: 379_080, payable: 0 });
+  });
+
+  it('pays a fixed amount per year, pro rata for fewer months', () => {
+    const rules = policy({ amountPerYear: vnd(300_000), groups: ['HS'] });
+    expect(at(rules, { groups: ['HS'] })).toMatchObject({ state: 631_800, local: 300_000, payable: 331_800 });
+    // 6 months: premium 631,800, state 315,900, local 150,000
+    expect(at(rules, { groups: ['HS'] }, '2026-01-01', 6)).toMatchObject({ state: 315_900, local: 150_000, payable: 165_900 });
+  });
+
+  it('limits support to the communes named and to ethnic minorities', () => {
+    const communes = policy({ basisPoints: 5_000, communes: ['15.001'] });
+    expect(at(communes, { groups: ['GD'], commune: '15.001' })).toMatchObject({ local: 631_800 });
+    expect(at(communes, { groups: ['GD'], commune: '15.002' })).toMatchObject({ local: 0 });
+    expect(at(communes, { groups: ['GD'] })).toMatchObject({ local: 0 });
+    const minority = policy({ basisPoints: 5_000, ethnicMinority: true });
+    expect(at(minority, { groups: ['GD'], ethnicity: "H'Mông" })).toMatchObject({ local: 631_800 });
+    expect(at(minority, { groups: ['GD'], ethnicity: 'Kinh' })).toMatchObject({ local: 0 });
+    expect(at(minority, { groups: ['GD'] })).toMatchObject({ local: 0 });
+  });
+
+  it('takes the policy paying the member the most', () => {
+    const rules = mergeRules(R, {
+      localPolicies: [
+        { id: 'local-15-a', province: '15', nameVi: 'a', nameEn: 'a', from: '2026-01-01', source: 's', basisPoints: 1_000 },
+        { id: 'local-15-b', province: '15', nameVi: 'b', nameEn: 'b', from: '2026-01-01', source: 's', basisPoints: 0, amountPerYear: vnd(200_000) },
+      ],
+    });
+    expect(at(rules, { groups: ['GD'] })).toMatchObject({ local: 200_000 });
+    expect(at(rules, { groups: ['GD'] }).ruleIds).toContain('local-15-b');
+  });
+
+  it('refuses a rule with a bad amount or an empty commune list', () => {
+    expect(() => policy({ amountPerYear: vnd(-1) })).toThrow(RuleError);
+    expect(() => policy({ basisPoints: 100, communes: [] })).toThrow(RuleError);
   });
 });
 

@@ -65,6 +65,10 @@ export interface QuoteMemberInput {
   readonly previousCardTo?: IsoDate;
   /** School grade 1-12, for pupils' card dates. */
   readonly grade?: number;
+  /** Commune code of the member's household, for local support limited to communes. */
+  readonly commune?: string;
+  /** Ethnicity as in the register (e.g. 'Kinh', 'H'Mông'), for local support of ethnic minorities. */
+  readonly ethnicity?: string;
 }
 
 export interface QuoteInput {
@@ -367,7 +371,26 @@ function pricingCandidate(
   return { chosen: chosen!, codes };
 }
 
-/** The highest local policy the member qualifies for, or undefined. */
+/** An ethnicity given and not Kinh (the majority): the register's free text, folded. */
+export function isEthnicMinority(ethnicity: string | undefined | null): boolean {
+  if (ethnicity === undefined || ethnicity === null) return false;
+  const folded = ethnicity.trim().toLowerCase();
+  return folded !== '' && folded !== 'kinh';
+}
+
+/**
+ * What a local policy pays for one member: a share of the remainder (the default) or of the premium, or a
+ * fixed amount per year pro rata for `months`; never more than the remainder (nobody pays below zero).
+ */
+export function localSupport(policy: LocalPolicy, premium: Vnd, remainder: Vnd, months: number): Vnd {
+  const raw =
+    policy.amountPerYear !== undefined
+      ? Math.round((policy.amountPerYear * months) / 12)
+      : shareOf(policy.base === 'premium' ? premium : remainder, policy.basisPoints);
+  return vnd(Math.max(0, Math.min(raw, remainder)));
+}
+
+/** The local policy paying the member the most (the first listed on a tie), with what it pays, or undefined. */
 function localPolicyFor(
   member: QuoteMemberInput,
   province: string | undefined,
@@ -375,11 +398,14 @@ function localPolicyFor(
   date: IsoDate,
   rules: RuleSet,
   notes: QuoteNote[],
-): LocalPolicy | undefined {
+  amounts: { premium: Vnd; remainder: Vnd; months: number },
+): { policy: LocalPolicy; local: Vnd } | undefined {
   if (province === undefined) return undefined;
-  let best: LocalPolicy | undefined;
+  let best: { policy: LocalPolicy; local: Vnd } | undefined;
   for (const policy of localPoliciesOn(rules, province, date)) {
     if (policy.groups && !policy.groups.some((code) => codes.includes(code))) continue;
+    if (policy.communes && (member.commune === undefined || !policy.communes.includes(member.commune))) continue;
+    if (policy.ethnicMinority && !isEthnicMinority(member.ethnicity)) continue;
     if (policy.ageFrom !== undefined || policy.ageBelow !== undefined) {
       if (member.birthDate === undefined) {
         notes.push({
@@ -392,7 +418,8 @@ function localPolicyFor(
       if (policy.ageFrom !== undefined && age < policy.ageFrom) continue;
       if (policy.ageBelow !== undefined && age >= policy.ageBelow) continue;
     }
-    if (!best || policy.basisPoints > best.basisPoints) best = policy;
+    const local = localSupport(policy, amounts.premium, amounts.remainder, amounts.months);
+    if (!best || local > best.local || (local === best.local && best.local === 0 && policy.basisPoints > best.policy.basisPoints)) best = { policy, local };
   }
   return best;
 }
@@ -470,8 +497,9 @@ export function quote(input: QuoteInput, rules: RuleSet): Quote {
 
     const state = shareOf(premium, share.basisPoints);
     const remainder = premium - state;
-    const policy = localPolicyFor(member, member.province ?? input.province, codes, date, rules, notes);
-    const local = policy ? shareOf(remainder, policy.basisPoints) : vnd(0);
+    const supported = localPolicyFor(member, member.province ?? input.province, codes, date, rules, notes, { premium, remainder: vnd(remainder), months });
+    const policy = supported?.policy;
+    const local = supported?.local ?? vnd(0);
     if (policy) {
       ruleIds.push(policy.id);
       uncertainRules.push(policy);

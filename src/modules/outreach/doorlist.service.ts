@@ -106,7 +106,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
     const needing = facts.filter((f) => f.needsCard);
     const prices = priceHousehold(
       needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo })),
-      { date, months, enrolledThisYear: own.filter((m) => m.cards.enrolledThisYear).length, province: h.provinceCode },
+      { date, months, enrolledThisYear: own.filter((m) => m.cards.enrolledThisYear).length, province: h.provinceCode, commune: h.communeCode },
       rules,
     );
     const priceOf = new Map<string, DoorPrice | RuleError>(needing.map((f, i) => [f.m.id, prices[i]]));

@@ -1,11 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { DB, PremiumRuleTable } from '../../db/schema';
 
+/** The additions that price: approved ones (a draft local-support rule prices nothing). */
 export const listRuleAdditions = (db: Kysely<DB>) =>
-  db.selectFrom('premiumRule').select(['id', 'kind', 'entry', 'createdBy', 'createdAt']).orderBy('createdAt').execute();
+  db.selectFrom('premiumRule').select(['id', 'kind', 'entry', 'createdBy', 'createdAt']).where('status', '=', 'approved').orderBy('createdAt').execute();
 
 export const findRuleAddition = (db: Kysely<DB>, id: string) =>
-  db.selectFrom('premiumRule').select(['id', 'kind', 'entry']).where('id', '=', id).executeTakeFirst();
+  db.selectFrom('premiumRule').select(['id', 'kind', 'entry', 'status', 'decision']).where('id', '=', id).executeTakeFirst();
+
+/** A rule stored as a draft (an adopted simulator scenario): kept, priced by nothing. */
+export async function insertDraftRule(db: Kysely<DB>, row: { id: string; kind: PremiumRuleTable['kind']; entry: unknown; createdBy: string }) {
+  await db.insertInto('premiumRule').values({ ...row, entry: JSON.stringify(row.entry), status: 'draft' }).execute();
+}
+
+/** A draft becomes approved (the entry rewritten with its source and dates); false when it was not a draft. */
+export async function approveRule(db: Kysely<DB>, row: { id: string; entry: unknown; decision: string; approvedBy: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('premiumRule')
+    .set({ entry: JSON.stringify(row.entry), status: 'approved', decision: row.decision, approvedBy: row.approvedBy, approvedAt: new Date() })
+    .where('id', '=', row.id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
 
 export async function upsertRuleAddition(db: Kysely<DB>, row: { id: string; kind: PremiumRuleTable['kind']; entry: unknown; createdBy: string }) {
   await db

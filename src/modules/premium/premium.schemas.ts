@@ -11,6 +11,10 @@ export const quoteMemberInput = z
     province: z.string().max(3).optional(),
     previousCardTo: z.string().max(10).optional(),
     grade: z.number().int().optional(),
+    /** Commune code of the member's household (local support limited to communes). */
+    commune: z.string().max(20).optional(),
+    /** Ethnicity as in the register (local support for ethnic minorities). */
+    ethnicity: z.string().max(50).optional(),
   })
   .strict();
 
@@ -95,6 +99,10 @@ export const localPolicySchema = z.strictObject({
   ageFrom: z.number().optional(),
   ageBelow: z.number().optional(),
   basisPoints: z.number(),
+  base: z.enum(['remainder', 'premium']).optional(),
+  amountPerYear: z.number().optional(),
+  communes: z.array(z.string()).readonly().optional(),
+  ethnicMinority: z.boolean().optional(),
 });
 const cardValidityRule = z.strictObject({
   ...datedRule,

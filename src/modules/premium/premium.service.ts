@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIsoDate } from '../../domain/dates';
+import { addMonths } from '../../domain/calendar';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
@@ -227,4 +228,67 @@ export async function addLocalPolicy(db: Kysely<DB>, actor: Actor, input: LocalP
     ...(data.uncertain ? { uncertain: true } : {}),
   };
   return storeAddition(db, actor, 'local-policy', entry, data.province) as Promise<LocalPolicy>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Draft local-support rules (an adopted simulator scenario, issue 21 item 5): draft, then approved
+// ---------------------------------------------------------------------------------------------------
+
+/** Whole months from one date to another (the dates a rule was made with by addMonths). */
+function monthsBetween(from: string, to: string): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
+/**
+ * Store a local policy as a draft: checked against the rules like any addition, kept, priced by nothing
+ * (loadRules merges approved rows only). Runs in the caller's transaction; audited.
+ */
+export async function addDraftLocalPolicy(trx: Kysely<DB>, actor: Actor, entry: LocalPolicy, unitCode: string): Promise<LocalPolicy> {
+  try {
+    mergeRules(await loadRules(trx), { localPolicies: [entry] });
+  } catch (e) {
+    throw toAppError(e);
+  }
+  await repo.insertDraftRule(trx, { id: entry.id, kind: 'local-policy', entry, createdBy: actor.username });
+  await audit(trx, actor, { action: 'create', entity: 'premium_rule', entityId: entry.id, unitCode, after: { status: 'draft', entry } });
+  return entry;
+}
+
+/** A stored rule with its status, or undefined. */
+export async function findRule(db: Kysely<DB>, id: string) {
+  return repo.findRuleAddition(db, id);
+}
+
+/**
+ * Approve a draft local policy: the approving decision's number becomes its source, and it applies from
+ * `from` (its length kept). From then on quotes, door-to-door lists and allocations price with it.
+ */
+export async function approveLocalPolicy(db: Kysely<DB>, actor: Actor, id: string, input: { decision: string; from: string }): Promise<LocalPolicy> {
+  requireRulesAdmin(actor);
+  const decision = input.decision?.trim() ?? '';
+  const errors = [
+    ...(decision === '' || decision.length > 200 ? [{ path: 'decision', key: 'required', params: {} }] : []),
+    ...(typeof input.from !== 'string' || !isIsoDate(input.from) ? [{ path: 'from', key: 'iso_date', params: {} }] : []),
+  ];
+  if (errors.length) throw new AppError('validation', {}, errors);
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.findRuleAddition(trx, id);
+    if (!row || row.kind !== 'local-policy') throw notFound('rule', id);
+    if (row.status !== 'draft') throw new AppError('conflict', { entity: 'rule', id });
+    const draft = row.entry as LocalPolicy;
+    const entry: LocalPolicy = {
+      ...draft,
+      from: input.from,
+      ...(draft.to ? { to: addMonths(input.from, monthsBetween(draft.from, draft.to)) } : {}),
+      source: decision,
+    };
+    try {
+      mergeRules(await loadRules(trx), { localPolicies: [entry] });
+    } catch (e) {
+      throw toAppError(e);
+    }
+    await repo.approveRule(trx, { id, entry, decision, approvedBy: actor.username });
+    await audit(trx, actor, { action: 'update', entity: 'premium_rule', entityId: id, unitCode: entry.province, before: { status: 'draft', entry: draft }, after: { status: 'approved', entry } });
+    return entry;
+  });
 }

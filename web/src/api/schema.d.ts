@@ -5330,6 +5330,8 @@ export interface paths {
                         enrolledThisYear?: number;
                         members: {
                             birthDate?: string;
+                            commune?: string;
+                            ethnicity?: string;
                             grade?: number;
                             groups: string[];
                             previousCardTo?: string;
@@ -5439,7 +5441,12 @@ export interface paths {
                                 } | {
                                     ageBelow?: number;
                                     ageFrom?: number;
+                                    amountPerYear?: number;
+                                    /** @enum {string} */
+                                    base?: "remainder" | "premium";
                                     basisPoints: number;
+                                    readonly communes?: string[];
+                                    ethnicMinority?: boolean;
                                     from: string;
                                     readonly groups?: string[];
                                     id: string;
@@ -5512,6 +5519,8 @@ export interface paths {
                         enrolledThisYear?: number;
                         members: {
                             birthDate?: string;
+                            commune?: string;
+                            ethnicity?: string;
                             grade?: number;
                             groups: string[];
                             previousCardTo?: string;
@@ -5667,7 +5676,12 @@ export interface paths {
                                 } | {
                                     ageBelow?: number;
                                     ageFrom?: number;
+                                    amountPerYear?: number;
+                                    /** @enum {string} */
+                                    base?: "remainder" | "premium";
                                     basisPoints: number;
+                                    readonly communes?: string[];
+                                    ethnicMinority?: boolean;
                                     from: string;
                                     readonly groups?: string[];
                                     id: string;
@@ -5764,7 +5778,12 @@ export interface paths {
                                 } | {
                                     ageBelow?: number;
                                     ageFrom?: number;
+                                    amountPerYear?: number;
+                                    /** @enum {string} */
+                                    base?: "remainder" | "premium";
                                     basisPoints: number;
+                                    readonly communes?: string[];
+                                    ethnicMinority?: boolean;
                                     from: string;
                                     readonly groups?: string[];
                                     id: string;
@@ -5907,7 +5926,12 @@ export interface paths {
                         "application/json": {
                             ageBelow?: number;
                             ageFrom?: number;
+                            amountPerYear?: number;
+                            /** @enum {string} */
+                            base?: "remainder" | "premium";
                             basisPoints: number;
+                            readonly communes?: string[];
+                            ethnicMinority?: boolean;
                             from: string;
                             readonly groups?: string[];
                             id: string;
@@ -10367,6 +10391,556 @@ export interface paths {
                             channel: "sms" | "zalo" | "list";
                             offsetDays: number;
                             recorded: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/rules/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft local-support rule: the decision’s number becomes its source; quotes, door-to-door lists and allocations use it from `from` */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: string;
+                        from: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decision: string | null;
+                            from: string;
+                            id: string;
+                            source: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved";
+                            to: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved scenarios of a unit, newest first (at most 3) */
+        get: {
+            parameters: {
+                query: {
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canAdopt: boolean;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            input: {
+                                communes?: string[];
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                months: number;
+                                takeUpPct?: number;
+                                topUpAmount?: number;
+                                topUpPct?: number;
+                                unitCode: string;
+                            };
+                            name: string;
+                            result: {
+                                budgetCost: number;
+                                byGroup: {
+                                    cost: number;
+                                    covered: number;
+                                    group: string;
+                                    persons: number;
+                                }[];
+                                communes: string[];
+                                costPerExtraPerson: number | null;
+                                coveragePctAfter: number;
+                                coveragePctBefore: number;
+                                covered: number;
+                                enrolmentRatePct: number | null;
+                                expectedNew: number;
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                groupName: string;
+                                months: number;
+                                periodCost: number;
+                                persons: number;
+                                province: string;
+                                reachable: number;
+                                renewalRatePct: number | null;
+                                statePaid: number;
+                                supportSharePct: number;
+                                takeUpDefaultPct: number;
+                                takeUpPct: number;
+                                to: string;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
+                                uncovered: number;
+                                unitCode: string;
+                                unitName: string;
+                                unpriced: number;
+                            };
+                            rule: {
+                                decision: string | null;
+                                from: string;
+                                id: string;
+                                source: string;
+                                /** @enum {string} */
+                                status: "draft" | "approved";
+                                to: string | null;
+                            } | null;
+                            unitCode: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Simulate and save a scenario (a unit keeps at most 3) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                        from: string;
+                        /** @enum {string} */
+                        group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                        months: number;
+                        name: string;
+                        takeUpPct?: number;
+                        topUpAmount?: number;
+                        topUpPct?: number;
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canAdopt: boolean;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            input: {
+                                communes?: string[];
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                months: number;
+                                takeUpPct?: number;
+                                topUpAmount?: number;
+                                topUpPct?: number;
+                                unitCode: string;
+                            };
+                            name: string;
+                            result: {
+                                budgetCost: number;
+                                byGroup: {
+                                    cost: number;
+                                    covered: number;
+                                    group: string;
+                                    persons: number;
+                                }[];
+                                communes: string[];
+                                costPerExtraPerson: number | null;
+                                coveragePctAfter: number;
+                                coveragePctBefore: number;
+                                covered: number;
+                                enrolmentRatePct: number | null;
+                                expectedNew: number;
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                groupName: string;
+                                months: number;
+                                periodCost: number;
+                                persons: number;
+                                province: string;
+                                reachable: number;
+                                renewalRatePct: number | null;
+                                statePaid: number;
+                                supportSharePct: number;
+                                takeUpDefaultPct: number;
+                                takeUpPct: number;
+                                to: string;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
+                                uncovered: number;
+                                unitCode: string;
+                                unitName: string;
+                                unpriced: number;
+                            };
+                            rule: {
+                                decision: string | null;
+                                from: string;
+                                id: string;
+                                source: string;
+                                /** @enum {string} */
+                                status: "draft" | "approved";
+                                to: string | null;
+                            } | null;
+                            unitCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/scenarios.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A one-page brief of the saved scenarios, with the national-motto header */
+        get: {
+            parameters: {
+                query: {
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/scenarios.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved scenarios side by side as a table */
+        get: {
+            parameters: {
+                query: {
+                    unit: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/scenarios/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved scenario (a rule made from it stays) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/scenarios/{id}/adopt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adopt a scenario: a draft local-support rule (it prices nothing until approved) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canAdopt: boolean;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            input: {
+                                communes?: string[];
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                months: number;
+                                takeUpPct?: number;
+                                topUpAmount?: number;
+                                topUpPct?: number;
+                                unitCode: string;
+                            };
+                            name: string;
+                            result: {
+                                budgetCost: number;
+                                byGroup: {
+                                    cost: number;
+                                    covered: number;
+                                    group: string;
+                                    persons: number;
+                                }[];
+                                communes: string[];
+                                costPerExtraPerson: number | null;
+                                coveragePctAfter: number;
+                                coveragePctBefore: number;
+                                covered: number;
+                                enrolmentRatePct: number | null;
+                                expectedNew: number;
+                                from: string;
+                                /** @enum {string} */
+                                group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                                groupName: string;
+                                months: number;
+                                periodCost: number;
+                                persons: number;
+                                province: string;
+                                reachable: number;
+                                renewalRatePct: number | null;
+                                statePaid: number;
+                                supportSharePct: number;
+                                takeUpDefaultPct: number;
+                                takeUpPct: number;
+                                to: string;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
+                                uncovered: number;
+                                unitCode: string;
+                                unitName: string;
+                                unpriced: number;
+                            };
+                            rule: {
+                                decision: string | null;
+                                from: string;
+                                id: string;
+                                source: string;
+                                /** @enum {string} */
+                                status: "draft" | "approved";
+                                to: string | null;
+                            } | null;
+                            unitCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/simulator/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a provincial top-up of the premium for a group would cost and buy: persons, covered, budget cost per year, expected new participants, coverage before and after, cost per extra covered person (changes nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                        from: string;
+                        /** @enum {string} */
+                        group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                        months: number;
+                        takeUpPct?: number;
+                        topUpAmount?: number;
+                        topUpPct?: number;
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            budgetCost: number;
+                            byGroup: {
+                                cost: number;
+                                covered: number;
+                                group: string;
+                                persons: number;
+                            }[];
+                            communes: string[];
+                            costPerExtraPerson: number | null;
+                            coveragePctAfter: number;
+                            coveragePctBefore: number;
+                            covered: number;
+                            enrolmentRatePct: number | null;
+                            expectedNew: number;
+                            from: string;
+                            /** @enum {string} */
+                            group: "elderly_60_79" | "near_poor" | "ethnic_minority" | "pupils" | "communes";
+                            groupName: string;
+                            months: number;
+                            periodCost: number;
+                            persons: number;
+                            province: string;
+                            reachable: number;
+                            renewalRatePct: number | null;
+                            statePaid: number;
+                            supportSharePct: number;
+                            takeUpDefaultPct: number;
+                            takeUpPct: number;
+                            to: string;
+                            topUpAmount: number | null;
+                            topUpPct: number | null;
+                            uncovered: number;
+                            unitCode: string;
+                            unitName: string;
+                            unpriced: number;
                         };
                     };
                 };
