@@ -19,6 +19,8 @@ import viField from '../../src/i18n/locales/vi/field.json';
 import enField from '../../src/i18n/locales/en/field.json';
 import viCampaigns from '../../src/i18n/locales/vi/campaigns.json';
 import enCampaigns from '../../src/i18n/locales/en/campaigns.json';
+import viPlans from '../../src/i18n/locales/vi/plans.json';
+import enPlans from '../../src/i18n/locales/en/plans.json';
 import viEvents from '../../src/i18n/locales/vi/events.json';
 import enEvents from '../../src/i18n/locales/en/events.json';
 import viReminders from '../../src/i18n/locales/vi/reminders.json';
@@ -49,13 +51,13 @@ function writeLanguageCookie(lang: Language): void {
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents },
-    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents },
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, plans: viPlans },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, plans: enPlans },
   },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events'],
+  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events', 'plans'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -22,6 +22,7 @@ import * as m0019 from './0019_campaigns';
 import * as m0020 from './0020_coverage_renewal';
 import * as m0021 from './0021_outreach_events';
 import * as m0022 from './0022_incentives';
+import * as m0025 from './0025_plans';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020_coverage_renewal': m0020,
   '0021_outreach_events': m0021,
   '0022_incentives': m0022,
+  '0025_plans': m0025,
 };
