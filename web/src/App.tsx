@@ -9,6 +9,7 @@
  *   #/reminders[/UNIT]     renewal reminders: who to remind, their texts, the CSV for the SMS/Zalo sender, the renewal rate
  *   #/outreach[/COMMUNE]    door to door: working groups, every-door progress, field reports to review (phones: /field/)
  *   #/campaigns[/ID]        campaign months: targets, split, progress, closing report
+ *   #/plans[/ID]            plans: goals with live progress, tasks, scorecard, status report; the to-do dashboard
  *   #/events[/ID]           outreach events: list with totals, a new one; an event's attendees, conversion, evidence
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
@@ -37,6 +38,7 @@ import { UnitsPage } from './units/UnitsPage';
 import { OfficesPage } from './offices/OfficesPage';
 import { OutreachPage } from './outreach/OutreachPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
+import { PlansPage } from './plans/PlansPage';
 import { EventsPage } from './events/EventsPage';
 import { RemindersPage } from './reminders/RemindersPage';
 import { UsersPage } from './access/UsersPage';
@@ -59,7 +61,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'events' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'plans' || first === 'events' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -198,6 +200,8 @@ export function App() {
     page = <OfficesPage user={user} province={route[1]} />;
   } else if (section === 'campaigns') {
     page = <CampaignsPage user={user} id={route[1]} />;
+  } else if (section === 'plans') {
+    page = <PlansPage user={user} id={route[1]} />;
   } else if (section === 'events') {
     page = <EventsPage user={user} id={route[1]} />;
   } else if (section === 'outreach') {

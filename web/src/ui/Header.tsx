@@ -4,7 +4,7 @@ import type { User } from '../access/accessApi';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'campaigns' | 'events' | 'reminders' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'campaigns' | 'plans' | 'events' | 'reminders' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
 
 const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   coverage: ['coverage'],
@@ -13,6 +13,7 @@ const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   offices: ['offices'],
   outreach: ['outreach'],
   campaigns: ['campaigns'],
+  plans: ['plans'],
   events: ['events'],
   reminders: ['reminders'],
   users: ['users'],
@@ -99,6 +100,7 @@ export function Header({
           {user && <NavLink to="offices" current={section} label={t('nav.offices')} />}
           {user && <NavLink to="outreach" current={section} label={t('nav.outreach')} />}
           {user && user.role !== 'field_worker' && <NavLink to="campaigns" current={section} label={t('campaigns:web.title')} />}
+          {user && user.role !== 'field_worker' && <NavLink to="plans" current={section} label={t('plans:web.title')} />}
           {user && user.role !== 'field_worker' && <NavLink to="events" current={section} label={t('events:web.title')} />}
           {user && <NavLink to="reminders" current={section} label={t('nav.reminders')} />}
           {user && <NavLink to="register" current={section} label={t('nav.register')} />}
