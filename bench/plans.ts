@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { addDays } from '../src/domain/calendar';
 import { taskState } from '../src/domain/plans';
 import * as plans from '../src/modules/plans/plans.service';
+import { coverageOf, expectedParticipants, trend } from '../src/modules/coverage/coverage.service';
 import { percentile, fmt, timeRuns } from './_stats';
 
 if (!process.argv.includes('--persons')) process.argv.push('--persons', '200000');
@@ -88,6 +89,14 @@ console.log(
 );
 console.log(`plain: coverage ${((100 * p.now) / p.population).toFixed(2)}% now, projected participants ${p.now} -> ${p.expected}; ${p.overdue} tasks overdue; ${p.goals} commune goals`);
 const ours = await time(() => plans.planStatus(db, actor, plan.id, { date: today }, today));
+// where the time goes: the province's coverage (with its communes), the projection, the trend
+const report = await coverageOf(db, actor, '15', today);
+const parts = {
+  coverageOf: await time(() => coverageOf(db, actor, '15', today), 5),
+  projection: await time(() => expectedParticipants(db, actor, { unit: '15', date: today, targetDate: target, report }), 5),
+  trend: await time(() => trend(db, actor, { unit: '15', date: today, months: 6 }), 5),
+};
+for (const [name, times] of Object.entries(parts)) console.log(`  ${name}: p50 ${fmt(percentile(times, 50))}`);
 const reference = await time(plain, Math.min(runs, 5));
 console.log(`plan status (2 goals with trend and projection, 20 tasks, 99-commune scorecard): p50 ${fmt(percentile(ours, 50))}, p99 ${fmt(percentile(ours, 99))} (${runs} runs)`);
 console.log(`plain SQL over the register (same figures): p50 ${fmt(percentile(reference, 50))}`);

@@ -7,6 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../http/app';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
 import { failure, runCli } from '../../test/helpers';
 import { pdfText } from '../../io/pdf-text';
@@ -301,6 +302,46 @@ describe(`plans (${engineName})`, () => {
     expect(s.tasks.map((x) => [x.status, x.overdue])).toEqual([['not_started', true]]);
     const bad = await failure(runCli(t, registerPlanCommands, ['plan', 'add', '--number', 'x', '--unit', '02905', '--date', '2025-11-17', '--title', 'T', '--goal', 'coverage_pct=95'], { actor: f.officer }));
     expect(bad.fields.map((x) => [x.path, x.key])).toEqual([['goals.0', 'goal_format']]);
+  });
+
+  it('answers over HTTP: the task table imported (multipart; a missing column named in English), the status, 404 to another commune', async () => {
+    const app = await buildApp({ database: t, webDist: false });
+    await app.ready();
+    try {
+      const staff = await makeUser(t, 'province_staff', '15');
+      const other = await makeUser(t, 'commune_officer', '02923');
+      const login = async (username: string, password: string) => {
+        const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+        return { cookie: `cd_session=${res.cookies[0].value}`, 'x-csrf-token': res.json().csrfToken as string };
+      };
+      const mine = await login(staff.username, staff.password);
+      const theirs = await login(other.username, other.password);
+      const form = (data: Buffer) => {
+        const boundary = '----plans' + Math.random().toString(16).slice(2);
+        const payload = Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tasks.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+          data,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'accept-language': 'en' } };
+      };
+      const bad = form(await sheet([['No.', 'Content', 'Responsible unit', 'Deadline'], [1, 'x', 'y', '2025-12']]));
+      const refused = await app.inject({ method: 'POST', url: `/api/plans/${provincePlan}/tasks.xlsx?lang=en`, headers: { ...mine, ...bad.headers }, payload: bad.payload });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.fields.map((x: { message: string }) => x.message)).toEqual(['The column "Coordinating units" is missing from the header row (row 1)']);
+      const good = form(await sheet([['No.', 'Content', 'Responsible unit', 'Coordinating units', 'Deadline'], [1, 'Kiểm tra', 'Sở Y tế', '', '2027-01']]));
+      const imported = await app.inject({ method: 'POST', url: `/api/plans/${provincePlan}/tasks.xlsx`, headers: { ...mine, ...good.headers }, payload: good.payload });
+      expect(imported.statusCode).toBe(200);
+      expect(imported.json().imported).toBe(1);
+      const status = await app.inject({ url: `/api/plans/${provincePlan}/status?date=${TODAY}`, headers: mine });
+      expect(status.statusCode).toBe(200);
+      expect(status.json().tasks.at(-1)).toMatchObject({ content: 'Kiểm tra', deadline: '2027-01', dueOn: '2027-01-31', overdue: false });
+      expect((await app.inject({ url: `/api/plans/${communePlan}/status`, headers: theirs })).statusCode).toBe(404);
+      const pdf = await app.inject({ url: `/api/plans/${provincePlan}/report.pdf?date=${TODAY}`, headers: mine });
+      expect([pdf.statusCode, pdf.headers['content-type']]).toEqual([200, 'application/pdf']);
+    } finally {
+      await app.close();
+    }
   });
 
   it('prints the status report: PDF under the national motto, .xlsx', async () => {

@@ -97,7 +97,7 @@ export function PlanTasks({
                 <td className="row-actions">
                   <button type="button" className="btn btn-link btn-small" onClick={() => setOpen(open === x.id ? null : x.id)} data-testid="task-open">
                     {t('web.note')}
-                  </button>
+                  </button>{' '}
                   {plan.canChange && plan.level === 'province' && hasCommunePlans && (
                     <button type="button" className="btn btn-link btn-small" onClick={() => plansApi.split(x.id).then(onChanged).catch(fail)} data-testid="task-split">
                       {t('web.split')}
