@@ -10,6 +10,17 @@ export function percentile(sorted: number[], p: number): number {
 
 export const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
+/** Runs `fn` `n` times one after another; the times in ms, sorted. */
+export async function timeRuns(fn: () => Promise<unknown>, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await fn();
+    times.push(performance.now() - s);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 /**
  * Seconds of CPU the database has used so far: the embedded database's thread (its busy time), or every
  * `postgres` process on this machine (from /proc; Linux, and the server must run here).

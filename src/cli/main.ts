@@ -20,6 +20,7 @@ import { registerHandoverCommands } from '../modules/programmes/handover/handove
 import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
 import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
 import { registerCampaignCommands } from '../modules/campaigns/campaigns.cli';
+import { registerPlanCommands } from '../modules/plans/plans.cli';
 import { registerEventCommands } from '../modules/events/events.cli';
 import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
 import { registerSimulatorCommands } from '../modules/simulator/simulator.cli';
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerSelectionCommands(program, ctx);
   registerOutreachCommands(program, ctx);
   registerCampaignCommands(program, ctx);
+  registerPlanCommands(program, ctx);
   registerEventCommands(program, ctx);
   registerRemindersCommands(program, ctx);
   registerSimulatorCommands(program, ctx);

@@ -25,6 +25,7 @@ import { officesRoutes } from '../modules/offices/offices.routes';
 import { outreachRoutes } from '../modules/outreach/outreach.routes';
 import { campaignRoutes } from '../modules/campaigns/campaigns.routes';
 import { simulatorRoutes } from '../modules/simulator/simulator.routes';
+import { planRoutes } from '../modules/plans/plans.routes';
 import { eventRoutes } from '../modules/events/events.routes';
 import { remindersRoutes } from '../modules/reminders/reminders.routes';
 import { auditRoutes } from '../modules/audit/audit.routes';
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(outreachRoutes);
   await app.register(campaignRoutes);
   await app.register(simulatorRoutes);
+  await app.register(planRoutes);
   await app.register(eventRoutes);
   await app.register(remindersRoutes);
 

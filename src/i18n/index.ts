@@ -24,6 +24,8 @@ import viCampaigns from './locales/vi/campaigns.json';
 import enCampaigns from './locales/en/campaigns.json';
 import viSimulator from './locales/vi/simulator.json';
 import enSimulator from './locales/en/simulator.json';
+import viPlans from './locales/vi/plans.json';
+import enPlans from './locales/en/plans.json';
 import enField from './locales/en/field.json';
 import viReminders from './locales/vi/reminders.json';
 import enReminders from './locales/en/reminders.json';
@@ -35,8 +37,8 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans },
 } as const;
 
 const instance = i18next.createInstance();
@@ -44,7 +46,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

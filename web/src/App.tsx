@@ -10,6 +10,7 @@
  *   #/outreach[/COMMUNE]    door to door: working groups, every-door progress, field reports to review (phones: /field/)
  *   #/campaigns[/ID]        campaign months: targets, split, progress, closing report
  *   #/simulator[/UNIT]      local support simulator: scenarios side by side, adopt, approve
+ *   #/plans[/ID]            plans: goals with live progress, tasks, scorecard, status report; the to-do dashboard
  *   #/events[/ID]           outreach events: list with totals, a new one; an event's attendees, conversion, evidence
  *   #/users                 users (admin)
  *   #/audit                 audit log (admin)
@@ -39,6 +40,7 @@ import { OfficesPage } from './offices/OfficesPage';
 import { OutreachPage } from './outreach/OutreachPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
 import { SimulatorPage } from './simulator/SimulatorPage';
+import { PlansPage } from './plans/PlansPage';
 import { EventsPage } from './events/EventsPage';
 import { RemindersPage } from './reminders/RemindersPage';
 import { UsersPage } from './access/UsersPage';
@@ -61,7 +63,7 @@ type AuthState =
 function sectionOf(route: string[]): Section {
   const first = route[0];
   if (first === 'register') return route[1] === 'import' ? 'import' : 'register';
-  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'simulator' || first === 'events' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
+  return first === 'coverage' || first === 'programmes' || first === 'units' || first === 'offices' || first === 'outreach' || first === 'campaigns' || first === 'simulator' || first === 'plans' || first === 'events' || first === 'reminders' || first === 'users' || first === 'audit' || first === 'rules' || first === 'calculator'
     ? first
     : null;
 }
@@ -202,6 +204,8 @@ export function App() {
     page = <CampaignsPage user={user} id={route[1]} />;
   } else if (section === 'simulator') {
     page = <SimulatorPage user={user} unit={route[1]} />;
+  } else if (section === 'plans') {
+    page = <PlansPage user={user} id={route[1]} />;
   } else if (section === 'events') {
     page = <EventsPage user={user} id={route[1]} />;
   } else if (section === 'outreach') {

@@ -21,6 +21,8 @@ import viCampaigns from '../../src/i18n/locales/vi/campaigns.json';
 import enCampaigns from '../../src/i18n/locales/en/campaigns.json';
 import viSimulator from '../../src/i18n/locales/vi/simulator.json';
 import enSimulator from '../../src/i18n/locales/en/simulator.json';
+import viPlans from '../../src/i18n/locales/vi/plans.json';
+import enPlans from '../../src/i18n/locales/en/plans.json';
 import viEvents from '../../src/i18n/locales/vi/events.json';
 import enEvents from '../../src/i18n/locales/en/events.json';
 import viReminders from '../../src/i18n/locales/vi/reminders.json';
@@ -51,13 +53,13 @@ function writeLanguageCookie(lang: Language): void {
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator },
-    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator },
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans },
   },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events', 'simulator'],
+  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

@@ -24,6 +24,7 @@ import * as m0021 from './0021_outreach_events';
 import * as m0022 from './0022_incentives';
 import * as m0023 from './0023_latest_card';
 import * as m0024 from './0024_support_scenarios';
+import * as m0025 from './0025_plans';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022_incentives': m0022,
   '0023_latest_card': m0023,
   '0024_support_scenarios': m0024,
+  '0025_plans': m0025,
 };

@@ -246,14 +246,8 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
   const unit = await requireUnitInScope(db, actor, query.unit);
   const where = repo.inUnit(unit.level, unit.code);
   const report = await coverageOf(db, actor, unit.code, query.date);
-  const covered = report.register?.participants ?? 0;
+  const { covered, history, renewalRate, projected } = await expectedIn(db, unit, report, query.date, targetDate, query.newEnrolmentsPerMonth ?? 0);
   const population = report.population;
-
-  const yearAgo = oneYearBefore(query.date);
-  const history = await repo.renewals(db, where, yearAgo, addDays(query.date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
-  const renewalRate = observedRenewalRate(history);
-  const expiringBy = await repo.coverageEnds(db, where, query.date, targetDate);
-  const projected = projectCoverage({ date: query.date, targetDate, covered, expiringBy, renewalRate, newEnrolmentsPerMonth: query.newEnrolmentsPerMonth ?? 0 });
 
   const year = Number(targetDate.slice(0, 4));
   const stored = (await listTargets(db, actor, { unit: unit.code, year })).find((t) => t.unitCode === unit.code);
@@ -296,6 +290,34 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
       stateBudgetList: cost.stateBudget.slice(0, 1000),
     },
   };
+}
+
+/** The register's covered persons on `date`, the observed renewal rate and the expected participants on `targetDate` (projectCoverage). */
+async function expectedIn(db: Kysely<DB>, unit: Unit, report: CoverageReport, date: string, targetDate: string, newEnrolmentsPerMonth: number) {
+  const where = repo.inUnit(unit.level, unit.code);
+  const covered = report.register?.participants ?? 0;
+  const history = await repo.renewals(db, where, oneYearBefore(date), addDays(date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
+  const renewalRate = observedRenewalRate(history);
+  const expiringBy = await repo.coverageEnds(db, where, date, targetDate);
+  const projected = projectCoverage({ date, targetDate, covered, expiringBy, renewalRate, newEnrolmentsPerMonth });
+  return { covered, history, renewalRate, projected };
+}
+
+/**
+ * The projection of `projection` without the pricing of the gap: the register's participants expected on
+ * `targetDate` from card expiries and the observed renewal rate (plans' goals, issue 21); `report` is the
+ * unit's coverageOf on `date` when the caller has it. Null when the unit's participants are not the register's
+ * (no register, or one holding too few of the reported population).
+ */
+export async function expectedParticipants(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string; targetDate: string; report?: CoverageReport }) {
+  requireDate(query.date);
+  requireDate(query.targetDate);
+  if (query.targetDate < query.date) throw new AppError('validation', {}, [{ path: 'targetDate', key: 'too_small', params: { minimum: query.date } }]);
+  const unit = await requireUnitInScope(db, actor, query.unit);
+  const report = query.report ?? (await coverageOf(db, actor, unit.code, query.date));
+  if (report.sources.participants !== 'register') return null;
+  const { covered, renewalRate, projected } = await expectedIn(db, unit, report, query.date, query.targetDate, 0);
+  return { covered, renewalRate, expected: projected.expected, population: report.population };
 }
 
 /** The last day of each of the `months` months up to the month of `date`, oldest first. */

@@ -4994,6 +4994,798 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans of your unit and, for a province, its communes; latest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            goals: {
+                                byDate: string;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                value: number;
+                            }[];
+                            id: string;
+                            implements: string | null;
+                            issuedOn: string;
+                            issuer: string | null;
+                            level: string;
+                            number: string;
+                            parentId: string | null;
+                            title: string;
+                            unitCode: string;
+                            unitName: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a plan of a province or commune with its goals (coverage_pct, participants, pupils_pct, vsi_participants) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        goals?: {
+                            byDate: string;
+                            measure?: string;
+                            metric: string;
+                            value: number;
+                        }[];
+                        implements?: string | null;
+                        issuedOn: string;
+                        issuer?: string | null;
+                        number: string;
+                        title: string;
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            goals: {
+                                byDate: string;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                value: number;
+                            }[];
+                            id: string;
+                            implements: string | null;
+                            issuedOn: string;
+                            issuer: string | null;
+                            level: string;
+                            number: string;
+                            parentId: string | null;
+                            title: string;
+                            unitCode: string;
+                            unitName: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan with its goals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            goals: {
+                                byDate: string;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                value: number;
+                            }[];
+                            id: string;
+                            implements: string | null;
+                            issuedOn: string;
+                            issuer: string | null;
+                            level: string;
+                            number: string;
+                            parentId: string | null;
+                            title: string;
+                            unitCode: string;
+                            unitName: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a plan with its tasks and its commune plans */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a plan (goals replaced when given) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        goals?: {
+                            byDate: string;
+                            measure?: string;
+                            metric: string;
+                            value: number;
+                        }[];
+                        implements?: string | null;
+                        issuedOn?: string;
+                        issuer?: string | null;
+                        number?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            goals: {
+                                byDate: string;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                value: number;
+                            }[];
+                            id: string;
+                            implements: string | null;
+                            issuedOn: string;
+                            issuer: string | null;
+                            level: string;
+                            number: string;
+                            parentId: string | null;
+                            title: string;
+                            unitCode: string;
+                            unitName: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/plans/{id}/cascade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cascade a provincial plan to commune plans (percentages kept, counts split pro rata to population) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            goals: {
+                                byDate: string;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                value: number;
+                            }[];
+                            id: string;
+                            implements: string | null;
+                            issuedOn: string;
+                            issuer: string | null;
+                            level: string;
+                            number: string;
+                            parentId: string | null;
+                            title: string;
+                            unitCode: string;
+                            unitName: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan status report as PDF under the national motto */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan status report as a sheet */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Goals with current, projected, atRisk and trend; tasks with status and overdue; the communes’ scorecard */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communePlans: {
+                                id: string;
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            date: string;
+                            goals: {
+                                atRisk: boolean;
+                                byDate: string;
+                                current: number | null;
+                                gap: number | null;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                projected: number | null;
+                                trend: {
+                                    month: string;
+                                    value: number | null;
+                                }[];
+                                value: number;
+                            }[];
+                            plan: {
+                                canChange: boolean;
+                                goals: {
+                                    byDate: string;
+                                    id: string;
+                                    measure: string;
+                                    metric: string;
+                                    value: number;
+                                }[];
+                                id: string;
+                                implements: string | null;
+                                issuedOn: string;
+                                issuer: string | null;
+                                level: string;
+                                number: string;
+                                parentId: string | null;
+                                title: string;
+                                unitCode: string;
+                                unitName: string;
+                                updatedAt: string;
+                            };
+                            scorecard: {
+                                communes: {
+                                    code: string;
+                                    current: number | null;
+                                    gap: number | null;
+                                    name: string;
+                                    planId: string | null;
+                                    rank: number | null;
+                                    target: number;
+                                }[];
+                                measure: string;
+                                metric: string;
+                            } | null;
+                            tasks: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a task (deadline a day or a month YYYY-MM, not before the plan’s date) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content: string;
+                        coordinating?: string[];
+                        deadline: string;
+                        /**
+                         * @default none
+                         * @enum {string}
+                         */
+                        recurrence?: "none" | "monthly" | "quarterly";
+                        responsible: string;
+                        /**
+                         * @default not_started
+                         * @enum {string}
+                         */
+                        status?: "not_started" | "in_progress" | "done";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/{id}/tasks.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The task table (STT, Nội dung, Đơn vị chủ trì, Đơn vị phối hợp, Thời gian hoàn thành) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Import a task table (multipart, field "file"): all rows or none; a missing column is named with its row */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            tasks: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overdue and due-within-7-days tasks per responsible unit, goals at risk (?date, default today) */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            goalsAtRisk: {
+                                atRisk: boolean;
+                                byDate: string;
+                                current: number | null;
+                                gap: number | null;
+                                id: string;
+                                measure: string;
+                                metric: string;
+                                planId: string;
+                                planNumber: string;
+                                projected: number | null;
+                                trend: {
+                                    month: string;
+                                    value: number | null;
+                                }[];
+                                unitName: string;
+                                value: number;
+                            }[];
+                            units: {
+                                dueSoon: {
+                                    content: string;
+                                    coordinating: string[];
+                                    deadline: string;
+                                    dueOn: string;
+                                    dueSoon: boolean;
+                                    files: number;
+                                    id: string;
+                                    lastNoteOn: string | null;
+                                    nextDue: string;
+                                    no: number;
+                                    overdue: boolean;
+                                    parentTaskId: string | null;
+                                    planId: string;
+                                    planNumber: string;
+                                    /** @enum {string} */
+                                    recurrence: "none" | "monthly" | "quarterly";
+                                    responsible: string;
+                                    /** @enum {string} */
+                                    status: "not_started" | "in_progress" | "done";
+                                    subTasks: {
+                                        done: number;
+                                        overdue: number;
+                                        total: number;
+                                    };
+                                    unitName: string;
+                                }[];
+                                overdue: {
+                                    content: string;
+                                    coordinating: string[];
+                                    deadline: string;
+                                    dueOn: string;
+                                    dueSoon: boolean;
+                                    files: number;
+                                    id: string;
+                                    lastNoteOn: string | null;
+                                    nextDue: string;
+                                    no: number;
+                                    overdue: boolean;
+                                    parentTaskId: string | null;
+                                    planId: string;
+                                    planNumber: string;
+                                    /** @enum {string} */
+                                    recurrence: "none" | "monthly" | "quarterly";
+                                    responsible: string;
+                                    /** @enum {string} */
+                                    status: "not_started" | "in_progress" | "done";
+                                    subTasks: {
+                                        done: number;
+                                        overdue: number;
+                                        total: number;
+                                    };
+                                    unitName: string;
+                                }[];
+                                responsible: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/premium/bhxh-tn/quote": {
         parameters: {
             query?: never;
@@ -10941,6 +11733,635 @@ export interface paths {
                             unitCode: string;
                             unitName: string;
                             unpriced: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with its notes, files and sub-tasks per commune */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            fileList: {
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            notes: {
+                                createdBy: string;
+                                id: string;
+                                note: string;
+                                notedOn: string;
+                            }[];
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTaskList: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a task (and its sub-tasks) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a task (status, deadline, ...); audited */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        content?: string;
+                        coordinating?: string[];
+                        deadline?: string;
+                        /** @enum {string} */
+                        recurrence?: "none" | "monthly" | "quarterly";
+                        responsible?: string;
+                        /** @enum {string} */
+                        status?: "not_started" | "in_progress" | "done";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/tasks/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an evidence file: multipart, file "file" (JPEG, PNG or PDF, at most 10 MB, the type read from its bytes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            fileList: {
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            notes: {
+                                createdBy: string;
+                                id: string;
+                                note: string;
+                                notedOn: string;
+                            }[];
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTaskList: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An evidence file of a task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an evidence file */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fileId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            fileList: {
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            notes: {
+                                createdBy: string;
+                                id: string;
+                                note: string;
+                                notedOn: string;
+                            }[];
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTaskList: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a progress note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        notedOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            fileList: {
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            notes: {
+                                createdBy: string;
+                                id: string;
+                                note: string;
+                                notedOn: string;
+                            }[];
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTaskList: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Split a provincial task into sub-tasks of the commune plans */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canChange: boolean;
+                            content: string;
+                            coordinating: string[];
+                            deadline: string;
+                            dueOn: string;
+                            dueSoon: boolean;
+                            fileList: {
+                                createdBy: string;
+                                id: string;
+                                name: string;
+                                size: number;
+                                type: string;
+                            }[];
+                            files: number;
+                            id: string;
+                            lastNoteOn: string | null;
+                            nextDue: string;
+                            no: number;
+                            notes: {
+                                createdBy: string;
+                                id: string;
+                                note: string;
+                                notedOn: string;
+                            }[];
+                            overdue: boolean;
+                            parentTaskId: string | null;
+                            planId: string;
+                            /** @enum {string} */
+                            recurrence: "none" | "monthly" | "quarterly";
+                            responsible: string;
+                            /** @enum {string} */
+                            status: "not_started" | "in_progress" | "done";
+                            subTaskList: {
+                                content: string;
+                                coordinating: string[];
+                                deadline: string;
+                                dueOn: string;
+                                dueSoon: boolean;
+                                files: number;
+                                id: string;
+                                lastNoteOn: string | null;
+                                nextDue: string;
+                                no: number;
+                                overdue: boolean;
+                                parentTaskId: string | null;
+                                planId: string;
+                                /** @enum {string} */
+                                recurrence: "none" | "monthly" | "quarterly";
+                                responsible: string;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done";
+                                subTasks: {
+                                    done: number;
+                                    overdue: number;
+                                    total: number;
+                                };
+                                unitCode: string;
+                                unitName: string;
+                            }[];
+                            subTasks: {
+                                done: number;
+                                overdue: number;
+                                total: number;
+                            };
                         };
                     };
                 };

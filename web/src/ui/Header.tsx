@@ -4,7 +4,7 @@ import type { User } from '../access/accessApi';
 import { LANGUAGES, currentLanguage, isLanguage, setLanguage } from '../i18n';
 import { href } from '../router';
 
-export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'campaigns' | 'simulator' | 'events' | 'reminders' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
+export type Section = 'coverage' | 'programmes' | 'units' | 'offices' | 'outreach' | 'campaigns' | 'simulator' | 'plans' | 'events' | 'reminders' | 'users' | 'audit' | 'rules' | 'calculator' | 'register' | 'import' | null;
 
 const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   coverage: ['coverage'],
@@ -14,6 +14,7 @@ const SECTION_PATHS: Record<Exclude<Section, null>, string[]> = {
   outreach: ['outreach'],
   campaigns: ['campaigns'],
   simulator: ['simulator'],
+  plans: ['plans'],
   events: ['events'],
   reminders: ['reminders'],
   users: ['users'],
@@ -100,6 +101,7 @@ export function Header({
           {user && <NavLink to="offices" current={section} label={t('nav.offices')} />}
           {user && <NavLink to="outreach" current={section} label={t('nav.outreach')} />}
           {user && user.role !== 'field_worker' && <NavLink to="campaigns" current={section} label={t('campaigns:web.title')} />}
+          {user && user.role !== 'field_worker' && <NavLink to="plans" current={section} label={t('plans:web.title')} />}
           {user && user.role !== 'field_worker' && <NavLink to="events" current={section} label={t('events:web.title')} />}
           {user && user.role !== 'field_worker' && <NavLink to="simulator" current={section} label={t('simulator:web.nav')} />}
           {user && <NavLink to="reminders" current={section} label={t('nav.reminders')} />}
