@@ -23,6 +23,7 @@ import * as m0020 from './0020_coverage_renewal';
 import * as m0021 from './0021_outreach_events';
 import * as m0022 from './0022_incentives';
 import * as m0023 from './0023_latest_card';
+import * as m0026 from './0026_bank_reconciliation';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021_outreach_events': m0021,
   '0022_incentives': m0022,
   '0023_latest_card': m0023,
+  '0026_bank_reconciliation': m0026,
 };
