@@ -35,6 +35,8 @@ export interface Suggestion {
 export type MatchResult = { kind: 'auto'; pledgeId: string; by: 'reference' | 'partial_reference' } | { kind: 'suggest'; suggestions: Suggestion[] } | { kind: 'none' };
 
 export interface PledgeIndex {
+  /** Each pledge's donor name as words (folded), for name likeness. */
+  nameWords: Map<string, string[]>;
   byReference: Map<string, PledgeKey>;
   byPrefix: Map<string, PledgeKey[]>;
   byAmount: Map<number, PledgeKey[]>;
@@ -44,6 +46,7 @@ export function indexPledges(pledges: PledgeKey[]): PledgeIndex {
   const byReference = new Map<string, PledgeKey>();
   const byPrefix = new Map<string, PledgeKey[]>();
   const byAmount = new Map<number, PledgeKey[]>();
+  const nameWords = new Map<string, string[]>();
   const push = <K>(m: Map<K, PledgeKey[]>, k: K, p: PledgeKey) => {
     const list = m.get(k);
     if (list) list.push(p);
@@ -51,28 +54,32 @@ export function indexPledges(pledges: PledgeKey[]): PledgeIndex {
   };
   for (const p of pledges) {
     byReference.set(p.reference, p);
+    nameWords.set(p.id, words(p.donorName));
     for (const n of [4, 5]) push(byPrefix, p.reference.slice(0, REFERENCE_PREFIX.length + n), p);
     if (p.outstanding > 0) push(byAmount, p.outstanding, p);
     if (p.outstanding !== p.amount) push(byAmount, p.amount, p);
   }
-  return { byReference, byPrefix, byAmount };
+  return { nameWords, byReference, byPrefix, byAmount };
 }
 
 const words = (s: string) => foldVietnamese(s).replace(/[^a-z0-9 ]/g, ' ').split(' ').filter((w) => w.length >= 2);
 
 /** The share (0-1) of the donor name's words found in the line's description and counterparty. */
-export function nameLikeness(donorName: string, line: Pick<LineKey, 'description' | 'counterparty'>): number {
-  const name = words(donorName);
+export function nameLikeness(donorName: string | string[], line: Pick<LineKey, 'description' | 'counterparty'> | Set<string>): number {
+  const name = typeof donorName === 'string' ? words(donorName) : donorName;
   if (name.length === 0) return 0;
-  const text = new Set(words(`${line.description} ${line.counterparty ?? ''}`));
+  const text = line instanceof Set ? line : lineWords(line);
   return name.filter((w) => text.has(w)).length / name.length;
 }
+
+const lineWords = (line: Pick<LineKey, 'description' | 'counterparty'>) => new Set(words(`${line.description} ${line.counterparty ?? ''}`));
 
 const days = (a: string, b: string) => (Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 
 export const MAX_SUGGESTIONS = 3;
 
-export function matchLine(line: LineKey, index: PledgeIndex): MatchResult {
+/** `rank: false` (an import counting what it could suggest) skips ranking the suggestions by amount. */
+export function matchLine(line: LineKey, index: PledgeIndex, options: { rank?: boolean } = {}): MatchResult {
   const hits = referencesIn(line.description);
   const known = hits.full.map((r) => index.byReference.get(r)).filter((p): p is PledgeKey => p !== undefined);
   if (known.length === 1) return { kind: 'auto', pledgeId: known[0].id, by: 'reference' };
@@ -85,11 +92,13 @@ export function matchLine(line: LineKey, index: PledgeIndex): MatchResult {
       return { kind: 'suggest', suggestions: starts.slice(0, MAX_SUGGESTIONS).map((p) => ({ pledgeId: p.id, score: 5, reasons: ['reference'] })) };
   }
   const sameAmount = index.byAmount.get(line.amount) ?? [];
+  if (options.rank === false) return sameAmount.length ? { kind: 'suggest', suggestions: [] } : { kind: 'none' };
+  const text = lineWords(line);
   const scored: Suggestion[] = [];
   for (const p of sameAmount) {
     const reasons: Suggestion['reasons'] = ['amount'];
     let score = 2;
-    const likeness = nameLikeness(p.donorName, line);
+    const likeness = nameLikeness(index.nameWords.get(p.id)!, text);
     if (likeness >= 0.5) {
       score += 2 * likeness;
       reasons.push('name');

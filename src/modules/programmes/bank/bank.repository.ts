@@ -1,12 +1,12 @@
 /** SQL for receiving bank accounts, imported statement lines and their matches to pledges. */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { BankAccountTable, BankLineTable, BankMatchTable, DB } from '../../../db/schema';
+import { insertJsonRows } from '../../../db/json-rows';
 
 export type BankAccountRow = Selectable<BankAccountTable>;
 export type BankLineRow = Selectable<BankLineTable>;
 export type BankMatchRow = Selectable<BankMatchTable>;
 
-const CHUNK = 1000;
 
 export function insertAccount(db: Kysely<DB>, row: Insertable<BankAccountTable>): Promise<BankAccountRow> {
   return db.insertInto('bankAccount').values(row).returningAll().executeTakeFirstOrThrow();
@@ -28,21 +28,11 @@ export async function setAccountMapping(db: Kysely<DB>, id: string, mapping: Rec
     .execute();
 }
 
-/** Inserts the lines whose (account, fingerprint) is new; returns those inserted. */
-export async function insertLines(db: Kysely<DB>, rows: Insertable<BankLineTable>[]): Promise<BankLineRow[]> {
-  const out: BankLineRow[] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    out.push(
-      ...(await db
-        .insertInto('bankLine')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['accountId', 'fingerprint']).doNothing())
-        .returningAll()
-        .execute()),
-    );
-  }
-  return out;
+/** Inserts the lines whose (account, fingerprint) is new; returns those inserted (in the order given). */
+export async function insertLines<T extends Insertable<BankLineTable> & { id: string }>(db: Kysely<DB>, rows: T[]): Promise<T[]> {
+  const made = await insertJsonRows<{ id: string }>(db, 'bank_line', rows, { onConflictDoNothing: ['accountId', 'fingerprint'], returning: ['id'] });
+  const ids = new Set(made.map((r) => r.id));
+  return rows.filter((r) => ids.has(r.id));
 }
 
 export function findLine(db: Kysely<DB>, id: string): Promise<BankLineRow | undefined> {
@@ -74,8 +64,9 @@ export async function confirmPledgeByBank(db: Kysely<DB>, id: string, by: string
     .execute();
 }
 
-export function insertMatch(db: Kysely<DB>, row: Insertable<BankMatchTable>): Promise<BankMatchRow> {
-  return db.insertInto('bankMatch').values(row).returningAll().executeTakeFirstOrThrow();
+/** Matches, many in one statement. */
+export async function insertMatches(db: Kysely<DB>, rows: Insertable<BankMatchTable>[]): Promise<void> {
+  await insertJsonRows(db, 'bank_match', rows);
 }
 
 export function findMatch(db: Kysely<DB>, id: string): Promise<BankMatchRow | undefined> {

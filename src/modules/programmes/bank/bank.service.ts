@@ -238,7 +238,7 @@ async function autoMatch(trx: Kysely<DB>, actor: Actor, programme: Programme, li
   let unmatched = 0;
   for (const line of lines) {
     if ((already.get(line.id) ?? 0) > 0) continue;
-    const m = matchLine(line, index);
+    const m = matchLine(line, index, { rank: false });
     if (m.kind === 'auto') auto.push({ line, pledgeId: m.pledgeId, by: m.by });
     else if (m.kind === 'suggest') suggested++;
     else unmatched++;
@@ -276,21 +276,18 @@ async function writeMatches(
       reference: i.line.transactionId ?? i.pledge.reference,
     })),
   );
-  const matches = [];
-  for (let k = 0; k < items.length; k++)
-    matches.push(
-      await repo.insertMatch(trx, {
-        id: randomUUID(),
-        lineId: items[k].line.id,
-        programmeId: programme.id,
-        pledgeId: items[k].pledge.id,
-        receiptId: made[k].row.id,
-        amount: items[k].amount,
-        txnId: made[k].txnId,
-        matchedBy: items[k].by,
-        createdBy: actor.username,
-      }),
-    );
+  const matches = items.map((item, k) => ({
+      id: randomUUID(),
+      lineId: item.line.id,
+      programmeId: programme.id,
+      pledgeId: item.pledge.id,
+      receiptId: made[k].row.id,
+      amount: item.amount,
+      txnId: made[k].txnId,
+      matchedBy: item.by,
+      createdBy: actor.username,
+    }));
+  await repo.insertMatches(trx, matches);
   await audit(trx, actor, {
     action: 'match',
     entity: 'bank_statement',
@@ -301,7 +298,7 @@ async function writeMatches(
       confirmedPledges: [...new Set(items.filter((i) => i.pledge.status === 'proposed').map((i) => i.pledge.id))],
     },
   });
-  return matches;
+  return matches.map((m) => m.id);
 }
 
 /** Runs the automatic matching again over every line nothing is matched to (pledges made since, say). */
@@ -342,13 +339,14 @@ export async function matchByStaff(db: Kysely<DB>, actor: Actor, programmeId: st
     });
     if (fields.length) throw new AppError('validation', {}, fields);
     requireConfirmation(data.confirm, { action: 'receipt', count: data.parts.length, amount: total });
-    const matches = await writeMatches(
+    const ids = await writeMatches(
       trx,
       actor,
       programme,
       data.parts.map((p) => ({ line, pledge: byId.get(p.pledgeId)!, amount: p.amount, by: 'staff' as const })),
     );
-    return { lineId, matched: taken + total, left: left - total, matches: matches.map(matchView) };
+    const matches = await Promise.all(ids.map(async (id) => matchView((await repo.findMatch(trx, id))!)));
+    return { lineId, matched: taken + total, left: left - total, matches };
   });
 }
 

@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DB, DonorTable, PledgeStatus, PledgeTable, ReceiptTable, RefundTable } from '../../../db/schema';
 import { communeUnder } from '../../../db/scope';
+import { insertJsonRows } from '../../../db/json-rows';
 
 export type DonorRow = Selectable<DonorTable>;
 export type PledgeRow = Selectable<PledgeTable>;
@@ -86,15 +87,9 @@ export async function countReceiptsOfPledge(db: Kysely<DB>, pledgeId: string): P
   return r.n;
 }
 
-/** Receipts in chunks, returned in the order given. */
-export async function insertReceipts(db: Kysely<DB>, rows: Insertable<ReceiptTable>[]): Promise<ReceiptRow[]> {
-  const out: ReceiptRow[] = [];
-  for (let i = 0; i < rows.length; i += 1000) {
-    const made = await db.insertInto('receipt').values(rows.slice(i, i + 1000)).returningAll().execute();
-    const byId = new Map(made.map((r) => [r.id, r]));
-    for (const r of rows.slice(i, i + 1000)) out.push(byId.get(r.id as string)!);
-  }
-  return out;
+/** Receipts, many in one statement (one JSON parameter). */
+export async function insertReceipts(db: Kysely<DB>, rows: Insertable<ReceiptTable>[]): Promise<void> {
+  await insertJsonRows(db, 'receipt', rows);
 }
 
 export function insertReceipt(db: Kysely<DB>, row: Insertable<ReceiptTable>): Promise<ReceiptRow> {

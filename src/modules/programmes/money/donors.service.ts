@@ -310,8 +310,9 @@ export async function createReceipt(db: Kysely<DB>, actor: Actor, programmeId: s
  */
 export async function recordReceipt(trx: Kysely<DB>, actor: Actor, programme: Programme, data: NewReceipt) {
   const [made] = await recordReceipts(trx, actor, programme, [data]);
-  await audit(trx, actor, { action: 'create', entity: 'receipt', entityId: made.row.id, unitCode: programme.ownerUnitCode, after: made.row });
-  return made;
+  const row = (await repo.findReceipt(trx, made.row.id))!;
+  await audit(trx, actor, { action: 'create', entity: 'receipt', entityId: row.id, unitCode: programme.ownerUnitCode, after: row });
+  return { row, txnId: made.txnId };
 }
 
 export interface NewReceipt {
@@ -329,10 +330,8 @@ export interface NewReceipt {
  */
 export async function recordReceipts(trx: Kysely<DB>, actor: Actor, programme: Programme, items: NewReceipt[]) {
   if (items.length === 0) return [];
-  const rows = await repo.insertReceipts(
-    trx,
-    items.map((data) => ({ id: randomUUID(), programmeId: programme.id, ...data, createdBy: actor.username })),
-  );
+  const rows = items.map((data) => ({ id: randomUUID(), programmeId: programme.id, ...data, createdBy: actor.username }));
+  await repo.insertReceipts(trx, rows);
   const txnIds = await postTxns(
     trx,
     actor,
