@@ -108,6 +108,9 @@ describe('bank transfers in the browser', () => {
     expect(await page.getByTestId('bank-report-matched').textContent()).toBe('1.263.600 ₫');
     expect(await page.getByTestId('bank-report-unmatched').textContent()).toBe('700.000 ₫');
     expect(await page.getByTestId('bank-report').getAttribute('data-balanced')).toBe('true');
+    const sheet = await page.request.get(`${server.url}${await page.getByTestId('bank-report-xlsx').getAttribute('href')}`);
+    expect(sheet.status()).toBe(200);
+    expect(sheet.headers()['content-type']).toContain('spreadsheetml');
     const auto = page.getByTestId('bank-line').filter({ hasText: 'FT25001' });
     expect(await auto.getByTestId('bank-line-match').textContent()).toContain(reference);
     await screenshot(page, 'bank-tab-imported');

@@ -120,7 +120,12 @@ function ReportTable({ report }: { report: BankReport }) {
   const { t } = useTranslation('bank');
   return (
     <section className="card" data-testid="bank-report" data-balanced={report.balanced}>
-      <h2>{t('web.reportTitle')}</h2>
+      <div className="card-head">
+        <h2>{t('web.reportTitle')}</h2>
+        <a className="btn btn-secondary btn-small" href={`/api/programmes/${encodeURIComponent(report.programmeId)}/bank-report.xlsx`} data-testid="bank-report-xlsx">
+          {t('web.reportXlsx')}
+        </a>
+      </div>
       <p className="muted small">{t('web.reportLead')}</p>
       <DataTable
         columns={[t('web.date'), { label: t('web.lines'), className: 'num' }, { label: t('web.total'), className: 'num' }, { label: t('web.matched'), className: 'num' }, { label: t('web.unmatched'), className: 'num' }]}

@@ -9,6 +9,7 @@ import { registerMoneyCommands } from '../money/money.cli';
 import { registerProgrammeCommands } from '../programme/programme.cli';
 import { readEmv } from '../../../domain/vietqr';
 import { registerBankCommands } from './bank.cli';
+import { readRows } from '../../../io/rows';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -58,6 +59,12 @@ describe(`bank CLI (${engineName})`, () => {
     expect(second).toMatchObject({ lines: 2, new: 0, duplicates: 2, matched: 0 });
     const report = (await run(['bank-statement', 'report', '--programme', p.id, '--json'])).json[0];
     expect(report).toMatchObject({ total: 1_250_000, matched: 1_000_000, unmatched: 250_000, balanced: true });
+    const xlsx = path.join(dir, 'report.xlsx');
+    await run(['bank-statement', 'report', '--programme', p.id, '--xlsx', xlsx, '--json']);
+    const rows: unknown[][] = [];
+    for await (const row of readRows(xlsx, 'xlsx')) rows.push(row);
+    expect(rows.at(-1)).toEqual([null, 2, 1_250_000, 1_000_000, 250_000]);
+    expect(rows.at(-2)?.slice(1)).toEqual([2, 1_250_000, 1_000_000, 250_000]);
     const printed = (await run(['bank-statement', 'report', '--programme', p.id])).printed;
     expect(printed.at(-1)).toBe('Cộng: 1.250.000 ₫ = 1.000.000 ₫ + 250.000 ₫ (khớp)');
 

@@ -12,6 +12,7 @@ import { AppError } from '../../../errors';
 import { parseAmount } from '../programme/programme.cli';
 import { confirmedRun } from '../programme/confirm.cli';
 import * as bank from './bank.service';
+import { reconciliationWorkbook } from './bank.report';
 
 /** "date=Ngày GD,amount=Số tiền,description=Nội dung" -> a mapping. */
 function parseMap(text: string | undefined): Record<string, string> | null {
@@ -164,10 +165,16 @@ export function registerBankCommands(program: Command, ctx: () => CliContext): v
     .command('report')
     .description('Reconciliation per day: statement total = matched + unmatched')
     .requiredOption('--programme <id>', 'programme id')
+    .option('--xlsx <file>', 'also write it as a sheet')
     .option('--json', 'print as JSON')
     .action(async (opts) => {
       const c = ctx();
-      const r = await c.withDb(({ db }) => bank.reconciliationReport(db, c.actor, opts.programme));
+      const r = await c.withDb(async ({ db }) => {
+        if (!opts.xlsx) return bank.reconciliationReport(db, c.actor, opts.programme);
+        const made = await reconciliationWorkbook(db, c.actor, opts.programme, c.lang);
+        fs.writeFileSync(opts.xlsx, made.buffer);
+        return made.report;
+      });
       if (opts.json) return c.json(r);
       for (const d of r.days) c.out(c.t('bank:cli.report_line', { ...d, total: formatVnd(d.total), matched: formatVnd(d.matched), unmatched: formatVnd(d.unmatched) }));
       c.out(c.t('bank:cli.report_total', { total: formatVnd(r.total), matched: formatVnd(r.matched), unmatched: formatVnd(r.unmatched), state: c.t(r.balanced ? 'bank:cli.balanced' : 'bank:cli.unbalanced') }));

@@ -8,6 +8,8 @@ import { qrDataUrl } from '../../../io/qr';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import { idParams } from '../programme/programme.schemas';
 import * as bank from './bank.service';
+import { reconciliationWorkbook } from './bank.report';
+import { attachment } from '../../../http/attachment';
 import {
   accountSchema,
   bankSchema,
@@ -145,6 +147,15 @@ export const bankRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'Match again, by reference, every line nothing is matched to (audited)', params: idParams, response: { 200: z.object({ matched: z.number(), suggested: z.number(), unmatched: z.number() }) } },
     },
     async (req) => bank.reconcile(db(), req.actor!, req.params.id),
+  );
+
+  app.get(
+    '/api/programmes/:id/bank-report.xlsx',
+    { config: { permission: PROGRAMMES_READ }, schema: { tags, summary: 'The reconciliation per day as a sheet (the totals last)', params: idParams } },
+    async (req, reply) => {
+      const { buffer, fileName } = await reconciliationWorkbook(db(), req.actor!, req.params.id, req.lang);
+      return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachment(fileName)).send(buffer);
+    },
   );
 
   app.get(
