@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema';
-import type { Actor } from '../../../domain/access';
+import { inScope, type Actor } from '../../../domain/access';
+import { lineageOf } from '../../units/units.service';
 import { AppError, notFound, type FieldError } from '../../../errors';
 import { parseInput } from '../../../validation';
 import { audit } from '../../audit/audit.service';
@@ -69,8 +70,22 @@ export async function addAccount(db: Kysely<DB>, actor: Actor, programmeId: stri
   });
 }
 
+/**
+ * Bank data (accounts, statement lines with the payers' names, matches) is for the programme's own staff:
+ * users of its owner unit or above. A commune officer who reads a provincial programme because its area
+ * covers their commune does not see it (forbidden).
+ */
+async function programmeForStaff(db: Kysely<DB>, actor: Actor, programmeId: string) {
+  const programme = await programmeForActor(db, actor, programmeId, 'read');
+  if (actor.scopeCode !== null) {
+    const owner = await lineageOf(db, programme.ownerUnitCode);
+    if (!owner || !inScope(actor, owner.lineage)) throw new AppError('forbidden');
+  }
+  return programme;
+}
+
 export async function listAccounts(db: Kysely<DB>, actor: Actor, programmeId: string): Promise<AccountView[]> {
-  await programmeForActor(db, actor, programmeId, 'read');
+  await programmeForStaff(db, actor, programmeId);
   return (await repo.listAccounts(db, programmeId)).map(accountView);
 }
 
@@ -94,7 +109,7 @@ export async function setMapping(db: Kysely<DB>, actor: Actor, programmeId: stri
 
 /** What a pledge's payer needs: the account, the reference and the VietQR payload. */
 export async function paymentOf(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string) {
-  await programmeForActor(db, actor, programmeId, 'read');
+  await programmeForStaff(db, actor, programmeId);
   const pledge = await repo.findPledgeRow(db, pledgeId);
   if (!pledge || pledge.programmeId !== programmeId) throw notFound('pledge', pledgeId);
   const account = (await repo.listAccounts(db, programmeId)).find((a) => a.active);
@@ -382,7 +397,7 @@ const ageInDays = (from: string, today: string) => Math.round((Date.parse(`${tod
  * (unmatched ones) and, for those not fully matched, up to three suggested pledges.
  */
 export async function listLines(db: Kysely<DB>, actor: Actor, programmeId: string, query: { unmatched?: boolean; today: string }) {
-  await programmeForActor(db, actor, programmeId, 'read');
+  await programmeForStaff(db, actor, programmeId);
   const lines = await repo.listLines(db, programmeId, { unmatchedOnly: query.unmatched });
   const matches = groupBy(await repo.matchesOfLines(db, programmeId), (m) => m.lineId);
   const { index, byId } = await pledgeIndex(db, programmeId);
@@ -413,7 +428,7 @@ export type LineView = Awaited<ReturnType<typeof listLines>>[number];
 
 /** Per day: the statement's total, matched and unmatched (total = matched + unmatched on every day and overall). */
 export async function reconciliationReport(db: Kysely<DB>, actor: Actor, programmeId: string) {
-  const programme = await programmeForActor(db, actor, programmeId, 'read');
+  const programme = await programmeForStaff(db, actor, programmeId);
   const days = (await repo.dailyTotals(db, programmeId)).map((d) => ({ date: d.bookedOn, lines: d.lines, total: d.total, matched: d.matched, unmatched: d.total - d.matched }));
   const sum = (k: 'total' | 'matched' | 'unmatched' | 'lines') => days.reduce((s, d) => s + d[k], 0);
   const totals = { lines: sum('lines'), total: sum('total'), matched: sum('matched'), unmatched: sum('unmatched') };

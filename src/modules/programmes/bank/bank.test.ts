@@ -263,5 +263,10 @@ describe('statement import and matching', () => {
     expect(e.code).toBe('not_found');
     const e2 = await failure(bank.importStatement(t.db, officer, programme.id, { accountId: account.id, buffer: csv([['date']]), format: 'csv' }));
     expect(e2.code).toBe('not_found');
+    // a commune officer of the province reads the provincial programme, but not its bank data
+    const inside = (await t.db.selectFrom('unit').select('code').where('parentCode', '=', '15').orderBy('code').executeTakeFirstOrThrow()).code;
+    const { actor: local } = await makeUser(t, 'commune_officer', inside);
+    expect((await failure(bank.listLines(t.db, local, programme.id, { today: '2025-11-10' }))).code).toBe('forbidden');
+    expect((await failure(bank.reconciliationReport(t.db, local, programme.id))).code).toBe('forbidden');
   });
 });
