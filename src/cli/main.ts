@@ -17,6 +17,7 @@ import { registerAllocateCommands } from '../modules/programmes/selection/alloca
 import { registerProgrammeCommands } from '../modules/programmes/programme/programme.cli';
 import { registerMoneyCommands } from '../modules/programmes/money/money.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover/handover.cli';
+import { registerBankCommands } from '../modules/programmes/bank/bank.cli';
 import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
 import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
 import { registerCampaignCommands } from '../modules/campaigns/campaigns.cli';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerAllocateCommands(program, ctx);
   registerProgrammeCommands(program, ctx);
   registerMoneyCommands(program, ctx);
+  registerBankCommands(program, ctx);
   registerHandoverCommands(program, ctx);
   registerSelectionCommands(program, ctx);
   registerOutreachCommands(program, ctx);

@@ -340,6 +340,8 @@ export interface PledgeTable {
   createdAt: Generated<Date>;
   confirmedBy: string | null;
   confirmedAt: Date | null;
+  /** The payment reference a bank transfer carries (migration 0026), e.g. CD7K3M9R. */
+  reference: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type PaymentMethod = 'cash' | 'bank_transfer' | 'other';
@@ -355,6 +357,9 @@ export interface ReceiptTable {
   reference: string | null;
   createdBy: string;
   createdAt: Generated<Date>;
+  /** A receipt undone (a bank match undone, migration 0026): its reversal is in the ledger. */
+  voidedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  voidedBy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RefundTable {
@@ -769,6 +774,55 @@ export interface DB {
   outreachEvent: OutreachEventTable;
   outreachEventAttendee: OutreachEventAttendeeTable;
   outreachEventFile: OutreachEventFileTable;
+  bankAccount: BankAccountTable;
+  bankLine: BankLineTable;
+  bankMatch: BankMatchTable;
+}
+
+// ---- bank transfers and reconciliation (migration 0026) ----
+
+export interface BankAccountTable {
+  id: string;
+  programmeId: string;
+  bankBin: string;
+  accountNumber: string;
+  accountName: string;
+  mapping: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  active: Generated<boolean>;
+  createdBy: string;
+  createdAt: Generated<Date>;
+}
+
+export interface BankLineTable {
+  id: string;
+  accountId: string;
+  programmeId: string;
+  bookedOn: string;
+  amount: number;
+  description: string;
+  transactionId: string | null;
+  counterparty: string | null;
+  fingerprint: string;
+  fileName: string | null;
+  rowNumber: number | null;
+  importedBy: string;
+  importedAt: Generated<Date>;
+}
+
+export interface BankMatchTable {
+  id: string;
+  lineId: string;
+  programmeId: string;
+  pledgeId: string;
+  receiptId: string;
+  amount: number;
+  txnId: string;
+  matchedBy: 'reference' | 'partial_reference' | 'staff';
+  createdBy: string;
+  createdAt: Generated<Date>;
+  undoneAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  undoneBy: ColumnType<string | null, string | null | undefined, string | null>;
+  undoTxnId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // ---- renewal reminders (migration 0018) ----

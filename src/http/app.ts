@@ -40,6 +40,7 @@ import { selectionRoutes } from '../modules/programmes/selection/selection.route
 import { ImportJobs } from '../modules/register/import-jobs';
 import multipart from '@fastify/multipart';
 import { handoverRoutes } from '../modules/programmes/handover/handover.routes';
+import { bankRoutes } from '../modules/programmes/bank/bank.routes';
 import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
 import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
 
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(selectionRoutes);
   await app.register(importRoutes(new ImportJobs()));
   await app.register(handoverRoutes);
+  await app.register(bankRoutes);
   await app.register(publicProgrammeRoutes(new PledgeThrottle()));
   await app.register(outreachRoutes);
   await app.register(campaignRoutes);

@@ -21,6 +21,8 @@ import viOutreach from './locales/vi/outreach.json';
 import enOutreach from './locales/en/outreach.json';
 import viField from './locales/vi/field.json';
 import viCampaigns from './locales/vi/campaigns.json';
+import viBank from './locales/vi/bank.json';
+import enBank from './locales/en/bank.json';
 import enCampaigns from './locales/en/campaigns.json';
 import viSimulator from './locales/vi/simulator.json';
 import enSimulator from './locales/en/simulator.json';
@@ -37,8 +39,8 @@ export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans, bank: viBank },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans, bank: enBank },
 } as const;
 
 const instance = i18next.createInstance();
@@ -46,7 +48,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans', 'bank'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

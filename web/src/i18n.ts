@@ -14,6 +14,8 @@ import enProgrammes from '../../src/i18n/locales/en/programmes.json';
 import viSelection from '../../src/i18n/locales/vi/selection.json';
 import enSelection from '../../src/i18n/locales/en/selection.json';
 import viHandover from '../../src/i18n/locales/vi/handover.json';
+import viBank from '../../src/i18n/locales/vi/bank.json';
+import enBank from '../../src/i18n/locales/en/bank.json';
 import enHandover from '../../src/i18n/locales/en/handover.json';
 import viField from '../../src/i18n/locales/vi/field.json';
 import enField from '../../src/i18n/locales/en/field.json';
@@ -53,13 +55,13 @@ function writeLanguageCookie(lang: Language): void {
 export const i18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
   resources: {
-    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans },
-    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans },
+    vi: { web: viWeb, programmes: viProgrammes, selection: viSelection, handover: viHandover, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans, bank: viBank },
+    en: { web: enWeb, programmes: enProgrammes, selection: enSelection, handover: enHandover, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans, bank: enBank },
   },
   lng: readLanguageCookie() ?? DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...LANGUAGES],
-  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans'],
+  ns: ['web', 'programmes', 'selection', 'handover', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans', 'bank'],
   defaultNS: 'web',
   interpolation: { escapeValue: false },
   returnNull: false,

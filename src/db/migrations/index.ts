@@ -25,6 +25,7 @@ import * as m0022 from './0022_incentives';
 import * as m0023 from './0023_latest_card';
 import * as m0024 from './0024_support_scenarios';
 import * as m0025 from './0025_plans';
+import * as m0026 from './0026_bank_reconciliation';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0023_latest_card': m0023,
   '0024_support_scenarios': m0024,
   '0025_plans': m0025,
+  '0026_bank_reconciliation': m0026,
 };

@@ -194,6 +194,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/banks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Banks of the NAPAS VietQR network with their BINs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bin: string;
+                                code: string;
+                                name: string;
+                                shortName: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns": {
         parameters: {
             query?: never;
@@ -7350,6 +7393,559 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/programmes/{id}/bank-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The programme's receiving bank accounts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountName: string;
+                                accountNumber: string;
+                                active: boolean;
+                                bankBin: string;
+                                bankName: string;
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                mapping: {
+                                    [key: string]: string;
+                                } | null;
+                                programmeId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a receiving account: NAPAS bank BIN, account number and name, optional own statement columns (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountName: string;
+                        accountNumber: string;
+                        bin: string;
+                        mapping?: {
+                            [key: string]: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountName: string;
+                            accountNumber: string;
+                            active: boolean;
+                            bankBin: string;
+                            bankName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            programmeId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-accounts/{accountId}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or remove an account's own statement columns (audited) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    accountId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mapping: {
+                            [key: string]: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountName: string;
+                            accountNumber: string;
+                            active: boolean;
+                            bankBin: string;
+                            bankName: string;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            mapping: {
+                                [key: string]: string;
+                            } | null;
+                            programmeId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statement lines (newest first) with matches, what is left, age and suggestions; ?unmatched=true */
+        get: {
+            parameters: {
+                query?: {
+                    unmatched?: "0" | "1" | "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accountId: string;
+                                accountNumber: string;
+                                ageDays: number | null;
+                                amount: number;
+                                bankBin: string;
+                                bookedOn: string;
+                                counterparty: string | null;
+                                description: string;
+                                fileName: string | null;
+                                id: string;
+                                importedAt: string;
+                                left: number;
+                                matched: number;
+                                matches: {
+                                    amount: number;
+                                    createdAt: string;
+                                    createdBy: string;
+                                    donorName: string;
+                                    id: string;
+                                    lineId: string;
+                                    matchedBy: string;
+                                    pledgeId: string;
+                                    receiptId: string;
+                                    reference: string | null;
+                                    txnId: string;
+                                    undoneAt: string | null;
+                                    undoTxnId: string | null;
+                                }[];
+                                rowNumber: number | null;
+                                suggestions: {
+                                    amount: number;
+                                    donorName: string;
+                                    outstanding: number;
+                                    pledgeId: string;
+                                    reasons: string[];
+                                    reference: string;
+                                    score: number;
+                                }[];
+                                transactionId: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-lines/{lineId}/matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match a line to pledges by hand (several parts = a split, at most what the line has left): a receipt per part through the ledger; confirm {count, amount} (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        confirm?: {
+                            amount: number;
+                            count: number;
+                        };
+                        parts: {
+                            amount: number;
+                            /** Format: uuid */
+                            pledgeId: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            left: number;
+                            lineId: string;
+                            matched: number;
+                            matches: {
+                                amount: number;
+                                createdAt: string;
+                                createdBy: string;
+                                id: string;
+                                lineId: string;
+                                matchedBy: string;
+                                pledgeId: string;
+                                receiptId: string;
+                                txnId: string;
+                                undoneAt: string | null;
+                                undoTxnId: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-matches/{matchId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a match: the receipt is reversed in the ledger (refused once it funded a card or was refunded); confirm {count: 1, amount} (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    matchId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        confirm?: {
+                            amount: number;
+                            count: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount: number;
+                            createdAt: string;
+                            createdBy: string;
+                            id: string;
+                            lineId: string;
+                            matchedBy: string;
+                            pledgeId: string;
+                            receiptId: string;
+                            txnId: string;
+                            undoneAt: string | null;
+                            undoTxnId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match again, by reference, every line nothing is matched to (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            matched: number;
+                            suggested: number;
+                            unmatched: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconciliation per day: statement total = matched + unmatched */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            balanced: boolean;
+                            days: {
+                                date: string;
+                                lines: number;
+                                matched: number;
+                                total: number;
+                                unmatched: number;
+                            }[];
+                            lines: number;
+                            matched: number;
+                            programmeId: string;
+                            programmeName: string;
+                            total: number;
+                            unmatched: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reconciliation per day as a sheet (the totals last) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a bank statement (multipart, field "file", .xlsx or .csv) of ?accountId; ?layout (vietcombank, vietinbank, bidv, agribank, techcombank, mb, generic, mapping) else recognised. Lines already imported are duplicates; new lines are matched by reference. Bad input refuses the file (audited) */
+        post: {
+            parameters: {
+                query: {
+                    accountId: string;
+                    layout?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicates: number;
+                            layout: string;
+                            lines: number;
+                            matched: number;
+                            new: number;
+                            outsidePeriod: number;
+                            skipped: number;
+                            suggested: number;
+                            unmatched: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/programmes/{id}/candidates": {
         parameters: {
             query?: never;
@@ -8523,10 +9119,12 @@ export interface paths {
                                 pledgedOn: string;
                                 programmeId: string;
                                 received: number;
+                                reference: string | null;
                                 /** @enum {string} */
                                 source: "staff" | "public";
                                 /** @enum {string} */
                                 status: "proposed" | "confirmed" | "cancelled";
+                                vietqr?: string | null;
                             }[];
                         };
                     };
@@ -8579,10 +9177,12 @@ export interface paths {
                             pledgedOn: string;
                             programmeId: string;
                             received: number;
+                            reference: string | null;
                             /** @enum {string} */
                             source: "staff" | "public";
                             /** @enum {string} */
                             status: "proposed" | "confirmed" | "cancelled";
+                            vietqr?: string | null;
                         };
                     };
                 };
@@ -8637,10 +9237,12 @@ export interface paths {
                             pledgedOn: string;
                             programmeId: string;
                             received: number;
+                            reference: string | null;
                             /** @enum {string} */
                             source: "staff" | "public";
                             /** @enum {string} */
                             status: "proposed" | "confirmed" | "cancelled";
+                            vietqr?: string | null;
                         };
                     };
                 };
@@ -8695,15 +9297,68 @@ export interface paths {
                             pledgedOn: string;
                             programmeId: string;
                             received: number;
+                            reference: string | null;
                             /** @enum {string} */
                             source: "staff" | "public";
                             /** @enum {string} */
                             status: "proposed" | "confirmed" | "cancelled";
+                            vietqr?: string | null;
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/pledges/{pledgeId}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to pay a pledge: the receiving account, the reference, the VietQR payload and its image (PNG data URL) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    pledgeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                                bin: string;
+                            } | null;
+                            amount: number;
+                            pledgeId: string;
+                            qrPng: string | null;
+                            reference: string | null;
+                            vietqr: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9774,13 +10429,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            account: {
+                                accountName: string;
+                                accountNumber: string;
+                                bankName: string;
+                            } | null;
                             amount: number;
                             earmarkCommuneCode: string | null;
                             message: string;
                             pledgeId: string;
                             programmeName: string;
+                            qrPng: string | null;
+                            reference: string | null;
                             /** @enum {string} */
                             status: "proposed";
+                            vietqr: string | null;
                         };
                     };
                 };

@@ -1,6 +1,7 @@
 /**
  * One programme (#/programmes/<id>[/<tab>]): its name, status and deadline, and four tabs: Overview
- * (details, status flow, history), Money (donors, pledges, receipts, refunds, balances), Selection and
+ * (details, status flow, history), Money (donors, pledges, receipts, refunds, balances), Transfers
+ * (receiving accounts, bank statements, reconciliation), Selection and
  * Handover (written by their own areas; they get the programme as loaded here).
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -16,8 +17,9 @@ import { ProgrammeOverview } from './ProgrammeOverview';
 import { programmesApi, type ProgrammeDetail } from './programmesApi';
 import { SelectionTab } from './SelectionTab';
 import { HandoverTab } from './HandoverTab';
+import { BankTab } from './BankTab';
 
-export const PROGRAMME_TABS = ['overview', 'money', 'selection', 'handover'] as const;
+export const PROGRAMME_TABS = ['overview', 'money', 'bank', 'selection', 'handover'] as const;
 export type ProgrammeTab = (typeof PROGRAMME_TABS)[number];
 
 export function ProgrammePage({ id, tab }: { id: string; tab: string | undefined }) {
@@ -86,6 +88,7 @@ export function ProgrammePage({ id, tab }: { id: string; tab: string | undefined
       </nav>
       {current === 'overview' && <ProgrammeOverview programme={programme} onChanged={setProgramme} />}
       {current === 'money' && <MoneyTab programme={programme} onChanged={reload} />}
+      {current === 'bank' && <BankTab programme={programme} onChanged={reload} />}
       {current === 'selection' && <SelectionTab programme={programme} onChanged={reload} />}
       {current === 'handover' && <HandoverTab programme={programme} onChanged={reload} />}
     </div>

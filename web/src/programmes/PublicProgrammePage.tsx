@@ -18,6 +18,41 @@ import { DataTable } from '../ui/DataTable';
 const KINDS = ['individual', 'organisation', 'business', 'officials'] as const;
 const BENEFICIARIES_SHOWN = 200;
 
+type PledgeAnswer = Awaited<ReturnType<typeof handoverApi.publicPledge>>;
+
+/** The VietQR code of a pledge just offered, with the account and the reference to keep in the transfer. */
+function PayByQr({ answer }: { answer: PledgeAnswer }) {
+  const { t } = useTranslation('bank');
+  const account = answer.account!;
+  return (
+    <div className="pay-qr" data-testid="pledge-qr" data-reference={answer.reference}>
+      <h3>{t('web.payTitle')}</h3>
+      <img
+        src={answer.qrPng!}
+        width={240}
+        height={240}
+        data-testid="pledge-qr-image"
+        alt={t('web.qrAlt', { amount: formatVnd(answer.amount), account: `${account.bankName} ${account.accountNumber}`, reference: answer.reference })}
+      />
+      <dl className="pay-qr-details">
+        <dt>{t('web.bank')}</dt>
+        <dd>{account.bankName}</dd>
+        <dt>{t('web.accountNumber')}</dt>
+        <dd>{account.accountNumber}</dd>
+        <dt>{t('web.accountName')}</dt>
+        <dd>{account.accountName}</dd>
+        <dt>{t('web.amount')}</dt>
+        <dd>{formatVnd(answer.amount)}</dd>
+        <dt>{t('web.reference')}</dt>
+        <dd>
+          <strong data-testid="pledge-reference">{answer.reference}</strong>
+        </dd>
+      </dl>
+      <p className="small">{t('web.payLead', { reference: answer.reference })}</p>
+    </div>
+  );
+}
+
 function PledgeForm({ programme }: { programme: PublicProgramme }) {
   const { t } = useTranslation('handover');
   const [name, setName] = useState('');
@@ -27,7 +62,7 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
   const [kind, setKind] = useState<(typeof KINDS)[number]>('individual');
   const [consent, setConsent] = useState(false);
   const [note, setNote] = useState('');
-  const [thanks, setThanks] = useState<string | null>(null);
+  const [thanks, setThanks] = useState<PledgeAnswer | null>(null);
   const { errors, busy, invalid, send } = useFormSubmit({
     errorsOf: (err) =>
       err instanceof ApiError && err.status === 429
@@ -40,14 +75,15 @@ function PledgeForm({ programme }: { programme: PublicProgramme }) {
     const value = parseVnd(amount);
     if (invalid(value === null || value <= 0 ? { amount: t('web.amountInvalid') } : {}) || value === null) return;
     const body: PublicPledgeInput = { name, contact, amount: value, kind, publicConsent: consent, earmarkCommuneCode: earmark || null, note: note || null };
-    await send(async () => setThanks((await handoverApi.publicPledge(programme.slug, body)).message));
+    await send(async () => setThanks(await handoverApi.publicPledge(programme.slug, body)));
   }
 
   if (thanks)
     return (
       <section className="card" data-testid="pledge-thanks" aria-live="polite">
         <h2>{t('web.thanksTitle')}</h2>
-        <p>{thanks}</p>
+        <p>{thanks.message}</p>
+        {thanks.qrPng && thanks.account && thanks.reference && <PayByQr answer={thanks} />}
         <p className="muted">{t('web.thanksNext')}</p>
       </section>
     );

@@ -187,4 +187,9 @@ export const publicPledgeAnswerSchema = z.object({
   earmarkCommuneCode: z.string().nullable(),
   status: z.literal('proposed'),
   message: z.string(),
+  /** The payment reference to keep in the transfer's description, and how to pay (VietQR), when the programme has a receiving account. */
+  reference: z.string().nullable(),
+  vietqr: z.string().nullable(),
+  qrPng: z.string().nullable(),
+  account: z.object({ bankName: z.string(), accountNumber: z.string(), accountName: z.string() }).nullable(),
 });

@@ -52,7 +52,7 @@ export async function donorsGiven(db: Kysely<DB>, programmeId: string) {
       (coalesce(sum(r.amount), 0) - coalesce((select sum(f.amount) from refund f join receipt r2 on r2.id = f.receipt_id
         where r2.donor_id = d.id and r2.programme_id = ${programmeId}::uuid), 0))::bigint as given
     from receipt r join donor d on d.id = r.donor_id
-    where r.programme_id = ${programmeId}::uuid
+    where r.programme_id = ${programmeId}::uuid and r.voided_at is null
     group by d.id, d.name, d.kind, d.public_consent`.execute(db);
   return r.rows;
 }

@@ -18,7 +18,8 @@ import { maskName, normalizePhone } from '../../../domain/identity';
 import { AppError, notFound } from '../../../errors';
 import { parseInput, text } from '../../../validation';
 import { findUnit } from '../../units/units.service';
-import { proposePublicPledge } from '../money/donors.service';
+import { proposePublicPledge, receivingAccountOf } from '../money/donors.service';
+import { qrDataUrl } from '../../../io/qr';
 import { programmeBalance } from '../programme/ledger.service';
 import { findProgrammeBySlug, type ProgrammeRow } from './handover.repository';
 import { HANDOVER } from './handover.schemas';
@@ -170,5 +171,16 @@ export async function publicPledge(
     },
     edge.today,
   );
-  return { pledgeId: made.id, programmeName: p.name, amount: made.amount, earmarkCommuneCode: earmark, status: 'proposed' as const };
+  const account = await receivingAccountOf(db, p.id);
+  return {
+    pledgeId: made.id,
+    programmeName: p.name,
+    amount: made.amount,
+    earmarkCommuneCode: earmark,
+    status: 'proposed' as const,
+    reference: made.reference,
+    vietqr: made.vietqr,
+    qrPng: made.vietqr ? await qrDataUrl(made.vietqr) : null,
+    account: account ? { bankName: account.bankName, accountNumber: account.accountNumber, accountName: account.accountName } : null,
+  };
 }

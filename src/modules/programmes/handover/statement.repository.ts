@@ -28,6 +28,7 @@ export function receiptsOf(db: Kysely<DB>, programmeId: string, donorId: string)
     .select(['r.id', 'r.amount', 'r.receivedOn', 'r.method', 'r.reference'])
     .where('r.programmeId', '=', programmeId)
     .where('r.donorId', '=', donorId)
+    .where('r.voidedAt', 'is', null)
     .orderBy('r.receivedOn')
     .orderBy('r.createdAt')
     .execute();
@@ -107,12 +108,12 @@ export async function donorTotals(db: Kysely<DB>, programmeId: string): Promise<
   const r = await sql<DonorTotalsRow>`
     with ids as (
       select donor_id from pledge where programme_id = ${programmeId}::uuid
-      union select donor_id from receipt where programme_id = ${programmeId}::uuid
+      union select donor_id from receipt where programme_id = ${programmeId}::uuid and voided_at is null
     )
     select d.id as "donorId", d.name, d.kind, d.public_consent as "publicConsent",
       (select coalesce(sum(p.amount), 0)::bigint from pledge p where p.programme_id = ${programmeId}::uuid and p.donor_id = d.id and p.status = 'confirmed') as pledged,
       (select coalesce(sum(p.amount), 0)::bigint from pledge p where p.programme_id = ${programmeId}::uuid and p.donor_id = d.id and p.status = 'proposed') as proposed,
-      (select coalesce(sum(r.amount), 0)::bigint from receipt r where r.programme_id = ${programmeId}::uuid and r.donor_id = d.id) as received,
+      (select coalesce(sum(r.amount), 0)::bigint from receipt r where r.programme_id = ${programmeId}::uuid and r.donor_id = d.id and r.voided_at is null) as received,
       (select coalesce(sum(f.amount), 0)::bigint from refund f join receipt r on r.id = f.receipt_id
         where f.programme_id = ${programmeId}::uuid and r.donor_id = d.id) as refunded,
       (select coalesce(sum(af.amount), 0)::bigint from award_funding af join receipt r on r.id = af.receipt_id join award a on a.id = af.award_id

@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DB, DonorTable, PledgeStatus, PledgeTable, ReceiptTable, RefundTable } from '../../../db/schema';
 import { communeUnder } from '../../../db/scope';
+import { insertJsonRows } from '../../../db/json-rows';
 
 export type DonorRow = Selectable<DonorTable>;
 export type PledgeRow = Selectable<PledgeTable>;
@@ -27,6 +28,22 @@ export function listDonors(db: Kysely<DB>, scope: string | null, q?: string): Pr
     query = query.where(communeUnder('d.owner_unit_code', scope));
   if (q) query = query.where(sql<boolean>`lower(d.name) like ${`%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   return query.orderBy('d.name').orderBy('d.id').execute();
+}
+
+export async function referenceTaken(db: Kysely<DB>, reference: string): Promise<boolean> {
+  return (await db.selectFrom('pledge').select('id').where('reference', '=', reference).executeTakeFirst()) !== undefined;
+}
+
+/** The programme's receiving account for transfers: its first active bank account. */
+export function receivingAccount(db: Kysely<DB>, programmeId: string) {
+  return db
+    .selectFrom('bankAccount')
+    .select(['id', 'bankBin', 'accountNumber', 'accountName'])
+    .where('programmeId', '=', programmeId)
+    .where('active', '=', true)
+    .orderBy('createdAt')
+    .orderBy('id')
+    .executeTakeFirst();
 }
 
 export function insertPledge(db: Kysely<DB>, row: Insertable<PledgeTable>): Promise<PledgeRow> {
@@ -55,7 +72,7 @@ export function listPledges(db: Kysely<DB>, programmeId: string) {
     .select([
       'd.name as donorName',
       'u.name as earmarkCommuneName',
-      sql<number>`coalesce((select sum(r.amount) from receipt r where r.pledge_id = p.id), 0)::bigint`.as('receivedGross'),
+      sql<number>`coalesce((select sum(r.amount) from receipt r where r.pledge_id = p.id and r.voided_at is null), 0)::bigint`.as('receivedGross'),
       sql<number>`coalesce((select sum(x.amount) from refund x join receipt r on r.id = x.receipt_id where r.pledge_id = p.id), 0)::bigint`.as('refundedOfPledge'),
     ])
     .where('p.programmeId', '=', programmeId)
@@ -66,12 +83,21 @@ export function listPledges(db: Kysely<DB>, programmeId: string) {
 }
 
 export async function countReceiptsOfPledge(db: Kysely<DB>, pledgeId: string): Promise<number> {
-  const r = await db.selectFrom('receipt').select(sql<number>`count(*)::int`.as('n')).where('pledgeId', '=', pledgeId).executeTakeFirstOrThrow();
+  const r = await db.selectFrom('receipt').select(sql<number>`count(*)::int`.as('n')).where('pledgeId', '=', pledgeId).where('voidedAt', 'is', null).executeTakeFirstOrThrow();
   return r.n;
+}
+
+/** Receipts, many in one statement (one JSON parameter). */
+export async function insertReceipts(db: Kysely<DB>, rows: Insertable<ReceiptTable>[]): Promise<void> {
+  await insertJsonRows(db, 'receipt', rows);
 }
 
 export function insertReceipt(db: Kysely<DB>, row: Insertable<ReceiptTable>): Promise<ReceiptRow> {
   return db.insertInto('receipt').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function voidReceipt(db: Kysely<DB>, id: string, by: string): Promise<void> {
+  await db.updateTable('receipt').set({ voidedAt: sql<Date>`now()` as unknown as Date, voidedBy: by }).where('id', '=', id).execute();
 }
 
 export function findReceipt(db: Kysely<DB>, id: string): Promise<ReceiptRow | undefined> {
@@ -91,6 +117,7 @@ export function listReceipts(db: Kysely<DB>, programmeId: string) {
       sql<number>`coalesce((select sum(x.amount) from refund x where x.receipt_id = r.id), 0)::bigint`.as('refunded'),
     ])
     .where('r.programmeId', '=', programmeId)
+    .where('r.voidedAt', 'is', null)
     .orderBy('r.receivedOn')
     .orderBy('r.createdAt')
     .orderBy('r.id')

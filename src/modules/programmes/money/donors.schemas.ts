@@ -130,6 +130,10 @@ export const pledgeSchema = z.object({
   confirmedAt: z.string().nullable(),
   /** Receipts against this pledge, less their refunds. */
   received: z.number(),
+  /** The payment reference a bank transfer carries (e.g. CD7K3M9R). */
+  reference: z.string().nullable(),
+  /** The VietQR payload (EMVCo text) to pay it into the programme's receiving account; null without an account. */
+  vietqr: z.string().nullable().optional(),
 });
 
 export const receiptSchema = z.object({

@@ -35,9 +35,12 @@ import {
   type PublicPledgeInput,
   type UpdateDonorInput,
 } from './donors.schemas';
-import { awardCards, cancelAward, findAward, lockProgramme, postTxn, receiptsWithRemainder } from '../programme/ledger.service';
+import { awardCards, cancelAward, findAward, lockProgramme, postTxn, postTxns, receiptsWithRemainder } from '../programme/ledger.service';
 import { requireConfirmation } from '../programme/confirm';
 import { formatVnd } from '../../../domain/money';
+import { newReference } from '../../../domain/bank-reference';
+import { vietQrPayload } from '../../../domain/vietqr';
+import { napasBank } from '../../../domain/napas-banks';
 import { findProgramme, programmeField, programmeForActor, PROGRAMMES_READ, PROGRAMMES_WRITE, transitionError, type Programme } from '../programme/programme.access';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -124,15 +127,43 @@ export async function listPledges(db: Kysely<DB>, actor: Actor, programmeId: str
 }
 export type PledgeView = Awaited<ReturnType<typeof listPledges>>[number];
 
-async function pledgeView(db: Kysely<DB>, programmeId: string, id: string): Promise<PledgeView> {
+export type PledgeWithQr = PledgeView & { vietqr: string | null };
+
+async function pledgeView(db: Kysely<DB>, programmeId: string, id: string): Promise<PledgeWithQr> {
   const rows = await repo.listPledges(db, programmeId);
   const p = rows.find((r) => r.id === id)!;
   const { receivedGross, refundedOfPledge, ...rest } = p;
-  return { ...rest, createdAt: rest.createdAt.toISOString(), confirmedAt: iso(rest.confirmedAt), received: Number(receivedGross) - Number(refundedOfPledge) };
+  const received = Number(receivedGross) - Number(refundedOfPledge);
+  return { ...rest, createdAt: rest.createdAt.toISOString(), confirmedAt: iso(rest.confirmedAt), received, vietqr: await pledgeVietQr(db, p) };
+}
+
+/** A fresh payment reference no pledge has (random; a clash, about one in millions, draws again). */
+async function freshReference(trx: Kysely<DB>): Promise<string> {
+  for (;;) {
+    const ref = newReference();
+    if (!(await repo.referenceTaken(trx, ref))) return ref;
+  }
+}
+
+/**
+ * The VietQR payload to pay a pledge: the programme's receiving account, the pledge's amount, the
+ * reference as the purpose (plain ASCII). Null when the programme has no receiving account.
+ */
+export async function pledgeVietQr(db: Kysely<DB>, pledge: { programmeId: string; amount: number; reference: string | null }): Promise<string | null> {
+  if (!pledge.reference) return null;
+  const account = await repo.receivingAccount(db, pledge.programmeId);
+  if (!account) return null;
+  return vietQrPayload({ bin: account.bankBin, account: account.accountNumber, amount: pledge.amount, purpose: pledge.reference });
+}
+
+/** The receiving account a pledge is paid into (bank, number, name), if the programme has one. */
+export async function receivingAccountOf(db: Kysely<DB>, programmeId: string) {
+  const a = await repo.receivingAccount(db, programmeId);
+  return a ? { ...a, bankName: napasBank(a.bankBin)?.shortName ?? a.bankBin } : null;
 }
 
 /** A pledge entered by staff: confirmed at once. */
-export async function createPledge(db: Kysely<DB>, actor: Actor, programmeId: string, input: CreatePledgeInput): Promise<PledgeView> {
+export async function createPledge(db: Kysely<DB>, actor: Actor, programmeId: string, input: CreatePledgeInput): Promise<PledgeWithQr> {
   const data = parseInput(createPledgeInput, input);
   return db.transaction().execute(async (trx) => {
     const programme = await programmeForActor(trx, actor, programmeId, 'write');
@@ -144,6 +175,7 @@ export async function createPledge(db: Kysely<DB>, actor: Actor, programmeId: st
       programmeId,
       donorId: donor.id,
       amount: data.amount,
+      reference: await freshReference(trx),
       earmarkCommuneCode: data.earmarkCommuneCode ?? null,
       earmarkTag: data.earmarkTag ?? null,
       status: 'confirmed',
@@ -183,6 +215,7 @@ export async function proposePublicPledge(db: Kysely<DB>, actor: Actor, programm
       programmeId,
       donorId: donor.id,
       amount: data.amount,
+      reference: await freshReference(trx),
       earmarkCommuneCode: data.earmarkCommuneCode ?? null,
       earmarkTag: data.earmarkTag ?? null,
       status: 'proposed',
@@ -191,7 +224,7 @@ export async function proposePublicPledge(db: Kysely<DB>, actor: Actor, programm
       note: data.note ?? null,
     });
     await audit(trx, actor, { action: 'propose', entity: 'pledge', entityId: pledge.id, unitCode: programme.ownerUnitCode, after: { pledge, donorId: donor.id } });
-    return { id: pledge.id, amount: pledge.amount, status: pledge.status };
+    return { id: pledge.id, amount: pledge.amount, status: pledge.status, reference: pledge.reference, vietqr: await pledgeVietQr(trx, pledge) };
   });
 }
 
@@ -202,7 +235,7 @@ async function pledgeOf(trx: Kysely<DB>, programmeId: string, pledgeId: string) 
 }
 
 /** Staff confirm a proposed pledge. */
-export async function confirmPledge(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string): Promise<PledgeView> {
+export async function confirmPledge(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string): Promise<PledgeWithQr> {
   return db.transaction().execute(async (trx) => {
     const programme = await programmeForActor(trx, actor, programmeId, 'write');
     await lockProgramme(trx, programmeId);
@@ -215,7 +248,7 @@ export async function confirmPledge(db: Kysely<DB>, actor: Actor, programmeId: s
 }
 
 /** Cancels a pledge (proposed or confirmed) against which nothing has been received. */
-export async function cancelPledge(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string): Promise<PledgeView> {
+export async function cancelPledge(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string): Promise<PledgeWithQr> {
   return db.transaction().execute(async (trx) => {
     const programme = await programmeForActor(trx, actor, programmeId, 'write');
     await lockProgramme(trx, programmeId);
@@ -258,24 +291,86 @@ export async function createReceipt(db: Kysely<DB>, actor: Actor, programmeId: s
       if (pledge.status !== 'confirmed') throw new AppError('validation', {}, [programmeField('pledgeId', 'pledge_not_confirmed')]);
     }
     requireConfirmation(data.confirm, { action: 'receipt', count: 1, amount: data.amount });
-    const row = await repo.insertReceipt(trx, {
-      id: randomUUID(),
-      programmeId,
+    const { row } = await recordReceipt(trx, actor, programme, {
       donorId: donor.id,
       pledgeId: data.pledgeId ?? null,
       amount: data.amount,
       receivedOn: data.receivedOn,
       method: data.method,
       reference: data.reference ?? null,
-      createdBy: actor.username,
     });
-    await postTxn(trx, actor, programmeId, 'receipt', [
-      { account: 'cash', amount: row.amount, receiptId: row.id },
-      { account: 'fund', amount: -row.amount, receiptId: row.id },
-    ]);
-    await audit(trx, actor, { action: 'create', entity: 'receipt', entityId: row.id, unitCode: programme.ownerUnitCode, after: row });
     return { ...row, donorName: donor.name, createdAt: row.createdAt.toISOString(), funded: 0, refunded: 0, remaining: row.amount };
   });
+}
+
+/**
+ * Writes a receipt and its ledger transaction (debit cash, credit fund, both naming the receipt), audited:
+ * inside the caller's transaction, after its checks and with the programme locked. Also used by the bank
+ * reconciliation (a matched statement line). Returns the receipt and the ledger transaction's id.
+ */
+export async function recordReceipt(trx: Kysely<DB>, actor: Actor, programme: Programme, data: NewReceipt) {
+  const [made] = await recordReceipts(trx, actor, programme, [data]);
+  const row = (await repo.findReceipt(trx, made.row.id))!;
+  await audit(trx, actor, { action: 'create', entity: 'receipt', entityId: row.id, unitCode: programme.ownerUnitCode, after: row });
+  return { row, txnId: made.txnId };
+}
+
+export interface NewReceipt {
+  donorId: string;
+  pledgeId: string | null;
+  amount: number;
+  receivedOn: string;
+  method: 'cash' | 'bank_transfer' | 'other';
+  reference: string | null;
+}
+
+/**
+ * Many receipts at once (a bank statement's automatic matches), each with its own balanced ledger
+ * transaction, written in a few statements; the caller audits them (one entry naming them all).
+ */
+export async function recordReceipts(trx: Kysely<DB>, actor: Actor, programme: Programme, items: NewReceipt[]) {
+  if (items.length === 0) return [];
+  const rows = items.map((data) => ({ id: randomUUID(), programmeId: programme.id, ...data, createdBy: actor.username }));
+  await repo.insertReceipts(trx, rows);
+  const txnIds = await postTxns(
+    trx,
+    actor,
+    programme.id,
+    'receipt',
+    rows.map((row) => ({
+      postings: [
+        { account: 'cash' as const, amount: row.amount, receiptId: row.id },
+        { account: 'fund' as const, amount: -row.amount, receiptId: row.id },
+      ],
+    })),
+  );
+  return rows.map((row, i) => ({ row, txnId: txnIds[i] }));
+}
+
+/**
+ * Undoes a receipt nothing has used (no live award funded by it, no refund): its ledger transaction is
+ * reversed (debit fund, credit cash, naming the receipt) and the receipt marked voided; audited. Inside
+ * the caller's transaction with the programme locked. Refused when the receipt is (partly) spent.
+ */
+export async function voidReceipt(trx: Kysely<DB>, actor: Actor, programme: Programme, receiptId: string, memo: string | null) {
+  const receipt = (await receiptsWithRemainder(trx, programme.id)).find((r) => r.id === receiptId);
+  if (!receipt) throw notFound('receipt', receiptId);
+  if (receipt.free !== receipt.amount)
+    throw transitionError('received', 'voided', 'receipt_in_use');
+  const txnId = await postTxn(
+    trx,
+    actor,
+    programme.id,
+    'receipt_reversal',
+    [
+      { account: 'fund', amount: receipt.amount, receiptId },
+      { account: 'cash', amount: -receipt.amount, receiptId },
+    ],
+    memo,
+  );
+  await repo.voidReceipt(trx, receiptId, actor.username);
+  await audit(trx, actor, { action: 'void', entity: 'receipt', entityId: receiptId, unitCode: programme.ownerUnitCode, before: { amount: receipt.amount }, after: { voided: true, memo } });
+  return { txnId, amount: receipt.amount };
 }
 
 export async function listRefunds(db: Kysely<DB>, actor: Actor, programmeId: string) {

@@ -42,7 +42,8 @@ export type ConfirmAction =
   | 'status'
   | 'withdraw_list'
   | 'issue_cards'
-  | 'handover_complete';
+  | 'handover_complete'
+  | 'match_undo';
 
 /** What the action will do now: `amount` null when it moves no money (then `true` confirms it). */
 export interface Pending {

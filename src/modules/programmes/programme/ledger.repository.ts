@@ -79,6 +79,7 @@ export function receiptRemainders(db: Kysely<DB>, programmeId: string): Promise<
       sql<number>`coalesce((select sum(x.amount) from refund x where x.receipt_id = r.id), 0)::bigint`.as('refunded'),
     ])
     .where('r.programmeId', '=', programmeId)
+    .where('r.voidedAt', 'is', null)
     .orderBy('r.receivedOn')
     .orderBy('r.createdAt')
     .orderBy('r.id')

@@ -49,13 +49,20 @@ export interface Posting {
   awardId?: string | null;
 }
 
-export type TxnKind = 'receipt' | 'refund' | 'award' | 'award_cancel' | 'payment' | 'payment_reversal';
+export type TxnKind = 'receipt' | 'receipt_reversal' | 'refund' | 'award' | 'award_cancel' | 'payment' | 'payment_reversal';
 
 /** Writes one balanced transaction; refuses (internal error) a set of postings that does not sum to zero. */
 export async function postTxn(trx: Kysely<DB>, actor: Actor, programmeId: string, kind: TxnKind, postings: Posting[], memo: string | null = null): Promise<string> {
   const rows = txnRows(actor, programmeId, kind, postings, memo);
   await repo.insertPostings(trx, rows);
   return rows[0].txnId;
+}
+
+/** Writes many balanced transactions of one kind in a few statements; returns their ids in order. */
+export async function postTxns(trx: Kysely<DB>, actor: Actor, programmeId: string, kind: TxnKind, txns: { postings: Posting[]; memo?: string | null }[]): Promise<string[]> {
+  const rows = txns.map((t) => txnRows(actor, programmeId, kind, t.postings, t.memo ?? null));
+  await repo.insertPostings(trx, rows.flat());
+  return rows.map((r) => r[0].txnId);
 }
 
 /** The ledger rows of one balanced transaction (many can then be written in one statement). */
