@@ -25,7 +25,8 @@ export async function demoProvince(name: string) {
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), `coverdesk-bench-${name}-`));
   const actor = cliOperator('bench');
   const reuse = !!keep && fs.existsSync(path.join(work, 'data', 'db'));
-  const database = await openDb({ dataDir: path.join(work, 'data'), role: 'server' });
+  // --cache 1GB: the embedded database's page cache (COVERDESK_DB_CACHE)
+  const database = await openDb({ dataDir: path.join(work, 'data'), role: 'server', cacheSize: arg('cache') });
   if (!reuse) {
     const t0 = performance.now();
     const loaded = await loadDemo(database, actor, { province: '15', persons, seed: 1, today: DEMO_TODAY });

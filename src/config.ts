@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL only: keep coverdesk's tables in this schema (default: the server's search_path). */
   databaseSchema?: string;
+  /** Embedded database only: its page cache, e.g. '1GB' (COVERDESK_DB_CACHE; PGlite's 128MB when unset). */
+  dbCache?: string;
   /** Load a small demo register on an empty database (COVERDESK_DEMO=0 turns it off). */
   demo: boolean;
   /**
@@ -31,6 +33,14 @@ export function parseTrustProxy(value: string | undefined): boolean | string[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** COVERDESK_DB_CACHE: a size in MB or GB ('512MB', '1GB'); unset or empty: none. */
+export function parseCacheSize(value: string | undefined): string | undefined {
+  const v = (value ?? '').trim();
+  if (v === '') return undefined;
+  if (!/^[1-9]\d*(MB|GB)$/.test(v)) throw new Error(`COVERDESK_DB_CACHE must be a size such as 512MB or 1GB, got "${value}"`);
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -40,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.COVERDESK_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.COVERDESK_DB_SCHEMA || undefined,
+    dbCache: parseCacheSize(env.COVERDESK_DB_CACHE),
     demo: env.COVERDESK_DEMO !== '0',
     trustProxy: parseTrustProxy(env.COVERDESK_TRUST_PROXY),
   };

@@ -33,7 +33,7 @@ export function createContext(lang: Language = cliLanguage()): CliContext {
     actor: { ...cliOperator(os.userInfo().username), language: lang },
     t: translator(lang),
     async withDb(fn) {
-      const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, role: 'cli' });
+      const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'cli' });
       try {
         return await fn(database);
       } finally {

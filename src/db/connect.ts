@@ -30,6 +30,8 @@ export interface OpenDbOptions {
   schema?: string;
   /** Embedded only: start from a saved data directory (a dumpDataDir tarball). */
   loadFrom?: Uint8Array;
+  /** Embedded only: the database's page cache (PostgreSQL's shared_buffers, e.g. '1GB'; PGlite's default 128MB when absent). */
+  cacheSize?: string;
   /** Who holds the embedded data directory (written to its lock file). */
   role?: LockInfo['role'];
   /** Run the migrations now (default true). */
@@ -81,7 +83,7 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
     dbDir = path.join(options.dataDir, 'db');
     fs.mkdirSync(dbDir, { recursive: true });
   }
-  const worker = new PgliteWorker({ dataDir: dbDir, loadFrom: options.loadFrom });
+  const worker = new PgliteWorker({ dataDir: dbDir, loadFrom: options.loadFrom, cacheSize: options.cacheSize });
   try {
     await worker.ready;
   } catch (e) {

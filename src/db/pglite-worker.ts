@@ -8,14 +8,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_PARSERS } from './types';
 import { COPY_FILE, type WorkerRequest, type WorkerResponse } from './worker-protocol';
 
-const { dataDir, loadFrom } = workerData as { dataDir?: string; loadFrom?: Uint8Array };
+const { dataDir, loadFrom, cacheSize } = workerData as { dataDir?: string; loadFrom?: Uint8Array; cacheSize?: string };
 
 const pg = new PGlite({
   dataDir,
   parsers: PGLITE_PARSERS,
   // Minimal WAL: the embedded database has no replica and no archive to feed, and a table emptied or
   // created in a transaction then skips the WAL entirely (a fresh register import: import-fresh.ts).
-  startParams: [...PGlite.defaultStartParams, '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'],
+  // A larger page cache (COVERDESK_DB_CACHE) keeps a province's persons and households in memory: each page
+  // read past it goes through the WebAssembly file layer (docs/decisions.md, the reminder list).
+  startParams: [...PGlite.defaultStartParams, '-c', 'wal_level=minimal', '-c', 'max_wal_senders=0', ...(cacheSize ? ['-c', `shared_buffers=${cacheSize}`] : [])],
   loadDataDir: loadFrom ? new Blob([loadFrom as Uint8Array<ArrayBuffer>]) : undefined,
 });
 

@@ -55,7 +55,7 @@ export class PgliteWorker {
   /** Milliseconds the database thread has been busy (not waiting for a request) since it started. */
   readonly busyMs = () => this.worker.performance.eventLoopUtilization().active;
 
-  constructor(options: { dataDir?: string; loadFrom?: Uint8Array }) {
+  constructor(options: { dataDir?: string; loadFrom?: Uint8Array; cacheSize?: string }) {
     this.worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
       workerData: options,
       // the worker must not inherit a test runner's loader flags: it registers tsx itself
