@@ -133,6 +133,48 @@ describe('bank transfers in the browser', () => {
 
     await page.getByTestId('programme-tab-money').click();
     await expect.poll(() => page.getByTestId('balance-received').textContent()).toBe('1.263.600 ₫');
+  });
+
+  it("lets the donor check their money by reference and by the bank's transaction id, and shows it on the public ledger", async () => {
+    const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await visitor.goto(`${server.url}/#/check/${reference}`);
+    await expect.poll(async () => (await visitor.getByTestId('check-receipts').textContent().catch(() => '')) ?? '').toBe(`Đã nhận 1.263.600 ₫ ngày ${dmy(today)}`);
+    expect(await visitor.getByTestId('check-result').textContent()).toContain('Tặng thẻ BHYT vùng lũ');
+    expect(await visitor.getByTestId('check-result').textContent()).not.toContain('Đặng Văn Hùng');
+    await screenshot(visitor, 'donor-check-390');
+    // by the transaction id and amount as on the donor's own statement
+    await visitor.goto(`${server.url}/#/check`);
+    await visitor.reload();
+    await visitor.getByTestId('check-by-transaction').click();
+    await visitor.getByTestId('check-transaction').fill('ft25001');
+    await visitor.getByTestId('check-amount').fill('1.263.600');
+    await visitor.getByTestId('check-submit').click();
+    await expect.poll(async () => (await visitor.getByTestId('check-receipts').textContent().catch(() => '')) ?? '').toContain('1.263.600 ₫');
+    // a wrong amount finds nothing, and says what to check
+    await visitor.getByTestId('check-amount').fill('1.263.000');
+    await visitor.getByTestId('check-submit').click();
+    await expect.poll(async () => (await visitor.getByTestId('check-form').textContent()) ?? '').toContain('Không tìm thấy khoản đóng góp');
+
+    await visitor.goto(`${server.url}/#/p/${programme.publicSlug}`);
+    await visitor.getByTestId('public-ledger-link').click();
+    await visitor.getByTestId('ledger-rows').waitFor();
+    expect(await visitor.getByTestId('ledger-totals').textContent()).toContain('1.263.600 ₫');
+    const rows = await visitor.getByTestId('ledger-rows').locator('tbody tr').allTextContents();
+    expect(rows.join('|')).toContain('Nhà hảo tâm ẩn danh');
+    expect(rows.join('|')).not.toContain('Đặng Văn Hùng');
+    await screenshot(visitor, 'public-ledger-390');
+    await visitor.setViewportSize({ width: 1280, height: 900 });
+    await visitor.getByTestId('ledger-search').fill('1.263.600');
+    await visitor.keyboard.press('Enter');
+    await expect.poll(async () => (await visitor.getByTestId('ledger-found').textContent().catch(() => '')) ?? '').toContain('Tìm thấy 1 khoản');
+    const csv = await visitor.request.get(`${server.url}${await visitor.getByTestId('ledger-csv').getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('1263600');
+    await screenshot(visitor, 'public-ledger');
+    await visitor.close();
+  });
+
+  it('keeps the Transfers tab usable on a phone', async () => {
     await page.goto(`${server.url}/#/programmes/${programme.id}/bank`);
     await page.getByTestId('bank-tab').waitFor();
     await page.setViewportSize({ width: 390, height: 844 });

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'invalid_credentials'
   | 'too_many_attempts'
   | 'too_many_pledges'
+  | 'too_many_checks'
+  | 'donation_not_found'
   | 'csrf'
   | 'forbidden'
   | 'out_of_scope'
@@ -26,6 +28,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   too_many_attempts: 429,
   too_many_pledges: 429,
+  too_many_checks: 429,
+  donation_not_found: 404,
   csrf: 403,
   forbidden: 403,
   out_of_scope: 403,

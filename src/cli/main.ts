@@ -18,6 +18,7 @@ import { registerProgrammeCommands } from '../modules/programmes/programme/progr
 import { registerMoneyCommands } from '../modules/programmes/money/money.cli';
 import { registerHandoverCommands } from '../modules/programmes/handover/handover.cli';
 import { registerBankCommands } from '../modules/programmes/bank/bank.cli';
+import { registerTransparencyCommands } from '../modules/programmes/transparency/transparency.cli';
 import { registerSelectionCommands } from '../modules/programmes/selection/selection.cli';
 import { registerOutreachCommands } from '../modules/outreach/outreach.cli';
 import { registerCampaignCommands } from '../modules/campaigns/campaigns.cli';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerProgrammeCommands(program, ctx);
   registerMoneyCommands(program, ctx);
   registerBankCommands(program, ctx);
+  registerTransparencyCommands(program, ctx);
   registerHandoverCommands(program, ctx);
   registerSelectionCommands(program, ctx);
   registerOutreachCommands(program, ctx);

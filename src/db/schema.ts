@@ -499,6 +499,8 @@ export interface HandoverEventTable {
   heldOn: string;
   place: string;
   note: string | null;
+  /** The minutes' document number ("12/BB-UBND", migration 0031), printed on the minutes. */
+  minutesNumber: ColumnType<string | null, string | null | undefined, string | null>;
   createdBy: string;
   createdAt: Generated<Date>;
 }

@@ -4,6 +4,7 @@ import {
   centurySexDigit,
   citizenIdFacts,
   maskName,
+  nameInitials,
   nameKey,
   normalizeName,
   normalizePhone,
@@ -114,6 +115,9 @@ describe('names', () => {
 
   it('masks names for public pages', () => {
     expect(maskName('Nguyễn Thị Hoa')).toBe('Nguyễn T. H.');
+    expect(nameInitials('Nguyễn Thị Hoa')).toBe('N.T.H.');
+    expect(nameInitials('  đặng   văn ánh ')).toBe('Đ.V.Á.');
+    expect(nameInitials('')).toBe('');
     expect(maskName('giàng a sử')).toBe('Giàng A. S.');
     expect(maskName('Chảo Mẩy')).toBe('Chảo M.');
     expect(maskName('Hoa')).toBe('H.');

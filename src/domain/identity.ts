@@ -149,6 +149,19 @@ export function maskName(fullName: string): string {
   return [words[0], ...words.slice(1).map(initial)].join(' ');
 }
 
+/**
+ * Initials only, for what a donor may see of the people their money covered: "Nguyễn Thị Hoa" -> "N.T.H."
+ * (the family name too: a donor who checks one transfer sees a handful of people, and a family name with a
+ * birth year and a commune can point at a household).
+ */
+export function nameInitials(fullName: string): string {
+  return normalizeName(fullName)
+    .split(' ')
+    .filter((w) => w !== '')
+    .map((w) => `${Array.from(w)[0]}.`)
+    .join('');
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Phone numbers
 // ---------------------------------------------------------------------------------------------------

@@ -43,6 +43,13 @@ export class RateLimit<Kind extends string> {
     }
   }
 
+  /** True (and counted) when the event may go ahead; false (not counted) when one of the keys is at its limit. */
+  take(keys: RateKey<Kind>[], now: number): boolean {
+    if (this.isOver(keys, now)) return false;
+    this.record(keys, now);
+    return true;
+  }
+
   /** How many keys have events (tests). */
   get size(): number {
     return this.events.size;

@@ -43,6 +43,7 @@ import { handoverRoutes } from '../modules/programmes/handover/handover.routes';
 import { bankRoutes } from '../modules/programmes/bank/bank.routes';
 import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
 import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
+import { transparencyRoutes } from '../modules/programmes/transparency/transparency.routes';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(handoverRoutes);
   await app.register(bankRoutes);
   await app.register(publicProgrammeRoutes(new PledgeThrottle()));
+  await app.register(transparencyRoutes());
   await app.register(outreachRoutes);
   await app.register(campaignRoutes);
   await app.register(simulatorRoutes);

@@ -17,6 +17,8 @@
  *   #/rules                 premium and subsidy rules (signed in; admins add entries)
  *   #/calculator            premium calculator (public: no login needed)
  *   #/p/SLUG                a donation programme's public page (public: no login needed)
+ *   #/p/SLUG/ledger         its public ledger: receipts, payments to the office, refunds (public)
+ *   #/check[/REFERENCE]     a donor checks their own donation (public)
  *   #/register              household register: person search (signed in)
  *   #/register/import       import a register file (not viewers)
  *   #/register/household/ID a household and its members' cards
@@ -47,6 +49,8 @@ import { UsersPage } from './access/UsersPage';
 import { AuditPage } from './audit/AuditPage';
 import { CalculatorPage } from './premium/CalculatorPage';
 import { PublicProgrammePage } from './programmes/PublicProgrammePage';
+import { PublicLedgerPage } from './programmes/PublicLedgerPage';
+import { DonorCheckPage } from './programmes/DonorCheckPage';
 import { RulesPage } from './premium/RulesPage';
 import { RegisterSearchPage } from './register/RegisterSearchPage';
 import { ImportPage } from './register/ImportPage';
@@ -139,14 +143,21 @@ export function App() {
     );
   }
 
-  // a programme's public page (#/p/<slug>) needs no login either
-  if (route[0] === 'p' && route[1]) {
+  // a programme's public page (#/p/<slug>), its public ledger (#/p/<slug>/ledger) and the donor's
+  // self-check (#/check[/<reference>]) need no login either
+  if ((route[0] === 'p' && route[1]) || route[0] === 'check') {
     const user = auth.status === 'authenticated' ? auth.user : null;
     return (
       <div className="app">
         <Header user={user} section={null} onLogout={logout} />
         <main className="container">
-          <PublicProgrammePage slug={route[1]} />
+          {route[0] === 'check' ? (
+            <DonorCheckPage initialReference={route[1]} />
+          ) : route[2] === 'ledger' ? (
+            <PublicLedgerPage slug={route[1]} />
+          ) : (
+            <PublicProgrammePage slug={route[1]} />
+          )}
         </main>
       </div>
     );

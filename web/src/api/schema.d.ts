@@ -2988,6 +2988,7 @@ export interface paths {
                                 createdBy: string;
                                 heldOn: string;
                                 id: string;
+                                minutesNumber: string | null;
                                 note: string | null;
                                 overdue: boolean;
                                 place: string;
@@ -3044,6 +3045,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         heldOn?: string;
+                        minutesNumber?: string | null;
                         note?: string | null;
                         place?: string;
                     };
@@ -3069,6 +3071,7 @@ export interface paths {
                             createdBy: string;
                             heldOn: string;
                             id: string;
+                            minutesNumber: string | null;
                             note: string | null;
                             overdue: boolean;
                             place: string;
@@ -8337,6 +8340,7 @@ export interface paths {
                                 createdBy: string;
                                 heldOn: string;
                                 id: string;
+                                minutesNumber: string | null;
                                 note: string | null;
                                 overdue: boolean;
                                 place: string;
@@ -8441,6 +8445,7 @@ export interface paths {
                                 createdBy: string;
                                 heldOn: string;
                                 id: string;
+                                minutesNumber: string | null;
                                 note: string | null;
                                 overdue: boolean;
                                 place: string;
@@ -8552,6 +8557,7 @@ export interface paths {
                                 createdBy: string;
                                 heldOn: string;
                                 id: string;
+                                minutesNumber: string | null;
                                 note: string | null;
                                 overdue: boolean;
                                 place: string;
@@ -8628,6 +8634,7 @@ export interface paths {
                     "application/json": {
                         communeCode: string;
                         heldOn: string;
+                        minutesNumber?: string | null;
                         note?: string | null;
                         place: string;
                     };
@@ -8654,6 +8661,7 @@ export interface paths {
                             createdBy: string;
                             heldOn: string;
                             id: string;
+                            minutesNumber: string | null;
                             note: string | null;
                             overdue: boolean;
                             place: string;
@@ -10293,6 +10301,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/donor-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A donor checks their own donation (no login): by the pledge's payment reference, or by the bank's transaction id with the exact amount. Answers when the money arrived, how much, the programme, and what it funded (cards, communes, people as initials and birth year, handovers with minutes numbers); nothing about the donor or other donors. 20 look-ups per address per hour */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount?: number;
+                        reference?: string;
+                        transactionId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bankLines: {
+                                amount: number;
+                                bookedOn: string;
+                            }[];
+                            difference: number | null;
+                            funded: {
+                                amount: number;
+                                beneficiaries: {
+                                    birthYear: number;
+                                    communeName: string;
+                                    funded: number;
+                                    handedOver: boolean;
+                                    handoverOn: string | null;
+                                    initials: string;
+                                }[];
+                                cards: number;
+                                communes: string[];
+                                handovers: {
+                                    cards: number;
+                                    communeName: string;
+                                    handedOver: number;
+                                    heldOn: string;
+                                    minutesNumber: string | null;
+                                }[];
+                            };
+                            pledged: number | null;
+                            programme: {
+                                deadline: string;
+                                name: string;
+                                slug: string | null;
+                                status: string;
+                            };
+                            receipts: {
+                                amount: number;
+                                method: string;
+                                receivedOn: string;
+                            }[];
+                            received: number;
+                            reference: string | null;
+                            refunded: number;
+                            unspent: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/programmes/{slug}": {
         parameters: {
             query?: never;
@@ -10377,6 +10471,117 @@ export interface paths {
                             status: string;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/programmes/{slug}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A programme's public ledger, newest first, 100 rows a page: every receipt (the donor named only with their consent), payment to the social insurance office and refund; ?q= searches a donor's name, an amount or a date; totals of the whole ledger (equal to the programme's balance) and of what the search found */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "receipt" | "payment" | "refund";
+                    page?: number;
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            found: {
+                                count: number;
+                                held: number;
+                                paid: number;
+                                received: number;
+                                refunded: number;
+                            };
+                            page: number;
+                            pages: number;
+                            programme: {
+                                name: string;
+                                slug: string;
+                            };
+                            rows: {
+                                amount: number;
+                                cards: number | null;
+                                donor: string | null;
+                                donorKind: string | null;
+                                /** @enum {string} */
+                                kind: "receipt" | "payment" | "refund";
+                                method: string | null;
+                                on: string;
+                                reversal: boolean;
+                            }[];
+                            totals: {
+                                held: number;
+                                paid: number;
+                                received: number;
+                                refunded: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/programmes/{slug}/ledger.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The programme's whole public ledger as CSV (UTF-8 with BOM), oldest first, headers in the asker's language (?lang=en) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "vi" | "en";
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

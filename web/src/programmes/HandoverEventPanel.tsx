@@ -146,6 +146,7 @@ export function HandoverEventPanel({
       <p className="muted">
         {event.place}
         {event.note ? ` · ${event.note}` : ''}
+        {event.minutesNumber ? ` · ${t('minutes.number', { number: event.minutesNumber })}` : ''}
       </p>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <Notice message={notice} onDismiss={() => setNotice(null)} />

@@ -28,17 +28,19 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
   const [day, setDay] = useState('');
   const [place, setPlace] = useState('');
   const [note, setNote] = useState('');
-  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['communeCode', 'heldOn', 'place', 'note']) });
+  const [minutesNumber, setMinutesNumber] = useState('');
+  const { errors, busy, invalid, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['communeCode', 'heldOn', 'place', 'note', 'minutesNumber']) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const heldOn = parseDayMonthYear(day);
     if (invalid(heldOn ? {} : { heldOn: t('web.dateInvalid') }) || !heldOn) return;
     await send(async () => {
-      const added = await handoverApi.addEvent(programme.id, { communeCode: communeCode.trim(), heldOn, place, note: note || null });
+      const added = await handoverApi.addEvent(programme.id, { communeCode: communeCode.trim(), heldOn, place, note: note || null, minutesNumber: minutesNumber.trim() || null });
       setDay('');
       setPlace('');
       setNote('');
+      setMinutesNumber('');
       onAdded(t('web.eventAdded', { count: added.assigned, commune: added.communeName }));
     });
   }
@@ -67,6 +69,7 @@ function AddEventForm({ programme, communes, onAdded }: { programme: ProgrammeDe
         </Field>
         <TextField id="event-place" label={t('web.place')} error={errors.fields.place} maxLength={300} value={place} onChange={setPlace} />
         <TextField id="event-note" label={t('web.note')} error={errors.fields.note} maxLength={1000} value={note} onChange={setNote} />
+        <TextField id="event-minutes-number" label={t('web.minutesNumber')} error={errors.fields.minutesNumber} maxLength={30} value={minutesNumber} onChange={setMinutesNumber} />
       </div>
       <button type="submit" className="btn btn-primary" disabled={busy} data-testid="add-event">
         {t('web.addEventButton')}

@@ -14,6 +14,7 @@ import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatDate, formatVnd, parseVnd } from '../format';
 import { handoverApi, type PublicPledgeInput, type PublicProgramme } from './handoverApi';
 import { DataTable } from '../ui/DataTable';
+import { href } from '../router';
 
 const KINDS = ['individual', 'organisation', 'business', 'officials'] as const;
 const BENEFICIARIES_SHOWN = 200;
@@ -49,6 +50,11 @@ function PayByQr({ answer }: { answer: PledgeAnswer }) {
         </dd>
       </dl>
       <p className="small">{t('web.payLead', { reference: answer.reference })}</p>
+      <p className="small">
+        <a href={href('check', answer.reference!)} data-testid="pledge-check-link">
+          {t('web.checkAfterPaying')}
+        </a>
+      </p>
     </div>
   );
 }
@@ -189,6 +195,15 @@ export function PublicProgrammePage({ slug }: { slug: string }) {
       <div className="page-head">
         <h1>{page.name}</h1>
         <p className="lead">{t('web.publicLead', { unit: page.ownerUnitName, deadline: formatDate(page.deadline), months: page.cardMonths })}</p>
+        <p className="public-links">
+          <a href={href('p', slug, 'ledger')} data-testid="public-ledger-link">
+            {t('bank:web.ledgerTitle')}
+          </a>
+          {' · '}
+          <a href={href('check')} data-testid="public-check-link">
+            {t('bank:web.checkLink')}
+          </a>
+        </p>
       </div>
       <div className="stat-grid stat-grid-4" data-testid="public-money">
         <div className="stat">

@@ -56,10 +56,13 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
     .requiredOption('--date <yyyy-mm-dd>', 'the day of the handover')
     .requiredOption('--place <text>', "where, e.g. 'Nhà văn hóa thôn Phố Lu'")
     .option('--note <text>', 'a note')
+    .option('--minutes-number <no>', "the minutes' document number, e.g. '12/BB-UBND'")
     .option('--json', 'print the event as JSON')
-    .action(async (opts: { programme: string; commune: string; date: string; place: string; note?: string; json?: boolean }) => {
+    .action(async (opts: { programme: string; commune: string; date: string; place: string; note?: string; minutesNumber?: string; json?: boolean }) => {
       const c = ctx();
-      const e = await c.withDb(({ db }) => handover.addEvent(db, c.actor, opts.programme, { communeCode: opts.commune, heldOn: opts.date, place: opts.place, note: opts.note ?? null }));
+      const e = await c.withDb(({ db }) =>
+        handover.addEvent(db, c.actor, opts.programme, { communeCode: opts.commune, heldOn: opts.date, place: opts.place, note: opts.note ?? null, minutesNumber: opts.minutesNumber ?? null }),
+      );
       if (opts.json) return c.json(e);
       c.out(c.t('handover:cli.event_added', { count: e.assigned }));
       c.out(eventLine(c, e));

@@ -61,7 +61,7 @@ export async function handoverMinutesPdf(
   const signature = (key: string): TableCell => signatureCell(m(`sign_${key}`, { commune: event.communeName }), m('sign_hint'));
 
   const content: Content[] = [
-    officialHeader(issuer, event.heldOn, lang, m('number', { number: options.number?.trim() || '……' })),
+    officialHeader(issuer, event.heldOn, lang, m('number', { number: options.number?.trim() || event.minutesNumber || '……' })),
     { text: m('title'), style: 'title' },
     { text: m('programme', { programme: programmeName }), style: 'subtitle' },
     { text: m('opening', { day: d, month: mo, year: y, place: event.place, commune: event.communeName }), margin: [0, 0, 0, 4] },

@@ -55,6 +55,7 @@ export interface EventRow {
   heldOn: string;
   place: string;
   note: string | null;
+  minutesNumber: string | null;
   createdBy: string;
   createdAt: Date;
 }
@@ -67,13 +68,14 @@ const eventColumns = [
   'e.heldOn',
   'e.place',
   'e.note',
+  'e.minutesNumber',
   'e.createdBy',
   'e.createdAt',
 ] as const;
 
 export function insertEvent(
   trx: Kysely<DB>,
-  row: { id: string; programmeId: string; communeCode: string; heldOn: string; place: string; note: string | null; createdBy: string },
+  row: { id: string; programmeId: string; communeCode: string; heldOn: string; place: string; note: string | null; minutesNumber: string | null; createdBy: string },
 ) {
   return trx.insertInto('handoverEvent').values(row).execute();
 }
@@ -101,7 +103,7 @@ export function listEvents(db: Kysely<DB>, programmeId: string, scope: CommuneSc
     .execute();
 }
 
-export function updateEvent(trx: Kysely<DB>, id: string, patch: { heldOn?: string; place?: string; note?: string | null }) {
+export function updateEvent(trx: Kysely<DB>, id: string, patch: { heldOn?: string; place?: string; note?: string | null; minutesNumber?: string | null }) {
   return trx.updateTable('handoverEvent').set(patch).where('id', '=', id).execute();
 }
 

@@ -21,6 +21,7 @@ export const addEventInput = z
     heldOn: isoDate,
     place: text(300),
     note: optionalText(1000),
+    minutesNumber: optionalText(30),
   })
   .strict();
 export type AddEventInput = z.input<typeof addEventInput>;
@@ -30,6 +31,7 @@ export const updateEventInput = z
     heldOn: isoDate.optional(),
     place: text(300).optional(),
     note: optionalText(1000),
+    minutesNumber: optionalText(30),
   })
   .strict();
 export type UpdateEventInput = z.input<typeof updateEventInput>;
@@ -61,6 +63,8 @@ export const eventSchema = z.object({
   heldOn: z.string(),
   place: z.string(),
   note: z.string().nullable(),
+  /** The minutes' document number, e.g. "12/BB-UBND". */
+  minutesNumber: z.string().nullable(),
   /** Held after the programme's deadline. */
   overdue: z.boolean(),
   counts,

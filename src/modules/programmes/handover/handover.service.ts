@@ -59,6 +59,7 @@ function eventView(e: repo.EventRow, deadline: string, counts: Counts = ZERO) {
     heldOn: e.heldOn,
     place: e.place,
     note: e.note,
+    minutesNumber: e.minutesNumber,
     overdue: e.heldOn > deadline,
     counts: { ...counts },
     createdBy: e.createdBy,
@@ -152,14 +153,14 @@ export async function addEvent(db: Kysely<DB>, actor: Actor, programmeId: string
   requireOpen(programme);
   const id = randomUUID();
   return db.transaction().execute(async (trx) => {
-    await repo.insertEvent(trx, { id, programmeId: programme.id, communeCode: unit.code, heldOn: data.heldOn, place: data.place, note: data.note ?? null, createdBy: actor.username });
+    await repo.insertEvent(trx, { id, programmeId: programme.id, communeCode: unit.code, heldOn: data.heldOn, place: data.place, note: data.note ?? null, minutesNumber: data.minutesNumber ?? null, createdBy: actor.username });
     const assigned = await repo.assignCommuneAwards(trx, programme.id, unit.code, id);
     await audit(trx, actor, {
       action: 'create',
       entity: 'handover_event',
       entityId: id,
       unitCode: unit.code,
-      after: { programmeId: programme.id, communeCode: unit.code, heldOn: data.heldOn, place: data.place, note: data.note ?? null, assigned },
+      after: { programmeId: programme.id, communeCode: unit.code, heldOn: data.heldOn, place: data.place, note: data.note ?? null, minutesNumber: data.minutesNumber ?? null, assigned },
     });
     const event = (await repo.findEvent(trx, id))!;
     return { ...eventView(event, programme.deadline, { ...ZERO, expected: assigned }), assigned };
@@ -182,20 +183,20 @@ export async function assignUnassigned(db: Kysely<DB>, actor: Actor, programmeId
   return { ...(await handoverOverview(db, actor, programme.id)), assigned };
 }
 
-/** Changes an event's date, place or note (audited). */
+/** Changes an event's date, place, note or minutes number (audited). */
 export async function updateEvent(db: Kysely<DB>, actor: Actor, eventId: string, input: UpdateEventInput) {
   const data = parseInput(updateEventInput, input);
   const { event, programme } = await eventFor(db, actor, eventId, 'write');
   requireOpen(programme);
   const patch = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as UpdateEventInput;
   return db.transaction().execute(async (trx) => {
-    await repo.updateEvent(trx, event.id, patch as { heldOn?: string; place?: string; note?: string | null });
+    await repo.updateEvent(trx, event.id, patch as { heldOn?: string; place?: string; note?: string | null; minutesNumber?: string | null });
     await audit(trx, actor, {
       action: 'update',
       entity: 'handover_event',
       entityId: event.id,
       unitCode: event.communeCode,
-      before: { heldOn: event.heldOn, place: event.place, note: event.note },
+      before: { heldOn: event.heldOn, place: event.place, note: event.note, minutesNumber: event.minutesNumber },
       after: patch,
     });
     const counts = (await repo.countsByEvent(trx, programme.id, scopeOf(actor))).get(event.id);

@@ -35,7 +35,7 @@ const slugSchema = z.string().regex(/^[a-z0-9-]{1,80}$/);
 /** The actor public pledges are audited as (no user behind them). */
 export const PUBLIC_ACTOR: Actor = { userId: null, username: 'public', role: 'viewer', scopeCode: null, language: 'vi' };
 
-async function publicProgrammeRow(db: Kysely<DB>, slug: string): Promise<ProgrammeRow> {
+export async function publicProgrammeRow(db: Kysely<DB>, slug: string): Promise<ProgrammeRow> {
   const p = slugSchema.safeParse(slug).success ? await findProgrammeBySlug(db, slug) : undefined;
   if (!p || !p.publicEnabled || p.status === 'draft') throw notFound('programme', slug);
   return p;

@@ -19,8 +19,6 @@ export class PledgeThrottle {
 
   /** True (and counted) when the attempt may go ahead; false when one of the keys is over its limit. */
   take(keys: PledgeThrottleKey[], now: number): boolean {
-    if (this.pledges.isOver(keys, now)) return false;
-    this.pledges.record(keys, now);
-    return true;
+    return this.pledges.take(keys, now);
   }
 }
