@@ -10,15 +10,16 @@
  * Ground truth: each line pays one pledge (its reference in some form) or none. Precision = automatic
  * matches to the right pledge / automatic matches; recall = automatic matches to the right pledge / lines
  * whose description still carries the reference (whole, or cut to at least `CD` and 4 characters).
- * The reference: the same import without matching (lines parsed and stored only), so the ratio is what
- * matching and the receipts through the ledger cost on top of storing the statement.
+ * The reference: the statement file loaded as it is by PostgreSQL's own COPY (every column as text, into
+ * a table of its own), in the same run: what putting the file's bytes into the database costs at all,
+ * against which our import (parse, store, match, receipts through the ledger, audit) is measured.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { openDb } from '../src/db/connect';
+import { openDb, sql } from '../src/db/connect';
 import { cliOperator } from '../src/domain/access';
 import { newReference, REFERENCE_ALPHABET } from '../src/domain/bank-reference';
 import { createProgramme } from '../src/modules/programmes/programme/programme.service';
@@ -102,7 +103,6 @@ async function main() {
       return { p, a };
     };
     const { p: programme, a: account } = await make('Bench reconcile');
-    const { p: reference, a: referenceAccount } = await make('Bench reference (store only)');
 
     // pledges (and their donors), written directly: the setup, not what is measured
     const used = new Set<string>();
@@ -159,10 +159,13 @@ async function main() {
     }
     const buffer = Buffer.from(rows.join('\n'), 'utf8');
 
-    // the reference: the same file stored without matching (no pledges in that programme)
+    // the reference: the same file loaded by COPY as it is (the header line dropped), every column as text
+    await sql`create table bench_statement_copy (stt text, booked text, transaction_id text, debit text, credit text, balance text, description text)`.execute(db);
+    const body = buffer.subarray(buffer.indexOf(10) + 1).toString('utf8');
     const r0 = performance.now();
-    const stored = await bank.importStatement(db, actor, reference.id, { accountId: referenceAccount.id, buffer, format: 'csv' });
+    await database.bulk.copyCsv('bench_statement_copy', ['stt', 'booked', 'transaction_id', 'debit', 'credit', 'balance', 'description'], body);
     const storeMs = performance.now() - r0;
+    const copied = Number((await sql<{ n: string }>`select count(*)::text as n from bench_statement_copy`.execute(db)).rows[0].n);
 
     const t0 = performance.now();
     const result = await bank.importStatement(db, actor, programme.id, { accountId: account.id, buffer, format: 'csv' });
@@ -196,9 +199,9 @@ async function main() {
     console.log(`import + reconcile: ${(importMs / 1000).toFixed(2)} s (${result.new} new, ${result.matched} matched automatically, ${result.suggested} suggested, ${result.unmatched} unmatched)`);
     console.log(`report: ${reportMs.toFixed(0)} ms; total ${report.total.toLocaleString('en')} = matched ${report.matched.toLocaleString('en')} + unmatched ${report.unmatched.toLocaleString('en')}: ${report.balanced ? 'balanced' : 'NOT BALANCED'}; ledger received ${balance.received.toLocaleString('en')}`);
     console.log(`precision ${(precision * 100).toFixed(3)} % (${right} right, ${wrong} wrong); recall ${(recall * 100).toFixed(2)} % (${rightCarrying} of ${carrying})`);
-    console.log(`reference (the same file stored, no matching): ${(storeMs / 1000).toFixed(2)} s (${stored.new} lines)`);
+    console.log(`reference (the same file by COPY, columns as text): ${(storeMs / 1000).toFixed(2)} s (${copied} lines)`);
     console.log(`goals: < 5 s ${importMs < 5000 ? 'met' : 'NOT met'}; precision >= 99.9 % ${precision >= 0.999 ? 'met' : 'NOT met'}; recall >= 95 % ${recall >= 0.95 ? 'met' : 'NOT met'}; balanced ${report.balanced && report.matched === balance.received ? 'yes' : 'NO'}`);
-    console.log(`ratio (import + reconcile / store only): ${(importMs / storeMs).toFixed(2)}`);
+    console.log(`ratio (import + reconcile / raw COPY of the file): ${(importMs / storeMs).toFixed(1)}`);
   } finally {
     await database.close();
     fs.rmSync(work, { recursive: true, force: true });

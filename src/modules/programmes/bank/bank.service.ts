@@ -202,7 +202,7 @@ export async function importStatement(
         importedBy: actor.username,
       })),
     );
-    const matching = await autoMatch(trx, actor, programme, inserted);
+    const matching = await autoMatch(trx, actor, programme, inserted, { fresh: true });
     const outsidePeriod = inserted.filter((l) => l.bookedOn > programme.deadline).length;
     const result: ImportResult = {
       layout: read.layout,
@@ -245,9 +245,10 @@ async function pledgeIndex(trx: Kysely<DB>, programmeId: string) {
  */
 type LineOfMatch = Pick<repo.BankLineRow, 'id' | 'amount' | 'description' | 'bookedOn' | 'counterparty' | 'transactionId'>;
 
-async function autoMatch(trx: Kysely<DB>, actor: Actor, programme: Programme, lines: LineOfMatch[]) {
+async function autoMatch(trx: Kysely<DB>, actor: Actor, programme: Programme, lines: LineOfMatch[], options: { fresh?: boolean } = {}) {
   const { index, byId } = await pledgeIndex(trx, programme.id);
-  const already = await repo.matchedOfLines(trx, lines.map((l) => l.id));
+  // lines inserted by this import have no match yet: nothing to look up
+  const already = options.fresh ? new Map<string, number>() : await repo.matchedOfLines(trx, lines.map((l) => l.id));
   const auto: { line: LineOfMatch; pledgeId: string; by: 'reference' | 'partial_reference' }[] = [];
   let suggested = 0;
   let unmatched = 0;

@@ -5,6 +5,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AwardFundingTable, AwardStatus, AwardTable, DB, LedgerAccount, LedgerEntryTable } from '../../../db/schema';
 import { communeInScope, type CommuneScope } from '../../../db/scope';
+import { insertJsonRows } from '../../../db/json-rows';
 
 export type AwardRow = Selectable<AwardTable>;
 
@@ -15,8 +16,9 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
+/** Postings as one JSON parameter per 5,000 (a bank statement's receipts are tens of thousands of rows). */
 export async function insertPostings(db: Kysely<DB>, rows: Insertable<LedgerEntryTable>[]): Promise<void> {
-  await insertChunked(rows, (chunk) => db.insertInto('ledgerEntry').values(chunk).execute());
+  await insertJsonRows(db, 'ledger_entry', rows);
 }
 
 /** Account balances of programmes (sum of postings per account). */
