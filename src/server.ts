@@ -16,7 +16,7 @@ import { todayInVietnam } from './domain/dates';
 const config = loadConfig();
 const t = translator('vi');
 
-const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'server' }).catch(
+const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, replica: config.replica, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'server' }).catch(
   (e: unknown) => {
     // another process has the embedded data directory: its clear message, not a stack trace
     if (e instanceof DataDirInUseError) {
