@@ -132,6 +132,44 @@ describe.skipIf(!PRIMARY || !REPLICA)('read replica on a PostgreSQL streaming st
     expect(later.json().map((u: { code: string }) => u.code)).toContain('02905.R1');
   });
 
+  it('answers every read-only view from the standby without trying to write there', async () => {
+    const admin = await makeUser(database, 'admin', null);
+    const h = await login(admin.username, admin.password);
+    expect(await database.replica!.caughtUp()).toBe(true);
+    expect(database.replica!.readerFor(`user:${admin.user.id}`)).toBe('replica');
+    const views = [
+      '/api/units?parent=15',
+      '/api/coverage/15',
+      '/api/coverage/15/vsi',
+      '/api/coverage/15/visits',
+      '/api/coverage/15/visits?format=csv',
+      '/api/coverage/15/visits?format=xlsx',
+      '/api/coverage/15/trend',
+      '/api/coverage/15/low',
+      '/api/coverage/15/pupils',
+      '/api/coverage/15/export?table=children',
+      '/api/coverage/15/pdf',
+      '/api/coverage/figures?unit=15',
+      '/api/coverage/targets',
+      '/api/coverage/staff-targets',
+      '/api/coverage/staff-progress?unit=15',
+      '/api/register/persons',
+      '/api/register/households',
+      '/api/register/export?what=persons&format=csv',
+      '/api/register/export?what=cards',
+      '/api/programmes',
+      '/api/outreach/progress?unit=15',
+      '/api/outreach/progress.xlsx?unit=15',
+      '/api/reminders?unit=15',
+      '/api/reminders/export.csv?unit=15',
+      '/api/plans/dashboard',
+    ];
+    const answers = [];
+    for (const url of views) answers.push([url, (await app.inject({ url, headers: h })).statusCode]);
+    expect(answers).toEqual(views.map((url) => [url, 200]));
+    expect((await app.inject({ url: '/api/public/programmes/no-such-programme' })).statusCode).toBe(404);
+  });
+
   it('falls back to the primary when the standby lags beyond the limit, and says so in /api/health', async () => {
     await replay(false);
     try {
