@@ -26,7 +26,10 @@ export function registerReadRouting(app: FastifyInstance): void {
   });
   if (!database.replica) return;
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (!SAFE_METHODS.has(request.method) && request.url.startsWith('/api')) await database.wrote(requester(request));
+    if (!SAFE_METHODS.has(request.method) && request.url.startsWith('/api')) {
+      // the primary did not say where it is (it is failing too): the answer still goes out
+      await database.wrote(requester(request)).catch((e: unknown) => request.log.warn({ err: e }, 'read replica: could not note the write position'));
+    }
     return payload;
   });
 }
