@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseCacheSize, parseTrustProxy } from './config';
+import { loadConfig, parseCacheSize, parseReplica, parseTrustProxy, PGLITE_REPLICA_REFUSED } from './config';
 import { openDb } from './db/connect';
 
 describe('configuration from the environment', () => {
@@ -19,6 +19,19 @@ describe('configuration from the environment', () => {
     expect(parseTrustProxy(undefined)).toBe(false);
     expect(parseTrustProxy('1')).toBe(true);
     expect(parseTrustProxy('10.0.0.1, 192.168.0.0/16')).toEqual(['10.0.0.1', '192.168.0.0/16']);
+  });
+
+  it('reads the read replica, refusing it without a PostgreSQL primary (the embedded database has none)', () => {
+    const primary = 'postgres://db1/coverdesk';
+    expect(parseReplica({})).toBeUndefined();
+    expect(parseReplica({ DATABASE_URL: primary, DATABASE_REPLICA_URL: ' ' })).toBeUndefined();
+    expect(parseReplica({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'postgres://db2/coverdesk' })).toEqual({ url: 'postgres://db2/coverdesk', maxLagSeconds: 30 });
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'postgresql://db2/x', DATABASE_REPLICA_MAX_LAG: '5' }).replica).toEqual({ url: 'postgresql://db2/x', maxLagSeconds: 5 });
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: 'postgres://db2/coverdesk' })).toThrow(PGLITE_REPLICA_REFUSED);
+    expect(PGLITE_REPLICA_REFUSED).toMatch(/embedded database.*no read replica/);
+    expect(() => parseReplica({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'db2:5432' })).toThrow(/DATABASE_REPLICA_URL must be a postgres:\/\/ URL, got "db2:5432"/);
+    expect(() => parseReplica({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'postgres://db2/x', DATABASE_REPLICA_MAX_LAG: 'soon' })).toThrow(/DATABASE_REPLICA_MAX_LAG.*"soon"/);
+    expect(loadConfig({ DATABASE_URL: primary }).replica).toBeUndefined();
   });
 
   it('gives the embedded database the cache asked for', async () => {

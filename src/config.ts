@@ -13,6 +13,11 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL only: keep coverdesk's tables in this schema (default: the server's search_path). */
   databaseSchema?: string;
+  /**
+   * PostgreSQL only: a streaming standby for the read-only views (DATABASE_REPLICA_URL), used while it is
+   * at most maxLagSeconds behind (DATABASE_REPLICA_MAX_LAG, default 30).
+   */
+  replica?: { url: string; maxLagSeconds: number };
   /** Embedded database only: its page cache, e.g. '1GB' (COVERDESK_DB_CACHE; PGlite's 128MB when unset). */
   dbCache?: string;
   /** Load a small demo register on an empty database (COVERDESK_DEMO=0 turns it off). */
@@ -41,6 +46,22 @@ export function parseCacheSize(value: string | undefined): string | undefined {
   return v;
 }
 
+/** The embedded database has no replica: a replica setting with it is a mistake worth stopping for. */
+export const PGLITE_REPLICA_REFUSED =
+  'DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database (PGlite) has no read replica. Set DATABASE_URL to the primary PostgreSQL server, or unset DATABASE_REPLICA_URL.';
+
+/** DATABASE_REPLICA_URL (+ DATABASE_REPLICA_MAX_LAG in seconds): only beside a DATABASE_URL. */
+export function parseReplica(env: NodeJS.ProcessEnv): Config['replica'] {
+  const url = (env.DATABASE_REPLICA_URL ?? '').trim();
+  if (url === '') return undefined;
+  if (!env.DATABASE_URL) throw new Error(PGLITE_REPLICA_REFUSED);
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_REPLICA_URL must be a postgres:// URL, got "${url}"`);
+  const lag = (env.DATABASE_REPLICA_MAX_LAG ?? '').trim();
+  const maxLagSeconds = lag === '' ? 30 : Number(lag);
+  if (!Number.isFinite(maxLagSeconds) || maxLagSeconds < 0) throw new Error(`DATABASE_REPLICA_MAX_LAG must be a number of seconds, got "${lag}"`);
+  return { url, maxLagSeconds };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -50,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.COVERDESK_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseSchema: env.COVERDESK_DB_SCHEMA || undefined,
+    replica: parseReplica(env),
     dbCache: parseCacheSize(env.COVERDESK_DB_CACHE),
     demo: env.COVERDESK_DEMO !== '0',
     trustProxy: parseTrustProxy(env.COVERDESK_TRUST_PROXY),

@@ -13,10 +13,18 @@ import { translator } from './i18n/index';
 import { loadDemo, registerIsEmpty } from './modules/register/demo.service';
 import { todayInVietnam } from './domain/dates';
 
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (e) {
+    // a setting that cannot work (e.g. a read replica for the embedded database): say which, no stack trace
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
+})();
 const t = translator('vi');
 
-const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'server' }).catch(
+const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, replica: config.replica, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'server' }).catch(
   (e: unknown) => {
     // another process has the embedded data directory: its clear message, not a stack trace
     if (e instanceof DataDirInUseError) {

@@ -11,6 +11,8 @@ import { migrations } from './migrations/index';
 import { configurePgTypes } from './types';
 import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
 import { acquireLock, type LockInfo } from './data-dir-lock';
+import { Replica, type ReplicaOptions } from './replica';
+import { PGLITE_REPLICA_REFUSED } from '../config';
 import { copyIntoPglite, copyIntoPostgres, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
 
 /**
@@ -34,6 +36,11 @@ export interface OpenDbOptions {
   cacheSize?: string;
   /** Who holds the embedded data directory (written to its lock file). */
   role?: LockInfo['role'];
+  /**
+   * PostgreSQL only: a streaming standby that answers `reads` (DATABASE_REPLICA_URL). Refused on the
+   * embedded database, which has no replica.
+   */
+  replica?: Omit<ReplicaOptions, 'schema'>;
   /** Run the migrations now (default true). */
   migrate?: boolean;
 }
@@ -49,7 +56,18 @@ export interface Session {
 }
 
 export interface Database {
+  /** The primary: every write, and every read that is not one of the read-only views. */
   db: Kysely<DB>;
+  /**
+   * The read-only views (dashboards, public pages, exports, lists) of `reader` (a user or an address):
+   * the read replica when one is set, answers, is not lagging, and has replayed that reader's last write
+   * (see `wrote`); otherwise the primary (`db`). Without a replica, always `db`. Never write through it.
+   */
+  reads(reader?: string): Kysely<DB>;
+  /** After `writer` changed something: its reads stay on the primary until the replica has replayed the change. */
+  wrote(writer: string): Promise<void>;
+  /** The read replica, when DATABASE_REPLICA_URL is set (its state for /api/health). */
+  replica?: Replica;
   engine: Engine;
   bulk: BulkLoader;
   session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
@@ -76,6 +94,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Database> {
 }
 
 async function openPglite(options: OpenDbOptions): Promise<Database> {
+  if (options.replica) throw new Error(PGLITE_REPLICA_REFUSED);
   let lock: ReturnType<typeof acquireLock> | undefined;
   let dbDir: string | undefined;
   if (options.dataDir) {
@@ -94,6 +113,8 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
   const db = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker), plugins: [camelCase()] });
   return {
     db,
+    reads: () => db,
+    wrote: async () => undefined,
     engine: 'pglite',
     bulk: createBulkLoader({ engine: 'pglite', worker }),
     busyMs: worker.busyMs,
@@ -141,8 +162,14 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
     options: schema ? `-c search_path=${schema}` : undefined,
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [camelCase()] });
+  const replica = options.replica ? new Replica(pool, { ...options.replica, schema }) : undefined;
+  const replicaDb = replica && new Kysely<DB>({ dialect: new PostgresDialect({ pool: replica.pool }), plugins: [camelCase()] });
+  if (replica) await replica.check().catch(() => undefined);
   return {
     db,
+    reads: replica && replicaDb ? (reader) => (replica.readerFor(reader) === 'replica' ? replicaDb : db) : () => db,
+    wrote: replica ? (writer) => replica.wrote(writer) : async () => undefined,
+    replica,
     engine: 'postgres',
     bulk: createBulkLoader({ engine: 'postgres', pool }),
     session: async (fn) => {
@@ -165,7 +192,14 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
     },
     dump: () => Promise.reject(new Error('dump is only for the embedded database')),
     announcePort: () => undefined,
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await replicaDb?.destroy();
+        await replica?.close();
+      } finally {
+        await db.destroy();
+      }
+    },
   };
 }
 

@@ -18,6 +18,8 @@ import { AppError } from '../errors';
 import { issuesToFields } from '../validation';
 import { registerAuth, type RouteRecord } from './plugins/auth';
 import { errorBody, registerErrorHandling } from './plugins/errors';
+import { registerReadRouting } from './plugins/reads';
+import { translator } from '../i18n/index';
 import { LoginThrottle } from '../modules/access/login-throttle';
 import { accessRoutes } from '../modules/access/access.routes';
 import { unitsRoutes } from '../modules/units/units.routes';
@@ -44,6 +46,22 @@ import { bankRoutes } from '../modules/programmes/bank/bank.routes';
 import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
 import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
 import { transparencyRoutes } from '../modules/programmes/transparency/transparency.routes';
+
+const healthSchema = z.object({
+  status: z.literal('ok'),
+  engine: z.enum(['pglite', 'postgres']),
+  replica: z
+    .object({
+      state: z.enum(['starting', 'used', 'lagging', 'unreachable', 'not_standby']),
+      readsFrom: z.enum(['replica', 'primary']),
+      lagSeconds: z.number().nullable(),
+      maxLagSeconds: z.number(),
+      checkedAt: z.string().nullable(),
+      error: z.string().optional(),
+      message: z.string(),
+    })
+    .optional(),
+});
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -97,11 +115,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
 
   registerAuth(app, routeTable);
   registerErrorHandling(app);
+  registerReadRouting(app);
 
   app.get(
     '/api/health',
-    { config: { permission: 'public' }, schema: { tags: ['system'], summary: 'Liveness: answers without touching the database' } },
-    async () => ({ status: 'ok', engine: options.database.engine }),
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags: ['system'],
+        summary:
+          "Liveness: answers without touching the database. With a read replica (DATABASE_REPLICA_URL), its state from the last check: used, lagging (more than the allowed seconds behind) or unreachable; in the last two the reads fall back to the primary",
+        response: { 200: healthSchema },
+      },
+    },
+    async (req) => {
+      const replica = options.database.replica?.status();
+      if (!replica) return { status: 'ok' as const, engine: options.database.engine };
+      const message = translator(req.lang)(`health.replica.${replica.state}`, { lag: replica.lagSeconds ?? '?', max: replica.maxLagSeconds });
+      return { status: 'ok' as const, engine: options.database.engine, replica: { ...replica, message } };
+    },
   );
 
   await app.register(accessRoutes(new LoginThrottle()));

@@ -61,7 +61,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressSchema },
       },
     },
-    async (req) => campaigns.campaignProgress(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
+    async (req) => campaigns.campaignProgress(req.reads, req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
   );
   app.get(
     '/api/incentives',

@@ -17,8 +17,7 @@ const sendFile = (reply: FastifyReply, file: string | Readable) => reply.send(fi
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'iso_date' });
 
 export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = () => app.database.db;
-
+  // every view here only reads: from the read replica when there is one (request.reads, plugins/reads.ts)
   app.get(
     '/api/coverage/:unit',
     {
@@ -31,7 +30,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: coverageReportSchema },
       },
     },
-    async (req) => coverage.coverageOf(db(), req.actor!, req.params.unit, req.query.date ?? todayInVietnam()),
+    async (req) => coverage.coverageOf(req.reads, req.actor!, req.params.unit, req.query.date ?? todayInVietnam()),
   );
 
   app.get(
@@ -47,7 +46,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: vsiCoverageSchema },
       },
     },
-    async (req) => vsiCoverageOf(db(), req.actor!, req.params.unit, { date: req.query.date ?? todayInVietnam(), from: req.query.from, to: req.query.to }),
+    async (req) => vsiCoverageOf(req.reads, req.actor!, req.params.unit, { date: req.query.date ?? todayInVietnam(), from: req.query.from, to: req.query.to }),
   );
 
   app.get(
@@ -73,7 +72,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const q = req.query;
-      const rows = await coverage.actionList(db(), req.actor!, { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days, limit: q.limit, offset: q.offset });
+      const rows = await coverage.actionList(req.reads, req.actor!, { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days, limit: q.limit, offset: q.offset });
       if (q.format === 'json') return { items: rows };
       const t = translator(req.lang);
       const cols = ['villageName', 'householdCode', 'address', 'fullName', 'birthDate', 'sex', 'phone', 'groupCodes', 'cardTo'] as const;
@@ -88,7 +87,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${name}.xlsx"`);
       const { PassThrough } = await import('node:stream');
       const out = new PassThrough();
-      void writeVisitList(db(), { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days }, rows, req.lang, out).catch((e: Error) => out.destroy(e));
+      void writeVisitList(req.reads, { unit: req.params.unit, date: q.date ?? todayInVietnam(), kind: q.kind, days: q.days }, rows, req.lang, out).catch((e: Error) => out.destroy(e));
       return sendFile(reply, out);
     },
   );
@@ -112,7 +111,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
           .strict(),
       },
     },
-    async (req) => coverage.projection(db(), req.actor!, { unit: req.params.unit, ...req.query, date: req.query.date ?? todayInVietnam() }),
+    async (req) => coverage.projection(req.reads, req.actor!, { unit: req.params.unit, ...req.query, date: req.query.date ?? todayInVietnam() }),
   );
 
   app.get(
@@ -127,7 +126,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: trendSchema },
       },
     },
-    async (req) => coverage.trend(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), months: req.query.months }),
+    async (req) => coverage.trend(req.reads, req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), months: req.query.months }),
   );
 
   app.get(
@@ -142,7 +141,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(lowCoverageSchema) }) },
       },
     },
-    async (req) => ({ items: await coverage.lowCoverage(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), threshold: req.query.threshold }) }),
+    async (req) => ({ items: await coverage.lowCoverage(req.reads, req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam(), threshold: req.query.threshold }) }),
   );
 
   app.get(
@@ -157,7 +156,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: pupilsSchema },
       },
     },
-    async (req) => coverage.pupils(db(), req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam() }),
+    async (req) => coverage.pupils(req.reads, req.actor!, { unit: req.params.unit, date: req.query.date ?? todayInVietnam() }),
   );
 
   app.get(
@@ -181,7 +180,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const q = req.query;
-      const sheet = await exportSheet(db(), req.actor!, q.table, { unit: req.params.unit, date: q.date ?? todayInVietnam(), threshold: q.threshold, year: q.year }, req.lang);
+      const sheet = await exportSheet(req.reads, req.actor!, q.table, { unit: req.params.unit, date: q.date ?? todayInVietnam(), threshold: q.threshold, year: q.year }, req.lang);
       const { PassThrough } = await import('node:stream');
       const out = new PassThrough();
       reply
@@ -205,7 +204,7 @@ export const coverageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const d = req.query.date ?? todayInVietnam();
-      const pdf = await dashboardPdf(db(), req.actor!, { unit: req.params.unit, date: d }, req.lang);
+      const pdf = await dashboardPdf(req.reads, req.actor!, { unit: req.params.unit, date: d }, req.lang);
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="coverage-${req.params.unit}-${d}.pdf"`)

@@ -41,7 +41,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: items(figureSchema) },
       },
     },
-    async (req) => ({ items: await figures.listFigures(db(), req.actor!, req.query) }),
+    async (req) => ({ items: await figures.listFigures(req.reads, req.actor!, req.query) }),
   );
 
   app.put(
@@ -101,7 +101,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: items(targetSchema) },
       },
     },
-    async (req) => ({ items: await figures.listTargets(db(), req.actor!, req.query) }),
+    async (req) => ({ items: await figures.listTargets(req.reads, req.actor!, req.query) }),
   );
 
   app.put(
@@ -129,7 +129,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: items(staffTargetSchema) },
       },
     },
-    async (req) => ({ items: await figures.listStaffTargets(db(), req.actor!, req.query) }),
+    async (req) => ({ items: await figures.listStaffTargets(req.reads, req.actor!, req.query) }),
   );
 
   app.get(
@@ -144,7 +144,7 @@ export const figuresRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: items(staffProgressSchema) },
       },
     },
-    async (req) => ({ items: await figures.staffProgress(db(), req.actor!, { unit: req.query.unit, year: req.query.year ?? Number(todayInVietnam().slice(0, 4)) }) }),
+    async (req) => ({ items: await figures.staffProgress(req.reads, req.actor!, { unit: req.query.unit, year: req.query.year ?? Number(todayInVietnam().slice(0, 4)) }) }),
   );
 
   app.put(

@@ -95,7 +95,7 @@ export const outreachRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: doorListSchema },
       },
     },
-    async (req) => doorList(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
+    async (req) => doorList(req.reads, req.actor!, req.params.id, req.query, todayInVietnam(), req.lang),
   );
   app.get(
     '/api/outreach/groups/:id/doors.xlsx',
@@ -104,7 +104,7 @@ export const outreachRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'The door-to-door list as a sheet to print for the day: one row per person, the card, what the household pays, the last visit, columns to write today’s outcome', params: idParams, querystring: doorListQuery },
     },
     async (req, reply) => {
-      const { buffer, fileName } = await doorSheet(db(), req.actor!, req.params.id, req.query, todayInVietnam(), req.lang);
+      const { buffer, fileName } = await doorSheet(req.reads, req.actor!, req.params.id, req.query, todayInVietnam(), req.lang);
       return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachment(fileName)).send(buffer);
     },
   );
@@ -213,13 +213,13 @@ export const outreachRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressSchema },
       },
     },
-    async (req) => progress(db(), req.actor!, req.query, todayInVietnam()),
+    async (req) => progress(req.reads, req.actor!, req.query, todayInVietnam()),
   );
   app.get(
     '/api/outreach/progress.xlsx',
     { config: read, schema: { tags, summary: 'The progress as an .xlsx (headers in your language)', querystring: progressQuery } },
     async (req, reply) => {
-      const { buffer, fileName } = await progressWorkbook(db(), req.actor!, req.query, todayInVietnam(), req.lang);
+      const { buffer, fileName } = await progressWorkbook(req.reads, req.actor!, req.query, todayInVietnam(), req.lang);
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', attachment(fileName))

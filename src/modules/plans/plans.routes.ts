@@ -51,7 +51,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/plans/dashboard',
     { config: read, schema: { tags, summary: 'Overdue and due-within-7-days tasks per responsible unit, goals at risk (?date, default today)', querystring: statusQuery, response: { 200: dashboardSchema } } },
-    async (req) => plans.dashboard(db(), req.actor!, req.query, todayInVietnam()),
+    async (req) => plans.dashboard(req.reads, req.actor!, req.query, todayInVietnam()),
   );
   app.get('/api/plans/:id', { config: read, schema: { tags, summary: 'A plan with its goals', params: idParams, response: { 200: planSchema } } }, async (req) => plans.getPlan(db(), req.actor!, req.params.id));
   app.patch('/api/plans/:id', { config: manage, schema: { tags, summary: 'Change a plan (goals replaced when given)', params: idParams, body: updatePlanInput, response: { 200: planSchema } } }, async (req) =>

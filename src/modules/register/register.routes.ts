@@ -50,7 +50,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: list(personSearchItemSchema) },
       },
     },
-    async (req) => register.searchPersons(db(), req.actor!, req.query, todayInVietnam()),
+    async (req) => register.searchPersons(req.reads, req.actor!, req.query, todayInVietnam()),
   );
 
   app.post(
@@ -98,7 +98,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: list(householdListItemSchema) },
       },
     },
-    async (req) => register.listHouseholds(db(), req.actor!, req.query),
+    async (req) => register.listHouseholds(req.reads, req.actor!, req.query),
   );
 
   app.get(
@@ -237,7 +237,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const actor = req.actor!;
-      const job = await prepareExport(db(), actor, { ...req.query, language: req.lang });
+      const job = await prepareExport(req.reads, actor, { ...req.query, language: req.lang });
       const out = new PassThrough();
       job.run(out).catch((e) => {
         req.log.error({ err: e }, 'register export failed');

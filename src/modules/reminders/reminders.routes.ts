@@ -29,13 +29,13 @@ export const remindersRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: reminderListSchema },
       },
     },
-    async (req) => reminderList(db(), req.actor!, req.query, todayInVietnam(), req.lang),
+    async (req) => reminderList(req.reads, req.actor!, req.query, todayInVietnam(), req.lang),
   );
   app.get(
     '/api/reminders/export.csv',
     { config: manage, schema: { tags, summary: 'The list as CSV for an SMS/Zalo sender (phone, text, ...; those without a phone left out); nothing recorded', querystring: exportQuery.omit({ markSent: true }) } },
     async (req, reply) => {
-      const r = await exportCsv(db(), req.actor!, { ...req.query, markSent: false }, todayInVietnam(), req.lang);
+      const r = await exportCsv(req.reads, req.actor!, { ...req.query, markSent: false }, todayInVietnam(), req.lang);
       return reply.header('content-type', csvType).header('content-disposition', attachment(r.fileName)).header('x-rows', String(r.rows)).send(r.csv);
     },
   );

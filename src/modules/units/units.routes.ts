@@ -22,10 +22,10 @@ export const unitsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { parent, q, oldCode } = req.query;
       const actor = req.actor!;
-      if (oldCode !== undefined) return units.resolveOldCode(db(), actor, oldCode);
-      if (q !== undefined) return units.searchUnits(db(), actor, q);
-      if (parent !== undefined) return units.listChildren(db(), actor, parent);
-      return units.listProvinces(db(), actor);
+      if (oldCode !== undefined) return units.resolveOldCode(req.reads, actor, oldCode);
+      if (q !== undefined) return units.searchUnits(req.reads, actor, q);
+      if (parent !== undefined) return units.listChildren(req.reads, actor, parent);
+      return units.listProvinces(req.reads, actor);
     },
   );
 

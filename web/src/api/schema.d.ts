@@ -3297,7 +3297,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: answers without touching the database */
+        /** Liveness: answers without touching the database. With a read replica (DATABASE_REPLICA_URL), its state from the last check: used, lagging (more than the allowed seconds behind) or unreachable; in the last two the reads fall back to the primary */
         get: {
             parameters: {
                 query?: never;
@@ -3312,7 +3312,25 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            engine: "pglite" | "postgres";
+                            replica?: {
+                                checkedAt: string | null;
+                                error?: string;
+                                lagSeconds: number | null;
+                                maxLagSeconds: number;
+                                message: string;
+                                /** @enum {string} */
+                                readsFrom: "replica" | "primary";
+                                /** @enum {string} */
+                                state: "starting" | "used" | "lagging" | "unreachable" | "not_standby";
+                            };
+                            /** @enum {string} */
+                            status: "ok";
+                        };
+                    };
                 };
             };
         };

@@ -29,7 +29,7 @@ export const publicProgrammeRoutes =
           response: { 200: publicProgrammeSchema },
         },
       },
-      async (req) => publicPage.publicProgramme(db(), req.params.slug, todayInVietnam()),
+      async (req) => publicPage.publicProgramme(req.reads, req.params.slug, todayInVietnam()),
     );
 
     app.post(

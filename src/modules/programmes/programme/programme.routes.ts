@@ -34,7 +34,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: items(programmeSchema) },
       },
     },
-    async (req) => ({ items: await programmes.listProgrammes(db(), req.actor!, req.query, todayInVietnam()) }),
+    async (req) => ({ items: await programmes.listProgrammes(req.reads, req.actor!, req.query, todayInVietnam()) }),
   );
 
   app.post(

@@ -12,12 +12,10 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export const newCheckThrottle = (): CheckThrottle => new RateLimit(CHECK_LIMITS, HOUR_MS);
 
-/** The donor's self-check and the programme's public ledger (no login). */
+/** The donor's self-check and the programme's public ledger (no login), read from the replica when there is one. */
 export const transparencyRoutes =
   (throttle: CheckThrottle = newCheckThrottle()): FastifyPluginAsyncZod =>
   async (app) => {
-    const db = () => app.database.db;
-
     app.post(
       '/api/public/donor-check',
       {
@@ -30,7 +28,7 @@ export const transparencyRoutes =
           response: { 200: donorCheckSchema },
         },
       },
-      async (req) => transparency.donorCheck(db(), throttle, req.body, { ip: req.ip, now: new Date() }),
+      async (req) => transparency.donorCheck(req.reads, throttle, req.body, { ip: req.ip, now: new Date() }),
     );
 
     app.get(
@@ -46,7 +44,7 @@ export const transparencyRoutes =
           response: { 200: publicLedgerSchema },
         },
       },
-      async (req) => transparency.publicLedger(db(), req.params.slug, req.query),
+      async (req) => transparency.publicLedger(req.reads, req.params.slug, req.query),
     );
 
     app.get(
@@ -61,7 +59,7 @@ export const transparencyRoutes =
         },
       },
       async (req, reply) => {
-        const r = await transparency.publicLedgerCsv(db(), req.params.slug, req.query.lang ?? req.lang ?? 'vi');
+        const r = await transparency.publicLedgerCsv(req.reads, req.params.slug, req.query.lang ?? req.lang ?? 'vi');
         return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachment(r.fileName)).header('x-rows', String(r.rows)).send(r.csv);
       },
     );
