@@ -7863,12 +7863,51 @@ export interface paths {
                             }[];
                             lines: number;
                             matched: number;
+                            ownerUnitCode: string;
                             programmeId: string;
                             programmeName: string;
                             total: number;
                             unmatched: number;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/bank-report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reconciliation per day as a PDF headed by the programme's office: totals, the verdict total = matched + unmatched, signatures (?lang=en) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "vi" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

@@ -125,6 +125,9 @@ function ReportTable({ report }: { report: BankReport }) {
         <a className="btn btn-secondary btn-small" href={`/api/programmes/${encodeURIComponent(report.programmeId)}/bank-report.xlsx`} data-testid="bank-report-xlsx">
           {t('web.reportXlsx')}
         </a>
+        <a className="btn btn-secondary btn-small" href={`/api/programmes/${encodeURIComponent(report.programmeId)}/bank-report.pdf`} data-testid="bank-report-pdf">
+          {t('web.reportPdf')}
+        </a>
       </div>
       <p className="muted small">{t('web.reportLead')}</p>
       <DataTable

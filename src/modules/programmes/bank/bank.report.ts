@@ -1,9 +1,16 @@
-/** The reconciliation report as a sheet: per day the statement's total, matched and unmatched, and the totals. */
+/**
+ * The reconciliation report as a sheet and as a signed PDF: per day the statement's total, matched and
+ * unmatched, the totals, and whether total = matched + unmatched holds (every day and overall).
+ */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema';
 import type { Actor } from '../../../domain/access';
+import { formatDateVi, type IsoDate } from '../../../domain/dates';
+import { formatVnd } from '../../../domain/money';
 import { translator, type Language } from '../../../i18n/index';
 import { excelDate, xlsxBuffer } from '../../../io/excel';
+import { pdfPageFooter, pdfTable, renderPdf, type TableCell } from '../../../io/pdf';
+import { issuerOf, officialHeader, signatureCell } from '../../offices/official';
 import { reconciliationReport } from './bank.service';
 
 export async function reconciliationWorkbook(db: Kysely<DB>, actor: Actor, programmeId: string, lang: Language = actor.language) {
@@ -28,4 +35,44 @@ export async function reconciliationWorkbook(db: Kysely<DB>, actor: Actor, progr
     ],
   );
   return { buffer, fileName: `doi-chieu-sao-ke-${programmeId.slice(0, 8)}.xlsx`, report };
+}
+
+/** The same report as a PDF headed by the programme's office, with the verdict and signatures. */
+export async function reconciliationPdf(db: Kysely<DB>, actor: Actor, programmeId: string, options: { today: IsoDate; language?: Language }) {
+  const report = await reconciliationReport(db, actor, programmeId);
+  const lang = options.language ?? actor.language;
+  const t = translator(lang);
+  const w = (k: string, params: Record<string, unknown> = {}) => t(`bank:web.${k}`, params);
+  const right = (text: string, bold = false): TableCell => ({ text, alignment: 'right', bold });
+  const issuer = await issuerOf(db, report.ownerUnitCode, lang);
+  const rows: TableCell[][] = [
+    ...report.days.map((d) => [formatDateVi(d.date), right(String(d.lines)), right(formatVnd(d.total)), right(formatVnd(d.matched)), right(formatVnd(d.unmatched))]),
+    [{ text: w('reportTotal'), bold: true }, right(String(report.lines), true), right(formatVnd(report.total), true), right(formatVnd(report.matched), true), right(formatVnd(report.unmatched), true)],
+  ];
+  const pdf = await renderPdf(
+    {
+      info: { title: `${w('reportTitle')} - ${report.programmeName}` },
+      content: [
+        officialHeader(issuer, options.today, lang, null),
+        { text: w('reportPdfTitle'), style: 'title' },
+        { text: report.programmeName, style: 'subtitle' },
+        { text: w('reportLead'), margin: [0, 0, 0, 6] },
+        pdfTable([w('date'), w('lines'), w('total'), w('matched'), w('unmatched')], rows, [70, 50, '*', '*', '*']),
+        {
+          text: w(report.balanced ? 'reportVerdictBalanced' : 'reportVerdictUnbalanced', { total: formatVnd(report.total), matched: formatVnd(report.matched), unmatched: formatVnd(report.unmatched) }),
+          bold: true,
+          margin: [0, 8, 0, 0],
+        },
+        {
+          table: { widths: ['*', '*'], body: [[signatureCell(w('reportSignPreparer'), w('reportSignHint')), signatureCell(w('reportSignHead'), w('reportSignHint'))]] },
+          layout: 'noBorders',
+          unbreakable: true,
+          margin: [0, 16, 0, 0],
+        },
+      ],
+      footer: pdfPageFooter((page, pages) => t('handover:minutes.page', { page, pages })),
+    },
+    { official: true },
+  );
+  return { pdf, fileName: `doi-chieu-sao-ke-${programmeId.slice(0, 8)}.pdf`, report };
 }

@@ -8,7 +8,7 @@ import { qrDataUrl } from '../../../io/qr';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import { idParams } from '../programme/programme.schemas';
 import * as bank from './bank.service';
-import { reconciliationWorkbook } from './bank.report';
+import { reconciliationPdf, reconciliationWorkbook } from './bank.report';
 import { attachment } from '../../../http/attachment';
 import {
   accountSchema,
@@ -155,6 +155,18 @@ export const bankRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const { buffer, fileName } = await reconciliationWorkbook(db(), req.actor!, req.params.id, req.lang);
       return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachment(fileName)).send(buffer);
+    },
+  );
+
+  app.get(
+    '/api/programmes/:id/bank-report.pdf',
+    {
+      config: { permission: PROGRAMMES_READ },
+      schema: { tags, summary: "The reconciliation per day as a PDF headed by the programme's office: totals, the verdict total = matched + unmatched, signatures (?lang=en)", params: idParams, querystring: z.object({ lang: z.enum(['vi', 'en']).optional() }).strict() },
+    },
+    async (req, reply) => {
+      const { pdf, fileName } = await reconciliationPdf(db(), req.actor!, req.params.id, { today: todayInVietnam(), language: req.query.lang ?? req.lang });
+      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(fileName)).send(pdf);
     },
   );
 

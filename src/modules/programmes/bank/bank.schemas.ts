@@ -115,6 +115,7 @@ export const lineSchema = z.object({
 export const reportSchema = z.object({
   programmeId: z.string(),
   programmeName: z.string(),
+  ownerUnitCode: z.string(),
   days: z.array(z.object({ date: z.string(), lines: z.number(), total: z.number(), matched: z.number(), unmatched: z.number() })),
   lines: z.number(),
   total: z.number(),

@@ -433,6 +433,6 @@ export async function reconciliationReport(db: Kysely<DB>, actor: Actor, program
   const days = (await repo.dailyTotals(db, programmeId)).map((d) => ({ date: d.bookedOn, lines: d.lines, total: d.total, matched: d.matched, unmatched: d.total - d.matched }));
   const sum = (k: 'total' | 'matched' | 'unmatched' | 'lines') => days.reduce((s, d) => s + d[k], 0);
   const totals = { lines: sum('lines'), total: sum('total'), matched: sum('matched'), unmatched: sum('unmatched') };
-  return { programmeId, programmeName: programme.name, days, ...totals, balanced: totals.total === totals.matched + totals.unmatched && days.every((d) => d.unmatched >= 0) };
+  return { programmeId, programmeName: programme.name, ownerUnitCode: programme.ownerUnitCode, days, ...totals, balanced: totals.total === totals.matched + totals.unmatched && days.every((d) => d.unmatched >= 0) };
 }
 export type ReconciliationReport = Awaited<ReturnType<typeof reconciliationReport>>;

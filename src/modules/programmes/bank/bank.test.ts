@@ -17,6 +17,8 @@ import * as donors from '../money/donors.service';
 import { programmeBalance } from '../programme/ledger.service';
 import { createProgramme } from '../programme/programme.service';
 import * as bank from './bank.service';
+import { reconciliationPdf } from './bank.report';
+import { pdfText } from '../../../io/pdf-text';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -155,6 +157,12 @@ describe('statement import and matching', () => {
       { date: '2025-11-04', lines: 1, total: 500_000, matched: 500_000, unmatched: 0 },
       { date: '2025-11-05', lines: 1, total: 700_000, matched: 0, unmatched: 700_000 },
     ]);
+    // the same as a signed PDF: every day, the totals and the verdict
+    const { pdf } = await reconciliationPdf(t.db, system, programme.id, { today: '2025-11-10', language: 'vi' });
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('BIÊN BẢN ĐỐI CHIẾU SAO KÊ TÀI KHOẢN');
+    expect(text).toContain('05/11/2025');
+    expect(text).toContain('Kết luận: tổng sao kê 4.500.000 ₫ = đã đối chiếu 3.800.000 ₫ + chưa đối chiếu 700.000 ₫; khớp từng ngày.');
   });
 
   it('reads the generic layout from an .xlsx with ids absent: identical lines in one file are two, the same file twice adds nothing', async () => {
