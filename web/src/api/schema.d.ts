@@ -9413,12 +9413,54 @@ export interface paths {
                                 bin: string;
                             } | null;
                             amount: number;
+                            donorName: string;
+                            ownerUnitCode: string;
                             pledgeId: string;
+                            programmeName: string;
                             qrPng: string | null;
                             reference: string | null;
                             vietqr: string | null;
                         };
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/programmes/{id}/pledges/{pledgeId}/payment.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pledge's payment details as a PDF to send the donor: amount, receiving account, reference and the VietQR code (?lang=en) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "vi" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    pledgeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

@@ -125,7 +125,20 @@ export function MoneyTab({ programme, onChanged }: { programme: ProgrammeDetail;
 
       <section className="card" aria-labelledby="money-pledges-title">
         <h2 id="money-pledges-title">{t('money.pledges')}</h2>
-        {pledges.length === 0 ? <p className="muted">{t('money.no_pledges')}</p> : <PledgeTable pledges={pledges} actions={() => null} />}
+        {pledges.length === 0 ? (
+          <p className="muted">{t('money.no_pledges')}</p>
+        ) : (
+          <PledgeTable
+            pledges={pledges}
+            actions={(p) =>
+              p.reference && p.status !== 'cancelled' ? (
+                <a className="btn btn-ghost btn-small" href={`/api/programmes/${encodeURIComponent(id)}/pledges/${encodeURIComponent(p.id)}/payment.pdf`} download data-testid="pledge-payment-pdf">
+                  {t('money.payment_pdf')}
+                </a>
+              ) : null
+            }
+          />
+        )}
         {canWrite && data && <PledgeForm programme={programme} donors={data.donors} onSaved={saved} />}
       </section>
 

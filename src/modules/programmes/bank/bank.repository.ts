@@ -51,6 +51,10 @@ export async function matchablePledges(db: Kysely<DB>, programmeId: string) {
   return r.rows.map((p) => ({ ...p, received: Number(p.received) }));
 }
 
+export async function donorNameOf(db: Kysely<DB>, donorId: string): Promise<string | undefined> {
+  return (await db.selectFrom('donor').select('name').where('id', '=', donorId).executeTakeFirst())?.name;
+}
+
 export function findPledgeRow(db: Kysely<DB>, id: string) {
   return db.selectFrom('pledge').selectAll().where('id', '=', id).executeTakeFirst();
 }

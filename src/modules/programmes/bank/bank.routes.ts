@@ -8,7 +8,7 @@ import { qrDataUrl } from '../../../io/qr';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import { idParams } from '../programme/programme.schemas';
 import * as bank from './bank.service';
-import { reconciliationPdf, reconciliationWorkbook } from './bank.report';
+import { pledgePaymentPdf, reconciliationPdf, reconciliationWorkbook } from './bank.report';
 import { attachment } from '../../../http/attachment';
 import {
   accountSchema,
@@ -70,6 +70,23 @@ export const bankRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const p = await bank.paymentOf(db(), req.actor!, req.params.id, req.params.pledgeId);
       return { ...p, qrPng: p.vietqr ? await qrDataUrl(p.vietqr) : null };
+    },
+  );
+
+  app.get(
+    '/api/programmes/:id/pledges/:pledgeId/payment.pdf',
+    {
+      config: { permission: PROGRAMMES_READ },
+      schema: {
+        tags,
+        summary: "A pledge's payment details as a PDF to send the donor: amount, receiving account, reference and the VietQR code (?lang=en)",
+        params: z.object({ id: z.uuid(), pledgeId: z.uuid() }).strict(),
+        querystring: z.object({ lang: z.enum(['vi', 'en']).optional() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      const { pdf, fileName } = await pledgePaymentPdf(db(), req.actor!, req.params.id, req.params.pledgeId, { today: todayInVietnam(), language: req.query.lang ?? req.lang });
+      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(fileName)).send(pdf);
     },
   );
 

@@ -126,6 +126,9 @@ export const reportSchema = z.object({
 
 export const paymentSchema = z.object({
   pledgeId: z.string(),
+  programmeName: z.string(),
+  ownerUnitCode: z.string(),
+  donorName: z.string(),
   reference: z.string().nullable(),
   amount: z.number(),
   account: z.object({ bin: z.string(), bankName: z.string(), accountNumber: z.string(), accountName: z.string() }).nullable(),

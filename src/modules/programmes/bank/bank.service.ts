@@ -109,12 +109,15 @@ export async function setMapping(db: Kysely<DB>, actor: Actor, programmeId: stri
 
 /** What a pledge's payer needs: the account, the reference and the VietQR payload. */
 export async function paymentOf(db: Kysely<DB>, actor: Actor, programmeId: string, pledgeId: string) {
-  await programmeForStaff(db, actor, programmeId);
+  const programme = await programmeForStaff(db, actor, programmeId);
   const pledge = await repo.findPledgeRow(db, pledgeId);
   if (!pledge || pledge.programmeId !== programmeId) throw notFound('pledge', pledgeId);
   const account = (await repo.listAccounts(db, programmeId)).find((a) => a.active);
   return {
     pledgeId,
+    programmeName: programme.name,
+    ownerUnitCode: programme.ownerUnitCode,
+    donorName: (await repo.donorNameOf(db, pledge.donorId)) ?? '',
     reference: pledge.reference,
     amount: pledge.amount,
     account: account ? { bin: account.bankBin, bankName: napasBank(account.bankBin)?.shortName ?? account.bankBin, accountNumber: account.accountNumber, accountName: account.accountName } : null,

@@ -17,7 +17,7 @@ import * as donors from '../money/donors.service';
 import { programmeBalance } from '../programme/ledger.service';
 import { createProgramme } from '../programme/programme.service';
 import * as bank from './bank.service';
-import { reconciliationPdf } from './bank.report';
+import { pledgePaymentPdf, reconciliationPdf } from './bank.report';
 import { pdfText } from '../../../io/pdf-text';
 
 let t: TestDatabase;
@@ -75,6 +75,23 @@ describe('pledge reference and VietQR', () => {
     expect(fields['62'].sub!['08'].value).toBe(a.reference);
     // a changed character breaks the CRC
     expect(readEmv(a.vietqr!.replace('1500000', '1500001')).crcValid).toBe(false);
+  });
+
+  it("puts the pledge's payment details and its VietQR code in a PDF for the donor", async () => {
+    const { programme, pledge } = await setup('Chuyển khoản PDF');
+    const p = await pledge('Đỗ Thị Hạnh', 1_263_600);
+    const { pdf, payment } = await pledgePaymentPdf(t.db, system, programme.id, p.id, { today: '2025-11-03', language: 'vi' });
+    expect(payment.vietqr).toBe(p.vietqr);
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    for (const s of ['THÔNG TIN CHUYỂN KHOẢN ỦNG HỘ', 'Kính gửi: Đỗ Thị Hạnh', '0071000123456', 'UBND TINH LAO CAI', '1.263.600 ₫', p.reference!]) expect(text).toContain(s);
+    // the QR code is an image in the document
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype\s*\/Image/);
+    // no receiving account: refused, naming why
+    const bare = await createProgramme(t.db, system, { name: 'Không tài khoản', ownerUnitCode: '15', areaKind: 'province', cardMonths: 12, purchaseDate: '2025-11-01', deadline: '2025-12-31' });
+    const donor = await donors.createDonor(t.db, system, { ownerUnitCode: '15', kind: 'individual', name: 'Bùi Văn Tài' });
+    const q = await donors.createPledge(t.db, system, bare.id, { donorId: donor.id, amount: 100_000, pledgedOn: '2025-11-02' });
+    const refused = await failure(pledgePaymentPdf(t.db, system, bare.id, q.id, { today: '2025-11-03' }));
+    expect(refused.fields[0]).toMatchObject({ path: 'account', key: 'no_active_account' });
   });
 
   it('renders the payload as a PNG that a QR reader reads back to the same text', async () => {
