@@ -116,6 +116,76 @@ function ImportForm({ programme, accounts, onImported }: { programme: ProgrammeD
   );
 }
 
+const MAPPED = ['date', 'amount', 'credit', 'description', 'transactionId', 'counterparty'] as const;
+
+/**
+ * An account's own statement columns (Ánh xạ cột), for a bank export no layout knows: the header of each
+ * field as it is written in the file. Saved on the account; the next import of that account uses it.
+ */
+function MappingForm({ programme, accounts, onSaved }: { programme: ProgrammeDetail; accounts: BankAccount[]; onSaved: () => void }) {
+  const { t } = useTranslation('bank');
+  const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
+  const account = accounts.find((a) => a.id === accountId);
+  const [columns, setColumns] = useState<Record<string, string>>(account?.mapping ?? {});
+  const [done, setDone] = useState<string | null>(null);
+  const { errors, busy, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['mapping', ...MAPPED.map((f) => `mapping.${f}`)]) });
+  useEffect(() => setColumns(accounts.find((a) => a.id === accountId)?.mapping ?? {}), [accountId, accounts]);
+  async function save(e: FormEvent, clear = false) {
+    e.preventDefault();
+    setDone(null);
+    const mapping = clear ? null : Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
+    await send(async () => {
+      await bankApi.setMapping(programme.id, accountId, mapping);
+      setDone(t(clear ? 'web.mappingCleared' : 'web.mappingSaved'));
+      onSaved();
+    });
+  }
+  return (
+    <form className="inline-form" onSubmit={(e) => void save(e)} noValidate data-testid="bank-mapping-form">
+      <h3>{t('web.mappingTitle')}</h3>
+      <p className="muted small">{t('web.mappingLead')}</p>
+      <ErrorBanner message={errors.banner ?? errors.fields.mapping ?? null} />
+      <div className="form-grid form-grid-3">
+        <Field id="bank-mapping-account" label={t('web.account')}>
+          <select {...inputProps('bank-mapping-account')} data-testid="bank-mapping-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.bankName} {a.accountNumber}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {MAPPED.map((f) => (
+          <TextField
+            key={f}
+            id={`bank-mapping-${f}`}
+            label={t(`web.mappingField.${f}`)}
+            error={errors.fields[`mapping.${f}`]}
+            maxLength={100}
+            value={columns[f] ?? ''}
+            onChange={(v) => setColumns((c) => ({ ...c, [f]: v }))}
+          />
+        ))}
+      </div>
+      <div className="btn-group">
+        <button type="submit" className="btn btn-primary" disabled={busy || !accountId} data-testid="bank-mapping-save">
+          {t('web.mappingSave')}
+        </button>
+        {account?.mapping && (
+          <button type="button" className="btn btn-secondary" disabled={busy} onClick={(e) => void save(e, true)} data-testid="bank-mapping-clear">
+            {t('web.mappingClear')}
+          </button>
+        )}
+      </div>
+      {done && (
+        <p className="notice" data-testid="bank-mapping-result" aria-live="polite">
+          {done}
+        </p>
+      )}
+    </form>
+  );
+}
+
 function ReportTable({ report }: { report: BankReport }) {
   const { t } = useTranslation('bank');
   return (
@@ -296,6 +366,10 @@ export function BankTab({ programme, onChanged }: { programme: ProgrammeDetail; 
       {accounts.length > 0 && (
         <section className="card">
           <ImportForm programme={programme} accounts={accounts} onImported={reload} />
+          <details className="mapping-details" data-testid="bank-mapping">
+            <summary>{t('web.mappingTitle')}</summary>
+            <MappingForm programme={programme} accounts={accounts} onSaved={reload} />
+          </details>
         </section>
       )}
       {report && report.lines > 0 && <ReportTable report={report} />}

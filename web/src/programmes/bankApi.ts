@@ -47,6 +47,8 @@ export const bankApi = {
       }),
     ),
   reconcile: (programmeId: string) => call(client.POST('/api/programmes/{id}/bank-reconcile', { params: id(programmeId) })),
+  setMapping: (programmeId: string, accountId: string, mapping: Record<string, string> | null) =>
+    call(client.PUT('/api/programmes/{id}/bank-accounts/{accountId}/mapping', { params: { path: { id: programmeId, accountId } }, body: { mapping } })),
   payment: (programmeId: string, pledgeId: string, signal?: AbortSignal) =>
     call(client.GET('/api/programmes/{id}/pledges/{pledgeId}/payment', { params: { path: { id: programmeId, pledgeId } }, signal })),
 };

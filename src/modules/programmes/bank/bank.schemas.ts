@@ -9,7 +9,7 @@ const FIELDS = ['date', 'amount', 'credit', 'debit', 'description', 'transaction
 /** An account's own statement columns: the header of each field (date, description and amount or credit required). */
 export const statementMapping = z
   .partialRecord(z.enum(FIELDS), text(100))
-  .refine((m) => Boolean(m.date && m.description && (m.amount || m.credit)), { message: 'mapping_incomplete' });
+  .refine((m) => Boolean(m.date && m.description && (m.amount || m.credit)), { message: 'mapping_incomplete', params: { ns: 'bank' } });
 
 export const createAccountInput = z
   .object({
