@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'insufficient_funds'
   | 'invalid_transition'
   | 'confirmation_required'
+  | 'transfer_target_not_empty'
+  | 'transfer_source_not_current'
+  | 'transfer_schema_differs'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -35,6 +38,9 @@ const STATUS: Record<ErrorCode, number> = {
   insufficient_funds: 409,
   invalid_transition: 409,
   confirmation_required: 409,
+  transfer_target_not_empty: 409,
+  transfer_source_not_current: 409,
+  transfer_schema_differs: 409,
   internal: 500,
 };
 
