@@ -13,16 +13,16 @@ import { audit } from '../audit/audit.service';
 import { factDifferences, factsInTransaction, type DatabaseFacts } from './database-facts.repository';
 import {
   MIGRATOR_TABLES,
+  begin,
+  commit,
+  rollback,
   ROW_COUNT_CAP,
   addForeignKey,
-  begin,
   chunkQuery,
-  commit,
   currentSchema,
   dropForeignKey,
   executedMigrations,
   foreignKeys,
-  rollback,
   schemaRelations,
   sequences,
   setSequence,
@@ -75,6 +75,26 @@ export interface TransferOptions {
   beforeCheck?: (target: Session) => Promise<void>;
 }
 
+/** Refuses (`code`) a database whose migrations are not exactly the code's. */
+export async function requireCurrent(database: Pick<Database, 'db'>, code: 'transfer_source_not_current' | 'transfer_target_not_current'): Promise<void> {
+  const names = migrationNames();
+  const ran = await executedMigrations(database.db);
+  if (ran.join() !== names.join()) throw new AppError(code, { migration: ran.at(-1) ?? '-', code: names.at(-1) ?? '-' });
+}
+
+/**
+ * The stored columns of each table of the source, after checking the target has the same (the same
+ * migrations make the same tables; a difference is a database changed by hand).
+ */
+export async function sameColumns(src: Session, dst: Session): Promise<Map<string, string[]>> {
+  const sourceColumns = await tableColumns(src.db);
+  const targetColumns = await tableColumns(dst.db);
+  const names = [...new Set([...sourceColumns.keys(), ...targetColumns.keys()])].filter((t) => !MIGRATOR_TABLES.has(t));
+  const mismatched = names.filter((t) => sourceColumns.get(t)?.join() !== targetColumns.get(t)?.join());
+  if (mismatched.length) throw new AppError('transfer_schema_differs', { tables: mismatched.join(', ') });
+  return sourceColumns;
+}
+
 /** The target's tables, views and sequences as one line each ("person: 12 rows"), for the refusal. */
 function describeRelations(relations: Relation[]): string {
   const shown = relations.slice(0, 12).map((r) =>
@@ -94,21 +114,26 @@ const dataFacts = (facts: DatabaseFacts): DatabaseFacts => ({ ...facts, tables: 
  */
 export async function transferDatabase(source: Database, target: Database, actor: Actor, options: TransferOptions): Promise<TransferReport> {
   if (actor.role !== 'admin') throw new AppError('forbidden');
-  const code = migrationNames();
-  const ran = await executedMigrations(source.db);
-  if (ran.join() !== code.join())
-    throw new AppError('transfer_source_not_current', { source: ran.at(-1) ?? '-', code: code.at(-1) ?? '-' });
+  await requireCurrent(source, 'transfer_source_not_current');
   const present = await schemaRelations(target.db);
   if (present.length) throw new AppError('transfer_target_not_empty', { to: options.to, relations: describeRelations(present) });
 
   const chunkPages = Math.max(1, options.chunkPages ?? CHUNK_PAGES);
+  return inTransactions(source, target, (src, dst) => copyAll(src, dst, actor, options, chunkPages));
+}
+
+/**
+ * Runs `work` with the source read in one snapshot and the target written in one transaction, committed
+ * only when the work says so (`committed`), rolled back on a failure or a difference.
+ */
+export function inTransactions<R extends { committed: boolean }>(source: Database, target: Database, work: (src: Session, dst: Session) => Promise<R>): Promise<R> {
   return source.session((src) =>
     target.session(async (dst) => {
       await begin(src.db, 'repeatable read');
       try {
         await begin(dst.db);
         try {
-          const report = await copyAll(src, dst, actor, options, chunkPages);
+          const report = await work(src, dst);
           if (report.committed) await commit(dst.db);
           else await rollback(dst.db);
           return report;
@@ -123,17 +148,20 @@ export async function transferDatabase(source: Database, target: Database, actor
   );
 }
 
+/** Each table of the source's facts beside the target's. */
+export function compareTables(source: DatabaseFacts, target: DatabaseFacts): TransferTable[] {
+  const byTable = new Map(target.tables.map((t) => [t.table, t]));
+  return source.tables.map((t) => {
+    const other = byTable.get(t.table);
+    return { table: t.table, source: t.rows, target: other?.rows ?? 0, same: other?.rows === t.rows && other.checksum === t.checksum };
+  });
+}
+
 async function copyAll(src: Session, dst: Session, actor: Actor, options: TransferOptions, chunkPages: number): Promise<TransferReport> {
   // (named: the migrator would otherwise find its table in any schema of the database)
   await migrateToLatest(dst.db, await currentSchema(dst.db), { inTransaction: true });
-  const sourceColumns = await tableColumns(src.db);
-  const targetColumns = await tableColumns(dst.db);
+  const sourceColumns = await sameColumns(src, dst);
   const tables = [...sourceColumns.keys()].filter((t) => !MIGRATOR_TABLES.has(t));
-  const mismatched = [...new Set([...tables, ...[...targetColumns.keys()].filter((t) => !MIGRATOR_TABLES.has(t))])].filter(
-    (t) => sourceColumns.get(t)?.join() !== targetColumns.get(t)?.join(),
-  );
-  // the same migrations make the same tables; a difference is a database changed by hand
-  if (mismatched.length) throw new AppError('transfer_schema_differs', { tables: mismatched.join(', ') });
 
   // foreign keys are checked once at the end, over all rows (tables then load in any order, self-references too);
   // triggers are off: what they derive (coverage snapshots) is copied as it is
@@ -166,15 +194,11 @@ async function copyAll(src: Session, dst: Session, actor: Actor, options: Transf
   const before = await factsInTransaction(src.db);
   const after = await factsInTransaction(dst.db);
   const differences = factDifferences(dataFacts(before), dataFacts(after));
-  const targetTables = new Map(after.tables.map((t) => [t.table, t]));
   const report: TransferReport = {
     from: options.from,
     to: options.to,
     migration: before.migration,
-    tables: dataFacts(before).tables.map((t) => {
-      const other = targetTables.get(t.table);
-      return { table: t.table, source: t.rows, target: other?.rows ?? 0, same: other?.rows === t.rows && other.checksum === t.checksum };
-    }),
+    tables: compareTables(dataFacts(before), after),
     ledgerAccounts: before.ledger.length,
     ledgerTotal: before.ledger.reduce((sum, l) => sum + l.total, 0),
     differences,

@@ -137,6 +137,7 @@ describe.skipIf(!url)('transfer of a whole embedded database to a PostgreSQL ser
         const e = await failure(transferDatabase(source, target, system, names));
         expect(e.code).toBe('transfer_source_not_current');
         expect(e.params.code).toBe((last as { name: string }).name);
+        expect(e.params.migration).not.toBe(e.params.code);
       } finally {
         await sql`insert into kysely_migration (name, timestamp) values (${(last as { name: string }).name}, ${(last as { timestamp: string }).timestamp})`.execute(source.db);
       }
