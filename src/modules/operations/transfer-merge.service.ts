@@ -56,7 +56,12 @@ export interface MergeReport {
   committed: boolean;
 }
 
-const describeRows = (rows: CommuneRows[]) => rows.map((r) => `${r.commune}: ${r.table} ${r.rows}`).join('; ');
+/** "02905: household 108, person 458; 02908: visit 3" */
+function describeRows(rows: CommuneRows[]): string {
+  const byCommune = new Map<string, string[]>();
+  for (const r of rows) byCommune.set(r.commune, [...(byCommune.get(r.commune) ?? []), `${r.table} ${r.rows}`]);
+  return [...byCommune].map(([commune, tables]) => `${commune}: ${tables.join(', ')}`).join('; ');
+}
 
 export async function mergeCommunes(source: Database, target: Database, actor: Actor, options: MergeOptions): Promise<MergeReport> {
   if (actor.role !== 'admin') throw new AppError('forbidden');

@@ -97,7 +97,9 @@ export async function sameColumns(src: Session, dst: Session): Promise<Map<strin
 
 /** The target's tables, views and sequences as one line each ("person: 12 rows"), for the refusal. */
 function describeRelations(relations: Relation[]): string {
-  const shown = relations.slice(0, 12).map((r) =>
+  // the tables with rows first: they say what the database is
+  const ordered = [...relations.filter((r) => (r.rows ?? 0) > 0), ...relations.filter((r) => !((r.rows ?? 0) > 0))];
+  const shown = ordered.slice(0, 12).map((r) =>
     r.kind === 'table' ? `${r.name} (${r.rows! >= ROW_COUNT_CAP ? `${ROW_COUNT_CAP}+` : r.rows})` : `${r.name} (${r.kind})`,
   );
   return relations.length > shown.length ? `${shown.join(', ')}, +${relations.length - shown.length}` : shown.join(', ');
