@@ -128,7 +128,7 @@ describe.skipIf(!url)('transfer of a whole embedded database to a PostgreSQL ser
     }
   });
 
-  it('refuses a source that is not at the migration level of the code, and a user who is not an administrator', async () => {
+  it('refuses a source that is not at the migration level of the code or whose tables were changed by hand, and a user who is not an administrator', async () => {
     const target = await emptyTarget();
     try {
       const last = await source.db.selectFrom('kyselyMigration' as never).selectAll().orderBy('name' as never, 'desc').limit(1).executeTakeFirstOrThrow();
@@ -140,6 +140,16 @@ describe.skipIf(!url)('transfer of a whole embedded database to a PostgreSQL ser
         expect(e.params.migration).not.toBe(e.params.code);
       } finally {
         await sql`insert into kysely_migration (name, timestamp) values (${(last as { name: string }).name}, ${(last as { timestamp: string }).timestamp})`.execute(source.db);
+      }
+      // a table changed by hand in the source: the migrations cannot make it on the server
+      await sql`alter table donor add column note_by_hand text`.execute(source.db);
+      try {
+        const e = await failure(transferDatabase(source, target, system, names));
+        expect(e.code).toBe('transfer_schema_differs');
+        expect(e.params.tables).toBe('donor');
+        expect(await schemaRelations(target.db)).toEqual([]);
+      } finally {
+        await sql`alter table donor drop column note_by_hand`.execute(source.db);
       }
       const e = await failure(transferDatabase(source, target, { ...system, role: 'province_staff' }, names));
       expect(e.code).toBe('forbidden');
