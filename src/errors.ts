@@ -20,6 +20,13 @@ export type ErrorCode =
   | 'insufficient_funds'
   | 'invalid_transition'
   | 'confirmation_required'
+  | 'transfer_target_not_empty'
+  | 'transfer_source_not_current'
+  | 'transfer_schema_differs'
+  | 'transfer_target_not_current'
+  | 'transfer_commune_on_target'
+  | 'transfer_missing_references'
+  | 'transfer_merge_leaves_data'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -39,6 +46,13 @@ const STATUS: Record<ErrorCode, number> = {
   insufficient_funds: 409,
   invalid_transition: 409,
   confirmation_required: 409,
+  transfer_target_not_empty: 409,
+  transfer_source_not_current: 409,
+  transfer_schema_differs: 409,
+  transfer_target_not_current: 409,
+  transfer_commune_on_target: 409,
+  transfer_missing_references: 409,
+  transfer_merge_leaves_data: 409,
   internal: 500,
 };
 

@@ -26,6 +26,7 @@ import { registerPlanCommands } from '../modules/plans/plans.cli';
 import { registerEventCommands } from '../modules/events/events.cli';
 import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
 import { registerSimulatorCommands } from '../modules/simulator/simulator.cli';
+import { registerTransferCommands } from '../modules/operations/transfer.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   registerEventCommands(program, ctx);
   registerRemindersCommands(program, ctx);
   registerSimulatorCommands(program, ctx);
+  registerTransferCommands(program, ctx);
   return program;
 }
 

@@ -8,9 +8,9 @@
 import type pg from 'pg';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PgliteWorker } from './worker-dialect';
-import { COPY_FILE } from './worker-protocol';
+import { COPY_FILE, COPY_OUT_FILE } from './worker-protocol';
 
 export interface BulkLoader {
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
@@ -272,4 +272,25 @@ export async function copyIntoPostgres(
   options?: CopyOptions,
 ): Promise<void> {
   await pipeline(Readable.from([data]), client.query(copyFrom(copySql(table, columns, 'stdin', format, options))));
+}
+
+/**
+ * COPY (query) TO ... in COPY's binary format: the statement for `target` ('stdout' or a file name in
+ * quotes). The query is the caller's own SQL (a select of known columns), never user input.
+ */
+export function copyOutSql(query: string, target: string): string {
+  return `copy (${query}) to ${target} with (format binary)`;
+}
+
+/** The rows of `query` in COPY's binary format, from the embedded database's worker (the caller holds it). */
+export function copyOutOfPglite(worker: PgliteWorker, query: string): Promise<Uint8Array> {
+  return worker.copyOut(copyOutSql(query, `'${COPY_OUT_FILE}'`));
+}
+
+/** The rows of `query` in COPY's binary format, from a PostgreSQL connection. */
+export async function copyOutOfPostgres(client: pg.PoolClient, query: string): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  const stream = client.query(copyTo(copyOutSql(query, 'stdout')));
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
 }

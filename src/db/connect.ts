@@ -13,7 +13,7 @@ import { PgliteWorker, PgliteWorkerDialect } from './worker-dialect';
 import { acquireLock, type LockInfo } from './data-dir-lock';
 import { Replica, type ReplicaOptions } from './replica';
 import { PGLITE_REPLICA_REFUSED } from '../config';
-import { copyIntoPglite, copyIntoPostgres, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
+import { copyIntoPglite, copyIntoPostgres, copyOutOfPglite, copyOutOfPostgres, createBulkLoader, csvBytes, type BulkLoader } from './bulk';
 
 /**
  * snake_case columns as camelCase properties. Keys inside json/jsonb values stay as stored: they are
@@ -53,6 +53,8 @@ export interface Session {
   db: Kysely<DB>;
   copyCsv: BulkLoader['copyCsv'];
   copyBinary: BulkLoader['copyBinary'];
+  /** The rows of a select (`query`, the caller's own SQL) in COPY's binary format. */
+  copyOut(query: string): Promise<Uint8Array>;
 }
 
 export interface Database {
@@ -126,6 +128,7 @@ async function openPglite(options: OpenDbOptions): Promise<Database> {
           db: pinned,
           copyCsv: (table, columns, csv) => copyIntoPglite(worker, table, columns, csvBytes(csv), 'csv'),
           copyBinary: (table, columns, rows, options) => copyIntoPglite(worker, table, columns, rows, 'binary', options),
+          copyOut: (query) => copyOutOfPglite(worker, query),
         });
       } finally {
         release();
@@ -184,6 +187,7 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
           db: pinned,
           copyCsv: (table, columns, csv) => copyIntoPostgres(client, table, columns, csv, 'csv'),
           copyBinary: (table, columns, rows, options) => copyIntoPostgres(client, table, columns, rows, 'binary', options),
+          copyOut: (query) => copyOutOfPostgres(client, query),
         });
       } finally {
         client.release = release;
@@ -203,8 +207,17 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+/**
+ * Runs the migrations not yet run. `inTransaction`: the caller has begun a transaction on `db` (a session's
+ * one connection) and the migrations become part of it instead of committing on their own.
+ */
+export async function migrateToLatest(db: Kysely<any>, schema?: string, options: { inTransaction?: boolean } = {}): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+    disableTransactions: options.inTransaction,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -220,5 +233,8 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
     await admin.end();
   }
 }
+
+/** The names of the code's migrations, in the order they run. */
+export const migrationNames = (): string[] => Object.keys(migrations).sort();
 
 export { sql };

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_PARSERS } from './types';
-import { COPY_FILE, type WorkerRequest, type WorkerResponse } from './worker-protocol';
+import { COPY_FILE, COPY_OUT_FILE, type WorkerRequest, type WorkerResponse } from './worker-protocol';
 
 const { dataDir, loadFrom, cacheSize } = workerData as { dataDir?: string; loadFrom?: Uint8Array; cacheSize?: string };
 
@@ -50,6 +50,21 @@ async function copy(sql: string, data: Uint8Array): Promise<void> {
 }
 let copies: Promise<unknown> = Promise.resolve();
 
+/** A COPY ... TO COPY_OUT_FILE, answered with what it wrote. */
+async function copyOut(sql: string): Promise<Uint8Array> {
+  const fs = pg.Module.FS;
+  try {
+    await pg.query(sql);
+    return fs.readFile(COPY_OUT_FILE) as Uint8Array;
+  } finally {
+    try {
+      fs.unlink(COPY_OUT_FILE);
+    } catch {
+      /* the COPY failed before writing it */
+    }
+  }
+}
+
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.type) {
     case 'query': {
@@ -63,6 +78,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       await run;
       return null;
     }
+    case 'copyOut':
+      return copyOut(req.sql);
     case 'exec':
       await pg.exec(req.sql);
       return null;

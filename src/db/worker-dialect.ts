@@ -102,6 +102,11 @@ export class PgliteWorker {
     return this.request({ type: 'copy', sql, data }, data.byteLength >= Buffer.poolSize ? [data.buffer as ArrayBuffer] : []);
   }
 
+  /** The bytes a COPY ... TO COPY_OUT_FILE writes (`sql`). */
+  copyOut(sql: string): Promise<Uint8Array> {
+    return this.request<Uint8Array>({ type: 'copyOut', sql });
+  }
+
   async close(): Promise<void> {
     try {
       await this.request({ type: 'close' });

@@ -3,6 +3,8 @@ export type WorkerRequest =
   | { id: number; type: 'query'; sql: string; params: unknown[] }
   /** A COPY whose `sql` reads COPY_FILE: the worker writes `data` there first (see pglite-worker.ts). */
   | { id: number; type: 'copy'; sql: string; data: Uint8Array }
+  /** A COPY ... TO COPY_OUT_FILE: the worker answers with the file's bytes (see pglite-worker.ts). */
+  | { id: number; type: 'copyOut'; sql: string }
   | { id: number; type: 'exec'; sql: string }
   | { id: number; type: 'dump' }
   | { id: number; type: 'close' };
@@ -12,6 +14,9 @@ export type WorkerRequest =
  * in-memory file system (its data folder is mounted elsewhere), not a file on disk.
  */
 export const COPY_FILE = '/tmp/coverdesk-copy.bin';
+
+/** Where a COPY ... TO writes for the worker to read back (the same in-memory file system). */
+export const COPY_OUT_FILE = '/tmp/coverdesk-copy-out.bin';
 
 export interface DbErrorInfo {
   message: string;

@@ -4,7 +4,7 @@
  * migration. A backup that restores, a transfer to the server and an upgrade are each checked by
  * comparing these facts before and after (docs/decisions.md, "How a copy of the database is proven").
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema';
 
 export interface TableFact {
@@ -51,34 +51,51 @@ export async function databaseFacts(db: Kysely<DB>): Promise<DatabaseFacts> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      await sql`set local timezone = 'UTC'`.execute(trx);
-      await sql`set local datestyle = 'ISO, YMD'`.execute(trx);
-      await sql`set local intervalstyle = 'postgres'`.execute(trx);
-      await sql`set local extra_float_digits = 1`.execute(trx);
-      await sql`set local bytea_output = 'hex'`.execute(trx);
-      const tables: TableFact[] = [];
-      for (const table of await dataTables(trx)) {
-        const { rows } = await sql<{ rows: string; checksum: string }>`
-          select count(*)::text as rows,
-                 coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)::text as checksum
-          from ${sql.table(table)} t`.execute(trx);
-        tables.push({ table, rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum });
-      }
-      const hasLedger = tables.some((t) => t.table === 'ledger_entry');
-      const ledger = hasLedger
-        ? (
-            await sql<{ programmeId: string; account: string; total: string }>`
-              select programme_id, account, sum(amount)::text as total from ledger_entry
-              group by programme_id, account order by programme_id, account`.execute(trx)
-          ).rows.map((r) => ({ programmeId: r.programmeId, account: r.account, total: Number(r.total) }))
-        : [];
-      const hasMigrations = tables.some((t) => t.table === 'kysely_migration');
-      const migration = hasMigrations
-        ? ((await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(trx)).rows[0]?.name ?? null)
-        : null;
-      return { migration, tables, ledger };
-    });
+    .execute((trx) => factsInTransaction(trx));
+}
+
+/**
+ * The same facts read by a caller that has begun a transaction on `trx` itself (a transfer checks what it
+ * has written before it commits); the output settings last until that transaction ends.
+ */
+export async function factsInTransaction(trx: Kysely<DB>): Promise<DatabaseFacts> {
+  await pinTextOutput(trx);
+  const tables: TableFact[] = [];
+  for (const table of await dataTables(trx)) tables.push(await rowsFact(trx, table, sql`select * from ${sql.table(table)}`));
+  const hasLedger = tables.some((t) => t.table === 'ledger_entry');
+  const ledger = hasLedger
+    ? (
+        await sql<{ programmeId: string; account: string; total: string }>`
+          select programme_id, account, sum(amount)::text as total from ledger_entry
+          group by programme_id, account order by programme_id, account`.execute(trx)
+      ).rows.map((r) => ({ programmeId: r.programmeId, account: r.account, total: Number(r.total) }))
+    : [];
+  const hasMigrations = tables.some((t) => t.table === 'kysely_migration');
+  const migration = hasMigrations
+    ? ((await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(trx)).rows[0]?.name ?? null)
+    : null;
+  return { migration, tables, ledger };
+}
+
+/** The text output settings, pinned until the transaction ends, so the same rows give the same text on both engines. */
+export async function pinTextOutput(trx: Kysely<DB>): Promise<void> {
+  await sql`set local timezone = 'UTC'`.execute(trx);
+  await sql`set local datestyle = 'ISO, YMD'`.execute(trx);
+  await sql`set local intervalstyle = 'postgres'`.execute(trx);
+  await sql`set local extra_float_digits = 1`.execute(trx);
+  await sql`set local bytea_output = 'hex'`.execute(trx);
+}
+
+/**
+ * The count and checksum of the rows a select returns (`name` labels it): a whole table's, or a part of one
+ * (a commune's households). Call after pinTextOutput, in the same transaction.
+ */
+export async function rowsFact(trx: Kysely<DB>, name: string, query: RawBuilder<unknown>): Promise<TableFact> {
+  const { rows } = await sql<{ rows: string; checksum: string }>`
+    select count(*)::text as rows,
+           coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)::text as checksum
+    from (${query}) t`.execute(trx);
+  return { table: name, rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum };
 }
 
 /** Where two databases' facts differ, one line each ("table person: 10 rows, 9 rows"); empty when equal. */
