@@ -25,6 +25,7 @@ import { registerPlanCommands } from '../modules/plans/plans.cli';
 import { registerEventCommands } from '../modules/events/events.cli';
 import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
 import { registerSimulatorCommands } from '../modules/simulator/simulator.cli';
+import { registerOperationsCommands } from '../modules/operations/operations.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerEventCommands(program, ctx);
   registerRemindersCommands(program, ctx);
   registerSimulatorCommands(program, ctx);
+  registerOperationsCommands(program, ctx);
   return program;
 }
 

@@ -48,37 +48,40 @@ export async function dataTables(db: Kysely<DB>): Promise<string[]> {
  * the text output settings pinned, so the same rows give the same text on PGlite and on the server.
  */
 export async function databaseFacts(db: Kysely<DB>): Promise<DatabaseFacts> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      await sql`set local timezone = 'UTC'`.execute(trx);
-      await sql`set local datestyle = 'ISO, YMD'`.execute(trx);
-      await sql`set local intervalstyle = 'postgres'`.execute(trx);
-      await sql`set local extra_float_digits = 1`.execute(trx);
-      await sql`set local bytea_output = 'hex'`.execute(trx);
-      const tables: TableFact[] = [];
-      for (const table of await dataTables(trx)) {
-        const { rows } = await sql<{ rows: string; checksum: string }>`
-          select count(*)::text as rows,
-                 coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)::text as checksum
-          from ${sql.table(table)} t`.execute(trx);
-        tables.push({ table, rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum });
-      }
-      const hasLedger = tables.some((t) => t.table === 'ledger_entry');
-      const ledger = hasLedger
-        ? (
-            await sql<{ programmeId: string; account: string; total: string }>`
-              select programme_id, account, sum(amount)::text as total from ledger_entry
-              group by programme_id, account order by programme_id, account`.execute(trx)
-          ).rows.map((r) => ({ programmeId: r.programmeId, account: r.account, total: Number(r.total) }))
-        : [];
-      const hasMigrations = tables.some((t) => t.table === 'kysely_migration');
-      const migration = hasMigrations
-        ? ((await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(trx)).rows[0]?.name ?? null)
-        : null;
-      return { migration, tables, ledger };
-    });
+  return db.transaction().setIsolationLevel('repeatable read').execute(factsInTransaction);
+}
+
+/**
+ * The facts read inside a REPEATABLE READ transaction the caller holds: a backup reads them in the very
+ * snapshot it copies (PostgreSQL: the snapshot pg_dump is given).
+ */
+export async function factsInTransaction(trx: Kysely<DB>): Promise<DatabaseFacts> {
+  await sql`set local timezone = 'UTC'`.execute(trx);
+  await sql`set local datestyle = 'ISO, YMD'`.execute(trx);
+  await sql`set local intervalstyle = 'postgres'`.execute(trx);
+  await sql`set local extra_float_digits = 1`.execute(trx);
+  await sql`set local bytea_output = 'hex'`.execute(trx);
+  const tables: TableFact[] = [];
+  for (const table of await dataTables(trx)) {
+    const { rows } = await sql<{ rows: string; checksum: string }>`
+      select count(*)::text as rows,
+             coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)::text as checksum
+      from ${sql.table(table)} t`.execute(trx);
+    tables.push({ table, rows: Number(rows[0]!.rows), checksum: rows[0]!.checksum });
+  }
+  const hasLedger = tables.some((t) => t.table === 'ledger_entry');
+  const ledger = hasLedger
+    ? (
+        await sql<{ programmeId: string; account: string; total: string }>`
+          select programme_id, account, sum(amount)::text as total from ledger_entry
+          group by programme_id, account order by programme_id, account`.execute(trx)
+      ).rows.map((r) => ({ programmeId: r.programmeId, account: r.account, total: Number(r.total) }))
+    : [];
+  const hasMigrations = tables.some((t) => t.table === 'kysely_migration');
+  const migration = hasMigrations
+    ? ((await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(trx)).rows[0]?.name ?? null)
+    : null;
+  return { migration, tables, ledger };
 }
 
 /** Where two databases' facts differ, one line each ("table person: 10 rows, 9 rows"); empty when equal. */
