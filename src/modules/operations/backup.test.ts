@@ -18,8 +18,10 @@ import { failure } from '../../test/helpers';
 import { loadDemo } from '../register/demo.service';
 import { handoverWorld } from '../programmes/handover/handover.fixture';
 import { databaseFacts, factDifferences, type DatabaseFacts } from './database-facts.repository';
-import { backupToFile, lastBackup, recordBackup, restoreBackup, type RestoreTarget } from './backup.service';
-import { readBackupHeader } from './backup-file';
+import { backupToFile, KNOWN_MIGRATIONS, lastBackup, recordBackup, restoreBackup, type RestoreTarget } from './backup.service';
+import { readBackupHeader, verifyBackupFile } from './backup-file';
+import { buildApp } from '../../http/app';
+import { makeUser } from '../../test/db';
 
 let t: TestDatabase;
 let dir: string;
@@ -189,3 +191,45 @@ async function rewriteHeader(file: string, change: (h: ReturnType<typeof readBac
   const body = Buffer.concat([bytes.subarray(0, magicEnd), length, header, bytes.subarray(opened.payloadStart, bytes.length - 32)]);
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
+
+describe(`backups over HTTP (${engineName})`, () => {
+  it('sends a backup to an admin or to the local operator key, refuses everyone else, and shows the last one', async () => {
+    const app = await buildApp({ database: t, webDist: false, operations: { connection: conn(), operatorKey: 'the-operator-key', backupDays: 3 } });
+    await app.ready();
+    try {
+      const login = async (username: string, password: string) => {
+        const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+        return { cookie: `cd_session=${res.cookies[0]!.value}`, 'x-csrf-token': res.json().csrfToken as string };
+      };
+      const admin = await makeUser(t, 'admin', null);
+      const viewer = await makeUser(t, 'viewer', '15');
+      const asAdmin = await login(admin.username, admin.password);
+      const asViewer = await login(viewer.username, viewer.password);
+      const post = (headers: Record<string, string>, payload: object = {}) => app.inject({ method: 'POST', url: '/api/operations/backup', headers, payload });
+
+      expect((await post({})).statusCode).toBe(401);
+      expect((await post({ 'x-coverdesk-operator-key': 'a-guess' })).statusCode).toBe(401);
+      expect((await post(asViewer)).statusCode).toBe(403);
+      expect((await post({ cookie: asAdmin.cookie })).statusCode).toBe(403); // no CSRF token
+      expect((await app.inject({ url: '/api/operations/backups/last', headers: asViewer })).statusCode).toBe(403);
+
+      let current = await databaseFacts(t.db);
+      for (const [who, headers] of [['admin', asAdmin], ['operator', { 'x-coverdesk-operator-key': 'the-operator-key' }]] as const) {
+        const res = await post(headers, { file: `/backups/${who}.coverdesk` });
+        expect(res.statusCode, who).toBe(200);
+        expect(res.headers['content-type']).toBe('application/octet-stream');
+        const file = path.join(dir, `http-${who}.coverdesk`);
+        fs.writeFileSync(file, res.rawPayload);
+        const opened = await verifyBackupFile(file, { knownMigrations: KNOWN_MIGRATIONS });
+        expect(factDifferences(current, opened.header.facts), who).toEqual([]);
+        await expect.poll(async () => (await lastBackup(t, system))?.file).toBe(`/backups/${who}.coverdesk`);
+        // the next backup holds this one's row of backup_record
+        current = await databaseFacts(t.db);
+      }
+      const last = await app.inject({ url: '/api/operations/backups/last', headers: asAdmin });
+      expect(last.json()).toMatchObject({ backup: { kind: 'manual', file: '/backups/operator.coverdesk', createdBy: 'cli:operator', encrypted: false }, backupDays: 3 });
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
+});
