@@ -15,6 +15,8 @@ import { todayInVietnam } from './domain/dates';
 import { formatSize } from './domain/numbers';
 import { backupPlaceOf, dailyBackup, upgradeBackupOf } from './modules/operations/backup-schedule';
 import { writeOperatorKey } from './modules/operations/operator-key';
+import { AppError } from './errors';
+import { reportError } from './cli/context';
 
 const config = loadConfig();
 const t = translator('vi');
@@ -37,6 +39,8 @@ const database = await openDb({
       console.error(e.message);
       process.exit(1);
     }
+    // a refusal said in words (the backup before the migrations failed: pg_dump missing, disk full...)
+    if (e instanceof AppError) process.exit(reportError(e, 'vi'));
     throw e;
   },
 );

@@ -116,6 +116,15 @@ describe(`restore drill (${engineName})`, () => {
     before = await databaseFacts(t.db);
   }, 120_000);
 
+  it.runIf(TEST_DATABASE_URL)('restores a schema into a schema of another name in another database', async () => {
+    const file = path.join(dir, 'renamed.coverdesk');
+    await backupToFile(t, conn(), file, { now: NOW });
+    const target = { databaseUrl: await newServerDatabase(), schema: 'coverdesk' };
+    const restored = await restoreBackup(file, target);
+    expect(restored.target).toMatch(/\/coverdesk$/);
+    expect(factDifferences(before, await factsOf(target))).toEqual([]);
+  }, 120_000);
+
   it('encrypts with a passphrase and refuses a missing or wrong one before writing anything', async () => {
     const file = path.join(dir, 'secret.coverdesk');
     await backupToFile(t, conn(), file, { now: NOW, passphrase: 'ba con mèo trèo cây cau' });
