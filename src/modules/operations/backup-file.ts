@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual, type CipherGCM, type DecipherGCM } from 'node:crypto';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../../errors';
 import type { Engine } from '../../db/connect';
@@ -58,6 +59,8 @@ async function deriveKey(passphrase: string, salt: Buffer, p: { N: number; r: nu
 
 async function write(sink: Writable, chunk: Buffer): Promise<void> {
   if (chunk.length === 0) return;
+  // an error between writes (disk full, the client gone) is seen here
+  if (sink.destroyed || sink.errored) throw sink.errored ?? new Error('the backup stream was closed');
   if (sink.write(chunk)) return;
   await new Promise<void>((resolve, reject) => {
     const done = (e?: Error) => {
@@ -118,11 +121,14 @@ export async function writeBackup(sink: Writable, header: Omit<BackupHeader, 'fo
 export async function writeBackupFile(file: string, header: Omit<BackupHeader, 'format' | 'encryption'>, payload: AsyncIterable<Buffer | Uint8Array>, passphrase?: string): Promise<number> {
   const partial = `${file}.partial`;
   const out = fs.createWriteStream(partial, { mode: 0o600 });
+  // errors are read from out.errored (write), once and finished; this keeps one between writes from
+  // being an uncaught exception
+  out.on('error', () => undefined);
   try {
     await once(out, 'open');
     const size = await writeBackup(out, header, payload, passphrase);
     out.end();
-    await once(out, 'finish');
+    await finished(out);
     fs.renameSync(partial, file);
     return size;
   } catch (e) {

@@ -63,17 +63,24 @@ export async function withSnapshot<T>(database: Database, conn: ServerConnection
       const schema = conn.schema ?? (await repo.currentSchemaAndDatabase(trx)).schema ?? 'public';
       const { args, env } = pgConnectionArgs(conn.databaseUrl!);
       const dump = runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema="${schema}"`, `--snapshot=${snapshotId}`, ...args], env, { stdout: true });
+      // (awaited by the payload; this only keeps an early failure from being an unhandled rejection)
+      dump.done.catch(() => undefined);
       try {
-        const result = await consume({ facts, payload: dump.child.stdout!, kind: 'pg_dump-custom', schema });
-        await dump.done;
-        return result;
+        return await consume({ facts, payload: untilDone(dump.child.stdout!, dump.done), kind: 'pg_dump-custom', schema });
       } catch (e) {
-        dump.child.kill();
-        // pg_dump's own reason (missing, too old for the server) says more than a broken pipe
-        await dump.done;
+        if (dump.child.exitCode === null) dump.child.kill();
         throw e;
       }
     });
+}
+
+/**
+ * pg_dump's output, then its exit: a pg_dump that fails (missing, older than the server, refused) fails the
+ * payload before the file is complete, so no backup file that looks whole is left.
+ */
+async function* untilDone(stdout: AsyncIterable<Buffer>, done: Promise<void>): AsyncIterable<Buffer> {
+  for await (const chunk of stdout) yield chunk;
+  await done;
 }
 
 function headerOf(database: Database, s: Snapshot, now: Date): Omit<BackupHeader, 'format' | 'encryption'> {

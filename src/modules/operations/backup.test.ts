@@ -125,6 +125,21 @@ describe(`restore drill (${engineName})`, () => {
     expect(factDifferences(before, await factsOf(target))).toEqual([]);
   }, 120_000);
 
+  it.runIf(TEST_DATABASE_URL)('leaves no file when pg_dump fails, and says why', async () => {
+    const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
+    fs.writeFileSync(path.join(bin, 'pg_dump'), '#!/bin/sh\nprintf PGDMP\necho "pg_dump: error: aborting because of server version mismatch" >&2\nexit 1\n', { mode: 0o755 });
+    const file = path.join(dir, 'failed.coverdesk');
+    const path0 = process.env.PATH;
+    process.env.PATH = `${bin}:${path0}`;
+    try {
+      const e = await failure(backupToFile(t, conn(), file, { now: NOW }));
+      expect(message(e)).toBe('pg_dump: pg_dump failed (exit 1): pg_dump: error: aborting because of server version mismatch');
+    } finally {
+      process.env.PATH = path0;
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('failed'))).toEqual([]);
+  }, 60_000);
+
   it('encrypts with a passphrase and refuses a missing or wrong one before writing anything', async () => {
     const file = path.join(dir, 'secret.coverdesk');
     await backupToFile(t, conn(), file, { now: NOW, passphrase: 'ba con mèo trèo cây cau' });
