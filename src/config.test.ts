@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseCacheSize, parseReplica, parseTrustProxy, PGLITE_REPLICA_REFUSED } from './config';
+import { loadConfig, parseBackupDays, parseCacheSize, parseReplica, parseTrustProxy, PGLITE_REPLICA_REFUSED } from './config';
 import { openDb } from './db/connect';
 
 describe('configuration from the environment', () => {
@@ -13,6 +13,17 @@ describe('configuration from the environment', () => {
     expect(() => parseCacheSize('0MB')).toThrow(/COVERDESK_DB_CACHE/);
     expect(loadConfig({ COVERDESK_DB_CACHE: '768MB' }).dbCache).toBe('768MB');
     expect(loadConfig({}).dbCache).toBeUndefined();
+  });
+
+  it('reads the backup settings: folder, days kept, passphrase file, backup before upgrades', () => {
+    expect(parseBackupDays(undefined)).toBe(0);
+    expect(parseBackupDays('14')).toBe(14);
+    expect(() => parseBackupDays('two weeks')).toThrow(/COVERDESK_BACKUP_DAYS.*"two weeks"/);
+    expect(() => parseBackupDays('-1')).toThrow(/COVERDESK_BACKUP_DAYS/);
+    const defaults = loadConfig({ COVERDESK_DATA_DIR: '/srv/coverdesk' });
+    expect(defaults).toMatchObject({ backupDir: '/srv/coverdesk/backups', backupDays: 0, backupPassphraseFile: undefined, upgradeBackup: true });
+    const set = loadConfig({ COVERDESK_BACKUP_DIR: '/mnt/usb/coverdesk', COVERDESK_BACKUP_DAYS: '7', COVERDESK_BACKUP_PASSPHRASE_FILE: '/etc/coverdesk/backup.key', COVERDESK_UPGRADE_BACKUP: '0' });
+    expect(set).toMatchObject({ backupDir: '/mnt/usb/coverdesk', backupDays: 7, backupPassphraseFile: '/etc/coverdesk/backup.key', upgradeBackup: false });
   });
 
   it('reads the trusted proxies', () => {

@@ -28,6 +28,14 @@ export interface Config {
    * (any), or addresses/CIDR ranges of the proxies. From COVERDESK_TRUST_PROXY.
    */
   trustProxy: boolean | string[];
+  /** Where coverdesk writes its own backups, daily and before upgrades (COVERDESK_BACKUP_DIR; default `<dataDir>/backups`). */
+  backupDir: string;
+  /** Daily backups, kept for this many days (COVERDESK_BACKUP_DAYS); 0, the default: no daily backups. */
+  backupDays: number;
+  /** A file whose first line is the passphrase that encrypts coverdesk's own backups (COVERDESK_BACKUP_PASSPHRASE_FILE). */
+  backupPassphraseFile?: string;
+  /** Back up a database that has data before its migrations run (COVERDESK_UPGRADE_BACKUP=0 turns it off). */
+  upgradeBackup: boolean;
 }
 
 /** COVERDESK_TRUST_PROXY: unset, 'false' or '0': none; 'true' or '1': any; else the proxies' addresses or CIDR ranges (comma-separated). */
@@ -62,6 +70,14 @@ export function parseReplica(env: NodeJS.ProcessEnv): Config['replica'] {
   return { url, maxLagSeconds };
 }
 
+/** COVERDESK_BACKUP_DAYS: a whole number of days (0 or unset: no daily backups). */
+export function parseBackupDays(value: string | undefined): number {
+  const v = (value ?? '').trim();
+  if (v === '') return 0;
+  if (!/^\d+$/.test(v) || Number(v) > 3650) throw new Error(`COVERDESK_BACKUP_DAYS must be a number of days (0 to 3650), got "${value}"`);
+  return Number(v);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -75,5 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbCache: parseCacheSize(env.COVERDESK_DB_CACHE),
     demo: env.COVERDESK_DEMO !== '0',
     trustProxy: parseTrustProxy(env.COVERDESK_TRUST_PROXY),
+    backupDir: path.resolve(env.COVERDESK_BACKUP_DIR || path.join(env.COVERDESK_DATA_DIR ?? path.join(PROJECT_ROOT, 'data'), 'backups')),
+    backupDays: parseBackupDays(env.COVERDESK_BACKUP_DAYS),
+    backupPassphraseFile: env.COVERDESK_BACKUP_PASSPHRASE_FILE || undefined,
+    upgradeBackup: env.COVERDESK_UPGRADE_BACKUP !== '0',
   };
 }

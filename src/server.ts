@@ -12,6 +12,11 @@ import { cliOperator } from './domain/access';
 import { translator } from './i18n/index';
 import { loadDemo, registerIsEmpty } from './modules/register/demo.service';
 import { todayInVietnam } from './domain/dates';
+import { formatSize } from './domain/numbers';
+import { backupPlaceOf, dailyBackup, upgradeBackupOf } from './modules/operations/backup-schedule';
+import { writeOperatorKey } from './modules/operations/operator-key';
+import { AppError } from './errors';
+import { reportError } from './cli/context';
 
 const config = (() => {
   try {
@@ -24,22 +29,45 @@ const config = (() => {
 })();
 const t = translator('vi');
 
-const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, replica: config.replica, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'server' }).catch(
+// a database with data is backed up before this release's migrations run on it (docs/user-guide.md, "Backups")
+const upgrade = config.upgradeBackup
+  ? upgradeBackupOf(config, () => new Date(), (made) => console.log(t('operations:cli.upgrade_backup', { file: made.file, size: formatSize(made.sizeBytes, 'vi') })))
+  : undefined;
+const database = await openDb({
+  databaseUrl: config.databaseUrl,
+  schema: config.databaseSchema,
+  replica: config.replica,
+  dataDir: config.dataDir,
+  cacheSize: config.dbCache,
+  role: 'server',
+  beforeMigrate: upgrade?.beforeMigrate,
+}).catch(
   (e: unknown) => {
     // another process has the embedded data directory: its clear message, not a stack trace
     if (e instanceof DataDirInUseError) {
       console.error(e.message);
       process.exit(1);
     }
+    // a refusal said in words (the backup before the migrations failed: pg_dump missing, disk full...)
+    if (e instanceof AppError) process.exit(reportError(e, 'vi'));
     throw e;
   },
 );
+await upgrade?.record(database, cliOperator('system'));
 // imports the previous run left unfinished were rolled back with it: say so to whoever asks about them
 await markInterruptedImports(database.db);
 const password = await ensureInitialAdmin(database.db, cliOperator('system'));
 if (password) console.log(`\n${t('cli.admin_created', { password })}\n`);
 
-const app = await buildApp({ database, logger: process.env.COVERDESK_LOG === '1', trustProxy: config.trustProxy });
+// the embedded database is this process's: `bin/coverdesk backup` asks it for backups with this key
+const operatorKey = database.engine === 'pglite' ? writeOperatorKey(config.dataDir) : undefined;
+const connection = { databaseUrl: config.databaseUrl, schema: config.databaseSchema };
+const app = await buildApp({
+  database,
+  logger: process.env.COVERDESK_LOG === '1',
+  trustProxy: config.trustProxy,
+  operations: { connection, operatorKey: operatorKey?.key, backupDays: config.backupDays },
+});
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
@@ -55,10 +83,31 @@ if (config.demo && (await registerIsEmpty(database))) {
   );
 }
 
+// Daily backups (COVERDESK_BACKUP_DAYS): today's, if there is none yet, checked a minute after the start
+// and every hour; the server keeps answering while one is made.
+let daily: NodeJS.Timeout | undefined;
+if (config.backupDays > 0) {
+  let running = false;
+  const check = () => {
+    if (running) return;
+    running = true;
+    const now = new Date();
+    dailyBackup(database, connection, backupPlaceOf(config), { today: todayInVietnam(now), now, keepDays: config.backupDays, actor: cliOperator('system') })
+      .then((made) => made && console.log(t('operations:cli.backup_made', { file: made.file, size: formatSize(made.sizeBytes, 'vi'), migration: made.migration ?? '-', encrypted: '' })))
+      .catch((e: unknown) => console.error('daily backup:', e))
+      .finally(() => (running = false));
+  };
+  setTimeout(check, 60_000).unref();
+  daily = setInterval(check, 3_600_000);
+  daily.unref();
+}
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  if (daily) clearInterval(daily);
+  operatorKey?.remove();
   await app.close();
   await database.close();
   process.exit(0);

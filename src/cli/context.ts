@@ -10,6 +10,8 @@ import { cliOperator, type Actor } from '../domain/access';
 import { AppError } from '../errors';
 import { errorBody } from '../http/plugins/errors';
 import { isLanguage, translator, type Language } from '../i18n/index';
+import { formatSize } from '../domain/numbers';
+import { upgradeBackupOf } from '../modules/operations/backup-schedule';
 
 export interface CliContext {
   lang: Language;
@@ -28,13 +30,25 @@ export function cliLanguage(env: NodeJS.ProcessEnv = process.env): Language {
 
 export function createContext(lang: Language = cliLanguage()): CliContext {
   const config = loadConfig();
+  const actor: Actor = { ...cliOperator(os.userInfo().username), language: lang };
+  const t = translator(lang);
   return {
     lang,
-    actor: { ...cliOperator(os.userInfo().username), language: lang },
-    t: translator(lang),
+    actor,
+    t,
     async withDb(fn) {
-      const database = await openDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir, cacheSize: config.dbCache, role: 'cli' });
+      // a database with data is backed up before this release's migrations run on it
+      const upgrade = config.upgradeBackup ? upgradeBackupOf(config, () => new Date(), (made) => process.stderr.write(`${t('operations:cli.upgrade_backup', { file: made.file, size: formatSize(made.sizeBytes, lang) })}\n`)) : undefined;
+      const database = await openDb({
+        databaseUrl: config.databaseUrl,
+        schema: config.databaseSchema,
+        dataDir: config.dataDir,
+        cacheSize: config.dbCache,
+        role: 'cli',
+        beforeMigrate: upgrade?.beforeMigrate,
+      });
       try {
+        await upgrade?.record(database, actor);
         return await fn(database);
       } finally {
         await database.close();

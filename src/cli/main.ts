@@ -27,6 +27,7 @@ import { registerEventCommands } from '../modules/events/events.cli';
 import { registerRemindersCommands } from '../modules/reminders/reminders.cli';
 import { registerSimulatorCommands } from '../modules/simulator/simulator.cli';
 import { registerTransferCommands } from '../modules/operations/transfer.cli';
+import { registerOperationsCommands } from '../modules/operations/operations.cli';
 
 export function buildProgram(): Command {
   const program = new Command('coverdesk')
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
   registerRemindersCommands(program, ctx);
   registerSimulatorCommands(program, ctx);
   registerTransferCommands(program, ctx);
+  registerOperationsCommands(program, ctx);
   return program;
 }
 

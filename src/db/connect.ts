@@ -43,6 +43,12 @@ export interface OpenDbOptions {
   replica?: Omit<ReplicaOptions, 'schema'>;
   /** Run the migrations now (default true). */
   migrate?: boolean;
+  /**
+   * Called before migrations run on a database that has run some before (one with data): the edge makes
+   * a backup here (src/modules/operations/upgrade-backup.ts). Not called on a new database or when
+   * nothing is pending; when it throws, no migration runs.
+   */
+  beforeMigrate?: (database: Database, pending: string[]) => Promise<void>;
 }
 
 /**
@@ -86,6 +92,11 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Database> {
   const db = options.databaseUrl ? await openPostgres(options) : await openPglite(options);
   if (options.migrate !== false) {
     try {
+      if (options.beforeMigrate) {
+        const applied = await appliedMigrations(db.db);
+        const pending = Object.keys(migrations).filter((m) => !applied.has(m)).sort();
+        if (applied.size > 0 && pending.length > 0) await options.beforeMigrate(db, pending);
+      }
       await migrateToLatest(db.db, options.schema);
     } catch (e) {
       await db.close();
@@ -205,6 +216,14 @@ async function openPostgres(options: OpenDbOptions): Promise<Database> {
       }
     },
   };
+}
+
+/** The migrations this database has run (none on a new one). */
+export async function appliedMigrations(db: Kysely<any>): Promise<Set<string>> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'kysely_migration'`.execute(db);
+  if (rows[0]!.n === 0) return new Set();
+  return new Set((await sql<{ name: string }>`select name from kysely_migration`.execute(db)).rows.map((r) => r.name));
 }
 
 /**

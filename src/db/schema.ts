@@ -725,7 +725,22 @@ export interface IncentiveTable {
   createdAt: Generated<Date>;
 }
 
+export type BackupKind = 'manual' | 'daily' | 'before_upgrade';
+
+/** One backup file made (migration 0027); the file lives outside the database. */
+export interface BackupRecordTable {
+  id: string;
+  kind: BackupKind;
+  file: string;
+  sizeBytes: number;
+  encrypted: boolean;
+  migration: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
 export interface DB {
+  backupRecord: BackupRecordTable;
   unitProfile: UnitProfileTable;
   officeCommune: OfficeCommuneTable;
   healthFacility: HealthFacilityTable;

@@ -21,10 +21,12 @@ export type Permission =
   /** Log visits for a working group. */
   | 'outreach:visit'
   /** Create and change working groups; decide on the status reported from the field. */
-  | 'outreach:manage';
+  | 'outreach:manage'
+  /** Make a backup of the whole database and see the last one (issue 23). */
+  | 'operations:backup';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['signed_in', 'units:read', 'units:write', 'users:manage', 'audit:read', 'rules:manage', 'outreach:read', 'outreach:visit', 'outreach:manage'],
+  admin: ['signed_in', 'units:read', 'units:write', 'users:manage', 'audit:read', 'rules:manage', 'outreach:read', 'outreach:visit', 'outreach:manage', 'operations:backup'],
   province_staff: ['signed_in', 'units:read', 'units:write', 'outreach:read', 'outreach:visit', 'outreach:manage'],
   commune_officer: ['signed_in', 'units:read', 'units:write', 'outreach:read', 'outreach:visit', 'outreach:manage'],
   viewer: ['signed_in', 'units:read', 'outreach:read'],

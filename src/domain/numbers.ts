@@ -11,3 +11,15 @@ export function formatDecimalIn(value: number, language: string): string {
   const text = fraction ? `${whole}${language === 'en' ? '.' : ','}${fraction}` : whole;
   return value < 0 && hundredths > 0 ? `-${text}` : text;
 }
+
+/** A file's size as people read it, in binary units with one decimal: 1536 -> '1,5 KB' (vi), '1.5 KB' (en). */
+export function formatSize(bytes: number, language: string): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${formatDecimalIn(unit === 0 ? value : Math.round(value * 10) / 10, language)} ${units[unit]}`;
+}

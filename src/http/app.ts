@@ -45,6 +45,7 @@ import { handoverRoutes } from '../modules/programmes/handover/handover.routes';
 import { bankRoutes } from '../modules/programmes/bank/bank.routes';
 import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
 import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
+import { operationsRoutes, type OperationsOptions } from '../modules/operations/operations.routes';
 import { transparencyRoutes } from '../modules/programmes/transparency/transparency.routes';
 
 const healthSchema = z.object({
@@ -76,6 +77,8 @@ export interface AppOptions {
    * client came over HTTPS (X-Forwarded-Proto).
    */
   trustProxy?: boolean | string[];
+  /** Backups: the server's connection for pg_dump, the local operator's key, the daily setting. */
+  operations?: OperationsOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance & { routeTable: RouteRecord[] }> {
@@ -159,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(planRoutes);
   await app.register(eventRoutes);
   await app.register(remindersRoutes);
+  await app.register(operationsRoutes(options.operations ?? { connection: {}, backupDays: 0 }));
 
   const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
   const hasWeb = webDist !== false && fs.existsSync(path.join(webDist, 'index.html'));

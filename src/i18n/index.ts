@@ -35,14 +35,16 @@ import viEvents from './locales/vi/events.json';
 import enEvents from './locales/en/events.json';
 import viTransfer from './locales/vi/transfer.json';
 import enTransfer from './locales/en/transfer.json';
+import viOperations from './locales/vi/operations.json';
+import enOperations from './locales/en/operations.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'vi';
 
 export const resources = {
-  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans, bank: viBank, transfer: viTransfer },
-  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans, bank: enBank, transfer: enTransfer },
+  vi: { common: viCommon, web: viWeb, register: viRegister, coverage: viCoverage, programmes: viProgrammes, selection: viSelection, handover: viHandover, outreach: viOutreach, field: viField, campaigns: viCampaigns, reminders: viReminders, events: viEvents, simulator: viSimulator, plans: viPlans, bank: viBank, transfer: viTransfer, operations: viOperations },
+  en: { common: enCommon, web: enWeb, register: enRegister, coverage: enCoverage, programmes: enProgrammes, selection: enSelection, handover: enHandover, outreach: enOutreach, field: enField, campaigns: enCampaigns, reminders: enReminders, events: enEvents, simulator: enSimulator, plans: enPlans, bank: enBank, transfer: enTransfer, operations: enOperations },
 } as const;
 
 const instance = i18next.createInstance();
@@ -50,7 +52,7 @@ void instance.init({
   resources,
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
-  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans', 'bank', 'transfer'],
+  ns: ['common', 'web', 'register', 'coverage', 'programmes', 'selection', 'handover', 'outreach', 'field', 'campaigns', 'reminders', 'events', 'simulator', 'plans', 'bank', 'transfer', 'operations'],
   defaultNS: 'common',
   interpolation: { escapeValue: false },
   initAsync: false,

@@ -26,6 +26,7 @@ import * as m0023 from './0023_latest_card';
 import * as m0024 from './0024_support_scenarios';
 import * as m0025 from './0025_plans';
 import * as m0026 from './0026_bank_reconciliation';
+import * as m0027 from './0027_backups';
 import * as m0031 from './0031_handover_minutes_number';
 
 export const migrations: Record<string, Migration> = {
@@ -55,5 +56,6 @@ export const migrations: Record<string, Migration> = {
   '0024_support_scenarios': m0024,
   '0025_plans': m0025,
   '0026_bank_reconciliation': m0026,
+  '0027_backups': m0027,
   '0031_handover_minutes_number': m0031,
 };

@@ -55,8 +55,9 @@ export async function databaseFacts(db: Kysely<DB>): Promise<DatabaseFacts> {
 }
 
 /**
- * The same facts read by a caller that has begun a transaction on `trx` itself (a transfer checks what it
- * has written before it commits); the output settings last until that transaction ends.
+ * The same facts read by a caller that has begun a (REPEATABLE READ) transaction on `trx` itself: a
+ * transfer checks what it has written before it commits, a backup reads them in the very snapshot it copies
+ * (PostgreSQL: the snapshot pg_dump is given). The output settings last until that transaction ends.
  */
 export async function factsInTransaction(trx: Kysely<DB>): Promise<DatabaseFacts> {
   await pinTextOutput(trx);

@@ -15,6 +15,7 @@ import { DataTable } from '../ui/DataTable';
 import { compareNames } from '../i18n';
 import { usePremiumGroups } from '../register/RegisterBits';
 import { groupLabels } from '../premium/ruleText';
+import { BackupStatus } from '../operations/BackupStatus';
 
 const PAGE = 50;
 
@@ -152,6 +153,7 @@ export function AuditPage() {
         </div>
       </div>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <BackupStatus />
 
       <section className="card" aria-busy={loading}>
         {items.length === 0 && !loading && !error && <p className="empty">{t('audit.empty')}</p>}
