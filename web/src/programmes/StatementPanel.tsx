@@ -34,6 +34,9 @@ function StatementView({ programmeId, donorId }: { programmeId: string; donorId:
         <a className="btn btn-secondary btn-small" href={handoverApi.statementPdfUrl(programmeId, donorId)} download data-testid="statement-pdf">
           {t('web.statementPdf')}
         </a>
+        <a className="btn btn-secondary btn-small" href={handoverApi.thanksPdfUrl(programmeId, donorId)} download data-testid="statement-thanks-pdf">
+          {t('web.thanksPdf')}
+        </a>
       </div>
       <div className="stat-grid">
         {(['pledged', 'received', 'refunded', 'funded', 'unspent'] as const).map((k) => (

@@ -50,6 +50,7 @@ export const handoverApi = {
   statement: (programmeId: string, donorId: string, signal?: AbortSignal) =>
     call(client.GET('/api/programmes/{id}/statements/{donorId}', { params: { path: { id: programmeId, donorId } }, signal })),
   statementPdfUrl: (programmeId: string, donorId: string) => `/api/programmes/${enc(programmeId)}/statements/${enc(donorId)}/pdf`,
+  thanksPdfUrl: (programmeId: string, donorId: string) => `/api/programmes/${enc(programmeId)}/statements/${enc(donorId)}/thanks.pdf`,
 
   publicProgramme: (slug: string, signal?: AbortSignal) => call(client.GET('/api/public/programmes/{slug}', { params: { path: { slug } }, signal }), { quiet401: true }),
   publicPledge: (slug: string, body: PublicPledgeInput) => call(client.POST('/api/public/programmes/{slug}/pledges', { params: { path: { slug } }, body }), { quiet401: true }),

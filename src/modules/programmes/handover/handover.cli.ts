@@ -181,11 +181,12 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
     .requiredOption('--programme <id>', 'the programme')
     .option('--donor <id>', 'the donor (without it: every donor of the programme with their totals)')
     .option('--pdf <file>', 'write the statement as a PDF')
+    .option('--letter <file>', 'write the thank-you letter to the donor as a PDF')
     .option('--json', 'print JSON')
-    .action(async (opts: { programme: string; donor?: string; pdf?: string; json?: boolean }) => {
+    .action(async (opts: { programme: string; donor?: string; pdf?: string; letter?: string; json?: boolean }) => {
       const c = ctx();
       if (!opts.donor) {
-        if (opts.pdf) throw new AppError('validation', {}, [{ path: 'donor', key: 'required' }]);
+        if (opts.pdf || opts.letter) throw new AppError('validation', {}, [{ path: 'donor', key: 'required' }]);
         const list = await c.withDb(({ db }) => statements.listStatements(db, c.actor, opts.programme));
         if (opts.json) return c.json(list);
         for (const d of list)
@@ -193,6 +194,11 @@ export function registerHandoverCommands(program: Command, ctx: Ctx): void {
         return;
       }
       const donorId = opts.donor;
+      if (opts.letter) {
+        const file = opts.letter;
+        const { pdf } = await c.withDb(({ db }) => statements.thankYouLetterPdf(db, c.actor, opts.programme, donorId, { today: todayInVietnam(), language: c.lang }));
+        return writeFile(c, file, pdf);
+      }
       if (opts.pdf) {
         const file = opts.pdf;
         const { pdf } = await c.withDb(({ db }) => statements.donorStatementPdf(db, c.actor, opts.programme, donorId, { today: todayInVietnam(), language: c.lang }));

@@ -231,4 +231,16 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').send(pdf);
     },
   );
+
+  app.get(
+    '/api/programmes/:id/statements/:donorId/thanks.pdf',
+    {
+      config: { permission: PROGRAMMES_READ },
+      schema: { tags, summary: 'The thank-you letter to the donor as a PDF (Vietnamese administrative letter: what was received and what it bought; ?lang=en)', params: statementParams, querystring: langQuery },
+    },
+    async (req, reply) => {
+      const { fileName, pdf } = await statements.thankYouLetterPdf(db(), req.actor!, req.params.id, req.params.donorId, { today: todayInVietnam(), language: req.query.lang ?? 'vi' });
+      return reply.header('content-type', 'application/pdf').header('content-disposition', attachment(fileName)).header('cache-control', 'no-store').send(pdf);
+    },
+  );
 };

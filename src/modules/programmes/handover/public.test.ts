@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../http/app';
 import { pdfText } from '../../../io/pdf-text';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../../test/db';
-import { handoverWorld, NAMED_DONOR, UNNAMED_DONOR, type HandoverWorld } from './handover.fixture';
+import { handoverWorld, NAMED_DONOR, TODAY, UNNAMED_DONOR, type HandoverWorld } from './handover.fixture';
 import * as handover from './handover.service';
 import { createProgramme, updateProgramme } from '../programme/programme.service';
 import * as publicPage from './public.service';
@@ -70,6 +70,20 @@ describe(`donor statements (${engineName})`, () => {
       [NAMED_DONOR.name, 3_000_000, 0, 2_527_200, 3],
       [UNNAMED_DONOR.name, 1_000_000, 100_000, 379_080, 1],
     ]);
+  });
+
+  it('writes the thank-you letter: what was received and what it bought, no beneficiary named', async () => {
+    const { pdf } = await statements.thankYouLetterPdf(t.db, system, w.programmeId, w.unnamedDonorId, { today: TODAY, language: 'vi' });
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('THƯ CẢM ƠN');
+    expect(text).toContain(`Kính gửi: ${UNNAMED_DONOR.name}`);
+    expect(text).toContain('chương trình đã nhận của Quý vị 1.000.000 ₫ (1 lần nhận)');
+    expect(text).toContain('đã hoàn trả Quý vị 100.000 ₫');
+    expect(text).toContain('nhà hảo tâm ẩn danh');
+    for (const p of w.facts) expect(text).not.toContain(p.fullName);
+    const named = (await pdfText((await statements.thankYouLetterPdf(t.db, system, w.programmeId, w.namedDonorId, { today: TODAY, language: 'en' })).pdf)).replace(/\s+/g, ' ');
+    expect(named).toContain('LETTER OF THANKS');
+    expect(named).toContain('your name is shown on the programme');
   });
 
   it('never shows a full name, id, insurance code, card number or phone: JSON and PDF', async () => {

@@ -216,3 +216,56 @@ export async function donorStatementPdf(
   }, { official: true });
   return { fileName: `sao-ke-nha-tai-tro-${s.programme.publicSlug}.pdf`, pdf };
 }
+
+/**
+ * The thank-you letter to a donor (thư cảm ơn), a Vietnamese administrative letter headed by the
+ * programme's office: what the programme received from them, what it bought (cards, communes, how many
+ * handed over), what is left for the next selection, and whether they are named on the public page as
+ * they chose. No beneficiary is named in it.
+ */
+export async function thankYouLetterPdf(
+  db: Kysely<DB>,
+  actor: Actor,
+  programmeId: string,
+  donorId: string,
+  options: { today: IsoDate; language?: Language },
+): Promise<{ fileName: string; pdf: Buffer }> {
+  const s = await donorStatement(db, actor, programmeId, donorId);
+  const language = options.language ?? 'vi';
+  const t = translator(language);
+  const l = (key: string, params: Record<string, unknown> = {}) => t(`handover:letter.${key}`, params);
+  const issuer = await issuerOf(db, s.programme.ownerUnitCode, language);
+  const communes = [...new Set(s.cards.map((c) => c.communeName))].sort((a, b) => collator.compare(a, b));
+  const paragraphs = [
+    l('opening', { programme: s.programme.name }),
+    s.totals.received > 0
+      ? l('received', { date: formatDateVi(options.today), amount: formatVnd(s.totals.received), count: s.receipts.length })
+      : l('nothing_received', { pledged: formatVnd(s.totals.pledged) }),
+    ...(s.totals.refunded > 0 ? [l('refunded', { amount: formatVnd(s.totals.refunded) })] : []),
+    ...(s.totals.cards > 0
+      ? [l('funded', { count: s.totals.cards, amount: formatVnd(s.totals.funded), communes: communes.join(', ') || '-', handed: s.totals.handedOver })]
+      : []),
+    ...(s.totals.unspent > 0 ? [l('unspent', { amount: formatVnd(s.totals.unspent) })] : []),
+    l(s.donor.publicConsent ? 'named' : 'anonymous'),
+    l('closing'),
+  ];
+  const pdf = await renderPdf(
+    {
+      info: { title: `${l('title')} - ${s.donor.name}` },
+      content: [
+        officialHeader(issuer, options.today, language, null),
+        { text: l('title'), style: 'title' },
+        { text: l('dear', { donor: s.donor.name }), bold: true, alignment: 'center', margin: [0, 0, 0, 10] },
+        ...paragraphs.map((text): Content => ({ text, margin: [0, 0, 0, 6], alignment: 'justify', leadingIndent: 24 })),
+        {
+          table: { widths: ['*', '*'], body: [['', signatureCell(l('sign_head'), l('sign_hint'))]] },
+          layout: 'noBorders',
+          unbreakable: true,
+          margin: [0, 16, 0, 0],
+        },
+      ],
+    },
+    { official: true },
+  );
+  return { fileName: `thu-cam-on-${s.programme.publicSlug}.pdf`, pdf };
+}
