@@ -46,6 +46,7 @@ export const simulationSchema = z.object({
   communes: z.array(z.string()),
   from: z.string(),
   months: z.number().int(),
+  /** The last day of the period (inclusive). */
   to: z.string(),
   persons: z.number().int(),
   covered: z.number().int(),

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, requirePermission, type Actor } from '../../domain/access';
-import { addMonths, addYears, earlierOf } from '../../domain/calendar';
+import { addDays, addMonths, addYears, earlierOf } from '../../domain/calendar';
 import { formatVnd, vnd } from '../../domain/money';
 import { formatDecimalIn } from '../../domain/numbers';
 import { groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
@@ -119,7 +119,8 @@ async function run(db: Kysely<DB>, unit: UnitContext, data: ReturnType<typeof si
     communes: scenario.communes ? [...scenario.communes] : [],
     from: scenario.from,
     months: scenario.months,
-    to: addMonths(scenario.from, scenario.months),
+    /** The period's last day (12 months from 01/01/2026: 31/12/2026). */
+    to: addDays(addMonths(scenario.from, scenario.months), -1),
     ...result,
   };
 }
