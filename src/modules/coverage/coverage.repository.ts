@@ -2,6 +2,7 @@
  * Coverage from the person-level register: who is covered on a date, per commune or per village.
  * A person is covered on D when one of their cards has valid_from <= D <= valid_to.
  */
+import { withoutParallelWorkers } from '../../db/parallel';
 import { sql, type Kysely } from 'kysely';
 import type { DB, UnitLevel } from '../../db/schema';
 import { communesServedBy } from '../../db/scope';
@@ -94,10 +95,13 @@ export async function registerCountsOn(db: Kysely<DB>, level: 'commune' | 'villa
     (d, i) => sql`select ${i}::int as k, c.unit as "unitCode", c.group_code as "groupCode", sum(c.n)::int as a, sum(c.e)::int as b
       from (${coveredOn(level, codes, d, addDays(d, 30))}) c group by c.unit, c.group_code`,
   );
-  const r = await sql<{ k: number; unitCode: string; groupCode: string | null; a: number; b: number }>`
+  // small index scans: parallel workers would cost more to start than the query (src/db/parallel.ts)
+  const r = await withoutParallelWorkers(db, (q) =>
+    sql<{ k: number; unitCode: string; groupCode: string | null; a: number; b: number }>`
     select -1 as k, ${key} as "unitCode", null::text as "groupCode", sum(persons)::int as a, sum(ever_insured)::int as b
     from population_count where ${key} in (${sql.join(codes)}) group by 2
-    ${sql.join(parts.map((p) => sql`union all ${p}`), sql` `)}`.execute(db);
+    ${sql.join(parts.map((p) => sql`union all ${p}`), sql` `)}`.execute(q),
+  );
   const population = r.rows.filter((x) => Number(x.k) === -1);
   return dates.map((_, i) => {
     const covered = new Map<string, { participants: number; expiring30: number; byGroup: Record<string, number> }>();
