@@ -2,10 +2,12 @@
  * The coverage dashboard of a province from the kept aggregates, against the same numbers computed by a
  * plain GROUP BY over the register, in one run; prints the ratio last. Generates and imports the demo
  * province (N persons, default 2,000,000) into a fresh embedded database first.
- *   npm run bench -- coverage [--persons N] [--runs R] [--reference-runs R] [--data DIR]
+ *   npm run bench -- coverage [--persons N] [--runs R] [--reference-runs R] [--data DIR] [--postgres URL [--schema NAME]]
  * --data DIR keeps the loaded database in DIR and reuses it when it is there already (the load of 2,000,000
  * persons takes minutes); --reference-runs (default 5) limits the slow GROUP BY runs. Also prints the
  * dashboard on a day that is not a month end (answered from the span counts, not the month-end snapshots).
+ * --postgres URL runs it on a PostgreSQL server instead, in schema NAME (default bench_coverage_<persons>),
+ * loading the demo there unless that schema already holds it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,8 +33,13 @@ const midMonth = '2025-11-18';
 const keep = arg('data');
 const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-bench-coverage-'));
 const actor = cliOperator('bench');
-const reuse = !!keep && fs.existsSync(path.join(work, 'data', 'db'));
-const database = await openDb({ dataDir: path.join(work, 'data') });
+const pgUrl = arg('postgres');
+const database = pgUrl
+  ? await openDb({ databaseUrl: pgUrl, schema: arg('schema') ?? `bench_coverage_${persons}` })
+  : await openDb({ dataDir: path.join(work, 'data') });
+const reuse = pgUrl
+  ? Number((await database.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) > 0
+  : !!keep && fs.existsSync(path.join(work, 'data', 'db'));
 if (!reuse) {
   const t0 = performance.now();
   const loaded = await loadDemo(database, actor, { province: '15', persons, seed: 1, today });
@@ -67,7 +74,7 @@ const counted = await database.db.selectFrom('person').select((eb) => eb.fn.coun
 await database.close();
 if (!keep) fs.rmSync(work, { recursive: true, force: true });
 
-console.log(`province 15: ${Number(counted.n).toLocaleString('en')} persons, ${check.register?.participants.toLocaleString('en')} covered on ${today} (both ways)`);
+console.log(`${database.engine}; province 15: ${Number(counted.n).toLocaleString('en')} persons, ${check.register?.participants.toLocaleString('en')} covered on ${today} (both ways)`);
 console.log(`dashboard from kept aggregates: p50 ${fmt(percentile(kept, 50))}, p99 ${fmt(percentile(kept, 99))} (${runs} runs)`);
 console.log(`dashboard on ${midMonth} (not a month end, from the span counts): p50 ${fmt(percentile(mid, 50))}, p99 ${fmt(percentile(mid, 99))}`);
 console.log(`plain GROUP BY over the register: p50 ${fmt(percentile(plain, 50))}, p99 ${fmt(percentile(plain, 99))} (${referenceRuns} runs)`);

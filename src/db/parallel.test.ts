@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { engineName, testDatabase, type TestDatabase } from '../test/db';
 import { withoutParallelWorkers } from './parallel';
 
@@ -11,7 +11,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const setting = async (db: TestDatabase['db']) => (await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(db)).rows[0].v;
+const setting = async (db: Kysely<any>) => (await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(db)).rows[0].v;
 
 describe(`parallel workers off for short reads (${engineName})`, () => {
   it('turns them off for the call only, in its own transaction or in the caller’s', async () => {

@@ -6,13 +6,14 @@
  * setting changes nothing there.
  */
 import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema';
 
 /**
  * Runs `fn` with `max_parallel_workers_per_gather = 0`: SET LOCAL in a read transaction of its own, or in
  * the caller's transaction when `db` already is one (the setting then lasts until that transaction ends).
  */
-export async function withoutParallelWorkers<D, T>(db: Kysely<D>, fn: (db: Kysely<D>) => Promise<T>): Promise<T> {
-  const run = async (trx: Kysely<D>) => {
+export async function withoutParallelWorkers<T>(db: Kysely<DB>, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+  const run = async (trx: Kysely<DB>) => {
     await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
     return fn(trx);
   };
