@@ -9,7 +9,9 @@ import { indexPledges, matchLine, nameLikeness } from './bank-match';
 describe('references', () => {
   it('are CD and six characters without look-alikes, random', () => {
     const refs = new Set(Array.from({ length: 2000 }, () => newReference()));
-    expect(refs.size).toBe(2000);
+    // 2,000 draws from 20^6 = 64,000,000: a repeat has a chance of about 3 % (the birthday problem; the
+    // pledge's unique index and a new draw deal with it), ten repeats practically none
+    expect(refs.size).toBeGreaterThanOrEqual(1990);
     for (const r of refs) expect(r).toMatch(/^CD[34679ACEFGHKMNPRTWXY]{6}$/);
     for (const c of '0O1IL2Z5S8BDQUVJ') expect(REFERENCE_ALPHABET).not.toContain(c);
   });
