@@ -58,7 +58,7 @@ describe('coverage dashboard', () => {
     await page.getByTestId('coverage-staff').screenshot({ path: path.join(SCREENSHOTS, 'coverage-staff.png') });
     // a date typed as dd/MM/yyyy moves the dashboard to that day
     await page.getByTestId('coverage-date').fill('31/10/2025');
-    await expect.poll(() => page.getByTestId('coverage-pdf').getAttribute('href')).toContain('/api/coverage/15/pdf?date=2025-10-31');
+    await expect.poll(() => page.getByTestId('coverage-pdf').getAttribute('href'), { timeout: 20_000 }).toContain('/api/coverage/15/pdf?date=2025-10-31');
     await page.getByTestId('coverage-date').screenshot({ path: path.join(SCREENSHOTS, 'coverage-date-field.png') });
     await page.close();
   });
