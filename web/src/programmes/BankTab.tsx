@@ -57,6 +57,22 @@ function AccountForm({ programme, banks, onSaved }: { programme: ProgrammeDetail
   );
 }
 
+/** The choice of one of the programme's receiving accounts (bank and number). */
+function AccountSelect({ id, accounts, value, error, onChange }: { id: string; accounts: BankAccount[]; value: string; error?: string; onChange: (id: string) => void }) {
+  const { t } = useTranslation('bank');
+  return (
+    <Field id={id} label={t('web.account')} error={error}>
+      <select {...inputProps(id, error)} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.bankName} {a.accountNumber}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 function ImportForm({ programme, accounts, onImported }: { programme: ProgrammeDetail; accounts: BankAccount[]; onImported: () => void }) {
   const { t } = useTranslation('bank');
   const [accountId, setAccountId] = useState(accounts[0]?.id ?? '');
@@ -81,15 +97,7 @@ function ImportForm({ programme, accounts, onImported }: { programme: ProgrammeD
       <p className="muted small">{t('web.importLead')}</p>
       <ErrorBanner message={errors.banner ?? Object.entries(errors.fields).filter(([k]) => k.startsWith('rows')).map(([, v]) => v).join(' · ') ?? null} />
       <div className="form-grid form-grid-3">
-        <Field id="bank-import-account" label={t('web.account')} error={f.accountId}>
-          <select {...inputProps('bank-import-account', f.accountId)} data-testid="bank-import-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.bankName} {a.accountNumber}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <AccountSelect id="bank-import-account" accounts={accounts} value={accountId} error={f.accountId} onChange={setAccountId} />
         <Field id="bank-import-layout" label={t('web.layout')} error={f.layout}>
           <select {...inputProps('bank-import-layout', f.layout)} data-testid="bank-import-layout" value={layout} onChange={(e) => setLayout(e.target.value)}>
             <option value="">{t('web.layoutAuto')}</option>
@@ -146,15 +154,7 @@ function MappingForm({ programme, accounts, onSaved }: { programme: ProgrammeDet
       <p className="muted small">{t('web.mappingLead')}</p>
       <ErrorBanner message={errors.banner ?? errors.fields.mapping ?? null} />
       <div className="form-grid form-grid-3">
-        <Field id="bank-mapping-account" label={t('web.account')}>
-          <select {...inputProps('bank-mapping-account')} data-testid="bank-mapping-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.bankName} {a.accountNumber}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <AccountSelect id="bank-mapping-account" accounts={accounts} value={accountId} onChange={setAccountId} />
         {MAPPED.map((f) => (
           <TextField
             key={f}
