@@ -55,10 +55,19 @@ async function plain() {
   const communes = await sql<{ code: string; population: number; covered: number }>`
     select p.commune_code as code, count(*)::int as population, count(*) filter (where ${covered(today)})::int as covered
     from person p join unit u on u.code = p.commune_code where u.parent_code = '15' group by 1`.execute(db);
+  // each covered person's coverage span (back-to-back and overlapping cards joined) that covers the day, ending before the goal's date
   const ends = await sql<{ n: number }>`
     select count(*)::int as n from (
-      select (select max(c.valid_to) from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_to >= ${today}::date) as e
-      from person p join unit u on u.code = p.commune_code where u.parent_code = '15' and ${covered(today)}) x where e < ${target}::date`.execute(db);
+      select min(valid_from) as f, max(valid_to) as t from (
+        select c.*, sum(case when c.prev_end is null or c.valid_from > c.prev_end + 1 then 1 else 0 end)
+          over (partition by c.person_id order by c.valid_from, c.valid_to, c.id) as island
+        from (
+          select c.person_id, c.id, c.valid_from, c.valid_to,
+            max(c.valid_to) over (partition by c.person_id order by c.valid_from, c.valid_to, c.id rows between unbounded preceding and 1 preceding) as prev_end
+          from card c join person p on p.household_id = c.household_id and p.id = c.person_id join unit u on u.code = p.commune_code where u.parent_code = '15'
+        ) c
+      ) i group by person_id, island
+    ) s where f <= ${today}::date and t >= ${today}::date and t < ${target}::date`.execute(db);
   const renewals = await sql<{ ended: number; renewed: number }>`
     select count(*)::int as ended, count(*) filter (where exists (select 1 from card n where n.household_id = c.household_id and n.person_id = c.person_id
       and n.valid_to > c.valid_to and n.valid_from <= c.valid_to + 90))::int as renewed

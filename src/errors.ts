@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'too_many_pledges'
   | 'too_many_checks'
   | 'donation_not_found'
+  | 'no_population'
   | 'csrf'
   | 'forbidden'
   | 'out_of_scope'
@@ -37,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_pledges: 429,
   too_many_checks: 429,
   donation_not_found: 404,
+  no_population: 409,
   csrf: 403,
   forbidden: 403,
   out_of_scope: 403,

@@ -28,6 +28,7 @@ import * as m0025 from './0025_plans';
 import * as m0026 from './0026_bank_reconciliation';
 import * as m0027 from './0027_backups';
 import * as m0031 from './0031_handover_minutes_number';
+import * as m0032 from './0032_card_end_count';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0026_bank_reconciliation': m0026,
   '0027_backups': m0027,
   '0031_handover_minutes_number': m0031,
+  '0032_card_end_count': m0032,
 };

@@ -3,6 +3,7 @@
  * change's differences, what a set of households counts for, and adding the differences to the counts.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { RENEWAL_WINDOW_DAYS } from '../../domain/coverage';
 
 /** Household ids: a list, or a subquery of one column. */
 export type Households = RawBuilder<unknown> | string[];
@@ -12,8 +13,9 @@ export async function startDeltas(db: Kysely<any>): Promise<void> {
   await sql`create temporary table if not exists _coverage_delta (commune_code text, village_code text, group_code text, span_from date, span_to date, n integer)`.execute(db);
   await sql`create temporary table if not exists _population_delta (commune_code text, village_code text, persons integer, insured integer)`.execute(db);
   await sql`create temporary table if not exists _renewal_delta (commune_code text, village_code text, group_code text, day date, n integer)`.execute(db);
+  await sql`create temporary table if not exists _card_end_delta (commune_code text, day date, ended integer, renewed integer)`.execute(db);
   await sql`create temporary table if not exists _households (id uuid primary key)`.execute(db);
-  await sql`truncate _coverage_delta, _population_delta, _renewal_delta, _households`.execute(db);
+  await sql`truncate _coverage_delta, _population_delta, _renewal_delta, _card_end_delta, _households`.execute(db);
 }
 
 /** Adds households to _households; false when given an empty list. */
@@ -75,6 +77,24 @@ export async function countRenewals(db: Kysely<any>, sign: 1 | -1): Promise<void
     group by 1, 2, 3, 4`.execute(db);
 }
 
+/**
+ * Adds (sign 1) or takes out (sign -1) the card ends of the persons of _households (migration 0032): per
+ * commune and day, the cards ending that day, and those followed by a card of the same person ending later
+ * and starting at most RENEWAL_WINDOW_DAYS (90) days after.
+ */
+export async function countCardEnds(db: Kysely<any>, sign: 1 | -1): Promise<void> {
+  await sql`
+    insert into _card_end_delta
+    select hh.commune_code, c.valid_to, ${sign}::int * count(*)::int,
+      ${sign}::int * (count(*) filter (where exists (
+        select 1 from card n where n.household_id = c.household_id and n.person_id = c.person_id
+          and n.valid_to > c.valid_to and n.valid_from <= c.valid_to + ${RENEWAL_WINDOW_DAYS}::int)))::int
+    from _households x
+    join household hh on hh.id = x.id
+    join card c on c.household_id = hh.id
+    group by 1, 2`.execute(db);
+}
+
 /** Adds the gathered differences to the counts (rows that fall to zero are deleted). */
 export async function addDeltas(db: Kysely<any>): Promise<void> {
   await sql`
@@ -95,6 +115,12 @@ export async function addDeltas(db: Kysely<any>): Promise<void> {
     group by commune_code, village_code, group_code, day having sum(n) <> 0
     on conflict (commune_code, day, village_code, group_code) do update set persons = coverage_renewal.persons + excluded.persons`.execute(db);
   await sql`delete from coverage_renewal where persons = 0`.execute(db);
+  await sql`
+    insert into card_end_count (commune_code, day, ended, renewed)
+    select commune_code, day, sum(ended)::int, sum(renewed)::int from _card_end_delta
+    group by commune_code, day having sum(ended) <> 0 or sum(renewed) <> 0
+    on conflict (commune_code, day) do update set ended = card_end_count.ended + excluded.ended, renewed = card_end_count.renewed + excluded.renewed`.execute(db);
+  await sql`delete from card_end_count where ended = 0 and renewed = 0`.execute(db);
 }
 
 /**

@@ -152,8 +152,29 @@ async function expectRenewalsEqualTruth() {
   expect(new Map(kept.rows.map((r) => [r.key, Number(r.n)]))).toEqual(counts);
 }
 
+/** The kept card ends (migration 0032) equal the cards: per commune and day, the cards ending, and those followed within 90 days by a later-ending card. */
+async function expectCardEndsEqualTruth() {
+  const persons = await t.db.selectFrom('person').select(['id', 'communeCode']).execute();
+  const communeOf = new Map(persons.map((p) => [p.id, p.communeCode]));
+  const cards = await t.db.selectFrom('card').select(['personId', 'validFrom', 'validTo']).execute();
+  const counts = new Map<string, string>();
+  const tally = new Map<string, [number, number]>();
+  for (const c of cards) {
+    const renewed = cards.some((n) => n.personId === c.personId && n.validTo > c.validTo && n.validFrom <= addDays(c.validTo, 90));
+    const key = `${communeOf.get(c.personId)} ${c.validTo}`;
+    const [ended, renewals] = tally.get(key) ?? [0, 0];
+    tally.set(key, [ended + 1, renewals + (renewed ? 1 : 0)]);
+  }
+  for (const [key, [ended, renewed]] of tally) counts.set(key, `${ended}/${renewed}`);
+  const kept = await sql<{ key: string; n: string }>`
+    select commune_code || ' ' || day::text as key, ended || '/' || renewed as n from card_end_count`.execute(t.db);
+  expect(new Map(kept.rows.map((r) => [r.key, r.n]))).toEqual(counts);
+  expect(counts.size).toBeGreaterThan(0);
+}
+
 async function expectCountsEqualTruth() {
   await expectSnapshotsEqualTruth();
+  await expectCardEndsEqualTruth();
   await expectCoveredUntilEqualTruth();
   await expectLatestCardsEqualTruth();
   await expectRenewalsEqualTruth();

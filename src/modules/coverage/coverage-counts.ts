@@ -10,13 +10,13 @@
  * moved person's old and new one); households the change creates are passed to `apply` (they counted for
  * nothing before). What a household counts for is read from the register itself: each person's coverage
  * as merged spans (overlapping and back-to-back cards joined, with the group of the span's latest card),
- * under the household's village; the renewals (migration 0020); each household's "covered until" (migration 0016); and each person's latest card (migration 0023). The month-end snapshots (coverage_month, coverage_end_day) follow
+ * under the household's village; the renewals (migration 0020); the card ends and their renewals (migration 0032); each household's "covered until" (migration 0016); and each person's latest card (migration 0023). The month-end snapshots (coverage_month, coverage_end_day) follow
  * coverage_count by a trigger (migration 0008), whoever writes it (this module, the fresh-import fast path).
  *
  * One change at a time per connection: the deltas are gathered in temporary tables of the session.
  */
 import type { Kysely } from 'kysely';
-import { addDeltas, addHouseholds, countRenewals, countSpans, keepCoveredUntil, keepLatestCards, startDeltas, type Households } from './coverage-counts.repository';
+import { addDeltas, addHouseholds, countCardEnds, countRenewals, countSpans, keepCoveredUntil, keepLatestCards, startDeltas, type Households } from './coverage-counts.repository';
 
 export type { Households };
 
@@ -31,6 +31,7 @@ export async function coverageChange(db: Kysely<any>, households: Households): P
   if (touched) {
     await countSpans(db, -1);
     await countRenewals(db, -1);
+    await countCardEnds(db, -1);
   }
   return {
     async apply(created: Households = []) {
@@ -38,6 +39,7 @@ export async function coverageChange(db: Kysely<any>, households: Households): P
       if (!touched && !more) return;
       await countSpans(db, 1);
       await countRenewals(db, 1);
+      await countCardEnds(db, 1);
       await addDeltas(db);
       await keepCoveredUntil(db);
       await keepLatestCards(db);

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, UnitLevel } from '../../db/schema';
 import { communesServedBy } from '../../db/scope';
 import { addDays } from '../../domain/calendar';
+import { RENEWAL_WINDOW_DAYS } from '../../domain/coverage';
 
 export interface RegisterCounts {
   unitCode: string;
@@ -229,31 +230,55 @@ export function inUnit(level: UnitLevel, code: string) {
         : sql`p.commune_code in (select u.code from unit u where u.parent_code = ${code})`;
 }
 
+/** Where the kept aggregates are read: a village, or the communes of a unit (resolved first: a list lets the planner scan one range). */
+export type RegisterScope = { village: string } | { communes: readonly string[] };
+
 /**
- * For persons covered on `date`: the day their coverage ends (the latest card end from that day on),
- * counted per day, for the days before `before`.
+ * For persons covered on `date`: the day their coverage ends (the end of their coverage span: back-to-back
+ * and overlapping cards joined), counted per day, for the days before `before`. A person with a later card
+ * after a gap is counted at the end of the span that covers `date`. From the kept aggregates: a village from
+ * its commune's span counts; a larger unit from the spans ending per day (coverage_end_day) less the spans
+ * that start after `date` (which do not cover it).
  */
-export async function coverageEnds(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, date: string, before: string) {
-  const r = await sql<{ date: string; count: number }>`
-    select e as date, count(*)::int as count from (
-      select (select max(c.valid_to) from card c where c.household_id = p.household_id and c.person_id = p.id and c.valid_to >= ${date}::date) as e
-      from person p where ${unit} and ${covered(date)}
-    ) x where e < ${before}::date group by e order by e`.execute(db);
-  return r.rows.map((x) => ({ date: x.date, count: Number(x.count) }));
+export async function coverageEnds(db: Kysely<DB>, scope: RegisterScope, date: string, before: string) {
+  const r =
+    'village' in scope
+      ? await sql<{ date: string; count: number }>`
+          select span_to::text as date, sum(persons)::int as count from coverage_count
+          where commune_code = ${communesOf([scope.village])[0]} and village_code = ${scope.village}
+            and span_from <= ${date}::date and span_to >= ${date}::date and span_to < ${before}::date
+          group by span_to order by span_to`.execute(db)
+      : await sql<{ date: string; count: number }>`
+          select day::text as date, sum(n)::int as count from (
+            select day, persons as n from coverage_end_day
+            where commune_code = any(${scope.communes}::text[]) and day >= ${date}::date and day < ${before}::date
+            union all
+            select span_to, -persons from coverage_count
+            where commune_code = any(${scope.communes}::text[]) and span_from > ${date}::date and span_to < ${before}::date
+          ) x group by day having sum(n) <> 0 order by day`.execute(db);
+  return r.rows.map((x) => ({ date: String(x.date), count: Number(x.count) }));
 }
 
 /**
  * Renewal in the past: cards that ended between `from` and `to`, and how many of them were followed by a
- * card of the same person starting at most `windowDays` after the end.
+ * card of the same person ending later and starting at most `windowDays` after the end. With the usual
+ * window (RENEWAL_WINDOW_DAYS) a unit above the village reads the kept card ends (migration 0032); a
+ * village, or another window, reads the cards.
  */
-export async function renewals(db: Kysely<DB>, unit: ReturnType<typeof inUnit>, from: string, to: string, windowDays: number) {
+export async function renewals(db: Kysely<DB>, scope: RegisterScope, from: string, to: string, windowDays: number) {
+  if ('communes' in scope && windowDays === RENEWAL_WINDOW_DAYS) {
+    const r = await sql<{ ended: number; renewed: number }>`
+      select coalesce(sum(ended), 0)::int as ended, coalesce(sum(renewed), 0)::int as renewed from card_end_count
+      where commune_code = any(${scope.communes}::text[]) and day between ${from}::date and ${to}::date`.execute(db);
+    return { ended: Number(r.rows[0]?.ended ?? 0), renewedWithin: Number(r.rows[0]?.renewed ?? 0) };
+  }
   const r = await sql<{ ended: number; renewed: number }>`
     select count(*)::int as ended,
       count(*) filter (where exists (
         select 1 from card n where n.household_id = c.household_id and n.person_id = c.person_id
           and n.valid_to > c.valid_to and n.valid_from <= c.valid_to + ${windowDays}::int))::int as renewed
     from card c join person p on p.household_id = c.household_id and p.id = c.person_id
-    where ${unit} and c.valid_to between ${from}::date and ${to}::date`.execute(db);
+    where ${'village' in scope ? inUnit('village', scope.village) : sql`p.commune_code = any(${scope.communes}::text[])`} and c.valid_to between ${from}::date and ${to}::date`.execute(db);
   return { ended: Number(r.rows[0]?.ended ?? 0), renewedWithin: Number(r.rows[0]?.renewed ?? 0) };
 }
 

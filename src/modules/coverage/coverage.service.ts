@@ -257,6 +257,7 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
       : stored
         ? { kind: stored.kind as CoverageTarget['kind'], value: Number(stored.value) }
         : { kind: 'percent_population', value: DEFAULT_TARGET_PERCENT };
+  if (population === null && target.kind === 'percent_population') throw new AppError('no_population', { unit: unit.code });
   const gap = gapToTarget({ target, population, expected: projected.expected });
 
   const candidates = await repo.uncoveredCandidates(db, where, query.date, MAX_CANDIDATES);
@@ -294,11 +295,11 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
 
 /** The register's covered persons on `date`, the observed renewal rate and the expected participants on `targetDate` (projectCoverage). */
 async function expectedIn(db: Kysely<DB>, unit: Unit, report: CoverageReport, date: string, targetDate: string, newEnrolmentsPerMonth: number) {
-  const where = repo.inUnit(unit.level, unit.code);
   const covered = report.register?.participants ?? 0;
-  const history = await repo.renewals(db, where, oneYearBefore(date), addDays(date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
+  const scope: repo.RegisterScope = unit.level === 'village' ? { village: unit.code } : { communes: unit.level === 'commune' ? [unit.code] : await childCodes(db, unit.code) };
+  const history = await repo.renewals(db, scope, oneYearBefore(date), addDays(date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
   const renewalRate = observedRenewalRate(history);
-  const expiringBy = await repo.coverageEnds(db, where, date, targetDate);
+  const expiringBy = await repo.coverageEnds(db, scope, date, targetDate);
   const projected = projectCoverage({ date, targetDate, covered, expiringBy, renewalRate, newEnrolmentsPerMonth });
   return { covered, history, renewalRate, projected };
 }

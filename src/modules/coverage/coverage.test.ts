@@ -149,4 +149,8 @@ describe(`projection and the cost of the gap (${engineName})`, () => {
     expect(p.cost.total).toBe(p.cost.fundedFirst.reduce((n, f) => n + f.payable, 0));
     expect(p.cost.shortfall).toBe(1);
   });
+
+  it('refuses, naming the unit, to project a commune with neither a register nor a reported population', async () => {
+    await expect(coverage.projection(t.db, system, { unit: '00004', date: '2025-10-31' })).rejects.toMatchObject({ code: 'no_population', params: { unit: '00004' } });
+  });
 });

@@ -39,6 +39,7 @@ export function mergedTables(codes: string[]): MergedTable[] {
     { table: 'household_coverage', where: households },
     { table: 'coverage_count', where: communes },
     { table: 'coverage_renewal', where: communes },
+    { table: 'card_end_count', where: communes },
     { table: 'population_count', where: communes },
     {
       table: 'audit_log',

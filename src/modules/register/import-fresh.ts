@@ -30,6 +30,7 @@ import type { RegisterRow } from '../../domain/register-row';
 import { foldVietnamese } from '../../domain/text';
 import { toEpochDay } from '../../domain/calendar';
 import { MonthEndSnapshots } from '../../domain/coverage-snapshots';
+import { RENEWAL_WINDOW_DAYS } from '../../domain/coverage';
 import { allVillages, insertVillages } from '../units/units.service';
 import * as repo from './import.repository';
 
@@ -274,6 +275,8 @@ export class FreshLoader {
   private readonly personCards: { from: number; to: number; group: string }[] = [];
   /** Renewals (commune, village, group, day number joined by \u0001) -> persons, for coverage_renewal. */
   private readonly renewals = new Map<string, number>();
+  /** Card ends (commune, day number joined by \u0001) -> [ended, renewed], for card_end_count. */
+  private readonly cardEnds = new Map<string, [number, number]>();
 
   private constructor(
     private readonly trx: Kysely<DB>,
@@ -494,6 +497,7 @@ export class FreshLoader {
       spans.set(span, (spans.get(span) ?? 0) + 1);
     };
     counts.insured++;
+    this.countCardEnds(cards, counts.commune);
     if (cards.length === 1) add(cards[0].group, cards[0].from, cards[0].to);
     else {
       cards.sort((a, b) => a.from - b.from || a.to - b.to);
@@ -520,6 +524,24 @@ export class FreshLoader {
       add(group, from, to);
     }
     cards.length = 0;
+  }
+
+  /**
+   * Counts a person's card ends (migration 0032; countCardEnds in coverage-counts.repository.ts): each card
+   * ends on its last day, renewed when another of their cards ends later and starts at most
+   * RENEWAL_WINDOW_DAYS days after.
+   */
+  private countCardEnds(cards: readonly { from: number; to: number }[], commune: string): void {
+    for (const c of cards) {
+      let renewed = 0;
+      for (const n of cards) if (n.to > c.to && n.from <= c.to + RENEWAL_WINDOW_DAYS) renewed = 1;
+      const key = commune + '\u0001' + c.to;
+      const counts = this.cardEnds.get(key);
+      if (counts) {
+        counts[0]++;
+        counts[1] += renewed;
+      } else this.cardEnds.set(key, [1, renewed]);
+    }
   }
 
   /**
@@ -657,6 +679,15 @@ export class FreshLoader {
       rows.date(Number(day));
       rows.int4(persons);
     }
+    const cardEndRows = new Batches();
+    for (const [key, [ended, renewed]] of this.cardEnds) {
+      const [commune, day] = key.split('\u0001');
+      const rows = cardEndRows.next(4);
+      rows.text(commune);
+      rows.date(Number(day));
+      rows.int4(ended);
+      rows.int4(renewed);
+    }
     const coverageRows = new Batches();
     const ids = this.householdIds.bytes;
     for (const inCommune of this.households.values())
@@ -685,6 +716,7 @@ export class FreshLoader {
     await this.timed('coverage_end_day', () => copyAll('coverage_end_day', ['day', 'commune_code', 'group_code', 'persons'], endDayRows));
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
     await this.timed('coverage_renewal', () => copyAll('coverage_renewal', ['commune_code', 'village_code', 'group_code', 'day', 'persons'], renewalRows, FROZEN));
+    await this.timed('card_end_count', () => copyAll('card_end_count', ['commune_code', 'day', 'ended', 'renewed'], cardEndRows, FROZEN));
     await this.timed('household_coverage', () => copyAll('household_coverage', ['household_id', 'village_code', 'covered_until'], coverageRows, FROZEN));
     // the last person's latest card (the chunks took the others')
     const latest = this.chunk.latest;
