@@ -233,6 +233,10 @@ export function inUnit(level: UnitLevel, code: string) {
 /** Where the kept aggregates are read: a village, or the communes of a unit (resolved first: a list lets the planner scan one range). */
 export type RegisterScope = { village: string } | { communes: readonly string[] };
 
+/** The persons (`p`) of a scope, as a condition. */
+export const personsIn = (scope: RegisterScope) =>
+  'village' in scope ? inUnit('village', scope.village) : sql`p.commune_code = any(${scope.communes}::text[])`;
+
 /**
  * For persons covered on `date`: the day their coverage ends (the end of their coverage span: back-to-back
  * and overlapping cards joined), counted per day, for the days before `before`. A person with a later card
@@ -272,13 +276,22 @@ export async function renewals(db: Kysely<DB>, scope: RegisterScope, from: strin
       where commune_code = any(${scope.communes}::text[]) and day between ${from}::date and ${to}::date`.execute(db);
     return { ended: Number(r.rows[0]?.ended ?? 0), renewedWithin: Number(r.rows[0]?.renewed ?? 0) };
   }
+  return endedAndRenewed(db, 'card', scope, from, to, windowDays);
+}
+
+/**
+ * Read from the rows of `table` (the cards, or the voluntary social insurance periods): those of the scope's
+ * persons that ended between `from` and `to`, and those followed by a row of the same person ending later
+ * and starting at most `windowDays` after the end.
+ */
+export async function endedAndRenewed(db: Kysely<DB>, table: 'card' | 'vsi_period', scope: RegisterScope, from: string, to: string, windowDays: number) {
   const r = await sql<{ ended: number; renewed: number }>`
     select count(*)::int as ended,
       count(*) filter (where exists (
-        select 1 from card n where n.household_id = c.household_id and n.person_id = c.person_id
+        select 1 from ${sql.table(table)} n where n.household_id = c.household_id and n.person_id = c.person_id
           and n.valid_to > c.valid_to and n.valid_from <= c.valid_to + ${windowDays}::int))::int as renewed
-    from card c join person p on p.household_id = c.household_id and p.id = c.person_id
-    where ${'village' in scope ? inUnit('village', scope.village) : sql`p.commune_code = any(${scope.communes}::text[])`} and c.valid_to between ${from}::date and ${to}::date`.execute(db);
+    from ${sql.table(table)} c join person p on p.household_id = c.household_id and p.id = c.person_id
+    where ${personsIn(scope)} and c.valid_to between ${from}::date and ${to}::date`.execute(db);
   return { ended: Number(r.rows[0]?.ended ?? 0), renewedWithin: Number(r.rows[0]?.renewed ?? 0) };
 }
 

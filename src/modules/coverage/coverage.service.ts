@@ -293,10 +293,15 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
   };
 }
 
+/** Where a unit's register figures are read: a village, or its communes (a province's or an office's resolved). */
+export async function registerScope(db: Kysely<DB>, unit: Unit): Promise<repo.RegisterScope> {
+  return unit.level === 'village' ? { village: unit.code } : { communes: unit.level === 'commune' ? [unit.code] : await childCodes(db, unit.code) };
+}
+
 /** The register's covered persons on `date`, the observed renewal rate and the expected participants on `targetDate` (projectCoverage). */
 async function expectedIn(db: Kysely<DB>, unit: Unit, report: CoverageReport, date: string, targetDate: string, newEnrolmentsPerMonth: number) {
   const covered = report.register?.participants ?? 0;
-  const scope: repo.RegisterScope = unit.level === 'village' ? { village: unit.code } : { communes: unit.level === 'commune' ? [unit.code] : await childCodes(db, unit.code) };
+  const scope = await registerScope(db, unit);
   const history = await repo.renewals(db, scope, oneYearBefore(date), addDays(date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
   const renewalRate = observedRenewalRate(history);
   const expiringBy = await repo.coverageEnds(db, scope, date, targetDate);

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
+import { personsIn, type RegisterScope } from './coverage.repository';
 
 export interface VsiUnitCounts {
   unitCode: string;
@@ -38,4 +39,26 @@ export async function vsiCounts(db: Kysely<DB>, level: 'commune' | 'village', co
       and v.valid_to >= least(${date}::date, ${from}::date) and v.valid_from <= greatest(${date}::date, ${to}::date)
     group by 1`.execute(db);
   return r.rows.map((x) => ({ unitCode: x.unit, participants: Number(x.participants), newParticipants: Number(x.new) }));
+}
+
+/**
+ * For persons with a period covering `date`: the day their participation ends (the end of the chain of
+ * back-to-back or overlapping periods that covers the date), counted per day, for the days before `before`.
+ */
+export async function vsiEnds(db: Kysely<DB>, scope: RegisterScope, date: string, before: string) {
+  const r = await sql<{ date: string; count: number }>`
+    select t::text as date, count(*)::int as count from (
+      select person_id, min(valid_from) as f, max(valid_to) as t from (
+        select v.*, sum(case when v.prev_end is null or v.valid_from > v.prev_end + 1 then 1 else 0 end)
+          over (partition by v.person_id order by v.valid_from, v.valid_to) as island
+        from (
+          select v.person_id, v.valid_from, v.valid_to,
+            max(v.valid_to) over (partition by v.person_id order by v.valid_from, v.valid_to rows between unbounded preceding and 1 preceding) as prev_end
+          from vsi_period v join person p on p.household_id = v.household_id and p.id = v.person_id
+          where ${personsIn(scope)}
+        ) v
+      ) i group by person_id, island
+    ) s where f <= ${date}::date and t >= ${date}::date and t < ${before}::date
+    group by t order by t`.execute(db);
+  return r.rows.map((x) => ({ date: String(x.date), count: Number(x.count) }));
 }

@@ -8,13 +8,16 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, type Actor } from '../../domain/access';
-import { percentOf } from '../../domain/coverage';
+import { observedRenewalRate, percentOf, projectCoverage, RENEWAL_WINDOW_DAYS } from '../../domain/coverage';
+import { addDays } from '../../domain/calendar';
 import { isIsoDate } from '../../domain/dates';
 import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { childUnits, lineageOf, type Unit } from '../units/units.service';
-import { listTargets } from './figures.service';
+import { listTargets, oneYearBefore } from './figures.service';
+import { registerScope } from './coverage.service';
 import * as repo from './vsi-coverage.repository';
+import { endedAndRenewed } from './coverage.repository';
 
 export const VSI_PRODUCT = 'bhxh-tn';
 
@@ -84,3 +87,24 @@ export async function vsiCoverageOf(db: Kysely<DB>, actor: Actor, unitCode: stri
   };
   return { product: VSI_PRODUCT, date, from, to, ...view(unit, own), children: children.map((c) => view(c, childCounts.get(c.code))) };
 }
+
+/**
+ * Voluntary social insurance participants expected on `targetDate` (plans' goals, issue 21), as the BHYT
+ * projection does for cards: the persons in a period on `date` whose participation (back-to-back periods
+ * joined) ends before `targetDate`, renewed at the rate observed over the past year (periods ended then
+ * that were followed within 90 days by a later period of the same person); no new participants assumed.
+ */
+export async function expectedVsiParticipants(db: Kysely<DB>, actor: Actor, query: { unit: string; date: string; targetDate: string }) {
+  requireDate(query.date, 'date');
+  requireDate(query.targetDate, 'targetDate');
+  if (query.targetDate < query.date) throw new AppError('validation', {}, [{ path: 'targetDate', key: 'too_small', params: { minimum: query.date } }]);
+  const report = await vsiCoverageOf(db, actor, query.unit, { date: query.date });
+  const found = (await lineageOf(db, query.unit))!;
+  const scope = await registerScope(db, found.unit);
+  const history = await endedAndRenewed(db, 'vsi_period', scope, oneYearBefore(query.date), addDays(query.date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
+  const renewalRate = observedRenewalRate(history);
+  const expiringBy = await repo.vsiEnds(db, scope, query.date, query.targetDate);
+  const projected = projectCoverage({ date: query.date, targetDate: query.targetDate, covered: report.participants, expiringBy, renewalRate });
+  return { covered: report.participants, renewal: { ...history, rate: renewalRate }, expected: projected.expected, projection: projected };
+}
+

@@ -10,7 +10,7 @@ import { importRegister } from '../register/import.service';
 import { createVsiPeriod } from '../register/register.service';
 import { registerCoverageCommands } from './coverage.cli';
 import { listTargets, setTarget } from './figures.service';
-import { vsiCoverageOf } from './vsi-coverage.service';
+import { expectedVsiParticipants, vsiCoverageOf } from './vsi-coverage.service';
 
 let t: TestDatabase;
 let dir: string;
@@ -67,6 +67,19 @@ describe(`voluntary social insurance on the coverage dashboard (${engineName})`,
     const village = r.children.find((c) => c.name === 'Thôn Phú Lâm')!;
     expect(village).toMatchObject({ participants: 0, newParticipants: 1 });
     expect((await listTargets(t.db, system, { unit: '15', year: 2025 })).map((x) => [x.unitCode, x.kind, x.product])).toEqual([['15', 'percent_population', 'bhyt']]);
+  });
+
+  it('projects the participants to a date: periods ending before it, renewed at the rate of the past year', async () => {
+    // on 01/10/2025 Cường (to 31/12/2025) and Em (to 28/02/2026) take part: both end before 30/06/2026.
+    // Periods ended from 01/10/2024 to 03/07/2025 (90 days before the date): An's 31/12/2024 (followed by
+    // 01/01/2025, renewed) and An's 31/03/2025 (not): rate 1/2, so 1 of the 2 is lost -> 1 expected
+    const p = await expectedVsiParticipants(t.db, system, { unit: '15', date: '2025-10-01', targetDate: '2026-06-30' });
+    expect(p).toMatchObject({ covered: 2, renewal: { ended: 2, renewedWithin: 1, rate: 0.5 }, expected: 1 });
+    expect(p.projection).toMatchObject({ expiring: 2, lost: 1 });
+    // the commune: Cường alone; half of one is counted lost (the cautious side) -> 0; before Em's end, Em stays
+    expect(await expectedVsiParticipants(t.db, system, { unit: '02905', date: '2025-10-01', targetDate: '2026-06-30' })).toMatchObject({ covered: 1, expected: 0 });
+    expect(await expectedVsiParticipants(t.db, system, { unit: '02680', date: '2025-10-01', targetDate: '2026-02-28' })).toMatchObject({ covered: 1, expected: 1 });
+    expect((await failure(expectedVsiParticipants(t.db, system, { unit: '15', date: '2025-10-01', targetDate: '2025-09-01' }))).fields[0]).toMatchObject({ path: 'targetDate' });
   });
 
   it('scope: a commune officer sees their commune, not the province; dates checked', async () => {

@@ -34,7 +34,7 @@ import { translator, type Language } from '../../i18n/index';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
 import { coverageOf, expectedParticipants, pupils, trend, type CoverageReport } from '../coverage/coverage.service';
-import { vsiCoverageOf } from '../coverage/vsi-coverage.service';
+import { expectedVsiParticipants, vsiCoverageOf } from '../coverage/vsi-coverage.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './plans.repository';
 import {
@@ -492,6 +492,8 @@ function figureReader(db: Kysely<DB>, actor: Actor) {
     trend: (unit: string, date: string) => once(`t:${unit}:${date}`, () => trend(db, actor, { unit, date, months: 6 })),
     pupils: (unit: string, date: string) => once(`p:${unit}:${date}`, () => pupils(db, actor, { unit, date })),
     vsi: (unit: string, date: string) => once(`v:${unit}:${date}`, () => vsiCoverageOf(db, actor, unit, { date })),
+    vsiExpected: (unit: string, date: string, targetDate: string) =>
+      once(`ve:${unit}:${date}:${targetDate}`, () => expectedVsiParticipants(db, actor, { unit, date, targetDate })),
   };
 }
 type Figures = ReturnType<typeof figureReader>;
@@ -512,8 +514,9 @@ async function valueOn(f: Figures, metric: GoalMetric, unit: string, date: strin
 
 /**
  * A goal's progress on `date`: the current value; the value projected to the goal's date (coverage and
- * participants: the coverage projection of the register, expiries and the observed renewal rate; a unit
- * without a register, pupils and voluntary social insurance: the current value carried forward; a goal
+ * participants: the coverage projection of the register, expiries and the observed renewal rate; voluntary
+ * social insurance participants: the same projection over the periods; a unit without a register, and
+ * pupils (covered by school year): the current value carried forward; a goal
  * whose date has passed: the value on that date); at risk when the projection falls short; the gap (goal
  * minus current, never below 0); the last 6 month ends (coverage metrics).
  */
@@ -526,7 +529,7 @@ async function goalStatus(f: Figures, unit: string, g: repo.GoalRow, date: strin
     const report = await f.coverage(unit, date);
     const e = await f.expected(unit, date, g.byDate, report);
     if (e) projected = g.metric === 'participants' ? e.expected : e.population ? pct2(e.expected, e.population) : null;
-  }
+  } else if (g.metric === 'vsi_participants') projected = (await f.vsiExpected(unit, date, g.byDate)).expected;
   let points: { month: string; value: number | null }[] = [];
   if (g.metric === 'coverage_pct' || g.metric === 'participants') {
     const population = (await f.coverage(unit, date)).population;

@@ -14,7 +14,7 @@ import { pdfText } from '../../io/pdf-text';
 import { translator } from '../../i18n/index';
 import type { Actor } from '../../domain/access';
 import { setFigures } from '../coverage/figures.service';
-import { createCard } from '../register/register.service';
+import { createCard, createVsiPeriod } from '../register/register.service';
 import { outreachFixture, type OutreachFixture } from '../outreach/outreach.fixture';
 import { registerPlanCommands } from './plans.cli';
 import { planReportPdf, planReportWorkbook } from './plans.report';
@@ -360,5 +360,24 @@ describe(`plans (${engineName})`, () => {
     wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
     const goalRow = rows.find((r) => String(r[2]).startsWith('Tỷ lệ dân số'))!;
     expect(goalRow.slice(5, 9)).toEqual([95, 93, 93, 'Nguy cơ không đạt']);
+  });
+});
+
+describe(`a voluntary social insurance goal (${engineName})`, () => {
+  it('is projected over the periods: participation ending before the goal’s date, renewed at the past year’s rate', async () => {
+    // Giang takes part from 01/06 to 30/11/2026; no period ended in the past year (rate 0): none expected on 31/12
+    await createVsiPeriod(t.db, system, { personId: f.persons['Giang'], validFrom: '2026-06-01', validTo: '2026-11-30', monthlyIncome: 1_500_000, paymentMonths: 6 });
+    const p = await plans.createPlan(t.db, f.officer, {
+      unitCode: '02905',
+      number: '08-KH/UBND',
+      issuedOn: '2025-11-20',
+      title: 'Kế hoạch phát triển người tham gia BHXH tự nguyện',
+      goals: [{ metric: 'vsi_participants', value: 1, byDate: '2026-12-31' }],
+    });
+    const goals = async () => (await plans.planStatus(t.db, f.officer, p.id, { date: '2026-11-20' }, TODAY)).goals.map((g) => [g.metric, g.current, g.projected, g.atRisk]);
+    expect(await goals()).toEqual([['vsi_participants', 1, 0, true]]);
+    // Giang pays the next six months: taking part until 31/05/2027, no longer at risk
+    await createVsiPeriod(t.db, system, { personId: f.persons['Giang'], validFrom: '2026-12-01', validTo: '2027-05-31', monthlyIncome: 1_500_000, paymentMonths: 6 });
+    expect(await goals()).toEqual([['vsi_participants', 1, 1, false]]);
   });
 });
