@@ -76,5 +76,9 @@ describe(`an approved ethnic-minority top-up on every price (${engineName})`, ()
     const q = (ethnicity: string) => quote(t.db, { date: TODAY, months: 12, province: '15', members: [{ groups: ['GD'], ethnicity, commune: '02905' }] });
     expect((await q('Dao')).members[0].local).toBe(TOP_UP);
     expect((await q('Kinh')).members[0].local).toBe(0);
+    // a group only minorities belong to counts with no ethnicity written: DT-FORMER (the state pays 70%),
+    // 30% of the premium is all that remains
+    const former = await quote(t.db, { date: TODAY, months: 12, province: '15', members: [{ groups: ['DT-FORMER'], commune: '02905' }] });
+    expect(former.members[0]).toMatchObject({ group: 'DT-FORMER', local: TOP_UP, payable: 0 });
   });
 });

@@ -15,7 +15,7 @@ import { can, inScope, requirePermission, type Actor } from '../../domain/access
 import { addDays, addMonths, addYears, earlierOf } from '../../domain/calendar';
 import { formatVnd, vnd } from '../../domain/money';
 import { formatDecimalIn } from '../../domain/numbers';
-import { groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
+import { ethnicMinorityGroupCodes, groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
 import { scenarioPolicy, simulateSupport, SimulationError, type Scenario, type SimulatorGroup } from '../../domain/support-simulation';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
@@ -71,13 +71,14 @@ function scenarioOf(data: ReturnType<typeof simulateInput.parse>, unit: UnitCont
   };
 }
 
-/** Group codes the state pays in full on `date`, and those with any state share. */
+/** Group codes the state pays in full on `date`, those with any state share, and those only ethnic minorities belong to. */
 function stateCodes(rules: RuleSet, date: string) {
   // the child group (TE) is decided by age in the query, as the engine decides it by birth date
   const inForce = [...new Set(rules.groups.filter((g) => g.role !== 'child-under-6').map((g) => g.code))].filter((code) => groupOn(rules, code, date));
   return {
     fullCodes: inForce.filter((code) => isFullyStateFunded(rules, code, date)),
     supportedCodes: inForce.filter((code) => (stateShareOn(rules, code, date)?.basisPoints ?? 0) > 0),
+    minorityCodes: ethnicMinorityGroupCodes(rules, date),
   };
 }
 

@@ -6227,6 +6227,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             code: string;
+                            ethnicMinority?: boolean;
                             firstTimeWait: boolean;
                             firstTimeWaitUncertain?: boolean;
                             from: string;
@@ -6363,6 +6364,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
@@ -6598,6 +6600,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
@@ -6700,6 +6703,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
