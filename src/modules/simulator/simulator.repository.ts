@@ -193,3 +193,7 @@ export async function rulesOfScenarios(db: Kysely<DB>, ids: readonly string[]) {
     .where('s.id', 'in', ids)
     .execute();
 }
+
+/** The scenario a rule was adopted from, if any. */
+export const scenarioOfRule = (db: Kysely<DB>, ruleId: string): Promise<ScenarioRow | undefined> =>
+  db.selectFrom('supportScenario').select(scenarioColumns).where('ruleId', '=', ruleId).executeTakeFirst() as Promise<ScenarioRow | undefined>;

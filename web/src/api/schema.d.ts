@@ -12294,6 +12294,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/simulator/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an adopted scenario’s draft rule before its approval: the top-up, the first day and months, the communes, the source (an approved rule cannot be changed: 409) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                        from?: string;
+                        months?: number;
+                        source?: string;
+                        topUpAmount?: number;
+                        topUpPct?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communes: string[] | null;
+                            decision: string | null;
+                            from: string;
+                            id: string;
+                            months: number | null;
+                            source: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved";
+                            to: string | null;
+                            topUpAmount: number | null;
+                            topUpPct: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/simulator/rules/{id}/approve": {
         parameters: {
             query?: never;
@@ -12329,13 +12390,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            communes: string[] | null;
                             decision: string | null;
                             from: string;
                             id: string;
+                            months: number | null;
                             source: string;
                             /** @enum {string} */
                             status: "draft" | "approved";
                             to: string | null;
+                            topUpAmount: number | null;
+                            topUpPct: number | null;
                         };
                     };
                 };
@@ -12427,13 +12492,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         }[];
@@ -12528,13 +12597,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         };
@@ -12738,13 +12811,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         };
