@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../domain/access';
 import { buildApp } from '../../http/app';
 import { engineName, makeUser, system, testDatabase, type TestDatabase } from '../../test/db';
-import { failure } from '../../test/helpers';
+import { failure, runCli } from '../../test/helpers';
 import { createToken } from '../access/access.service';
 import { readAudit } from '../audit/audit.service';
 import { doorList } from '../outreach/doorlist.service';
@@ -18,6 +18,7 @@ import { quote } from '../premium/premium.service';
 import * as register from '../register/register.service';
 import { reminderList } from '../reminders/reminders.service';
 import { createVillage } from '../units/units.service';
+import { registerSimulatorCommands } from './simulator.cli';
 import * as simulator from './simulator.service';
 
 const TODAY = '2026-11-20';
@@ -101,6 +102,9 @@ describe(`editing a draft rule before its approval (${engineName})`, () => {
       const ok = await patch({ topUpPct: 25, from: '2027-03-01', months: 6, source: 'Tờ trình 5/TTr-UBND' });
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toMatchObject({ id: rule.id, status: 'draft', topUpPct: 25, from: '2027-03-01', to: '2027-09-01', months: 6, source: 'Tờ trình 5/TTr-UBND', communes: ['02905'] });
+      // the CLI's edit-rule
+      const { json } = await runCli(t, registerSimulatorCommands, ['scenario', 'edit-rule', '--rule', rule.id, '--top-up-pct', '22', '--communes', '02905', '--json'], { actor: officer });
+      expect(json[0]).toMatchObject({ id: rule.id, status: 'draft', topUpPct: 22, from: '2027-03-01', months: 6, communes: ['02905'] });
       // an amount instead of a share
       const amount = await patch({ topUpAmount: 300_000 });
       expect(amount.json()).toMatchObject({ topUpPct: null, topUpAmount: 300_000, from: '2027-03-01', months: 6 });
