@@ -1,8 +1,9 @@
 /**
  * The local support simulator in the browser: a commune officer simulates a 30% top-up for the elderly of
  * the commune, saves it and a 20% one, compares them side by side, downloads the table and the brief, and
- * adopts the first (a draft rule); the administrator approves the rule with the decision's number; the
- * page at desktop width and at 390 px.
+ * adopts the first (a draft rule) and edits the draft (top-up, dates, source); the administrator approves
+ * the rule with the decision's number, after which it cannot be edited; the page at desktop width (the
+ * scenario's name beside its save button) and at 390 px (stacked).
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,11 @@ describe('the local support simulator, from a simulation to an approved rule', (
     expect(covered).toBeLessThanOrEqual(persons);
     expect(await digits(page, 'sim-budgetCost')).toBeGreaterThan(0);
     expect(await page.locator('#sim-takeup-hint').textContent()).toContain('theo sổ đăng ký');
+    // the scenario's name and its save button on one line at desktop width
+    const name = (await page.getByTestId('sim-name').boundingBox())!;
+    const save = (await page.getByTestId('sim-save').boundingBox())!;
+    expect(Math.abs(name.y + name.height / 2 - (save.y + save.height / 2))).toBeLessThan(4);
+    expect(save.x).toBeGreaterThan(name.x + name.width - 1);
   });
 
   it('refuses a top-up over 100% next to the field', async () => {
@@ -89,6 +95,18 @@ describe('the local support simulator, from a simulation to an approved rule', (
     const column = page.getByTestId('sim-actions').filter({ has: page.getByTestId('sim-adopt') }).last();
     await column.getByTestId('sim-adopt').click();
     await page.getByTestId('sim-rule-draft').waitFor({ timeout: 15_000 });
+    // the draft is edited before approval: 25% from 01/02/2026 for 6 months, with its source
+    await page.getByTestId('sim-edit').click();
+    await page.getByTestId('sim-edit-topup').fill('25');
+    await page.getByTestId('sim-edit-from').fill('01/02/2026');
+    await page.getByTestId('sim-edit-months').fill('6');
+    await page.getByTestId('sim-edit-source').fill('Tờ trình 12/TTr-UBND');
+    await page.getByTestId('sim-edit-save').click();
+    await expect.poll(() => page.getByTestId('sim-rule-terms').textContent(), { timeout: 15_000 }).toContain('Tờ trình 12/TTr-UBND');
+    const terms = await page.getByTestId('sim-rule-terms').textContent();
+    expect(terms).toContain('25 %');
+    expect(terms).toContain('01/02/2026 – 31/07/2026');
+    await screenshot(page, 'simulator-draft-edited');
     await admin.goto(`${server.url}/#/simulator/02905`);
     await admin.getByTestId('sim-decision').waitFor({ timeout: 15_000 });
     await admin.getByTestId('sim-decision').fill('25/2025/NQ-HĐND');
@@ -96,6 +114,8 @@ describe('the local support simulator, from a simulation to an approved rule', (
     await admin.getByTestId('sim-approve').click();
     await expect.poll(() => admin.getByTestId('sim-rule-approved').textContent(), { timeout: 15_000 }).toContain('25/2025/NQ-HĐND');
     expect(await admin.getByTestId('sim-rule-approved').textContent()).toContain('01/03/2026');
+    // approved: no editing any more
+    expect(await admin.getByTestId('sim-edit').count()).toBe(0);
     await screenshot(admin, 'simulator-approved');
   });
 
@@ -104,6 +124,11 @@ describe('the local support simulator, from a simulation to an approved rule', (
     await page.reload();
     await page.getByTestId('sim-compare').waitFor({ timeout: 15_000 });
     await screenshot(page, 'simulator-390');
+    // the name and its save button stacked, each the form's width
+    const name = (await page.getByTestId('sim-name').boundingBox())!;
+    const save = (await page.getByTestId('sim-save').boundingBox())!;
+    expect(save.y).toBeGreaterThanOrEqual(name.y + name.height - 1);
+    expect(Math.abs(save.width - name.width)).toBeLessThan(2);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   });

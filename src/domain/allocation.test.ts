@@ -15,7 +15,7 @@ import {
 import { addDays, endOfPeriod } from './calendar';
 import { isCoveredOn } from './coverage';
 import { quote, RuleError } from './premium';
-import { DEFAULT_RULES } from './premium-rules';
+import { DEFAULT_RULES, mergeRules } from './premium-rules';
 
 const R = DEFAULT_RULES;
 /** 4.5% x 2,340,000 x 12 */
@@ -644,5 +644,21 @@ describe('donated cards: no card for the covered, renewals after the old card (i
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('local policies limited to ethnic minorities or communes (an adopted simulator scenario)', () => {
+  const rules = mergeRules(DEFAULT_RULES, {
+    localPolicies: [
+      { id: 'local-15-minority', province: '15', nameVi: 'x', nameEn: 'x', from: '2025-01-01', source: 'NQ 1', basisPoints: 3_000, base: 'premium', ethnicMinority: true },
+      { id: 'local-15-commune', province: '15', nameVi: 'y', nameEn: 'y', from: '2025-01-01', source: 'NQ 2', basisPoints: 1_000, base: 'premium', communes: ['02923'] },
+    ],
+  });
+  const person = (id: string, commune: string, ethnicity: string | null): AllocationCandidate => ({ id, household: `h-${id}`, commune, groups: ['GD'], tags: ['x'], province: '15', ethnicity });
+  it('prices each candidate with the policy that applies to them', () => {
+    const r = allocate({ date: '2025-09-01', months: 12, budget: 10 * YEAR, weights: { x: 1 }, candidates: [person('dao', '02905', 'Dao'), person('kinh', '02905', 'Kinh'), person('unknown', '02905', null), person('there', '02923', 'Kinh'), person('both', '02923', 'Tày')] }, rules);
+    const cost = Object.fromEntries(r.decisions.map((d) => [d.id, d.cost]));
+    // 30% of the premium for a minority, 10% in commune 02923; the engine takes the policy paying most
+    expect(cost).toEqual({ dao: YEAR - 379_080, kinh: YEAR, unknown: YEAR, there: YEAR - 126_360, both: YEAR - 379_080 });
   });
 });

@@ -77,7 +77,7 @@
 import { addDays, ageInYears, endOfPeriod } from './calendar';
 import { isIsoDate, type IsoDate } from './dates';
 import { vnd, type Vnd } from './money';
-import { quote, RuleError, type MemberQuote, type RuleSet } from './premium';
+import { isEthnicMinority, quote, RuleError, type MemberQuote, type RuleSet } from './premium';
 import { localPoliciesOn } from './premium-rules';
 
 // ---------------------------------------------------------------------------------------------------
@@ -103,6 +103,8 @@ export interface AllocationCandidate {
   readonly province?: string;
   /** For local policies that depend on age. */
   readonly birthDate?: IsoDate;
+  /** As in the register, for local policies limited to ethnic minorities. */
+  readonly ethnicity?: string | null;
 }
 
 export interface AllocationInput {
@@ -229,7 +231,7 @@ export function donatedCard(date: IsoDate, months: number, coveredUntil?: IsoDat
 export function cardQuote(
   date: IsoDate,
   card: DonatedCard,
-  person: { readonly groups: readonly string[]; readonly province?: string; readonly birthDate?: IsoDate },
+  person: { readonly groups: readonly string[]; readonly province?: string; readonly birthDate?: IsoDate; readonly commune?: string; readonly ethnicity?: string | null },
   rules: RuleSet,
   enrolledBefore?: number,
 ): MemberQuote {
@@ -239,7 +241,16 @@ export function cardQuote(
       months: card.months,
       ...(enrolledBefore !== undefined ? { enrolledThisYear: enrolledBefore } : {}),
       ...(person.province !== undefined ? { province: person.province } : {}),
-      members: [{ groups: person.groups, ...(person.birthDate !== undefined ? { birthDate: person.birthDate } : {}), ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}) }],
+      members: [
+        {
+          groups: person.groups,
+          ...(person.birthDate !== undefined ? { birthDate: person.birthDate } : {}),
+          ...(card.renewal ? { previousCardTo: addDays(card.from, -1) } : {}),
+          // local policies limited to communes or ethnic minorities (an adopted simulator scenario)
+          ...(person.commune !== undefined ? { commune: person.commune } : {}),
+          ...(person.ethnicity ? { ethnicity: person.ethnicity } : {}),
+        },
+      ],
     },
     rules,
   ).members[0];
@@ -480,19 +491,43 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     return s;
   };
   // local policies: the price depends on the province and, where a policy of that province looks at
-  // age, on the age (only then is the birth date given to the rules engine)
-  const localKinds = new Map<string, 'none' | 'flat' | 'age'>();
-  const local = (c: AllocationCandidate): { key: string; person: { groups: readonly string[]; province?: string; birthDate?: IsoDate } } => {
+  // age, commune or ethnicity, on that too (only then is it given to the rules engine and in the key)
+  type LocalKind = { age: boolean; commune: boolean; minority: boolean } | null;
+  type LocalPerson = { groups: readonly string[]; province?: string; birthDate?: IsoDate; commune?: string; ethnicity?: string };
+  const localKinds = new Map<string, LocalKind>();
+  const local = (c: AllocationCandidate): { key: string; person: LocalPerson } => {
     if (c.province === undefined) return { key: '', person: { groups: c.groups } };
     let kind = localKinds.get(c.province);
     if (kind === undefined) {
       const policies = localPoliciesOn(rules, c.province, date);
-      kind = policies.length === 0 ? 'none' : policies.some((p) => p.ageFrom !== undefined || p.ageBelow !== undefined) ? 'age' : 'flat';
+      kind =
+        policies.length === 0
+          ? null
+          : {
+              age: policies.some((p) => p.ageFrom !== undefined || p.ageBelow !== undefined),
+              commune: policies.some((p) => p.communes !== undefined),
+              minority: policies.some((p) => p.ethnicMinority === true),
+            };
       localKinds.set(c.province, kind);
     }
-    if (kind === 'none') return { key: '', person: { groups: c.groups } };
-    if (kind === 'age' && c.birthDate !== undefined) return { key: `${c.province}|${ageInYears(c.birthDate, date)}`, person: { groups: c.groups, province: c.province, birthDate: c.birthDate } };
-    return { key: c.province, person: { groups: c.groups, province: c.province } };
+    if (kind === null) return { key: '', person: { groups: c.groups } };
+    const person: LocalPerson = { groups: c.groups, province: c.province };
+    let key = c.province;
+    if (kind.age && c.birthDate !== undefined) {
+      person.birthDate = c.birthDate;
+      key += `|${ageInYears(c.birthDate, date)}`;
+    }
+    if (kind.commune) {
+      person.commune = c.commune;
+      key += `|${c.commune}`;
+    }
+    if (kind.minority) {
+      const minority = isEthnicMinority(c.ethnicity);
+      // any minority ethnicity prices alike: the engine asks only "minority or not"
+      if (minority) person.ethnicity = c.ethnicity!;
+      key += minority ? '|m' : '|k';
+    }
+    return { key, person };
   };
 
   // Household chains: the payable of a member at order `enrolled + j + 1` for its own card (the order

@@ -84,6 +84,11 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
 }
 
 /** `addMonths(date, 12 * years)`: a 29 February moves to 28 February in a common year. */
+/** Whole calendar months from one date to another, by year and month only (dates made by addMonths). */
+export function monthsBetween(from: IsoDate, to: IsoDate): number {
+  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+}
+
 export function addYears(date: IsoDate, years: number): IsoDate {
   return addMonths(date, 12 * years);
 }

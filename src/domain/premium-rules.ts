@@ -131,6 +131,8 @@ export interface ParticipantGroup extends DatedRule {
   readonly firstTimeWait: boolean;
   /** The wait flag itself is not settled for this group. */
   readonly firstTimeWaitUncertain?: boolean;
+  /** Only ethnic minority persons belong to it (DT: in a difficult area): a member counts as one even with no ethnicity in the register. */
+  readonly ethnicMinority?: boolean;
 }
 
 /** Share of the premium paid by the state budget for a group. */
@@ -350,6 +352,7 @@ const groups: ParticipantGroup[] = [
     nameVi: 'Người dân tộc thiểu số vùng khó khăn',
     nameEn: 'Ethnic minority person living in a difficult area',
     firstTimeWait: false,
+    ethnicMinority: true,
   }),
   group({
     code: 'DK',
@@ -464,6 +467,7 @@ const groups: ParticipantGroup[] = [
     nameVi: 'Người dân tộc thiểu số sinh sống tại xã ra khỏi vùng khó khăn',
     nameEn: 'Ethnic minority person in a commune that left the difficult-area list',
     firstTimeWait: false,
+    ethnicMinority: true,
     firstTimeWaitUncertain: true,
     uncertain: true,
     note:
@@ -720,6 +724,11 @@ export function groupOn(rules: RuleSet, code: string, date: IsoDate): Participan
 }
 
 /** The group with a role (e.g. 'child-under-6') in force on `date`. */
+/** Codes of the groups in force on `date` whose members are ethnic minority persons by definition (DT, DT-FORMER). */
+export function ethnicMinorityGroupCodes(rules: RuleSet, date: IsoDate): string[] {
+  return [...new Set(rules.groups.filter((g) => g.ethnicMinority).map((g) => g.code))].filter((code) => groupOn(rules, code, date)?.ethnicMinority);
+}
+
 export function groupWithRoleOn(rules: RuleSet, role: GroupRole, date: IsoDate): ParticipantGroup | undefined {
   return entryInForce(
     rules.groups.filter((g) => g.role === role),

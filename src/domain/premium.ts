@@ -405,7 +405,8 @@ function localPolicyFor(
   for (const policy of localPoliciesOn(rules, province, date)) {
     if (policy.groups && !policy.groups.some((code) => codes.includes(code))) continue;
     if (policy.communes && (member.commune === undefined || !policy.communes.includes(member.commune))) continue;
-    if (policy.ethnicMinority && !isEthnicMinority(member.ethnicity)) continue;
+    // an ethnic minority: by the register's ethnicity, or by a group only minorities belong to (DT)
+    if (policy.ethnicMinority && !isEthnicMinority(member.ethnicity) && !codes.some((code) => groupOn(rules, code, date)?.ethnicMinority)) continue;
     if (policy.ageFrom !== undefined || policy.ageBelow !== undefined) {
       if (member.birthDate === undefined) {
         notes.push({

@@ -18,7 +18,11 @@
  * - expectedNew: take-up × the uncovered persons the support reaches (not state-paid, support > 0).
  * - take-up default: enrolment rate + (renewal rate − enrolment rate) × the share of what those persons pay
  *   that the top-up covers: a free card makes the uncovered join like participants renew, no support leaves
- *   them at the observed enrolment rate. Rates observed on the group over the year before min(from, today).
+ *   them at the observed enrolment rate. Rates observed over the year before min(from, today) on the group's
+ *   persons the state does not pay for in full (the state, not the family, renews those cards).
+ * - ethnic minorities: an ethnicity given and not Kinh, or a group only minorities belong to (DT, in a
+ *   difficult area, and DT-FORMER); those in a difficult area (DT) or otherwise state-paid count in the
+ *   group and cost nothing.
  * - costPerExtraPerson: budgetCost / expectedNew (null when nobody new is expected).
  */
 import { addMonths, addYears } from './calendar';

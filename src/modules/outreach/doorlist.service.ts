@@ -105,7 +105,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
     const facts = own.map((m) => ({ m, ...statusOf(m.cards, until) }));
     const needing = facts.filter((f) => f.needsCard);
     const prices = priceHousehold(
-      needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo })),
+      needing.map((f) => ({ groups: pricingGroups({ ...f.m, povertyStatus: h.povertyStatus }, date, rules), birthDate: f.m.birthDate, grade: f.m.grade, previousCardTo: f.cardTo, ethnicity: f.m.ethnicity })),
       { date, months, enrolledThisYear: own.filter((m) => m.cards.enrolledThisYear).length, province: h.provinceCode, commune: h.communeCode },
       rules,
     );

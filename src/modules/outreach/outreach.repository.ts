@@ -226,6 +226,8 @@ export interface DoorMemberRow {
   phone: string | null;
   groupCodes: string[];
   grade: number | null;
+  /** As in the register: local support limited to ethnic minorities prices by it. */
+  ethnicity: string | null;
   cards: DoorCards;
 }
 
@@ -239,7 +241,7 @@ export async function doorMembers(db: Kysely<DB>, householdIds: string[], date: 
   const january1 = `${date.slice(0, 4)}-01-01`;
   const r = await sql<{ j: string }>`
     select coalesce(json_agg(json_build_array(p.household_id, p.id, p.relationship, p.full_name, p.birth_date, p.sex, p.citizen_id,
-      p.insurance_code, p.phone, p.group_codes, p.grade, k.n, k.latest_from, k.card_to, k.covered, k.active_since, k.enrolled)
+      p.insurance_code, p.phone, p.group_codes, p.grade, k.n, k.latest_from, k.card_to, k.covered, k.active_since, k.enrolled, p.ethnicity)
       order by p.household_id, case when p.relationship = 'head' then 0 else 1 end, p.birth_date, p.id), '[]')::text as j
     from unnest(${sql.val(householdIds)}::uuid[]) x(id)
     join person p on p.household_id = x.id
@@ -250,9 +252,9 @@ export async function doorMembers(db: Kysely<DB>, householdIds: string[], date: 
         coalesce(bool_or(c.group_code = 'GD' and c.valid_from between ${january1}::date and ${date}::date), false) as enrolled
       from card c where c.household_id = p.household_id and c.person_id = p.id
     ) k`.execute(db);
-  type Row = [string, string, string | null, string, string, string, string | null, string | null, string | null, string[], number | null, number, string | null, string | null, boolean, string | null, boolean];
+  type Row = [string, string, string | null, string, string, string, string | null, string | null, string | null, string[], number | null, number, string | null, string | null, boolean, string | null, boolean, string | null];
   return (JSON.parse(r.rows[0].j) as Row[]).map(
-    ([householdId, id, relationship, fullName, birthDate, sex, citizenId, insuranceCode, phone, groupCodes, grade, count, latestFrom, cardTo, coveredToday, activeSince, enrolledThisYear]) => ({
+    ([householdId, id, relationship, fullName, birthDate, sex, citizenId, insuranceCode, phone, groupCodes, grade, count, latestFrom, cardTo, coveredToday, activeSince, enrolledThisYear, ethnicity]) => ({
       householdId,
       id,
       relationship,
@@ -264,6 +266,7 @@ export async function doorMembers(db: Kysely<DB>, householdIds: string[], date: 
       phone,
       groupCodes,
       grade,
+      ethnicity,
       cards: { count, latestFrom, cardTo, coveredToday, activeSince, enrolledThisYear },
     }),
   );

@@ -13,6 +13,12 @@ export async function insertDraftRule(db: Kysely<DB>, row: { id: string; kind: P
   await db.insertInto('premiumRule').values({ ...row, entry: JSON.stringify(row.entry), status: 'draft' }).execute();
 }
 
+/** A draft's entry rewritten (edited before approval); false when it was no longer a draft. */
+export async function updateDraftRule(db: Kysely<DB>, row: { id: string; entry: unknown }): Promise<boolean> {
+  const r = await db.updateTable('premiumRule').set({ entry: JSON.stringify(row.entry) }).where('id', '=', row.id).where('status', '=', 'draft').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** A draft becomes approved (the entry rewritten with its source and dates); false when it was not a draft. */
 export async function approveRule(db: Kysely<DB>, row: { id: string; entry: unknown; decision: string; approvedBy: string }): Promise<boolean> {
   const r = await db

@@ -88,6 +88,7 @@ export const participantGroupSchema = z.strictObject({
   role: z.enum(['household', 'child-under-6', 'pupil']).optional(),
   firstTimeWait: z.boolean(),
   firstTimeWaitUncertain: z.boolean().optional(),
+  ethnicMinority: z.boolean().optional(),
 });
 const stateShareRule = z.strictObject({ ...datedRule, group: z.string(), basisPoints: z.number() });
 export const localPolicySchema = z.strictObject({

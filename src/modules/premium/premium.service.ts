@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIsoDate } from '../../domain/dates';
-import { addMonths } from '../../domain/calendar';
+import { addMonths, monthsBetween } from '../../domain/calendar';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, type Actor } from '../../domain/access';
@@ -234,11 +234,6 @@ export async function addLocalPolicy(db: Kysely<DB>, actor: Actor, input: LocalP
 // Draft local-support rules (an adopted simulator scenario, issue 21 item 5): draft, then approved
 // ---------------------------------------------------------------------------------------------------
 
-/** Whole months from one date to another (the dates a rule was made with by addMonths). */
-function monthsBetween(from: string, to: string): number {
-  return (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
-}
-
 /**
  * Store a local policy as a draft: checked against the rules like any addition, kept, priced by nothing
  * (loadRules merges approved rows only). Runs in the caller's transaction; audited.
@@ -257,6 +252,35 @@ export async function addDraftLocalPolicy(trx: Kysely<DB>, actor: Actor, entry: 
 /** A stored rule with its status, or undefined. */
 export async function findRule(db: Kysely<DB>, id: string) {
   return repo.findRuleAddition(db, id);
+}
+
+/**
+ * Edit a draft local policy before its approval (`change` rewrites the entry): checked against the rules
+ * like any addition, audited with the entry before and after. An approved rule is never changed: the
+ * caller gets 'invalid_transition' (the message from `ns`, context 'rule_approved').
+ */
+export async function editDraftLocalPolicy(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  change: (draft: LocalPolicy) => LocalPolicy,
+  meta: { unitCode: string; ns: string },
+): Promise<LocalPolicy> {
+  return db.transaction().execute(async (trx) => {
+    const row = await repo.findRuleAddition(trx, id);
+    if (!row || row.kind !== 'local-policy') throw notFound('rule', id);
+    if (row.status !== 'draft') throw new AppError('invalid_transition', { id, decision: row.decision ?? '', context: 'rule_approved', ns: meta.ns });
+    const draft = row.entry as LocalPolicy;
+    const entry = change(draft);
+    try {
+      mergeRules(await loadRules(trx), { localPolicies: [entry] });
+    } catch (e) {
+      throw toAppError(e);
+    }
+    if (!(await repo.updateDraftRule(trx, { id, entry }))) throw new AppError('invalid_transition', { id, decision: '', context: 'rule_approved', ns: meta.ns });
+    await audit(trx, actor, { action: 'update', entity: 'premium_rule', entityId: id, unitCode: meta.unitCode, before: { status: 'draft', entry: draft }, after: { status: 'draft', entry } });
+    return entry;
+  });
 }
 
 /**

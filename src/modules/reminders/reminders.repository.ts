@@ -22,6 +22,8 @@ export interface EndingRow {
   birthDate: string;
   groupCodes: string[];
   grade: number | null;
+  /** As in the register: local support limited to ethnic minorities prices by it. */
+  ethnicity: string | null;
   phone: string | null;
   communeCode: string;
   communeName: string;
@@ -61,18 +63,18 @@ export async function endingCards(db: Kysely<DB>, w: Window, scope: HouseholdSco
   const r = await sql<{ j: string }>`${due}
     select coalesce(json_agg(json_build_array(d.id, d.household_id, d.person_id, d.valid_to, d.collector_code,
       p.full_name, p.birth_date, p.group_codes, p.grade, p.phone,
-      h.commune_code, h.village_code, h.code, h.poverty_status)), '[]')::text as j
+      h.commune_code, h.village_code, h.code, h.poverty_status, p.ethnicity)), '[]')::text as j
     from due d
     join household h on h.id = d.household_id
     join person p on p.household_id = d.household_id and p.id = d.person_id
     where ${inScope} ${villageFilter}`.execute(db);
-  type Row = [string, string, string, string, string | null, string, string, string[], number | null, string | null, string, string | null, string, string];
+  type Row = [string, string, string, string, string | null, string, string, string[], number | null, string | null, string, string | null, string, string, string | null];
   const rows = JSON.parse(r.rows[0].j) as Row[];
   // the units' names by a look-up of their own: joined in, the planner (which cannot see how few rows the
   // join to the persons leaves) scanned the unit table once per person
   const units = await unitsByCode(db, [...new Set(rows.flatMap((x) => (x[11] ? [x[10], x[11]] : [x[10]])))]);
   return rows.map(
-    ([subjectId, householdId, personId, endsOn, collectorCode, fullName, birthDate, groupCodes, grade, phone, communeCode, villageCode, householdCode, povertyStatus]) => ({
+    ([subjectId, householdId, personId, endsOn, collectorCode, fullName, birthDate, groupCodes, grade, phone, communeCode, villageCode, householdCode, povertyStatus, ethnicity]) => ({
       source: 'bhyt_card',
       subjectId,
       householdId,
@@ -83,6 +85,7 @@ export async function endingCards(db: Kysely<DB>, w: Window, scope: HouseholdSco
       birthDate,
       groupCodes,
       grade,
+      ethnicity,
       phone,
       communeCode,
       communeName: units.get(communeCode)?.name ?? communeCode,

@@ -69,7 +69,7 @@ const bhytCards: EndingSource = {
     for (const [householdId, own] of byHousehold) {
       own.sort((a, b) => (a.birthDate < b.birthDate ? -1 : a.birthDate > b.birthDate ? 1 : a.personId < b.personId ? -1 : 1));
       const prices = priceHousehold(
-        own.map((r) => ({ groups: pricingGroups(r, date, rules), birthDate: r.birthDate, grade: r.grade, previousCardTo: r.endsOn })),
+        own.map((r) => ({ groups: pricingGroups(r, date, rules), birthDate: r.birthDate, grade: r.grade, previousCardTo: r.endsOn, ethnicity: r.ethnicity })),
         { date, months, enrolledThisYear: enrolled.get(householdId) ?? 0, province: own[0].provinceCode, commune: own[0].communeCode },
         rules,
       );

@@ -113,6 +113,32 @@ export function registerSimulatorCommands(program: Command, ctx: () => CliContex
       c.out(c.t('simulator:cli.approved', { id: r.id, decision: r.decision, from: formatDateVi(r.from) }));
     });
   scenario
+    .command('edit-rule')
+    .description('Edit an adopted scenario’s draft rule before its approval (an approved rule cannot be changed)')
+    .requiredOption('--rule <id>', 'the draft rule (from `scenario adopt`)')
+    .option('--top-up-pct <pct>', 'the top-up as a % of each member’s premium', Number)
+    .option('--top-up-amount <dong>', 'the top-up as an amount per person per year', Number)
+    .option('--from <date>', 'the first day (YYYY-MM-DD)')
+    .option('--months <n>', 'months it runs', Number)
+    .option('--communes <codes>', 'the communes it is limited to, comma-separated (empty: the whole province)')
+    .option('--source <text>', 'the source (legal basis)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { rule: string; topUpPct?: number; topUpAmount?: number; from?: string; months?: number; communes?: string; source?: string; json?: boolean }) => {
+      const c = ctx();
+      const input = {
+        ...(opts.topUpPct !== undefined ? { topUpPct: opts.topUpPct } : {}),
+        ...(opts.topUpAmount !== undefined ? { topUpAmount: opts.topUpAmount } : {}),
+        ...(opts.from !== undefined ? { from: opts.from } : {}),
+        ...(opts.months !== undefined ? { months: opts.months } : {}),
+        ...(opts.communes !== undefined ? { communes: opts.communes.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
+        ...(opts.source !== undefined ? { source: opts.source } : {}),
+      };
+      const r = await c.withDb(({ db }) => simulator.editRule(db, c.actor, opts.rule, input, todayInVietnam(), c.lang));
+      if (opts.json) return c.json(r);
+      const topUp = r.topUpPct !== null ? `${r.topUpPct} %` : formatVnd(r.topUpAmount ?? 0);
+      c.out(c.t('simulator:cli.edited', { id: r.id, topUp, from: formatDateVi(r.from), months: r.months }));
+    });
+  scenario
     .command('delete')
     .description('Delete a saved scenario (a rule made from it stays)')
     .requiredOption('--id <id>', 'the scenario')

@@ -22,11 +22,25 @@ export interface ProfileQuery {
   fullCodes: readonly string[];
   /** Group codes in force on `from` with a state share above 0 (a person with one is not household-mode). */
   supportedCodes: readonly string[];
+  /** Group codes only ethnic minority persons belong to (DT, in a difficult area): a member is one even with no ethnicity given. */
+  minorityCodes: readonly string[];
   /** The household factor list's length: places from it on cost the same. */
   maxOrder: number;
 }
 
-const minority = (col: string) => sql`(${sql.ref(col)} is not null and lower(btrim(${sql.ref(col)})) not in ('', 'kinh'))`;
+/** Person `x` is of an ethnic minority: an ethnicity given and not Kinh, or a group only minorities belong to (DT). */
+const minority = (x: string, q: ProfileQuery) =>
+  sql`((${sql.ref(`${x}.ethnicity`)} is not null and lower(btrim(${sql.ref(`${x}.ethnicity`)})) not in ('', 'kinh'))
+    or ${sql.ref(`${x}.group_codes`)} && ${sql.val(q.minorityCodes)}::text[])`;
+
+/**
+ * The state pays person `x` in full on `from` (as the rules engine decides it: a poor household, a group
+ * paid in full such as DT, an ethnic minority in a difficult area, or under 6). Such a person costs the
+ * province nothing, and the state, not the family, renews the card: the observed rates leave them out.
+ */
+const statePaid = (x: string, poverty: string, q: ProfileQuery) =>
+  sql`(${sql.ref(poverty)} = 'poor' or ${sql.ref(`${x}.group_codes`)} && ${sql.val(q.fullCodes)}::text[]
+    or ${sql.ref(`${x}.birth_date`)} > (${q.from}::date - interval '6 years')::date)`;
 
 /** Household-mode (GD) pricing for person `x` of a household of poverty status `poverty` on `from`. */
 const householdMode = (x: string, poverty: string, q: ProfileQuery) =>
@@ -41,7 +55,7 @@ function groupFilter(q: ProfileQuery) {
     case 'near_poor':
       return sql`h.poverty_status = 'near_poor'`;
     case 'ethnic_minority':
-      return minority('p.ethnicity');
+      return minority('p', q);
     case 'pupils':
       return sql`'HS' = any(p.group_codes)`;
     case 'communes':
@@ -65,8 +79,8 @@ export function profileQuery(q: ProfileQuery) {
   return sql<{ profiles: string; observed: string }>`
     with g as materialized (
       select p.household_id, p.id, p.relationship, p.birth_date, p.group_codes, h.poverty_status,
-        ${byCommune ? sql`p.commune_code` : sql`null::text`} as commune, ${minority('p.ethnicity')} as minority,
-        ${householdMode('p', 'h.poverty_status', q)} as gd
+        ${byCommune ? sql`p.commune_code` : sql`null::text`} as commune, ${minority('p', q)} as minority,
+        ${householdMode('p', 'h.poverty_status', q)} as gd, ${statePaid('p', 'h.poverty_status', q)} as state
       from person p join household h on h.id = p.household_id
       where p.commune_code in (select unnest(${sql.val(q.communes)}::text[])) and p.birth_date <= ${q.from}::date and ${groupFilter(q)}
     ),
@@ -85,7 +99,7 @@ export function profileQuery(q: ProfileQuery) {
     s as (
       select g.group_codes, g.poverty_status, extract(year from age(${q.from}::date, g.birth_date))::int as age, g.commune, g.minority,
         case when g.gd then least(1 + coalesce(o.before, 0), ${q.maxOrder}) end as ord,
-        coalesce(k.on_from, false) as on_from, coalesce(k.on_observed, false) as on_observed, coalesce(k.year_before, false) as year_before
+        coalesce(k.on_from, false) as on_from, coalesce(k.on_observed, false) as on_observed, coalesce(k.year_before, false) as year_before, g.state
       from g left join k on k.household_id = g.household_id and k.id = g.id
       left join o on o.household_id = g.household_id and o.id = g.id
     )
@@ -94,7 +108,7 @@ export function profileQuery(q: ProfileQuery) {
         select group_codes, poverty_status, age, ord, on_from, minority, commune, count(*)::int as n
         from s group by group_codes, poverty_status, age, ord, on_from, minority, commune) t) as profiles,
       (select json_build_array(count(*) filter (where year_before), count(*) filter (where year_before and on_observed),
-        count(*) filter (where not year_before), count(*) filter (where not year_before and on_observed))::text from s) as observed`;
+        count(*) filter (where not year_before), count(*) filter (where not year_before and on_observed))::text from s where not s.state) as observed`;
 }
 
 export async function groupProfiles(db: Kysely<DB>, q: ProfileQuery): Promise<{ profiles: Profile[]; observed: ObservedCounts }> {
@@ -179,3 +193,7 @@ export async function rulesOfScenarios(db: Kysely<DB>, ids: readonly string[]) {
     .where('s.id', 'in', ids)
     .execute();
 }
+
+/** The scenario a rule was adopted from, if any. */
+export const scenarioOfRule = (db: Kysely<DB>, ruleId: string): Promise<ScenarioRow | undefined> =>
+  db.selectFrom('supportScenario').select(scenarioColumns).where('ruleId', '=', ruleId).executeTakeFirst() as Promise<ScenarioRow | undefined>;

@@ -1,7 +1,7 @@
 /**
  * HTTP routes of the local support simulator (issue 21 item 5): simulate, saved scenarios (up to 3 per
- * unit), adopt one as a draft local-support rule, approve the rule, and the comparison as .xlsx and PDF.
- * Reading and simulating: units:read in the unit's scope; saving and adopting: units:write; approving:
+ * unit), adopt one as a draft local-support rule, edit the draft, approve the rule, and the comparison as .xlsx and PDF.
+ * Reading and simulating: units:read in the unit's scope; saving, adopting and editing a draft: units:write; approving:
  * rules:manage.
  */
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { todayInVietnam } from '../../domain/dates';
 import { attachment } from '../../http/attachment';
 import * as simulator from './simulator.service';
 import { scenariosPdf, scenariosWorkbook } from './simulator.report';
-import { approveRuleInput, ruleStatusSchema, saveScenarioInput, scenarioSchema, simulateInput, simulationSchema } from './simulator.schemas';
+import { approveRuleInput, editRuleInput, ruleStatusSchema, saveScenarioInput, scenarioSchema, simulateInput, simulationSchema } from './simulator.schemas';
 
 const read = { permission: 'units:read' } as const;
 const write = { permission: 'units:write' } as const;
@@ -51,6 +51,20 @@ export const simulatorRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/simulator/scenarios/:id/adopt',
     { config: write, schema: { tags, summary: 'Adopt a scenario: a draft local-support rule (it prices nothing until approved)', params: idParams, response: { 200: scenarioSchema } } },
     async (req) => simulator.adoptScenario(db(), req.actor!, req.params.id, req.lang),
+  );
+  app.patch(
+    '/api/simulator/rules/:id',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Edit an adopted scenario’s draft rule before its approval: the top-up, the first day and months, the communes, the source (an approved rule cannot be changed: 409)',
+        params: idParams,
+        body: editRuleInput,
+        response: { 200: ruleStatusSchema },
+      },
+    },
+    async (req) => simulator.editRule(db(), req.actor!, req.params.id, req.body, todayInVietnam(), req.lang),
   );
   app.post(
     '/api/simulator/rules/:id/approve',

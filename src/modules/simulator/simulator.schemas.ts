@@ -34,6 +34,23 @@ export type SaveScenarioInput = z.input<typeof saveScenarioInput>;
 export const approveRuleInput = z.object({ decision: text(200), from: isoDate }).strict();
 export type ApproveRuleInput = z.input<typeof approveRuleInput>;
 
+/**
+ * Changes to a draft rule before its approval (at least one): the top-up (a % of the premium or an amount
+ * per person per year, one of them), the first day and the months, the communes it is limited to (an empty
+ * list: the whole province, for a province's rule), the source.
+ */
+export const editRuleInput = z
+  .object({
+    topUpPct: z.number().gt(0).max(1000).optional(),
+    topUpAmount: z.number().int().positive().max(100_000_000).optional(),
+    from: isoDate.optional(),
+    months: z.number().int().min(1).max(60).optional(),
+    communes: z.array(z.string().trim().min(1).max(20)).max(500).optional(),
+    source: text(200).optional(),
+  })
+  .strict();
+export type EditRuleInput = z.input<typeof editRuleInput>;
+
 const money = z.number().int();
 export const simulationSchema = z.object({
   unitCode: z.string(),
@@ -68,7 +85,22 @@ export const simulationSchema = z.object({
   byGroup: z.array(z.object({ group: z.string(), persons: z.number().int(), covered: z.number().int(), cost: money })),
 });
 
-export const ruleStatusSchema = z.object({ id: z.string(), status: z.enum(['draft', 'approved']), decision: z.string().nullable(), from: z.string(), to: z.string().nullable(), source: z.string() });
+export const ruleStatusSchema = z.object({
+  id: z.string(),
+  status: z.enum(['draft', 'approved']),
+  decision: z.string().nullable(),
+  from: z.string(),
+  /** The first day it no longer applies. */
+  to: z.string().nullable(),
+  /** Whole months from `from` to `to` (null: open-ended). */
+  months: z.number().int().nullable(),
+  source: z.string(),
+  /** The top-up: a % of the premium, or an amount per person per year. */
+  topUpPct: z.number().nullable(),
+  topUpAmount: money.nullable(),
+  /** The communes it is limited to (null: the whole province). */
+  communes: z.array(z.string()).nullable(),
+});
 
 export const scenarioSchema = z.object({
   id: z.string(),

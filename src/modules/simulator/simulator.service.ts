@@ -12,19 +12,19 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, requirePermission, type Actor } from '../../domain/access';
-import { addDays, addMonths, addYears, earlierOf } from '../../domain/calendar';
+import { addDays, addMonths, addYears, earlierOf, monthsBetween } from '../../domain/calendar';
 import { formatVnd, vnd } from '../../domain/money';
 import { formatDecimalIn } from '../../domain/numbers';
-import { groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
+import { ethnicMinorityGroupCodes, groupOn, householdFactorsOn, isFullyStateFunded, stateShareOn, type LocalPolicy, type RuleSet } from '../../domain/premium-rules';
 import { scenarioPolicy, simulateSupport, SimulationError, type Scenario, type SimulatorGroup } from '../../domain/support-simulation';
 import { AppError, notFound, type FieldError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { parseInput } from '../../validation';
 import { audit } from '../audit/audit.service';
-import { addDraftLocalPolicy, approveLocalPolicy, findRule, loadRules } from '../premium/premium.service';
+import { addDraftLocalPolicy, approveLocalPolicy, editDraftLocalPolicy, findRule, loadRules } from '../premium/premium.service';
 import { lineageOf } from '../units/units.service';
 import * as repo from './simulator.repository';
-import { approveRuleInput, saveScenarioInput, simulateInput, type ApproveRuleInput, type SaveScenarioInput, type SimulateInput } from './simulator.schemas';
+import { approveRuleInput, editRuleInput, saveScenarioInput, simulateInput, type ApproveRuleInput, type EditRuleInput, type SaveScenarioInput, type SimulateInput } from './simulator.schemas';
 
 /** Saved scenarios per unit: the comparison shows them side by side. */
 export const MAX_SCENARIOS = 3;
@@ -71,13 +71,14 @@ function scenarioOf(data: ReturnType<typeof simulateInput.parse>, unit: UnitCont
   };
 }
 
-/** Group codes the state pays in full on `date`, and those with any state share. */
+/** Group codes the state pays in full on `date`, those with any state share, and those only ethnic minorities belong to. */
 function stateCodes(rules: RuleSet, date: string) {
   // the child group (TE) is decided by age in the query, as the engine decides it by birth date
   const inForce = [...new Set(rules.groups.filter((g) => g.role !== 'child-under-6').map((g) => g.code))].filter((code) => groupOn(rules, code, date));
   return {
     fullCodes: inForce.filter((code) => isFullyStateFunded(rules, code, date)),
     supportedCodes: inForce.filter((code) => (stateShareOn(rules, code, date)?.basisPoints ?? 0) > 0),
+    minorityCodes: ethnicMinorityGroupCodes(rules, date),
   };
 }
 
@@ -136,6 +137,22 @@ export async function simulate(db: Kysely<DB>, actor: Actor, input: SimulateInpu
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
+/** A local-support rule as the simulator shows it: status, dates, source, top-up, communes. */
+function ruleView(rule: { id: string; status: 'draft' | 'approved'; decision: string | null }, entry: LocalPolicy) {
+  return {
+    id: rule.id,
+    status: rule.status,
+    decision: rule.decision,
+    from: entry.from,
+    to: entry.to ?? null,
+    months: entry.to ? monthsBetween(entry.from, entry.to) : null,
+    source: entry.source,
+    topUpPct: entry.amountPerYear === undefined ? entry.basisPoints / 100 : null,
+    topUpAmount: entry.amountPerYear ?? null,
+    communes: entry.communes ? [...entry.communes] : null,
+  };
+}
+
 async function scenarioViews(db: Kysely<DB>, actor: Actor, rows: repo.ScenarioRow[]) {
   const rules = await repo.rulesOfScenarios(db, rows.map((r) => r.id));
   const writable = can(actor, 'units:write');
@@ -148,7 +165,7 @@ async function scenarioViews(db: Kysely<DB>, actor: Actor, rows: repo.ScenarioRo
       unitCode: r.unitCode,
       input: r.input as SimulateInput,
       result: r.result as SimulationView,
-      rule: rule && entry ? { id: rule.id, status: rule.status, decision: rule.decision, from: entry.from, to: entry.to ?? null, source: entry.source } : null,
+      rule: rule && entry ? ruleView(rule, entry) : null,
       canAdopt: writable && !rule,
       createdBy: r.createdBy,
       createdAt: iso(r.createdAt),
@@ -246,7 +263,68 @@ export async function approveRule(db: Kysely<DB>, actor: Actor, ruleId: string, 
   const data = parseInput(approveRuleInput, input);
   const entry = await approveLocalPolicy(db, actor, ruleId, data);
   const row = await findRule(db, ruleId);
-  return { id: entry.id, status: row!.status, decision: row!.decision, from: entry.from, to: entry.to ?? null, source: entry.source };
+  return ruleView({ id: entry.id, status: row!.status, decision: row!.decision }, entry);
+}
+
+/**
+ * Edit an adopted scenario's draft rule before its approval: the top-up, the first day and months, the
+ * communes, the source. Who may adopt the scenario may edit its draft. The new top-up and dates are
+ * simulated on the scenario's unit first, so a top-up over 100% or one that would leave someone paying
+ * below zero is refused as when simulating; communes must be the unit's. An approved rule is never
+ * changed (invalid_transition, with its decision). Audited (premium_rule, before and after).
+ */
+export async function editRule(db: Kysely<DB>, actor: Actor, ruleId: string, input: EditRuleInput, today: string, lang: Language) {
+  requirePermission(actor, 'units:write');
+  const data = parseInput(editRuleInput, input);
+  if (Object.keys(data).length === 0) throw invalid(field('topUpPct', 'nothing_to_change'));
+  if (data.topUpPct !== undefined && data.topUpAmount !== undefined) throw invalid(field('topUpPct', 'top_up_one_of'));
+  const row = await repo.scenarioOfRule(db, ruleId);
+  if (!row) throw notFound('rule', ruleId);
+  const { unit } = await visibleScenario(db, actor, row.id);
+  const stored = await findRule(db, ruleId);
+  if (!stored) throw notFound('rule', ruleId);
+  const current = stored.entry as LocalPolicy;
+  if (stored.status !== 'draft') throw new AppError('invalid_transition', { id: ruleId, decision: stored.decision ?? '', context: 'rule_approved', ns: 'simulator' });
+
+  // the scenario as the rule now stands, with the changes: simulated to check the top-up and the dates
+  const scenarioInput = parseInput(simulateInput, row.input);
+  const communes = data.communes !== undefined ? [...new Set(data.communes)] : current.communes ? [...current.communes] : null;
+  const topUp =
+    data.topUpPct !== undefined
+      ? { topUpPct: data.topUpPct }
+      : data.topUpAmount !== undefined
+        ? { topUpAmount: data.topUpAmount }
+        : current.amountPerYear !== undefined
+          ? { topUpAmount: current.amountPerYear }
+          : { topUpPct: current.basisPoints / 100 };
+  const from = data.from ?? current.from;
+  const months = data.months ?? (current.to ? monthsBetween(current.from, current.to) : scenarioInput.months);
+  const known = new Set(unit.communes.map((c) => c.code));
+  const bad = (communes ?? []).findIndex((c) => !known.has(c));
+  if (bad >= 0) throw invalid(field(`communes.${bad}`, 'unknown_commune', { code: communes![bad], unit: unit.name }));
+  // a commune's rule stays the commune's; the group 'households of chosen communes' needs communes
+  if ((communes === null || communes.length === 0) && (unit.level === 'commune' || scenarioInput.group === 'communes')) throw invalid(field('communes', 'communes_required'));
+  const { takeUpPct: _takeUp, topUpPct: _pct, topUpAmount: _amount, ...kept } = scenarioInput;
+  await run(db, unit, { ...kept, ...topUp, from, months, ...(scenarioInput.group === 'communes' ? { communes: communes! } : {}) }, today, lang);
+
+  const entry = await editDraftLocalPolicy(
+    db,
+    actor,
+    ruleId,
+    (draft) => {
+      const { amountPerYear: _a, base: _b, communes: _c, to: _t, ...rest } = draft;
+      return {
+        ...rest,
+        ...('topUpPct' in topUp ? { basisPoints: Math.round(topUp.topUpPct! * 100), base: 'premium' as const } : { basisPoints: 0, amountPerYear: vnd(topUp.topUpAmount!) }),
+        ...(communes && communes.length ? { communes } : {}),
+        from,
+        to: addMonths(from, months),
+        source: data.source ?? draft.source,
+      };
+    },
+    { unitCode: unit.code, ns: 'simulator' },
+  );
+  return ruleView({ id: ruleId, status: 'draft', decision: null }, entry);
 }
 
 export type { SimulatorGroup };

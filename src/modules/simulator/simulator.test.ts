@@ -136,6 +136,57 @@ describe(`simulator (${engineName})`, () => {
     expect(communes.budgetCost).toBe(126_360 + 88_452);
   });
 
+  it('counts ethnic minorities by ethnicity or a minority group (DT); those the state pays (a difficult area, poor) cost nothing and leave the rates', async () => {
+    const household = async (code: string, povertyStatus: 'none' | 'poor' = 'none') => (await register.createHousehold(t.db, system, { communeCode: '02923', code, povertyStatus })).id;
+    const person = async (householdId: string, name: string, birthDate: string, extra: { groupCodes?: string[]; relationship?: string; ethnicity?: string }) =>
+      (persons[name] = (await register.createPerson(t.db, system, { householdId, fullName: name, birthDate, sex: 'male', groupCodes: extra.groupCodes ?? ['GD'], ...extra }, TODAY)).id);
+    const card = (name: string, groupCode: string, validFrom: string, validTo: string) => register.createCard(t.db, system, { personId: persons[name], groupCode, validFrom, validTo });
+    // H8: Páo (H'Mông, DT: an ethnic minority in a difficult area, state-paid), card to 31/12/2025;
+    // Sùng (H'Mông, GD, the household's 1st household-mode member), never insured; Vàng (DT, no ethnicity
+    // written: DT is a minority group), never insured
+    const h8 = await household('H8');
+    await person(h8, 'Páo', '1986-01-01', { relationship: 'head', groupCodes: ['DT'], ethnicity: "H'Mông" });
+    await card('Páo', 'DT', '2025-01-01', '2025-12-31');
+    await person(h8, 'Sùng', '1990-01-01', { relationship: 'wife', ethnicity: "H'Mông" });
+    await person(h8, 'Vàng', '1992-01-01', { relationship: 'child', groupCodes: ['DT'] });
+    // H9: Tòng (Tày, head, GD 1st) renewed; Lý (Kinh, GD 2nd) and Khu (Kinh, DK: state-paid) not in the
+    // group; Thào (Dao, GD 3rd: 60%) covered a year before, not since
+    const h9 = await household('H9');
+    await person(h9, 'Tòng', '1976-01-01', { relationship: 'head', ethnicity: 'Tày' });
+    await card('Tòng', 'GD', '2024-06-01', '2026-05-31');
+    await person(h9, 'Lý', '1978-01-01', { relationship: 'wife', ethnicity: 'Kinh' });
+    await person(h9, 'Khu', '1979-01-01', { relationship: 'brother', groupCodes: ['DK'], ethnicity: 'Kinh' });
+    await person(h9, 'Thào', '1995-01-01', { relationship: 'son', ethnicity: 'Dao' });
+    await card('Thào', 'GD', '2024-01-01', '2024-12-31');
+    // H10, poor: Giàng (Mông) is state-paid (HN), the state renews his card
+    const h10 = await household('H10', 'poor');
+    await person(h10, 'Giàng', '1980-01-01', { relationship: 'head', groupCodes: [], ethnicity: 'Mông' });
+    await card('Giàng', 'HN', '2024-01-01', '2026-12-31');
+
+    const r = await simulator.simulate(t.db, system, { unitCode: '02923', group: 'ethnic_minority', topUpPct: 30, from: FROM, months: 12 }, TODAY, 'vi');
+    // In the group: Páo, Sùng, Vàng, Tòng, Thào, Giàng (not Lý, Khu: Kinh; not Oanh: no ethnicity)
+    // covered on 01/01/2026: Tòng, Giàng; state-paid: Páo, Vàng (DT), Giàng (HN); reached: Sùng, Thào
+    expect(r).toMatchObject({ persons: 6, covered: 2, uncovered: 4, statePaid: 3, reachable: 2, unpriced: 0 });
+    // The top-up, 30% of each one's premium (the state-paid get nothing: nothing remains to pay):
+    //   Tòng (GD, 1st): 379,080 covered
+    //   Sùng (GD, 1st): 379,080 uncovered, pays 1,263,600
+    //   Thào (GD, 3rd): 30% x 60% x 1,263,600 = 227,448 uncovered, pays 758,160
+    // uncovered: 606,528 of the 2,021,760 they pay = 30%
+    // Observed (01/12/2024 -> 01/12/2025) on those who pay, not the state-paid: renewal 1 of 2 (Tòng yes,
+    // Thào no); enrolment 0 of 1 (Sùng). take-up = 0 + (50% - 0) x 30% = 15%
+    expect(r).toMatchObject({ renewalRatePct: 50, enrolmentRatePct: 0, supportSharePct: 30, takeUpDefaultPct: 15, takeUpPct: 15 });
+    // cost: 379,080 + 15% x 606,528 = 470,059.2; expected new: round(15% x 2) = 0
+    expect(r).toMatchObject({ budgetCost: 470_059, expectedNew: 0, costPerExtraPerson: null, coveragePctBefore: 33.33, coveragePctAfter: 33.33 });
+    expect(r.byGroup).toEqual([
+      { group: 'GD', persons: 3, covered: 1, cost: 470_059 },
+      { group: 'DT', persons: 2, covered: 0, cost: 0 },
+      { group: 'HN', persons: 1, covered: 1, cost: 0 },
+    ]);
+    // everyone reached joins: 379,080 + 606,528 for 2 new persons
+    const all = await simulator.simulate(t.db, system, { unitCode: '02923', group: 'ethnic_minority', topUpPct: 30, from: FROM, months: 12, takeUpPct: 100 }, TODAY, 'vi');
+    expect(all).toMatchObject({ budgetCost: 985_608, expectedNew: 2, costPerExtraPerson: 492_804, coveragePctAfter: 66.67 });
+  });
+
   it('refuses bad input with a clear message, naming the field', async () => {
     const over = await failure(simulator.simulate(t.db, officer, { ...elderly, topUpPct: 130 }, TODAY, 'en'));
     expect(over.fields).toEqual([expect.objectContaining({ path: 'topUpPct', key: 'top_up_over_100' })]);

@@ -6227,6 +6227,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             code: string;
+                            ethnicMinority?: boolean;
                             firstTimeWait: boolean;
                             firstTimeWaitUncertain?: boolean;
                             from: string;
@@ -6363,6 +6364,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
@@ -6598,6 +6600,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
@@ -6700,6 +6703,7 @@ export interface paths {
                                     uncertain?: boolean;
                                 } | {
                                     code: string;
+                                    ethnicMinority?: boolean;
                                     firstTimeWait: boolean;
                                     firstTimeWaitUncertain?: boolean;
                                     from: string;
@@ -12290,6 +12294,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/simulator/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an adopted scenario’s draft rule before its approval: the top-up, the first day and months, the communes, the source (an approved rule cannot be changed: 409) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        communes?: string[];
+                        from?: string;
+                        months?: number;
+                        source?: string;
+                        topUpAmount?: number;
+                        topUpPct?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communes: string[] | null;
+                            decision: string | null;
+                            from: string;
+                            id: string;
+                            months: number | null;
+                            source: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved";
+                            to: string | null;
+                            topUpAmount: number | null;
+                            topUpPct: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/simulator/rules/{id}/approve": {
         parameters: {
             query?: never;
@@ -12325,13 +12390,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            communes: string[] | null;
                             decision: string | null;
                             from: string;
                             id: string;
+                            months: number | null;
                             source: string;
                             /** @enum {string} */
                             status: "draft" | "approved";
                             to: string | null;
+                            topUpAmount: number | null;
+                            topUpPct: number | null;
                         };
                     };
                 };
@@ -12423,13 +12492,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         }[];
@@ -12524,13 +12597,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         };
@@ -12734,13 +12811,17 @@ export interface paths {
                                 unpriced: number;
                             };
                             rule: {
+                                communes: string[] | null;
                                 decision: string | null;
                                 from: string;
                                 id: string;
+                                months: number | null;
                                 source: string;
                                 /** @enum {string} */
                                 status: "draft" | "approved";
                                 to: string | null;
+                                topUpAmount: number | null;
+                                topUpPct: number | null;
                             } | null;
                             unitCode: string;
                         };

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { addDays } from '../../../src/domain/calendar';
 import type { User } from '../access/accessApi';
 import { isAbort } from '../api/client';
 import { errorMessage, splitErrors } from '../errors';
@@ -17,7 +18,7 @@ import { Field, TextField } from '../ui/Field';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { UnitPicker } from '../units/UnitPicker';
 import type { UnitLevel } from '../units/unitsApi';
-import { GROUPS, reportUrl, simulatorApi, type Scenario, type SimulateBody, type Simulation, type SimulatorGroup } from './simulatorApi';
+import { GROUPS, reportUrl, simulatorApi, type EditRuleBody, type Rule, type Scenario, type SimulateBody, type Simulation, type SimulatorGroup } from './simulatorApi';
 
 const AREA: readonly UnitLevel[] = ['province', 'commune'];
 const COMMUNE: readonly UnitLevel[] = ['commune'];
@@ -185,12 +186,12 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
             }
           />
         </div>
-        <div className="btn-group" style={{ alignItems: 'center' }}>
+        <div className="sim-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sim-run">
             {t('form.simulate')}
           </button>
           {canWrite(user) && (
-            <div className="btn-group">
+            <div className="sim-save" data-testid="sim-save-line">
               <input aria-label={t('form.name')} placeholder={t('form.name')} data-testid="sim-name" value={name} maxLength={160} onChange={(e) => setName(e.target.value)} />
               <button type="button" className="btn btn-secondary" disabled={busy} onClick={save} data-testid="sim-save">
                 {t('form.save')}
@@ -293,10 +294,12 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
 
 /** Adopt, approve (rules administrators), delete; or the adopted rule's state. */
 function ScenarioActions({ user, scenario, onChanged, onError }: { user: User; scenario: Scenario; onChanged: () => void; onError: (m: string) => void }) {
-  const { t } = useTranslation('simulator');
+  const { t, i18n } = useTranslation('simulator');
   const [decision, setDecision] = useState('');
   const [effective, setEffective] = useState(formatDate(scenario.result.from));
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const lang = i18n.language;
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
     try {
@@ -313,6 +316,23 @@ function ScenarioActions({ user, scenario, onChanged, onError }: { user: User; s
     <div className="stack-small" data-testid="sim-actions">
       {rule?.status === 'approved' && <p data-testid="sim-rule-approved">{t('adopted_approved', { decision: rule.decision, from: formatDate(rule.from) })}</p>}
       {rule?.status === 'draft' && <p data-testid="sim-rule-draft">{t('adopted_draft', { id: rule.id })}</p>}
+      {rule && (
+        <p className="muted" data-testid="sim-rule-terms">
+          {t('rule_terms', {
+            topUp: rule.topUpPct !== null ? t('top_up_pct', { pct: formatNumber(rule.topUpPct, lang) }) : t('top_up_amount', { amount: formatVnd(rule.topUpAmount ?? 0) }),
+            from: formatDate(rule.from),
+            // the rule's `to` is the first day it no longer applies: people read the last day
+            to: rule.to ? formatDate(addDays(rule.to, -1)) : '…',
+            source: rule.source,
+          })}
+        </p>
+      )}
+      {rule?.status === 'draft' && canWrite(user) && !editing && (
+        <button type="button" className="btn btn-secondary btn-small" disabled={busy} onClick={() => setEditing(true)} data-testid="sim-edit">
+          {t('edit')}
+        </button>
+      )}
+      {rule?.status === 'draft' && editing && <RuleEditForm rule={rule} busy={busy} onCancel={() => setEditing(false)} onSave={(body) => act(() => simulatorApi.editRule(rule.id, body).then(() => setEditing(false)))} onError={onError} />}
       {rule?.status === 'draft' && user.role === 'admin' && (
         <form
           className="stack-small"
@@ -343,5 +363,53 @@ function ScenarioActions({ user, scenario, onChanged, onError }: { user: User; s
         )}
       </div>
     </div>
+  );
+}
+
+/** A draft rule's terms, editable before approval: the top-up, the first day and months, the communes, the source. */
+function RuleEditForm({ rule, busy, onSave, onCancel, onError }: { rule: Rule; busy: boolean; onSave: (body: EditRuleBody) => void; onCancel: () => void; onError: (m: string) => void }) {
+  const { t, i18n } = useTranslation('simulator');
+  const [kind, setKind] = useState<'pct' | 'amount'>(rule.topUpPct !== null ? 'pct' : 'amount');
+  const [topUp, setTopUp] = useState(rule.topUpPct !== null ? formatNumber(rule.topUpPct, i18n.language) : String(rule.topUpAmount ?? ''));
+  const [from, setFrom] = useState(formatDate(rule.from));
+  const [months, setMonths] = useState(rule.months !== null ? String(rule.months) : '12');
+  const [communes, setCommunes] = useState<string[]>(rule.communes ?? []);
+  const [source, setSource] = useState(rule.source);
+  return (
+    <form
+      className="stack-small"
+      data-testid="sim-edit-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const day = parseDayMonthYear(from);
+        const amount = kind === 'pct' ? parseDecimal(topUp) : parseWhole(topUp);
+        const m = parseWhole(months);
+        if (!day) return onError(t('web.bad_date'));
+        if (amount === null || amount <= 0 || m === null || !source.trim()) return onError(t('web.bad_number'));
+        onSave({ ...(kind === 'pct' ? { topUpPct: amount } : { topUpAmount: amount }), from: day, months: m, communes, source: source.trim() });
+      }}
+    >
+      <div className="split-line">
+        <select aria-label={t('form.top_up_kind')} data-testid="sim-edit-kind" value={kind} onChange={(e) => setKind(e.target.value as 'pct' | 'amount')}>
+          <option value="pct">{t('form.pct')}</option>
+          <option value="amount">{t('form.amount')}</option>
+        </select>
+        <input aria-label={t('form.top_up_kind')} data-testid="sim-edit-topup" inputMode="decimal" className="input-narrow" value={topUp} maxLength={12} onChange={(e) => setTopUp(e.target.value)} />
+      </div>
+      <input aria-label={t('form.from')} placeholder="dd/mm/yyyy" data-testid="sim-edit-from" value={from} maxLength={10} onChange={(e) => setFrom(e.target.value)} />
+      <input aria-label={t('form.months')} data-testid="sim-edit-months" inputMode="numeric" value={months} maxLength={2} onChange={(e) => setMonths(e.target.value)} />
+      <UnitPicker id={`sim-edit-communes-${rule.id}`} codes={communes} levels={COMMUNE} multiple onChange={setCommunes} />
+      <p className="muted">{t('rule_communes')}</p>
+      <input aria-label={t('source')} placeholder={t('source')} data-testid="sim-edit-source" value={source} maxLength={200} onChange={(e) => setSource(e.target.value)} />
+      <div className="btn-group">
+        <button type="submit" className="btn btn-primary btn-small" disabled={busy} data-testid="sim-edit-save">
+          {t('edit_save')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={onCancel}>
+          {t('edit_cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

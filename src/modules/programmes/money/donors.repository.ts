@@ -148,7 +148,7 @@ export function findPersonForAward(db: Kysely<DB>, personId: string) {
     .selectFrom('person as p')
     .innerJoin('unit as c', 'c.code', 'p.communeCode')
     .innerJoin('household as h', 'h.id', 'p.householdId')
-    .select(['p.id', 'p.householdId', 'p.communeCode', 'c.parentCode as provinceCode', 'p.groupCodes', 'p.birthDate', 'p.fullName', 'h.povertyStatus'])
+    .select(['p.id', 'p.householdId', 'p.communeCode', 'c.parentCode as provinceCode', 'p.groupCodes', 'p.birthDate', 'p.fullName', 'p.ethnicity', 'h.povertyStatus'])
     .where('p.id', '=', personId)
     .executeTakeFirst();
 }

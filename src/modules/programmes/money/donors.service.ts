@@ -447,7 +447,12 @@ export async function awardOne(db: Kysely<DB>, actor: Actor, programmeId: string
       const groups = data.groupCode ? [groupCode] : pricingGroups({ ...person, povertyStatus: person.povertyStatus }, date, rules);
       let priced;
       try {
-        priced = cardQuote(date, card, { groups, birthDate: person.birthDate, ...(person.provinceCode ? { province: person.provinceCode } : {}) }, rules);
+        priced = cardQuote(
+          date,
+          card,
+          { groups, birthDate: person.birthDate, commune: person.communeCode, ethnicity: person.ethnicity, ...(person.provinceCode ? { province: person.provinceCode } : {}) },
+          rules,
+        );
       } catch (e) {
         throw toAppError(e);
       }

@@ -261,6 +261,7 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
     // the province's local policies price the card, as a hand-made award does (issue 16)
     ...(c.provinceCode ? { province: c.provinceCode } : {}),
     birthDate: c.birthDate,
+    ethnicity: c.ethnicity,
   }));
   let decisions;
   try {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { engineName, system, testDatabase, type TestDatabase } from '../../../test/db';
 import * as register from '../../register/register.service';
-import { addLocalPolicy } from '../../premium/premium.service';
+import { addDraftLocalPolicy, addLocalPolicy, approveLocalPolicy } from '../../premium/premium.service';
 import { changeProgrammeStatus, createProgramme } from '../programme/programme.service';
 import { postTxn } from '../programme/ledger.service';
 import * as candidates from './candidates.service';
@@ -79,6 +79,40 @@ describe(`one price for one card (${engineName})`, () => {
     expect(detail.items.map((c) => c.cost)).toEqual([TOPPED]);
     expect([pupil.id, pupil2.id]).toContain(detail.items[0].personId);
     expect(round.spent).toBe(TOPPED);
+  });
+});
+
+describe(`one price with a local top-up for ethnic minorities (an adopted simulator rule, ${engineName})`, () => {
+  it('prices an ethnic-minority candidate and award with it, a Kinh one without', async () => {
+    // an approved rule of the simulator's kind: 20% of the premium for ethnic minorities of one commune
+    const entry = { id: 'local-15-dt-one-price', province: '15', nameVi: 'DTTS 20%', nameEn: 'Minorities 20%', from: '2025-01-01', source: 'test', basisPoints: 2_000, base: 'premium' as const, ethnicMinority: true, communes: [communes[1]] };
+    await t.db.transaction().execute((trx) => addDraftLocalPolicy(trx, system, entry, communes[1]));
+    await approveLocalPolicy(t.db, system, entry.id, { decision: '9/2025/NQ-HĐND', from: '2025-01-01' });
+    const adult = async (fullName: string, ethnicity: string) => {
+      const h = await register.createHousehold(t.db, system, { communeCode: communes[1], code: `H-${randomUUID().slice(0, 6)}`, povertyStatus: 'none' });
+      return register.createPerson(t.db, system, { householdId: h.id, fullName, birthDate: '1980-05-05', sex: 'female', groupCodes: ['GD'], ethnicity }, TODAY);
+    };
+    const dao = await adult('Triệu Thị Mai', 'Dao');
+    await adult('Trần Thị Lan', 'Kinh');
+    const programme = await createProgramme(t.db, system, {
+      name: 'Tặng thẻ hộ gia đình',
+      ownerUnitCode: '15',
+      areaKind: 'communes',
+      areaCodes: [communes[1]],
+      cardMonths: 12,
+      purchaseDate: PURCHASE,
+      deadline: '2025-12-31',
+      priorityMode: 'weights',
+      priorities: { ethnic_minority: 2, elderly_60_79: 1 },
+    });
+    // 20% of 1,263,600 = 252,720 off for the Dao woman, nothing for the Kinh one
+    const list = await candidates.listCandidates(t.db, system, programme.id);
+    const cost = Object.fromEntries(list.items.map((c) => [c.fullName, [c.pricingGroup, c.cost]]));
+    expect(cost).toEqual({ 'Triệu Thị Mai': ['GD', FULL - 252_720], 'Trần Thị Lan': ['GD', FULL] });
+    await changeProgrammeStatus(t.db, system, programme.id, 'raising');
+    await receive(programme.id, 2_000_000);
+    const award = await confirmWithFigures((confirm) => donors.awardOne(t.db, system, programme.id, { personId: dao.id, ...(confirm && confirm !== true ? { confirm } : {}) }));
+    expect([award.groupCode, Number(award.amount)]).toEqual(['GD', FULL - 252_720]);
   });
 });
 
