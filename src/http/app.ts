@@ -44,7 +44,7 @@ import multipart from '@fastify/multipart';
 import { handoverRoutes } from '../modules/programmes/handover/handover.routes';
 import { bankRoutes } from '../modules/programmes/bank/bank.routes';
 import { publicProgrammeRoutes } from '../modules/programmes/handover/public.routes';
-import { PledgeThrottle } from '../modules/programmes/handover/public.throttle';
+import { pledgeThrottle } from '../modules/programmes/handover/public.throttle';
 import { operationsRoutes, type OperationsOptions } from '../modules/operations/operations.routes';
 import { transparencyRoutes } from '../modules/programmes/transparency/transparency.routes';
 
@@ -154,7 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance & {
   await app.register(importRoutes(new ImportJobs()));
   await app.register(handoverRoutes);
   await app.register(bankRoutes);
-  await app.register(publicProgrammeRoutes(new PledgeThrottle()));
+  await app.register(publicProgrammeRoutes(pledgeThrottle()));
   await app.register(transparencyRoutes());
   await app.register(outreachRoutes);
   await app.register(campaignRoutes);

@@ -3,9 +3,10 @@
  * off at the policy's size limit (an error naming the field, not a buffer of any size), an unknown field is
  * refused. The file's type is checked afterwards, from its bytes (src/io/evidence.ts).
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationError } from '../errors';
 import { megabytes, type EvidenceFile, type EvidencePolicy } from '../io/evidence';
+import { attachment } from './attachment';
 
 export interface EvidenceForm {
   /** The text fields given ('' becomes null). */
@@ -41,3 +42,17 @@ export async function readEvidenceForm(req: FastifyRequest, fileField: string, t
   }
   return { fields, file };
 }
+
+/**
+ * Sends a stored evidence file: as a download under its own name, with the type it was checked to be, never
+ * sniffed by the browser as something else, and not kept in shared caches (it may show a person).
+ */
+export function sendEvidence(reply: FastifyReply, file: { name: string; type: string; data: Buffer | Uint8Array }) {
+  return reply
+    .header('content-type', file.type)
+    .header('content-disposition', attachment(file.name))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(file.data);
+}
+

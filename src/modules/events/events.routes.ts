@@ -7,8 +7,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
-import { attachment } from '../../http/attachment';
-import { readEvidenceForm } from '../../http/evidence-upload';
+import { readEvidenceForm, sendEvidence } from '../../http/evidence-upload';
 import { validationError } from '../../errors';
 import * as events from './events.service';
 import { attendeesInput, createEventInput, daysQuery, eventDetailSchema, eventListSchema, listQuery, updateEventInput } from './events.schemas';
@@ -82,12 +81,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get('/api/events/:id/files/:fileId', { config: read, schema: { tags, summary: 'An evidence file of an event (staff who may see the event only)', params: fileParams } }, async (req, reply) => {
     const file = await events.fileOf(db(), req.actor!, req.params.id, req.params.fileId);
-    return reply
-      .header('content-type', file.type)
-      .header('content-disposition', attachment(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(file.data);
+    return sendEvidence(reply, file);
   });
   app.delete(
     '/api/events/:id/files/:fileId',

@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { todayInVietnam } from '../../domain/dates';
 import { validationError } from '../../errors';
 import { attachment } from '../../http/attachment';
-import { readEvidenceForm } from '../../http/evidence-upload';
+import { readEvidenceForm, sendEvidence } from '../../http/evidence-upload';
 import * as plans from './plans.service';
 import { planReportPdf, planReportWorkbook } from './plans.report';
 import {
@@ -131,12 +131,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get('/api/tasks/:id/files/:fileId', { config: read, schema: { tags, summary: 'An evidence file of a task', params: fileParams } }, async (req, reply) => {
     const file = await plans.fileOf(db(), req.actor!, req.params.id, req.params.fileId);
-    return reply
-      .header('content-type', file.type)
-      .header('content-disposition', attachment(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(file.data);
+    return sendEvidence(reply, file);
   });
   app.delete('/api/tasks/:id/files/:fileId', { config: manage, schema: { tags, summary: 'Remove an evidence file', params: fileParams, response: { 200: taskDetailSchema } } }, async (req) =>
     plans.removeFile(db(), req.actor!, req.params.id, req.params.fileId, todayInVietnam()),

@@ -6,7 +6,7 @@ import { attachment } from '../../../http/attachment';
 import { PROGRAMMES_READ, PROGRAMMES_WRITE } from '../programme/programme.access';
 import * as handover from './handover.service';
 import { EVIDENCE_MAX_BYTES, HANDOVER_EVIDENCE, type EvidenceFile } from './handover.service';
-import { readEvidenceForm } from '../../../http/evidence-upload';
+import { readEvidenceForm, sendEvidence } from '../../../http/evidence-upload';
 import { handoverMinutesPdf } from './handover.minutes';
 import * as statements from './statement.service';
 import {
@@ -180,12 +180,7 @@ export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const file = await handover.evidenceOf(db(), req.actor!, req.params.awardId);
-      return reply
-        .header('content-type', file.type)
-        .header('content-disposition', attachment(file.name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(file.data);
+      return sendEvidence(reply, file);
     },
   );
 

@@ -11,7 +11,7 @@ import { handoverWorld, NAMED_DONOR, TODAY, UNNAMED_DONOR, type HandoverWorld } 
 import * as handover from './handover.service';
 import { createProgramme, updateProgramme } from '../programme/programme.service';
 import * as publicPage from './public.service';
-import { PledgeThrottle } from './public.throttle';
+import { pledgeThrottle } from './public.throttle';
 import * as statements from './statement.service';
 
 let t: TestDatabase;
@@ -209,7 +209,7 @@ describe(`public programme page (${engineName})`, () => {
     expect(outside.json().error.fields).toEqual([{ path: 'earmarkCommuneCode', message: 'Xã 01 không thuộc địa bàn của chương trình' }]);
 
     // five pledges an hour from one address: the sixth is refused
-    const throttle = new PledgeThrottle();
+    const throttle = pledgeThrottle();
     const edge = (i: number) => ({ ip: '198.51.100.1', now: new Date(Date.UTC(2025, 11, 1, 8, i)), today: '2025-12-01' });
     for (let i = 0; i < 5; i += 1) await publicPage.publicPledge(t.db, throttle, w.slug, { name: `Người ${i}`, contact: 'x@example.vn', amount: 100_000 }, edge(i));
     await expect(publicPage.publicPledge(t.db, throttle, w.slug, { name: 'Người 6', contact: 'x@example.vn', amount: 100_000 }, edge(6))).rejects.toMatchObject({ code: 'too_many_attempts' });
