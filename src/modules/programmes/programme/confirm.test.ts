@@ -5,6 +5,7 @@
  * first result and post nothing; a submitted list is withdrawn through the ledger without creating or
  * losing a dong; the CLI without --yes changes nothing.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../errors';
 import { buildApp } from '../../../http/app';
@@ -187,6 +188,14 @@ describe(`confirmed money and status actions over HTTP (${engineName})`, () => {
     expect(end.receipts).toBe(mid.receipts + 1);
     expect(end.byAccount.cash).toBe(mid.byAccount.cash + 700_000);
     await expectBalanced(w.programmeId);
+
+    // a key is kept a week: after that the same key is a new request (and the old rows are gone)
+    await t.db.updateTable('idempotencyKey').set({ createdAt: sql<Date>`now() - interval '8 days'` }).where('key', '=', key).execute();
+    const weekLater = await post(`${base}/receipts`, payload, { 'idempotency-key': key });
+    expect(weekLater.statusCode).toBe(201);
+    expect(weekLater.json().id).not.toBe(first.json().id);
+    expect((await state(w.programmeId)).receipts).toBe(end.receipts + 1);
+    expect(await t.db.selectFrom('idempotencyKey').select('createdAt').where('createdAt', '<', sql<Date>`now() - interval '7 days'`).execute()).toEqual([]);
   });
 
   it('withdraws a submitted list through the ledger, confirmed, without creating or losing a dong', async () => {

@@ -1,9 +1,17 @@
 /** SQL for the idempotency keys of money actions (confirm.ts): claim, release, store the result, read. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../db/schema';
 
-/** Claims (user, key) for `scope`; false when the key is already taken. */
+/**
+ * How long a key answers for its first request. A client retries within minutes (a lost answer, a double
+ * click); a week covers a phone that was offline for days. Older keys are deleted as keys are claimed, so
+ * the table holds a week of money actions, not every one ever made.
+ */
+export const KEY_DAYS = 7;
+
+/** Claims (user, key) for `scope`; false when the key is already taken. Keys older than KEY_DAYS go first. */
 export async function claimKey(db: Kysely<DB>, username: string, key: string, scope: string): Promise<boolean> {
+  await db.deleteFrom('idempotencyKey').where('createdAt', '<', sql<Date>`now() - make_interval(days => ${KEY_DAYS})`).execute();
   const claimed = await db
     .insertInto('idempotencyKey')
     .values({ username, key, scope, response: null })
