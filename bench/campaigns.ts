@@ -47,7 +47,7 @@ const ours = await time(() => campaignProgress(db, actor, campaign.id, {}, today
 const parts = {
   newParticipants: await time(() => repo.newHouseholdParticipants(db, communes.map((c) => c.code), from, to), 5),
   renewals: await time(() => repo.renewals(db, communes.map((c) => c.code), from, to), 5),
-  field: await time(() => repo.fieldEnrolmentCounts(db, communes.map((c) => c.code), from, to), 5),
+  field: await time(() => repo.fieldEnrolments(db, communes.map((c) => c.code), from, to), 5),
 };
 // the reference: new household participants per commune straight from the register
 const plainQuery = () => sql`

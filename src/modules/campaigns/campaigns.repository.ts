@@ -4,7 +4,7 @@
  * social insurance periods, the field visits and the audit log (cards entered by hand). Reads of the
  * register return counts per commune, village and day, never persons.
  */
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CampaignTable, DB } from '../../db/schema';
 import type { Target, TargetKind } from '../../domain/campaign';
 import type { IsoDate } from '../../domain/dates';
@@ -122,30 +122,26 @@ function dayCounts(kind: TargetKind, json: string): DayCount[] {
   return (JSON.parse(json) as [string, string, string, number][]).map(([communeCode, villageCode, day, n]) => ({ kind, communeCode, villageCode, day, n }));
 }
 
-/**
- * The field enrolments (visits with outcome enrolled) in the period, as counts of distinct persons: in all,
- * per commune, working group and user, and per day of each person's first enrolment (a person enrolled by
- * two members counts for each member, once in all). Counted in the database: a province's month is tens of
- * thousands of visits, the answer a few hundred numbers.
- */
-export async function fieldEnrolmentCounts(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate) {
-  const none = { total: 0, communes: new Map<string, number>(), groups: new Map<string, number>(), users: new Map<string, number>(), days: new Map<string, number>() };
-  if (communes.length === 0) return none;
-  const counts = (key: RawBuilder<unknown>) =>
-    sql`(select coalesce(json_agg(json_build_array(k, n)), '[]') from (select ${key}::text as k, count(distinct person_id)::int as n from e where ${key} is not null group by 1) x)`;
+/** A person enrolled at the door by a user of a working group, in a commune, first on `day`. */
+export interface FieldEnrolment {
+  communeCode: string;
+  groupId: string;
+  userId: string | null;
+  personId: string;
+  day: IsoDate;
+}
+
+/** Field enrolments (visits with outcome enrolled) in the period: one row per commune, group, user and person, with the first day; as one JSON text. */
+export async function fieldEnrolments(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<FieldEnrolment[]> {
+  if (communes.length === 0) return [];
   const r = await sql<{ j: string }>`
-    with e as materialized (
-      select v.commune_code, v.group_id, v.user_id, v.person_id, v.visited_on from visit v
+    select coalesce(json_agg(json_build_array(commune_code, group_id, user_id, person_id, day)), '[]')::text as j from (
+      select v.commune_code, v.group_id, v.user_id, v.person_id, min(v.visited_on) as day
+      from visit v
       where v.commune_code = any(${communes}::text[]) and v.outcome = 'enrolled' and v.person_id is not null
-        and v.visited_on between ${from}::date and ${to}::date)
-    select json_build_array(
-      (select count(distinct person_id)::int from e),
-      ${counts(sql.ref('commune_code'))}, ${counts(sql.ref('group_id'))}, ${counts(sql.ref('user_id'))},
-      (select coalesce(json_agg(json_build_array(day, n)), '[]') from (
-        select day::text, count(*)::int as n from (select person_id, min(visited_on) as day from e group by person_id) f group by day) x)
-    )::text as j`.execute(db);
-  const [total, byCommune, byGroup, byUser, byDay] = JSON.parse(r.rows[0].j) as [number, ...[string, number][][]];
-  return { total, communes: new Map(byCommune), groups: new Map(byGroup), users: new Map(byUser), days: new Map(byDay) };
+        and v.visited_on between ${from}::date and ${to}::date
+      group by v.commune_code, v.group_id, v.user_id, v.person_id) x`.execute(db);
+  return (JSON.parse(r.rows[0].j) as [string, string, string | null, string, string][]).map(([communeCode, groupId, userId, personId, day]) => ({ communeCode, groupId, userId, personId, day }));
 }
 
 /** The working groups of the communes with their villages. */

@@ -272,7 +272,7 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     ...(await repo.renewals(db, codes, from, until)),
     ...(await repo.newVsiParticipants(db, codes, from, until)),
   ];
-  const field = await repo.fieldEnrolmentCounts(db, codes, from, until);
+  const field = countField(await repo.fieldEnrolments(db, codes, from, until));
 
   const sum = (rows: readonly repo.DayCount[], kind: TargetKind) => rows.reduce((n, r) => n + (r.kind === kind ? r.n : 0), 0);
   const target = (kind: TargetKind, level: Target['level'], ref: string) => targets.find((x) => x.kind === kind && x.level === level && x.ref === ref)?.value;
@@ -329,3 +329,25 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
 
 export type CampaignProgress = Awaited<ReturnType<typeof campaignProgress>>;
 
+/**
+ * The field enrolments as counts of distinct persons: in all, per commune, group and user, and per day of
+ * their first enrolment (a person enrolled by two members counts for each member, once in all).
+ */
+function countField(rows: readonly repo.FieldEnrolment[]) {
+  const distinct = <K>(key: (r: repo.FieldEnrolment) => K | null) => {
+    const sets = new Map<K, Set<string>>();
+    for (const r of rows) {
+      const k = key(r);
+      if (k === null) continue;
+      let set = sets.get(k);
+      if (!set) sets.set(k, (set = new Set()));
+      set.add(r.personId);
+    }
+    return new Map([...sets].map(([k, set]) => [k, set.size]));
+  };
+  const first = new Map<string, string>();
+  for (const r of rows) if (!first.has(r.personId) || r.day < first.get(r.personId)!) first.set(r.personId, r.day);
+  const days = new Map<string, number>();
+  for (const day of first.values()) days.set(day, (days.get(day) ?? 0) + 1);
+  return { total: first.size, communes: distinct((r) => r.communeCode), groups: distinct((r) => r.groupId), users: distinct((r) => r.userId), days };
+}
