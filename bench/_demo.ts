@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../src/db/schema';
 import { openDb } from '../src/db/connect';
 import { cliOperator } from '../src/domain/access';
 import { loadDemo } from '../src/modules/register/demo.service';
@@ -42,3 +44,17 @@ export async function demoProvince(name: string) {
     },
   };
 }
+
+/**
+ * The door-to-door list's reference (bench/outreach.ts, bench/scale.ts): the same people by one plain query
+ * over the register (persons of the villages' households where someone has no card reaching `until`), with
+ * their cards, in village and household order.
+ */
+export const plainDoorList = (db: Kysely<DB>, villages: string[], until: string) => sql`
+  select h.village_code, h.code, p.id, p.full_name, p.birth_date, p.group_codes,
+    (select string_agg(k.valid_from::text || '/' || k.valid_to::text, ',' order by k.valid_from) from card k where k.person_id = p.id and k.household_id = p.household_id) as cards
+  from household h join person p on p.household_id = h.id
+  where h.village_code in (${sql.join(villages)})
+    and exists (select 1 from person q where q.household_id = h.id
+      and not exists (select 1 from card k where k.household_id = q.household_id and k.person_id = q.id and k.valid_to >= ${until}::date))
+  order by h.village_code, h.code, p.birth_date`.execute(db);

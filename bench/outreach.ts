@@ -24,7 +24,7 @@ import { createGroup } from '../src/modules/outreach/groups.service';
 import { doorList } from '../src/modules/outreach/doorlist.service';
 import { createUser, createToken } from '../src/modules/access/access.service';
 import { percentile, fmt } from './_stats';
-import { arg, demoProvince, DEMO_TODAY } from './_demo';
+import { arg, demoProvince, DEMO_TODAY, plainDoorList } from './_demo';
 
 const runs = Number(arg('runs') ?? 20);
 const today = DEMO_TODAY;
@@ -59,14 +59,7 @@ const first = await doorList(db, actor, group.id, query, today, 'vi');
 const ours = await time(() => doorList(db, actor, group.id, query, today, 'vi'));
 // the reference: the same people by one plain query over the register, with their cards
 const until = addDays(today, 30);
-const plainQuery = () => sql`
-  select h.village_code, h.code, p.id, p.full_name, p.birth_date, p.group_codes,
-    (select string_agg(k.valid_from::text || '/' || k.valid_to::text, ',' order by k.valid_from) from card k where k.person_id = p.id and k.household_id = p.household_id) as cards
-  from household h join person p on p.household_id = h.id
-  where h.village_code in (${sql.join(villages)})
-    and exists (select 1 from person q where q.household_id = h.id
-      and not exists (select 1 from card k where k.household_id = q.household_id and k.person_id = q.id and k.valid_to >= ${until}::date))
-  order by h.village_code, h.code, p.birth_date`.execute(db);
+const plainQuery = () => plainDoorList(db, villages, until);
 const plainRows = (await plainQuery()).rows.length;
 const plain = await time(plainQuery);
 const listed = first.households.reduce((n, h) => n + h.members.length, 0);

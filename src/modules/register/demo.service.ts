@@ -98,20 +98,10 @@ function lineWriter(file: string) {
  */
 export async function loadDemo(database: Database, actor: Actor, options: DemoOptions): Promise<ImportReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-demo-'));
-  const file = path.join(dir, `demo-${options.province}-${options.seed}.csv`);
-  const cardsFile = path.join(dir, 'cards.txt');
   try {
-    await writeDemo(database, actor, options, file, cardsFile);
-    const report = await importRegister(database, actor, { path: file }, { today: options.today, onProgress: options.onProgress });
-    if (!report.rolledBack) {
-      await addCards(database, cardsFile);
-      // a few % of the adults outside the state-paid groups take part in voluntary social insurance
-      await insertDemoVsiPeriods(database.db, options.today);
-      // the province's offices, facilities and collectors, and the cards naming them
-      await seedDemoNetwork(database.db, actor, options.province);
-      // two working groups and their visits (issue 19)
-      await seedDemoOutreach(database.db, actor, options.province, options.today);
-    }
+    const files = await writeDemoFiles(database, actor, options, dir);
+    const report = await importRegister(database, actor, { path: files.file }, { today: options.today, onProgress: options.onProgress });
+    if (!report.rolledBack) await completeDemo(database, actor, options, files.cardsFile);
     return report;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -119,10 +109,32 @@ export async function loadDemo(database: Database, actor: Actor, options: DemoOp
 }
 
 /**
+ * `loadDemo` in its steps, for the scale benchmark (which times the import alone and COPYs the same file):
+ * the template CSV and the other cards written into `dir`.
+ */
+export async function writeDemoFiles(database: Database, actor: Actor, options: Omit<DemoOptions, 'onProgress'>, dir: string): Promise<{ file: string; cardsFile: string }> {
+  const file = path.join(dir, `demo-${options.province}-${options.seed}.csv`);
+  const cardsFile = path.join(dir, 'cards.txt');
+  await writeDemo(database, actor, options, file, cardsFile);
+  return { file, cardsFile };
+}
+
+/** What `loadDemo` does after the import: the other cards, voluntary social insurance, the offices, outreach. */
+export async function completeDemo(database: Database, actor: Actor, options: Omit<DemoOptions, 'onProgress'>, cardsFile: string): Promise<void> {
+  await addDemoCards(database, cardsFile);
+  // a few % of the adults outside the state-paid groups take part in voluntary social insurance
+  await insertDemoVsiPeriods(database.db, options.today);
+  // the province's offices, facilities and collectors, and the cards naming them
+  await seedDemoNetwork(database.db, actor, options.province);
+  // two working groups and their visits (issue 19)
+  await seedDemoOutreach(database.db, actor, options.province, options.today);
+}
+
+/**
  * The cards of `cardsFile` into the register: COPYed into a temporary table, then in one transaction
  * inserted with the coverage counts of the households they touch.
  */
-async function addCards(database: Database, cardsFile: string): Promise<void> {
+export async function addDemoCards(database: Database, cardsFile: string): Promise<void> {
   const { table, columns } = CARDS_BY_CITIZEN_ID;
   await database.session(async (session) => {
     await createCardsByCitizenId(session.db);
