@@ -19,6 +19,7 @@ import { databaseFacts, factDifferences, factsInTransaction, type DatabaseFacts 
 import { readBackupHeader, verifyBackupFile, payloadStream, writeBackup, writeBackupFile, type BackupHeader, type PayloadKind } from './backup-file';
 import { pgConnectionArgs, runPgTool } from './pg-tools';
 import * as repo from './backup.repository';
+import { audit } from '../audit/audit.service';
 
 export const APP_VERSION: string = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 export const KNOWN_MIGRATIONS: readonly string[] = Object.keys(migrations).sort();
@@ -111,16 +112,24 @@ export async function backupToStream(database: Database, conn: ServerConnection,
   });
 }
 
-/** Notes a backup made in the database (shown on the admin page). */
+/** Notes a backup made in the database (shown on the admin page), and in the audit log: who made which file, of what. */
 export async function recordBackup(database: Database, actor: Actor, kind: BackupKind, made: BackupMade): Promise<void> {
-  await repo.insertBackupRecord(database.db, {
-    kind,
-    file: made.file,
-    sizeBytes: made.sizeBytes,
-    encrypted: made.encrypted,
-    migration: made.migration,
-    createdBy: actor.username,
-    createdAt: made.createdAt,
+  await database.db.transaction().execute(async (trx) => {
+    const id = await repo.insertBackupRecord(trx, {
+      kind,
+      file: made.file,
+      sizeBytes: made.sizeBytes,
+      encrypted: made.encrypted,
+      migration: made.migration,
+      createdBy: actor.username,
+      createdAt: made.createdAt,
+    });
+    await audit(trx, actor, {
+      action: 'backup',
+      entity: 'database',
+      entityId: id,
+      after: { kind, file: made.file, sizeBytes: made.sizeBytes, encrypted: made.encrypted, migration: made.migration },
+    });
   });
 }
 

@@ -252,6 +252,11 @@ describe(`backups over HTTP (${engineName})`, () => {
       }
       const last = await app.inject({ url: '/api/operations/backups/last', headers: asAdmin });
       expect(last.json()).toMatchObject({ backup: { kind: 'manual', file: '/backups/operator.coverdesk', createdBy: 'cli:operator', encrypted: false }, backupDays: 3 });
+      // each backup is in the audit log: who made which file
+      const audited = await t.db.selectFrom('auditLog').select(['actorName', 'after']).where('action', '=', 'backup').orderBy('at').execute();
+      expect(audited.map((a) => [a.actorName, (a.after as { file: string }).file])).toEqual(
+        expect.arrayContaining([['cli:operator', '/backups/operator.coverdesk']]),
+      );
     } finally {
       await app.close();
     }
