@@ -1,26 +1,17 @@
 /** The outreach events held in a campaign: their totals (attendance, leaflets, cost, attendees who enrolled) and a list linking to each. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api/client';
-import { errorMessage } from '../errors';
-import { eventsApi, type EventList } from '../events/eventsApi';
+import { eventsApi } from '../events/eventsApi';
 import { formatDate, formatNumber, formatVnd } from '../format';
 import { ErrorBanner } from '../ui/ErrorBanner';
+import { useLoad } from '../ui/useLoad';
 
 export function CampaignEvents({ campaignId }: { campaignId: string }) {
   const { t, i18n } = useTranslation('events');
   const lang = i18n.language;
-  const [list, setList] = useState<EventList | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    eventsApi
-      .list({ campaign: campaignId }, controller.signal)
-      .then(setList)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [campaignId]);
+  const [list] = useLoad((signal) => eventsApi.list({ campaign: campaignId }, signal), [campaignId], setError);
 
   if (!list && !error) return null;
   const tt = list?.totals;

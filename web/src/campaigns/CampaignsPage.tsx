@@ -3,12 +3,10 @@
  * targets and split (warnings where a split does not add up), its results per kind, the communes ranked,
  * the working groups and staff members, the running totals by day as a chart, and the closing report.
  */
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../access/accessApi';
-import { isAbort } from '../api/client';
 import { EChart, type ChartOption } from '../coverage/EChart';
-import { errorMessage } from '../errors';
 import { formatDate, formatNumber, formatPct } from '../format';
 import { navigate } from '../router';
 import { DataTable } from '../ui/DataTable';
@@ -16,7 +14,8 @@ import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { CampaignForm } from './CampaignForm';
 import { IncentivesPanel } from './IncentivesPanel';
 import { CampaignEvents } from './CampaignEvents';
-import { campaignsApi, KINDS, reportUrl, type Campaign, type CampaignProgress, type TargetKind } from './campaignsApi';
+import { campaignsApi, KINDS, reportUrl, type CampaignProgress, type TargetKind } from './campaignsApi';
+import { useLoad } from '../ui/useLoad';
 
 const COLORS: Record<TargetKind | 'field', string> = { bhyt_household: '#0f5f8c', bhxh_tn: '#2e7d32', renewal: '#b26a00', field: '#98a2b3' };
 
@@ -34,18 +33,10 @@ export function CampaignsPage({ user, id }: { user: User; id?: string }) {
 
 function CampaignList({ user }: { user: User }) {
   const { t } = useTranslation('campaigns');
-  const [rows, setRows] = useState<Campaign[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    campaignsApi
-      .list(controller.signal)
-      .then(setRows)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, []);
+  const [rows] = useLoad((signal) => campaignsApi.list(signal), [], setError);
 
   return (
     <div data-testid="campaigns-page">
@@ -93,20 +84,12 @@ function CampaignList({ user }: { user: User }) {
 function CampaignDetail({ user, id }: { user: User; id: string }) {
   const { t, i18n } = useTranslation('campaigns');
   const lang = i18n.language;
-  const [progress, setProgress] = useState<CampaignProgress | null>(null);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    campaignsApi
-      .progress(id, controller.signal)
-      .then(setProgress)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [id, version]);
+  const [progress] = useLoad((signal) => campaignsApi.progress(id, signal), [id, version], setError);
 
   const option = useMemo<ChartOption | null>(() => {
     if (!progress) return null;

@@ -3,35 +3,27 @@
  * value) and, for staff who may, redeeming a voucher by its code at a renewal (a second time is refused,
  * naming when and by whom). Giving them: `bin/coverdesk incentive issue` or POST /api/incentives.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAbort } from '../api/client';
-import { errorMessage, splitErrors } from '../errors';
+import { splitErrors } from '../errors';
 import { formatNumber, formatVnd } from '../format';
 import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { TextField } from '../ui/Field';
 import { useFormSubmit } from '../ui/useFormSubmit';
-import { campaignsApi, type IncentiveLedger } from './campaignsApi';
+import { campaignsApi } from './campaignsApi';
+import { useLoad } from '../ui/useLoad';
 
 export function IncentivesPanel({ campaignId, canRedeem }: { campaignId: string; canRedeem: boolean }) {
   const { t, i18n } = useTranslation('campaigns');
   const lang = i18n.language;
-  const [ledger, setLedger] = useState<IncentiveLedger | null>(null);
   const [code, setCode] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const { errors, busy, send } = useFormSubmit({ errorsOf: (err) => splitErrors(err, ['code'] as const) });
 
-  useEffect(() => {
-    const controller = new AbortController();
-    campaignsApi
-      .ledger(campaignId, controller.signal)
-      .then(setLedger)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [campaignId, version]);
+  const [ledger] = useLoad((signal) => campaignsApi.ledger(campaignId, signal), [campaignId, version], setError);
 
   async function redeem(e: FormEvent) {
     e.preventDefault();

@@ -7,7 +7,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../access/accessApi';
-import { isAbort } from '../api/client';
 import { campaignsApi, type Campaign } from '../campaigns/campaignsApi';
 import { errorMessage, splitErrors } from '../errors';
 import { formatDate, formatNumber, formatPct, formatVnd, parseDayMonthYear, parseVnd, parseWhole } from '../format';
@@ -20,7 +19,8 @@ import { Field, TextField } from '../ui/Field';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { UnitPicker } from '../units/UnitPicker';
 import { unitsApi, type Unit } from '../units/unitsApi';
-import { EVENT_KINDS, eventsApi, fileUrl, type EventDetail, type EventKind, type EventList } from './eventsApi';
+import { EVENT_KINDS, eventsApi, fileUrl, type EventDetail, type EventKind } from './eventsApi';
+import { useLoad } from '../ui/useLoad';
 
 const FIELDS = ['kind', 'heldOn', 'communeCode', 'villageCode', 'place', 'organiser', 'campaignId', 'attendance', 'leaflets', 'consultations', 'cost', 'note', 'attendees'] as const;
 const canChange = (user: User) => user.role === 'admin' || user.role === 'province_staff' || user.role === 'commune_officer';
@@ -32,7 +32,6 @@ export function EventsPage({ user, id }: { user: User; id?: string }) {
 function EventListPage({ user }: { user: User }) {
   const { t, i18n } = useTranslation('events');
   const lang = i18n.language;
-  const [list, setList] = useState<EventList | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [campaigns, setCampaigns] = useState<Campaign[]>([]);
@@ -47,14 +46,7 @@ function EventListPage({ user }: { user: User }) {
     return () => controller.abort();
   }, []);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    eventsApi
-      .list(campaign ? { campaign } : {}, controller.signal)
-      .then(setList)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [campaign]);
+  const [list] = useLoad((signal) => eventsApi.list(campaign ? { campaign } : {}, signal), [campaign], setError);
 
   const tt = list?.totals;
   return (
@@ -272,20 +264,12 @@ function EventForm({ defaultCommune, onCancel, onSaved }: { defaultCommune: stri
 function EventPage({ user, id }: { user: User; id: string }) {
   const { t, i18n } = useTranslation('events');
   const lang = i18n.language;
-  const [event, setEvent] = useState<EventDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<PersonHit[]>([]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    eventsApi
-      .get(id, controller.signal)
-      .then(setEvent)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [id]);
+  const [event, setEvent] = useLoad((signal) => eventsApi.get(id, signal), [id], setError);
 
   const act = async (action: () => Promise<EventDetail>, message?: string) => {
     setError(null);
