@@ -294,7 +294,7 @@ export async function projection(db: Kysely<DB>, actor: Actor, query: Projection
 }
 
 /** Where a unit's register figures are read: a village, or its communes (a province's or an office's resolved). */
-export async function registerScope(db: Kysely<DB>, unit: Unit): Promise<repo.RegisterScope> {
+export async function registerScope(db: Kysely<DB>, unit: Pick<Unit, 'level' | 'code'>): Promise<repo.RegisterScope> {
   return unit.level === 'village' ? { village: unit.code } : { communes: unit.level === 'commune' ? [unit.code] : await childCodes(db, unit.code) };
 }
 

@@ -99,8 +99,7 @@ export async function expectedVsiParticipants(db: Kysely<DB>, actor: Actor, quer
   requireDate(query.targetDate, 'targetDate');
   if (query.targetDate < query.date) throw new AppError('validation', {}, [{ path: 'targetDate', key: 'too_small', params: { minimum: query.date } }]);
   const report = await vsiCoverageOf(db, actor, query.unit, { date: query.date });
-  const found = (await lineageOf(db, query.unit))!;
-  const scope = await registerScope(db, found.unit);
+  const scope = await registerScope(db, { level: report.level, code: report.unit });
   const history = await endedAndRenewed(db, 'vsi_period', scope, oneYearBefore(query.date), addDays(query.date, -RENEWAL_WINDOW_DAYS), RENEWAL_WINDOW_DAYS);
   const renewalRate = observedRenewalRate(history);
   const expiringBy = await repo.vsiEnds(db, scope, query.date, query.targetDate);
