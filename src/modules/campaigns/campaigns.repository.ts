@@ -66,60 +66,58 @@ export async function communesOf(db: Kysely<DB>, unitCode: string): Promise<{ co
     .execute();
 }
 
-/** A count of a kind in a commune (and village: '' for none) on a day. */
-export interface DayCount {
-  kind: TargetKind;
-  communeCode: string;
-  villageCode: string;
-  day: IsoDate;
-  n: number;
+/** The register's counts of a campaign, summed three ways: per commune, per village asked for, per day; each per kind. */
+export interface RegisterProgress {
+  byCommune: Map<string, Map<TargetKind, number>>;
+  byVillage: Map<string, Map<TargetKind, number>>;
+  byDay: Map<TargetKind, Map<IsoDate, number>>;
 }
 
 /**
- * New household BHYT participants per commune, village and day: the kept coverage spans (migration 0006)
- * of group GD starting in the period. A span starts where the person had no card the day before.
+ * New household BHYT participants (the kept spans of group GD starting in the period: a span starts where
+ * the person had no card the day before), renewed household cards (the kept renewals, migration 0020) and new
+ * voluntary social insurance participants (a period starting in the period with none covering the day
+ * before), summed in the database per commune, per day, and per village of `villages` (the working groups'):
+ * a few thousand rows, where the village-and-day rows of a province's month are some 80,000.
  */
-export async function newHouseholdParticipants(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
-  if (communes.length === 0) return [];
+export async function registerProgress(db: Kysely<DB>, communes: string[], villages: string[], from: IsoDate, to: IsoDate): Promise<RegisterProgress> {
+  const out: RegisterProgress = { byCommune: new Map(), byVillage: new Map(), byDay: new Map() };
+  if (communes.length === 0) return out;
   const r = await sql<{ j: string }>`
-    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
-      select commune_code, village_code, span_from as day, sum(persons)::int as n from coverage_count
+    with c as (
+      select 'bhyt_household' as kind, commune_code, village_code, span_from as day, persons as n from coverage_count
       where commune_code = any(${communes}::text[]) and group_code = 'GD' and span_from between ${from}::date and ${to}::date
-      group by 1, 2, 3) x`.execute(db);
-  return dayCounts('bhyt_household', r.rows[0].j);
-}
-
-/**
- * Renewed household cards per commune, village and day: the kept renewals (migration 0020) of group GD, a
- * card that started in the period while the person held a card covering the day before.
- */
-export async function renewals(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
-  if (communes.length === 0) return [];
-  const r = await sql<{ j: string }>`
-    select coalesce(json_agg(json_build_array(commune_code, village_code, day, persons)), '[]')::text as j from coverage_renewal
-    where commune_code = any(${communes}::text[]) and group_code = 'GD' and day between ${from}::date and ${to}::date`.execute(db);
-  return dayCounts('renewal', r.rows[0].j);
-}
-
-/**
- * New voluntary social insurance participants per commune, village and day: a participation period starting
- * in the period with none covering the day before.
- */
-export async function newVsiParticipants(db: Kysely<DB>, communes: string[], from: IsoDate, to: IsoDate): Promise<DayCount[]> {
-  if (communes.length === 0) return [];
-  const r = await sql<{ j: string }>`
-    select coalesce(json_agg(json_build_array(commune_code, village_code, day, n)), '[]')::text as j from (
-      select h.commune_code, coalesce(h.village_code, '') as village_code, v.valid_from as day, count(distinct v.person_id)::int as n
+      union all
+      select 'renewal', commune_code, village_code, day, persons from coverage_renewal
+      where commune_code = any(${communes}::text[]) and group_code = 'GD' and day between ${from}::date and ${to}::date
+      union all
+      select 'bhxh_tn', h.commune_code, coalesce(h.village_code, ''), v.valid_from, count(distinct v.person_id)::int
       from household h join vsi_period v on v.household_id = h.id
       where h.commune_code = any(${communes}::text[]) and v.valid_from between ${from}::date and ${to}::date
         and not exists (select 1 from vsi_period w where w.household_id = v.household_id and w.person_id = v.person_id
           and w.valid_from < v.valid_from and w.valid_to >= v.valid_from - 1)
-      group by 1, 2, 3) x`.execute(db);
-  return dayCounts('bhxh_tn', r.rows[0].j);
-}
-
-function dayCounts(kind: TargetKind, json: string): DayCount[] {
-  return (JSON.parse(json) as [string, string, string, number][]).map(([communeCode, villageCode, day, n]) => ({ kind, communeCode, villageCode, day, n }));
+      group by 2, 3, 4
+    )
+    select coalesce(json_agg(json_build_array(kind, place, day, n)), '[]')::text as j from (
+      select kind, case when grouping(commune_code) = 0 then 'c' || commune_code when grouping(village_code) = 0 then 'v' || village_code end as place, day, sum(n)::int as n
+      from c
+      group by grouping sets ((kind, commune_code), (kind, day), (kind, village_code))
+      having grouping(village_code) = 1 or village_code = any(${villages}::text[])) x`.execute(db);
+  const add = <K>(m: Map<K, Map<TargetKind, number>>, k: K, kind: TargetKind, n: number) => {
+    const own = m.get(k) ?? new Map<TargetKind, number>();
+    own.set(kind, (own.get(kind) ?? 0) + n);
+    m.set(k, own);
+  };
+  for (const [kind, place, day, n] of JSON.parse(r.rows[0].j) as [TargetKind, string | null, IsoDate | null, number][]) {
+    if (place?.startsWith('c')) add(out.byCommune, place.slice(1), kind, n);
+    else if (place?.startsWith('v')) add(out.byVillage, place.slice(1), kind, n);
+    else if (day) {
+      const days = out.byDay.get(kind) ?? new Map<IsoDate, number>();
+      days.set(day, (days.get(day) ?? 0) + n);
+      out.byDay.set(kind, days);
+    }
+  }
+  return out;
 }
 
 /** A person enrolled at the door by a user of a working group, in a commune, first on `day`. */

@@ -12,7 +12,6 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema';
 import { can, inScope, requirePermission, type Actor, type Permission } from '../../domain/access';
 import { countedUntil, ranked, reached, runningTotals, splitWarnings, TARGET_KINDS, type Reached, type Target, type TargetKind } from '../../domain/campaign';
-import { groupBy } from '../../domain/collections';
 import { formatDecimalIn } from '../../domain/numbers';
 import { compareVietnamese } from '../../domain/text';
 import { formatDateVi } from '../../domain/dates';
@@ -267,20 +266,15 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
   const { targets, communes, groups } = facts;
   const codes = communes.map((c) => c.code);
   const from = row.startsOn;
-  const counts = [
-    ...(await repo.newHouseholdParticipants(db, codes, from, until)),
-    ...(await repo.renewals(db, codes, from, until)),
-    ...(await repo.newVsiParticipants(db, codes, from, until)),
-  ];
+  const register = await repo.registerProgress(db, codes, [...new Set(groups.flatMap((g) => g.villages))], from, until);
   const field = countField(await repo.fieldEnrolments(db, codes, from, until));
 
-  const sum = (rows: readonly repo.DayCount[], kind: TargetKind) => rows.reduce((n, r) => n + (r.kind === kind ? r.n : 0), 0);
+  const sum = (counts: readonly (ReadonlyMap<TargetKind, number> | undefined)[], kind: TargetKind) => counts.reduce((n, c) => n + (c?.get(kind) ?? 0), 0);
   const target = (kind: TargetKind, level: Target['level'], ref: string) => targets.find((x) => x.kind === kind && x.level === level && x.ref === ref)?.value;
   const mainKind = TARGET_KINDS.find((k) => target(k, 'campaign', '') !== undefined) ?? 'bhyt_household';
 
-  const countsByCommune = groupBy(counts, (c) => c.communeCode);
   const communeRows = communes.map((c) => {
-    const mine = countsByCommune.get(c.code) ?? [];
+    const mine = [register.byCommune.get(c.code)];
     const kinds = byKind((k) => reached(target(k, 'commune', c.code), sum(mine, k)));
     const own = TARGET_KINDS.find((k) => kinds[k].target !== null) ?? mainKind;
     return { code: c.code, name: c.name, kinds, fieldEnrolled: field.communes.get(c.code) ?? 0, pct: kinds[own].pct, achieved: kinds[own].achieved };
@@ -288,8 +282,7 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
 
   const groupRows = groups
     .map((g) => {
-      const villages = new Set(g.villages);
-      const mine = (countsByCommune.get(g.communeCode) ?? []).filter((c) => villages.has(c.villageCode));
+      const mine = [...new Set(g.villages)].map((v) => register.byVillage.get(v));
       return { id: g.id, name: g.name, communeCode: g.communeCode, kinds: byKind((k) => reached(target(k, 'group', g.id), sum(mine, k))), fieldEnrolled: field.groups.get(g.id) ?? 0 };
     })
     .sort((a, b) => compareVietnamese(a.name, b.name));
@@ -307,18 +300,13 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
     compareVietnamese,
   ).map(({ rank: _rank, ...s }) => s);
 
-  const perDay = (kind: TargetKind) => {
-    const m = new Map<string, number>();
-    for (const c of counts) if (c.kind === kind) m.set(c.day, (m.get(c.day) ?? 0) + c.n);
-    return runningTotals(from, until, m);
-  };
-  const series = byKind(perDay);
+  const series = byKind((kind) => runningTotals(from, until, register.byDay.get(kind) ?? new Map()));
   const fieldSeries = runningTotals(from, until, field.days);
 
   return {
     campaign,
     countedUntil: until,
-    kinds: byKind((k): Reached => reached(target(k, 'campaign', ''), sum(counts, k))),
+    kinds: byKind((k): Reached => reached(target(k, 'campaign', ''), sum([...register.byCommune.values()], k))),
     fieldEnrolled: field.total,
     communes: ranked(communeRows, (c) => c.name, compareVietnamese),
     groups: groupRows,
