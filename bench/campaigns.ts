@@ -43,8 +43,9 @@ async function time(fn: () => Promise<unknown>, n = runs) {
 
 const first = await campaignProgress(db, actor, campaign.id, {}, today);
 const ours = await time(() => campaignProgress(db, actor, campaign.id, {}, today));
-// the parts: the register's counts (kept spans and renewals, voluntary social insurance periods), the field
-const villages = (await repo.groupsOf(db, communes.map((c) => c.code))).flatMap((g) => g.villages);
+// the parts: the register's counts (kept day and village counts, voluntary social insurance periods), the field
+const groups = await repo.groupsOf(db, communes.map((c) => c.code));
+const villages = { communes: [...new Set(groups.map((g) => g.communeCode))], villages: groups.flatMap((g) => g.villages) };
 const parts = {
   register: await time(() => repo.registerProgress(db, communes.map((c) => c.code), villages, from, to), 5),
   field: await time(() => repo.fieldEnrolments(db, communes.map((c) => c.code), from, to), 5),

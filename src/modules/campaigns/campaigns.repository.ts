@@ -74,35 +74,55 @@ export interface RegisterProgress {
 }
 
 /**
- * New household BHYT participants (the kept spans of group GD starting in the period: a span starts where
- * the person had no card the day before), renewed household cards (the kept renewals, migration 0020) and new
+ * New household BHYT participants (coverage spans of group GD starting in the period: a span starts where
+ * the person had no card the day before) and renewed household cards (a GD card starting while the person's
+ * coverage ran the day before), per commune and per day from the kept day counts (`coverage_day`, migration
+ * 0033: some 99 x 31 rows for a province's month), and per village of `villages` (the working groups', in
+ * the communes `villageCommunes`) from the kept village counts (coverage_count, coverage_renewal); new
  * voluntary social insurance participants (a period starting in the period with none covering the day
- * before), summed in the database per commune, per day, and per village of `villages` (the working groups'):
- * a few thousand rows, where the village-and-day rows of a province's month are some 80,000.
+ * before) from the periods. Summed in the database: a few hundred rows.
  */
-export async function registerProgress(db: Kysely<DB>, communes: string[], villages: string[], from: IsoDate, to: IsoDate): Promise<RegisterProgress> {
+export async function registerProgress(
+  db: Kysely<DB>,
+  communes: string[],
+  groupVillages: { communes: string[]; villages: string[] },
+  from: IsoDate,
+  to: IsoDate,
+): Promise<RegisterProgress> {
   const out: RegisterProgress = { byCommune: new Map(), byVillage: new Map(), byDay: new Map() };
   if (communes.length === 0) return out;
+  const { communes: vc, villages } = groupVillages;
   const r = await sql<{ j: string }>`
-    with c as (
-      select 'bhyt_household' as kind, commune_code, village_code, span_from as day, persons as n from coverage_count
-      where commune_code = any(${communes}::text[]) and group_code = 'GD' and span_from between ${from}::date and ${to}::date
-      union all
-      select 'renewal', commune_code, village_code, day, persons from coverage_renewal
+    with d as (
+      select commune_code, day, started, renewed from coverage_day
       where commune_code = any(${communes}::text[]) and group_code = 'GD' and day between ${from}::date and ${to}::date
-      union all
-      select 'bhxh_tn', h.commune_code, coalesce(h.village_code, ''), v.valid_from, count(distinct v.person_id)::int
+    ),
+    vsi as (
+      select h.commune_code, coalesce(h.village_code, '') as village_code, v.valid_from as day, count(distinct v.person_id)::int as n
       from household h join vsi_period v on v.household_id = h.id
       where h.commune_code = any(${communes}::text[]) and v.valid_from between ${from}::date and ${to}::date
         and not exists (select 1 from vsi_period w where w.household_id = v.household_id and w.person_id = v.person_id
           and w.valid_from < v.valid_from and w.valid_to >= v.valid_from - 1)
-      group by 2, 3, 4
+      group by 1, 2, 3
+    ),
+    r as (
+      select 'bhyt_household' as kind, 'c' || commune_code as place, null::date as day, sum(started) as n from d group by commune_code
+      union all select 'renewal', 'c' || commune_code, null, sum(renewed) from d group by commune_code
+      union all select 'bhyt_household', null, day, sum(started) from d group by day
+      union all select 'renewal', null, day, sum(renewed) from d group by day
+      union all select 'bhyt_household', 'v' || village_code, null, sum(persons) from coverage_count
+        where commune_code = any(${vc}::text[]) and village_code = any(${villages}::text[]) and group_code = 'GD'
+          and span_from between ${from}::date and ${to}::date
+        group by village_code
+      union all select 'renewal', 'v' || village_code, null, sum(persons) from coverage_renewal
+        where commune_code = any(${vc}::text[]) and village_code = any(${villages}::text[]) and group_code = 'GD'
+          and day between ${from}::date and ${to}::date
+        group by village_code
+      union all select 'bhxh_tn', case when grouping(commune_code) = 0 then 'c' || commune_code when grouping(village_code) = 0 then 'v' || village_code end, day, sum(n)
+        from vsi group by grouping sets ((commune_code), (day), (village_code))
+        having grouping(village_code) = 1 or village_code = any(${villages}::text[])
     )
-    select coalesce(json_agg(json_build_array(kind, place, day, n)), '[]')::text as j from (
-      select kind, case when grouping(commune_code) = 0 then 'c' || commune_code when grouping(village_code) = 0 then 'v' || village_code end as place, day, sum(n)::int as n
-      from c
-      group by grouping sets ((kind, commune_code), (kind, day), (kind, village_code))
-      having grouping(village_code) = 1 or village_code = any(${villages}::text[])) x`.execute(db);
+    select coalesce(json_agg(json_build_array(kind, place, day, n)), '[]')::text as j from r where n <> 0`.execute(db);
   const add = <K>(m: Map<K, Map<TargetKind, number>>, k: K, kind: TargetKind, n: number) => {
     const own = m.get(k) ?? new Map<TargetKind, number>();
     own.set(kind, (own.get(kind) ?? 0) + n);

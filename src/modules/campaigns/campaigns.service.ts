@@ -266,7 +266,8 @@ export async function campaignProgress(db: Kysely<DB>, actor: Actor, id: string,
   const { targets, communes, groups } = facts;
   const codes = communes.map((c) => c.code);
   const from = row.startsOn;
-  const register = await repo.registerProgress(db, codes, [...new Set(groups.flatMap((g) => g.villages))], from, until);
+  const groupVillages = { communes: [...new Set(groups.map((g) => g.communeCode))], villages: [...new Set(groups.flatMap((g) => g.villages))] };
+  const register = await repo.registerProgress(db, codes, groupVillages, from, until);
   const field = countField(await repo.fieldEnrolments(db, codes, from, until));
 
   const sum = (counts: readonly (ReadonlyMap<TargetKind, number> | undefined)[], kind: TargetKind) => counts.reduce((n, c) => n + (c?.get(kind) ?? 0), 0);

@@ -115,6 +115,17 @@ export async function addDeltas(db: Kysely<any>): Promise<void> {
     group by commune_code, village_code, group_code, day having sum(n) <> 0
     on conflict (commune_code, day, village_code, group_code) do update set persons = coverage_renewal.persons + excluded.persons`.execute(db);
   await sql`delete from coverage_renewal where persons = 0`.execute(db);
+  // the same starts and renewals per commune and day (migration 0033)
+  await sql`
+    insert into coverage_day (day, commune_code, group_code, started, renewed)
+    select day, commune_code, group_code, sum(started)::int, sum(renewed)::int from (
+      select span_from as day, commune_code, group_code, n as started, 0 as renewed from _coverage_delta
+      union all
+      select day, commune_code, group_code, 0, n from _renewal_delta
+    ) x group by 1, 2, 3 having sum(started) <> 0 or sum(renewed) <> 0
+    on conflict (day, commune_code, group_code) do update set started = coverage_day.started + excluded.started, renewed = coverage_day.renewed + excluded.renewed`.execute(db);
+  await sql`delete from coverage_day where started = 0 and renewed = 0
+    and day in (select span_from from _coverage_delta union select day from _renewal_delta)`.execute(db);
   await sql`
     insert into card_end_count (commune_code, day, ended, renewed)
     select commune_code, day, sum(ended)::int, sum(renewed)::int from _card_end_delta

@@ -172,8 +172,23 @@ async function expectCardEndsEqualTruth() {
   expect(counts.size).toBeGreaterThan(0);
 }
 
+/** The kept starts and renewals per commune and day (migration 0033) equal the span counts by their first day and the renewals, villages summed. */
+async function expectCoverageDaysEqualCounts() {
+  const sums = await sql<{ key: string; n: string }>`
+    select day::text || ' ' || commune_code || ' ' || group_code as key, sum(started) || '/' || sum(renewed) as n from (
+      select span_from as day, commune_code, group_code, persons as started, 0 as renewed from coverage_count
+      union all
+      select day, commune_code, group_code, 0, persons from coverage_renewal) x
+    group by 1 having sum(started) <> 0 or sum(renewed) <> 0`.execute(t.db);
+  const kept = await sql<{ key: string; n: string }>`
+    select day::text || ' ' || commune_code || ' ' || group_code as key, started || '/' || renewed as n from coverage_day`.execute(t.db);
+  expect(new Map(kept.rows.map((r) => [r.key, r.n]))).toEqual(new Map(sums.rows.map((r) => [r.key, r.n])));
+  expect(sums.rows.length).toBeGreaterThan(0);
+}
+
 async function expectCountsEqualTruth() {
   await expectSnapshotsEqualTruth();
+  await expectCoverageDaysEqualCounts();
   await expectCardEndsEqualTruth();
   await expectCoveredUntilEqualTruth();
   await expectLatestCardsEqualTruth();

@@ -43,10 +43,11 @@ function communesOf(villages: string[]): string[] {
  * - Villages: from the span counts of their communes (a commune holds a few thousand span rows).
  * - Communes on a month end with `in30` 30 days later: the month-end snapshot.
  * - Communes on another day D: the snapshot of the month end M before it, plus the spans starting in
- *   (M, D] that still run on D, minus those that ran on M but ended before D (the persons whose span ends
- *   each day, less the short spans that started after M); expiring: the spans ending in [D, in30], less the
- *   short ones starting after D. Spans under 31 days come from a partial index; a window is never longer
- *   than 31 days, so a longer span cannot start and end inside it.
+ *   (M, D] (the starts per day, coverage_day), minus the spans ending in [M, D) (the ends per day,
+ *   coverage_end_day: those that ran on M, and those that started after M and ended before D, counted in
+ *   the starts); expiring: the spans ending in [D, in30], less the short ones starting after D. Spans under
+ *   31 days come from a partial index; a window is never longer than 31 days, so a longer span cannot start
+ *   and end inside it.
  */
 function coveredOn(level: 'commune' | 'village', codes: string[], date: string, in30: string) {
   if (level === 'village')
@@ -73,13 +74,9 @@ function coveredOn(level: 'commune' | 'village', codes: string[], date: string, 
   return sql`
     select commune_code as unit, group_code, persons as n, 0 as e from coverage_month where day = ${m}::date and ${inCodes}
     union all
-    select commune_code, group_code, persons, 0 from coverage_count
-      where ${inCodes} and span_from > ${m}::date and span_from <= ${date}::date and span_to >= ${date}::date
+    select commune_code, group_code, started, 0 from coverage_day where day > ${m}::date and day <= ${date}::date and ${inCodes} and started <> 0
     union all
     select commune_code, group_code, -persons, 0 from coverage_end_day where day >= ${m}::date and day < ${date}::date and ${inCodes}
-    union all
-    select commune_code, group_code, persons, 0 from coverage_count
-      where ${short} and ${inCodes} and span_from > ${m}::date and span_from < ${date}::date and span_to < ${date}::date
     ${expiring}`;
 }
 

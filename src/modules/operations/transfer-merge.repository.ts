@@ -40,6 +40,7 @@ export function mergedTables(codes: string[]): MergedTable[] {
     { table: 'coverage_count', where: communes },
     { table: 'coverage_renewal', where: communes },
     { table: 'card_end_count', where: communes },
+    { table: 'coverage_day', where: communes },
     { table: 'population_count', where: communes },
     {
       table: 'audit_log',

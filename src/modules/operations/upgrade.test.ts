@@ -72,6 +72,11 @@ describe('a data directory made by the previous release', () => {
       const ends = await sql<{ ended: number; cards: number }>`
         select (select coalesce(sum(ended), 0)::int from card_end_count) as ended, (select count(*)::int from card) as cards`.execute(database.db);
       expect(Number(ends.rows[0].ended)).toBe(Number(ends.rows[0].cards));
+      // and 0033: every span's start once
+      const starts = await sql<{ started: number; spans: number }>`
+        select (select coalesce(sum(started), 0)::int from coverage_day) as started, (select coalesce(sum(persons), 0)::int from coverage_count) as spans`.execute(database.db);
+      expect(Number(starts.rows[0].started)).toBe(Number(starts.rows[0].spans));
+      expect(Number(starts.rows[0].spans)).toBeGreaterThan(0);
       expect(Number(ends.rows[0].cards)).toBeGreaterThan(0);
       expect(await lastBackup(database, system)).toMatchObject({ kind: 'before_upgrade', file: logged[0]!.file, sizeBytes: logged[0]!.sizeBytes, migration: '0025_plans' });
     } finally {
@@ -85,7 +90,7 @@ describe('a data directory made by the previous release', () => {
     const migrationsRun = known.length - known.indexOf('0025_plans') - 1;
     const bookkeeping = `table kysely_migration: ${known.indexOf('0025_plans') + 1} rows, ${known.length} rows`;
     // kept counts that their migration fills from the register (checked above)
-    const derived = ['card_end_count'];
+    const derived = ['card_end_count', 'coverage_day'];
     const newDerived = derived.map((t) => `table ${t}: not in the first`);
     expect(factDifferences(before, after, { checksums: false }).sort()).toEqual([bookkeeping, ...newDerived].sort());
     expect(migrationsRun).toBeGreaterThan(0);

@@ -277,6 +277,8 @@ export class FreshLoader {
   private readonly renewals = new Map<string, number>();
   /** Card ends (commune, day number joined by \u0001) -> [ended, renewed], for card_end_count. */
   private readonly cardEnds = new Map<string, [number, number]>();
+  /** Span starts (commune, group, day number joined by \u0001) -> persons, for coverage_day. */
+  private readonly starts = new Map<string, number>();
 
   private constructor(
     private readonly trx: Kysely<DB>,
@@ -620,6 +622,8 @@ export class FreshLoader {
           row.date(to);
           row.int4(n);
           this.snapshots.add(commune, group, from, to, n);
+          const start = `${commune}\u0001${group}\u0001${from}`;
+          this.starts.set(start, (this.starts.get(start) ?? 0) + n);
         }
       }
       byGroup.clear();
@@ -679,6 +683,26 @@ export class FreshLoader {
       rows.date(Number(day));
       rows.int4(persons);
     }
+    // coverage_day: the span starts and the renewals per commune, group and day
+    const days = new Map<string, [number, number]>();
+    for (const [key, persons] of this.starts) days.set(key, [persons, 0]);
+    for (const [key, persons] of this.renewals) {
+      const [commune, , group, day] = key.split('\u0001');
+      const k = `${commune}\u0001${group}\u0001${day}`;
+      const counts = days.get(k);
+      if (counts) counts[1] += persons;
+      else days.set(k, [0, persons]);
+    }
+    const dayRows = new Batches();
+    for (const [key, [started, renewed]] of days) {
+      const [commune, group, day] = key.split('\u0001');
+      const rows = dayRows.next(5);
+      rows.date(Number(day));
+      rows.text(commune);
+      rows.text(group);
+      rows.int4(started);
+      rows.int4(renewed);
+    }
     const cardEndRows = new Batches();
     for (const [key, [ended, renewed]] of this.cardEnds) {
       const [commune, day] = key.split('\u0001');
@@ -717,6 +741,7 @@ export class FreshLoader {
     await this.timed('population_count', () => copyAll('population_count', ['commune_code', 'village_code', 'persons', 'ever_insured'], populationRows));
     await this.timed('coverage_renewal', () => copyAll('coverage_renewal', ['commune_code', 'village_code', 'group_code', 'day', 'persons'], renewalRows, FROZEN));
     await this.timed('card_end_count', () => copyAll('card_end_count', ['commune_code', 'day', 'ended', 'renewed'], cardEndRows, FROZEN));
+    await this.timed('coverage_day', () => copyAll('coverage_day', ['day', 'commune_code', 'group_code', 'started', 'renewed'], dayRows, FROZEN));
     await this.timed('household_coverage', () => copyAll('household_coverage', ['household_id', 'village_code', 'covered_until'], coverageRows, FROZEN));
     // the last person's latest card (the chunks took the others')
     const latest = this.chunk.latest;

@@ -414,7 +414,7 @@ export async function countActions(trx: Kysely<DB>, stage: string): Promise<{ in
 // ---------------------------------------------------------------------------------------------------
 
 /** The tables a fresh load fills (emptied first: FreshLoader.open). */
-export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count', 'coverage_renewal', 'card_end_count', 'household_coverage', 'latest_card'];
+export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count', 'coverage_renewal', 'card_end_count', 'coverage_day', 'household_coverage', 'latest_card'];
 
 export async function registerIsEmpty(db: Kysely<DB>): Promise<boolean> {
   const r = await sql<{ taken: boolean }>`select exists (select 1 from household) or exists (select 1 from person) as taken`.execute(db);
