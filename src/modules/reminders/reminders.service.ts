@@ -115,12 +115,21 @@ async function areaOf(db: Kysely<DB>, actor: Actor, code: string): Promise<Area>
 
 type PayAt = { kind: 'collector' | 'office' | 'commune'; code: string | null; name: string; address: string | null; phone: string | null; text: string };
 
-/** A text of the catalogue with markers for its values, filled in per row by replacement (one i18next call per list). */
+/**
+ * A text of the catalogue with markers for its values (one i18next call per list), cut at the markers once:
+ * each row joins the pieces with its values.
+ */
 function template(lang: Language, key: string, names: string[]) {
   const t = translator(lang);
-  const marker = (n: string) => `\u0001${n}\u0002`;
-  const raw = t(key, Object.fromEntries(names.map((n) => [n, marker(n)])));
-  return (values: Record<string, string>) => names.reduce((s, n) => s.split(marker(n)).join(values[n] ?? ''), raw);
+  const raw = t(key, Object.fromEntries(names.map((n) => [n, `\u0001${n}\u0002`])));
+  // the pieces alternate: text, name, text, name, ..., text
+  // eslint-disable-next-line no-control-regex -- the markers are control characters so that no text holds them
+  const pieces = raw.split(/\u0001([^\u0002]*)\u0002/);
+  return (values: Record<string, string>) => {
+    let s = pieces[0];
+    for (let i = 1; i < pieces.length; i += 2) s += (values[pieces[i]] ?? '') + pieces[i + 1];
+    return s;
+  };
 }
 
 async function build(db: Kysely<DB>, area: Area, q: { date: string; days: number; months: number; includeSent: boolean }, lang: Language) {
