@@ -87,7 +87,12 @@ if ((await count('person')) === 0) {
     if (report.rejected || report.inserted !== persons) throw new Error(`import did not insert everything: ${JSON.stringify({ ...report, errors: report.errors.slice(0, 3) })}`);
     console.log(`import (the register's own, into the empty register): ${n(report.inserted)} persons in ${secs(importMs)} ${stamp()}`);
     // the reference: the file's bytes COPYed by the server into a bare table of text columns
-    const headerLine = fs.readFileSync(files.file, 'utf8').slice(0, 4096).split('\n')[0];
+    // (the first bytes only: the file is larger than a string may be)
+    const head = Buffer.alloc(4096);
+    const fd = fs.openSync(files.file, 'r');
+    const got = fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const headerLine = head.subarray(0, got).toString('utf8').split('\n')[0];
     if (headerLine !== CANONICAL_COLUMNS.join(',')) throw new Error(`unexpected header ${headerLine}`);
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
