@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CampaignTable, DB } from '../../db/schema';
+import { communeUnder } from '../../db/scope';
 import type { Target, TargetKind } from '../../domain/campaign';
 import type { IsoDate } from '../../domain/dates';
 
@@ -22,11 +23,14 @@ export async function findCampaign(db: Kysely<DB>, id: string): Promise<Campaign
   return campaignQuery(db).where('c.id', '=', id).executeTakeFirst();
 }
 
-/** Campaigns of the units given (null: all), latest first. */
-export async function listCampaigns(db: Kysely<DB>, unitCodes: string[] | null): Promise<CampaignRow[]> {
-  if (unitCodes?.length === 0) return [];
+/**
+ * The campaigns a user reads, latest first: those of a unit inside their scope (its communes, or the
+ * communes its office serves), and those of the units above it (`lineage`: their own unit's, e.g. the
+ * province's campaign for a commune officer). `scope` null: all.
+ */
+export async function listCampaigns(db: Kysely<DB>, scope: { under: string; lineage: string[] } | null): Promise<CampaignRow[]> {
   let q = campaignQuery(db);
-  if (unitCodes) q = q.where('c.unitCode', 'in', unitCodes);
+  if (scope) q = q.where((eb) => eb.or([eb('c.unitCode', 'in', scope.lineage), communeUnder('c.unit_code', scope.under)]));
   return q.orderBy('c.startsOn', 'desc').orderBy('c.name').execute();
 }
 

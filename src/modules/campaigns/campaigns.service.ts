@@ -243,9 +243,12 @@ export async function getCampaign(db: Kysely<DB>, actor: Actor, id: string, lang
 /** The campaigns the actor may read, latest first. */
 export async function listCampaigns(db: Kysely<DB>, actor: Actor, lang: Language = actor.language): Promise<CampaignView[]> {
   requirePermission(actor, CAMPAIGNS_READ);
-  const rows = await repo.listCampaigns(db, null);
+  // what `readable` allows, as SQL: the units inside the scope, and the user's own unit and those above it
+  const own = actor.scopeCode === null ? undefined : await lineageOf(db, actor.scopeCode);
+  if (actor.scopeCode !== null && !own) return [];
+  const rows = await repo.listCampaigns(db, own ? { under: actor.scopeCode!, lineage: own.lineage } : null);
   const out: CampaignView[] = [];
-  for (const row of rows) if (await readable(db, actor, row.unitCode)) out.push(await campaignView(db, actor, row, lang));
+  for (const row of rows) out.push(await campaignView(db, actor, row, lang));
   return out;
 }
 
