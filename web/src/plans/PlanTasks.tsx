@@ -1,6 +1,5 @@
 /** A plan's tasks: status (changed in place), overdue and due soon, sub-tasks per commune, notes and evidence; a new task; the table imported from .xlsx. */
-import { Fragment, useEffect, useState } from 'react';
-import { isAbort } from '../api/client';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, mapErrors } from '../errors';
 import { formatDate } from '../format';
@@ -8,6 +7,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { TextField, Field } from '../ui/Field';
 import { useFormSubmit } from '../ui/useFormSubmit';
+import { useLoad } from '../ui/useLoad';
 import { fileUrl, plansApi, RECURRENCES, STATUSES, type Plan, type Task, type TaskDetail } from './plansApi';
 
 export function PlanTasks({
@@ -81,7 +81,7 @@ export function PlanTasks({
                 </td>
                 <td data-label={t('report.status')}>
                   {plan.canChange ? (
-                    <select aria-label={t('web.change_status')} value={x.status} data-testid="task-status" onChange={(e) => plansApi.setStatus(x.id, e.target.value as Task['status']).then(onChanged).catch(fail)}>
+                    <select className="status-select" aria-label={t('web.change_status')} value={x.status} data-testid="task-status" onChange={(e) => plansApi.setStatus(x.id, e.target.value as Task['status']).then(onChanged).catch(fail)}>
                       {STATUSES.map((s) => (
                         <option key={s} value={s}>
                           {t(`statuses.${s}`)}
@@ -168,17 +168,9 @@ function TaskForm({ planId, onSaved, onCancel }: { planId: string; onSaved: () =
 
 function TaskPanel({ taskId, canChange, onChanged }: { taskId: string; canChange: boolean; onChanged: () => void }) {
   const { t } = useTranslation('plans');
-  const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    plansApi
-      .task(taskId, controller.signal)
-      .then(setDetail)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [taskId]);
+  const [detail, setDetail] = useLoad((signal) => plansApi.task(taskId, signal), [taskId], setError);
   const done = (d: TaskDetail) => {
     setDetail(d);
     onChanged();

@@ -4,10 +4,10 @@
  * the goal's date, at risk, 6-month trend), its tasks (status, notes, evidence, sub-tasks per commune), the
  * task table .xlsx, the communes' scorecard and the printable status report.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../access/accessApi';
-import { isAbort } from '../api/client';
+import { useLoad } from '../ui/useLoad';
 import { errorMessage } from '../errors';
 import { formatDate, formatDecimal, formatNumber } from '../format';
 import { navigate } from '../router';
@@ -15,7 +15,7 @@ import { DataTable } from '../ui/DataTable';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner';
 import { PlanForm } from './PlanForm';
 import { PlanTasks } from './PlanTasks';
-import { plansApi, reportUrl, tasksXlsxUrl, type Dashboard, type Plan, type PlanStatus } from './plansApi';
+import { plansApi, reportUrl, tasksXlsxUrl, type Dashboard, type Plan } from './plansApi';
 import { deadlineText } from '../../../src/domain/plans';
 
 const canManage = (user: User) => user.role === 'admin' || user.role === 'province_staff' || user.role === 'commune_officer';
@@ -36,23 +36,10 @@ const childCount = (rows: Plan[], id: string) => rows.filter((p) => p.parentId =
 
 function PlanList({ user }: { user: User }) {
   const { t, i18n } = useTranslation('plans');
-  const [rows, setRows] = useState<Plan[] | null>(null);
-  const [dash, setDash] = useState<Dashboard | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    plansApi
-      .list(controller.signal)
-      .then(setRows)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    plansApi
-      .dashboard(controller.signal)
-      .then(setDash)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, []);
+  const [rows] = useLoad((signal) => plansApi.list(signal), [], setError);
+  const [dash] = useLoad((signal) => plansApi.dashboard(signal), [], setError);
 
   return (
     <div data-testid="plans-page">
@@ -167,20 +154,11 @@ function PlanDetail({ id }: { id: string }) {
   const { t, i18n } = useTranslation('plans');
   const lang = i18n.language;
   const [date, setDate] = useState('');
-  const [status, setStatus] = useState<PlanStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [allCommunes, setAllCommunes] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    plansApi
-      .status(id, date || undefined, controller.signal)
-      .then(setStatus)
-      .catch((err: unknown) => !isAbort(err) && setError(errorMessage(err)));
-    return () => controller.abort();
-  }, [id, date, reload]);
+  const [status] = useLoad((signal) => plansApi.status(id, date || undefined, signal), [id, date, reload], setError);
 
   if (!status) return <ErrorBanner message={error} />;
   const p = status.plan;
