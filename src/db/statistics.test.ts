@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { engineName, testDatabase, type TestDatabase } from '../test/db';
-import { noteWrites } from './statistics';
+import { noteWrites, refreshTables } from './statistics';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -29,5 +29,17 @@ describe(`planner statistics of growing tables (${engineName})`, () => {
     await sql`insert into stat_probe select generate_series(1, 60)`.execute(t.db);
     await noteWrites(t.db, 'stat_probe', 60);
     expect(await estimate()).toBe(1160);
+  });
+
+  it('after a bulk change: fresh statistics, and on the embedded database the updated rows vacuumed (pages all visible)', async () => {
+    await sql`create table refresh_probe (n int primary key, v text)`.execute(t.db);
+    await sql`insert into refresh_probe select g, 'a' from generate_series(1, 2000) g`.execute(t.db);
+    await sql`update refresh_probe set v = 'b'`.execute(t.db);
+    await refreshTables(t.db, t.engine, ['refresh_probe']);
+    const r = await sql<{ rows: number; pages: number; visible: number }>`
+      select reltuples::float8 as rows, relpages as pages, relallvisible as visible from pg_class where oid = to_regclass('refresh_probe')`.execute(t.db);
+    expect(Number(r.rows[0].rows)).toBe(2000);
+    // VACUUM on the embedded database (on PostgreSQL its autovacuum does it)
+    if (t.engine === 'pglite') expect(Number(r.rows[0].visible)).toBe(Number(r.rows[0].pages));
   });
 });

@@ -7,6 +7,7 @@
  * analysed), the table is analysed. Counts live in this process (per database handle).
  */
 import { sql, type Kysely } from 'kysely';
+import type { Engine } from './connect';
 
 const written = new WeakMap<object, Map<string, { rows: number; threshold: number }>>();
 
@@ -30,4 +31,20 @@ export async function noteWrites(db: Kysely<any>, table: string, rows: number): 
   await sql`analyze ${sql.table(table)}`.execute(db);
   t.rows = 0;
   t.threshold = await threshold(db, table);
+}
+
+/**
+ * After a bulk change of `tables` (an import, the demo's load): fresh planner statistics, and on the
+ * embedded database a VACUUM too. With no autovacuum there, the rows an update or delete leaves behind are
+ * never reclaimed and the visibility map is never set: the kept tables (each person's latest card, each
+ * household's coverage) grew to 2.5 times their size, every index probe read dead rows, and no scan could
+ * be index-only. Measured at 2,000,000 persons: the province's reminder list 4.0 s -> 3.1 s. A VACUUM skips
+ * the pages all visible since the last one, so after the first it costs little more than the ANALYZE.
+ * Outside a transaction (VACUUM cannot run in one). The server's autovacuum does it on PostgreSQL.
+ */
+export async function refreshTables(db: Kysely<any>, engine: Engine, tables: readonly string[]): Promise<void> {
+  if (tables.length === 0) return;
+  const list = sql.join(tables.map((t) => sql.table(t)));
+  if (engine === 'pglite') await sql`vacuum (analyze) ${list}`.execute(db);
+  else await sql`analyze ${list}`.execute(db);
 }

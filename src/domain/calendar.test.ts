@@ -10,6 +10,12 @@ describe('toEpochDay', () => {
       if (toEpochDay(iso) !== day) expect(`${iso}: ${toEpochDay(iso)}`).toBe(`${iso}: ${day}`);
     }
     expect(toEpochDay('1970-01-01')).toBe(0);
+    // and back: addDays goes through the day number both ways
+    for (let day = start; day <= end; day += 1) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      const next = new Date((day + 1) * 86_400_000).toISOString().slice(0, 10);
+      if (addDays(iso, 1) !== next) expect(`${iso} + 1 = ${addDays(iso, 1)}`).toBe(`${iso} + 1 = ${next}`);
+    }
     expect(toEpochDay('9999-12-31')).toBe(2_932_896);
   });
 

@@ -5,7 +5,6 @@
  */
 import type { IsoDate } from './dates';
 
-const MS_PER_DAY = 86_400_000;
 
 interface DateParts {
   year: number;
@@ -43,8 +42,21 @@ export function toEpochDay(date: IsoDate): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/** Year, month (1-12) and day of the day `epochDay` days from 1970-01-01 (H. Hinnant's civil-from-days, the inverse of toEpochDay). */
+export function epochDayParts(epochDay: number): DateParts {
+  const z = epochDay + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day: dayOfYear - Math.floor((153 * mp + 2) / 5) + 1 };
+}
+
 function fromEpochDay(epochDay: number): IsoDate {
-  return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
+  const { year, month, day } = epochDayParts(epochDay);
+  return makeDate(year, month, day);
 }
 
 /** 2025-01-31 + 1 -> 2025-02-01; negative n goes back. */

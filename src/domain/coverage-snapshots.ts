@@ -11,6 +11,7 @@
  * - coverage_end_day: per (day, commune, group), the persons whose span ends that day.
  * Days are epoch days (days since 1970-01-01), so that a million spans cost no date strings.
  */
+import { epochDayParts } from './calendar';
 
 export interface SpanCount {
   commune: string;
@@ -38,17 +39,10 @@ export interface EndDayCount {
   persons: number;
 }
 
-/** Year and month (0-11) of an epoch day, by integer arithmetic (H. Hinnant's civil-from-days). */
+/** Year * 12 + month (0-11) of an epoch day. */
 export function monthIndexOfDay(day: number): number {
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const month = mp < 10 ? mp + 2 : mp - 10; // 0-11
-  const year = yoe + era * 400 + (month <= 1 ? 1 : 0);
-  return year * 12 + month;
+  const { year, month } = epochDayParts(day);
+  return year * 12 + month - 1;
 }
 
 /** The last day of a month (year * 12 + month 0-11), epoch day. */

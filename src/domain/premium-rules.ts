@@ -707,20 +707,56 @@ export const cardValidityOn = (rules: RuleSet, date: IsoDate) => entryInForce(ru
 
 /** The first day any base salary is known: quotes before it are refused. */
 export function firstBaseSalaryDate(rules: RuleSet): IsoDate | undefined {
-  return rules.baseSalaries.reduce<IsoDate | undefined>((first, r) => (first === undefined || r.from < first ? r.from : first), undefined);
+  return indexOf(rules).firstBaseSalary;
+}
+
+/**
+ * A rule set's entries by group code and role, made once per rule set (rule sets are never changed:
+ * mergeRules makes a new one): a list prices tens of thousands of members, each looking up its groups
+ * and their shares several times, and filtering every entry for each look-up was most of the work.
+ */
+interface RuleIndex {
+  groupsByCode: Map<string, ParticipantGroup[]>;
+  groupsByRole: Map<string, ParticipantGroup[]>;
+  sharesByGroup: Map<string, StateShareRule[]>;
+  firstBaseSalary: IsoDate | undefined;
+}
+
+const indexes = new WeakMap<RuleSet, RuleIndex>();
+
+function indexOf(rules: RuleSet): RuleIndex {
+  let index = indexes.get(rules);
+  if (index) return index;
+  const by = <T, K>(list: readonly T[], key: (t: T) => K | undefined) => {
+    const m = new Map<K, T[]>();
+    for (const t of list) {
+      const k = key(t);
+      if (k === undefined) continue;
+      const own = m.get(k);
+      if (own) own.push(t);
+      else m.set(k, [t]);
+    }
+    return m;
+  };
+  index = {
+    groupsByCode: by(rules.groups, (g) => g.code),
+    groupsByRole: by(rules.groups, (g) => g.role),
+    sharesByGroup: by(rules.stateShares, (s) => s.group),
+    firstBaseSalary: rules.baseSalaries.reduce<IsoDate | undefined>((first, r) => (first === undefined || r.from < first ? r.from : first), undefined),
+  };
+  indexes.set(rules, index);
+  return index;
 }
 
 /** Is `code` a group in the rule set (on any date)? */
 export function isKnownGroup(rules: RuleSet, code: string): boolean {
-  return rules.groups.some((g) => g.code === code);
+  return indexOf(rules).groupsByCode.has(code);
 }
 
 /** The group definition in force on `date`. */
 export function groupOn(rules: RuleSet, code: string, date: IsoDate): ParticipantGroup | undefined {
-  return entryInForce(
-    rules.groups.filter((g) => g.code === code),
-    date,
-  );
+  const entries = indexOf(rules).groupsByCode.get(code);
+  return entries && entryInForce(entries, date);
 }
 
 /** The group with a role (e.g. 'child-under-6') in force on `date`. */
@@ -730,18 +766,14 @@ export function ethnicMinorityGroupCodes(rules: RuleSet, date: IsoDate): string[
 }
 
 export function groupWithRoleOn(rules: RuleSet, role: GroupRole, date: IsoDate): ParticipantGroup | undefined {
-  return entryInForce(
-    rules.groups.filter((g) => g.role === role),
-    date,
-  );
+  const entries = indexOf(rules).groupsByRole.get(role);
+  return entries && entryInForce(entries, date);
 }
 
 /** The state share of a group in force on `date`. */
 export function stateShareOn(rules: RuleSet, code: string, date: IsoDate): StateShareRule | undefined {
-  return entryInForce(
-    rules.stateShares.filter((s) => s.group === code),
-    date,
-  );
+  const entries = indexOf(rules).sharesByGroup.get(code);
+  return entries && entryInForce(entries, date);
 }
 
 /** A group the state pays in full on `date`: route it to state enrolment, a donor never needs to pay. */

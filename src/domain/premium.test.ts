@@ -10,6 +10,8 @@ import {
   quote,
   ruleHistory,
   shareOf,
+  pricingGroupOf,
+  statePaysInFull,
   type QuoteInput,
   type QuoteMemberInput,
 } from './premium';
@@ -616,3 +618,46 @@ describe('quote: properties', () => {
     );
   });
 });
+
+describe('statePaysInFull: known without a quote', () => {
+  // any groups (the child's and the final-grade pupil's too, wrong ones, unknown ones), birth dates after the
+  // payment, previous cards ending after it, grades out of range
+  const anyMember = (date: string): fc.Arbitrary<QuoteMemberInput> =>
+    fc.record(
+      {
+        groups: fc.uniqueArray(fc.constantFrom(...GROUPS, 'TE', 'DT', 'XX'), { minLength: 0, maxLength: 3 }),
+        birthDate: fc.integer({ min: -30, max: 90 * 366 }).map((n) => addDays(date, -n)),
+        previousCardTo: fc.integer({ min: -400, max: 400 }).map((n) => addDays(date, -n)),
+        grade: fc.integer({ min: 0, max: 13 }),
+        ethnicity: fc.constantFrom('Kinh', 'Tày'),
+      },
+      { requiredKeys: ['groups'] },
+    );
+
+  it('says true only of members the quote prices with the state paying everything', () => {
+    let settled = 0;
+    fc.assert(
+      fc.property(
+        paymentDate.chain((date) => fc.record({ date: fc.constant(date), months: fc.integer({ min: 0, max: 13 }), member: anyMember(date) })),
+        ({ date, months, member }) => {
+          if (!statePaysInFull(pricingGroupOf(member, date, months, R))) return;
+          settled++;
+          const q = quote({ date, months, members: [member] }, R).members[0];
+          expect(q.premium).toBeGreaterThan(0);
+          expect(q.state).toBe(q.premium);
+          expect(q.order).toBeNull();
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(settled).toBeGreaterThan(100);
+  });
+
+  it('a poor household member: yes; a household-mode member, a child on the child card, an unknown group: no (quoted)', () => {
+    expect(statePaysInFull(pricingGroupOf({ groups: ['HN', 'GD'], birthDate: '1980-01-01' }, '2025-10-31', 12, R))).toBe(true);
+    expect(statePaysInFull(pricingGroupOf({ groups: ['GD'], birthDate: '1980-01-01' }, '2025-10-31', 12, R))).toBe(false);
+    expect(statePaysInFull(pricingGroupOf({ groups: ['TE', 'GD'], birthDate: '2022-01-01' }, '2025-10-31', 12, R))).toBe(false);
+    expect(statePaysInFull(pricingGroupOf({ groups: ['HN', 'XX'], birthDate: '1980-01-01' }, '2025-10-31', 12, R))).toBe(false);
+  });
+});
+

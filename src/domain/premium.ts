@@ -441,6 +441,40 @@ function baseSalaryIdsDuring(rules: RuleSet, from: IsoDate, to: IsoDate): Set<st
 
 const sortedUnique = (ids: Iterable<string>) => [...new Set(ids)].sort();
 
+/** A member's group as the quote chooses it, with its state share. */
+export type PricingChoice = { group: ParticipantGroup; share: StateShareRule };
+
+/**
+ * The group `quote` would price this member by (the highest state share) and its share, found without
+ * pricing them; undefined when the quote would refuse the member (an unknown group, a bad date, ...).
+ */
+export function pricingGroupOf(member: QuoteMemberInput, date: IsoDate, months: number, rules: RuleSet): PricingChoice | undefined {
+  try {
+    validateInput({ date, months, members: [member] }, rules);
+    const cardRule = requireRule(cardValidityOn(rules, date), 'card validity rule', date, 'date');
+    if (!pricingBasisOn(rules, date) || !baseSalaryOn(rules, date) || !premiumRateOn(rules, date)) return undefined;
+    return pricingCandidate(member, 'members[0]', date, rules, cardRule, []).chosen;
+  } catch (e) {
+    if (e instanceof RuleError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Whether `quote` would price the member whose choice this is (pricingGroupOf), alone, with the state
+ * paying the whole premium, known without pricing them: the member passes the quote's checks, and the group it would choose has the full share
+ * and is not one whose card period can still refuse the payment (the child card, a final-grade pupil's).
+ * False means "quote them": a member this cannot settle is priced as usual, so it never says true of a
+ * member the engine would not price as fully state-paid. Such a member takes no place in the household
+ * order, so leaving them out of a household's quote changes no other member's price. For lists that price
+ * tens of thousands of members and leave the state-paid ones out (renewal reminders).
+ */
+export function statePaysInFull(chosen: PricingChoice | undefined): boolean {
+  if (!chosen) return false;
+  const role = chosen.group.role;
+  return chosen.share.basisPoints === 10_000 && role !== 'child-under-6' && role !== 'pupil' && role !== 'household';
+}
+
 /**
  * Price one payment. Throws RuleError (with `code` and `field`) on any input it cannot price.
  * `rules` is required: pass DEFAULT_RULES, or the defaults merged with admin additions.

@@ -25,6 +25,7 @@ import {
   insertDemoVsiPeriods,
 } from './register.repository';
 import { coverageChange } from '../coverage/coverage-counts';
+import { refreshRegister } from './import.repository';
 import { seedDemoNetwork } from '../offices/demo-network';
 import { seedDemoOutreach } from '../outreach/demo';
 
@@ -128,6 +129,8 @@ export async function completeDemo(database: Database, actor: Actor, options: Om
   await seedDemoNetwork(database.db, actor, options.province);
   // two working groups and their visits (issue 19)
   await seedDemoOutreach(database.db, actor, options.province, options.today);
+  // the other cards and the collectors rewrote most of the kept rows: as after an import
+  await refreshRegister(database.db, database.engine);
 }
 
 /**

@@ -9,7 +9,8 @@
  * Everything takes the caller's transaction (or the session's connection for the staging table).
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Session } from '../../db/connect';
+import type { Engine, Session } from '../../db/connect';
+import { refreshTables } from '../../db/statistics';
 import type { DB } from '../../db/schema';
 import { toCsv } from '../../db/bulk';
 
@@ -108,12 +109,13 @@ export async function analyzeStage(trx: Kysely<DB>, stage: string): Promise<void
 }
 
 /**
- * Fresh statistics of the register after an import. The embedded database has no autovacuum: without
- * them every later query (the door-to-door list, the coverage lists) plans as if the tables were empty and
- * scans every card (measured on 2,000,000 persons: a commune's list 2.4 s -> 1.2 s, a plain query 10 s -> 0.4 s).
+ * The register and what is kept from it, after an import: fresh statistics (without them every later
+ * query, the door-to-door list, the coverage lists, plans as if the tables were empty and scans every
+ * card: measured on 2,000,000 persons, a commune's list 2.4 s -> 1.2 s, a plain query 10 s -> 0.4 s) and,
+ * on the embedded database, the space of the rows the import replaced reclaimed (src/db/statistics.ts).
  */
-export async function analyzeRegister(db: Kysely<DB>): Promise<void> {
-  await sql`analyze household, person, card, vsi_period`.execute(db);
+export async function refreshRegister(db: Kysely<DB>, engine: Engine): Promise<void> {
+  await refreshTables(db, engine, REGISTER_TABLES);
 }
 
 export async function deleteStagedRows(trx: Kysely<DB>, stage: string, rowNos: number[]): Promise<void> {
@@ -415,6 +417,9 @@ export async function countActions(trx: Kysely<DB>, stage: string): Promise<{ in
 
 /** The tables a fresh load fills (emptied first: FreshLoader.open). */
 export const FRESH_TABLES = ['household', 'person', 'card', 'coverage_count', 'coverage_renewal', 'card_end_count', 'coverage_day', 'household_coverage', 'latest_card'];
+
+/** The tables an import writes: those, the voluntary social insurance periods and the population counts. */
+export const REGISTER_TABLES = [...FRESH_TABLES, 'vsi_period', 'population_count'];
 
 export async function registerIsEmpty(db: Kysely<DB>): Promise<boolean> {
   const r = await sql<{ taken: boolean }>`select exists (select 1 from household) or exists (select 1 from person) as taken`.execute(db);

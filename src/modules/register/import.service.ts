@@ -355,7 +355,7 @@ export async function importRegister(database: Database, actor: Actor, source: I
         report.rolledBack = true;
         if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 }, report.vsi ? { vsi: { ...report.vsi, inserted: 0, unchanged: 0 } } : {});
       }
-      if (!report.rolledBack && !options.dryRun && report.inserted + report.updated > 0) await repo.analyzeRegister(session.db);
+      if (!report.rolledBack && !options.dryRun && report.inserted + report.updated > 0) await repo.refreshRegister(session.db, database.engine);
       mark('apply');
       report.errors.sort((a, b) => a.row - b.row);
       options.onProgress?.({ phase: 'done', rows: report.rows, bytesRead: bytesRead(), totalBytes });
@@ -473,7 +473,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
     report.rolledBack = true;
     if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 }, report.vsi ? { vsi: { ...report.vsi, inserted: 0, unchanged: 0 } } : {});
   }
-  if (!report.rolledBack && !options.dryRun) await repo.analyzeRegister(session.db);
+  if (!report.rolledBack && !options.dryRun) await repo.refreshRegister(session.db, ctx.engine);
   mark('commit');
   report.errors.sort((a, b) => a.row - b.row);
   options.onProgress?.({ phase: 'done', rows: report.rows, ...ctx.progress() });

@@ -57,7 +57,7 @@ export async function endingCards(db: Kysely<DB>, w: Window, scope: HouseholdSco
     ? sql`with hh as materialized (select h.id from household h where ${inScope} ${villageFilter}),
         due as materialized (select l.household_id, l.person_id, l.card_id as id, l.valid_to, l.collector_code
           from hh join latest_card l on l.household_id = hh.id where l.valid_to between ${w.from}::date and ${w.to}::date)`
-    : sql`with due as materialized (select l.household_id, l.person_id, l.card_id as id, l.valid_to, l.collector_code
+    : sql`with due as (select l.household_id, l.person_id, l.card_id as id, l.valid_to, l.collector_code
           from latest_card l where l.valid_to between ${w.from}::date and ${w.to}::date)`;
   // one JSON text: the embedded database hands rows over field by field, which costs more than the query for tens of thousands
   const r = await sql<{ j: string }>`${due}

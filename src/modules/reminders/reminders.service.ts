@@ -20,9 +20,9 @@ import { addDays } from '../../domain/calendar';
 import { formatDateVi } from '../../domain/dates';
 import { maskName } from '../../domain/identity';
 import { formatVnd } from '../../domain/money';
-import { priceHousehold } from '../../domain/outreach';
+import { priceHousehold, type DoorPriceMember } from '../../domain/outreach';
 import type { RuleSet } from '../../domain/premium';
-import { RuleError } from '../../domain/premium';
+import { pricingGroupOf, RuleError, statePaysInFull } from '../../domain/premium';
 import { pricingGroups } from '../../domain/pricing-groups';
 import { compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
@@ -52,37 +52,58 @@ export interface EndingSource {
   price(db: Kysely<DB>, rows: repo.EndingRow[], ctx: { date: string; months: number; rules: RuleSet; lang: Language }): Promise<Map<string, Priced>>;
 }
 
-/** BHYT cards: a household's members due in the window priced one after the other, after those enrolled this year. */
+/**
+ * BHYT cards: a household's members due in the window priced one after the other, after those enrolled
+ * this year. Members the state pays in full are settled without a quote (statePaysInFull: they take no
+ * place in the household order), and this year's enrolments are read only for the households where
+ * someone is priced in the household mode (the order is theirs alone).
+ */
 const bhytCards: EndingSource = {
   source: 'bhyt_card',
   ending: repo.endingCards,
   async price(db, rows, { date, months, rules, lang }) {
     const t = translator(lang);
-    const byHousehold = new Map<string, repo.EndingRow[]>();
-    for (const r of rows) {
-      const own = byHousehold.get(r.householdId);
-      if (own) own.push(r);
-      else byHousehold.set(r.householdId, [r]);
-    }
-    const enrolled = await repo.enrolledThisYear(db, [...byHousehold.keys()], date);
     const out = new Map<string, Priced>();
-    for (const [householdId, own] of byHousehold) {
-      own.sort((a, b) => (a.birthDate < b.birthDate ? -1 : a.birthDate > b.birthDate ? 1 : a.personId < b.personId ? -1 : 1));
+    const byHousehold = new Map<string, { row: repo.EndingRow; member: DoorPriceMember }[]>();
+    const ordered = new Set<string>();
+    for (const r of rows) {
+      const member: DoorPriceMember = { groups: pricingGroups(r, date, rules), birthDate: r.birthDate, grade: r.grade, previousCardTo: r.endsOn, ethnicity: r.ethnicity };
+      const asQuoted = { groups: member.groups, birthDate: r.birthDate, previousCardTo: r.endsOn, ...(r.grade !== null ? { grade: r.grade } : {}) };
+      const chosen = pricingGroupOf(asQuoted, date, months, rules);
+      if (statePaysInFull(chosen)) {
+        out.set(r.subjectId, { amount: 0, statePaysInFull: true, error: null });
+        continue;
+      }
+      const role = chosen?.group.role;
+      if (role === undefined || role === 'household') ordered.add(r.householdId);
+      const own = byHousehold.get(r.householdId);
+      if (own) own.push({ row: r, member });
+      else byHousehold.set(r.householdId, [{ row: r, member }]);
+    }
+    // the households without a household-mode member are priced while the database counts the enrolments of the others
+    const enrolledThisYear = repo.enrolledThisYear(db, [...ordered], date);
+    const priceOwn = (householdId: string, enrolled: number) => {
+      const own = byHousehold.get(householdId)!;
+      own.sort((a, b) => (a.row.birthDate < b.row.birthDate ? -1 : a.row.birthDate > b.row.birthDate ? 1 : a.row.personId < b.row.personId ? -1 : 1));
+      const first = own[0].row;
       const prices = priceHousehold(
-        own.map((r) => ({ groups: pricingGroups(r, date, rules), birthDate: r.birthDate, grade: r.grade, previousCardTo: r.endsOn, ethnicity: r.ethnicity })),
-        { date, months, enrolledThisYear: enrolled.get(householdId) ?? 0, province: own[0].provinceCode, commune: own[0].communeCode },
+        own.map((o) => o.member),
+        { date, months, enrolledThisYear: enrolled, province: first.provinceCode, commune: first.communeCode },
         rules,
       );
-      own.forEach((r, i) => {
+      own.forEach(({ row }, i) => {
         const p = prices[i];
         out.set(
-          r.subjectId,
+          row.subjectId,
           p instanceof RuleError
             ? { amount: null, statePaysInFull: false, error: t(`fields.rule_${p.code}`, { detail: p.message, defaultValue: p.message }) }
             : { amount: p.payable, statePaysInFull: p.statePaysInFull, error: null },
         );
       });
-    }
+    };
+    for (const householdId of byHousehold.keys()) if (!ordered.has(householdId)) priceOwn(householdId, 0);
+    const enrolled = await enrolledThisYear;
+    for (const householdId of ordered) if (byHousehold.has(householdId)) priceOwn(householdId, enrolled.get(householdId) ?? 0);
     return out;
   },
 };
@@ -138,19 +159,19 @@ async function build(db: Kysely<DB>, area: Area, q: { date: string; days: number
   const rules = await loadRules(db);
   const found = await Promise.all(SOURCES.map(async (s) => ({ s, rows: await s.ending(db, w, area.scope) })));
   const rows = found.flatMap((f) => f.rows);
-  const [prices, sent] = await Promise.all([
-    Promise.all(found.map((f) => f.s.price(db, f.rows, { date: q.date, months: q.months, rules, lang }))),
-    repo.sentKeys(db, rows.map((r) => r.householdId), q.days),
-  ]);
-  const priceOf = new Map<string, Priced>();
-  for (const m of prices) for (const [k, v] of m) priceOf.set(k, v);
-
+  // the look-ups are asked for first: the database answers them while the prices are worked out here
   const named = [...new Set(rows.map((r) => r.collectorCode).filter((c): c is string => c !== null))];
-  const [collectors, villageCollectors, offices] = await Promise.all([
+  const lookups = Promise.all([
+    repo.sentKeys(db, rows.map((r) => r.householdId), q.days),
     repo.collectorsByCode(db, named),
     repo.villageCollectors(db, [...new Set(rows.map((r) => r.villageCode).filter((v): v is string => v !== null))]),
     repo.communeOffices(db, [...new Set(rows.map((r) => r.communeCode))]),
   ]);
+  const prices = await Promise.all(found.map((f) => f.s.price(db, f.rows, { date: q.date, months: q.months, rules, lang })));
+  const [sent, collectors, villageCollectors, offices] = await lookups;
+  const priceOf = new Map<string, Priced>();
+  for (const m of prices) for (const [k, v] of m) priceOf.set(k, v);
+
   const collectorOf = new Map(collectors.map((c) => [c.code, c]));
   const payCollector = template(lang, 'reminders:pay_at.collector', ['name', 'phone']);
   const payCollectorNoPhone = template(lang, 'reminders:pay_at.collector_no_phone', ['name']);
