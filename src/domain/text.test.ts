@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compareVietnamese, foldVietnamese } from './text';
+import { compareCodes, compareVietnamese, foldVietnamese } from './text';
 import { formatVnd, vnd } from './money';
 import { formatDateVi, isIsoDate } from './dates';
 
@@ -46,5 +46,24 @@ describe('money and dates', () => {
     expect(isIsoDate('2024-02-29')).toBe(true);
     expect(isIsoDate('2025-13-01')).toBe(false);
     expect(formatDateVi('2025-09-01')).toBe('01/09/2025');
+  });
+});
+
+describe('compareCodes', () => {
+  const collator = new Intl.Collator('vi', { numeric: true });
+  const sign = (n: number) => Math.sign(n);
+
+  it('orders codes as people read them: 2 before 10, household codes by number', () => {
+    expect(['10', '2', '150001000010', '150001000009', 'A-10', 'A-9'].sort(compareCodes)).toEqual(['2', '10', '150001000009', '150001000010', 'A-9', 'A-10']);
+  });
+
+  it('gives the numeric collation order for any codes (digits alone of one length compared as text)', () => {
+    const code = fc.oneof(fc.stringMatching(/^\d{1,12}$/), fc.stringMatching(/^[A-Z0-9-]{1,8}$/));
+    fc.assert(
+      fc.property(code, code, (a, b) => {
+        expect(sign(compareCodes(a, b))).toBe(sign(collator.compare(a, b)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

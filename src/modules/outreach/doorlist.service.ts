@@ -27,7 +27,7 @@ import { RuleError } from '../../domain/premium';
 import { groupBy } from '../../domain/collections';
 import { pricingGroups } from '../../domain/pricing-groups';
 import { formatDateVi } from '../../domain/dates';
-import { compareVietnamese } from '../../domain/text';
+import { compareCodes, compareVietnamese } from '../../domain/text';
 import { AppError } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { xlsxBuffer } from '../../io/excel';
@@ -71,10 +71,6 @@ function statusOf(cards: repo.DoorCards, until: string): { status: PersonStatus;
   const status: PersonStatus = coveredToday ? (needsCard ? 'expiring' : 'covered') : needsCard ? 'uncovered' : 'card_waiting';
   return { status, cardTo, needsCard };
 }
-
-// one collator for the whole sort (localeCompare with options builds one per comparison: 30 ms for 3,000 households)
-const codeCollator = new Intl.Collator('vi', { numeric: true });
-const byCode = (a: string, b: string) => codeCollator.compare(a, b);
 
 export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, query: DoorListQuery, today: string, lang: Language = actor.language) {
   requirePermission(actor, OUTREACH_READ);
@@ -156,7 +152,7 @@ export async function doorList(db: Kysely<DB>, actor: Actor, groupId: string, qu
   });
   // villages by name (each name compared once, not at every comparison of two households), then household code
   const villageRank = new Map([...new Set(list.map((h) => h.villageName ?? ''))].sort(compareVietnamese).map((name, i) => [name, i]));
-  list.sort((a, b) => villageRank.get(a.villageName ?? '')! - villageRank.get(b.villageName ?? '')! || byCode(a.code, b.code));
+  list.sort((a, b) => villageRank.get(a.villageName ?? '')! - villageRank.get(b.villageName ?? '')! || compareCodes(a.code, b.code));
   return {
     group: { id: group.id, name: group.name, communeCode: group.communeCode, communeName: group.communeName, villages: group.villages },
     date,

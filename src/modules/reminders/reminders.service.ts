@@ -24,7 +24,7 @@ import { priceHousehold, type DoorPriceMember } from '../../domain/outreach';
 import type { RuleSet } from '../../domain/premium';
 import { pricingGroupOf, RuleError, statePaysInFull } from '../../domain/premium';
 import { pricingGroups } from '../../domain/pricing-groups';
-import { compareVietnamese } from '../../domain/text';
+import { compareCodes, compareVietnamese } from '../../domain/text';
 import { AppError, notFound } from '../../errors';
 import { translator, type Language } from '../../i18n/index';
 import { csvLine, UTF8_BOM } from '../../io/csv';
@@ -235,7 +235,6 @@ async function build(db: Kysely<DB>, area: Area, q: { date: string; days: number
   return { until, items, statePaid, alreadySent };
 }
 
-const codeCollator = new Intl.Collator('vi', { numeric: true });
 
 type Built = Awaited<ReturnType<typeof build>>;
 
@@ -273,7 +272,7 @@ function grouped(area: Area, q: { date: string; days: number; months: number }, 
         communeCode: v.communeCode,
         communeName: v.communeName,
         ...totals(v.items),
-        items: withItems ? v.items.sort((a, b) => codeCollator.compare(a.householdCode, b.householdCode) || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0)).map(strip) : [],
+        items: withItems ? v.items.sort((a, b) => compareCodes(a.householdCode, b.householdCode) || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0)).map(strip) : [],
       })),
     collectors: [...collectors.values()]
       .sort((a, b) => compareVietnamese(a.name, b.name))
