@@ -473,7 +473,7 @@ async function importIntoEmptyRegister(session: Session, ctx: FreshContext): Pro
     report.rolledBack = true;
     if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 }, report.vsi ? { vsi: { ...report.vsi, inserted: 0, unchanged: 0 } } : {});
   }
-  if (!report.rolledBack && !options.dryRun) await repo.refreshRegister(session.db, ctx.engine);
+  if (!report.rolledBack && !options.dryRun) await repo.analyzeRegister(session.db);
   mark('commit');
   report.errors.sort((a, b) => a.row - b.row);
   options.onProgress?.({ phase: 'done', rows: report.rows, ...ctx.progress() });
