@@ -5,6 +5,7 @@
 import { loadConfig } from './config';
 import { openDb } from './db/connect';
 import { DataDirInUseError } from './db/data-dir-lock';
+import { vacuumDatabase } from './db/statistics';
 import { markInterruptedImports } from './modules/register/import-jobs';
 import { buildApp } from './http/app';
 import { ensureInitialAdmin } from './modules/access/access.service';
@@ -102,11 +103,22 @@ if (config.backupDays > 0) {
   daily.unref();
 }
 
+// The embedded database has no autovacuum: the server VACUUMs it five minutes after the start, then every
+// 24 hours (docs/decisions.md). Under a second for a commune's register; it holds the one connection meanwhile.
+let maintenance: NodeJS.Timeout | undefined;
+if (database.engine === 'pglite') {
+  const tidy = () => vacuumDatabase(database.db, database.engine).catch((e: unknown) => console.error('vacuum:', e));
+  setTimeout(tidy, 300_000).unref();
+  maintenance = setInterval(tidy, 86_400_000);
+  maintenance.unref();
+}
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
   if (daily) clearInterval(daily);
+  if (maintenance) clearInterval(maintenance);
   operatorKey?.remove();
   await app.close();
   await database.close();
