@@ -3,8 +3,9 @@
  * Date.UTC, so a day is always exactly one day). Callers validate their input with `isIsoDate` first;
  * these helpers assume valid dates.
  */
-import type { IsoDate } from './dates';
+import { daysInMonth, type IsoDate } from './dates';
 
+export { daysInMonth };
 
 interface DateParts {
   year: number;
@@ -69,13 +70,6 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return toEpochDay(to) - toEpochDay(from);
 }
 
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Days in `month` (1-12) of `year` (Gregorian leap years). */
-export function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return MONTH_DAYS[month - 1];
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
 
 /** 2024-02-10 -> 2024-02-29 */
 export function lastDayOfMonth(date: IsoDate): IsoDate {

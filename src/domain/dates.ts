@@ -1,9 +1,14 @@
 /** Calendar dates as 'YYYY-MM-DD' strings; no time zones, no clock. */
-import { daysInMonth } from './calendar';
-
 export type IsoDate = string;
 
 const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1-12) of `year` (Gregorian leap years). */
+export function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return MONTH_DAYS[month - 1];
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
 
 export function isIsoDate(value: string): boolean {
   // by the character codes: called for every date of every quote and import row
