@@ -30,6 +30,7 @@ import * as m0027 from './0027_backups';
 import * as m0031 from './0031_handover_minutes_number';
 import * as m0032 from './0032_card_end_count';
 import * as m0033 from './0033_coverage_day';
+import * as m0034 from './0034_card_key_with_dates';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '0031_handover_minutes_number': m0031,
   '0032_card_end_count': m0032,
   '0033_coverage_day': m0033,
+  '0034_card_key_with_dates': m0034,
 };
