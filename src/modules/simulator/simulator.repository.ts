@@ -118,6 +118,8 @@ export async function groupProfiles(db: Kysely<DB>, q: ProfileQuery): Promise<{ 
     if (q.communes.length > 1) {
       await sql`set local enable_nestloop = off`.execute(trx);
       await sql`set local enable_bitmapscan = off`.execute(trx);
+      // the group's rows and their profiles kept and grouped in memory, not in temporary files (4 MB by default)
+      await sql`set local work_mem = '64MB'`.execute(trx);
     }
     return profileQuery(q).execute(trx);
   });
