@@ -7,7 +7,7 @@ import { addDays, daysBetween } from './calendar';
 import type { IsoDate } from './dates';
 import { isIsoDate } from './dates';
 import { percentOf } from './coverage';
-import { quote, RuleError, type MemberQuote, type RuleSet } from './premium';
+import { quote, RuleError, type MemberQuote, type QuoteMemberInput, type RuleSet } from './premium';
 
 export const OUTCOMES = ['enrolled', 'promised', 'refused', 'not_home'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -278,6 +278,19 @@ export interface DoorPriceMember {
   ethnicity?: string | null;
 }
 
+/** A member as the rules engine's quote takes it (in `commune`, when known). */
+export function quoteMemberOf(m: DoorPriceMember, commune?: string | null): QuoteMemberInput {
+  return {
+    groups: m.groups,
+    birthDate: m.birthDate,
+    ...(m.grade !== null ? { grade: m.grade } : {}),
+    ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}),
+    // local support limited to communes or ethnic minorities (an adopted simulator scenario) needs these
+    ...(commune ? { commune } : {}),
+    ...(m.ethnicity ? { ethnicity: m.ethnicity } : {}),
+  };
+}
+
 /**
  * The price of a card from `date` for `months` for each member who needs one, in household order: the
  * members are priced one after the other, each household-mode (GD) member taking the next place after the
@@ -294,15 +307,7 @@ export function priceHousehold(
     months: ctx.months,
     enrolledThisYear,
     ...(ctx.province ? { province: ctx.province } : {}),
-    members: ms.map((m) => ({
-      groups: m.groups,
-      birthDate: m.birthDate,
-      ...(m.grade !== null ? { grade: m.grade } : {}),
-      ...(m.previousCardTo ? { previousCardTo: m.previousCardTo } : {}),
-      // local support limited to communes or ethnic minorities (an adopted simulator scenario) needs these
-      ...(ctx.commune ? { commune: ctx.commune } : {}),
-      ...(m.ethnicity ? { ethnicity: m.ethnicity } : {}),
-    })),
+    members: ms.map((m) => quoteMemberOf(m, ctx.commune)),
   });
   const price = (q: MemberQuote): DoorPrice => ({
     months: ctx.months,

@@ -20,7 +20,7 @@ import { addDays } from '../../domain/calendar';
 import { formatDateVi } from '../../domain/dates';
 import { maskName } from '../../domain/identity';
 import { formatVnd } from '../../domain/money';
-import { priceHousehold, type DoorPriceMember } from '../../domain/outreach';
+import { priceHousehold, quoteMemberOf, type DoorPriceMember } from '../../domain/outreach';
 import type { RuleSet } from '../../domain/premium';
 import { pricingGroupOf, RuleError, statePaysInFull } from '../../domain/premium';
 import { pricingGroups } from '../../domain/pricing-groups';
@@ -68,8 +68,7 @@ const bhytCards: EndingSource = {
     const ordered = new Set<string>();
     for (const r of rows) {
       const member: DoorPriceMember = { groups: pricingGroups(r, date, rules), birthDate: r.birthDate, grade: r.grade, previousCardTo: r.endsOn, ethnicity: r.ethnicity };
-      const asQuoted = { groups: member.groups, birthDate: r.birthDate, previousCardTo: r.endsOn, ...(r.grade !== null ? { grade: r.grade } : {}) };
-      const chosen = pricingGroupOf(asQuoted, date, months, rules);
+      const chosen = pricingGroupOf(quoteMemberOf(member, r.communeCode), date, months, rules);
       if (statePaysInFull(chosen)) {
         out.set(r.subjectId, { amount: 0, statePaysInFull: true, error: null });
         continue;
