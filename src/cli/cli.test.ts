@@ -64,6 +64,17 @@ describe('bin/coverdesk (embedded database)', () => {
     expect(r.stderr).toMatch(/password: /);
   });
 
+  it('prices a household and names the rules used in words, with their start and source', () => {
+    const r = run(['premium', '--date', '2025-09-01', '--months', '12', '--groups', 'GD,HS']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/GD +1 +1\.263\.600 ₫/);
+    expect(r.stdout).toContain('  Mức lương cơ sở, áp dụng từ 01/07/2024: Decree 73/2024/NĐ-CP [base-salary-2024-07-01]');
+    expect(r.stdout).toMatch(/Ngân sách nhà nước hỗ trợ HS, áp dụng từ 01\/07\/2025: .*\[state-share-HS-2025-07-01\]/);
+    // an uncertain rule is marked and the mark explained
+    expect(r.stdout).toMatch(/^\? Căn cứ tính khi lương cơ sở thay đổi/m);
+    expect(r.stdout).toContain('? = quy định chưa chắc chắn');
+  });
+
   it('refuses clearly, without touching the data, while the server owns the data directory', () => {
     const lock = acquireLock(dataDir, { pid: process.pid, role: 'server', port: 3123 });
     try {

@@ -185,9 +185,22 @@ export function registerPremiumCommands(program: Command, ctx: () => CliContext)
       rows.forEach((r) => c.out(line(r)));
       c.out(line(total));
       c.out('');
-      for (const r of q.rules) c.out(`${r.uncertain ? '? ' : '  '}${r.id}: ${r.source}`);
-      if (q.rules.some((r) => r.uncertain)) c.out(t('premium.uncertain_legend'));
+      printRulesUsed(c, q.rules);
     });
+}
+
+/**
+ * The rules a quote used, in the user's words: what each is (its kind, and the group a group's rule is
+ * about), the day it applies from and its source; the rule's id last, to look it up in `coverdesk rules`.
+ */
+function printRulesUsed(c: CliContext, rules: readonly { id: string; kind: string; from: string; source: string; uncertain: boolean; rule: object }[]): void {
+  for (const r of rules) {
+    const about = 'code' in r.rule ? r.rule.code : 'group' in r.rule ? r.rule.group : undefined;
+    const code = typeof about === 'string' ? ` ${about}` : '';
+    const what = `${c.t(`web:rules.kinds.${r.kind}`, { defaultValue: r.kind })}${code}`;
+    c.out(`${r.uncertain ? '? ' : '  '}${c.t('premium.rule_used', { what, from: formatDateVi(r.from), source: r.source, id: r.id })}`);
+  }
+  if (rules.some((r) => r.uncertain)) c.out(c.t('premium.uncertain_legend'));
 }
 
 async function printVsiQuote(c: CliContext, opts: PremiumOptions): Promise<void> {
@@ -205,8 +218,7 @@ async function printVsiQuote(c: CliContext, opts: PremiumOptions): Promise<void>
     c.out(`  ${formatDateVi(m.validFrom)} - ${formatDateVi(m.validTo)}`);
   }
   c.out('');
-  for (const r of q.rules) c.out(`${r.uncertain ? '? ' : '  '}${r.id}: ${r.source}`);
-  if (q.rules.some((r) => r.uncertain)) c.out(t('premium.uncertain_legend'));
+  printRulesUsed(c, q.rules);
 }
 
 export function registerRulesCommands(program: Command, ctx: () => CliContext): void {
