@@ -42,8 +42,22 @@ describe('the local support simulator, from a simulation to an approved rule', (
     await page.getByTestId('sim-group').selectOption('elderly_60_79');
     await page.getByTestId('sim-topup').fill('30');
     await page.getByTestId('sim-from').fill('01/01/2026');
+    // while the server works (a province's large group takes seconds) the button says so and cannot be pressed again
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/simulator/simulate', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByTestId('sim-run').click();
+    await expect.poll(() => page.getByTestId('sim-run').textContent()).toBe('Đang mô phỏng…');
+    expect(await page.getByTestId('sim-run').isDisabled()).toBe(true);
+    expect(await page.getByTestId('sim-run').getAttribute('aria-busy')).toBe('true');
+    await screenshot(page, 'simulator-busy');
+    release();
     await page.getByTestId('sim-result').waitFor({ timeout: 30_000 });
+    await page.unroute('**/api/simulator/simulate');
+    expect(await page.getByTestId('sim-run').textContent()).toBe('Mô phỏng');
     const persons = await digits(page, 'sim-persons');
     const covered = await digits(page, 'sim-covered');
     expect(persons).toBeGreaterThan(0);

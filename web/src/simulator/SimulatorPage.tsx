@@ -187,8 +187,8 @@ export function SimulatorPage({ user, unit: routeUnit }: { user: User; unit?: st
           />
         </div>
         <div className="sim-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sim-run">
-            {t('form.simulate')}
+          <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy} data-testid="sim-run">
+            {busy ? t('form.simulating') : t('form.simulate')}
           </button>
           {canWrite(user) && (
             <div className="sim-save" data-testid="sim-save-line">
