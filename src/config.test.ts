@@ -1,9 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseBackupDays, parseCacheSize, parseReplica, parseTrustProxy, PGLITE_REPLICA_REFUSED } from './config';
-import { openDb } from './db/connect';
+import { embeddedCacheFor, loadConfig, parseBackupDays, parseCacheSize, parseReplica, parseTrustProxy, PGLITE_REPLICA_REFUSED } from './config';
+import { embeddedDatabaseBytes, openDb } from './db/connect';
 
 describe('configuration from the environment', () => {
+  it('sizes the embedded database cache to the data and the machine when none is set', () => {
+    const MB = 2 ** 20;
+    const GB = 2 ** 30;
+    // a commune's database: PGlite's default 128 MB holds it
+    expect(embeddedCacheFor(150 * MB, 8 * GB)).toBeUndefined();
+    expect(embeddedCacheFor(0, 32 * GB)).toBeUndefined();
+    // half the database, in steps of 64 MB
+    expect(embeddedCacheFor(700 * MB, 8 * GB)).toBe('320MB');
+    // a province's: at most 1 GB, and at most an eighth of the memory
+    expect(embeddedCacheFor(3 * GB, 24 * GB)).toBe('1GB');
+    expect(embeddedCacheFor(3 * GB, 4 * GB)).toBe('512MB');
+    expect(embeddedCacheFor(3 * GB, 1 * GB)).toBeUndefined();
+    // what it gives is a size the setting accepts
+    for (const [db, mem] of [[700 * MB, 8 * GB], [3 * GB, 24 * GB], [3 * GB, 4 * GB]]) expect(parseCacheSize(embeddedCacheFor(db, mem))).toBe(embeddedCacheFor(db, mem));
+  });
+
+  it('measures the embedded database on disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coverdesk-size-'));
+    try {
+      expect(embeddedDatabaseBytes(dir)).toBe(0);
+      fs.mkdirSync(path.join(dir, 'db', 'base', '1'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'db', 'PG_VERSION'), '17\n');
+      fs.writeFileSync(path.join(dir, 'db', 'base', '1', '1259'), Buffer.alloc(8192));
+      expect(embeddedDatabaseBytes(dir)).toBe(8192 + 3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads the embedded database cache size, refusing what is not a size', () => {
     expect(parseCacheSize(undefined)).toBeUndefined();
     expect(parseCacheSize(' ')).toBeUndefined();

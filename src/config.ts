@@ -54,6 +54,21 @@ export function parseCacheSize(value: string | undefined): string | undefined {
   return v;
 }
 
+/**
+ * The embedded database's page cache when COVERDESK_DB_CACHE is not set: half the database, within what the
+ * machine can spare (an eighth of its memory) and at most 1 GB, in steps of 64 MB; undefined (PGlite's 128
+ * MB) when that is no more. A commune's database fits in the default; a province's (some 3 GB at 2,000,000
+ * persons) gets 1 GB on a machine of 8 GB or more, which is what the benchmarks' figures with `--cache 1GB`
+ * need (the province's reminder list 2.0 -> 1.6 s, BENCHMARKS.md). The cache costs memory whether used or
+ * not (some 600 MB more for 1 GB), hence no larger default for a small database.
+ */
+export function embeddedCacheFor(databaseBytes: number, totalMemoryBytes: number): string | undefined {
+  const MB = 2 ** 20;
+  const wanted = Math.min(databaseBytes / 2, totalMemoryBytes / 8, 1024 * MB);
+  const size = Math.floor(wanted / (64 * MB)) * 64;
+  return size > 128 ? (size === 1024 ? '1GB' : `${size}MB`) : undefined;
+}
+
 /** The embedded database has no replica: a replica setting with it is a mistake worth stopping for. */
 export const PGLITE_REPLICA_REFUSED =
   'DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database (PGlite) has no read replica. Set DATABASE_URL to the primary PostgreSQL server, or unset DATABASE_REPLICA_URL.';

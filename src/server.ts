@@ -2,8 +2,9 @@
  * `npm start`: open the database (embedded unless DATABASE_URL is set), migrate, make sure someone can
  * log in, and serve the API and the web app.
  */
-import { loadConfig } from './config';
-import { openDb } from './db/connect';
+import os from 'node:os';
+import { embeddedCacheFor, loadConfig } from './config';
+import { embeddedDatabaseBytes, openDb } from './db/connect';
 import { DataDirInUseError } from './db/data-dir-lock';
 import { vacuumDatabase } from './db/statistics';
 import { markInterruptedImports } from './modules/register/import-jobs';
@@ -29,6 +30,9 @@ const config = (() => {
   }
 })();
 const t = translator('vi');
+// the embedded database's page cache: as set, else sized to the database and the machine (config.ts)
+const cacheSize = config.databaseUrl ? undefined : (config.dbCache ?? embeddedCacheFor(embeddedDatabaseBytes(config.dataDir), os.totalmem()));
+if (cacheSize && !config.dbCache) console.log(t('cli.db_cache', { size: cacheSize }));
 
 // a database with data is backed up before this release's migrations run on it (docs/user-guide.md, "Backups")
 const upgrade = config.upgradeBackup
@@ -39,7 +43,7 @@ const database = await openDb({
   schema: config.databaseSchema,
   replica: config.replica,
   dataDir: config.dataDir,
-  cacheSize: config.dbCache,
+  cacheSize,
   role: 'server',
   beforeMigrate: upgrade?.beforeMigrate,
 }).catch(

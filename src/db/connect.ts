@@ -106,6 +106,17 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Database> {
   return db;
 }
 
+/** The bytes the embedded database holds on disk in `<dataDir>/db` (0 when there is none yet). */
+export function embeddedDatabaseBytes(dataDir: string): number {
+  const dir = path.join(dataDir, 'db');
+  if (!fs.existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+  }
+  return total;
+}
+
 async function openPglite(options: OpenDbOptions): Promise<Database> {
   if (options.replica) throw new Error(PGLITE_REPLICA_REFUSED);
   let lock: ReturnType<typeof acquireLock> | undefined;
