@@ -54,4 +54,3 @@ describe(`planner statistics of growing tables (${engineName})`, () => {
     expect(Number(r.rows[0].visible)).toBe(Number(r.rows[0].pages));
   });
 });
-

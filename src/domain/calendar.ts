@@ -5,8 +5,6 @@
  */
 import { daysInMonth, type IsoDate } from './dates';
 
-export { daysInMonth };
-
 interface DateParts {
   year: number;
   /** 1..12 */
@@ -69,7 +67,6 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return toEpochDay(to) - toEpochDay(from);
 }
-
 
 /** 2024-02-10 -> 2024-02-29 */
 export function lastDayOfMonth(date: IsoDate): IsoDate {

@@ -23,8 +23,8 @@
  *   than a year earlier (Lào Cai's register: 88% of the population at the end of October 2025, the
  *   country about 95%).
  */
-import { addDays, addMonths, addYears, dateParts, daysInMonth, endOfPeriod, makeDate } from './calendar';
-import { formatDateVi, isIsoDate, type IsoDate } from './dates';
+import { addDays, addMonths, addYears, dateParts, endOfPeriod, makeDate } from './calendar';
+import { daysInMonth, formatDateVi, isIsoDate, type IsoDate } from './dates';
 import { centurySexDigit, type Sex } from './identity';
 import type { CanonicalColumn, PovertyStatus } from './register-row';
 

@@ -4,8 +4,8 @@
  * "today", and gets back either a normalised row or every problem of the row as stable codes + params
  * (the i18n catalogue turns codes into sentences).
  */
-import { dateParts, daysInMonth } from './calendar';
-import type { IsoDate } from './dates';
+import { dateParts } from './calendar';
+import { daysInMonth, type IsoDate } from './dates';
 import { normalizeName, normalizePhone, validateCitizenId, validateInsuranceCode, type Sex } from './identity';
 import { foldVietnamese } from './text';
 
