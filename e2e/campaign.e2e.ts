@@ -88,6 +88,8 @@ describe('a campaign month, from targets to the closing report', () => {
     await page.getByTestId('incentive-ledger').waitFor();
     await page.getByTestId('redeem-code').fill(voucher.code.toLowerCase());
     await page.getByTestId('redeem-submit').click();
+    // the redemption is done when the field is emptied (the ledger's "1 · 50.000" is already there, as issued)
+    await expect.poll(() => page.getByTestId('redeem-code').inputValue(), { timeout: 15_000 }).toBe('');
     await expect.poll(() => page.getByTestId('incentive-ledger').textContent(), { timeout: 15_000 }).toContain('1 · 50.000');
     await page.getByTestId('redeem-code').fill(voucher.code);
     await page.getByTestId('redeem-submit').click();
