@@ -412,17 +412,15 @@ export function parseAllocationInput(raw: unknown): AllocationInput {
 // ---------------------------------------------------------------------------------------------------
 
 /** One class of the multiple-choice knapsack: buy the first k of `members` (k = 0..m). */
-interface ChoiceClass {
+interface ChoiceClass extends ChoiceOptions {
   readonly commune: string;
   /** Stable sort key: the household id for a chain, the candidate id otherwise. */
   readonly key: string;
   /** Candidate indexes in buying order (a chain: value descending, ties by id). */
   readonly members: number[];
-  /** cumCost[k], cumValue[k]: cost and value of buying the first k members (index 0: nothing). */
-  readonly cumCost: number[];
-  readonly cumValue: number[];
+  // cost[k], value[k] (ChoiceOptions): cost and value of buying the first k members (index 0: nothing)
   /** Household order of each member when bought (chains), else null. */
-  readonly orders: (number | null)[];
+  readonly orders: readonly (number | null)[];
 }
 
 interface Priced {
@@ -462,6 +460,16 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
   const excluded = new Array<Exclusion | null>(n).fill(null);
   const cards = new Array<DonatedCard | null>(n).fill(null);
 
+  // The card bought depends only on the current card's end: one object per end date, shared (readonly).
+  const fresh: DonatedCard = { from: date, to: periodEnd, months, renewal: false };
+  const renewals = new Map<IsoDate, DonatedCard | null>();
+  const cardFor = (coveredUntil: IsoDate | undefined): DonatedCard | null => {
+    if (!coveredUntil || coveredUntil < date) return fresh;
+    let card = renewals.get(coveredUntil);
+    if (card === undefined) renewals.set(coveredUntil, (card = donatedCard(date, months, coveredUntil)));
+    return card;
+  };
+
   // The price of a person depends only on the groups and the card bought (the input has no birth date
   // or province): the programme's months from the payment date, or a renewal's months after its old card.
   interface Single {
@@ -473,12 +481,12 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
   const singles = new Map<string, Single>();
   const cardKey = (card: DonatedCard) => (card.renewal ? `${card.from}|${card.months}` : '');
   const single = (c: AllocationCandidate, card: DonatedCard): Single => {
-    const { key: where, person } = local(c);
+    const where = localKey(c);
     const key = `${c.groups.join('\u0000')}\u0001${cardKey(card)}\u0001${where}`;
     let s = singles.get(key);
     if (!s) {
       try {
-        const m = cardQuote(date, card, person, rules);
+        const m = cardQuote(date, card, localPerson(c), rules);
         s = { payable: m.payable, stateFunded: m.stateBasisPoints >= 10_000, household: m.order !== null ? m.group : null, error: null };
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
@@ -495,11 +503,10 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
   type LocalKind = { age: boolean; commune: boolean; minority: boolean } | null;
   type LocalPerson = { groups: readonly string[]; province?: string; birthDate?: IsoDate; commune?: string; ethnicity?: string };
   const localKinds = new Map<string, LocalKind>();
-  const local = (c: AllocationCandidate): { key: string; person: LocalPerson } => {
-    if (c.province === undefined) return { key: '', person: { groups: c.groups } };
-    let kind = localKinds.get(c.province);
+  const kindOf = (province: string): LocalKind => {
+    let kind = localKinds.get(province);
     if (kind === undefined) {
-      const policies = localPoliciesOn(rules, c.province, date);
+      const policies = localPoliciesOn(rules, province, date);
       kind =
         policies.length === 0
           ? null
@@ -508,58 +515,75 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
               commune: policies.some((p) => p.communes !== undefined),
               minority: policies.some((p) => p.ethnicMinority === true),
             };
-      localKinds.set(c.province, kind);
+      localKinds.set(province, kind);
     }
-    if (kind === null) return { key: '', person: { groups: c.groups } };
+    return kind;
+  };
+  /** What of the person, besides the groups and the card, the price depends on ('' : nothing). */
+  const localKey = (c: AllocationCandidate): string => {
+    const kind = c.province === undefined ? null : kindOf(c.province);
+    if (kind === null) return '';
+    let key = c.province!;
+    if (kind.age && c.birthDate !== undefined) key += `|${ageInYears(c.birthDate, date)}`;
+    if (kind.commune) key += `|${c.commune}`;
+    // any minority ethnicity prices alike: the engine asks only "minority or not"
+    if (kind.minority) key += isEthnicMinority(c.ethnicity) ? '|m' : '|k';
+    return key;
+  };
+  /** The person as the rules engine is given them (made only when a price is not known yet). */
+  const localPerson = (c: AllocationCandidate): LocalPerson => {
+    const kind = c.province === undefined ? null : kindOf(c.province);
+    if (kind === null) return { groups: c.groups };
     const person: LocalPerson = { groups: c.groups, province: c.province };
-    let key = c.province;
-    if (kind.age && c.birthDate !== undefined) {
-      person.birthDate = c.birthDate;
-      key += `|${ageInYears(c.birthDate, date)}`;
-    }
-    if (kind.commune) {
-      person.commune = c.commune;
-      key += `|${c.commune}`;
-    }
-    if (kind.minority) {
-      const minority = isEthnicMinority(c.ethnicity);
-      // any minority ethnicity prices alike: the engine asks only "minority or not"
-      if (minority) person.ethnicity = c.ethnicity!;
-      key += minority ? '|m' : '|k';
-    }
-    return { key, person };
+    if (kind.age && c.birthDate !== undefined) person.birthDate = c.birthDate;
+    if (kind.commune) person.commune = c.commune;
+    if (kind.minority && isEthnicMinority(c.ethnicity)) person.ethnicity = c.ethnicity!;
+    return person;
   };
 
   // Household chains: the payable of a member at order `enrolled + j + 1` for its own card (the order
   // factor applies to each member's own premium, so members with different cards price alike).
   const orderCosts = new Map<string, number>();
   const chainCost = (c: AllocationCandidate, group: string, enrolledBefore: number, card: DonatedCard): number => {
-    const { key: where, person } = local(c);
-    const key = `${group}|${enrolledBefore}|${cardKey(card)}|${where}`;
+    const key = `${group}|${enrolledBefore}|${cardKey(card)}|${localKey(c)}`;
     let cost = orderCosts.get(key);
     if (cost === undefined) {
-      cost = cardQuote(date, card, { ...person, groups: [group] }, rules, enrolledBefore).payable as number;
+      cost = cardQuote(date, card, { ...localPerson(c), groups: [group] }, rules, enrolledBefore).payable as number;
       orderCosts.set(key, cost);
     }
     return cost;
   };
 
-  const enrolledByHousehold = new Map<string, number>();
-  for (const c of candidates) {
+  // households by index, in order of first appearance; the largest enrolledThisYear given on their candidates
+  const householdIndex = new Map<string, number>();
+  const householdOf = new Int32Array(n);
+  const enrolledOf: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i];
+    let h = householdIndex.get(c.household);
+    if (h === undefined) {
+      h = enrolledOf.length;
+      householdIndex.set(c.household, h);
+      enrolledOf.push(0);
+    }
+    householdOf[i] = h;
     const e = c.enrolledThisYear ?? 0;
-    if (e > (enrolledByHousehold.get(c.household) ?? 0)) enrolledByHousehold.set(c.household, e);
+    if (e > enrolledOf[h]) enrolledOf[h] = e;
   }
 
   const classes: ChoiceClass[] = [];
-  // household -> pricing group -> members (a household normally has one household-role group: GD)
-  const chainMembers = new Map<string, Map<string, number[]>>();
+  // per household: its household-role group and members (a household normally has one: GD); a second
+  // such group of the same household goes to `otherChains`
+  const chainGroup: (string | undefined)[] = new Array(enrolledOf.length);
+  const chainMembers: (number[] | undefined)[] = new Array(enrolledOf.length);
+  const otherChains = new Map<number, Map<string, number[]>>();
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
     value[i] = candidateValue(c.tags, weights);
-    const card = donatedCard(date, months, c.coveredUntil);
+    const card = cardFor(c.coveredUntil);
     cards[i] = card;
     if (!card) {
-      const s = single(c, { from: date, to: periodEnd, months, renewal: false });
+      const s = single(c, fresh);
       costAlone[i] = s.error === null ? s.payable : null;
       excluded[i] = { id: c.id, reason: 'already_covered' };
       continue;
@@ -574,38 +598,54 @@ function price(input: AllocationInput, rules: RuleSet): Priced {
     else if (!(value[i] > 0)) excluded[i] = { id: c.id, reason: 'no_priority' };
     if (excluded[i]) continue;
     if (s.household !== null) {
-      let byGroup = chainMembers.get(c.household);
-      if (!byGroup) chainMembers.set(c.household, (byGroup = new Map()));
-      const list = byGroup.get(s.household);
-      if (list) list.push(i);
-      else byGroup.set(s.household, [i]);
+      const h = householdOf[i];
+      if (chainGroup[h] === undefined) {
+        chainGroup[h] = s.household;
+        chainMembers[h] = [i];
+      } else if (chainGroup[h] === s.household) chainMembers[h]!.push(i);
+      else {
+        let byGroup = otherChains.get(h);
+        if (!byGroup) otherChains.set(h, (byGroup = new Map()));
+        const list = byGroup.get(s.household);
+        if (list) list.push(i);
+        else byGroup.set(s.household, [i]);
+      }
     } else {
-      classes.push({ commune: c.commune, key: c.id, members: [i], cumCost: [0, s.payable], cumValue: [0, value[i]], orders: [null] });
+      classes.push({ commune: c.commune, key: c.id, members: [i], cost: [0, s.payable], value: [0, value[i]], orders: SINGLE_ORDER });
     }
   }
-  for (const [household, byGroup] of chainMembers) {
-    const enrolled = enrolledByHousehold.get(household) ?? 0;
-    for (const [group, members] of byGroup) {
-      members.sort((a, b) => value[b] - value[a] || cmp(candidates[a].id, candidates[b].id));
-      const cumCost = [0];
-      const cumValue = [0];
-      members.forEach((m, j) => {
-        cumCost.push(cumCost[j] + chainCost(candidates[m], group, enrolled + j, cards[m]!));
-        cumValue.push(cumValue[j] + value[m]);
-      });
-      classes.push({
-        commune: candidates[members[0]].commune,
-        key: byGroup.size > 1 ? `${household}\u0000${group}` : household,
-        members,
-        cumCost,
-        cumValue,
-        orders: members.map((_, j) => enrolled + j + 1),
-      });
+  const chain = (household: number, group: string, members: number[], key: string) => {
+    const enrolled = enrolledOf[household];
+    members.sort((a, b) => value[b] - value[a] || cmp(candidates[a].id, candidates[b].id));
+    const cumCost = [0];
+    const cumValue = [0];
+    const orders: number[] = [];
+    for (let j = 0; j < members.length; j++) {
+      const m = members[j];
+      cumCost.push(cumCost[j] + chainCost(candidates[m], group, enrolled + j, cards[m]!));
+      cumValue.push(cumValue[j] + value[m]);
+      orders.push(enrolled + j + 1);
     }
+    classes.push({ commune: candidates[members[0]].commune, key, members, cost: cumCost, value: cumValue, orders });
+  };
+  for (let h = 0; h < chainGroup.length; h++) {
+    const group = chainGroup[h];
+    if (group === undefined) continue;
+    const household = candidates[chainMembers[h]![0]].household;
+    const others = otherChains.get(h);
+    if (!others) {
+      chain(h, group, chainMembers[h]!, household);
+      continue;
+    }
+    chain(h, group, chainMembers[h]!, `${household}\u0000${group}`);
+    for (const [g, members] of others) chain(h, g, members, `${household}\u0000${g}`);
   }
   classes.sort((a, b) => cmp(a.commune, b.commune) || cmp(a.key, b.key));
   return { value, costAlone, excluded, classes, cards };
 }
+
+/** The household order of a class of one person bought alone (shared: never written). */
+const SINGLE_ORDER: readonly (number | null)[] = [null];
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -922,10 +962,10 @@ function branchAndBound(
 
 /** The class's options from `bought` members on, re-based to cost and value 0. */
 function optionsFrom(c: ChoiceClass, bought: number): ChoiceOptions {
-  if (bought === 0) return { cost: c.cumCost, value: c.cumValue };
+  if (bought === 0) return c;
   return {
-    cost: c.cumCost.slice(bought).map((x) => x - c.cumCost[bought]),
-    value: c.cumValue.slice(bought).map((x) => x - c.cumValue[bought]),
+    cost: c.cost.slice(bought).map((x) => x - c.cost[bought]),
+    value: c.value.slice(bought).map((x) => x - c.value[bought]),
   };
 }
 
@@ -990,7 +1030,7 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
       const list = byCommune.get(c.commune);
       if (list) list.push(cls);
       else byCommune.set(c.commune, [cls]);
-      priority.set(c.commune, (priority.get(c.commune) ?? 0) + c.cumValue[c.cumValue.length - 1]);
+      priority.set(c.commune, (priority.get(c.commune) ?? 0) + c.value[c.value.length - 1]);
     });
     const names = [...new Set([...candidates.map((c) => c.commune), ...Object.keys(input.quotas ?? {})])].sort(cmp);
     const quotas = input.quotas
@@ -1019,7 +1059,7 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
     pass2.pick.forEach((k, cls) => {
       if (k === 0) return;
       const c = classes[cls];
-      spentMoved.set(c.commune, (spentMoved.get(c.commune) ?? 0) + c.cumCost[bought[cls] + k] - c.cumCost[bought[cls]]);
+      spentMoved.set(c.commune, (spentMoved.get(c.commune) ?? 0) + c.cost[bought[cls] + k] - c.cost[bought[cls]]);
       setBought(cls, bought[cls] + k, 'moved_quota');
     });
     communes = names.map((commune) => ({
@@ -1037,12 +1077,12 @@ export function allocate(input: AllocationInput, rules: RuleSet, options: Alloca
   const chosen = new Array<{ reason: SelectionReason; cost: number; order: number | null } | null>(n).fill(null);
   classes.forEach((c, cls) => {
     for (let j = 0; j < bought[cls]; j++) {
-      chosen[c.members[j]] = { reason: reasonOfClass[cls][j], cost: c.cumCost[j + 1] - c.cumCost[j], order: c.orders[j] };
+      chosen[c.members[j]] = { reason: reasonOfClass[cls][j], cost: c.cost[j + 1] - c.cost[j], order: c.orders[j] };
     }
   });
   // a household-mode member not bought: what it would cost at its place in the household order
   const costOf = [...priced.costAlone];
-  classes.forEach((c) => c.members.forEach((m, j) => (costOf[m] = c.cumCost[j + 1] - c.cumCost[j])));
+  classes.forEach((c) => c.members.forEach((m, j) => (costOf[m] = c.cost[j + 1] - c.cost[j])));
   const selected: string[] = [];
   const excluded: Exclusion[] = [];
   const decisions: Decision[] = [];
