@@ -198,14 +198,22 @@ export interface Candidate extends Omit<repo.CandidateRow, 'nominationTags' | 'c
   message?: string;
 }
 
-export interface PreparedCandidates {
+/** A candidate as read from the register, before the solver's assessment. */
+export type CandidateRead = Omit<Candidate, 'card' | 'value' | 'cost' | 'status' | 'message'>;
+
+/** The candidates of a programme as read, with what the solver needs (no assessment yet). */
+export interface CandidatesRead {
   programme: Programme;
   rules: RuleSet;
   periodEnd: string;
-  candidates: Candidate[];
+  candidates: CandidateRead[];
   allocation: AllocationCandidate[];
   priorities: PriorityWeights;
   coveredInArea: number;
+}
+
+export interface PreparedCandidates extends CandidatesRead {
+  candidates: Candidate[];
 }
 
 export function areaOf(programme: Programme): repo.AreaFilter {
@@ -230,8 +238,11 @@ export function pricingGroupOf(rules: RuleSet, date: string, months: number) {
   };
 }
 
-/** Loads and assesses the candidates of a programme (no access check: callers check). */
-export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Promise<PreparedCandidates> {
+/**
+ * Reads the candidates of a programme with their tags, groups and the solver's input (no access check:
+ * callers check). A selection round solves from here; `prepareCandidates` adds the assessment.
+ */
+export async function readCandidates(db: Kysely<DB>, loaded: Programme): Promise<CandidatesRead> {
   // the JSON columns as stored: the CamelCasePlugin would turn the tags 'near_poor' into 'nearPoor'
   const programme: Programme = { ...loaded, ...(await repo.programmeJson(db, loaded.id)) };
   const rules = await loadRules(db);
@@ -241,16 +252,18 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
   const area = areaOf(programme);
   const rows = await repo.listCandidateRows(db, programme.id, area, date, periodEnd);
   const coveredInArea = await repo.countCoveredInArea(db, area, periodEnd);
-  const base = rows.map(({ nominationTags, coveredByNumber, coveredFrom, ...r }) => {
+  const groupOf = pricingGroupOf(rules, date, months);
+  const candidates: CandidateRead[] = rows.map(({ nominationTags, coveredByNumber, coveredFrom, ...r }) => {
     const tags = [...new Set([...derivedTags(r, date), ...(nominationTags ?? [])])];
     const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: coveredByNumber, validFrom: coveredFrom, validTo: r.coveredUntil } : null;
-    return { ...r, nominated: nominationTags !== null, currentCard, groups: pricingGroups(r, date, rules), tags };
+    const groups = pricingGroups(r, date, rules);
+    return { ...r, nominated: nominationTags !== null, currentCard, groups, tags, pricingGroup: groupOf(groups) };
   });
-  const given = priorityWeights(programme, base.map((c) => c.tags));
+  const given = priorityWeights(programme, candidates.map((c) => c.tags));
   // a programme without priorities covers as many people as the money allows (not nobody)
   const countAll = !Object.values(given.weights).some((w) => w > 0);
   const priorities: PriorityWeights = countAll ? { ...given, weights: { [EVERYONE]: 1 }, countAll } : given;
-  const allocation: AllocationCandidate[] = base.map((c) => ({
+  const allocation: AllocationCandidate[] = candidates.map((c) => ({
     id: c.personId,
     household: c.householdId,
     commune: c.communeCode,
@@ -263,28 +276,26 @@ export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Prom
     birthDate: c.birthDate,
     ethnicity: c.ethnicity,
   }));
+  return { programme, rules, periodEnd, candidates, allocation, priorities, coveredInArea };
+}
+
+/** Reads and assesses the candidates of a programme (no access check: callers check). */
+export async function prepareCandidates(db: Kysely<DB>, loaded: Programme): Promise<PreparedCandidates> {
+  const read = await readCandidates(db, loaded);
+  const { programme, rules, priorities, allocation } = read;
   let decisions;
   try {
-    decisions = allocate({ date, months, budget: 0, weights: priorities.weights, candidates: allocation }, rules, { searchWork: 0 }).decisions;
+    decisions = allocate({ date: programme.purchaseDate, months: programme.cardMonths, budget: 0, weights: priorities.weights, candidates: allocation }, rules, { searchWork: 0 }).decisions;
   } catch (e) {
     if (e instanceof AllocationInputError) throw new AppError('validation', {}, e.issues.map((i) => selectionField(i.path === 'months' ? 'cardMonths' : 'purchaseDate', 'rules_refused', { message: i.message })));
     throw e;
   }
-  const groupOf = pricingGroupOf(rules, date, months);
-  const candidates: Candidate[] = base.map((c, i) => {
+  const candidates: Candidate[] = read.candidates.map((c, i) => {
     const d = decisions[i];
     const status: CandidateStatus = d.reason === 'over_budget' ? 'eligible' : (d.reason as CandidateStatus);
-    return {
-      ...c,
-      pricingGroup: groupOf(c.groups),
-      value: d.value,
-      cost: d.cost,
-      card: d.card,
-      status,
-      ...(d.message ? { message: d.message } : {}),
-    };
+    return { ...c, value: d.value, cost: d.cost, card: d.card, status, ...(d.message ? { message: d.message } : {}) };
   });
-  return { programme, rules, periodEnd, candidates, allocation, priorities, coveredInArea };
+  return { ...read, candidates };
 }
 
 export interface CandidateSummary {

@@ -26,7 +26,7 @@ import { unitNames } from '../../units/units.service';
 import { awardCards, programmeBalance, receiptsWithRemainder, type NewAward } from '../programme/ledger.service';
 import { programmeForActor } from '../programme/programme.access';
 import { changeProgrammeStatus, findApprovedRound, setRoundStatus } from '../programme/programme.service';
-import { prepareCandidates, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type Programme } from './candidates.service';
+import { readCandidates, visibleCommunes, selectionField, SELECTION_READ, SELECTION_WRITE, type CandidatesRead, type Programme } from './candidates.service';
 import * as repo from './selection.repository';
 import { requireConfirmation, type Confirmation } from '../programme/confirm';
 
@@ -64,7 +64,7 @@ const EARMARK_TAG = '__earmark';
  * others unless `release` (the officer has seen it on the round).
  */
 function allocateWithEarmarks(
-  prepared: Awaited<ReturnType<typeof prepareCandidates>>,
+  prepared: CandidatesRead,
   receipts: { earmarkCommuneCode: string | null; earmarkTag: string | null; free: number }[],
   base: { date: string; months: number; budget: number; mode: AllocationMode; quotas?: Record<string, number> },
   release: boolean,
@@ -200,7 +200,7 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
     throw new AppError('validation', {}, [selectionField('budget', 'budget_invalid')]);
   const budget = input.budget ?? Math.max(0, (await programmeBalance(db, programmeId)).available);
   const mode: AllocationMode = input.mode ?? programme.selectionMode;
-  const prepared = await prepareCandidates(db, programme);
+  const prepared = await readCandidates(db, programme);
   const quotas = mode === 'spread' ? handQuotas(prepared.programme, budget) : undefined;
   let result;
   let earmarks: EarmarkUse[];
