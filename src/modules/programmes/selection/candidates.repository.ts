@@ -56,6 +56,13 @@ function areaCondition(area: AreaFilter) {
 /**
  * The persons of the area who have no card covering the period up to `periodEnd`, and every nominated
  * person (wherever they live, covered or not: the selection says why they are set aside).
+ *
+ * One pass over the area's persons with their household (a province's programme reads a million of them:
+ * reading them once to choose and again to join back cost seconds), the nominated persons outside the
+ * area added by their key; each person's cards by a lateral probe of the card key (its INCLUDEd dates: no
+ * card row read), the current card's number only for a person still covered on the purchase date, and
+ * the household's enrolments this year by the partial index of its GD cards. (Lateral lookups: the
+ * planner, misjudging the rows, once ran a grouped join of every card per candidate: 76 s for 20,000.)
  */
 export async function listCandidateRows(
   db: Kysely<DB>,
@@ -65,26 +72,22 @@ export async function listCandidateRows(
   periodEnd: string,
 ): Promise<CandidateRow[]> {
   const yearStart = `${purchaseDate.slice(0, 4)}-01-01`;
-  const r = await sql<CandidateRow>`
+  const columns = sql`p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
+        p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status, p.group_codes, p.school`;
+  const query = sql<CandidateRow>`
     with chosen as (
-      select p.household_id, p.id as person_id from person p join household h on h.id = p.household_id where ${areaCondition(area)}
-      union
-      select n.household_id, n.person_id from programme_nomination n where n.programme_id = ${programmeId}::uuid
+      select ${columns} from person p join household h on h.id = p.household_id where ${areaCondition(area)}
+      union all
+      select ${columns} from programme_nomination n
+        join person p on p.household_id = n.household_id and p.id = n.person_id
+        join household h on h.id = p.household_id
+      where n.programme_id = ${programmeId}::uuid and (${areaCondition(area)}) is not true
     ),
     wanted as (
-      select p.id as person_id, p.household_id, p.commune_code, h.village_code, h.code as household_code, p.full_name,
-        p.birth_date, p.sex, p.citizen_id, p.insurance_code, p.ethnicity, h.address, h.poverty_status, p.group_codes, p.school,
-        cv.covered_until, cv.covered_by_number, cv.covered_from, n.tags as nomination_tags
+      select x.*, cv.covered_until, cv.covered_from, n.tags as nomination_tags
       from chosen x
-      join person p on p.household_id = x.household_id and p.id = x.person_id
-      join household h on h.id = p.household_id
-      -- each person's cards by the card key (a lateral lookup: the planner guesses 1 row for chosen joined
-      -- with person, and a grouped join of all the cards then ran once per candidate: 76 s for 20,000
-      -- candidates at 200,000 persons on PostgreSQL)
       left join lateral (
-        select max(c.valid_to) as covered_until,
-          (array_agg(c.number order by c.valid_to desc, c.valid_from desc))[1] as covered_by_number,
-          (array_agg(c.valid_from order by c.valid_to desc, c.valid_from desc))[1] as covered_from
+        select max(c.valid_to) as covered_until, (array_agg(c.valid_from order by c.valid_to desc, c.valid_from desc))[1] as covered_from
         from card c
         where c.household_id = x.household_id and c.person_id = x.person_id and c.valid_from <= ${periodEnd}::date
       ) cv on true
@@ -95,10 +98,16 @@ export async function listCandidateRows(
       w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
       w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
       w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",
-      w.covered_by_number as "coveredByNumber", w.covered_from::text as "coveredFrom",
+      cn.number as "coveredByNumber", w.covered_from::text as "coveredFrom",
       coalesce(e.n, 0)::int as "enrolledThisYear", w.nomination_tags as "nominationTags"
     from wanted w
-    -- (lateral, by the household: a join with every household's count ran once per candidate, as above)
+    -- the current card's number: only for a person covered on the purchase date (the lists show it)
+    left join lateral (
+      select c.number from card c
+      where w.covered_until >= ${purchaseDate}::date and c.household_id = w.household_id and c.person_id = w.person_id
+        and c.valid_to = w.covered_until and c.valid_from = w.covered_from
+      order by c.number limit 1
+    ) cn on true
     left join lateral (
       select count(distinct c.person_id)::int as n
       from card c
@@ -106,7 +115,12 @@ export async function listCandidateRows(
         and c.valid_from >= ${yearStart}::date and c.valid_from <= ${purchaseDate}::date
     ) e on true
     left join unit u on u.code = w.commune_code
-    order by w.commune_code, w.household_code, w.person_id`.execute(db);
+    order by w.commune_code, w.household_code, w.person_id`;
+  // a province's candidates sorted in memory, not in temporary files (4 MB by default)
+  const r = await db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    return query.execute(trx);
+  });
   return r.rows;
 }
 

@@ -152,6 +152,22 @@ describe(`candidates (${engineName})`, () => {
     expect(errorBody('en', e.code, e.params, e.fields).error.fields?.[0].message).toContain('martian');
   });
 
+  it('a nominee living outside the area is a candidate once, with their household; one inside is not listed twice', async () => {
+    const outside = communes[39];
+    const hh = await household(outside, 'near_poor');
+    const k = await person(hh.id, 'Lý Văn Khải', '1978-04-04');
+    await candidates.nominate(t.db, system, w.programmeId, { personIds: [k.id, w.ids.b], tags: ['flood_victim'] });
+    const list = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    expect(list.items.filter((c) => c.personId === k.id)).toEqual([
+      expect.objectContaining({ communeCode: outside, householdCode: hh.code, povertyStatus: 'near_poor', pricingGroup: 'CN', nominated: true, tags: ['near_poor', 'flood_victim'] }),
+    ]);
+    expect(list.items.filter((c) => c.personId === w.ids.b)).toHaveLength(1);
+    await candidates.removeNomination(t.db, system, w.programmeId, k.id);
+    await candidates.removeNomination(t.db, system, w.programmeId, w.ids.b);
+    const after = await candidates.listCandidates(t.db, system, w.programmeId, { limit: 1000 });
+    expect(after.items.some((c) => c.personId === k.id)).toBe(false);
+  });
+
   it('a commune officer nominates only persons of their commune', async () => {
     const { actor } = await makeUser(t, 'commune_officer', w.c1);
     await candidates.nominate(t.db, actor, w.programmeId, { personIds: [w.ids.b], tags: ['flood_victim'] });
