@@ -17,10 +17,17 @@ export async function insertJsonRows<R = never>(
 ): Promise<R[]> {
   const out: R[] = [];
   if (rows.length === 0) return out;
-  const cols = Object.keys(rows[0]).map(snake);
+  const keys = Object.keys(rows[0]);
+  const cols = keys.map(snake);
   const list = sql.join(cols.map((c) => sql.id(c)));
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const json = JSON.stringify(rows.slice(i, i + CHUNK).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [snake(k), v]))));
+    const chunk: Record<string, unknown>[] = [];
+    for (const r of rows.slice(i, i + CHUNK)) {
+      const o: Record<string, unknown> = {};
+      for (let j = 0; j < keys.length; j++) o[cols[j]] = r[keys[j]];
+      chunk.push(o);
+    }
+    const json = JSON.stringify(chunk);
     let q: RawBuilder<R> = sql<R>`insert into ${sql.table(table)} (${list}) select ${list} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`;
     if (options.onConflictDoNothing) q = sql<R>`${q} on conflict (${sql.join(options.onConflictDoNothing.map((c) => sql.id(snake(c))))}) do nothing`;
     if (options.returning) q = sql<R>`${q} returning ${sql.join(options.returning.map((c) => sql.id(snake(c))))}`;

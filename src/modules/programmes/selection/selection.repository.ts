@@ -3,6 +3,7 @@
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DB, SelectionCandidateTable, SelectionRoundTable } from '../../../db/schema';
+import { insertJsonRows } from '../../../db/json-rows';
 
 export type RoundRow = Selectable<SelectionRoundTable>;
 export type FrozenCandidate = Selectable<SelectionCandidateTable>;
@@ -21,19 +22,9 @@ export async function insertRound(db: Kysely<DB>, values: Insertable<SelectionRo
   await db.insertInto('selectionRound').values(values).execute();
 }
 
-const CHUNK = 5000;
-
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/**
- * Writes the frozen candidates, 5,000 per statement as one JSON parameter (json_populate_recordset):
- * far fewer bind parameters and round trips than multi-row VALUES for rounds of 100,000 candidates.
- */
+/** Writes the frozen candidates of a round (as JSON batches: rounds hold up to a million of them). */
 export async function insertCandidates(db: Kysely<DB>, rows: Insertable<SelectionCandidateTable>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const json = JSON.stringify(rows.slice(i, i + CHUNK).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [snake(k), v]))));
-    await sql`insert into selection_candidate select * from json_populate_recordset(null::selection_candidate, ${json}::json)`.execute(db);
-  }
+  await insertJsonRows(db, 'selection_candidate', rows as unknown as Record<string, unknown>[]);
 }
 
 export async function listRounds(db: Kysely<DB>, programmeId: string) {
