@@ -198,7 +198,7 @@ const bound = allocationBound(boundInput, prepared.rules);
 const boundMs = performance.now() - t0;
 prepared = null;
 t0 = performance.now();
-const round = await runRound(db, actor, programme.id, { budget });
+const round = await runRound(database, actor, programme.id, { budget });
 const roundMs = performance.now() - t0;
 const frozen = Number((await sql<{ n: string }>`select count(*) as n from selection_candidate where round_id = ${round.id}::uuid`.execute(db)).rows[0].n);
 t0 = performance.now();

@@ -49,6 +49,35 @@ describe(`COPY in binary format (${engineName})`, () => {
     ]);
   });
 
+  it('stores uuids given as text, booleans, doubles and bigints (money in dong), and refuses a malformed uuid', async () => {
+    await sql`create table binary_more (id uuid, ok boolean, value double precision, cost bigint)`.execute(database.db);
+    const rows = new BinaryRows();
+    const add = (id: string | null, ok: boolean, value: number, cost: number | null) => {
+      rows.row(4);
+      rows.uuidText(id);
+      rows.bool(ok);
+      rows.float8(value);
+      rows.int8(cost);
+    };
+    add('1B4E28BA-2FA1-11D2-883F-0016D3CCA427', true, 2.5, 1_263_600);
+    add('00000000-0000-0000-0000-000000000000', false, -0.125, 0);
+    add(null, false, 1e-9, Number.MAX_SAFE_INTEGER);
+    add('ffffffff-ffff-ffff-ffff-ffffffffffff', true, 0, -379_080);
+    add('0190a0b0-c0d0-7123-8123-00000000abcd', true, 3, null);
+    await database.bulk.copyBinary('binary_more', ['id', 'ok', 'value', 'cost'], rows.bytes());
+    const r = await sql<Record<string, string | null>>`select id::text, ok::text, value::text, cost::text from binary_more order by value`.execute(database.db);
+    expect(r.rows).toEqual([
+      { id: '00000000-0000-0000-0000-000000000000', ok: 'false', value: '-0.125', cost: '0' },
+      { id: 'ffffffff-ffff-ffff-ffff-ffffffffffff', ok: 'true', value: '0', cost: '-379080' },
+      { id: null, ok: 'false', value: '1e-09', cost: '9007199254740991' },
+      { id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427', ok: 'true', value: '2.5', cost: '1263600' },
+      { id: '0190a0b0-c0d0-7123-8123-00000000abcd', ok: 'true', value: '3', cost: null },
+    ]);
+    expect(() => new BinaryRows().uuidText('1b4e28ba-2fa1-11d2-883f')).toThrow(/invalid uuid/);
+    expect(() => new BinaryRows().uuidText('1b4e28ba-2fa1-11d2-883f-0016d3cca4zz')).toThrow(/hexadecimal/);
+    expect(() => new BinaryRows().int8(1.5)).toThrow(/safe integer/);
+  });
+
   it('copies a batch larger than Node’s buffer pool (moved to the embedded database’s thread, not copied)', async () => {
     await sql`create table many_rows (n integer, name text)`.execute(database.db);
     const rows = new BinaryRows();

@@ -141,6 +141,49 @@ export class BinaryRows {
     this.copy(source, offset, 16);
   }
 
+  /** A uuid field from its text ('1b4e28ba-2fa1-11d2-883f-0016d3cca427'); null or undefined is SQL null. */
+  uuidText(value: string | null | undefined): void {
+    if (value === null || value === undefined) return this.null();
+    this.room(20);
+    this.int32(16);
+    const b = this.buffer;
+    const start = this.length;
+    let p = start;
+    for (let i = 0; i < value.length && p - start < 16; i++) {
+      const c = value.charCodeAt(i);
+      if (c === 45) continue; // '-'
+      b[p++] = (hexDigit(c) << 4) | hexDigit(value.charCodeAt(++i));
+    }
+    if (p - start !== 16) throw new Error(`invalid uuid ${value}`);
+    this.length = p;
+  }
+
+  /** A boolean field. */
+  bool(value: boolean): void {
+    this.room(5);
+    this.int32(1);
+    this.buffer[this.length++] = value ? 1 : 0;
+  }
+
+  /** A double precision field. */
+  float8(value: number): void {
+    this.room(12);
+    this.int32(8);
+    this.buffer.writeDoubleBE(value, this.length);
+    this.length += 8;
+  }
+
+  /** A bigint field from a safe integer (money in dong); null or undefined is SQL null. */
+  int8(value: number | null | undefined): void {
+    if (value === null || value === undefined) return this.null();
+    if (!Number.isSafeInteger(value)) throw new Error(`not a safe integer: ${value}`);
+    this.room(12);
+    this.int32(8);
+    const high = Math.floor(value / 0x1_0000_0000);
+    this.int32(high | 0);
+    this.int32(value - high * 0x1_0000_0000);
+  }
+
   private copy(source: Uint8Array, offset: number, bytes: number): void {
     const b = this.buffer;
     const p = this.length;
@@ -196,6 +239,14 @@ export class BinaryRows {
     this.buffer.writeInt16BE(-1, this.length);
     return this.buffer.subarray(0, this.length + 2);
   }
+}
+
+/** The value of a hexadecimal digit's character code (a uuid's text is checked by its length). */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 32;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  throw new Error(`invalid hexadecimal digit ${String.fromCharCode(c)}`);
 }
 
 /** A timestamptz field's 8 bytes (microseconds since 2000-01-01 UTC) from microseconds since 1970. */

@@ -52,7 +52,8 @@ const NAMES = [
 ];
 
 /** A provincial programme over three communes of Lào Cai, each with persons, awards, issued cards, an event and a file. */
-async function threeCommunes(db: Kysely<DB>, actor: Actor): Promise<World> {
+async function threeCommunes(database: TestDatabase, actor: Actor): Promise<World> {
+  const db = database.db;
   const others = await db.selectFrom('unit').select(['code', 'name']).where('level', '=', 'commune').where('parentCode', '=', '15').where('code', '<>', BAO_THANG).orderBy('code').limit(2).execute();
   const own = await db.selectFrom('unit').select(['code', 'name']).where('code', '=', BAO_THANG).executeTakeFirstOrThrow();
   const units = [own, ...others];
@@ -94,7 +95,7 @@ async function threeCommunes(db: Kysely<DB>, actor: Actor): Promise<World> {
     communes.push({ code: unit.code, name: unit.name, persons, awards, cardNumbers: [], eventId: '', evidenceName: `bien-ban-${unit.code}.png` });
   }
   await changeProgrammeStatus(db, actor, programme.id, 'selecting');
-  const round = await runRound(db, actor, programme.id, {});
+  const round = await runRound(database, actor, programme.id, {});
   for (const status of ['list_approved', 'submitted'] as const) await changeProgrammeStatus(db, actor, programme.id, status);
   const entries = communes.flatMap((c, u) =>
     c.awards.map((awardId, i) => {
@@ -165,7 +166,7 @@ beforeAll(async () => {
   t = await testDatabase();
   app = await buildApp({ database: t, webDist: false });
   await app.ready();
-  world = await threeCommunes(t.db, system);
+  world = await threeCommunes(t, system);
   const officer = await makeUser(t, 'commune_officer', BAO_THANG);
   auth = { authorization: `Bearer ${(await createToken(t.db, system, officer.username)).token}` };
 }, 180_000);

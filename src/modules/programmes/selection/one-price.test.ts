@@ -74,7 +74,7 @@ describe(`one price for one card (${engineName})`, () => {
     const award = await confirmWithFigures((confirm) => donors.awardOne(t.db, system, programme.id, { personId: pupil.id, ...(confirm && confirm !== true ? { confirm } : {}) }));
     expect([award.groupCode, Number(award.amount)]).toEqual(['HS', TOPPED]);
     await changeProgrammeStatus(t.db, system, programme.id, 'selecting');
-    const round = await selection.runRound(t.db, system, programme.id, { budget: 500_000 });
+    const round = await selection.runRound(t, system, programme.id, { budget: 500_000 });
     const detail = await selection.getRound(t.db, system, programme.id, round.id, { selected: true });
     expect(detail.items.map((c) => c.cost)).toEqual([TOPPED]);
     expect([pupil.id, pupil2.id]).toContain(detail.items[0].personId);
@@ -168,7 +168,7 @@ describe(`the seed's An Giang commune: 74 cards for about 32.8 million (issue 16
 
     await changeProgrammeStatus(t.db, system, programme.id, 'raising');
     await changeProgrammeStatus(t.db, system, programme.id, 'selecting');
-    const round = await selection.runRound(t.db, system, programme.id, { budget: 32_800_000 });
+    const round = await selection.runRound(t, system, programme.id, { budget: 32_800_000 });
     // 8 first household members x 1,263,600 + 3 second members x 884,520 + 63 pupils x 315,900
     const expected = 8 * 1_263_600 + 3 * 884_520 + 63 * 315_900;
     expect(expected).toBe(32_664_060);

@@ -146,7 +146,7 @@ export function registerSelectionCommands(program: Command, ctx: Ctx): void {
       if (opts.mode && opts.mode !== 'concentrate' && opts.mode !== 'spread')
         throw new AppError('validation', {}, [{ path: 'mode', key: 'invalid_value', params: { options: 'concentrate, spread' } }]);
       const r = await c.withDb((d) =>
-        selection.runRound(d.db, c.actor, id, {
+        selection.runRound(d, c.actor, id, {
           ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
           ...(opts.mode ? { mode: opts.mode as 'concentrate' | 'spread' } : {}),
           note: opts.note ?? null,

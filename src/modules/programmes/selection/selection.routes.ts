@@ -149,7 +149,7 @@ export const selectionRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: roundSchema },
       },
     },
-    async (req, reply) => reply.status(201).send(await selection.runRound(db(), req.actor!, req.params.id, req.body)),
+    async (req, reply) => reply.status(201).send(await selection.runRound(app.database, req.actor!, req.params.id, req.body)),
   );
 
   app.get(

@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, SelectionCandidateTable } from '../../../db/schema';
+import type { Database } from '../../../db/connect';
 import { requirePermission, type Actor } from '../../../domain/access';
 import { allocate, AllocationInputError, donatedCard, type AllocationMode, type AllocationResult, type Decision, type DonatedCard } from '../../../domain/allocation';
 import { AppError, notFound } from '../../../errors';
@@ -192,7 +193,8 @@ function roundView(r: repo.RoundRow & { paramsJson?: string; selectedCount?: num
 }
 
 /** Runs the solver and freezes the result as a new proposed round. */
-export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string, input: RunRoundInput = {}): Promise<RoundSummary> {
+export async function runRound(database: Database, actor: Actor, programmeId: string, input: RunRoundInput = {}): Promise<RoundSummary> {
+  const db = database.db;
   requirePermission(actor, SELECTION_WRITE);
   const programme = await programmeForActor(db, actor, programmeId, 'write');
   if (!ROUND_STATUSES.has(programme.status)) throw transition('round_status', { status: programme.status });
@@ -262,7 +264,8 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
     coveredInArea: prepared.coveredInArea,
     note: input.note ?? null,
   };
-  return db.transaction().execute(async (trx) => {
+  // one connection for the round's rows and its COPY of the frozen candidates, in one transaction
+  return database.session((session) => session.db.transaction().execute(async (trx) => {
     await repo.lockProgramme(trx, programmeId);
     const number = await repo.nextRoundNumber(trx, programmeId);
     await repo.insertRound(trx, {
@@ -278,7 +281,7 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
       bound: Number.isFinite(result.upperBound) ? result.upperBound : null,
       createdBy: actor.username,
     });
-    await repo.insertCandidates(trx, rows);
+    await repo.copyCandidates(session.copyBinary, rows);
     await audit(trx, actor, {
       action: 'create',
       entity: 'selection_round',
@@ -288,7 +291,7 @@ export async function runRound(db: Kysely<DB>, actor: Actor, programmeId: string
     });
     const round = (await repo.findRound(trx, programmeId, roundId))!;
     return roundView({ ...round, selectedCount: result.selected.length, candidateCount: rows.length });
-  });
+  }));
 }
 
 /** Hand-set quotas of the programme, kept within the budget (null: proportional). */

@@ -201,7 +201,7 @@ describe(`selection rounds (${engineName})`, () => {
 
   it('runs a round on the available money and freezes it; approval creates the awards and moves the programme', async () => {
     await receive(w.programmeId, 2_000_000);
-    const round = await selection.runRound(t.db, system, w.programmeId);
+    const round = await selection.runRound(t, system, w.programmeId);
     expect(round).toMatchObject({ number: 1, status: 'proposed', budget: 2_000_000, pricedOn: PURCHASE, months: 12 });
     // best for 2,000,000: B (3, 1,263,600) + C (2, 631,800) = 5 for 1,895,400; E (1) would not fit
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id);
@@ -216,7 +216,7 @@ describe(`selection rounds (${engineName})`, () => {
 
     // the register changes after the round: the round does not
     await register.updatePerson(t.db, system, w.ids.b, { fullName: 'Lò Thị Bình Minh' }, TODAY);
-    const round2 = await selection.runRound(t.db, system, w.programmeId);
+    const round2 = await selection.runRound(t, system, w.programmeId);
     expect(round2.number).toBe(2);
 
     const approval = await selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent });
@@ -249,7 +249,7 @@ describe(`approval without the money (${engineName})`, () => {
     const w = await world();
     await toSelecting(w.programmeId);
     await receive(w.programmeId, 500_000);
-    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 5_000_000 });
+    const round = await selection.runRound(t, system, w.programmeId, { budget: 5_000_000 });
     expect(round.selectedCount).toBeGreaterThan(1);
     const e = await failure(selection.approveRound(t.db, system, w.programmeId, round.id, null, { count: round.selectedCount, amount: round.spent }));
     expect(e.code).toBe('insufficient_funds');
@@ -265,8 +265,8 @@ describe(`approval without the money (${engineName})`, () => {
     const w = await world();
     await toSelecting(w.programmeId);
     await receive(w.programmeId, 2_000_000);
-    const r1 = await selection.runRound(t.db, system, w.programmeId);
-    const r2 = await selection.runRound(t.db, system, w.programmeId, { budget: 1_000_000 });
+    const r1 = await selection.runRound(t, system, w.programmeId);
+    const r2 = await selection.runRound(t, system, w.programmeId, { budget: 1_000_000 });
     const results = await Promise.allSettled([selection.approveRound(t.db, system, w.programmeId, r1.id, null, { count: r1.selectedCount, amount: r1.spent }), selection.approveRound(t.db, system, w.programmeId, r2.id, null, { count: r2.selectedCount, amount: r2.spent })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -283,7 +283,7 @@ describe(`approval without the money (${engineName})`, () => {
     const w = await world();
     await updateProgramme(t.db, system, w.programmeId, { selectionMode: 'spread', communeQuotas: { [w.c1]: 700_000, [w.c2]: 1_300_000 } });
     await toSelecting(w.programmeId);
-    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 2_000_000 });
+    const round = await selection.runRound(t, system, w.programmeId, { budget: 2_000_000 });
     expect(round.params).toMatchObject({ mode: 'spread', quotas: { [w.c1]: 700_000, [w.c2]: 1_300_000 } });
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
     const by = new Map(detail.items.map((c) => [c.personId, c]));
@@ -304,7 +304,7 @@ describe(`approval without the money (${engineName})`, () => {
     await candidates.nominate(t.db, system, w.programmeId, { personIds: [w.ids.a], tags: ['storm_victim'] });
     await toSelecting(w.programmeId);
     // 1,300,000: either A (storm, 1,263,600) or C + E (pupil + near-poor, 1,010,880); tiers choose A
-    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 1_300_000 });
+    const round = await selection.runRound(t, system, w.programmeId, { budget: 1_300_000 });
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
     expect(detail.items.map((c) => c.personId)).toEqual([w.ids.a]);
     expect(round.params).toMatchObject({ priorityMode: 'tiers', tiers: ['storm_victim', 'pupil', 'near_poor'] });
@@ -337,7 +337,7 @@ describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
     await receiveEarmarked(w.programmeId, 1_300_000, { tag: 'elderly_60_79' });
     await receive(w.programmeId, 700_000);
     // without the earmark, 2,000,000 would buy Bình (ethnic, 3) + Cúc (pupil, 2) and no elderly person
-    const round = await selection.runRound(t.db, system, w.programmeId);
+    const round = await selection.runRound(t, system, w.programmeId);
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
     expect(detail.items.map((c) => [c.personId, c.reason, c.cost]).sort()).toEqual(
       [
@@ -364,10 +364,10 @@ describe(`earmarks are a constraint (issue 16, ${engineName})`, () => {
     const w = await world();
     await toSelecting(w.programmeId);
     await receiveEarmarked(w.programmeId, 1_000_000, { tag: 'storm_victim' }); // nobody is a storm victim
-    const kept = await selection.runRound(t.db, system, w.programmeId);
+    const kept = await selection.runRound(t, system, w.programmeId);
     expect([kept.spent, kept.selectedCount]).toEqual([0, 0]);
     expect(kept.params.earmarks).toEqual([{ commune: null, tag: 'storm_victim', available: 1_000_000, spent: 0, unspent: 1_000_000, selected: 0 }]);
-    const released = await selection.runRound(t.db, system, w.programmeId, { releaseEarmarks: true });
+    const released = await selection.runRound(t, system, w.programmeId, { releaseEarmarks: true });
     // released: the best use of 1,000,000 among the others is Cúc (pupil, 631,800) — Én alone is worth less
     expect([released.spent, released.params.earmarksReleased]).toEqual([FULL / 2, true]);
     // the rounds' answer (the response schema the HTTP routes serialize with) keeps the earmarks and every other setting
@@ -385,7 +385,7 @@ describe(`a programme without priorities (issue 16, ${engineName})`, () => {
     await toSelecting(w.programmeId);
     // cheapest first: Én (near-poor, 379,080) + Cúc (pupil, 631,800) + one household member (1,263,600) = 2,274,480;
     // a fourth (the household's second member at 70%, 884,520) would need 3,159,000
-    const round = await selection.runRound(t.db, system, w.programmeId, { budget: 3_000_000 });
+    const round = await selection.runRound(t, system, w.programmeId, { budget: 3_000_000 });
     expect([round.selectedCount, round.objective, round.spent]).toEqual([3, 3, 379_080 + FULL / 2 + FULL]);
     expect(round.params).toMatchObject({ countAll: true, provenOptimal: true });
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
@@ -418,7 +418,7 @@ describe(`renewals: no card for someone covered on the start date (issue 16, ${e
 
     await toSelecting(w.programmeId);
     await receive(w.programmeId, 2_000_000);
-    const round = await selection.runRound(t.db, system, w.programmeId);
+    const round = await selection.runRound(t, system, w.programmeId);
     // elderly: Phúc (1,263,600) and Luyến's renewal (94,770); Giang is not bought a second card
     expect(round.spent).toBe(FULL + RENEWAL);
     const detail = await selection.getRound(t.db, system, w.programmeId, round.id, { selected: true });
@@ -496,7 +496,7 @@ describe(`the D03-TS list, submission and issued cards (${engineName})`, () => {
     w = await world();
     await toSelecting(w.programmeId);
     await receive(w.programmeId, 2_000_000);
-    const round = await selection.runRound(t.db, system, w.programmeId);
+    const round = await selection.runRound(t, system, w.programmeId);
     await selection.approveRound(t.db, system, w.programmeId, round.id, 'duyệt đợt 1', { count: round.selectedCount, amount: round.spent });
   });
 
