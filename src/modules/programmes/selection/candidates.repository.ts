@@ -35,8 +35,7 @@ export interface CandidateRow {
   school: string | null;
   /** Last day of the latest card that starts before the period ends, if any. */
   coveredUntil: string | null;
-  /** That card (the one ending on coveredUntil): its number and first day. */
-  coveredByNumber: string | null;
+  /** That card (the one ending on coveredUntil): its first day. */
   coveredFrom: string | null;
   /** Household-mode (GD) members of the household whose card started this calendar year before the purchase date. */
   enrolledThisYear: number;
@@ -60,8 +59,8 @@ function areaCondition(area: AreaFilter) {
  * One pass over the area's persons with their household (a province's programme reads a million of them:
  * reading them once to choose and again to join back cost seconds), the nominated persons outside the
  * area added by their key; each person's cards by a lateral probe of the card key (its INCLUDEd dates: no
- * card row read), the current card's number only for a person still covered on the purchase date, and
- * the household's enrolments this year by the partial index of its GD cards. (Lateral lookups: the
+ * card row read; the current card's number is read for the page that shows it, `cardNumbers`), and the
+ * household's enrolments this year by the partial index of its GD cards. (Lateral lookups: the
  * planner, misjudging the rows, once ran a grouped join of every card per candidate: 76 s for 20,000.)
  */
 export async function listCandidateRows(
@@ -98,16 +97,9 @@ export async function listCandidateRows(
       w.village_code as "villageCode", w.household_code as "householdCode", w.full_name as "fullName", w.birth_date::text as "birthDate",
       w.sex, w.citizen_id as "citizenId", w.insurance_code as "insuranceCode", w.ethnicity, w.address,
       w.poverty_status as "povertyStatus", w.group_codes as "groupCodes", w.school, w.covered_until::text as "coveredUntil",
-      cn.number as "coveredByNumber", w.covered_from::text as "coveredFrom",
+      w.covered_from::text as "coveredFrom",
       coalesce(e.n, 0)::int as "enrolledThisYear", w.nomination_tags as "nominationTags"
     from wanted w
-    -- the current card's number: only for a person covered on the purchase date (the lists show it)
-    left join lateral (
-      select c.number from card c
-      where w.covered_until >= ${purchaseDate}::date and c.household_id = w.household_id and c.person_id = w.person_id
-        and c.valid_to = w.covered_until and c.valid_from = w.covered_from
-      order by c.number limit 1
-    ) cn on true
     left join lateral (
       select count(distinct c.person_id)::int as n
       from card c
@@ -122,6 +114,20 @@ export async function listCandidateRows(
     return query.execute(trx);
   });
   return r.rows;
+}
+
+/** The numbers of the given cards (a person's card by its days; null: none, or no number). */
+export async function cardNumbers(db: Kysely<DB>, cards: readonly { householdId: string; personId: string; validFrom: string | null; validTo: string }[]): Promise<(string | null)[]> {
+  if (cards.length === 0) return [];
+  const r = await sql<{ i: string; number: string | null }>`
+    select x.i, (select c.number from card c
+      where c.household_id = x.h and c.person_id = x.p and c.valid_to = x.t and (x.f is null or c.valid_from = x.f)
+      order by c.number limit 1) as number
+    from unnest(${cards.map((c) => c.householdId)}::uuid[], ${cards.map((c) => c.personId)}::uuid[],
+      ${cards.map((c) => c.validFrom)}::date[], ${cards.map((c) => c.validTo)}::date[]) with ordinality x(h, p, f, t, i)`.execute(db);
+  const out = new Array<string | null>(cards.length).fill(null);
+  for (const row of r.rows) out[Number(row.i) - 1] = row.number;
+  return out;
 }
 
 /** Persons of the area whose card covers the whole period (not candidates; counted for the summary). */

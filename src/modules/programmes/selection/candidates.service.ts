@@ -250,14 +250,42 @@ export async function readCandidates(db: Kysely<DB>, loaded: Programme): Promise
   const months = programme.cardMonths;
   const periodEnd = endOfPeriod(date, months);
   const area = areaOf(programme);
-  const rows = await repo.listCandidateRows(db, programme.id, area, date, periodEnd);
-  const coveredInArea = await repo.countCoveredInArea(db, area, periodEnd);
+  // (two connections on the server: the count runs beside the list)
+  const [rows, coveredInArea] = await Promise.all([repo.listCandidateRows(db, programme.id, area, date, periodEnd), repo.countCoveredInArea(db, area, periodEnd)]);
   const groupOf = pricingGroupOf(rules, date, months);
-  const candidates: CandidateRead[] = rows.map(({ nominationTags, coveredByNumber, coveredFrom, ...r }) => {
-    const tags = [...new Set([...derivedTags(r, date), ...(nominationTags ?? [])])];
-    const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: coveredByNumber, validFrom: coveredFrom, validTo: r.coveredUntil } : null;
+  // each field named, not spread: a province's programme reads a million rows
+  const candidates: CandidateRead[] = rows.map((r) => {
+    const tags = derivedTags(r, date);
+    for (const tag of r.nominationTags ?? []) if (!tags.includes(tag)) tags.push(tag);
+    // (the card's number is read for the page that shows it: listCandidates)
+    const currentCard = r.coveredUntil !== null && r.coveredUntil >= date ? { number: null, validFrom: r.coveredFrom, validTo: r.coveredUntil } : null;
     const groups = pricingGroups(r, date, rules);
-    return { ...r, nominated: nominationTags !== null, currentCard, groups, tags, pricingGroup: groupOf(groups) };
+    return {
+      personId: r.personId,
+      householdId: r.householdId,
+      communeCode: r.communeCode,
+      communeName: r.communeName,
+      provinceCode: r.provinceCode,
+      villageCode: r.villageCode,
+      householdCode: r.householdCode,
+      fullName: r.fullName,
+      birthDate: r.birthDate,
+      sex: r.sex,
+      citizenId: r.citizenId,
+      insuranceCode: r.insuranceCode,
+      ethnicity: r.ethnicity,
+      address: r.address,
+      povertyStatus: r.povertyStatus,
+      groupCodes: r.groupCodes,
+      school: r.school,
+      coveredUntil: r.coveredUntil,
+      enrolledThisYear: r.enrolledThisYear,
+      nominated: r.nominationTags !== null,
+      currentCard,
+      groups,
+      tags,
+      pricingGroup: groupOf(groups),
+    };
   });
   const given = priorityWeights(programme, candidates.map((c) => c.tags));
   // a programme without priorities covers as many people as the money allows (not nobody)
@@ -390,7 +418,13 @@ export async function listCandidates(db: Kysely<DB>, actor: Actor, programmeId: 
     );
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 100;
-  return { summary, matching: filtered.length, items: filtered.slice(offset, offset + limit) };
+  const page = filtered.slice(offset, offset + limit);
+  // the current cards' numbers, for this page only
+  const held = page.filter((c) => c.currentCard !== null);
+  const numbers = await repo.cardNumbers(db, held.map((c) => ({ householdId: c.householdId, personId: c.personId, validFrom: c.currentCard!.validFrom, validTo: c.currentCard!.validTo })));
+  const numberOf = new Map(held.map((c, i) => [c, numbers[i]]));
+  const items = page.map((c) => (numberOf.has(c) ? { ...c, currentCard: { ...c.currentCard!, number: numberOf.get(c)! } } : c));
+  return { summary, matching: filtered.length, items };
 }
 
 /**
