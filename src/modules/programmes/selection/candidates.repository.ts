@@ -106,14 +106,10 @@ export async function listCandidateRows(
       where c.household_id = w.household_id and c.group_code = 'GD'
         and c.valid_from >= ${yearStart}::date and c.valid_from <= ${purchaseDate}::date
     ) e on true
-    left join unit u on u.code = w.commune_code
-    order by w.commune_code, w.household_code, w.person_id`;
-  // a province's candidates sorted in memory, not in temporary files (4 MB by default)
-  const r = await db.transaction().execute(async (trx) => {
-    await sql`set local work_mem = '64MB'`.execute(trx);
-    return query.execute(trx);
-  });
-  return r.rows;
+    left join unit u on u.code = w.commune_code`;
+  // In no order: sorting a province's million rows first (by commune and household) kept the server's
+  // parallel workers from the card look-ups and took 20 s instead of 11 s; the lists sort their page.
+  return (await query.execute(db)).rows;
 }
 
 /** The numbers of the given cards (a person's card by its days; null: none, or no number). */

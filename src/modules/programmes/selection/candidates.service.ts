@@ -40,7 +40,7 @@ import { quote, RuleError, type RuleSet } from '../../../domain/premium';
 import { DEFAULT_RULES, isKnownGroup } from '../../../domain/premium-rules';
 import { pricingGroups } from '../../../domain/pricing-groups';
 import { cellText, mapHeader, rowValidator } from '../../../domain/register-row';
-import { foldVietnamese } from '../../../domain/text';
+import { compareCodes, foldVietnamese } from '../../../domain/text';
 import { AppError, notFound, type FieldError } from '../../../errors';
 import { translator, type Language } from '../../../i18n/index';
 import { xlsxBuffer } from '../../../io/excel';
@@ -414,7 +414,9 @@ export async function listCandidates(db: Kysely<DB>, actor: Actor, programmeId: 
         (a.communeCode < b.communeCode ? -1 : a.communeCode > b.communeCode ? 1 : 0) ||
         STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
         b.value - a.value ||
-        a.fullName.localeCompare(b.fullName, 'vi'),
+        a.fullName.localeCompare(b.fullName, 'vi') ||
+        compareCodes(a.householdCode, b.householdCode) ||
+        compareCodes(a.personId, b.personId),
     );
   const offset = query.offset ?? 0;
   const limit = query.limit ?? 100;
