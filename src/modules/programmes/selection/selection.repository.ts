@@ -38,39 +38,49 @@ const COPY_ROWS = 100_000;
  * as JSON batches the database spent most of the round parsing them), in the caller's transaction
  * (`copy` of its session).
  */
-export async function copyCandidates(copy: Session['copyBinary'], rows: readonly Insertable<SelectionCandidateTable>[]): Promise<void> {
+export async function copyCandidates(copy: Session['copyBinary'], rows: Iterable<Insertable<SelectionCandidateTable>>): Promise<void> {
   const day = (d: string | null | undefined) => (d === null || d === undefined ? null : toEpochDay(d));
-  for (let start = 0; start < rows.length; start += COPY_ROWS) {
-    const out = new BinaryRows();
-    for (const r of rows.slice(start, start + COPY_ROWS)) {
-      out.row(FROZEN_COLUMNS.length);
-      out.uuidText(r.roundId);
-      out.uuidText(r.householdId);
-      out.uuidText(r.personId);
-      out.text(r.communeCode);
-      out.text(r.villageCode);
-      out.text(r.householdCode);
-      out.text(r.fullName);
-      out.date(day(r.birthDate));
-      out.text(r.sex);
-      out.text(r.citizenId);
-      out.text(r.insuranceCode);
-      out.text(r.ethnicity);
-      out.text(r.address);
-      out.text(r.povertyStatus);
-      out.textArray(r.groupCodes ?? []);
-      out.textArray(r.tags ?? []);
-      out.date(day(r.coveredUntil));
-      out.int4(r.enrolledThisYear ?? 0);
-      out.float8(r.value ?? 0);
-      out.int8(r.cost === null || r.cost === undefined ? null : Number(r.cost));
-      out.text(r.pricingGroup);
-      out.bool(r.selected === true);
-      out.text(r.reason);
-      out.text(r.detail);
-    }
-    await copy('selection_candidate', FROZEN_COLUMNS, out.bytes());
+  let out = new BinaryRows();
+  // one batch in the database while the next is written here
+  let pending: Promise<void> | null = null;
+  const flush = async () => {
+    const size = out.byteLength;
+    const bytes = out.bytes();
+    if (pending) await pending;
+    pending = copy('selection_candidate', FROZEN_COLUMNS, bytes);
+    pending.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    out = new BinaryRows(size + 64); // the next batch is about as large
+  };
+  for (const r of rows) {
+    out.row(FROZEN_COLUMNS.length);
+    out.uuidText(r.roundId);
+    out.uuidText(r.householdId);
+    out.uuidText(r.personId);
+    out.text(r.communeCode);
+    out.text(r.villageCode);
+    out.text(r.householdCode);
+    out.text(r.fullName);
+    out.date(day(r.birthDate));
+    out.text(r.sex);
+    out.text(r.citizenId);
+    out.text(r.insuranceCode);
+    out.text(r.ethnicity);
+    out.text(r.address);
+    out.text(r.povertyStatus);
+    out.textArray(r.groupCodes ?? []);
+    out.textArray(r.tags ?? []);
+    out.date(day(r.coveredUntil));
+    out.int4(r.enrolledThisYear ?? 0);
+    out.float8(r.value ?? 0);
+    out.int8(r.cost === null || r.cost === undefined ? null : Number(r.cost));
+    out.text(r.pricingGroup);
+    out.bool(r.selected === true);
+    out.text(r.reason);
+    out.text(r.detail);
+    if (out.rows >= COPY_ROWS) await flush();
   }
+  if (out.rows > 0) await flush();
+  if (pending) await pending;
 }
 
 export async function listRounds(db: Kysely<DB>, programmeId: string) {

@@ -204,7 +204,7 @@ export async function runRound(database: Database, actor: Actor, programmeId: st
   const mode: AllocationMode = input.mode ?? programme.selectionMode;
   const prepared = await readCandidates(db, programme);
   const quotas = mode === 'spread' ? handQuotas(prepared.programme, budget) : undefined;
-  let result;
+  let result: AllocationResult;
   let earmarks: EarmarkUse[];
   try {
     // earmarked money funds its earmark first (a constraint, not a preference): issue 16
@@ -220,8 +220,11 @@ export async function runRound(database: Database, actor: Actor, programmeId: st
     throw e;
   }
   const roundId = randomUUID();
-  const rows: Insertable<SelectionCandidateTable>[] = prepared.candidates.map((c, i) => {
-    const d = result.decisions[i];
+  // the frozen rows one at a time as they are written (a million rows held at once cost seconds of garbage collection)
+  function* frozenRows(): Generator<Insertable<SelectionCandidateTable>> {
+    for (let i = 0; i < prepared.candidates.length; i++) yield frozenRow(prepared.candidates[i], result.decisions[i]);
+  }
+  const frozenRow = (c: CandidatesRead['candidates'][number], d: Decision): Insertable<SelectionCandidateTable> => {
     return {
       roundId,
       householdId: c.householdId,
@@ -248,7 +251,7 @@ export async function runRound(database: Database, actor: Actor, programmeId: st
       reason: d.reason,
       detail: d.message ?? (d.order !== null ? `order:${d.order}` : null),
     };
-  });
+  };
   const params = {
     mode,
     priorityMode: prepared.priorities.mode,
@@ -281,16 +284,16 @@ export async function runRound(database: Database, actor: Actor, programmeId: st
       bound: Number.isFinite(result.upperBound) ? result.upperBound : null,
       createdBy: actor.username,
     });
-    await repo.copyCandidates(session.copyBinary, rows);
+    await repo.copyCandidates(session.copyBinary, frozenRows());
     await audit(trx, actor, {
       action: 'create',
       entity: 'selection_round',
       entityId: roundId,
       unitCode: programme.ownerUnitCode,
-      after: { programmeId, number, budget, spent: result.spent, objective: result.objective, selected: result.selected.length, candidates: rows.length, mode },
+      after: { programmeId, number, budget, spent: result.spent, objective: result.objective, selected: result.selected.length, candidates: prepared.candidates.length, mode },
     });
     const round = (await repo.findRound(trx, programmeId, roundId))!;
-    return roundView({ ...round, selectedCount: result.selected.length, candidateCount: rows.length });
+    return roundView({ ...round, selectedCount: result.selected.length, candidateCount: prepared.candidates.length });
   }));
 }
 
